@@ -1,0 +1,33 @@
+// swift-tools-version:6.0
+// wdb: a WebAssembly debugger and REPL. The targets follow the pipeline of Docs/architecture.md:
+// WasmCore (model, binary, validator) -> WasmText (WAT/WAST) -> WasmVM (engine) -> wdb (CLI).
+import PackageDescription
+
+let package = Package(
+    name: "wdb",
+    products: [
+        .executable(name: "wdb", targets: ["wdb"]),
+        .library(name: "WasmCore", targets: ["WasmCore"]),
+        .library(name: "WasmText", targets: ["WasmText"]),
+        .library(name: "WasmVM", targets: ["WasmVM"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .target(name: "WasmCore"),
+        .target(name: "WasmText", dependencies: ["WasmCore"]),
+        .target(name: "WasmVM", dependencies: ["WasmCore"]),
+        .executableTarget(
+            name: "wdb",
+            dependencies: [
+                "WasmCore", "WasmText", "WasmVM",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .testTarget(name: "WasmCoreTests", dependencies: ["WasmCore"]),
+        .testTarget(name: "WasmTextTests", dependencies: ["WasmText", "WasmCore"]),
+        .testTarget(name: "WasmVMTests", dependencies: ["WasmVM", "WasmText", "WasmCore"]),
+        .testTarget(name: "wdbTests", dependencies: ["wdb"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

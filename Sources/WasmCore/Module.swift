@@ -1,0 +1,319 @@
+/// The one module model of wdb: what the decoder and the WAT assembler produce, and what the
+/// validator, encoder, printer and engine consume (spec §2.5).
+
+/// An expression: a sequence of instructions that ends with `end` (the `end` is included).
+/// Used for function bodies and constant expressions alike.
+public struct Expression: Hashable, Sendable {
+    public var instructions: [Instruction]
+    /// Module file offset of each instruction (parallel to `instructions`); empty when the
+    /// expression was not decoded from a binary (the encoder can compute them).
+    public var offsets: [UInt32]
+
+    public init(_ instructions: [Instruction], offsets: [UInt32] = []) {
+        self.instructions = instructions
+        self.offsets = offsets
+    }
+}
+
+public struct Import: Hashable, Sendable {
+    public enum Descriptor: Hashable, Sendable {
+        case function(typeIndex: UInt32)
+        case table(TableType)
+        case memory(MemoryType)
+        case global(GlobalType)
+
+        public var kind: ExternalKind {
+            switch self {
+            case .function: .function
+            case .table: .table
+            case .memory: .memory
+            case .global: .global
+            }
+        }
+    }
+
+    public var module: String
+    public var name: String
+    public var descriptor: Descriptor
+
+    public init(module: String, name: String, descriptor: Descriptor) {
+        self.module = module
+        self.name = name
+        self.descriptor = descriptor
+    }
+}
+
+/// A run of locals of one type, as declared in a function body (`count` × `type`).
+public struct LocalDeclaration: Hashable, Sendable {
+    public var count: UInt32
+    public var type: ValueType
+
+    public init(count: UInt32, type: ValueType) {
+        self.count = count
+        self.type = type
+    }
+}
+
+/// A function defined in the module (imports are in `Module.imports`).
+public struct Function: Hashable, Sendable {
+    public var typeIndex: UInt32
+    public var locals: [LocalDeclaration]
+    public var body: Expression
+    /// Module file offset of the body's first byte (its local declarations, after the size
+    /// field): the origin of `$f+0x12` positions. 0 when not decoded from a binary.
+    public var bodyOffset: UInt32
+    /// Size in bytes of the body (local declarations + code), as encoded.
+    public var bodySize: UInt32
+
+    public init(typeIndex: UInt32, locals: [LocalDeclaration] = [], body: Expression,
+                bodyOffset: UInt32 = 0, bodySize: UInt32 = 0) {
+        self.typeIndex = typeIndex
+        self.locals = locals
+        self.body = body
+        self.bodyOffset = bodyOffset
+        self.bodySize = bodySize
+    }
+
+    /// Declared locals expanded to one type per local (parameters not included).
+    public var expandedLocals: [ValueType] {
+        locals.flatMap { Array(repeating: $0.type, count: Int($0.count)) }
+    }
+}
+
+public struct Global: Hashable, Sendable {
+    public var type: GlobalType
+    public var initializer: Expression
+
+    public init(type: GlobalType, initializer: Expression) {
+        self.type = type
+        self.initializer = initializer
+    }
+}
+
+public struct Export: Hashable, Sendable {
+    public var name: String
+    public var kind: ExternalKind
+    public var index: UInt32
+
+    public init(name: String, kind: ExternalKind, index: UInt32) {
+        self.name = name
+        self.kind = kind
+        self.index = index
+    }
+}
+
+public struct ElementSegment: Hashable, Sendable {
+    public enum Mode: Hashable, Sendable {
+        case passive
+        case active(table: UInt32, offset: Expression)
+        case declarative
+    }
+
+    public enum Items: Hashable, Sendable {
+        /// Function indices (encodings 0–3).
+        case functions([UInt32])
+        /// Constant expressions (encodings 4–7).
+        case expressions([Expression])
+
+        public var count: Int {
+            switch self {
+            case .functions(let f): f.count
+            case .expressions(let e): e.count
+            }
+        }
+    }
+
+    public var mode: Mode
+    public var type: RefType
+    public var items: Items
+    /// The segment's flag word (0–7) as decoded, so re-encoding reproduces it; nil lets the
+    /// encoder pick the shortest encoding.
+    public var encodingFlags: UInt8?
+
+    public init(mode: Mode, type: RefType, items: Items, encodingFlags: UInt8? = nil) {
+        self.mode = mode
+        self.type = type
+        self.items = items
+        self.encodingFlags = encodingFlags
+    }
+}
+
+public struct DataSegment: Hashable, Sendable {
+    public enum Mode: Hashable, Sendable {
+        case passive
+        case active(memory: UInt32, offset: Expression)
+    }
+
+    public var mode: Mode
+    public var bytes: [UInt8]
+    /// The segment's flag word (0–2) as decoded; nil lets the encoder choose.
+    public var encodingFlags: UInt8?
+
+    public init(mode: Mode, bytes: [UInt8], encodingFlags: UInt8? = nil) {
+        self.mode = mode
+        self.bytes = bytes
+        self.encodingFlags = encodingFlags
+    }
+}
+
+/// Section ids of the binary format, in their required order (custom sections aside).
+public enum SectionID: UInt8, Hashable, Sendable, CaseIterable, CustomStringConvertible {
+    case custom = 0, type = 1, `import` = 2, function = 3, table = 4, memory = 5, global = 6,
+         export = 7, start = 8, element = 9, code = 10, data = 11, dataCount = 12
+
+    /// Position in the required order (data count comes before code).
+    public var order: Int {
+        switch self {
+        case .custom: 0
+        case .dataCount: 10   // between element (9) and code
+        case .code: 11
+        case .data: 12
+        default: Int(rawValue)
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .custom: "Custom"
+        case .type: "Type"
+        case .import: "Import"
+        case .function: "Function"
+        case .table: "Table"
+        case .memory: "Memory"
+        case .global: "Global"
+        case .export: "Export"
+        case .start: "Start"
+        case .element: "Elem"
+        case .code: "Code"
+        case .data: "Data"
+        case .dataCount: "DataCount"
+        }
+    }
+}
+
+/// A custom section kept verbatim. `after` is the last non-custom section before it (nil when
+/// it precedes all of them), so the encoder can put it back where it was.
+public struct CustomSection: Hashable, Sendable {
+    public var name: String
+    public var payload: [UInt8]
+    public var after: SectionID?
+
+    public init(name: String, payload: [UInt8], after: SectionID? = nil) {
+        self.name = name
+        self.payload = payload
+        self.after = after
+    }
+}
+
+/// The contents of the `name` custom section (with the extended-name subsections wabt writes).
+public struct NameSection: Hashable, Sendable {
+    public var moduleName: String?
+    public var functionNames: [UInt32: String] = [:]
+    /// Function index → local index → name.
+    public var localNames: [UInt32: [UInt32: String]] = [:]
+    /// Function index → label index → name.
+    public var labelNames: [UInt32: [UInt32: String]] = [:]
+    public var typeNames: [UInt32: String] = [:]
+    public var tableNames: [UInt32: String] = [:]
+    public var memoryNames: [UInt32: String] = [:]
+    public var globalNames: [UInt32: String] = [:]
+    public var elementNames: [UInt32: String] = [:]
+    public var dataNames: [UInt32: String] = [:]
+
+    public init() {}
+
+    public var isEmpty: Bool { self == NameSection() }
+}
+
+/// Where a section sat in the binary it was decoded from (for `wdb dump`).
+public struct SectionLocation: Hashable, Sendable {
+    public var id: SectionID
+    /// File offset of the section id byte.
+    public var headerOffset: UInt32
+    /// File offset of the payload (after the size field) and its size.
+    public var payloadOffset: UInt32
+    public var payloadSize: UInt32
+    /// For custom sections, the name.
+    public var customName: String?
+    /// Number of entries for vector sections.
+    public var count: UInt32?
+
+    public init(id: SectionID, headerOffset: UInt32, payloadOffset: UInt32, payloadSize: UInt32,
+                customName: String? = nil, count: UInt32? = nil) {
+        self.id = id
+        self.headerOffset = headerOffset
+        self.payloadOffset = payloadOffset
+        self.payloadSize = payloadSize
+        self.customName = customName
+        self.count = count
+    }
+}
+
+/// A WebAssembly module.
+public struct Module: Hashable, Sendable {
+    public var types: [FuncType] = []
+    public var imports: [Import] = []
+    public var functions: [Function] = []
+    public var tables: [TableType] = []
+    public var memories: [MemoryType] = []
+    public var globals: [Global] = []
+    public var exports: [Export] = []
+    public var start: UInt32?
+    public var elements: [ElementSegment] = []
+    /// The data count section's value, when the module has one.
+    public var dataCount: UInt32?
+    public var data: [DataSegment] = []
+    /// Custom sections in file order, the `name` section included (verbatim).
+    public var customSections: [CustomSection] = []
+    /// The decoded `name` section (also the names the assembler knows from WAT identifiers).
+    public var names = NameSection()
+    /// Section layout of the binary this module was decoded from; empty otherwise.
+    public var sectionLocations: [SectionLocation] = []
+
+    public init() {}
+
+    // MARK: index spaces (imports first)
+
+    public var importedFunctionCount: Int { imports.count { $0.descriptor.kind == .function } }
+    public var importedTableCount: Int { imports.count { $0.descriptor.kind == .table } }
+    public var importedMemoryCount: Int { imports.count { $0.descriptor.kind == .memory } }
+    public var importedGlobalCount: Int { imports.count { $0.descriptor.kind == .global } }
+
+    public var functionCount: Int { importedFunctionCount + functions.count }
+    public var tableCount: Int { importedTableCount + tables.count }
+    public var memoryCount: Int { importedMemoryCount + memories.count }
+    public var globalCount: Int { importedGlobalCount + globals.count }
+
+    /// Type indices of every function in the function index space.
+    public var functionTypeIndices: [UInt32] {
+        var result: [UInt32] = []
+        for imp in imports { if case .function(let t) = imp.descriptor { result.append(t) } }
+        result.append(contentsOf: functions.map(\.typeIndex))
+        return result
+    }
+
+    public var allTableTypes: [TableType] {
+        imports.compactMap { if case .table(let t) = $0.descriptor { t } else { nil } } + tables
+    }
+
+    public var allMemoryTypes: [MemoryType] {
+        imports.compactMap { if case .memory(let m) = $0.descriptor { m } else { nil } } + memories
+    }
+
+    public var allGlobalTypes: [GlobalType] {
+        imports.compactMap { if case .global(let g) = $0.descriptor { g } else { nil } } + globals.map(\.type)
+    }
+
+    /// The type of function `index` in the function index space, if both exist.
+    public func functionType(of index: UInt32) -> FuncType? {
+        let typeIndices = functionTypeIndices
+        guard Int(index) < typeIndices.count, Int(typeIndices[Int(index)]) < types.count else { return nil }
+        return types[Int(typeIndices[Int(index)])]
+    }
+
+    /// The defined function for an index in the function index space (nil for imports).
+    public func definedFunction(_ index: UInt32) -> Function? {
+        let i = Int(index) - importedFunctionCount
+        return i >= 0 && i < functions.count ? functions[i] : nil
+    }
+}

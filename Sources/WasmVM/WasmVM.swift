@@ -1,0 +1,2 @@
+// WasmVM: store, instances, linker, compiler and engine.
+import WasmCore
