@@ -163,3 +163,22 @@ public enum WatAssembler {
         return offset >= 0 && offset <= text.count ? offset : nil
     }
 }
+
+extension WatAssembler {
+    /// Parses a script module without encoding or validating (binary modules are decoded).
+    public static func parse(_ module: WastModule) throws(WatError) -> (Module, SourceMap) {
+        let location = module.location
+        switch module.source {
+        case .text(let text):
+            return try parse(bytes: Array(text.utf8), file: location.file, line: location.line, column: location.column)
+        case .quote(let text):
+            return try parse(bytes: Array(text.utf8), file: location.file, line: location.line, column: location.column)
+        case .binary(let bytes):
+            do {
+                return (try BinaryDecoder.decode(bytes), SourceMap(file: location.file))
+            } catch {
+                throw WatError(kind: .malformedBinary, message: error.message, location: location)
+            }
+        }
+    }
+}

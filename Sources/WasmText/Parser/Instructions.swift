@@ -96,7 +96,10 @@ extension WatParser {
             if use.hasInline, Int(explicit) < module.types.count, module.types[Int(explicit)] != sig {
                 throw error("inline function type does not match the type it names", at: use.explicitToken ?? at)
             }
-            guard Int(explicit) < module.types.count else { return .typeIndex(explicit) }
+            guard Int(explicit) < module.types.count else {
+                if use.hasInline { throw error("unknown type \(explicit)", at: use.explicitToken ?? at) }
+                return .typeIndex(explicit)
+            }
             sig = module.types[Int(explicit)]
         }
         // wabt writes the short forms whenever the signature allows, even for `(type $t)`.
@@ -219,6 +222,7 @@ extension WatParser {
         let info = op.info
         switch info.immediate {
         case .none, .block:
+            if op == .select, atList("result") { return try parseImmediates(.selectTyped, t) }
             return Instruction(op)
         case .label:
             return Instruction(op, .index(try parseLabel()))

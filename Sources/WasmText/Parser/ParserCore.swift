@@ -348,7 +348,10 @@ final class WatParser {
     func resolve(_ use: TypeUse, at t: Token) throws(WatError) -> UInt32 {
         let signature = FuncType(params: use.params, results: use.results)
         if let index = use.explicit {
-            if use.hasInline, Int(index) < module.types.count, module.types[Int(index)] != signature {
+            if use.hasInline, Int(index) >= module.types.count {
+                throw error("unknown type \(index)", at: use.explicitToken ?? t)
+            }
+            if use.hasInline, module.types[Int(index)] != signature {
                 throw error("inline function type does not match the type it names", at: use.explicitToken ?? t)
             }
             return index
