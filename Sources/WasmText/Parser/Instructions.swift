@@ -117,10 +117,10 @@ extension WatParser {
         labels.append(label)
         try parseInstructions()
         if op == .if, peek.kind == .keyword, s.equals(peek, "else") {
-            emit(Instruction(.else), at: peek)
+            let elseToken = peek
             advance()
             try checkClosingLabel(label)
-            try parseInstructions()
+            try parseElseBranch(at: elseToken)
         }
         guard peek.kind == .keyword, s.equals(peek, "end") else {
             if peek.kind == .rparen || peek.kind == .eof {
@@ -132,6 +132,17 @@ extension WatParser {
         advance()
         try checkClosingLabel(label)
         labels.removeLast()
+    }
+
+    /// The instructions after `else`. Like wabt, an empty else branch writes no `else` opcode.
+    private func parseElseBranch(at elseToken: Token) throws(WatError) {
+        let elseIndex = code.count
+        emit(Instruction(.else), at: elseToken)
+        try parseInstructions()
+        if code.count == elseIndex + 1 {
+            code.removeLast()
+            if recordLocations { codeLocations.removeLast() }
+        }
     }
 
     func parsePlainInstruction() throws(WatError) {
@@ -183,9 +194,9 @@ extension WatParser {
             guard peek.kind == .rparen else { throw unexpectedInInstructions() }
             advance()
             if atList("else") {
-                emit(Instruction(.else), at: peek(1))
+                let elseToken = peek(1)
                 pos += 2
-                try parseInstructions()
+                try parseElseBranch(at: elseToken)
                 guard peek.kind == .rparen else { throw unexpectedInInstructions() }
                 advance()
             }

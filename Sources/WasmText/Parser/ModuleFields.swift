@@ -28,7 +28,9 @@ extension WatParser {
             try parseField(close: close)
             p = close + 1
         }
-        if usesDataCount { module.dataCount = UInt32(module.data.count) }
+        // wabt writes the data count section when a data-segment instruction occurs and there
+        // is at least one data segment.
+        if usesDataCount && !module.data.isEmpty { module.dataCount = UInt32(module.data.count) }
         return module
     }
 
