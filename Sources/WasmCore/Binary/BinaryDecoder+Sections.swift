@@ -7,6 +7,9 @@ extension ModuleDecoder {
         let offset = reader.position
         let b = try reader.byte()
         if let t = ValueType(rawValue: b) { return t }
+        if b & 0x80 != 0 {
+            throw DecodeError("integer representation too long (value type)", at: offset + 1)
+        }
         if let feature = Self.laterProposalType(b) {
             throw DecodeError("unsupported feature \(feature) (value type 0x\(binaryHex(b)))", at: offset)
         }
@@ -80,6 +83,9 @@ extension ModuleDecoder {
             let form = try reader.byte()
             guard form == 0x60 else {
                 switch form {
+                case 0x80...:
+                    // The form is a one-byte signed LEB128 (s7) in the reference grammar.
+                    throw DecodeError("integer representation too long (type form)", at: offset + 1)
                 case 0x4E, 0x4F, 0x50, 0x5E, 0x5F:
                     throw DecodeError("unsupported feature garbage collection (type form 0x\(binaryHex(form)))", at: offset)
                 default:
