@@ -160,7 +160,9 @@ public struct ModuleValidator {
     }
 
     private static func checkExports(_ module: Module, _ context: ValidationContext) throws(ValidationError) {
-        var names = Set<String>()
+        // Names are compared by their UTF-8 bytes: Swift's String equality would merge
+        // canonically equivalent spellings ("\u{C5}" and "A\u{30A}"), which are distinct names.
+        var names = Set<[UInt8]>()
         names.reserveCapacity(module.exports.count)
         for export in module.exports {
             let count: Int
@@ -173,7 +175,7 @@ public struct ModuleValidator {
             guard Int(export.index) < count else {
                 throw ValidationError("unknown \(export.kind == .function ? "function" : "\(export.kind)") \(export.index): exported as \"\(export.name)\"")
             }
-            guard names.insert(export.name).inserted else {
+            guard names.insert(Array(export.name.utf8)).inserted else {
                 throw ValidationError("duplicate export name \"\(export.name)\"")
             }
         }
