@@ -38,12 +38,12 @@ extension WatParser {
     /// The error for whatever stopped an instruction sequence where `)` was expected.
     func unexpectedInInstructions() -> WatError {
         let t = peek
+        if t.kind == .keyword, s.equals(t, "end") || s.equals(t, "else") {
+            return error("\(describe(t)) without a matching block", at: t)
+        }
         if t.kind == .keyword || t.kind == .reserved { return unknownOperator(t) }
         if t.kind == .lparen, peek(1).kind == .keyword, !isStructuralKeyword(peek(1)) {
             return unknownOperator(peek(1))
-        }
-        if t.kind == .keyword, s.equals(t, "end") || s.equals(t, "else") {
-            return error("\(describe(t)) without a matching block", at: t)
         }
         return unexpected(t, expected: "an instruction or \")\"")
     }
