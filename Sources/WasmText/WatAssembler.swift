@@ -66,7 +66,11 @@ public enum WatAssembler {
     /// Encodes and attaches file offsets.
     static func finish(_ module: Module, _ map: SourceMap, options: Options) -> AssembledModule {
         var encoded = module
-        if !options.debugNames { encoded.names = NameSection() }
+        encoded.names = NameSection()
+        if options.debugNames {
+            let payload = DebugNames.payload(module.names, functionCount: module.functionCount)
+            encoded.customSections.append(CustomSection(name: "name", payload: payload, after: .data))
+        }
         let bytes = BinaryEncoder.encode(encoded)
         var map = map
         if let decoded = try? BinaryDecoder.decode(bytes) { map.attachFileOffsets(from: decoded) }

@@ -17,12 +17,12 @@ import WasmCore
     }
 
     /// Runs `wast2json` on a script; returns the `.wasm` bytes by the line of `(module`.
-    static func wabtModules(_ script: URL, tool: String, scratch: URL) -> [Int: [UInt8]]? {
+    static func wabtModules(_ script: URL, tool: String, scratch: URL, debugNames: Bool) -> [Int: [UInt8]]? {
         let base = script.deletingPathExtension().lastPathComponent
         let json = scratch.appendingPathComponent(base + ".json")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = [script.path, "-o", json.path]
+        process.arguments = [script.path, "-o", json.path] + (debugNames ? ["--debug-names"] : [])
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         guard (try? process.run()) != nil else { return nil }
@@ -40,7 +40,9 @@ import WasmCore
         return result
     }
 
-    @Test func specModulesMatchWabtByteForByte() throws {
+    /// Without and with the name section (`--debug-names`).
+    @Test(arguments: [false, true])
+    func specModulesMatchWabtByteForByte(debugNames: Bool) throws {
         guard let tool = Self.findTool("wast2json") else {
             print("WabtParityTests: wast2json (wabt) not on PATH; skipped")
             return
@@ -50,14 +52,14 @@ import WasmCore
             print("WabtParityTests: ../shared/testsuite not found; skipped")
             return
         }
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("wdb-wabt-parity-\(getpid())")
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("wdb-wabt-parity-\(getpid())-\(debugNames)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
 
         var compared = 0, identical = 0, validCompared = 0
         var mismatches: [String] = []
         for url in scripts {
-            guard let text = SpecSuite.read(url), let expected = Self.wabtModules(url, tool: tool, scratch: scratch) else {
+            guard let text = SpecSuite.read(url), let expected = Self.wabtModules(url, tool: tool, scratch: scratch, debugNames: debugNames) else {
                 mismatches.append("\(SpecSuite.shortName(url)): wast2json failed")
                 continue
             }
@@ -72,7 +74,7 @@ import WasmCore
                 compared += 1
                 if expectation == .valid { validCompared += 1 }
                 do {
-                    let ours = try WatAssembler.assemble(module, options: .init(validate: false)).bytes
+                    let ours = try WatAssembler.assemble(module, options: .init(validate: false, debugNames: debugNames)).bytes
                     if ours == wabtBytes {
                         identical += 1
                     } else {
@@ -84,9 +86,9 @@ import WasmCore
                 }
             }
         }
-        print("WabtParityTests: \(identical) of \(compared) text modules byte-identical to wabt (\(validCompared) valid ones compared)")
+        print("WabtParityTests\(debugNames ? " (--debug-names)" : ""): \(identical) of \(compared) text modules byte-identical to wabt (\(validCompared) valid ones compared)")
         for m in mismatches.prefix(40) { print(m) }
-        #expect(mismatches.isEmpty)
+        #expect(mismatches.count == 0)
         #expect(compared > 1000)
     }
 }
