@@ -71,7 +71,10 @@ enum Mnemonics {
             let m = Array(mnemonic.utf8)
             if abs(m.count - w.count) > 3 { continue }
             let d = editDistance(w, m)
-            if best == nil || d < best!.1 || (d == best!.1 && mnemonic < best!.0) { best = (mnemonic, d) }
+            if let (bestMnemonic, bestDistance) = best, d > bestDistance || (d == bestDistance && mnemonic > bestMnemonic) {
+                continue
+            }
+            best = (mnemonic, d)
         }
         guard let (mnemonic, distance) = best, distance <= max(2, w.count / 3) else { return nil }
         return mnemonic
