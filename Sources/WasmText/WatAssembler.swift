@@ -4,7 +4,8 @@ import WasmCore
 /// instructions back to their WAT positions.
 public struct AssembledModule: Hashable, Sendable {
     /// The module, with the names of the WAT identifiers in `names` (whether or not the name
-    /// section was written).
+    /// section was written), and the positions in `bytes` (function body offsets, instruction
+    /// offsets, section locations) filled in as the decoder would.
     public var module: Module
     /// The encoded module (`BinaryEncoder.encode`).
     public var bytes: [UInt8]
@@ -73,7 +74,21 @@ public enum WatAssembler {
         }
         let bytes = BinaryEncoder.encode(encoded)
         var map = map
-        if let decoded = try? BinaryDecoder.decode(bytes) { map.attachFileOffsets(from: decoded) }
+        var module = module
+        if let decoded = try? BinaryDecoder.decode(bytes) {
+            map.attachFileOffsets(from: decoded)
+            // Give the model the positions of the bytes it was encoded to (for `$f+0x12`).
+            if decoded.functions.count == module.functions.count {
+                for i in module.functions.indices {
+                    module.functions[i].bodyOffset = decoded.functions[i].bodyOffset
+                    module.functions[i].bodySize = decoded.functions[i].bodySize
+                    if decoded.functions[i].body.offsets.count == module.functions[i].body.instructions.count {
+                        module.functions[i].body.offsets = decoded.functions[i].body.offsets
+                    }
+                }
+            }
+            module.sectionLocations = decoded.sectionLocations
+        }
         return AssembledModule(module: module, bytes: bytes, sourceMap: map)
     }
 

@@ -62,6 +62,8 @@ import WasmCore
         for (i, function) in decoded.functions.enumerated() {
             let index = UInt32(decoded.importedFunctionCount + i)
             #expect(assembled.sourceMap.fileOffsets[i] == function.body.offsets)
+            #expect(assembled.module.functions[i].body.offsets == function.body.offsets)
+            #expect(assembled.module.functions[i].bodyOffset == function.bodyOffset)
             for (k, offset) in function.body.offsets.enumerated() {
                 let found = assembled.sourceMap.instruction(atFileOffset: offset)
                 #expect(found?.function == index && found?.instruction == k)
