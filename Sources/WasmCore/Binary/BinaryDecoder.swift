@@ -40,6 +40,8 @@ struct ModuleDecoder {
     var sawCodeSection = false
     /// Set by `memory.init` and `data.drop`, which need the data count section.
     var usesDataIndices = false
+    /// The open-construct stack of `expression`, kept between calls for its capacity.
+    var frameScratch: [UInt8] = []
     /// Derived once from the instruction table (not a second opcode list): immediate kind by
     /// `Opcode.rawValue`, and the opcode lookup tables, held locally to avoid global accessors
     /// in the instruction loop.
