@@ -166,7 +166,11 @@ struct ModuleDecoder {
     mutating func finish() throws(DecodeError) {
         let end = reader.end
         guard declaredFunctionTypes.count == codeBodies.count else {
-            throw DecodeError("function and code section have inconsistent lengths (\(declaredFunctionTypes.count) functions, \(codeBodies.count) bodies)", at: end)
+            // Point at the code section, or at the function section when there is no code.
+            let culprit = module.sectionLocations.first { $0.id == .code }
+                ?? module.sectionLocations.first { $0.id == .function }
+            throw DecodeError("function and code section have inconsistent lengths (\(declaredFunctionTypes.count) functions, \(codeBodies.count) bodies)",
+                              at: culprit.map { Int($0.headerOffset) } ?? end)
         }
         if let count = module.dataCount, Int(count) != module.data.count {
             throw DecodeError("data count and data section have inconsistent lengths (\(count) declared, \(module.data.count) segments)", at: end)

