@@ -17,45 +17,51 @@ struct WastJSONModule: CustomStringConvertible {
 }
 
 enum WastJSONModules {
-    private static let cache: [WastJSONModule]? = build()
+    private static let cache: [WastJSONModule]? = convert(folder: "core", wast2jsonArguments: [])
 
+    /// The modules of `core/**/*.wast`.
     static func all() -> [WastJSONModule]? {
         if cache == nil { print("note: wast2json or the testsuite not found; wast2json corpus skipped") }
         return cache
     }
 
-    private static func build() -> [WastJSONModule]? {
+    /// Converts every script under `folder` (relative to the testsuite) with wast2json, passing
+    /// `wast2jsonArguments` (e.g. `--enable-all` for proposals). Scripts wast2json rejects are
+    /// skipped with a note.
+    static func convert(folder: String, wast2jsonArguments: [String]) -> [WastJSONModule]? {
         guard let suite = WastBinaryModules.testsuiteDirectory, let tool = Tools.path(of: "wast2json") else { return nil }
         let out = FileManager.default.temporaryDirectory
-            .appendingPathComponent("wdb-wast2json-\(ProcessInfo.processInfo.processIdentifier)")
+            .appendingPathComponent("wdb-wast2json-\(ProcessInfo.processInfo.processIdentifier)-\(folder.replacingOccurrences(of: "/", with: "_"))")
         defer { try? FileManager.default.removeItem(at: out) }
-        let core = suite.appendingPathComponent("core")
-        guard let enumerator = FileManager.default.enumerator(atPath: core.path) else { return nil }
+        let base = suite.appendingPathComponent(folder)
+        guard let enumerator = FileManager.default.enumerator(atPath: base.path) else { return nil }
         var scripts: [String] = []
         while let relative = enumerator.nextObject() as? String {
             if relative.hasSuffix(".wast") { scripts.append(relative) }
         }
         var result: [WastJSONModule] = []
+        var skipped = 0
         for relative in scripts.sorted() {
             let dir = out.appendingPathComponent(relative.replacingOccurrences(of: "/", with: "_"))
             try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
             let json = dir.appendingPathComponent("script.json")
-            guard Tools.run(tool, [core.appendingPathComponent(relative).path, "-o", json.path]) != nil,
+            guard Tools.run(tool, wast2jsonArguments + [base.appendingPathComponent(relative).path, "-o", json.path]) != nil,
                   let data = FileManager.default.contents(atPath: json.path),
                   let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
                   let commands = root["commands"] as? [[String: Any]] else {
-                print("note: wast2json could not convert core/\(relative)")
+                skipped += 1
                 continue
             }
             for command in commands {
                 guard let type = command["type"] as? String, let filename = command["filename"] as? String,
                       filename.hasSuffix(".wasm"),
                       let bytes = FileManager.default.contents(atPath: dir.appendingPathComponent(filename).path) else { continue }
-                result.append(WastJSONModule(file: "core/" + relative, line: command["line"] as? Int ?? 0,
+                result.append(WastJSONModule(file: "\(folder)/\(relative)", line: command["line"] as? Int ?? 0,
                                              command: type, bytes: [UInt8](bytes),
                                              expectedMessage: command["text"] as? String))
             }
         }
+        if skipped > 0 { print("note: wast2json could not convert \(skipped) of \(scripts.count) scripts under \(folder)") }
         return result
     }
 }
