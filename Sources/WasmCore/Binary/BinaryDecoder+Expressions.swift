@@ -26,7 +26,7 @@ extension ModuleDecoder {
             case .if: frames.append(1)
             case .else:
                 guard frames.last == 1 else {
-                    throw DecodeError("END opcode expected (else without if)", at: start)
+                    throw DecodeError("END opcode expected (an else outside an if, or a second else)", at: start)
                 }
                 frames[frames.count - 1] = 2
             case .end:

@@ -137,7 +137,6 @@ extension ModuleDecoder {
 
     mutating func readFunctionSection() throws(DecodeError) -> UInt32 {
         let count = try reader.u32()
-        sawFunctionSection = true
         declaredFunctionTypes.reserveCapacity(capacity(for: count))
         for _ in 0..<count { declaredFunctionTypes.append(try reader.u32()) }
         return count
@@ -271,7 +270,6 @@ extension ModuleDecoder {
 
     mutating func readCodeSection() throws(DecodeError) -> UInt32 {
         let count = try reader.u32()
-        sawCodeSection = true
         codeBodies.reserveCapacity(capacity(for: count))
         for _ in 0..<count {
             let sizeOffset = reader.position

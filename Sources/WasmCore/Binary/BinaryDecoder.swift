@@ -35,9 +35,7 @@ struct ModuleDecoder {
     var module = Module()
     /// Type indices from the function section, joined with the code section at the end.
     var declaredFunctionTypes: [UInt32] = []
-    var sawFunctionSection = false
     var codeBodies: [Function] = []
-    var sawCodeSection = false
     /// Set by `memory.init` and `data.drop`, which need the data count section.
     var usesDataIndices = false
     /// The open-construct stack of `expression`, kept between calls for its capacity.
