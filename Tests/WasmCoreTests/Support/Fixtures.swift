@@ -16,6 +16,13 @@ enum Fixtures {
         }
     }
 
+    /// Fixtures compiled from Tests/Fixtures/c (wasm-ld output rather than wabt's).
+    static let compiledFromC: [String] = {
+        let dir = root.appendingPathComponent("c")
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
+        return names.filter { $0.hasSuffix(".c") }.map { String($0.dropLast(2)) + ".wasm" }
+    }()
+
     static func wasm(_ name: String) -> [UInt8]? {
         wasmFiles().first { $0.name == name }?.bytes
     }
