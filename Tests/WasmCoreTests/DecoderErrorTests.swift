@@ -69,6 +69,9 @@ import Testing
         expectError(body([0x05, 0x0B]), "END opcode expected", at: 23)
         expectError(body([0xFC, 0x09, 0x00, 0x0B]), "data count section required", at: 27)
         expectError(body([0xD0, 0x7F, 0x0B]), "malformed reference type", at: 24)
+        // A constant expression without `end` runs into the next section's id byte.
+        let global = Self.header + [0x06, 0x05, 0x01, 0x7F, 0x00, 0x41, 0x00, 0x0A, 0x02, 0x01, 0x00]
+        expectError(global, "illegal opcode 0a (past the end of the section", at: 15)
         // The body's declared size ends before its `end`.
         var short = body([0x01, 0x01, 0x0B])
         short[21] = 0x02

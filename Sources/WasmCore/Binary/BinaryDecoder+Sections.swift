@@ -278,8 +278,11 @@ extension ModuleDecoder {
                 throw DecodeError("length out of bounds: function body of \(size) bytes with \(reader.remaining) left", at: sizeOffset)
             }
             let bodyStart = reader.position
+            let sectionEnd = containerEnd
+            containerEnd = bodyStart + size
             let locals = try localDeclarations()
             let body = try expression(sizeHint: size)
+            containerEnd = sectionEnd
             guard reader.position == bodyStart + size else {
                 throw DecodeError("section size mismatch: function body declared \(size) bytes, took \(reader.position - bodyStart)",
                                   at: bodyStart)

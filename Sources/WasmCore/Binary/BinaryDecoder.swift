@@ -38,6 +38,9 @@ struct ModuleDecoder {
     var codeBodies: [Function] = []
     /// Set by `memory.init` and `data.drop`, which need the data count section.
     var usesDataIndices = false
+    /// End of the section, or function body, being read; contents are read against the file
+    /// end (see `BinaryDecoder`), this only improves error messages.
+    var containerEnd = Int.max
     /// The open-construct stack of `expression`, kept between calls for its capacity.
     var frameScratch: [UInt8] = []
     /// Derived once from the instruction table (not a second opcode list): immediate kind by
@@ -83,6 +86,7 @@ struct ModuleDecoder {
                 throw DecodeError("unexpected content after last section (\(what))", at: headerOffset)
             }
             lastID = id
+            containerEnd = payloadEnd
             location.count = try readSection(id)
             guard reader.position == payloadEnd else {
                 throw DecodeError("section size mismatch: \(id) section declared \(size) bytes, contents took \(reader.position - payloadStart)",
