@@ -49,7 +49,7 @@ import Testing
         expectError(Self.header + [0x03, 0x01, 0x00, 0x01, 0x01, 0x00], "unexpected content after last section", at: 11)
         expectError(Self.header + [0x01, 0x01, 0x00, 0x01, 0x01, 0x00], "unexpected content after last section", at: 11)
         // Function section without code section.
-        expectError(Self.header + Self.oneFunction, "function and code section have inconsistent lengths", at: 18)
+        expectError(Self.header + Self.oneFunction, "function and code section have inconsistent lengths", at: 14)  // the function section
         // Import name with an invalid UTF-8 byte at offset 12.
         expectError(Self.header + [0x02, 0x07, 0x01, 0x01, 0xFF, 0x00, 0x00, 0x00, 0x00],
                     "malformed UTF-8 encoding", at: 12)

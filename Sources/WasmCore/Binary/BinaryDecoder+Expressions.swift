@@ -12,7 +12,11 @@ extension ModuleDecoder {
         offsets.reserveCapacity(estimate)
         // One entry per open construct: 0 = block, loop or the expression itself, 1 = `if`
         // that may still take an `else`, 2 = `if` after its `else`.
-        var frames: [UInt8] = [0]
+        // Reuse one frame stack for all expressions (saves an allocation per expression).
+        var frames: [UInt8] = []
+        swap(&frames, &frameScratch)
+        frames.removeAll(keepingCapacity: true)
+        frames.append(0)
         while true {
             let start = reader.position
             let opcode = try self.opcode()
@@ -22,7 +26,7 @@ extension ModuleDecoder {
             case .if: frames.append(1)
             case .else:
                 guard frames.last == 1 else {
-                    throw DecodeError("END opcode expected (else without if)", at: start)
+                    throw DecodeError("END opcode expected (an else outside an if, or a second else)", at: start)
                 }
                 frames[frames.count - 1] = 2
             case .end:
@@ -36,6 +40,7 @@ extension ModuleDecoder {
             offsets.append(UInt32(truncatingIfNeeded: start))
             if frames.isEmpty { break }
         }
+        swap(&frames, &frameScratch)
         return Expression(instructions, offsets: offsets)
     }
 
