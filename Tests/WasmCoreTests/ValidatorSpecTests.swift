@@ -157,11 +157,11 @@ private enum Wabt {
         return process.terminationStatus == 0
     }
 
-    /// The standard output of a PATH command, nil when it fails.
-    private static func output(_ command: String, _ arguments: [String]) -> String? {
+    /// The standard output of `command` (a path, or a name looked up on PATH), nil when it fails.
+    static func output(_ command: String, _ arguments: [String]) -> String? {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [command] + arguments
+        process.executableURL = URL(fileURLWithPath: command.hasPrefix("/") ? command : "/usr/bin/env")
+        process.arguments = command.hasPrefix("/") ? arguments : [command] + arguments
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = FileHandle.nullDevice
@@ -169,5 +169,47 @@ private enum Wabt {
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return process.terminationStatus == 0 ? String(decoding: data, as: UTF8.self) : nil
+    }
+}
+
+/// Error positions against wabt: the module is assembled by `wat2wasm --no-check` (so the
+/// invalid body gets through) and the expected offsets are read from `wasm-objdump -d`.
+@Suite struct ValidatorPositionTests {
+    @Test func positionMatchesWasmObjdump() throws {
+        guard let wat2wasm = Wabt.tool("wat2wasm"), let objdump = Wabt.tool("wasm-objdump") else {
+            print("note: wabt not installed; skipped")
+            return
+        }
+        let text = """
+            (module
+              (import "env" "g" (func $imp))
+              (func $ok (result i32) i32.const 1)
+              (func $f (result i32)
+                i32.const 1
+                i64.const 2
+                i32.add))
+            """
+        let scratch = FileManager.default.temporaryDirectory
+            .appendingPathComponent("wdb-validator-position-\(ProcessInfo.processInfo.processIdentifier)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let wat = scratch.appendingPathComponent("position.wat"), wasm = scratch.appendingPathComponent("position.wasm")
+        try text.write(to: wat, atomically: true, encoding: .utf8)
+        try #require(Wabt.run(wat2wasm, ["--no-check", "--debug-names", wat.path, "-o", wasm.path]))
+        let disassembly = try #require(Wabt.output(objdump, ["-d", wasm.path]))
+
+        // "00002b func[2] <f>:" gives the body start, " 000030: 6a  | i32.add" the instruction.
+        let lines = disassembly.split(separator: "\n").map(String.init)
+        let header = try #require(lines.first { $0.contains("func[2] <f>:") })
+        let bodyStart = try #require(UInt32(header.prefix { $0 != " " }, radix: 16))
+        let addLine = try #require(lines.first { $0.hasSuffix("| i32.add") })
+        let addOffset = try #require(UInt32(addLine.drop { $0 == " " }.prefix { $0 != ":" }, radix: 16))
+
+        let module = try BinaryDecoder.decode([UInt8](try Data(contentsOf: wasm)))
+        let error = try #require(expectModuleInvalid(module, "type mismatch: expected i32, found i64",
+                                                     function: 2, instruction: 2))
+        let expected = "$f+0x\(String(addOffset - bodyStart, radix: 16)) (func 2, offset 0x\(String(addOffset, radix: 16)))"
+        #expect(error.position == expected)
+        #expect(error.description == "type mismatch: expected i32, found i64 at " + expected)
     }
 }
