@@ -27,7 +27,7 @@ import WasmCore
         #expect(e.location.column == 6)
         #expect(e.message.contains("did you mean i32.const?"))
         #expect(e.description == """
-            t.wat:3:6: error: unknown operator "i32.cosnt" (did you mean i32.const?)
+            t.wat:3:6: error: unknown operator i32.cosnt (did you mean i32.const?)
                 (i32.cosnt 1)))
                  ^^^^^^^^^
             """)

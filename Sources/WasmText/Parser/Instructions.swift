@@ -49,9 +49,9 @@ extension WatParser {
     func unknownOperator(_ t: Token) -> WatError {
         let word = text(t)
         if let suggestion = Mnemonics.suggestion(for: word) {
-            return error("unknown operator \"\(word)\" (did you mean \(suggestion)?)", at: t)
+            return error("unknown operator \(word) (did you mean \(suggestion)?)", at: t)
         }
-        return error("unknown operator \"\(word)\"", at: t)
+        return error("unknown operator \(word)", at: t)
     }
 
     /// The error for whatever stopped an instruction sequence where `)` was expected.

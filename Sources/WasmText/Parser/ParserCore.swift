@@ -101,7 +101,9 @@ final class WatParser {
     }
 
     func unexpected(_ t: Token, expected: String) -> WatError {
-        error("unexpected token \(describe(t)), expected \(expected)", at: t)
+        // The spec calls a token that is neither keyword, number, string nor id an operator.
+        if t.kind == .reserved { return error("unknown operator \(describe(t))", at: t) }
+        return error("unexpected token \(describe(t)), expected \(expected)", at: t)
     }
 
     func expectLParen() throws(WatError) {
@@ -153,12 +155,13 @@ final class WatParser {
     func parseU32() throws(WatError) -> UInt32 {
         let t = peek
         guard t.kind == .atom, let v = Literals.unsigned(s.bytes, Int(t.start), Int(t.end)) else {
-            if t.kind == .atom, Literals.looksNumeric(s.bytes, Int(t.start), Int(t.end)) {
-                throw error("constant out of range", at: t)
+            if t.kind == .atom, Literals.isDigitRun(s.bytes, Int(t.start), Int(t.end)) {
+                throw error("i32 constant out of range", at: t)
             }
+            if t.kind == .atom { throw error("unknown operator \(describe(t))", at: t) }
             throw unexpected(t, expected: "a natural number")
         }
-        guard let u = UInt32(exactly: v) else { throw error("constant out of range", at: t) }
+        guard let u = UInt32(exactly: v) else { throw error("i32 constant out of range", at: t) }
         advance()
         return u
     }
@@ -170,9 +173,19 @@ final class WatParser {
         case .value(let v):
             advance()
             return v
-        case .outOfRange: throw error("constant out of range", at: t)
-        case .malformed: throw unexpected(t, expected: "an i\(bits) literal")
+        case .outOfRange: throw error("i\(bits) constant out of range", at: t)
+        case .malformed: throw malformedNumber(t, expected: "an i\(bits) literal")
         }
+    }
+
+    /// A token in a number's place that is not a number. An atom (`0x1p_1`, `1__0`) is what
+    /// the spec lexes as a reserved token, an "unknown operator".
+    func malformedNumber(_ t: Token, expected: String) -> WatError {
+        if t.kind == .atom || (t.kind == .keyword && (s.hasPrefix(t, "inf")
+            || (s.hasPrefix(t, "nan:") && !s.equals(t, "nan:canonical") && !s.equals(t, "nan:arithmetic")))) {
+            return error("unknown operator \(describe(t)): not \(expected)", at: t)
+        }
+        return unexpected(t, expected: expected)
     }
 
     func parseF32() throws(WatError) -> UInt32 {
@@ -183,7 +196,7 @@ final class WatParser {
             advance()
             return v
         case .outOfRange: throw error("constant out of range", at: t)
-        case .malformed: throw unexpected(t, expected: "an f32 literal")
+        case .malformed: throw malformedNumber(t, expected: "an f32 literal")
         }
     }
 
@@ -195,7 +208,7 @@ final class WatParser {
             advance()
             return v
         case .outOfRange: throw error("constant out of range", at: t)
-        case .malformed: throw unexpected(t, expected: "an f64 literal")
+        case .malformed: throw malformedNumber(t, expected: "an f64 literal")
         }
     }
 
@@ -341,6 +354,8 @@ final class WatParser {
             while peek.kind != .rparen { use.results.append(try parseValueType()) }
             try expectRParen()
         }
+        // The order is fixed: (type) before (param) before (result).
+        if atList("param") || atList("type") { throw unexpected(peek(1), expected: "the parts of a type use in the order type, param, result") }
     }
 
     /// The type index a type use denotes; an implicit signature is looked up among all types
