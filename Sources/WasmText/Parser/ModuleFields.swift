@@ -226,7 +226,7 @@ extension WatParser {
             descriptor = .table(try parseTableType())
         case .memory:
             if let id { module.names.memoryNames[UInt32(module.importedMemoryCount)] = id.0 }
-            descriptor = .memory(MemoryType(limits: try parseLimits(maxValue: MemoryType.maxPages)))
+            descriptor = .memory(MemoryType(limits: try parseLimits()))
         case .global:
             if let id { module.names.globalNames[UInt32(module.importedGlobalCount)] = id.0 }
             descriptor = .global(try parseGlobalType())
@@ -237,7 +237,7 @@ extension WatParser {
     }
 
     private func parseTableType() throws(WatError) -> TableType {
-        let limits = try parseLimits(maxValue: UInt64(UInt32.max))
+        let limits = try parseLimits()
         return TableType(elementType: try parseRefType(), limits: limits)
     }
 
@@ -350,7 +350,7 @@ extension WatParser {
         if let id { module.names.memoryNames[index] = id.0 }
         try parseInlineExports(.memory, index: index)
         if let (moduleName, name) = try parseInlineImport() {
-            let limits = try parseLimits(maxValue: MemoryType.maxPages)
+            let limits = try parseLimits()
             try expectRParen()
             module.imports.append(Import(module: moduleName, name: name, descriptor: .memory(MemoryType(limits: limits))))
             return
@@ -369,7 +369,7 @@ extension WatParser {
                                            encodingFlags: index == 0 ? 0 : 2))
             return
         }
-        module.memories.append(MemoryType(limits: try parseLimits(maxValue: MemoryType.maxPages)))
+        module.memories.append(MemoryType(limits: try parseLimits()))
         try expectRParen()
     }
 

@@ -242,12 +242,12 @@ final class WatParser {
         throw unexpected(peek, expected: "funcref or externref")
     }
 
-    /// `min max?` of a table or memory.
-    func parseLimits(maxValue: UInt64) throws(WatError) -> Limits {
+    /// `min max?` of a table or memory, each a u32 (range checks against the memory page
+    /// limit are the validator's).
+    func parseLimits() throws(WatError) -> Limits {
         let minimum = try parseU32()
         var maximum: UInt32?
         if peek.kind == .atom { maximum = try parseU32() }
-        _ = maxValue
         return Limits(min: UInt64(minimum), max: maximum.map { UInt64($0) })
     }
 
