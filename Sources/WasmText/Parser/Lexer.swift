@@ -83,6 +83,10 @@ struct Lexer {
 
     /// Tokenizes the whole source. Unbalanced parentheses are reported here.
     static func tokenize(_ bytes: [UInt8], file: String, line: Int = 1, column: Int = 1) throws(WatError) -> TokenStream {
+        guard bytes.count < Int(Int32.max) else {
+            // Token positions are 32-bit; a 2 GiB text is not a module anyone writes by hand.
+            throw WatError(message: "input too large (\(bytes.count) bytes)", location: SourceLocation(file: file, line: line, column: column))
+        }
         var lexer = Lexer(bytes: bytes, file: file, line: line, column: column)
         var tokens: [Token] = []
         tokens.reserveCapacity(bytes.count / 4)
