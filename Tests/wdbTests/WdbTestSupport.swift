@@ -39,7 +39,7 @@ enum WdbTestSupport {
         if let directory { process.currentDirectoryURL = directory }
         // stderr goes to a file, so neither stream can fill up and block the child.
         let errURL = FileManager.default.temporaryDirectory.appendingPathComponent("wdb-stderr-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: errURL) }
         let out = Pipe()
         let err = try FileHandle(forWritingTo: errURL)
