@@ -82,6 +82,7 @@ public enum Objdump {
         let offsets = function.body.offsets
         let bodyEnd = UInt64(function.bodyOffset) + UInt64(function.bodySize)
         var depth = 0
+        let localNames = module.names.localNames[index] ?? [:]
         for (i, instruction) in instructions.enumerated() {
             let start = i < offsets.count ? offsets[i] : 0
             let end = i + 1 < offsets.count ? UInt64(offsets[i + 1]) : bodyEnd
@@ -96,7 +97,7 @@ public enum Objdump {
             default: break
             }
             lines.append(DisassemblyLine(offset: start, bytes: instructionBytes,
-                                         text: instructionText(instruction, names: names),
+                                         text: instructionText(instruction, names: names, localNames: localNames),
                                          depth: lineDepth, instructionIndex: i))
         }
         return lines
@@ -129,7 +130,9 @@ public enum Objdump {
 
     /// One instruction as wasm-objdump writes it: indices in binary order, memargs as
     /// `ALIGN_EXPONENT OFFSET`, integer constants unsigned, floats in hex, names in `<…>`.
-    public static func instructionText(_ instruction: Instruction, names: ObjdumpNames) -> String {
+    /// `localNames` are the local-name-section names of the function the instruction is in.
+    public static func instructionText(_ instruction: Instruction, names: ObjdumpNames,
+                                       localNames: [UInt32: String] = [:]) -> String {
         let info = instruction.opcode.info
         let mnemonic = info.mnemonic
         switch instruction.immediate {
@@ -149,6 +152,8 @@ public enum Objdump {
                 return "\(mnemonic) \(index)\(ObjdumpNames.suffix(index, names.globals))"
             case .data:
                 return "\(mnemonic) \(index)\(ObjdumpNames.suffix(index, names.data))"
+            case .local:
+                return "\(mnemonic) \(index)\(ObjdumpNames.suffix(index, localNames))"
             default:
                 return "\(mnemonic) \(index)"
             }
