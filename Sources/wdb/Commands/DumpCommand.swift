@@ -23,7 +23,7 @@ struct DumpCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors { () throws(CommandError) in
-            let loaded = try ModuleLoader.load(file)
+            let loaded = try ModuleLoader.load(file, validate: false)
             let module = loaded.module
             let nothingChosen = !disassemble && !details && !headers
             let showHeaders = headers || nothingChosen

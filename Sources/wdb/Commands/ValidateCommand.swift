@@ -11,8 +11,7 @@ struct ValidateCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors { () throws(CommandError) in
-            let loaded = try ModuleLoader.load(file)
-            try ModuleLoader.validate(loaded)
+            _ = try ModuleLoader.load(file, validate: true)
         }
     }
 }

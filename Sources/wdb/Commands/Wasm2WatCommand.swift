@@ -19,7 +19,7 @@ struct Wasm2WatCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors { () throws(CommandError) in
-            let loaded = try ModuleLoader.load(file)
+            let loaded = try ModuleLoader.load(file, validate: false)
             let text = WatPrinter.print(loaded.module, folded: fold)
             if let output {
                 try Output.write(Array(text.utf8), to: output)

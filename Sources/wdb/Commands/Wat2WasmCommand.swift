@@ -1,5 +1,4 @@
 import ArgumentParser
-import WasmCore
 
 /// `wdb wat2wasm FILE.wat [-o OUT] [--debug-names]`: assemble and validate a WAT module.
 struct Wat2WasmCommand: ParsableCommand {
@@ -18,14 +17,8 @@ struct Wat2WasmCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors { () throws(CommandError) in
-            let bytes = try ModuleLoader.read(file)
-            guard let text = String(validating: bytes, as: UTF8.self) else {
-                throw CommandError(file: file, "WAT source is not valid UTF-8")
-            }
-            let binary = try TextFrontEnd.assemble(text, file: file, debugNames: debugNames)
-            let loaded = LoadedModule(path: file, module: try ModuleLoader.decode(binary, path: file),
-                                      bytes: binary, source: text)
-            try ModuleLoader.validate(loaded)
+            let text = try ModuleLoader.utf8Text(try ModuleLoader.read(file), path: file)
+            let binary = try TextFrontEnd.assemble(text, file: file, debugNames: debugNames, validate: true)
             try Output.write(binary, to: output ?? Self.defaultOutput(for: file))
         }
     }

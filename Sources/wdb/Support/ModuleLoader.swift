@@ -36,18 +36,34 @@ enum ModuleLoader {
         return !path.lowercased().hasSuffix(".wasm")
     }
 
-    /// Reads and decodes (assembling first when the file is WAT). Does not validate.
-    static func load(_ path: String) throws(CommandError) -> LoadedModule {
+    /// Reads and decodes the file (assembling it first when it is WAT), and validates when
+    /// asked. Text input keeps its names (the assembler's `--debug-names`), so dumps and
+    /// printed WAT show the source's identifiers.
+    static func load(_ path: String, validate: Bool) throws(CommandError) -> LoadedModule {
         let bytes = try read(path)
         if isText(bytes, path: path) {
-            guard let text = String(validating: bytes, as: UTF8.self) else {
-                throw CommandError(file: path, "WAT source is not valid UTF-8")
-            }
-            let binary = try TextFrontEnd.assemble(text, file: path, debugNames: true)
+            let text = try utf8Text(bytes, path: path)
+            // The assembler validates itself, reporting errors at the WAT position.
+            let binary = try TextFrontEnd.assemble(text, file: path, debugNames: true, validate: validate)
             let module = try decode(binary, path: path)
             return LoadedModule(path: path, module: module, bytes: binary, source: text)
         }
-        return LoadedModule(path: path, module: try decode(bytes, path: path), bytes: bytes, source: nil)
+        let module = try decode(bytes, path: path)
+        if validate {
+            do {
+                try Validator.validate(module)
+            } catch {
+                throw CommandError(file: path, error.description)
+            }
+        }
+        return LoadedModule(path: path, module: module, bytes: bytes, source: nil)
+    }
+
+    static func utf8Text(_ bytes: [UInt8], path: String) throws(CommandError) -> String {
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw CommandError(file: path, "WAT source is not valid UTF-8")
+        }
+        return text
     }
 
     static func decode(_ bytes: [UInt8], path: String) throws(CommandError) -> Module {
@@ -55,20 +71,6 @@ enum ModuleLoader {
             return try BinaryDecoder.decode(bytes)
         } catch {
             throw CommandError(file: path, error.description)
-        }
-    }
-
-    /// Validates, reporting an error in the position notation (`… at $f+0x7 (func 2, offset
-    /// 0x3e)`), or at the WAT line when the module came from text.
-    static func validate(_ loaded: LoadedModule) throws(CommandError) {
-        do {
-            try Validator.validate(loaded.module)
-        } catch {
-            if let source = loaded.source,
-               let located = TextFrontEnd.locate(error, in: loaded, source: source) {
-                throw CommandError(located)
-            }
-            throw CommandError(file: loaded.path, error.description)
         }
     }
 }
