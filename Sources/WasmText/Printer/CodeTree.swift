@@ -21,6 +21,22 @@ enum CodeTree {
         return builder.sequence(topLevel: true).nodes
     }
 
+    /// The deepest block nesting of `instructions` (a linear scan).
+    static func maxNesting(_ instructions: [Instruction]) -> Int {
+        var depth = 0, deepest = 0
+        for instruction in instructions {
+            switch instruction.opcode {
+            case .block, .loop, .if:
+                depth += 1
+                deepest = max(deepest, depth)
+            case .end:
+                depth = max(0, depth - 1)
+            default: break
+            }
+        }
+        return deepest
+    }
+
     private struct Builder {
         let instructions: [Instruction]
         var position = 0

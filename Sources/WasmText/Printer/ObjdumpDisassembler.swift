@@ -21,6 +21,9 @@ public struct DisassemblyLine: Hashable, Sendable {
         self.instructionIndex = instructionIndex
     }
 
+    /// Indentation stops growing here, so absurdly deep nesting cannot blow up the output.
+    public static let maxIndent = 200
+
     /// ` 000086: 41 01                      | i32.const 1`; instructions longer than nine
     /// bytes continue on further lines with an empty text column, as wasm-objdump does.
     public var formatted: String {
@@ -31,7 +34,7 @@ public struct DisassemblyLine: Hashable, Sendable {
             var column = chunk.map { Objdump.hex($0, digits: 2) + " " }.joined()
             column += String(repeating: " ", count: max(0, 27 - column.count))
             let lineOffset = UInt64(offset) + UInt64(chunkStart)
-            let body = chunkStart == 0 ? String(repeating: "  ", count: depth) + text : ""
+            let body = chunkStart == 0 ? String(repeating: "  ", count: min(depth, Self.maxIndent)) + text : ""
             if !out.isEmpty { out += "\n" }
             out += " \(Objdump.hex(lineOffset, digits: 6)): \(column)| \(body)"
             chunkStart += 9

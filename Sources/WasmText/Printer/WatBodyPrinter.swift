@@ -15,32 +15,59 @@ struct WatBodyPrinter {
         self.text = text
     }
 
+    /// Deepest block nesting (and folded-expression height) printed as a tree; deeper code
+    /// prints flat and with capped indentation, so hostile input cannot exhaust the stack or
+    /// blow up the output.
+    static let maxTreeDepth = 200
+
+    /// The lines of an expression (its final `end` dropped), folded when asked and the code is
+    /// shallow enough, flat otherwise.
+    mutating func lines(_ instructions: [Instruction], folded: Bool, indent: String) -> [String] {
+        var out: [String] = []
+        if folded && CodeTree.maxNesting(instructions) <= Self.maxTreeDepth {
+            for expr in self.folded(CodeTree.build(instructions)) {
+                Self.render(expr, indent: indent, into: &out)
+            }
+        } else {
+            flat(instructions, indent: indent, into: &out)
+        }
+        return out
+    }
+
     // MARK: flat
 
-    mutating func flat(_ nodes: [CodeNode], indent: String, into lines: inout [String]) {
-        for node in nodes {
-            switch node {
-            case .plain(let instruction):
-                lines.append(indent + text.text(instruction))
-            case .block(let instruction, let label, let body):
-                let id = labelIds[label]
-                lines.append(indent + text.text(instruction, label: id))
+    /// One instruction per line, indented by nesting. A single linear pass: no recursion, so
+    /// any depth is fine (indentation stops growing at `maxTreeDepth`).
+    mutating func flat(_ instructions: [Instruction], indent: String, into lines: inout [String]) {
+        var count = instructions.count
+        if count > 0 && instructions[count - 1].opcode == .end { count -= 1 }
+        var nextLabel: UInt32 = 0
+        func pad(_ depth: Int) -> String {
+            indent + String(repeating: "  ", count: min(depth, Self.maxTreeDepth))
+        }
+        for instruction in instructions[0..<count] {
+            let depth = text.labelStack.count
+            switch instruction.opcode {
+            case .block, .loop, .if:
+                let id = labelIds[nextLabel]
+                nextLabel &+= 1
+                lines.append(pad(depth) + text.text(instruction, label: id))
                 text.labelStack.append(id)
-                flat(body, indent: indent + "  ", into: &lines)
+            case .else:
+                lines.append(pad(max(0, depth - 1)) + "else")
+            case .end:
+                // An `end` with nothing open cannot come from a decoder; skip it.
+                guard depth > 0 else { continue }
                 text.labelStack.removeLast()
-                lines.append(indent + "end")
-            case .ifElse(let instruction, let label, let thenBody, let elseBody):
-                let id = labelIds[label]
-                lines.append(indent + text.text(instruction, label: id))
-                text.labelStack.append(id)
-                flat(thenBody, indent: indent + "  ", into: &lines)
-                if let elseBody {
-                    lines.append(indent + "else")
-                    flat(elseBody, indent: indent + "  ", into: &lines)
-                }
-                text.labelStack.removeLast()
-                lines.append(indent + "end")
+                lines.append(pad(depth - 1) + "end")
+            default:
+                lines.append(pad(depth) + text.text(instruction))
             }
+        }
+        // Close what a truncated expression left open, so the text stays balanced.
+        while !text.labelStack.isEmpty {
+            text.labelStack.removeLast()
+            lines.append(pad(text.labelStack.count) + "end")
         }
     }
 
@@ -52,6 +79,15 @@ struct WatBodyPrinter {
         var head: String
         var children: [Expr] = []
         var resultCount: Int
+        /// 1 + the tallest child: how deep rendering will recurse.
+        var height: Int
+
+        init(head: String, children: [Expr] = [], resultCount: Int) {
+            self.head = head
+            self.children = children
+            self.resultCount = resultCount
+            self.height = 1 + (children.map(\.height).max() ?? 0)
+        }
     }
 
     mutating func folded(_ nodes: [CodeNode]) -> [Expr] {
@@ -100,6 +136,8 @@ struct WatBodyPrinter {
         }
         guard total == count else { return [] }
         let operands = Array(pending.suffix(taken))
+        // Keep the tree shallow (a long chain of folded adds would otherwise nest forever).
+        if (operands.map(\.height).max() ?? 0) >= Self.maxTreeDepth { return [] }
         pending.removeLast(taken)
         return operands
     }

@@ -109,11 +109,13 @@ private struct ModulePrinter {
     /// A constant expression as one or more folded instructions, e.g. `(i32.const 0)`.
     func constantExpression(_ expression: Expression) -> [String] {
         var body = WatBodyPrinter(text: instructionText)
-        var out: [String] = []
-        for expr in body.folded(CodeTree.build(expression.instructions)) {
-            WatBodyPrinter.render(expr, indent: "", into: &out)
-        }
-        return out
+        return body.lines(expression.instructions, folded: true, indent: "")
+    }
+
+    /// Whether `lines` form exactly one folded instruction (so no `(offset …)`/`(item …)`
+    /// wrapper is needed). Code too deep to fold comes back flat and fails this.
+    static func isSingleFolded(_ lines: [String]) -> Bool {
+        lines.count == 1 && lines[0].hasPrefix("(")
     }
 
     /// A constant expression on one line.
@@ -177,12 +179,7 @@ private struct ModulePrinter {
             var body = WatBodyPrinter(text: text)
             body.functionResultCount = type?.results.count ?? 0
             body.labelIds = ids.labels[functionIndex] ?? [:]
-            let tree = CodeTree.build(function.body.instructions)
-            if folded {
-                for expr in body.folded(tree) { WatBodyPrinter.render(expr, indent: "    ", into: &lines) }
-            } else {
-                body.flat(tree, indent: "    ", into: &lines)
-            }
+            lines += body.lines(function.body.instructions, folded: folded, indent: "    ")
             lines[lines.count - 1] += ")"
         }
     }
@@ -245,7 +242,7 @@ private struct ModulePrinter {
                 parts.append(segment.type.description)
                 for item in expressions {
                     let folded = constantExpression(item)
-                    parts.append(folded.count == 1 ? folded[0] : "(item \(inlineExpression(item)))")
+                    parts.append(Self.isSingleFolded(folded) ? folded[0] : "(item \(inlineExpression(item)))")
                 }
             }
             lines.append(parts.joined(separator: " ") + ")")
@@ -270,7 +267,7 @@ private struct ModulePrinter {
     /// `(i32.const 8)` for a one-instruction offset, `(offset …)` otherwise.
     func offsetExpression(_ expression: Expression) -> String {
         let folded = constantExpression(expression)
-        return folded.count == 1 ? folded[0] : "(offset \(inlineExpression(expression)))"
+        return Self.isSingleFolded(folded) ? folded[0] : "(offset \(inlineExpression(expression)))"
     }
 
     /// Custom sections other than `name` have no text form; say that they were there.
