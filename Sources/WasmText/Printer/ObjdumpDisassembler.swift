@@ -109,7 +109,7 @@ public enum Objdump {
     /// `local[1] type=i64`, `local[2..3] type=f32`, `local[] type=i32` (a count of zero), read
     /// from the body's bytes so each line has its own offset.
     static func localLines(_ function: Function, paramCount: Int, bytes: [UInt8]) -> [DisassemblyLine] {
-        var reader = LEBReader(bytes: bytes, position: Int(function.bodyOffset))
+        var reader = DumpByteReader(bytes: bytes, position: Int(function.bodyOffset))
         guard let groupCount = reader.readU32() else { return [] }
         var lines: [DisassemblyLine] = []
         var nextLocal = UInt64(paramCount)
@@ -213,7 +213,7 @@ public enum Objdump {
 }
 
 /// A bounds-checked LEB128 reader for the few places the dump reads raw bytes.
-struct LEBReader {
+struct DumpByteReader {
     let bytes: [UInt8]
     var position: Int
 
