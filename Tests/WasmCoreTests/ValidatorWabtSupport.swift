@@ -40,4 +40,8 @@ enum ValidatorWabt {
         process.waitUntilExit()
         return process.terminationStatus == 0 ? String(decoding: data, as: UTF8.self) : nil
     }
+
+    /// wasm-validate flags that turn off what wabt 1.0.42 enables beyond Wasm 2.0 by default.
+    static let wasm2Only = ["--disable-exceptions", "--disable-tail-call", "--disable-memory64",
+                            "--disable-multi-memory", "--disable-extended-const", "--disable-relaxed-simd"]
 }
