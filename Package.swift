@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "WasmCore", targets: ["WasmCore"]),
         .library(name: "WasmText", targets: ["WasmText"]),
         .library(name: "WasmVM", targets: ["WasmVM"]),
+        .library(name: "WASI", targets: ["WASI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -18,15 +19,17 @@ let package = Package(
         .target(name: "WasmCore"),
         .target(name: "WasmText", dependencies: ["WasmCore"]),
         .target(name: "WasmVM", dependencies: ["WasmCore"]),
+        .target(name: "WASI", dependencies: ["WasmCore"]),
         .executableTarget(
             name: "wdb",
             dependencies: [
-                "WasmCore", "WasmText", "WasmVM",
+                "WasmCore", "WasmText", "WasmVM", "WASI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "WasmCoreTests", dependencies: ["WasmCore"]),
         .testTarget(name: "WasmTextTests", dependencies: ["WasmText", "WasmCore"]),
         .testTarget(name: "WasmVMTests", dependencies: ["WasmVM", "WasmText", "WasmCore"]),
+        .testTarget(name: "WASITests", dependencies: ["WASI", "WasmCore"]),
         .testTarget(name: "wdbTests", dependencies: ["wdb"]),
     ],
     swiftLanguageModes: [.v5]

@@ -1,0 +1,1 @@
+// Placeholder so SwiftPM resolves WasmKit; see Package.swift.

@@ -1,0 +1,23 @@
+// Floating point: Mandelbrot set escape counts on a grid.
+#include <stdio.h>
+
+int main(void) {
+    const int width = 800, height = 600, max_iter = 500;
+    long total = 0;
+    for (int py = 0; py < height; py++) {
+        for (int px = 0; px < width; px++) {
+            double cx = -2.2 + 3.2 * px / width, cy = -1.2 + 2.4 * py / height;
+            double x = 0, y = 0;
+            int iter = 0;
+            while (x * x + y * y <= 4.0 && iter < max_iter) {
+                double t = x * x - y * y + cx;
+                y = 2 * x * y + cy;
+                x = t;
+                iter++;
+            }
+            total += iter;
+        }
+    }
+    printf("mandelbrot checksum %ld\n", total);
+    return 0;
+}
