@@ -1,0 +1,314 @@
+/// The non-custom sections and the types inside them.
+
+extension ModuleDecoder {
+    // MARK: types
+
+    mutating func valueType() throws(DecodeError) -> ValueType {
+        let offset = reader.position
+        let b = try reader.byte()
+        if let t = ValueType(rawValue: b) { return t }
+        if b & 0x80 != 0 {
+            throw DecodeError("integer representation too long (value type)", at: offset + 1)
+        }
+        if let feature = Self.laterProposalType(b) {
+            throw DecodeError("unsupported feature \(feature) (value type 0x\(binaryHex(b)))", at: offset)
+        }
+        throw DecodeError("malformed value type 0x\(binaryHex(b))", at: offset)
+    }
+
+    mutating func refType() throws(DecodeError) -> RefType {
+        let offset = reader.position
+        let b = try reader.byte()
+        if let t = RefType(rawValue: b) { return t }
+        if let feature = Self.laterProposalType(b) {
+            throw DecodeError("unsupported feature \(feature) (reference type 0x\(binaryHex(b)))", at: offset)
+        }
+        throw DecodeError("malformed reference type 0x\(binaryHex(b))", at: offset)
+    }
+
+    /// Type bytes that later proposals define, so they can be named instead of called malformed.
+    static func laterProposalType(_ b: UInt8) -> String? {
+        switch b {
+        case 0x63, 0x64: "function references (typed reference)"
+        case 0x69, 0x74: "exception handling (exnref)"
+        case 0x6A...0x6E, 0x71...0x73: "garbage collection (abstract heap type)"
+        default: nil
+        }
+    }
+
+    mutating func limits(forMemory: Bool) throws(DecodeError) -> Limits {
+        let offset = reader.position
+        let flags = try reader.byte()
+        if flags & 0x80 != 0 {
+            throw DecodeError("integer representation too long (limits flags)", at: offset + 1)
+        }
+        switch flags {
+        case 0:
+            return Limits(min: UInt64(try reader.u32()))
+        case 1:
+            let min = try reader.u32()
+            return Limits(min: UInt64(min), max: UInt64(try reader.u32()))
+        case 2, 3:
+            // The threads proposal's shared flag; the 2.0 spec tests expect this wording.
+            throw DecodeError("integer too large (limits flags 0x\(binaryHex(flags)): shared \(forMemory ? "memory" : "table") is not supported)", at: offset)
+        case 4...7:
+            throw DecodeError("unsupported feature memory64 (limits flags 0x\(binaryHex(flags)))", at: offset)
+        default:
+            throw DecodeError("integer too large (limits flags 0x\(binaryHex(flags)))", at: offset)
+        }
+    }
+
+    mutating func tableType() throws(DecodeError) -> TableType {
+        let element = try refType()
+        return TableType(elementType: element, limits: try limits(forMemory: false))
+    }
+
+    mutating func globalType() throws(DecodeError) -> GlobalType {
+        let type = try valueType()
+        let offset = reader.position
+        let mutability = try reader.byte()
+        guard mutability <= 1 else {
+            throw DecodeError("malformed mutability 0x\(binaryHex(mutability))", at: offset)
+        }
+        return GlobalType(valueType: type, isMutable: mutability == 1)
+    }
+
+    // MARK: sections
+
+    mutating func readTypeSection() throws(DecodeError) -> UInt32 {
+        let count = try reader.u32()
+        module.types.reserveCapacity(capacity(for: count))
+        for _ in 0..<count {
+            let offset = reader.position
+            let form = try reader.byte()
+            guard form == 0x60 else {
+                switch form {
+                case 0x80...:
+                    // The form is a one-byte signed LEB128 (s7) in the reference grammar.
+                    throw DecodeError("integer representation too long (type form)", at: offset + 1)
+                case 0x4E, 0x4F, 0x50, 0x5E, 0x5F:
+                    throw DecodeError("unsupported feature garbage collection (type form 0x\(binaryHex(form)))", at: offset)
+                default:
+                    throw DecodeError("malformed function type 0x\(binaryHex(form))", at: offset)
+                }
+            }
+            let params = try valueTypeVector()
+            let results = try valueTypeVector()
+            module.types.append(FuncType(params: params, results: results))
+        }
+        return count
+    }
+
+    mutating func valueTypeVector() throws(DecodeError) -> [ValueType] {
+        let count = try reader.u32()
+        var types: [ValueType] = []
+        types.reserveCapacity(capacity(for: count))
+        for _ in 0..<count { types.append(try valueType()) }
+        return types
+    }
+
+    mutating func readImportSection() throws(DecodeError) -> UInt32 {
+        let count = try reader.u32()
+        module.imports.reserveCapacity(capacity(for: count))
+        for _ in 0..<count {
+            let moduleName = try reader.name()
+            let name = try reader.name()
+            let offset = reader.position
+            let kind = try reader.byte()
+            let descriptor: Import.Descriptor
+            switch kind {
+            case 0: descriptor = .function(typeIndex: try reader.u32())
+            case 1: descriptor = .table(try tableType())
+            case 2: descriptor = .memory(MemoryType(limits: try limits(forMemory: true)))
+            case 3: descriptor = .global(try globalType())
+            case 4:
+                throw DecodeError("malformed import kind 4 (a tag: exception handling is not supported)", at: offset)
+            default:
+                throw DecodeError("malformed import kind \(kind)", at: offset)
+            }
+            module.imports.append(Import(module: moduleName, name: name, descriptor: descriptor))
+        }
+        return count
+    }
+
+    mutating func readFunctionSection() throws(DecodeError) -> UInt32 {
+        let count = try reader.u32()
+        sawFunctionSection = true
+        declaredFunctionTypes.reserveCapacity(capacity(for: count))
+        for _ in 0..<count { declaredFunctionTypes.append(try reader.u32()) }
+        return count
+    }
+
+    mutating func readTableSection() throws(DecodeError) -> UInt32 {
+        let count = try reader.u32()
+        module.tables.reserveCapacity(capacity(for: count))
+        for _ in 0..<count {
+            if reader.peek() == 0x40 {
+                throw DecodeError("unsupported feature function references (table with initializer)", at: reader.position)
+            }
+            module.tables.append(try tableType())
+        }
+        return count
+    }
+
+    mutating func readMemorySection() throws(DecodeError) -> UInt32 {
+        let count = try reader.u32()
+        module.memories.reserveCapacity(capacity(for: count))
+        for _ in 0..<count {
+            module.memories.append(MemoryType(limits: try limits(forMemory: true)))
+        }
+        return count
+    }
+
+    mutating func readGlobalSection() throws(DecodeError) -> UInt32 {
+        let count = try reader.u32()
+        module.globals.reserveCapacity(capacity(for: count))
+        for _ in 0..<count {
+            let type = try globalType()
+            let initializer = try expression(sizeHint: 4)
+            module.globals.append(Global(type: type, initializer: initializer))
+        }
+        return count
+    }
+
+    mutating func readExportSection() throws(DecodeError) -> UInt32 {
+        let count = try reader.u32()
+        module.exports.reserveCapacity(capacity(for: count))
+        for _ in 0..<count {
+            let name = try reader.name()
+            let offset = reader.position
+            let kindByte = try reader.byte()
+            guard let kind = ExternalKind(rawValue: kindByte) else {
+                let detail = kindByte == 4 ? " (a tag: exception handling is not supported)" : ""
+                throw DecodeError("malformed export kind \(kindByte)\(detail)", at: offset)
+            }
+            module.exports.append(Export(name: name, kind: kind, index: try reader.u32()))
+        }
+        return count
+    }
+
+    mutating func readElementSection() throws(DecodeError) -> UInt32 {
+        let count = try reader.u32()
+        module.elements.reserveCapacity(capacity(for: count))
+        for _ in 0..<count {
+            module.elements.append(try elementSegment())
+        }
+        return count
+    }
+
+    /// The eight encodings: bit 0 = passive or declarative, bit 1 = explicit table index
+    /// (active) or declarative (otherwise), bit 2 = expressions instead of function indices.
+    mutating func elementSegment() throws(DecodeError) -> ElementSegment {
+        let offset = reader.position
+        let flags = try reader.u32()
+        guard flags <= 7 else {
+            throw DecodeError("malformed elements segment kind \(flags)", at: offset)
+        }
+        let mode: ElementSegment.Mode
+        switch flags & 3 {
+        case 0: mode = .active(table: 0, offset: try expression(sizeHint: 4))
+        case 2:
+            let table = try reader.u32()
+            mode = .active(table: table, offset: try expression(sizeHint: 4))
+        case 1: mode = .passive
+        default: mode = .declarative
+        }
+        let usesExpressions = flags & 4 != 0
+        var type = RefType.funcref
+        if flags & 3 != 0 {
+            if usesExpressions {
+                type = try refType()
+            } else {
+                let kindOffset = reader.position
+                let kind = try reader.byte()
+                guard kind == 0 else {
+                    throw DecodeError("malformed element kind 0x\(binaryHex(kind))", at: kindOffset)
+                }
+            }
+        }
+        let itemCount = try reader.u32()
+        let items: ElementSegment.Items
+        if usesExpressions {
+            var expressions: [Expression] = []
+            expressions.reserveCapacity(capacity(for: itemCount))
+            for _ in 0..<itemCount { expressions.append(try expression(sizeHint: 3)) }
+            items = .expressions(expressions)
+        } else {
+            var functions: [UInt32] = []
+            functions.reserveCapacity(capacity(for: itemCount))
+            for _ in 0..<itemCount { functions.append(try reader.u32()) }
+            items = .functions(functions)
+        }
+        return ElementSegment(mode: mode, type: type, items: items, encodingFlags: UInt8(flags))
+    }
+
+    mutating func readDataSection() throws(DecodeError) -> UInt32 {
+        let count = try reader.u32()
+        module.data.reserveCapacity(capacity(for: count))
+        for _ in 0..<count {
+            let offset = reader.position
+            let flags = try reader.u32()
+            let mode: DataSegment.Mode
+            switch flags {
+            case 0: mode = .active(memory: 0, offset: try expression(sizeHint: 4))
+            case 1: mode = .passive
+            case 2:
+                let memory = try reader.u32()
+                mode = .active(memory: memory, offset: try expression(sizeHint: 4))
+            default:
+                throw DecodeError("malformed data segment kind \(flags)", at: offset)
+            }
+            let length = Int(try reader.u32())
+            let bytes = try reader.bytes(length)
+            module.data.append(DataSegment(mode: mode, bytes: bytes, encodingFlags: UInt8(flags)))
+        }
+        return count
+    }
+
+    mutating func readCodeSection() throws(DecodeError) -> UInt32 {
+        let count = try reader.u32()
+        sawCodeSection = true
+        codeBodies.reserveCapacity(capacity(for: count))
+        for _ in 0..<count {
+            let sizeOffset = reader.position
+            let size = Int(try reader.u32())
+            guard size <= reader.remaining else {
+                throw DecodeError("length out of bounds: function body of \(size) bytes with \(reader.remaining) left", at: sizeOffset)
+            }
+            let bodyStart = reader.position
+            let locals = try localDeclarations()
+            let body = try expression(sizeHint: size)
+            guard reader.position == bodyStart + size else {
+                throw DecodeError("section size mismatch: function body declared \(size) bytes, took \(reader.position - bodyStart)",
+                                  at: bodyStart)
+            }
+            codeBodies.append(Function(typeIndex: 0, locals: locals, body: body,
+                                       bodyOffset: UInt32(bodyStart), bodySize: UInt32(size)))
+        }
+        return count
+    }
+
+    mutating func localDeclarations() throws(DecodeError) -> [LocalDeclaration] {
+        let start = reader.position
+        let count = try reader.u32()
+        var locals: [LocalDeclaration] = []
+        locals.reserveCapacity(capacity(for: count))
+        var total: UInt64 = 0
+        for _ in 0..<count {
+            let n = try reader.u32()
+            total += UInt64(n)
+            let type = try valueType()
+            locals.append(LocalDeclaration(count: n, type: type))
+        }
+        guard total <= UInt64(UInt32.max) else {
+            throw DecodeError("too many locals (\(total))", at: start)
+        }
+        return locals
+    }
+}
+
+@inline(__always)
+func binaryHex<T: BinaryInteger>(_ value: T) -> String {
+    let s = String(value, radix: 16)
+    return s.count % 2 == 1 ? "0" + s : s
+}

@@ -1,0 +1,64 @@
+/// Appends binary-format values to a byte array, always in canonical (shortest) LEB128.
+struct ByteWriter {
+    var bytes: [UInt8] = []
+
+    init(capacity: Int = 0) {
+        bytes.reserveCapacity(capacity)
+    }
+
+    @inline(__always)
+    mutating func byte(_ b: UInt8) { bytes.append(b) }
+
+    mutating func append(_ other: [UInt8]) { bytes.append(contentsOf: other) }
+
+    mutating func u32(_ value: UInt32) { u64(UInt64(value)) }
+
+    mutating func u64(_ value: UInt64) {
+        var v = value
+        while true {
+            let b = UInt8(v & 0x7F)
+            v >>= 7
+            if v == 0 {
+                bytes.append(b)
+                return
+            }
+            bytes.append(b | 0x80)
+        }
+    }
+
+    mutating func s32(_ value: Int32) { s64(Int64(value)) }
+
+    mutating func s64(_ value: Int64) {
+        var v = value
+        while true {
+            let b = UInt8(truncatingIfNeeded: v) & 0x7F
+            v >>= 7  // arithmetic shift keeps the sign
+            let done = (v == 0 && b & 0x40 == 0) || (v == -1 && b & 0x40 != 0)
+            if done {
+                bytes.append(b)
+                return
+            }
+            bytes.append(b | 0x80)
+        }
+    }
+
+    mutating func fixedU32(_ value: UInt32) {
+        for i in 0..<4 { bytes.append(UInt8(truncatingIfNeeded: value >> (8 * UInt32(i)))) }
+    }
+
+    mutating func fixedU64(_ value: UInt64) {
+        for i in 0..<8 { bytes.append(UInt8(truncatingIfNeeded: value >> (8 * UInt64(i)))) }
+    }
+
+    mutating func name(_ s: String) {
+        let utf8 = Array(s.utf8)
+        u32(UInt32(utf8.count))
+        bytes.append(contentsOf: utf8)
+    }
+
+    /// A length-prefixed byte vector.
+    mutating func vector(_ content: [UInt8]) {
+        u32(UInt32(content.count))
+        bytes.append(contentsOf: content)
+    }
+}
