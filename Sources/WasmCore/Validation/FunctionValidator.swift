@@ -1,0 +1,358 @@
+/// Type checking of one function body (spec §3.3 and the algorithm of the spec's validation
+/// appendix): one pass over the instructions with an operand stack of type bytes and a stack of
+/// control frames. The buffers are reused from one function to the next, so a module's bodies
+/// are checked without allocating per instruction.
+
+/// What the validator learned about a function body that the engine can use.
+public struct FunctionValidationInfo: Hashable, Sendable {
+    /// The most operand-stack values live at once (parameters and locals not counted).
+    public var maxStackHeight: Int
+    /// The same in 64-bit slots, where a v128 takes two (DESIGN.md §2, invariant 2).
+    public var maxStackSlots: Int
+
+    public init(maxStackHeight: Int, maxStackSlots: Int) {
+        self.maxStackHeight = maxStackHeight
+        self.maxStackSlots = maxStackSlots
+    }
+}
+
+/// A structured-control frame: where its values start and what its label carries.
+struct ControlFrame {
+    enum Kind: UInt8 { case function, block, loop, `if`, `else` }
+
+    var kind: Kind
+    /// Set once the rest of the frame is unreachable: the stack below is then polymorphic.
+    var unreachable: Bool
+    /// Operand-stack height (values and slots) when the frame was entered, after its params.
+    var height: Int
+    var slotHeight: Int
+    var params: TypeRange
+    var results: TypeRange
+
+    /// The types a branch to this frame carries.
+    var labelTypes: TypeRange { kind == .loop ? params : results }
+}
+
+struct FunctionValidator {
+    var context: ValidationContext
+    let shapes: [OperatorShape]
+
+    var stack: [UInt8] = []
+    var slots = 0
+    var frames: [ControlFrame] = []
+    /// Types of params and locals, expanded up to `expandedLocalLimit` entries; locals beyond
+    /// it (only possible in absurd modules) are found by walking the declarations.
+    var localTypes: [UInt8] = []
+    var localCount = 0
+    var paramCount = 0
+    var localDeclarations: [LocalDeclaration] = []
+    static let expandedLocalLimit = 1 << 16
+
+    // Where we are, for error messages.
+    var functionIndex: UInt32 = 0
+    var instructionIndex = 0
+    var offsets: [UInt32] = []
+    var module: Module
+
+    init(module: Module, context: ValidationContext) {
+        self.module = module
+        self.context = context
+        self.shapes = OperatorShape.table
+        stack.reserveCapacity(64)
+        frames.reserveCapacity(16)
+    }
+
+    // MARK: errors
+
+    /// An error at the current instruction.
+    func error(_ message: String) -> ValidationError {
+        var position: String?
+        if instructionIndex < offsets.count {
+            position = module.describe(CodePosition(functionIndex: functionIndex,
+                                                    fileOffset: offsets[instructionIndex]))
+        } else {
+            position = "\(module.displayName(ofFunction: functionIndex)) (func \(functionIndex), instruction \(instructionIndex))"
+        }
+        return ValidationError(message, functionIndex: functionIndex,
+                               instructionIndex: instructionIndex, position: position)
+    }
+
+    func mismatch(expected: UInt8, found: UInt8) -> ValidationError {
+        error("type mismatch: expected \(typeName(expected)), found \(typeName(found))")
+    }
+
+    func underflow(expected: UInt8) -> ValidationError {
+        if expected == unknownType { return error("type mismatch: expected a value, found nothing (stack underflow)") }
+        return error("type mismatch: expected \(typeName(expected)), found nothing (stack underflow)")
+    }
+
+    // MARK: operand stack
+
+    @inline(__always)
+    mutating func push(_ type: UInt8) {
+        stack.append(type)
+        slots &+= type == ValueType.v128.rawValue ? 2 : 1
+    }
+
+    /// Pops a value of any type; `unknownType` when the frame is unreachable and empty.
+    @inline(__always)
+    mutating func popAny() throws(ValidationError) -> UInt8 {
+        let frame = frames[frames.count - 1]
+        if stack.count == frame.height {
+            if frame.unreachable { return unknownType }
+            throw underflow(expected: unknownType)
+        }
+        let type = stack.removeLast()
+        slots &-= type == ValueType.v128.rawValue ? 2 : 1
+        return type
+    }
+
+    /// Pops a value that must have type `expected` (or be unknown).
+    @inline(__always)
+    mutating func pop(_ expected: UInt8) throws(ValidationError) {
+        let frame = frames[frames.count - 1]
+        if stack.count == frame.height {
+            if frame.unreachable { return }
+            throw underflow(expected: expected)
+        }
+        let type = stack.removeLast()
+        if type != expected && type != unknownType && expected != unknownType {
+            throw mismatch(expected: expected, found: type)
+        }
+        slots &-= type == ValueType.v128.rawValue ? 2 : 1
+    }
+
+    /// Pops `range`'s types, last first.
+    mutating func pop(_ range: TypeRange) throws(ValidationError) {
+        var i = Int(range.start) + Int(range.count)
+        while i > Int(range.start) {
+            i -= 1
+            try pop(context.typePool[i])
+        }
+    }
+
+    mutating func push(_ range: TypeRange) {
+        let start = Int(range.start)
+        for i in start..<start + Int(range.count) { push(context.typePool[i]) }
+    }
+
+    /// The rest of the current frame is unreachable: drop its values, make its stack polymorphic.
+    mutating func markUnreachable() {
+        let last = frames.count - 1
+        stack.removeSubrange(frames[last].height...)
+        slots = frames[last].slotHeight
+        frames[last].unreachable = true
+    }
+
+    // MARK: control stack
+
+    mutating func pushFrame(_ kind: ControlFrame.Kind, params: TypeRange, results: TypeRange) {
+        frames.append(ControlFrame(kind: kind, unreachable: false, height: stack.count,
+                                   slotHeight: slots, params: params, results: results))
+        push(params)
+    }
+
+    /// Checks that the current frame ends with exactly its results on the stack, and leaves it.
+    mutating func popFrame() throws(ValidationError) -> ControlFrame {
+        let frame = frames[frames.count - 1]
+        let expected = Int(frame.results.count)
+        let available = stack.count - frame.height
+        if available > expected || (available < expected && !frame.unreachable) {
+            let found = stack[frame.height...]
+            throw error("type mismatch: end of \(blockName(frame.kind)) expects \(typeListName(resultTypes(frame))), stack holds \(typeListName(found))")
+        }
+        try pop(frame.results)
+        frames.removeLast()
+        return frame
+    }
+
+    func resultTypes(_ frame: ControlFrame) -> ArraySlice<UInt8> {
+        let start = Int(frame.results.start)
+        return context.typePool[start..<start + Int(frame.results.count)]
+    }
+
+    func blockName(_ kind: ControlFrame.Kind) -> String {
+        switch kind {
+        case .function: "function"
+        case .block: "block"
+        case .loop: "loop"
+        case .if: "if"
+        case .else: "else"
+        }
+    }
+
+    /// The frame that label `depth` refers to.
+    func label(_ depth: UInt32) throws(ValidationError) -> ControlFrame {
+        guard Int(depth) < frames.count else {
+            throw error("unknown label \(depth): only \(frames.count) enclosing blocks")
+        }
+        return frames[frames.count - 1 - Int(depth)]
+    }
+
+    func blockTypes(_ type: BlockType) throws(ValidationError) -> (TypeRange, TypeRange) {
+        switch type {
+        case .empty: return (.empty, .empty)
+        case .value(let t): return (.empty, context.singleValue[Int(t.rawValue)])
+        case .typeIndex(let index):
+            guard Int(index) < context.typeCount else { throw error("unknown type \(index)") }
+            return (context.typeParams[Int(index)], context.typeResults[Int(index)])
+        }
+    }
+
+    // MARK: locals
+
+    mutating func prepareLocals(params: TypeRange, declarations: [LocalDeclaration]) throws(ValidationError) {
+        localTypes.removeAll(keepingCapacity: true)
+        var total = UInt64(params.count)
+        for declaration in declarations { total &+= UInt64(declaration.count) }
+        guard total <= UInt64(UInt32.max) else { throw error("too many locals: \(total)") }
+        localCount = Int(total)
+        paramCount = Int(params.count)
+        localDeclarations = declarations
+        let start = Int(params.start)
+        localTypes.append(contentsOf: context.typePool[start..<start + Int(params.count)])
+        for declaration in declarations {
+            let room = FunctionValidator.expandedLocalLimit - localTypes.count
+            if room <= 0 { break }
+            let n = min(Int(declaration.count), room)
+            localTypes.append(contentsOf: repeatElement(declaration.type.rawValue, count: n))
+        }
+    }
+
+    func localType(_ index: UInt32) throws(ValidationError) -> UInt8 {
+        let i = Int(index)
+        if i < localTypes.count { return localTypes[i] }
+        guard i < localCount else {
+            throw error("unknown local \(index): the function has \(localCount) locals")
+        }
+        // Past the expanded prefix (absurdly many locals): walk the declarations.
+        var end = paramCount
+        for declaration in localDeclarations {
+            end += Int(declaration.count)
+            if i < end { return declaration.type.rawValue }
+        }
+        throw error("unknown local \(index)")
+    }
+
+    // MARK: function bodies
+
+    /// Checks defined function `definedIndex` (0 = the first function after the imports).
+    mutating func validate(definedIndex: Int) throws(ValidationError) -> FunctionValidationInfo {
+        let function = module.functions[definedIndex]
+        let importedCount = context.functionTypes.count - module.functions.count
+        functionIndex = UInt32(truncatingIfNeeded: importedCount + definedIndex)
+        instructionIndex = 0
+        offsets = function.body.offsets
+        let typeIndex = Int(function.typeIndex)
+        guard typeIndex < context.typeCount else { throw error("unknown type \(typeIndex)") }
+        try prepareLocals(params: context.typeParams[typeIndex], declarations: function.locals)
+
+        stack.removeAll(keepingCapacity: true)
+        frames.removeAll(keepingCapacity: true)
+        slots = 0
+        frames.append(ControlFrame(kind: .function, unreachable: false, height: 0, slotHeight: 0,
+                                   params: .empty, results: context.typeResults[typeIndex]))
+        var maxHeight = 0
+        var maxSlots = 0
+        let instructions = function.body.instructions
+        var index = 0
+        while index < instructions.count {
+            instructionIndex = index
+            if frames.isEmpty { throw error("instruction after the end of the function body") }
+            let instruction = instructions[index]
+            let shape = shapes[Int(instruction.opcode.rawValue)]
+            switch shape.kind {
+            case .plain:
+                try apply(shape)
+            case .memory:
+                try checkMemArg(instruction, shape)
+                try apply(shape)
+            case .memoryLane:
+                try checkMemArg(instruction, shape)
+                try apply(shape)
+            case .lane:
+                guard case .lane(let lane) = instruction.immediate else { throw badImmediate(instruction) }
+                guard lane < shape.laneCount else {
+                    throw error("invalid lane index \(lane): \(instruction.opcode.mnemonic) has \(shape.laneCount) lanes")
+                }
+                try apply(shape)
+            case .special:
+                try checkSpecial(instruction, shape)
+            }
+            if stack.count > maxHeight { maxHeight = stack.count }
+            if slots > maxSlots { maxSlots = slots }
+            index += 1
+        }
+        if !frames.isEmpty {
+            instructionIndex = instructions.count
+            throw error("function body does not end with end (\(frames.count) blocks still open)")
+        }
+        return FunctionValidationInfo(maxStackHeight: maxHeight, maxStackSlots: maxSlots)
+    }
+
+    /// Pops the params and pushes the result of a fixed-signature instruction.
+    @inline(__always)
+    mutating func apply(_ shape: OperatorShape) throws(ValidationError) {
+        switch shape.paramCount {
+        case 0: break
+        case 1: try pop(shape.param0)
+        case 2: try pop(shape.param1); try pop(shape.param0)
+        default: try pop(shape.param2); try pop(shape.param1); try pop(shape.param0)
+        }
+        if shape.resultCount != 0 { push(shape.result) }
+    }
+
+    func badImmediate(_ instruction: Instruction) -> ValidationError {
+        error("malformed immediate for \(instruction.opcode.mnemonic)")
+    }
+
+    func checkMemory(_ index: UInt32) throws(ValidationError) {
+        guard Int(index) < context.memoryCount else {
+            throw error("unknown memory \(index): the module has \(context.memoryCount == 0 ? "no" : "\(context.memoryCount)") memor\(context.memoryCount == 1 ? "y" : "ies")")
+        }
+    }
+
+    func checkTable(_ index: UInt32) throws(ValidationError) -> UInt8 {
+        guard Int(index) < context.tableElementTypes.count else {
+            throw error("unknown table \(index): the module has \(context.tableElementTypes.count) tables")
+        }
+        return context.tableElementTypes[Int(index)]
+    }
+
+    func checkDataSegment(_ index: UInt32) throws(ValidationError) {
+        guard Int(index) < context.dataSegmentCount else {
+            throw error("unknown data segment \(index): the module has \(context.dataSegmentCount) data segments")
+        }
+    }
+
+    func checkElementSegment(_ index: UInt32) throws(ValidationError) -> UInt8 {
+        guard Int(index) < context.elementTypes.count else {
+            throw error("unknown elem segment \(index): the module has \(context.elementTypes.count) element segments")
+        }
+        return context.elementTypes[Int(index)]
+    }
+
+    func checkMemArg(_ instruction: Instruction, _ shape: OperatorShape) throws(ValidationError) {
+        let memarg: MemArg
+        var lane: UInt8?
+        switch instruction.immediate {
+        case .memarg(let m): memarg = m
+        case .memlane(let m, let l): memarg = m; lane = l
+        default: throw badImmediate(instruction)
+        }
+        try checkMemory(memarg.memory)
+        try checkAlignment(memarg, shape, instruction)
+        if let lane, lane >= shape.laneCount {
+            throw error("invalid lane index \(lane): \(instruction.opcode.mnemonic) has \(shape.laneCount) lanes")
+        }
+    }
+
+    func checkAlignment(_ memarg: MemArg, _ shape: OperatorShape, _ instruction: Instruction) throws(ValidationError) {
+        guard memarg.align <= UInt32(shape.maxAlignExponent) else {
+            let natural = 1 << Int(shape.maxAlignExponent)
+            let asked = memarg.align < 32 ? "\(UInt64(1) << UInt64(memarg.align))" : "2^\(memarg.align)"
+            throw error("alignment must not be larger than natural: \(instruction.opcode.mnemonic) has natural alignment \(natural), align=\(asked)")
+        }
+    }
+}
+
