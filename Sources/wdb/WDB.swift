@@ -7,5 +7,5 @@ struct WDB: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "wdb",
         abstract: "A WebAssembly debugger, REPL and toolkit.",
-        subcommands: [])
+        subcommands: [Wast.self])
 }
