@@ -269,13 +269,16 @@ struct Compiler {
         case .end:
             guard let control = controls.popLast() else { throw CompileError("unbalanced end") }
             if control.kind == .function {
-                controls.append(control)
-                if wasReachable {
-                    let src = try slotOfTop(control.results.count)
+                // Branches to the function's label land on the final return, with the
+                // results moved to the frame's first operand slots.
+                for f in control.fixups { patch(f, target: code.count) }
+                if wasReachable || !control.fixups.isEmpty {
+                    controls.append(control)
+                    resetStack(to: control, with: control.results)
                     stop(offset)
-                    emit(.return, src, UInt64(slots(control.results)))
+                    emit(.return, control.baseSlot, UInt64(slots(control.results)))
+                    controls.removeLast()
                 }
-                controls.removeLast()
                 return false
             }
             if let e = control.elseFixup { patch(e, target: code.count) }

@@ -113,7 +113,7 @@ extension Store {
                 guard i < globalAddresses.count else { throw LinkError("unknown global export") }
                 value = .global(Global(store: self, address: globalAddresses[i]))
             }
-            record.exports[export.name] = value
+            record.exports[NameKey(export.name)] = value
         }
 
         // Segments: evaluate element items, keep data bytes (dropped once used).

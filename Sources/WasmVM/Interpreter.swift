@@ -195,9 +195,15 @@ extension Interpreter {
                 let index = UInt64(UInt32(truncatingIfNeeded: fp[Int(w >> 32)]))
                 // Validation guarantees the table index exists in this instance.
                 let table = r.context.pointee.tables.unsafelyUnwrapped[tableIndex]
-                guard index < table.pointee.count else { return trap(ex, .undefinedElement) }
+                guard index < table.pointee.count else {
+                    ex.trapDetail = .undefinedElement(index: UInt32(index))
+                    return trap(ex, .detailed)
+                }
                 let ref = table.pointee.elements.unsafelyUnwrapped[Int(index)]
-                guard ref != 0 else { return trap(ex, .uninitializedElement) }
+                guard ref != 0 else {
+                    ex.trapDetail = .uninitializedElement(index: UInt32(index))
+                    return trap(ex, .detailed)
+                }
                 let callee = UInt32(truncatingIfNeeded: ref &- 1)
                 guard r.entries[Int(callee)].typeID == typeID else { return trap(ex, .indirectCallTypeMismatch) }
                 return call(&r, store, ex, callee: callee, base: fp + a, returnPC: pc + 3)

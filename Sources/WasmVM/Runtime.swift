@@ -67,13 +67,15 @@ public enum ExternalValue {
 }
 
 /// The imports of a module, by module name and field name.
+/// Names are compared by their UTF-8 bytes, as Wasm does (Swift's String equality would
+/// identify canonically equivalent names such as "\u{C5}" and "A\u{30A}").
 public struct Imports {
-    public var modules: [String: [String: ExternalValue]] = [:]
+    private var entries: [NameKey: [NameKey: ExternalValue]] = [:]
 
     public init() {}
 
     public mutating func define(_ module: String, _ name: String, _ value: ExternalValue) {
-        modules[module, default: [:]][name] = value
+        entries[NameKey(module), default: [:]][NameKey(name)] = value
     }
 
     /// Makes every export of `instance` importable under `module` (the WAST `register`).
@@ -81,7 +83,13 @@ public struct Imports {
         for (name, value) in instance.exports { define(module, name, value) }
     }
 
-    public func lookup(_ module: String, _ name: String) -> ExternalValue? { modules[module]?[name] }
+    public func lookup(_ module: String, _ name: String) -> ExternalValue? { entries[NameKey(module)]?[NameKey(name)] }
+}
+
+/// A name as its UTF-8 bytes.
+struct NameKey: Hashable {
+    let bytes: [UInt8]
+    init(_ name: String) { bytes = Array(name.utf8) }
 }
 
 /// A function in a runtime (defined by a module or by the host).
@@ -195,9 +203,13 @@ public struct Instance {
     let index: Int
 
     public var module: Module { store.instances[index].module }
-    public var exports: [String: ExternalValue] { store.instances[index].exports }
+    /// The exports in module order.
+    public var exports: [(name: String, value: ExternalValue)] {
+        let record = store.instances[index]
+        return record.module.exports.compactMap { e in record.exports[NameKey(e.name)].map { (e.name, $0) } }
+    }
 
-    public func export(_ name: String) -> ExternalValue? { store.instances[index].exports[name] }
+    public func export(_ name: String) -> ExternalValue? { store.instances[index].exports[NameKey(name)] }
 
     public func function(_ name: String) -> Function? {
         if case .function(let f)? = export(name) { return f }

@@ -64,7 +64,7 @@ final class InstanceRecord {
     var elements: [[UInt64]] = []
     /// Data segments; a dropped segment is empty.
     var data: [[UInt8]] = []
-    var exports: [String: ExternalValue] = [:]
+    var exports: [NameKey: ExternalValue] = [:]
     /// Type ids of the module's types.
     var typeIDs: [UInt32] = []
     /// Raw arrays the context points at, freed by the store.

@@ -9,8 +9,9 @@ public enum TrapKind: Hashable, Sendable {
     case outOfBoundsMemoryAccess
     case outOfBoundsTableAccess
     case indirectCallTypeMismatch
-    case undefinedElement
-    case uninitializedElement
+    /// The index, when known, is part of the message ("undefined element 7").
+    case undefinedElement(index: UInt32? = nil)
+    case uninitializedElement(index: UInt32? = nil)
     case callStackExhausted
     case outOfFuel
     /// A function body the engine could not compile (only for modules that skipped validation).
@@ -27,8 +28,8 @@ public enum TrapKind: Hashable, Sendable {
         case .outOfBoundsMemoryAccess: "out of bounds memory access"
         case .outOfBoundsTableAccess: "out of bounds table access"
         case .indirectCallTypeMismatch: "indirect call type mismatch"
-        case .undefinedElement: "undefined element"
-        case .uninitializedElement: "uninitialized element"
+        case .undefinedElement(let i): "undefined element" + (i.map { " \($0)" } ?? "")
+        case .uninitializedElement(let i): "uninitialized element" + (i.map { " \($0)" } ?? "")
         case .callStackExhausted: "call stack exhausted"
         case .outOfFuel: "all fuel consumed"
         case .invalidCode(let m): "invalid code: \(m)"
@@ -98,8 +99,8 @@ enum TrapCode: UInt8 {
         case .outOfBoundsMemoryAccess: .outOfBoundsMemoryAccess
         case .outOfBoundsTableAccess: .outOfBoundsTableAccess
         case .indirectCallTypeMismatch: .indirectCallTypeMismatch
-        case .undefinedElement: .undefinedElement
-        case .uninitializedElement: .uninitializedElement
+        case .undefinedElement: .undefinedElement()
+        case .uninitializedElement: .uninitializedElement()
         case .callStackExhausted: .callStackExhausted
         case .outOfFuel: .outOfFuel
         }

@@ -19,7 +19,7 @@ enum WastJSON {
         let json = dir.appendingPathComponent("script.json")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["wast2json", "--enable-all", "--disable-memory64", path, "-o", json.path]
+        process.arguments = ["wast2json", path, "-o", json.path]
         process.standardOutput = FileHandle.nullDevice
         let errors = Pipe()
         process.standardError = errors

@@ -1,3 +1,4 @@
+import Foundation
 import WasmCore
 import WasmText
 import WasmVM
@@ -14,6 +15,9 @@ final class WastRunner {
 
     /// Turns a script module into a validated module.
     typealias Loader = (WastModule) -> Result<Module, LoadFailure>
+
+    /// WDB_WAST_TRACE=1 prints each command's line before running it (to find a hang).
+    static let trace = ProcessInfo.processInfo.environment["WDB_WAST_TRACE"] != nil
 
     private let runtime: Runtime
     private let load: Loader
@@ -32,6 +36,7 @@ final class WastRunner {
 
     func run(_ directives: [WastDirective]) {
         for directive in directives {
+            if WastRunner.trace { FileHandle.standardError.write("\(directive.location.file):\(directive.location.line)\n".data(using: .utf8)!) }
             if let problem = execute(directive.command) {
                 failed += 1
                 let where_ = "\(directive.location.file):\(directive.location.line)"
