@@ -20,6 +20,8 @@ let package = Package(
         .target(name: "WasmText", dependencies: ["WasmCore"]),
         .target(name: "WasmVM", dependencies: ["WasmCore"]),
         .target(name: "WASI", dependencies: ["WasmCore"]),
+        .systemLibrary(name: "CEditLine", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
+        .target(name: "LineEditor", dependencies: ["CEditLine"]),
         .executableTarget(
             name: "wdb",
             dependencies: [
@@ -30,6 +32,7 @@ let package = Package(
         .testTarget(name: "WasmTextTests", dependencies: ["WasmText", "WasmCore"]),
         .testTarget(name: "WasmVMTests", dependencies: ["WasmVM", "WasmText", "WasmCore"]),
         .testTarget(name: "WASITests", dependencies: ["WASI", "WasmCore"]),
+        .testTarget(name: "LineEditorTests", dependencies: ["LineEditor"]),
         .testTarget(name: "wdbTests", dependencies: ["wdb"]),
     ],
     swiftLanguageModes: [.v5]

@@ -49,7 +49,7 @@ import Testing
         expectError(Self.header + [0x03, 0x01, 0x00, 0x01, 0x01, 0x00], "unexpected content after last section", at: 11)
         expectError(Self.header + [0x01, 0x01, 0x00, 0x01, 0x01, 0x00], "unexpected content after last section", at: 11)
         // Function section without code section.
-        expectError(Self.header + Self.oneFunction, "function and code section have inconsistent lengths", at: 18)
+        expectError(Self.header + Self.oneFunction, "function and code section have inconsistent lengths", at: 14)  // the function section
         // Import name with an invalid UTF-8 byte at offset 12.
         expectError(Self.header + [0x02, 0x07, 0x01, 0x01, 0xFF, 0x00, 0x00, 0x00, 0x00],
                     "malformed UTF-8 encoding", at: 12)
@@ -69,6 +69,9 @@ import Testing
         expectError(body([0x05, 0x0B]), "END opcode expected", at: 23)
         expectError(body([0xFC, 0x09, 0x00, 0x0B]), "data count section required", at: 27)
         expectError(body([0xD0, 0x7F, 0x0B]), "malformed reference type", at: 24)
+        // A constant expression without `end` runs into the next section's id byte.
+        let global = Self.header + [0x06, 0x05, 0x01, 0x7F, 0x00, 0x41, 0x00, 0x0A, 0x02, 0x01, 0x00]
+        expectError(global, "illegal opcode 0a (past the end of the section", at: 15)
         // The body's declared size ends before its `end`.
         var short = body([0x01, 0x01, 0x0B])
         short[21] = 0x02

@@ -12,7 +12,11 @@ extension ModuleDecoder {
         offsets.reserveCapacity(estimate)
         // One entry per open construct: 0 = block, loop or the expression itself, 1 = `if`
         // that may still take an `else`, 2 = `if` after its `else`.
-        var frames: [UInt8] = [0]
+        // Reuse one frame stack for all expressions (saves an allocation per expression).
+        var frames: [UInt8] = []
+        swap(&frames, &frameScratch)
+        frames.removeAll(keepingCapacity: true)
+        frames.append(0)
         while true {
             let start = reader.position
             let opcode = try self.opcode()
@@ -22,7 +26,7 @@ extension ModuleDecoder {
             case .if: frames.append(1)
             case .else:
                 guard frames.last == 1 else {
-                    throw DecodeError("END opcode expected (else without if)", at: start)
+                    throw DecodeError("END opcode expected (an else outside an if, or a second else)\(beyondContainer(start))", at: start)
                 }
                 frames[frames.count - 1] = 2
             case .end:
@@ -36,6 +40,7 @@ extension ModuleDecoder {
             offsets.append(UInt32(truncatingIfNeeded: start))
             if frames.isEmpty { break }
         }
+        swap(&frames, &frameScratch)
         return Expression(instructions, offsets: offsets)
     }
 
@@ -49,17 +54,26 @@ extension ModuleDecoder {
         case 0xFC:
             let sub = try reader.u32()
             if sub < 256, let op = byFC[Int(sub)] { return op }
-            throw DecodeError("illegal opcode fc \(binaryHex(sub))", at: start)
+            throw DecodeError("illegal opcode fc \(binaryHex(sub))\(beyondContainer(start))", at: start)
         case 0xFD:
             let sub = try reader.u32()
             if sub < 256, let op = byFD[Int(sub)] { return op }
             if sub >= 0x100 && sub <= 0x113 {
                 throw DecodeError("unsupported feature relaxed SIMD (opcode fd \(binaryHex(sub)))", at: start)
             }
-            throw DecodeError("illegal opcode fd \(binaryHex(sub))", at: start)
+            throw DecodeError("illegal opcode fd \(binaryHex(sub))\(beyondContainer(start))", at: start)
         default:
+            if start >= containerEnd {
+                throw DecodeError("illegal opcode \(binaryHex(b))\(beyondContainer(start))", at: start)
+            }
             throw Self.unknownOpcode(b, at: start)
         }
+    }
+
+    /// Detail for an error met after the end of the current section or function body: the
+    /// expression had no `end` and ran into the following bytes.
+    func beyondContainer(_ offset: Int) -> String {
+        offset >= containerEnd ? " (past the end of the section or function body: a missing end?)" : ""
     }
 
     static func unknownOpcode(_ b: UInt8, at offset: Int) -> DecodeError {

@@ -123,6 +123,10 @@ extension ModuleDecoder {
             case 3: descriptor = .global(try globalType())
             case 4:
                 throw DecodeError("malformed import kind 4 (a tag: exception handling is not supported)", at: offset)
+            case 0x7E, 0x7F:
+                // An empty item name followed by 0x7E/0x7F starts a group of the compact
+                // import section proposal (wabt's --enable-compact-imports).
+                throw DecodeError("unsupported feature compact imports (import kind 0x\(binaryHex(kind)))", at: offset)
             default:
                 throw DecodeError("malformed import kind \(kind)", at: offset)
             }
@@ -133,7 +137,6 @@ extension ModuleDecoder {
 
     mutating func readFunctionSection() throws(DecodeError) -> UInt32 {
         let count = try reader.u32()
-        sawFunctionSection = true
         declaredFunctionTypes.reserveCapacity(capacity(for: count))
         for _ in 0..<count { declaredFunctionTypes.append(try reader.u32()) }
         return count
@@ -267,7 +270,6 @@ extension ModuleDecoder {
 
     mutating func readCodeSection() throws(DecodeError) -> UInt32 {
         let count = try reader.u32()
-        sawCodeSection = true
         codeBodies.reserveCapacity(capacity(for: count))
         for _ in 0..<count {
             let sizeOffset = reader.position
@@ -276,8 +278,11 @@ extension ModuleDecoder {
                 throw DecodeError("length out of bounds: function body of \(size) bytes with \(reader.remaining) left", at: sizeOffset)
             }
             let bodyStart = reader.position
+            let sectionEnd = containerEnd
+            containerEnd = bodyStart + size
             let locals = try localDeclarations()
             let body = try expression(sizeHint: size)
+            containerEnd = sectionEnd
             guard reader.position == bodyStart + size else {
                 throw DecodeError("section size mismatch: function body declared \(size) bytes, took \(reader.position - bodyStart)",
                                   at: bodyStart)

@@ -35,11 +35,14 @@ struct ModuleDecoder {
     var module = Module()
     /// Type indices from the function section, joined with the code section at the end.
     var declaredFunctionTypes: [UInt32] = []
-    var sawFunctionSection = false
     var codeBodies: [Function] = []
-    var sawCodeSection = false
     /// Set by `memory.init` and `data.drop`, which need the data count section.
     var usesDataIndices = false
+    /// End of the section, or function body, being read; contents are read against the file
+    /// end (see `BinaryDecoder`), this only improves error messages.
+    var containerEnd = Int.max
+    /// The open-construct stack of `expression`, kept between calls for its capacity.
+    var frameScratch: [UInt8] = []
     /// Derived once from the instruction table (not a second opcode list): immediate kind by
     /// `Opcode.rawValue`, and the opcode lookup tables, held locally to avoid global accessors
     /// in the instruction loop.
@@ -83,6 +86,7 @@ struct ModuleDecoder {
                 throw DecodeError("unexpected content after last section (\(what))", at: headerOffset)
             }
             lastID = id
+            containerEnd = payloadEnd
             location.count = try readSection(id)
             guard reader.position == payloadEnd else {
                 throw DecodeError("section size mismatch: \(id) section declared \(size) bytes, contents took \(reader.position - payloadStart)",
@@ -164,7 +168,11 @@ struct ModuleDecoder {
     mutating func finish() throws(DecodeError) {
         let end = reader.end
         guard declaredFunctionTypes.count == codeBodies.count else {
-            throw DecodeError("function and code section have inconsistent lengths (\(declaredFunctionTypes.count) functions, \(codeBodies.count) bodies)", at: end)
+            // Point at the code section, or at the function section when there is no code.
+            let culprit = module.sectionLocations.first { $0.id == .code }
+                ?? module.sectionLocations.first { $0.id == .function }
+            throw DecodeError("function and code section have inconsistent lengths (\(declaredFunctionTypes.count) functions, \(codeBodies.count) bodies)",
+                              at: culprit.map { Int($0.headerOffset) } ?? end)
         }
         if let count = module.dataCount, Int(count) != module.data.count {
             throw DecodeError("data count and data section have inconsistent lengths (\(count) declared, \(module.data.count) segments)", at: end)

@@ -231,12 +231,12 @@ extension FunctionValidator {
 
     // MARK: helpers
 
-    func index(_ instruction: Instruction) throws(ValidationError) -> UInt32 {
+    mutating func index(_ instruction: Instruction) throws(ValidationError) -> UInt32 {
         guard case .index(let i) = instruction.immediate else { throw badImmediate(instruction) }
         return i
     }
 
-    func globalType(_ index: UInt32) throws(ValidationError) -> UInt8 {
+    mutating func globalType(_ index: UInt32) throws(ValidationError) -> UInt8 {
         guard Int(index) < context.globalTypes.count else {
             throw error("unknown global \(index): the module has \(context.globalTypes.count) globals")
         }
@@ -247,18 +247,18 @@ extension FunctionValidator {
         type != ValueType.funcref.rawValue && type != ValueType.externref.rawValue
     }
 
-    func types(_ range: TypeRange) -> ArraySlice<UInt8> {
+    mutating func types(_ range: TypeRange) -> ArraySlice<UInt8> {
         let start = Int(range.start)
         return context.typePool[start..<start + Int(range.count)]
     }
 
-    func sameTypes(_ a: TypeRange, _ b: TypeRange) -> Bool {
+    mutating func sameTypes(_ a: TypeRange, _ b: TypeRange) -> Bool {
         a == b || types(a).elementsEqual(types(b))
     }
 
     /// Checks, without popping, that the top of the stack could be popped as `range` (what
     /// `br_table` does for each target before popping for the default).
-    func checkTop(_ range: TypeRange) throws(ValidationError) {
+    mutating func checkTop(_ range: TypeRange) throws(ValidationError) {
         let frame = frames[frames.count - 1]
         let count = Int(range.count)
         for k in 0..<count {

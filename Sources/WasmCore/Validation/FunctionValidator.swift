@@ -23,7 +23,7 @@ struct ControlFrame {
     var kind: Kind
     /// Set once the rest of the frame is unreachable: the stack below is then polymorphic.
     var unreachable: Bool
-    /// Operand-stack height (values and slots) when the frame was entered, after its params.
+    /// Operand-stack height (values and slots) below the frame: its params sit above it.
     var height: Int
     var slotHeight: Int
     var params: TypeRange
@@ -33,6 +33,11 @@ struct ControlFrame {
     var labelTypes: TypeRange { kind == .loop ? params : results }
 }
 
+/// Checks function bodies one at a time, reusing its buffers from one body to the next.
+///
+/// Helpers that only read state are still declared `mutating`: called from the mutating
+/// checker, a non-mutating method makes Swift copy the whole (large) struct for each call,
+/// which showed up as a third of the validation time in profiles.
 struct FunctionValidator {
     var context: ValidationContext
     let shapes: [OperatorShape]
@@ -40,6 +45,10 @@ struct FunctionValidator {
     var stack: [UInt8] = []
     var slots = 0
     var frames: [ControlFrame] = []
+    /// The innermost frame's `height` and `unreachable`, kept here so that every pop reads two
+    /// scalars instead of a frame.
+    var floor = 0
+    var floorIsPolymorphic = false
     /// Types of params and locals, expanded up to `expandedLocalLimit` entries; locals beyond
     /// it (only possible in absurd modules) are found by walking the declarations.
     var localTypes: [UInt8] = []
@@ -97,9 +106,8 @@ struct FunctionValidator {
     /// Pops a value of any type; `unknownType` when the frame is unreachable and empty.
     @inline(__always)
     mutating func popAny() throws(ValidationError) -> UInt8 {
-        let frame = frames[frames.count - 1]
-        if stack.count == frame.height {
-            if frame.unreachable { return unknownType }
+        if stack.count == floor {
+            if floorIsPolymorphic { return unknownType }
             throw underflow(expected: unknownType)
         }
         let type = stack.removeLast()
@@ -110,9 +118,8 @@ struct FunctionValidator {
     /// Pops a value that must have type `expected` (or be unknown).
     @inline(__always)
     mutating func pop(_ expected: UInt8) throws(ValidationError) {
-        let frame = frames[frames.count - 1]
-        if stack.count == frame.height {
-            if frame.unreachable { return }
+        if stack.count == floor {
+            if floorIsPolymorphic { return }
             throw underflow(expected: expected)
         }
         let type = stack.removeLast()
@@ -142,6 +149,7 @@ struct FunctionValidator {
         stack.removeSubrange(frames[last].height...)
         slots = frames[last].slotHeight
         frames[last].unreachable = true
+        floorIsPolymorphic = true
     }
 
     // MARK: control stack
@@ -149,6 +157,8 @@ struct FunctionValidator {
     mutating func pushFrame(_ kind: ControlFrame.Kind, params: TypeRange, results: TypeRange) {
         frames.append(ControlFrame(kind: kind, unreachable: false, height: stack.count,
                                    slotHeight: slots, params: params, results: results))
+        floor = stack.count
+        floorIsPolymorphic = false
         push(params)
     }
 
@@ -163,10 +173,14 @@ struct FunctionValidator {
         }
         try pop(frame.results)
         frames.removeLast()
+        if let outer = frames.last {
+            floor = outer.height
+            floorIsPolymorphic = outer.unreachable
+        }
         return frame
     }
 
-    func resultTypes(_ frame: ControlFrame) -> ArraySlice<UInt8> {
+    mutating func resultTypes(_ frame: ControlFrame) -> ArraySlice<UInt8> {
         let start = Int(frame.results.start)
         return context.typePool[start..<start + Int(frame.results.count)]
     }
@@ -182,14 +196,14 @@ struct FunctionValidator {
     }
 
     /// The frame that label `depth` refers to.
-    func label(_ depth: UInt32) throws(ValidationError) -> ControlFrame {
+    mutating func label(_ depth: UInt32) throws(ValidationError) -> ControlFrame {
         guard Int(depth) < frames.count else {
             throw error("unknown label \(depth): only \(frames.count) enclosing blocks")
         }
         return frames[frames.count - 1 - Int(depth)]
     }
 
-    func blockTypes(_ type: BlockType) throws(ValidationError) -> (TypeRange, TypeRange) {
+    mutating func blockTypes(_ type: BlockType) throws(ValidationError) -> (TypeRange, TypeRange) {
         switch type {
         case .empty: return (.empty, .empty)
         case .value(let t): return (.empty, context.singleValue[Int(t.rawValue)])
@@ -219,7 +233,7 @@ struct FunctionValidator {
         }
     }
 
-    func localType(_ index: UInt32) throws(ValidationError) -> UInt8 {
+    mutating func localType(_ index: UInt32) throws(ValidationError) -> UInt8 {
         let i = Int(index)
         if i < localTypes.count { return localTypes[i] }
         guard i < localCount else {
@@ -250,6 +264,8 @@ struct FunctionValidator {
         stack.removeAll(keepingCapacity: true)
         frames.removeAll(keepingCapacity: true)
         slots = 0
+        floor = 0
+        floorIsPolymorphic = false
         frames.append(ControlFrame(kind: .function, unreachable: false, height: 0, slotHeight: 0,
                                    params: .empty, results: context.typeResults[typeIndex]))
         var maxHeight = 0
@@ -306,33 +322,33 @@ struct FunctionValidator {
         error("malformed immediate for \(instruction.opcode.mnemonic)")
     }
 
-    func checkMemory(_ index: UInt32) throws(ValidationError) {
+    mutating func checkMemory(_ index: UInt32) throws(ValidationError) {
         guard Int(index) < context.memoryCount else {
             throw error("unknown memory \(index): the module has \(context.memoryCount == 0 ? "no" : "\(context.memoryCount)") memor\(context.memoryCount == 1 ? "y" : "ies")")
         }
     }
 
-    func checkTable(_ index: UInt32) throws(ValidationError) -> UInt8 {
+    mutating func checkTable(_ index: UInt32) throws(ValidationError) -> UInt8 {
         guard Int(index) < context.tableElementTypes.count else {
             throw error("unknown table \(index): the module has \(context.tableElementTypes.count) tables")
         }
         return context.tableElementTypes[Int(index)]
     }
 
-    func checkDataSegment(_ index: UInt32) throws(ValidationError) {
+    mutating func checkDataSegment(_ index: UInt32) throws(ValidationError) {
         guard Int(index) < context.dataSegmentCount else {
             throw error("unknown data segment \(index): the module has \(context.dataSegmentCount) data segments")
         }
     }
 
-    func checkElementSegment(_ index: UInt32) throws(ValidationError) -> UInt8 {
+    mutating func checkElementSegment(_ index: UInt32) throws(ValidationError) -> UInt8 {
         guard Int(index) < context.elementTypes.count else {
             throw error("unknown elem segment \(index): the module has \(context.elementTypes.count) element segments")
         }
         return context.elementTypes[Int(index)]
     }
 
-    func checkMemArg(_ instruction: Instruction, _ shape: OperatorShape) throws(ValidationError) {
+    mutating func checkMemArg(_ instruction: Instruction, _ shape: OperatorShape) throws(ValidationError) {
         let memarg: MemArg
         var lane: UInt8?
         switch instruction.immediate {
@@ -347,7 +363,7 @@ struct FunctionValidator {
         }
     }
 
-    func checkAlignment(_ memarg: MemArg, _ shape: OperatorShape, _ instruction: Instruction) throws(ValidationError) {
+    mutating func checkAlignment(_ memarg: MemArg, _ shape: OperatorShape, _ instruction: Instruction) throws(ValidationError) {
         guard memarg.align <= UInt32(shape.maxAlignExponent) else {
             let natural = 1 << Int(shape.maxAlignExponent)
             let asked = memarg.align < 32 ? "\(UInt64(1) << UInt64(memarg.align))" : "2^\(memarg.align)"

@@ -16,22 +16,20 @@ enum Fixtures {
         }
     }
 
+    /// Fixtures compiled from Tests/Fixtures/c (wasm-ld output rather than wabt's).
+    static let compiledFromC: [String] = {
+        let dir = root.appendingPathComponent("c")
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
+        return names.filter { $0.hasSuffix(".c") }.map { String($0.dropLast(2)) + ".wasm" }
+    }()
+
     static func wasm(_ name: String) -> [UInt8]? {
         wasmFiles().first { $0.name == name }?.bytes
     }
 
     /// Runs a tool found on PATH; nil when it is not installed or fails.
     static func run(_ tool: String, _ arguments: [String]) -> String? {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [tool] + arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        do { try process.run() } catch { return nil }
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { return nil }
-        return String(decoding: data, as: UTF8.self)
+        guard let path = Tools.path(of: tool) else { return nil }
+        return Tools.run(path, arguments)
     }
 }

@@ -1,0 +1,2 @@
+// LineEditor: prompt, history, completion and interrupt over libedit.
+import CEditLine
