@@ -46,7 +46,10 @@ extension Store {
         let kind = ex.trap == .detailed ? (ex.trapDetail ?? .host("unknown trap")) : (ex.trap.kind ?? .unreachable)
         ex.trap = .none
         ex.trapDetail = nil
-        return Trap(kind, backtrace: backtrace(r))
+        let (frames, omitted) = backtrace(r)
+        var trap = Trap(kind, backtrace: frames)
+        trap.omittedFrameCount = omitted
+        return trap
     }
 
     /// Calls function `address` (Wasm or host) to completion.

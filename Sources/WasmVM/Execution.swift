@@ -121,16 +121,26 @@ extension Store {
                           locals: locals, operandStack: stack)
     }
 
-    /// The backtrace of a stopped run, innermost first.
-    func backtrace(_ r: Registers) -> [BacktraceFrame] {
+    /// The backtrace of a stopped run, innermost first: at most `inner` innermost and `outer`
+    /// outermost frames (a runaway recursion has tens of thousands), and how many were left out.
+    func backtrace(_ r: Registers, inner: Int = 48, outer: Int = 16) -> (frames: [BacktraceFrame], omitted: Int) {
         var result = [describe(function: r.function, codeIndex: r.pc - r.code)]
+        let callers = r.depth - r.entryDepth
+        let omitted = max(0, callers + 1 - inner - outer)
         var level = r.depth
+        var skipped = false
         while level > r.entryDepth {
             level -= 1
+            // Skip the middle of a deep stack.
+            if omitted > 0 && !skipped && result.count == inner {
+                skipped = true
+                level -= omitted - 1
+                continue
+            }
             let saved = execution.frames[level]
             guard let code = entries[Int(saved.function)].code else { break }
             result.append(describe(function: saved.function, codeIndex: saved.returnPC - code - 1))
         }
-        return result
+        return (result, omitted)
     }
 }

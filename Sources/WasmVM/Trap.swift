@@ -51,7 +51,11 @@ public struct BacktraceFrame: Hashable, Sendable {
 /// A trap: its kind and, when it happened in Wasm code, where (innermost frame first).
 public struct Trap: Error, Hashable, Sendable, CustomStringConvertible {
     public var kind: TrapKind
+    /// Innermost first. For a deep stack, the middle frames are left out: `backtrace` holds
+    /// the innermost frames, then the outermost ones, and `omittedFrameCount` says how many
+    /// lie between them (they follow the first `backtrace.count - outermost` entries).
     public var backtrace: [BacktraceFrame]
+    public var omittedFrameCount = 0
 
     public init(_ kind: TrapKind, backtrace: [BacktraceFrame] = []) {
         self.kind = kind

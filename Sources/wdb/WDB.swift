@@ -7,5 +7,5 @@ struct WDB: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "wdb",
         abstract: "A WebAssembly debugger, REPL and toolkit.",
-        subcommands: [Wast.self])
+        subcommands: [Run.self, Wast.self])
 }
