@@ -91,7 +91,8 @@ extension Interpreter {
             if status == .running { r.pc = returnPC }
             return status
         }
-        if r.depth >= ex.maxDepth { return trap(ex, .callStackExhausted) }
+        // r.depth saved callers + the current frame + the callee must stay within the limit.
+        if r.depth + 2 > ex.maxDepth { return trap(ex, .callStackExhausted) }
         if entry.code == nil {
             if let error = store.ensureCompiled(callee) {
                 ex.trapDetail = .invalidCode(error.message)
