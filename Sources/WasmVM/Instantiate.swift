@@ -102,16 +102,16 @@ extension Store {
             switch export.kind {
             case .function:
                 guard i < functionAddresses.count else { throw LinkError("unknown function export") }
-                value = .function(Function(store: self, address: functionAddresses[i]))
+                value = .function(FunctionInstance(store: self, address: functionAddresses[i]))
             case .table:
                 guard i < tableAddresses.count else { throw LinkError("unknown table export") }
-                value = .table(Table(store: self, address: tableAddresses[i]))
+                value = .table(TableInstance(store: self, address: tableAddresses[i]))
             case .memory:
                 guard i < memoryAddresses.count else { throw LinkError("unknown memory export") }
-                value = .memory(Memory(store: self, address: memoryAddresses[i]))
+                value = .memory(MemoryInstance(store: self, address: memoryAddresses[i]))
             case .global:
                 guard i < globalAddresses.count else { throw LinkError("unknown global export") }
-                value = .global(Global(store: self, address: globalAddresses[i]))
+                value = .global(GlobalInstance(store: self, address: globalAddresses[i]))
             }
             record.exports[NameKey(export.name)] = value
         }

@@ -23,38 +23,38 @@ public final class Runtime {
     }
 
     /// Adds a host function to the runtime, so it can be imported or put in a table.
-    public func makeFunction(_ function: HostFunction, name: String = "host") -> Function {
-        Function(store: store, address: store.addFunction(FunctionRecord(type: function.type, kind: .host(function, name: name)),
+    public func makeFunction(_ function: HostFunction, name: String = "host") -> FunctionInstance {
+        FunctionInstance(store: store, address: store.addFunction(FunctionRecord(type: function.type, kind: .host(function, name: name)),
                                                           context: nil))
     }
 
     /// A host-owned memory (nil if its initial size exceeds the page limit).
-    public func makeMemory(_ type: MemoryType) -> Memory? {
-        store.addMemory(type).map { Memory(store: store, address: $0) }
+    public func makeMemory(_ type: MemoryType) -> MemoryInstance? {
+        store.addMemory(type).map { MemoryInstance(store: store, address: $0) }
     }
 
-    public func makeTable(_ type: TableType, initial: Value? = nil) -> Table? {
+    public func makeTable(_ type: TableType, initial: Value? = nil) -> TableInstance? {
         var raw: UInt64 = 0
         if let initial { withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 2) { initial.store(to: $0.baseAddress!); raw = $0[0] } }
-        return store.addTable(type, initial: raw).map { Table(store: store, address: $0) }
+        return store.addTable(type, initial: raw).map { TableInstance(store: store, address: $0) }
     }
 
-    public func makeGlobal(_ type: GlobalType, value: Value) -> Global {
-        Global(store: store, address: store.addGlobal(type, value: value))
+    public func makeGlobal(_ type: GlobalType, value: Value) -> GlobalInstance {
+        GlobalInstance(store: store, address: store.addGlobal(type, value: value))
     }
 
     /// The function with this address (as found in a funcref value), if any.
-    public func function(address: UInt32) -> Function? {
-        Int(address) < store.functions.count ? Function(store: store, address: address) : nil
+    public func function(address: UInt32) -> FunctionInstance? {
+        Int(address) < store.functions.count ? FunctionInstance(store: store, address: address) : nil
     }
 }
 
 /// An importable or exportable entity.
 public enum ExternalValue {
-    case function(Function)
-    case table(Table)
-    case memory(Memory)
-    case global(Global)
+    case function(FunctionInstance)
+    case table(TableInstance)
+    case memory(MemoryInstance)
+    case global(GlobalInstance)
 
     public var kind: ExternalKind {
         switch self {
@@ -93,7 +93,7 @@ struct NameKey: Hashable {
 }
 
 /// A function in a runtime (defined by a module or by the host).
-public struct Function {
+public struct FunctionInstance {
     let store: Store
     public let address: UInt32
 
@@ -116,7 +116,7 @@ public struct Function {
 }
 
 /// A linear memory.
-public struct Memory {
+public struct MemoryInstance {
     let store: Store
     let address: Int
 
@@ -151,7 +151,7 @@ public struct Memory {
 }
 
 /// A table of references.
-public struct Table {
+public struct TableInstance {
     let store: Store
     let address: Int
 
@@ -181,7 +181,7 @@ public struct Table {
 }
 
 /// A global variable.
-public struct Global {
+public struct GlobalInstance {
     let store: Store
     let address: Int
 
@@ -211,29 +211,29 @@ public struct Instance {
 
     public func export(_ name: String) -> ExternalValue? { store.instances[index].exports[NameKey(name)] }
 
-    public func function(_ name: String) -> Function? {
+    public func function(_ name: String) -> FunctionInstance? {
         if case .function(let f)? = export(name) { return f }
         return nil
     }
 
-    public func memory(_ name: String) -> Memory? {
+    public func memory(_ name: String) -> MemoryInstance? {
         if case .memory(let m)? = export(name) { return m }
         return nil
     }
 
-    public func global(_ name: String) -> Global? {
+    public func global(_ name: String) -> GlobalInstance? {
         if case .global(let g)? = export(name) { return g }
         return nil
     }
 
-    public func table(_ name: String) -> Table? {
+    public func table(_ name: String) -> TableInstance? {
         if case .table(let t)? = export(name) { return t }
         return nil
     }
 
     /// The instance's memory 0, exported or not.
-    public var defaultMemory: Memory? {
-        store.instances[index].memoryAddresses.first.map { Memory(store: store, address: $0) }
+    public var defaultMemory: MemoryInstance? {
+        store.instances[index].memoryAddresses.first.map { MemoryInstance(store: store, address: $0) }
     }
 
     /// Calls an exported function. Throws `LinkError` when there is no such export, `Trap` on traps.
@@ -243,9 +243,9 @@ public struct Instance {
     }
 
     /// The function at `index` of the module's function index space.
-    public func function(at index: UInt32) -> Function? {
+    public func function(at index: UInt32) -> FunctionInstance? {
         let addresses = store.instances[self.index].functionAddresses
-        return Int(index) < addresses.count ? Function(store: store, address: addresses[Int(index)]) : nil
+        return Int(index) < addresses.count ? FunctionInstance(store: store, address: addresses[Int(index)]) : nil
     }
 }
 
@@ -258,5 +258,5 @@ public struct Caller {
     public var instance: Instance? { instanceIndex.map { Instance(store: store, index: $0) } }
 
     /// The calling instance's memory 0.
-    public var memory: Memory? { instance?.defaultMemory }
+    public var memory: MemoryInstance? { instance?.defaultMemory }
 }
