@@ -331,7 +331,7 @@ extension WatParser {
             let refType = try parseRefType()
             try expectLParen()
             try expectKeyword("elem")
-            let items = try parseElemList(type: refType, allowBareIndices: true)
+            let items = atIndex ? try parseFunctionIndices() : try parseElemExpressions()
             try expectRParen()
             try expectRParen()
             let n = UInt64(items.count)
@@ -414,27 +414,34 @@ extension WatParser {
                 throw unexpected(peek, expected: "an offset expression")
             }
         }
+        // elemlist: `reftype elemexpr*` | `func funcidx*`, or (MVP abbreviation, active
+        // without a table use) bare `funcidx*`.
         var type: RefType = .funcref
+        let items: ElementSegment.Items
         if let ref = valueType(peek), ref.isReference {
             type = ref == .funcref ? .funcref : .externref
             advance()
+            items = try parseElemExpressions()
         } else if peek.kind == .keyword, s.equals(peek, "func") {
             advance()
-        } else if !isLegacyActive, peek.kind != .rparen {
+            items = try parseFunctionIndices()
+        } else if isLegacyActive {
+            items = try parseFunctionIndices()
+        } else {
             throw unexpected(peek, expected: "func, funcref or externref")
         }
-        let items = try parseElemList(type: type, allowBareIndices: true)
         try expectRParen()
         appendElem(mode: mode, type: type, items: items)
     }
 
-    /// Element items: function indices, or `(item expr)` / folded-instruction expressions.
-    private func parseElemList(type: RefType, allowBareIndices: Bool) throws(WatError) -> ElementSegment.Items {
-        if atIndex {
-            var functions: [UInt32] = []
-            while atIndex { functions.append(try parseIndex(.function)) }
-            return .functions(functions)
-        }
+    private func parseFunctionIndices() throws(WatError) -> ElementSegment.Items {
+        var functions: [UInt32] = []
+        while atIndex { functions.append(try parseIndex(.function)) }
+        return .functions(functions)
+    }
+
+    /// `(item expr)` or a single folded instruction, each one element.
+    private func parseElemExpressions() throws(WatError) -> ElementSegment.Items {
         var expressions: [Expression] = []
         while peek.kind == .lparen {
             if atList("item") {
