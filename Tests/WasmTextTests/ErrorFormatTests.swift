@@ -115,3 +115,35 @@ import WasmCore
         #expect(String(decoding: shown[column..<column + 9], as: UTF8.self) == "i32.bogus")
     }
 }
+
+/// Validation errors about module-level items point at the field that defines them.
+@Suite struct FieldErrorLocationTests {
+    func failure(_ text: String) -> WatError? {
+        do {
+            _ = try WatAssembler.assemble(text, file: "t.wat")
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    @Test func globalInitializer() throws {
+        let e = try #require(failure("(module\n  (global i32 (i32.const 0))\n  (global $g i32 (i64.const 1)))"))
+        #expect(e.kind == .invalid)
+        #expect(e.location.line == 3 && e.location.column == 4)
+    }
+
+    @Test func dataAndElementSegments() throws {
+        let data = try #require(failure("(module (memory 1)\n  (data (i32.const 0) \"a\")\n  (data (i64.const 0) \"b\"))"))
+        #expect(data.location.line == 3 && data.location.column == 4)
+        let elem = try #require(failure("(module (table 1 funcref) (func)\n  (elem (i32.const 0) func 0)\n  (elem (i32.const 0) func 7))"))
+        #expect(elem.location.line == 3 && elem.location.column == 4)
+    }
+
+    @Test func startAndExports() throws {
+        let start = try #require(failure("(module\n  (func (param i32))\n  (start 0))"))
+        #expect(start.location.line == 3)
+        let export = try #require(failure("(module (func)\n  (export \"a\" (func 0))\n  (export \"a\" (func 0)))"))
+        #expect(export.location.line == 3)   // the duplicate
+    }
+}

@@ -135,6 +135,9 @@ extension WatParser {
     /// Pass 2: one field, with `pos` at its `(`.
     private func parseField(close: Int) throws(WatError) {
         let keyword = peek(1)
+        let before = (imports: module.imports.count, globals: module.globalCount, elements: module.elements.count,
+                      data: module.data.count, exports: module.exports.count, start: module.start)
+        defer { noteFieldLocations(keyword, since: before) }
         pos += 2
         if s.equals(keyword, "type") {
             pos = close + 1   // parsed in pass 1
@@ -173,6 +176,22 @@ extension WatParser {
             // Every field parser consumes its closing paren; anything else is left-over input.
             throw unexpected(peek, expected: "\")\"")
         }
+    }
+
+    /// Remembers where the items a field defined are, in the words the validator uses for
+    /// them ("global 3", "data segment 0" …), so its errors can point at the field.
+    private func noteFieldLocations(_ t: Token, since before: (imports: Int, globals: Int, elements: Int, data: Int,
+                                                               exports: Int, start: UInt32?)) {
+        let at = Int64(t.line) << 32 | Int64(t.column)
+        for i in before.imports..<module.imports.count { fieldLocations["import \(i)"] = at }
+        for i in before.globals..<module.globalCount { fieldLocations["global \(i)"] = at }
+        for i in before.elements..<module.elements.count { fieldLocations["element segment \(i)"] = at }
+        for i in before.data..<module.data.count { fieldLocations["data segment \(i)"] = at }
+        for i in before.exports..<module.exports.count {
+            fieldLocations["exported as \"\(module.exports[i].name)\""] = at
+            fieldLocations["export name \"\(module.exports[i].name)\""] = at   // a duplicate: the later one
+        }
+        if before.start == nil, module.start != nil { fieldLocations["start function"] = at }
     }
 
     private func externalKind(_ t: Token) -> (ExternalKind, IndexSpace)? {

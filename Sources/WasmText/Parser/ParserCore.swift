@@ -48,6 +48,8 @@ final class WatParser {
     var functionLocations: [[Int64]] = []
     /// Where module-level items start, for validation errors without an instruction.
     var moduleLocation: Token
+    /// Packed line:column of module-level items, keyed as the validator names them.
+    var fieldLocations: [String: Int64] = [:]
 
     // Current function body state.
     var code: [Instruction] = []
