@@ -36,7 +36,10 @@ enum IndexSpace: Int, CaseIterable {
 /// `Module`, appending implicit types in the order wabt does.
 final class WatParser {
     let s: TokenStream
-    var pos = 0
+    // The hottest state is exempt from dynamic exclusivity checks (each access to a class
+    // property would otherwise go through the runtime's access set). The parser runs on one
+    // thread and never holds an inout access to these across a call.
+    @exclusivity(unchecked) var pos = 0
 
     var module = Module()
     /// Identifier tables per index space (without the `$`).
@@ -52,10 +55,10 @@ final class WatParser {
     var fieldLocations: [String: Int64] = [:]
 
     // Current function body state.
-    var code: [Instruction] = []
-    var codeLocations: [Int64] = []
-    var recordLocations = false
-    var labels: [String?] = []
+    @exclusivity(unchecked) var code: [Instruction] = []
+    @exclusivity(unchecked) var codeLocations: [Int64] = []
+    @exclusivity(unchecked) var recordLocations = false
+    @exclusivity(unchecked) var labels: [String?] = []
     var localNames: [String: UInt32] = [:]
 
     init(_ stream: TokenStream) {
