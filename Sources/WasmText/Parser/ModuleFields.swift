@@ -101,13 +101,18 @@ extension WatParser {
         }
     }
 
-    /// Whether a direct child list of the field (searched from token `from`) starts with `kw`.
+    /// Whether the first child list of the field after its inline exports (searched from
+    /// token `from`) starts with `kw`: where an inline `(import …)`, a table's `(elem …)` or
+    /// a memory's `(data …)` must be. Stops there, so a function body is not scanned.
     private func hasChild(_ kw: StaticString, from: Int, to close: Int) -> Bool {
         var j = from
         while j < close {
             let t = s.tokens[j]
             if t.kind == .lparen {
-                if token(j + 1).kind == .keyword, s.equals(token(j + 1), kw) { return true }
+                let k = token(j + 1)
+                guard k.kind == .keyword else { return false }
+                if s.equals(k, kw) { return true }
+                if !s.equals(k, "export") { return false }
                 j = Int(s.matching[j]) + 1
             } else {
                 j += 1
