@@ -104,6 +104,13 @@ import WasmCore
         }
     }
 
+    @Test func caretLinesUpUnderTabsAndNonASCII() throws {
+        let e = try #require(failure("(module\n\t(data \"\u{e9}t\u{e9}\") (bogus))"))
+        #expect(e.location.line == 2)
+        #expect(e.location.column == 18)          // bytes, like wabt
+        #expect(caretLine(e) == "\t              ^^^^^")
+    }
+
     @Test func longLinesAreCutAroundTheColumn() throws {
         let padding = String(repeating: " (nop)", count: 30)
         let e = try #require(failure("(module (func\(padding) (i32.bogus)))"))
