@@ -30,7 +30,8 @@ enum IndexSpace: Int, CaseIterable {
     }
 }
 
-/// Recursive-descent parser for one WAT module. Two passes over the tokens: the first collects
+/// Parser for one WAT module (module fields by recursive descent; instruction nesting with an
+/// explicit stack, see Instructions.swift). Two passes over the tokens: the first collects
 /// every module-level identifier and the explicit types (so forward references resolve and
 /// implicit type uses can be matched against all explicit types); the second builds the
 /// `Module`, appending implicit types in the order wabt does.
