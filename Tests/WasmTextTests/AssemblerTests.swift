@@ -102,6 +102,11 @@ import WasmCore
         #expect(throws: WatError.self) { try body("(module (func (br $nowhere)))") }
     }
 
+    @Test func labelNamesAreKeptByBlockOrdinal() throws {
+        let m = try parse("(module (func (block $a (if $b (i32.const 0) (then (loop $c)))) (block)) (func block $d end))")
+        #expect(m.names.labelNames == [0: [0: "a", 1: "b", 2: "c"], 1: [0: "d"]])
+    }
+
     @Test func immediates() throws {
         let code = try body("""
             (module (memory 1) (table 1 funcref) (type $t (func (param i32)))

@@ -333,6 +333,7 @@ extension WatParser {
         advance()
         let body = Expression(code)
         functionLocations.append(codeLocations)
+        if !labelNames.isEmpty { module.names.labelNames[index] = labelNames }
         module.functions.append(Function(typeIndex: typeIndex, locals: declarations, body: body))
         localNames = [:]
     }

@@ -60,6 +60,9 @@ final class WatParser {
     @exclusivity(unchecked) var codeLocations: [Int64] = []
     @exclusivity(unchecked) var recordLocations = false
     @exclusivity(unchecked) var labels: [String?] = []
+    /// Label names of the current body by block ordinal, and the next ordinal.
+    var labelNames: [UInt32: String] = [:]
+    var blockOrdinal: UInt32 = 0
     var localNames: [String: UInt32] = [:]
 
     init(_ stream: TokenStream) {
