@@ -76,6 +76,12 @@ import WasmCore
         #expect(open.message.contains("missing ')'"))
         #expect(caretLine(open) == "^")
 
+        // A function missing its `)` swallows the next field: blame the function.
+        let swallowed = try #require(failure("(module\n  (func $f\n    nop\n  (func $g)\n  (memory 1))\n"))
+        #expect(swallowed.location.line == 2)
+        #expect(swallowed.location.column == 3)
+        #expect(swallowed.message.contains("before the func at 4:3"))
+
         let extra = try #require(failure("(module\n  (func nop))\n)"))
         #expect(extra.location.line == 3)
         #expect(extra.location.column == 1)
