@@ -124,4 +124,37 @@ import Testing
         #expect(result.status == 1)
         #expect(result.stderr.hasPrefix("/nonexistent/dir/out.wat: error: cannot write file"), "\(result.stderr)")
     }
+
+    @Test func invalidWatPointsAtTheInstruction() throws {
+        let file = try WdbTestSupport.temporaryDirectory().appendingPathComponent("invalid.wat")
+        try "(module\n  (func (result i32)\n    i64.const 1))\n".write(to: file, atomically: true, encoding: .utf8)
+        let result = try WdbTestSupport.wdb(["validate", file.path])
+        #expect(result.status == 1)
+        #expect(result.stderr.hasPrefix("\(file.path):3:"), "\(result.stderr)")
+        #expect(result.stderr.contains("type mismatch"), "\(result.stderr)")
+        // Not validated by dump and wasm2wat: an invalid module can still be inspected.
+        #expect(try WdbTestSupport.wdb(["dump", "-d", file.path]).status == 0)
+        #expect(try WdbTestSupport.wdb(["wasm2wat", file.path]).stdout.contains("i64.const 1"))
+    }
+
+    @Test func debugNamesReachTheBinary() throws {
+        let dir = try WdbTestSupport.temporaryDirectory()
+        let source = dir.appendingPathComponent("named.wat")
+        try "(module (func $answer (result i32) i32.const 42))\n".write(to: source, atomically: true, encoding: .utf8)
+        let plain = dir.appendingPathComponent("plain.wasm"), named = dir.appendingPathComponent("named.wasm")
+        #expect(try WdbTestSupport.wdb(["wat2wasm", source.path, "-o", plain.path]).status == 0)
+        #expect(try WdbTestSupport.wdb(["wat2wasm", source.path, "-o", named.path, "--debug-names"]).status == 0)
+        #expect(try WdbTestSupport.wdb(["wasm2wat", plain.path]).stdout.contains("(func (;0;) (type 0)"))
+        #expect(try WdbTestSupport.wdb(["wasm2wat", named.path]).stdout.contains("(func $answer (;0;) (type 0)"))
+        #expect(try WdbTestSupport.wdb(["dump", "-d", named.path]).stdout.contains("func[0] <answer>:"))
+    }
+
+    @Test func foldedOutput() throws {
+        let dir = try WdbTestSupport.temporaryDirectory()
+        let source = dir.appendingPathComponent("add.wat")
+        try "(module (func (param i32) (result i32) local.get 0 i32.const 1 i32.add))\n".write(to: source, atomically: true, encoding: .utf8)
+        let result = try WdbTestSupport.wdb(["wasm2wat", "--fold", source.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("    (i32.add\n      (local.get 0)\n      (i32.const 1)))"), "\(result.stdout)")
+    }
 }

@@ -57,25 +57,48 @@ import Testing
         #expect(!text.contains("Code Disassembly:"))
     }
 
-    /// Printing a fixture as WAT and assembling it again with wabt gives the same bytes.
+    /// Printing a fixture as WAT and assembling it again, with wabt's wat2wasm and with
+    /// `wdb wat2wasm`, gives the fixture's bytes (built by wabt), flat and folded.
     @Test(arguments: WdbTestSupport.fixtureNames())
     func wasm2watReassemblesToTheSameBytes(fixture: String) throws {
-        guard let wat2wasm = WdbTestSupport.tool("wat2wasm") else {
-            print("skipped: wat2wasm not on PATH")
-            return
-        }
         let original = WdbTestSupport.fixtures.appendingPathComponent("\(fixture).wasm")
         let source = try String(contentsOf: WdbTestSupport.fixtures.appendingPathComponent("\(fixture).wat"), encoding: .utf8)
-        let debugNames = source.hasPrefix(";; wat2wasm-flags: --debug-names")
+        let names = source.hasPrefix(";; wat2wasm-flags: --debug-names") ? ["--debug-names"] : []
         let dir = try WdbTestSupport.temporaryDirectory()
         for fold in [false, true] {
             let wat = dir.appendingPathComponent("\(fixture)\(fold ? "-folded" : "").wat")
             let printed = try WdbTestSupport.wdb(["wasm2wat", original.path, "-o", wat.path] + (fold ? ["--fold"] : []))
             #expect(printed.status == 0, "\(printed.stderr)")
-            let rebuilt = dir.appendingPathComponent("rebuilt.wasm")
-            let assembled = try WdbTestSupport.run(wat2wasm, (debugNames ? ["--debug-names"] : []) + [wat.path, "-o", rebuilt.path])
+
+            let ours = dir.appendingPathComponent("ours.wasm")
+            let assembled = try WdbTestSupport.wdb(["wat2wasm", wat.path, "-o", ours.path] + names)
             #expect(assembled.status == 0, "\(assembled.stderr)")
-            #expect(try WdbTestSupport.bytes(rebuilt) == WdbTestSupport.bytes(original), "\(fixture) fold=\(fold)")
+            #expect(try WdbTestSupport.bytes(ours) == WdbTestSupport.bytes(original), "wdb: \(fixture) fold=\(fold)")
+
+            guard let wat2wasm = WdbTestSupport.tool("wat2wasm") else {
+                print("skipped: wat2wasm not on PATH")
+                continue
+            }
+            let theirs = dir.appendingPathComponent("theirs.wasm")
+            let reference = try WdbTestSupport.run(wat2wasm, names + [wat.path, "-o", theirs.path])
+            #expect(reference.status == 0, "\(reference.stderr)")
+            #expect(try WdbTestSupport.bytes(theirs) == WdbTestSupport.bytes(original), "wabt: \(fixture) fold=\(fold)")
+        }
+    }
+
+    /// A `.wat` file is assembled in memory with its names: the dump is the one of the binary
+    /// wabt builds from it with --debug-names (the file name line aside).
+    @Test(arguments: WdbTestSupport.fixtureNames())
+    func dumpOfTextMatchesDumpOfBinary(fixture: String) throws {
+        let source = try String(contentsOf: WdbTestSupport.fixtures.appendingPathComponent("\(fixture).wat"), encoding: .utf8)
+        guard source.hasPrefix(";; wat2wasm-flags: --debug-names") else { return }
+        let dir = WdbTestSupport.fixtures
+        for flags in [["-d"], ["-x"], ["--headers"]] {
+            let fromText = try WdbTestSupport.wdb(["dump"] + flags + ["\(fixture).wat"], in: dir)
+            let fromBinary = try WdbTestSupport.wdb(["dump"] + flags + ["\(fixture).wasm"], in: dir)
+            #expect(fromText.status == 0, "\(fromText.stderr)")
+            let strip = { (text: String) in text.split(separator: "\n").filter { !$0.contains("file format wasm") } }
+            #expect(strip(fromText.stdout) == strip(fromBinary.stdout), "\(fixture) \(flags)")
         }
     }
 }
