@@ -165,4 +165,16 @@ import WasmCore
             #expect(decoded.memories == module.memories)
         }
     }
+
+    @Test func bodyLinesPairTextWithInstructions() {
+        let module = Self.sample()
+        let lines = WatPrinter.bodyLines(module, function: 1)
+        #expect(lines.map(\.text) == [
+            "block (result i32)", "  local.get $p", "  i32.load offset=4", "  local.get $p",
+            "  br_if 0", "  f32.const 1.5", "  call $log", "end",
+        ])
+        #expect(lines.map(\.instructionIndex) == Array(0..<8))
+        #expect(WatPrinter.bodyLines(module, function: 0).isEmpty)  // an import
+        #expect(WatPrinter.bodyLines(module, function: 9).isEmpty)
+    }
 }
