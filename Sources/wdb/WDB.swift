@@ -14,6 +14,8 @@ struct WDB: ParsableCommand {
             DumpCommand.self,
             Wat2WasmCommand.self,
             Wasm2WatCommand.self,
+            Run.self,
+            Wast.self,
         ])
 
     /// Like ArgumentParser's `main()`, but a usage error exits with status 1 (DESIGN.md §4)
