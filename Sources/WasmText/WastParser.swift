@@ -198,13 +198,15 @@ private struct ScriptParser {
     }
 
     /// An expected result: a constant, a NaN pattern, lane patterns, any reference, or `either`.
-    private func parseExpected() throws(WatError) -> WastExpected {
+    private func parseExpected(depth: Int = 0) throws(WatError) -> WastExpected {
         let open = p.peek
         let head = p.peek(1)
         if head.kind == .keyword, s.equals(head, "either") {
+            // `either` nests by recursion; a bound keeps hostile input from exhausting the stack.
+            guard depth < 64 else { throw p.error("(either …) nested too deeply", at: head) }
             p.pos += 2
             var alternatives: [WastExpected] = []
-            while p.peek.kind == .lparen { alternatives.append(try parseExpected()) }
+            while p.peek.kind == .lparen { alternatives.append(try parseExpected(depth: depth + 1)) }
             try p.expectRParen()
             return .either(alternatives)
         }

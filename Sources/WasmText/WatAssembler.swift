@@ -4,7 +4,8 @@ import WasmCore
 /// instructions back to their WAT positions.
 public struct AssembledModule: Hashable, Sendable {
     /// The module, with the names of the WAT identifiers in `names` (whether or not the name
-    /// section was written).
+    /// section was written), and the positions in `bytes` (function body offsets, instruction
+    /// offsets, section locations) filled in as the decoder would.
     public var module: Module
     /// The encoded module (`BinaryEncoder.encode`).
     public var bytes: [UInt8]
@@ -26,9 +27,13 @@ public enum WatAssembler {
         /// Write the `name` section from the WAT identifiers (wabt's `--debug-names`).
         public var debugNames: Bool
 
-        public init(validate: Bool = true, debugNames: Bool = false) {
+        /// Append the source map as a `wdb.sourcemap` custom section (see SourceMapSection.swift).
+        public var embedSourceMap: Bool
+
+        public init(validate: Bool = true, debugNames: Bool = false, embedSourceMap: Bool = false) {
             self.validate = validate
             self.debugNames = debugNames
+            self.embedSourceMap = embedSourceMap
         }
     }
 
@@ -71,10 +76,47 @@ public enum WatAssembler {
             let payload = DebugNames.payload(module.names, functionCount: module.functionCount)
             encoded.customSections.append(CustomSection(name: "name", payload: payload, after: .data))
         }
-        let bytes = BinaryEncoder.encode(encoded)
+        var bytes = BinaryEncoder.encode(encoded)
         var map = map
-        if let decoded = try? BinaryDecoder.decode(bytes) { map.attachFileOffsets(from: decoded) }
+        var module = module
+        if let decoded = try? BinaryDecoder.decode(bytes) {
+            map.attachFileOffsets(from: decoded)
+            // Give the model the positions of the bytes it was encoded to (for `$f+0x12`).
+            if decoded.functions.count == module.functions.count {
+                for i in module.functions.indices {
+                    module.functions[i].bodyOffset = decoded.functions[i].bodyOffset
+                    module.functions[i].bodySize = decoded.functions[i].bodySize
+                    if decoded.functions[i].body.offsets.count == module.functions[i].body.instructions.count {
+                        module.functions[i].body.offsets = decoded.functions[i].body.offsets
+                    }
+                }
+            }
+            module.sectionLocations = decoded.sectionLocations
+        }
+        if options.embedSourceMap, let payload = map.customSectionPayload() {
+            // Appended after everything else, so no instruction offset moves.
+            bytes += customSection(SourceMap.customSectionName, payload)
+        }
         return AssembledModule(module: module, bytes: bytes, sourceMap: map)
+    }
+
+    /// A whole custom section: id 0, size, name, payload.
+    static func customSection(_ name: String, _ payload: [UInt8]) -> [UInt8] {
+        var content: [UInt8] = []
+        appendU32(UInt32(truncatingIfNeeded: name.utf8.count), to: &content)
+        content += Array(name.utf8) + payload
+        var out: [UInt8] = [0]
+        appendU32(UInt32(truncatingIfNeeded: content.count), to: &out)
+        return out + content
+    }
+
+    private static func appendU32(_ value: UInt32, to out: inout [UInt8]) {
+        var v = value
+        repeat {
+            let byte = UInt8(v & 0x7F)
+            v >>= 7
+            out.append(v == 0 ? byte : byte | 0x80)
+        } while v != 0
     }
 
     /// Assembles a module of a WAST script: text and quoted modules are parsed (positions

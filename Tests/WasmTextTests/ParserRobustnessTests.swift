@@ -143,4 +143,16 @@ import WasmCore
             }
         }
     }
+
+    /// Deep nesting is parsed without recursion: no stack overflow, and the structure is right.
+    @Test func deeplyNestedBodies() throws {
+        let n = 20000
+        let folded = "(module (func " + String(repeating: "(block ", count: n) + String(repeating: ")", count: n) + "))"
+        let flat = "(module (func " + String(repeating: "block ", count: n) + String(repeating: "end ", count: n) + "))"
+        let ifs = "(module (func " + String(repeating: "(if (i32.const 1) (then ", count: n) + String(repeating: ") (else nop))", count: n) + "))"
+        for (text, perLevel) in [(folded, 2), (flat, 2), (ifs, 5)] {
+            let module = try WatAssembler.parse(text, file: "deep.wat").0
+            #expect(module.functions[0].body.instructions.count == n * perLevel + 1)
+        }
+    }
 }

@@ -62,6 +62,8 @@ import WasmCore
         for (i, function) in decoded.functions.enumerated() {
             let index = UInt32(decoded.importedFunctionCount + i)
             #expect(assembled.sourceMap.fileOffsets[i] == function.body.offsets)
+            #expect(assembled.module.functions[i].body.offsets == function.body.offsets)
+            #expect(assembled.module.functions[i].bodyOffset == function.bodyOffset)
             for (k, offset) in function.body.offsets.enumerated() {
                 let found = assembled.sourceMap.instruction(atFileOffset: offset)
                 #expect(found?.function == index && found?.instruction == k)
@@ -94,5 +96,19 @@ import WasmCore
         }
         print("SourceMapTests: \(functions) spec functions fully mapped")
         #expect(functions > 100)
+    }
+
+    @Test func embeddedSectionRoundTrips() throws {
+        let plain = try WatAssembler.assemble(Self.text, file: "m.wat")
+        let embedded = try WatAssembler.assemble(Self.text, file: "m.wat", options: .init(embedSourceMap: true))
+        #expect(embedded.bytes.starts(with: plain.bytes) && embedded.bytes.count > plain.bytes.count)
+        let decoded = try BinaryDecoder.decode(embedded.bytes)
+        let map = try #require(SourceMap(module: decoded))
+        #expect(map.file == "m.wat")
+        for line in 1...9 { #expect(map.fileOffsets(forLine: line) == plain.sourceMap.fileOffsets(forLine: line)) }
+        for f in 1...2 { #expect(map.locations(function: UInt32(f)) == plain.sourceMap.locations(function: UInt32(f))) }
+        // A damaged payload is refused, not trusted.
+        #expect(SourceMap(customSection: [1, 200], module: decoded) == nil)
+        #expect(SourceMap(customSection: [], module: decoded) == nil)
     }
 }

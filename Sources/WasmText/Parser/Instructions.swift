@@ -1,8 +1,27 @@
 import WasmCore
 
-/// Instructions (spec §6.5): plain and folded forms, structured control with labels, and every
-/// immediate kind of `OpcodeInfo.immediate`.
+/// Instructions (spec §6.5): plain and folded forms and structured control with labels.
+///
+/// Nesting is handled with an explicit stack of open constructs rather than recursion, so a
+/// deeply nested body (compilers emit thousands of nested blocks for big switches) cannot
+/// exhaust the host stack.
 extension WatParser {
+    /// An open construct whose contents are being parsed.
+    enum OpenConstruct {
+        /// `block`/`loop`/`if` in the flat form: `instr*` up to `else` or `end`.
+        case plainBlock(op: Opcode, label: String?, token: Token, elseIndex: Int?)
+        /// `(block …)` / `(loop …)`: `instr*` up to `)`.
+        case foldedBlock
+        /// `(if …)` before `(then`: folded condition instructions.
+        case foldedIfCondition(label: String?, type: BlockType, token: Token)
+        /// `(then instr*)`.
+        case foldedThen
+        /// `(else instr*)`; `elseIndex` is where its `else` opcode went (dropped when empty).
+        case foldedElse(elseIndex: Int)
+        /// `(op immediates folded-operand*)`: the instruction is emitted after its operands.
+        case foldedPlain(Instruction, Token)
+    }
+
     func beginBody(recordLocations: Bool) {
         code = []
         codeLocations = []
@@ -23,7 +42,7 @@ extension WatParser {
             || s.equals(t, "item") || s.equals(t, "offset")
     }
 
-    @inline(__always) private func opcode(_ t: Token) -> Opcode? {
+    @inline(__always) func opcode(_ t: Token) -> Opcode? {
         Mnemonics.table.lookup(s.bytes, Int(t.start), Int(t.end))
     }
 
@@ -51,25 +70,176 @@ extension WatParser {
     /// `instr*`: stops before `)`, `end`, `else`, a non-instruction list, or anything else
     /// that cannot start an instruction (the caller reports it).
     func parseInstructions() throws(WatError) {
+        try run(single: false)
+    }
+
+    /// Exactly one folded instruction `( … )`, with `pos` at the `(`.
+    func parseFoldedInstruction() throws(WatError) {
+        try run(single: true)
+    }
+
+    /// The parsing loop. With `single`, parses one folded instruction; otherwise `instr*`.
+    private func run(single: Bool) throws(WatError) {
+        var stack: [OpenConstruct] = []
+        if single {
+            guard peek.kind == .lparen, peek(1).kind == .keyword else { throw unexpected(peek(1), expected: "an instruction") }
+            try beginFolded(&stack)
+            if stack.isEmpty { return }
+        }
         while true {
             let t = peek
-            switch t.kind {
-            case .lparen:
-                let k = peek(1)
-                guard k.kind == .keyword else { return }
-                if opcode(k) == nil {
-                    if isStructuralKeyword(k) { return }
-                    throw unknownOperator(k)
-                }
-                try parseFoldedInstruction()
-            case .keyword:
-                if s.equals(t, "end") || s.equals(t, "else") { return }
-                try parsePlainInstruction()
-            case .reserved:
-                throw unknownOperator(t)
-            default:
+            guard let top = stack.last else {
+                // Top level of the sequence.
+                if try beginInstruction(&stack) { continue }
                 return
             }
+            switch top {
+            case .foldedIfCondition(let label, let type, let token):
+                if atList("then") {
+                    emit(Instruction(.if, .block(type)), at: token)
+                    labels.append(label)
+                    stack[stack.count - 1] = .foldedThen
+                    pos += 2
+                } else if t.kind == .lparen {
+                    try beginFolded(&stack)
+                } else {
+                    throw unexpected(t, expected: "\"(then\"")
+                }
+            case .foldedPlain(let instruction, let token):
+                if t.kind == .lparen {
+                    try beginFolded(&stack)
+                } else if t.kind == .rparen {
+                    advance()
+                    emit(instruction, at: token)
+                    stack.removeLast()
+                } else {
+                    throw unexpected(t, expected: "a folded operand or \")\" to close \(token.line):\(token.column)")
+                }
+            case .plainBlock(let op, let label, let token, let elseIndex):
+                if try beginInstruction(&stack) { continue }
+                if op == .if, elseIndex == nil, t.kind == .keyword, s.equals(t, "else") {
+                    advance()
+                    try checkClosingLabel(label)
+                    emit(Instruction(.else), at: t)
+                    stack[stack.count - 1] = .plainBlock(op: op, label: label, token: token, elseIndex: code.count - 1)
+                    continue
+                }
+                guard t.kind == .keyword, s.equals(t, "end") else {
+                    if t.kind == .rparen || t.kind == .eof {
+                        throw error("missing \"end\" for \(op.mnemonic) at \(token.line):\(token.column)", at: t)
+                    }
+                    throw unexpectedInInstructions()
+                }
+                if let elseIndex { closeElse(at: elseIndex) }
+                emit(Instruction(.end), at: t)
+                advance()
+                try checkClosingLabel(label)
+                labels.removeLast()
+                stack.removeLast()
+            case .foldedBlock:
+                if try beginInstruction(&stack) { continue }
+                guard t.kind == .rparen else { throw unexpectedInInstructions() }
+                emit(Instruction(.end), at: t)
+                advance()
+                labels.removeLast()
+                stack.removeLast()
+            case .foldedThen:
+                if try beginInstruction(&stack) { continue }
+                guard t.kind == .rparen else { throw unexpectedInInstructions() }
+                advance()
+                if atList("else") {
+                    let elseToken = peek(1)
+                    pos += 2
+                    emit(Instruction(.else), at: elseToken)
+                    stack[stack.count - 1] = .foldedElse(elseIndex: code.count - 1)
+                } else {
+                    try closeFoldedIf(&stack)
+                }
+            case .foldedElse(let elseIndex):
+                if try beginInstruction(&stack) { continue }
+                guard t.kind == .rparen else { throw unexpectedInInstructions() }
+                advance()
+                closeElse(at: elseIndex)
+                try closeFoldedIf(&stack)
+            }
+            if single && stack.isEmpty { return }
+        }
+    }
+
+    /// Like wabt, an `else` with an empty branch writes no `else` opcode.
+    private func closeElse(at elseIndex: Int) {
+        guard code.count == elseIndex + 1 else { return }
+        code.removeLast()
+        if recordLocations { codeLocations.removeLast() }
+    }
+
+    /// The `)` of `(if …)` after its branches.
+    private func closeFoldedIf(_ stack: inout [OpenConstruct]) throws(WatError) {
+        guard peek.kind == .rparen else { throw unexpected(peek, expected: "\")\" after the if's branches") }
+        emit(Instruction(.end), at: peek)
+        advance()
+        labels.removeLast()
+        stack.removeLast()
+    }
+
+    /// Starts the instruction at `pos` if there is one (plain or folded); false when the
+    /// next token cannot start an instruction.
+    private func beginInstruction(_ stack: inout [OpenConstruct]) throws(WatError) -> Bool {
+        let t = peek
+        switch t.kind {
+        case .lparen:
+            let k = peek(1)
+            guard k.kind == .keyword else { return false }
+            if opcode(k) == nil {
+                if isStructuralKeyword(k) { return false }
+                throw unknownOperator(k)
+            }
+            try beginFolded(&stack)
+            return true
+        case .keyword:
+            if s.equals(t, "end") || s.equals(t, "else") { return false }
+            guard let op = opcode(t) else { throw unknownOperator(t) }
+            advance()
+            switch op {
+            case .block, .loop, .if:
+                let label = parseBlockLabel()
+                let type = try parseBlockType()
+                emit(Instruction(op, .block(type)), at: t)
+                labels.append(label)
+                stack.append(.plainBlock(op: op, label: label, token: t, elseIndex: nil))
+            default:
+                emit(try parseImmediates(op, t), at: t)
+            }
+            return true
+        case .reserved:
+            throw unknownOperator(t)
+        default:
+            return false
+        }
+    }
+
+    /// Opens `( op …` at `pos` (the `(`).
+    private func beginFolded(_ stack: inout [OpenConstruct]) throws(WatError) {
+        advance()
+        let t = peek
+        guard t.kind == .keyword else { throw unexpected(t, expected: "an instruction") }
+        guard let op = opcode(t) else { throw unknownOperator(t) }
+        advance()
+        switch op {
+        case .block, .loop:
+            let label = parseBlockLabel()
+            let type = try parseBlockType()
+            emit(Instruction(op, .block(type)), at: t)
+            labels.append(label)
+            stack.append(.foldedBlock)
+        case .if:
+            let label = parseBlockLabel()
+            let type = try parseBlockType()
+            stack.append(.foldedIfCondition(label: label, type: type, token: t))
+        case .else, .end:
+            throw error("\(op.mnemonic) cannot be folded", at: t)
+        default:
+            stack.append(.foldedPlain(try parseImmediates(op, t), t))
         }
     }
 
@@ -110,284 +280,4 @@ extension WatParser {
     }
 
     /// `block`/`loop`/`if` in the flat form, up to and including `end`.
-    private func parsePlainBlock(_ op: Opcode, _ t: Token) throws(WatError) {
-        let label = parseBlockLabel()
-        let type = try parseBlockType()
-        emit(Instruction(op, .block(type)), at: t)
-        labels.append(label)
-        try parseInstructions()
-        if op == .if, peek.kind == .keyword, s.equals(peek, "else") {
-            let elseToken = peek
-            advance()
-            try checkClosingLabel(label)
-            try parseElseBranch(at: elseToken)
-        }
-        guard peek.kind == .keyword, s.equals(peek, "end") else {
-            if peek.kind == .rparen || peek.kind == .eof {
-                throw error("missing \"end\" for \(op.mnemonic) at \(t.line):\(t.column)", at: peek)
-            }
-            throw unexpectedInInstructions()
-        }
-        emit(Instruction(.end), at: peek)
-        advance()
-        try checkClosingLabel(label)
-        labels.removeLast()
-    }
-
-    /// The instructions after `else`. Like wabt, an empty else branch writes no `else` opcode.
-    private func parseElseBranch(at elseToken: Token) throws(WatError) {
-        let elseIndex = code.count
-        emit(Instruction(.else), at: elseToken)
-        try parseInstructions()
-        if code.count == elseIndex + 1 {
-            code.removeLast()
-            if recordLocations { codeLocations.removeLast() }
-        }
-    }
-
-    func parsePlainInstruction() throws(WatError) {
-        let t = peek
-        guard let op = opcode(t) else { throw unknownOperator(t) }
-        advance()
-        switch op {
-        case .block, .loop, .if:
-            try parsePlainBlock(op, t)
-        default:
-            emit(try parseImmediates(op, t), at: t)
-        }
-    }
-
-    /// `( … )` with `pos` at the `(`.
-    func parseFoldedInstruction() throws(WatError) {
-        let open = peek
-        advance()
-        let t = peek
-        guard t.kind == .keyword else { throw unexpected(t, expected: "an instruction") }
-        guard let op = opcode(t) else { throw unknownOperator(t) }
-        advance()
-        switch op {
-        case .block, .loop:
-            let label = parseBlockLabel()
-            let type = try parseBlockType()
-            emit(Instruction(op, .block(type)), at: t)
-            labels.append(label)
-            try parseInstructions()
-            guard peek.kind == .rparen else { throw unexpectedInInstructions() }
-            emit(Instruction(.end), at: peek)
-            advance()
-            labels.removeLast()
-        case .if:
-            let label = parseBlockLabel()
-            let type = try parseBlockType()
-            // The condition: folded instructions before `(then`.
-            while peek.kind == .lparen, !atList("then") {
-                guard peek(1).kind == .keyword, opcode(peek(1)) != nil else {
-                    throw peek(1).kind == .keyword ? unknownOperator(peek(1)) : unexpected(peek(1), expected: "an instruction")
-                }
-                try parseFoldedInstruction()
-            }
-            emit(Instruction(.if, .block(type)), at: t)
-            labels.append(label)
-            guard atList("then") else { throw unexpected(peek, expected: "\"(then\"") }
-            pos += 2
-            try parseInstructions()
-            guard peek.kind == .rparen else { throw unexpectedInInstructions() }
-            advance()
-            if atList("else") {
-                let elseToken = peek(1)
-                pos += 2
-                try parseElseBranch(at: elseToken)
-                guard peek.kind == .rparen else { throw unexpectedInInstructions() }
-                advance()
-            }
-            guard peek.kind == .rparen else { throw unexpected(peek, expected: "\")\" after the if's branches") }
-            emit(Instruction(.end), at: peek)
-            advance()
-            labels.removeLast()
-        case .else, .end:
-            throw error("\(op.mnemonic) cannot be folded", at: t)
-        default:
-            let instruction = try parseImmediates(op, t)
-            while peek.kind == .lparen {
-                guard peek(1).kind == .keyword, opcode(peek(1)) != nil else {
-                    throw peek(1).kind == .keyword ? unknownOperator(peek(1)) : unexpected(peek(1), expected: "an instruction")
-                }
-                try parseFoldedInstruction()
-            }
-            guard peek.kind == .rparen else {
-                throw unexpected(peek, expected: "\")\" to close the \(op.mnemonic) opened at \(open.line):\(open.column)")
-            }
-            advance()
-            emit(instruction, at: t)
-        }
-    }
-
-    // MARK: immediates
-
-    /// An optional index (number or `$id`) in `space`, else `fallback`.
-    private func optionalIndex(_ space: IndexSpace, default fallback: UInt32 = 0) throws(WatError) -> UInt32 {
-        atIndex ? try parseIndex(space) : fallback
-    }
-
-    private func parseImmediates(_ op: Opcode, _ t: Token) throws(WatError) -> Instruction {
-        let info = op.info
-        switch info.immediate {
-        case .none, .block:
-            if op == .select, atList("result") { return try parseImmediates(.selectTyped, t) }
-            return Instruction(op)
-        case .label:
-            return Instruction(op, .index(try parseLabel()))
-        case .brTable:
-            var targets: [UInt32] = []
-            while atIndex { targets.append(try parseLabel()) }
-            guard let last = targets.popLast() else { throw unexpected(peek, expected: "a label") }
-            return Instruction(op, .brTable(targets: targets, defaultTarget: last))
-        case .function:
-            return Instruction(op, .index(try parseIndex(.function)))
-        case .callIndirect:
-            let table = try optionalIndex(.table)
-            let use = try parseTypeUse(allowParamNames: false)
-            return Instruction(op, .indexPair(try resolve(use, at: t), table))
-        case .local:
-            return Instruction(op, .index(try parseLocalIndex()))
-        case .global:
-            return Instruction(op, .index(try parseIndex(.global)))
-        case .table:
-            return Instruction(op, .index(try optionalIndex(.table)))
-        case .memory, .memoryFill:
-            return Instruction(op, .index(try optionalIndex(.memory)))
-        case .memarg:
-            return Instruction(op, .memarg(try parseMemArg(natural: info.naturalAlignment)))
-        case .memlane:
-            let memarg = try parseMemArg(natural: info.naturalAlignment)
-            return Instruction(op, .memlane(memarg, lane: try parseLaneIndex()))
-        case .lane:
-            return Instruction(op, .lane(try parseLaneIndex()))
-        case .i32:
-            return Instruction(op, .i32(Int32(truncatingIfNeeded: try parseInteger(bits: 32))))
-        case .i64:
-            return Instruction(op, .i64(Int64(bitPattern: try parseInteger(bits: 64))))
-        case .f32:
-            return Instruction(op, .f32(try parseF32()))
-        case .f64:
-            return Instruction(op, .f64(try parseF64()))
-        case .v128:
-            return Instruction(op, .v128(try parseV128Literal()))
-        case .shuffle:
-            var lanes: [UInt8] = []
-            for _ in 0..<16 { lanes.append(try parseLaneIndex()) }
-            return Instruction(op, .v128(V128(bytes: lanes)))
-        case .select:
-            var types: [ValueType] = []
-            var typed = false
-            while atList("result") {
-                typed = true
-                pos += 2
-                while peek.kind != .rparen { types.append(try parseValueType()) }
-                try expectRParen()
-            }
-            return typed ? Instruction(.selectTyped, .select(types)) : Instruction(.select)
-        case .refType:
-            let k = peek
-            if k.kind == .keyword, s.equals(k, "func") || s.equals(k, "funcref") {
-                advance()
-                return Instruction(op, .refType(.funcref))
-            }
-            if k.kind == .keyword, s.equals(k, "extern") || s.equals(k, "externref") {
-                advance()
-                return Instruction(op, .refType(.externref))
-            }
-            throw unexpected(k, expected: "func or extern")
-        case .data:
-            usesDataCount = true
-            return Instruction(op, .index(try parseIndex(.data)))
-        case .elem:
-            return Instruction(op, .index(try parseIndex(.elem)))
-        case .memoryInit:
-            usesDataCount = true
-            // memory.init memidx? dataidx: with two indices the first names the memory.
-            if peek(1).kind == .atom || peek(1).kind == .id, atIndex {
-                let memory = try parseIndex(.memory)
-                return Instruction(op, .indexPair(try parseIndex(.data), memory))
-            }
-            return Instruction(op, .indexPair(try parseIndex(.data), 0))
-        case .memoryCopy:
-            guard atIndex else { return Instruction(op, .indexPair(0, 0)) }
-            let dst = try parseIndex(.memory)
-            return Instruction(op, .indexPair(dst, try parseIndex(.memory)))
-        case .tableInit:
-            if peek(1).kind == .atom || peek(1).kind == .id, atIndex {
-                let table = try parseIndex(.table)
-                return Instruction(op, .indexPair(try parseIndex(.elem), table))
-            }
-            return Instruction(op, .indexPair(try parseIndex(.elem), 0))
-        case .tableCopy:
-            guard atIndex else { return Instruction(op, .indexPair(0, 0)) }
-            let dst = try parseIndex(.table)
-            return Instruction(op, .indexPair(dst, try parseIndex(.table)))
-        }
-    }
-
-    /// `offset=N? align=N?`; the alignment is stored as its exponent.
-    private func parseMemArg(natural: UInt8) throws(WatError) -> MemArg {
-        var offset: UInt64 = 0
-        var alignBytes = UInt64(max(1, natural))
-        if peek.kind == .keyword, s.hasPrefix(peek, "offset=") {
-            let t = peek
-            guard let v = Literals.unsigned(s.bytes, Int(t.start) + 7, Int(t.end)) else {
-                throw error(Literals.looksNumeric(s.bytes, Int(t.start) + 7, Int(t.end)) ? "offset out of range" : "malformed offset", at: t)
-            }
-            guard v <= UInt64(UInt32.max) else { throw error("offset out of range", at: t) }
-            offset = v
-            advance()
-        }
-        if peek.kind == .keyword, s.hasPrefix(peek, "align=") {
-            let t = peek
-            guard let v = Literals.unsigned(s.bytes, Int(t.start) + 6, Int(t.end)) else {
-                throw error("malformed alignment", at: t)
-            }
-            guard v != 0, v & (v - 1) == 0 else { throw error("alignment must be a power of two", at: t) }
-            alignBytes = v
-            advance()
-        }
-        return MemArg(align: UInt32(alignBytes.trailingZeroBitCount), offset: offset)
-    }
-
-    private func parseLaneIndex() throws(WatError) -> UInt8 {
-        let t = peek
-        guard t.kind == .atom, let v = Literals.unsigned(s.bytes, Int(t.start), Int(t.end)) else {
-            throw unexpected(t, expected: "a lane index")
-        }
-        guard let lane = UInt8(exactly: v) else { throw error("lane index out of range", at: t) }
-        advance()
-        return lane
-    }
-
-    /// `shape lane*` of `v128.const`.
-    func parseV128Literal() throws(WatError) -> V128 {
-        let shape = peek
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(16)
-        func append(_ value: UInt64, size: Int) {
-            for i in 0..<size { bytes.append(UInt8(truncatingIfNeeded: value >> (8 * UInt64(i)))) }
-        }
-        guard shape.kind == .keyword else { throw unexpected(shape, expected: "a v128 shape (i32x4, f64x2 …)") }
-        advance()
-        if s.equals(shape, "i8x16") {
-            for _ in 0..<16 { append(try parseInteger(bits: 8), size: 1) }
-        } else if s.equals(shape, "i16x8") {
-            for _ in 0..<8 { append(try parseInteger(bits: 16), size: 2) }
-        } else if s.equals(shape, "i32x4") {
-            for _ in 0..<4 { append(try parseInteger(bits: 32), size: 4) }
-        } else if s.equals(shape, "i64x2") {
-            for _ in 0..<2 { append(try parseInteger(bits: 64), size: 8) }
-        } else if s.equals(shape, "f32x4") {
-            for _ in 0..<4 { append(UInt64(try parseF32()), size: 4) }
-        } else if s.equals(shape, "f64x2") {
-            for _ in 0..<2 { append(try parseF64(), size: 8) }
-        } else {
-            throw unexpected(shape, expected: "a v128 shape (i8x16, i16x8, i32x4, i64x2, f32x4, f64x2)")
-        }
-        return V128(bytes: bytes)
-    }
 }

@@ -48,6 +48,8 @@ struct Lexer {
     private var lineStart = 0
     private let baseLine: Int
     private let baseColumn: Int
+    /// A copy of `idcharTable`, so the hot loop does not go through the lazy global.
+    private let idchar = Lexer.idcharTable
 
     init(bytes: [UInt8], file: String, line: Int = 1, column: Int = 1) {
         self.bytes = bytes
@@ -134,7 +136,7 @@ struct Lexer {
                 if bytes[index + 1] == UInt8(ascii: ";") {
                     try skipBlockComment()
                 } else if bytes[index + 1] == UInt8(ascii: "@"), index + 2 < bytes.count,
-                          Lexer.idcharTable[Int(bytes[index + 2])] {
+                          idchar[Int(bytes[index + 2])] {
                     try skipAnnotation()
                 } else {
                     return
@@ -275,7 +277,7 @@ struct Lexer {
         var idchars = 0, strings = 0, others = 0
         while index < bytes.count {
             let b = bytes[index]
-            if Lexer.idcharTable[Int(b)] {
+            if idchar[Int(b)] {
                 idchars += 1
                 index += 1
             } else if b == UInt8(ascii: "\"") {
