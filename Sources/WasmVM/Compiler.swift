@@ -332,6 +332,7 @@ struct Compiler {
         case .callIndirect:
             guard case .indexPair(let typeIndex, let table) = instruction.immediate,
                   Int(typeIndex) < env.module.types.count else { throw CompileError("unknown type") }
+            guard Int(table) < env.module.tableCount else { throw CompileError("unknown table") }
             let type = env.module.types[Int(typeIndex)]
             stop(offset)
             let index = try pop()
