@@ -61,6 +61,7 @@ struct Compiler {
     private var maxSlot = 0
     private var localTypes: [ValueType] = []
     private var localSlots: [Int] = []
+    private var interruptPoints: [UInt32] = [0]
 
     init(environment: CompileEnvironment) { self.env = environment }
 
@@ -212,7 +213,7 @@ struct Compiler {
         return CompiledFunction(code: code, stopCodeIndex: stopCodeIndex, stopFileOffset: stopFileOffset,
                                 stopStackNode: stopStackNode, nodeParents: nodeParents, nodeTypes: nodeTypes,
                                 localTypes: localTypes, localSlots: localSlots, localsEnd: localsEnd,
-                                frameSize: maxSlot)
+                                frameSize: maxSlot, interruptPoints: interruptPoints)
     }
 
     /// Translates one instruction; returns whether the code after it is reachable.
@@ -246,6 +247,7 @@ struct Compiler {
             control.elseFixup = elseFixup
             if op == .loop {
                 control.loopStart = code.count
+                if interruptPoints.last != UInt32(code.count) { interruptPoints.append(UInt32(code.count)) }
                 if env.meterFuel {
                     stop(offset)
                     emit(.fuel, 0)
