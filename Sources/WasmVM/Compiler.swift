@@ -356,7 +356,8 @@ struct Compiler {
             } else {
                 emitWasm(.select, v1.slot)
             }
-            _ = push(v2.type == v1.type ? v1.type : v1.type)
+            _ = v2
+            _ = push(v1.type)
             return true
         case .localGet, .localSet, .localTee:
             let index = Int(instruction.index)
