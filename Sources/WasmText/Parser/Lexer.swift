@@ -130,7 +130,9 @@ struct Lexer {
                 index += 1
             case UInt8(ascii: ";"):
                 guard index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: ";") else { return }
-                while index < bytes.count && bytes[index] != UInt8(ascii: "\n") { index += 1 }
+                // A line comment ends at LF or CR (the text format's newline is either).
+                while index < bytes.count && bytes[index] != UInt8(ascii: "\n")
+                    && bytes[index] != UInt8(ascii: "\r") { index += 1 }
             case UInt8(ascii: "("):
                 guard index + 1 < bytes.count else { return }
                 if bytes[index + 1] == UInt8(ascii: ";") {
