@@ -468,6 +468,9 @@ struct Compiler {
             results = signature.results
             switch instruction.immediate {
             case .memarg(let m): immediates = [m.offset]
+            case .memlane(let m, let lane): immediates = [m.offset, UInt64(lane)]
+            case .lane(let lane): immediates = [UInt64(lane)]
+            case .v128(let v): immediates = [v.low, v.high]   // i8x16.shuffle's lane indices
             case .index(let i): immediates = [UInt64(i)]
             case .indexPair(let x, let y): immediates = [UInt64(x) | UInt64(y) << 32]
             case .none: break
@@ -477,16 +480,17 @@ struct Compiler {
                 return false
             }
         }
-        if info.prefix == 0xFD && op != .v128Load && op != .v128Store {
-            stop(offset)
-            emit(.unsupported, 0, UInt64(op.rawValue))
-            return false
-        }
         stop(offset)
         let a = try slotOfTop(params.count)
         _ = try pop(params.count)
         for r in results { _ = push(r) }
-        code.append(CodeWord.make(op.rawValue, a))
+        if info.prefix == 0xFD && op != .v128Load && op != .v128Store {
+            // SIMD instructions share one internal operation (see SIMD.swift).
+            code.append(CodeWord.make(InternalOp.simd.rawValue, a))
+            code.append(UInt64(op.rawValue))
+        } else {
+            code.append(CodeWord.make(op.rawValue, a))
+        }
         code.append(contentsOf: immediates)
         return true
     }

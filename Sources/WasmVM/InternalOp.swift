@@ -56,12 +56,14 @@ enum InternalOp: UInt16, CaseIterable {
     case globalSet2
     /// consume one unit of fuel; trap when none is left (emitted only when fuel is limited)
     case fuel
-    /// an instruction the engine does not execute (SIMD arithmetic for now): traps
+    /// an instruction the engine does not execute: traps
     case unsupported
+    /// w1 = SIMD Opcode, then its immediates (see SIMD.swift)
+    case simd
 
     /// Number of cases (a literal, so the run loop's range check costs no lazy initialisation;
     /// a test checks it against `allCases`).
-    static let count: UInt16 = 18
+    static let count: UInt16 = 19
 
     /// The operation of an instruction word's low 16 bits, known to be >= `base`.
     ///

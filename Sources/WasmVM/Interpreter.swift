@@ -231,6 +231,12 @@ extension Interpreter {
                 if ex.fuel == 0 { return trap(ex, .outOfFuel) }
                 ex.fuel -= 1
                 r.pc = pc + 1
+            case .simd:
+                let code = simd(Opcode.decodeEngineWord(UInt16(truncatingIfNeeded: pc[1])), &r, a)
+                if code != .none {
+                    if code == .detailed { ex.trapDetail = .invalidCode("unknown SIMD operation") }
+                    return trap(ex, code)
+                }
             case .unsupported:
                 let name = Opcode(rawValue: UInt16(truncatingIfNeeded: pc[1]))?.mnemonic ?? "?"
                 ex.trapDetail = .invalidCode("instruction \(name) is not supported")

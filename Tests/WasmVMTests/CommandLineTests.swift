@@ -22,6 +22,20 @@ import Testing
         #expect(status == (numbers[1] == 0 ? 0 : 1))
     }
 
+    @Test func simdSpecSuitePassesEveryCommand() throws {
+        guard let suite = TestPaths.testsuite?.appendingPathComponent("core/simd"), let wdb = TestPaths.wdb else {
+            print("skipped: shared/testsuite or the wdb build not found")
+            return
+        }
+        let (status, out, _) = try runProcess(wdb, ["wast", suite.path])
+        let summary = out.split(separator: "\n").last.map(String.init) ?? ""
+        let numbers = summary.split(separator: " ").compactMap { Int($0) }
+        try #require(numbers.count == 2, "unexpected output: \(out.suffix(2000))")
+        #expect(numbers[0] > 25_000, "\(summary)")
+        #expect(numbers[1] == 0, "\(out.suffix(3000))")
+        #expect(status == 0)
+    }
+
     @Test func wastReportsFailuresWithFileAndLine() throws {
         guard let wdb = TestPaths.wdb else { return }
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("wdb-vm-\(UUID().uuidString)")

@@ -3,7 +3,7 @@ import WasmCore
 @testable import WasmVM
 
 /// Control flow (multi-value blocks, br_table, loops with parameters, early returns),
-/// references, globals and the v128 plumbing (const, load, store, locals, select).
+/// references, globals, v128 values (const, load, store, locals, select) and some SIMD.
 @Suite struct ControlAndReferenceTests {
     @Test func multiValueBlocksAndBranches() throws {
         let m = try instantiate("""
@@ -96,13 +96,25 @@ import WasmCore
         #expect(trapMessage(m, "oob") == "out of bounds memory access")
     }
 
-    @Test func unreachableAndSIMDArithmeticTrapClearly() throws {
+    @Test func unreachableTrapsAndSIMDComputesLaneWise() throws {
         let m = try instantiate("""
         (module
           (func (export "boom") (result i32) (unreachable))
-          (func (export "simd") (result v128) (i32x4.add (v128.const i64x2 1 2) (v128.const i64x2 3 4))))
+          (func (export "add") (result v128) (i32x4.add (v128.const i32x4 1 2 3 -1) (v128.const i32x4 10 20 30 1)))
+          (func (export "sat") (result v128) (i8x16.add_sat_s (v128.const i8x16 127 -128 0 0 0 0 0 0 0 0 0 0 0 0 0 0)
+                                                             (v128.const i8x16 1 -1 0 0 0 0 0 0 0 0 0 0 0 0 0 0)))
+          (func (export "lane") (param v128) (result i32) (i16x8.extract_lane_s 3 (local.get 0)))
+          (func (export "shuffle") (param v128 v128) (result v128)
+            (i8x16.shuffle 16 1 18 3 20 5 22 7 24 9 26 11 28 13 30 15 (local.get 0) (local.get 1))))
         """)
         #expect(trapMessage(m, "boom") == "unreachable")
-        #expect(trapMessage(m, "simd")?.contains("i32x4.add") == true)
+        #expect(try m.invoke("add") == [.v128(V128(low: 0x16_0000_000B, high: 0x0000_0000_0000_0021))])
+        #expect(try m.invoke("sat") == [.v128(V128(low: 0x807F, high: 0))])
+        #expect(try m.invoke("lane", [.v128(V128(low: 0xFFFE_0000_0000_0000, high: 0))]) == [.int32(-2)])
+        let a = V128(bytes: Array(0..<16)), b = V128(bytes: Array(100..<116))
+        var bytes: [UInt8] = []
+        for i in 0..<16 { bytes.append(UInt8(i % 2 == 0 ? 100 + i : i)) }
+        let expected = V128(bytes: bytes)
+        #expect(try m.invoke("shuffle", [.v128(a), .v128(b)]) == [.v128(expected)])
     }
 }
