@@ -63,6 +63,9 @@ struct Compiler {
     private var localSlots: [Int] = []
     private var interruptPoints: [UInt32] = [0]
 
+    /// Params + locals of one function the engine accepts (each is zeroed on every call).
+    static let maxLocals: UInt64 = 1 << 20
+
     init(environment: CompileEnvironment) { self.env = environment }
 
     static func compile(functionIndex: UInt32, environment: CompileEnvironment) throws(CompileError) -> CompiledFunction {
@@ -176,6 +179,11 @@ struct Compiler {
         guard let function = env.module.definedFunction(functionIndex),
               let type = env.module.functionType(of: functionIndex) else {
             throw CompileError("unknown function \(functionIndex)")
+        }
+        // A valid module may declare up to 2^32 - 1 locals; refuse before expanding them.
+        let declared = function.locals.reduce(UInt64(0)) { $0 + UInt64($1.count) }
+        guard declared + UInt64(type.params.count) <= Compiler.maxLocals else {
+            throw CompileError("too many locals (\(declared)); the engine supports \(Compiler.maxLocals)")
         }
         var slot = 0
         for t in type.params + function.expandedLocals {
