@@ -96,4 +96,25 @@ import Testing
         (status, out, err) = try runProcess(wdb, ["run", "--invoke", "nope", file.path])
         #expect(status == 1)
     }
+
+    @Test func runPreloadsLibrariesAndInitialisesReactors() throws {
+        guard let wdb = TestPaths.wdb else { return }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("wdb-vm-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let lib = dir.appendingPathComponent("lib.wat"), app = dir.appendingPathComponent("app.wat")
+        try #"(module (func (export "twice") (param i64) (result i64) (i64.mul (local.get 0) (i64.const 2))))"#
+            .write(to: lib, atomically: true, encoding: .utf8)
+        try """
+        (module
+          (import "lib" "twice" (func $twice (param i64) (result i64)))
+          (global $base (mut i64) (i64.const 0))
+          (func (export "_initialize") (global.set $base (i64.const 100)))
+          (func (export "calc") (param i64) (result i64) (i64.add (global.get $base) (call $twice (local.get 0)))))
+        """.write(to: app, atomically: true, encoding: .utf8)
+        var (status, out, err) = try runProcess(wdb, ["run", "--preload", "lib=\(lib.path)", "--invoke", "calc", app.path, "21"])
+        #expect(status == 0 && out == "i64:142\n", "\(err)")
+        (status, out, err) = try runProcess(wdb, ["run", "--invoke", "calc", app.path, "21"])
+        #expect(status == 1 && err.contains("unknown import"))
+    }
 }
