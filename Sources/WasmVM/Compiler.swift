@@ -36,8 +36,6 @@ struct Compiler {
         var baseCount: Int
         /// Slot where the block's params (and results) start.
         var baseSlot: Int
-        /// Type node at the block's base.
-        var baseNode: Int32
         /// Code index of a loop's first instruction.
         var loopStart: Int = 0
         /// Words to patch with the block's end address (forward branches).
@@ -194,7 +192,7 @@ struct Compiler {
         localsEnd = slot
         maxSlot = slot
         controls.append(Control(kind: .function, params: [], results: type.results, baseCount: 0,
-                                baseSlot: localsEnd, baseNode: -1))
+                                baseSlot: localsEnd))
         let body = function.body
         let offsets = body.offsets
         var skipDepth = 0      // > 0: inside unreachable code, counting nested blocks
@@ -250,8 +248,7 @@ struct Compiler {
             let baseCount = stack.count - params.count
             let baseSlot = try slotOfTop(params.count)
             var control = Control(kind: op == .block ? .block : (op == .loop ? .loop : .if),
-                                  params: params, results: results, baseCount: baseCount,
-                                  baseSlot: baseSlot, baseNode: baseCount > 0 ? nodes[baseCount - 1] : -1)
+                                  params: params, results: results, baseCount: baseCount, baseSlot: baseSlot)
             control.elseFixup = elseFixup
             if op == .loop {
                 control.loopStart = code.count
