@@ -10,8 +10,8 @@ extension WASIHost {
     /// The directory descriptor a path call is relative to, with its rights checked.
     private func directory(_ fd: UInt32, _ rights: WASIRights) throws(WASIErrno) -> Descriptor {
         let d = try table.get(fd)
-        try d.require(rights)
         guard d.kind == .directory else { throw .notdir }
+        try d.require(rights)
         return d
     }
 
