@@ -54,9 +54,17 @@ extension WASIHost {
         let vectors = hostIOVecs(m, list)
         let count = try POSIX.check {
             vectors.withUnsafeBufferPointer { buffer -> Int in
-                positioned
-                    ? pwritev(d.hostFD, buffer.baseAddress, Int32(buffer.count), off_t(a.u64(3)))
-                    : writev(d.hostFD, buffer.baseAddress, Int32(buffer.count))
+                if positioned {
+                    return pwritev(d.hostFD, buffer.baseAddress, Int32(buffer.count), off_t(a.u64(3)))
+                }
+                if d.kind == .socket {
+                    // MSG_NOSIGNAL: a peer that went away is EPIPE for the guest, not SIGPIPE for wdb.
+                    var message = msghdr()
+                    message.msg_iov = UnsafeMutablePointer(mutating: buffer.baseAddress)
+                    message.msg_iovlen = buffer.count
+                    return sendmsg(d.hostFD, &message, Int32(MSG_NOSIGNAL))
+                }
+                return writev(d.hostFD, buffer.baseAddress, Int32(buffer.count))
             }
         }
         try m.store32(UInt32(truncatingIfNeeded: count), out)
