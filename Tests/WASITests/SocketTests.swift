@@ -18,7 +18,6 @@ import Testing
 
         // The test is the client. connect() completes against the listen backlog.
         let client = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(client) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = port.bigEndian
@@ -59,6 +58,15 @@ import Testing
         #expect(String(decoding: reply[0..<total], as: UTF8.self) == "ping")
         // fd_write also works on the connection; sock_recv on a file is ENOTSOCK.
         #expect(g.errno(.sock_recv, 1, UInt64(iov), 1, 0, UInt64(datalen), UInt64(roflags)) == .notsock)
+        // Writing after the guest's own SHUT_WR (and with the client gone) gives the guest EPIPE
+        // (or ECONNRESET); wdb gets no SIGPIPE, which would end this test process.
+        close(client)
+        var last = WASIErrno.success
+        for _ in 0..<50 where last == .success {
+            last = g.write(conn, "late").0
+            usleep(2000)
+        }
+        #expect(last == .pipe || last == .connreset)
         #expect(g.errno(.fd_close, UInt64(conn)) == .success)
     }
 
