@@ -421,3 +421,40 @@ import Testing
         #expect(g.u32(n) == 1)
     }
 }
+
+@Suite struct HostMiscFileTests {
+    @Test func adviseAllocateSync() throws {
+        let tree = TempTree()
+        tree.mkdir("d")
+        let g = try Guest(WASIConfiguration(preopens: [WASIPreopen(hostPath: tree.path("d"), guestPath: "d")]))
+        let (code, fd) = g.open(3, "f.bin", oflags: .creat, rights: .regularFile)
+        #expect(code == .success)
+        #expect(g.errno(.fd_advise, UInt64(fd), 0, 100, UInt64(WASIAdvice.sequential.rawValue)) == .success)
+        #expect(g.errno(.fd_advise, UInt64(fd), 0, 100, 9) == .inval)
+        #expect(g.errno(.fd_allocate, UInt64(fd), 0, 4096) == .success)
+        let st = g.alloc(64)
+        #expect(g.errno(.fd_filestat_get, UInt64(fd), UInt64(st)) == .success)
+        #expect(g.u64(st + 32) == 4096)
+        #expect(g.errno(.fd_allocate, UInt64(fd), 0, 0) == .inval)
+        #expect(g.errno(.fd_sync, UInt64(fd)) == .success)
+        #expect(g.errno(.fd_datasync, UInt64(fd)) == .success)
+        #expect(g.errno(.fd_sync, 3) == .success)  // directories can be synced
+        // Dropping FD_SYNC removes the ability.
+        #expect(g.errno(.fd_fdstat_set_rights, UInt64(fd), WASIRights.fdRead.rawValue, 0) == .success)
+        #expect(g.errno(.fd_sync, UInt64(fd)) == .notcapable)
+        #expect(g.errno(.fd_advise, UInt64(fd), 0, 1, 0) == .notcapable)
+        // Reading a directory as a file and seeking it are refused.
+        #expect(g.read(3, 4).0 == .notcapable)
+        #expect(g.errno(.fd_tell, 3, UInt64(g.alloc(8))) == .notcapable)
+        #expect(g.errno(.fd_readdir, UInt64(fd), UInt64(g.alloc(64)), 64, 0, UInt64(g.alloc(4))) == .notcapable)
+    }
+
+    @Test func preopenGuestNameAndDirectoryOpen() throws {
+        #expect(WASIPreopen(parsing: "/tmp/x::/data") == WASIPreopen(hostPath: "/tmp/x", guestPath: "/data"))
+        #expect(WASIPreopen(parsing: "rel/dir").guestPath == "rel/dir")
+        #expect(WASIPreopen(parsing: "a::", readOnly: true) == WASIPreopen(hostPath: "a", guestPath: "", readOnly: true))
+        #expect(throws: WASIHostError.self) {
+            try WASIHost(configuration: WASIConfiguration(preopens: [WASIPreopen(hostPath: "/nonexistent/wdb")]))
+        }
+    }
+}

@@ -236,3 +236,77 @@ final class TraceScenario {
         #expect(try lines(filter: "sock_send").isEmpty)
     }
 }
+
+@Suite struct TraceRenderingTests {
+    @Test func structsListsAndFailures() throws {
+        let tree = TempTree()
+        tree.mkdir("d/sub")
+        tree.write("d/a.txt", "abc")
+        tree.symlink("d/link", to: "a.txt")
+        let sink = MemoryTraceSink()
+        let g = try Guest(WASIConfiguration(preopens: [WASIPreopen(hostPath: tree.path("d"), guestPath: "/d")]))
+        var options = WASITraceOptions()
+        options.stringLimit = 8
+        WASIMonitor(options: options, sink: sink).install(on: g.host)
+
+        let stat = g.alloc(24)
+        g.call(.fd_fdstat_get, 3, UInt64(stat))
+        #expect(sink.lines.last?.hasPrefix("fd_fdstat_get(3</d>, 0x") == true)
+        #expect(sink.lines.last?.contains("(stat={fs_filetype=DIRECTORY, fs_flags=0, fs_rights_base=FD_DATASYNC|FD_FDSTAT_SET_FLAGS|FD_SYNC|PATH_CREATE_DIRECTORY|") == true)
+
+        let buf = g.alloc(128), used = g.alloc(4)
+        g.call(.fd_readdir, 3, UInt64(buf), 128, 0, UInt64(used))
+        let readdir = sink.lines.last ?? ""
+        #expect(readdir.contains(#"{d_next=1, d_ino="#))
+        #expect(readdir.contains(#"d_type=DIRECTORY, d_name=".."}"#))
+        #expect(readdir.contains(#"d_type=REGULAR_FILE, d_name="a.txt"}"#))
+        #expect(readdir.contains(#"d_type=SYMBOLIC_LINK, d_name="link"}"#))
+        #expect(readdir.hasSuffix(", 128, 0, \(String(format: "0x%x", used))) = 0 (bufused=128)"))
+        #expect(readdir.contains("d_name=\"link\"}, ...]"))  // the cut fifth entry
+
+        let (lp, ln) = g.put("link")
+        let file = g.alloc(64)
+        g.call(.path_filestat_get, 3, 1, UInt64(lp), UInt64(ln), UInt64(file))
+        #expect(sink.lines.last?.contains(#"path_filestat_get(3</d>, SYMLINK_FOLLOW, "link", 0x"#) == true)
+        #expect(sink.lines.last?.contains("filetype=REGULAR_FILE, nlink=1, size=3, atim=") == true)
+        let target = g.alloc(16)
+        g.call(.path_readlink, 3, UInt64(lp), UInt64(ln), UInt64(target), 16, UInt64(used))
+        #expect(sink.lines.last == #"path_readlink(3</d>, "link", "a.txt", 16, \#(String(format: "0x%x", used))) = 0 (bufused=5)"#)
+
+        // poll_oneoff with an fd subscription: the file is ready at once.
+        let (_, fd) = g.open(3, "a.txt", rights: [.fdRead, .fdSeek, .fdTell, .pollFdReadwrite])
+        let subs = g.alloc(48), events = g.alloc(32), n = g.alloc(4)
+        g.setU64(9, subs)
+        g.memory.bytes[Int(subs) + 8] = WASIEventType.fdRead.rawValue
+        g.setU32(fd, subs + 16)
+        g.call(.poll_oneoff, UInt64(subs), UInt64(events), 1, UInt64(n))
+        #expect(sink.lines.last?.hasPrefix("poll_oneoff([{userdata=9, FD_READ, fd=4</d/a.txt>}], [{userdata=9, error=0, type=FD_READ, nbytes=3, flags=0}], 1, 0x") == true)
+
+        // A long write is cut at the string limit; a bad pointer shows as an address.
+        _ = g.write(fd, "0123456789abcdef")
+        #expect(sink.lines.last?.contains(#"[{"01234567"..., 16}]"#) == true)
+        #expect(sink.lines.last?.hasSuffix("= ENOTCAPABLE") == true)
+        g.call(.fd_write, 1, 0xFFFF_FFF0, 1, 0)
+        #expect(sink.lines.last == "fd_write(1<stdout>, 0xfffffff0, 1, 0x0) = EFAULT")
+        // Read results show what was read.
+        _ = g.read(fd, 10)
+        #expect(sink.lines.last?.contains(#"fd_read(4</d/a.txt>, [{"abc", 10}], 1, 0x"#) == true)
+        #expect(sink.lines.last?.hasSuffix("= 0 (nread=3)") == true)
+        // fd_close shows the label of the fd it closes; afterwards the fd is bare.
+        g.call(.fd_close, UInt64(fd))
+        #expect(sink.lines.last == "fd_close(4</d/a.txt>) = 0")
+        g.call(.fd_close, UInt64(fd))
+        #expect(sink.lines.last == "fd_close(4) = EBADF")
+        g.call(.fd_seek, 0, UInt64(bitPattern: -3), 2, UInt64(g.alloc(8)))
+        #expect(sink.lines.last?.hasPrefix("fd_seek(0<stdin>, -3, SEEK_END, 0x") == true)
+        g.call(.proc_raise, 15)
+        #expect(sink.lines.last == "proc_raise(SIGTERM) = ENOSYS")
+    }
+
+    @Test func quoting() {
+        #expect(TraceText.quote([0x61, 0x0A, 0x09, 0x22, 0x5C, 0x00, 0xFF], truncated: true) == #""a\n\t\"\\\x00\xff"..."#)
+        #expect(TraceText.seconds(21_400) == "0.000021")
+        #expect(TraceText.seconds(1_500_000_000) == "1.500000")
+        #expect(TraceText.json("a\"b\\\n\u{1}") == #"a\"b\\\n\u0001"#)
+    }
+}
