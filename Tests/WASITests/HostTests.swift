@@ -74,6 +74,8 @@ import Testing
     @Test func procExitAndMisc() throws {
         let g = try Guest(WASIConfiguration())
         #expect(g.call(.proc_exit, 7) == .exit(7))
+        let slots: [UInt64] = [0xFFFF_FFFF_0000_0009]  // only the low 32 bits of an i32 count
+        #expect(slots.withUnsafeBufferPointer { g.host.call(.proc_exit, arguments: $0, memory: g.memory) } == .exit(9))
         #expect(g.errno(.sched_yield) == .success)
         #expect(g.errno(.proc_raise, 6) == .nosys)
         // Wrong argument count from a broken binding is an error, not a crash.

@@ -103,11 +103,25 @@ public final class WASIHost {
     @inline(__always)
     public func call(_ function: WASIFunction, _ args: [UInt64], memory: GuestMemory) -> WASIResult {
         if let observer { return observer.call(function, args, memory, host: self) }
-        return perform(function, args, memory)
+        return args.withUnsafeBufferPointer { perform(function, $0, memory) }
+    }
+
+    /// The same, reading the parameters in place (e.g. from the VM's value stack), so the
+    /// untraced path allocates nothing.
+    @inline(__always)
+    public func call(_ function: WASIFunction, arguments: UnsafeBufferPointer<UInt64>,
+                     memory: GuestMemory) -> WASIResult {
+        if let observer { return observer.call(function, Array(arguments), memory, host: self) }
+        return perform(function, arguments, memory)
     }
 
     /// Runs the call without observers.
     public func perform(_ function: WASIFunction, _ args: [UInt64], _ memory: GuestMemory) -> WASIResult {
+        args.withUnsafeBufferPointer { perform(function, $0, memory) }
+    }
+
+    func perform(_ function: WASIFunction, _ args: UnsafeBufferPointer<UInt64>, _ memory: GuestMemory)
+        -> WASIResult {
         guard args.count == WASIHost.parameterCounts[function.rawValue] else { return .errno(.inval) }
         let a = Arguments(raw: args)
         let m = GuestView(memory)
@@ -172,7 +186,8 @@ public final class WASIHost {
 /// Typed views of the raw parameter slots (the VM passes i32 zero- or sign-extended; only the
 /// low 32 bits are read for i32 parameters).
 struct Arguments {
-    let raw: [UInt64]
+    // Parameter slots of this call; `perform` checked the count against the signature.
+    let raw: UnsafeBufferPointer<UInt64>
     @inline(__always) func u32(_ i: Int) -> UInt32 { UInt32(truncatingIfNeeded: raw[i]) }
     @inline(__always) func u16(_ i: Int) -> UInt16 { UInt16(truncatingIfNeeded: raw[i]) }
     @inline(__always) func u8(_ i: Int) -> UInt8 { UInt8(truncatingIfNeeded: raw[i]) }
