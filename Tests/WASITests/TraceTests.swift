@@ -303,6 +303,19 @@ final class TraceScenario {
         #expect(sink.lines.last == "proc_raise(SIGTERM) = ENOSYS")
     }
 
+    @Test func describeCallForCatchpoints() throws {
+        let g = try Guest(WASIConfiguration())
+        let (p, n) = g.put("hi\n")
+        let iov = g.alloc(8)
+        g.setU32(p, iov)
+        g.setU32(n, iov + 4)
+        let text = WASIMonitor.describeCall(.fd_write, [1, UInt64(iov), 1, 0x10], memory: g.memory, host: g.host)
+        #expect(text == #"fd_write(1<stdout>, [{"hi\n", 3}], 1, 0x10)"#)
+        #expect(WASIMonitor.describeCall(.fd_read, [0, UInt64(iov), 1, 0x10], memory: g.memory, host: g.host)
+            == "fd_read(0<stdin>, \(String(format: "0x%x", iov)), 1, 0x10)")
+        #expect(WASIMonitor.describeCall(.fd_close, [1, 2], memory: g.memory, host: g.host) == "fd_close(1, 2)")
+    }
+
     @Test func quoting() {
         #expect(TraceText.quote([0x61, 0x0A, 0x09, 0x22, 0x5C, 0x00, 0xFF], truncated: true) == #""a\n\t\"\\\x00\xff"..."#)
         #expect(TraceText.seconds(21_400) == "0.000021")

@@ -129,6 +129,24 @@ public final class WASIMonitor: WASICallObserver {
         return "{" + fields.joined(separator: ",") + "}"
     }
 
+    /// The call as the trace would show it before it runs (out-values and filled buffers as
+    /// addresses), for a debugger stopping at a WASI catchpoint:
+    /// `fd_write(1<stdout>, [{"hi\n", 3}], 1, 0x10)`.
+    public static func describeCall(_ function: WASIFunction, _ args: [UInt64], memory: GuestMemory,
+                                    host: WASIHost, stringLimit: Int = 32) -> String {
+        guard args.count == function.params.count else {
+            return function.name + "(" + args.map { String($0) }.joined(separator: ", ") + ")"
+        }
+        let renderer = CallRenderer(function: function, args: args, memory: GuestView(memory), host: host,
+                                    limit: max(0, stringLimit))
+        let before = renderer.before()
+        var call = RenderedCall(function: function, raw: args)
+        for (index, param) in function.params.enumerated() where param.kind != .length {
+            call.arguments.append((param.name, before[index] ?? renderer.hex(args[index])))
+        }
+        return textLine(call, result: nil, injected: false, duration: nil)
+    }
+
     /// The strace -c style table of the calls so far.
     public func summaryText() -> String { summaryTable.table() }
 
