@@ -212,3 +212,24 @@ import Testing
         #expect(g.open(3, "").0 == .noent)
     }
 }
+
+@Suite struct RightsInheritanceTests {
+    @Test func extraRightsAreDroppedButWriteAccessIsRefused() throws {
+        let tree = TempTree()
+        tree.mkdir("ro")
+        tree.write("ro/data.txt", "x")
+        let g = try Guest(WASIConfiguration(preopens: [WASIPreopen(hostPath: tree.path("ro"), guestPath: "/ro", readOnly: true)]))
+        // What Rust's std asks for when opening a file for reading.
+        let rustRead: WASIRights = [.fdRead, .fdReaddir, .fdAdvise, .fdFdstatSetFlags, .fdFilestatGet,
+                                    .fdFilestatSetTimes, .fdSeek, .fdSync, .fdTell]
+        let (code, fd) = g.open(3, "data.txt", rights: rustRead, inheriting: rustRead)
+        #expect(code == .success)
+        let stat = g.alloc(24)
+        #expect(g.errno(.fd_fdstat_get, UInt64(fd), UInt64(stat)) == .success)
+        let granted = WASIRights(rawValue: g.u64(stat + 8))
+        #expect(granted.contains(.fdRead) && !granted.contains(.fdFilestatSetTimes))
+        #expect(g.errno(.fd_filestat_set_times, UInt64(fd), 0, 0, UInt64(WASIFstFlags.mtimNow.rawValue)) == .notcapable)
+        #expect(g.open(3, "data.txt", rights: rustRead.union(.fdWrite)).0 == .notcapable)
+        #expect(tree.read("ro/data.txt") == "x")
+    }
+}

@@ -131,7 +131,7 @@ final class TempTree {
         try? FileManager.default.createDirectory(atPath: path(relative), withIntermediateDirectories: true)
     }
     func write(_ relative: String, _ text: String) {
-        FileManager.default.createFile(atPath: path(relative), contents: Data(text.utf8))
+        _ = FileManager.default.createFile(atPath: path(relative), contents: Data(text.utf8))
     }
     func read(_ relative: String) -> String? {
         FileManager.default.contents(atPath: path(relative)).map { String(decoding: $0, as: UTF8.self) }
