@@ -130,7 +130,10 @@ extension WASIHost {
                     if nanosleep(&request, &left) == 0 { break }
                     continue  // interrupted: recompute the remaining time
                 }
-                let millis: Int32 = remaining.map { Int32(clamping: ($0 + 999_999) / 1_000_000) } ?? -1
+                // Round up to whole milliseconds without overflowing on huge timeouts.
+                let millis: Int32 = remaining.map {
+                    Int32(clamping: $0 / 1_000_000 + ($0 % 1_000_000 == 0 ? 0 : 1))
+                } ?? -1
                 let result = pollSet.withUnsafeMutableBufferPointer {
                     poll($0.baseAddress, nfds_t($0.count), millis)
                 }
