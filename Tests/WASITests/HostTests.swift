@@ -460,3 +460,38 @@ import Testing
         }
     }
 }
+
+@Suite struct PollPipeTests {
+    @Test func pipeReadinessWinsOverAHugeTimeout() throws {
+        var fds: [Int32] = [0, 0]
+        #expect(pipe(&fds) == 0)
+        defer { close(fds[0]); close(fds[1]) }
+        var config = WASIConfiguration()
+        config.stdin = fds[0]
+        let g = try Guest(config)
+        let stat = g.alloc(24)
+        #expect(g.errno(.fd_fdstat_get, 0, UInt64(stat)) == .success)
+        #expect(g.u8(stat) == WASIFileType.unknown.rawValue)  // a pipe
+        #expect(!WASIRights(rawValue: g.u64(stat + 8)).contains(.fdSeek))
+
+        let subs = g.alloc(96), events = g.alloc(64), n = g.alloc(4)
+        g.setU64(1, subs)
+        g.memory.bytes[Int(subs) + 8] = WASIEventType.clock.rawValue
+        g.setU32(WASIClockID.monotonic.rawValue, subs + 16)
+        g.setU64(UInt64.max, subs + 24)
+        g.setU64(2, subs + 48)
+        g.memory.bytes[Int(subs) + 56] = WASIEventType.fdRead.rawValue
+        g.setU32(0, subs + 64)
+        #expect(write(fds[1], "x", 1) == 1)
+        #expect(g.errno(.poll_oneoff, UInt64(subs), UInt64(events), 2, UInt64(n)) == .success)
+        #expect(g.u32(n) == 1)
+        #expect(g.u64(events) == 2)
+        #expect(g.u8(events + 10) == WASIEventType.fdRead.rawValue)
+        #expect(g.read(0, 8) == (.success, "x"))
+        // Writer closed: the pipe reports hang-up.
+        close(fds[1])
+        fds[1] = open("/dev/null", O_WRONLY)
+        #expect(g.errno(.poll_oneoff, UInt64(subs), UInt64(events), 2, UInt64(n)) == .success)
+        #expect(g.u16(events + 24) == WASIMiscFlags.eventHangup)
+    }
+}
