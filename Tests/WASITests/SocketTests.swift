@@ -70,6 +70,23 @@ import Testing
         #expect(g.errno(.fd_close, UInt64(conn)) == .success)
     }
 
+    @Test func nonblockingAcceptWithoutAClient() throws {
+        let (listener, _) = try WASIConfiguration.tcpListen("localhost:0")
+        var config = WASIConfiguration()
+        config.listeners = [listener]
+        let g = try Guest(config)
+        defer { g.host.close() }
+        #expect(g.host.label(ofFD: 3)?.hasPrefix("tcp:127.0.0.1:") == true)
+        let out = g.alloc(4)
+        // sock_accept's flags are those of the new connection; only NONBLOCK is allowed.
+        #expect(g.errno(.sock_accept, 3, UInt64(WASIFDFlags.append.rawValue), UInt64(out)) == .inval)
+        #expect(g.errno(.sock_accept, 1, 0, UInt64(out)) == .notcapable)  // stdout has no SOCK_ACCEPT
+        // A non-blocking listener without a pending client answers EAGAIN instead of waiting.
+        #expect(g.errno(.fd_fdstat_set_flags, 3, UInt64(WASIFDFlags.nonblock.rawValue)) == .success)
+        #expect(g.errno(.sock_accept, 3, 0, UInt64(out)) == .again)
+        #expect(g.errno(.sock_accept, 3, UInt64(WASIFDFlags.nonblock.rawValue), UInt64(out)) == .again)
+    }
+
     @Test func badListenSpecs() {
         #expect(throws: WASIHostError.self) { try WASIConfiguration.tcpListen("nope") }
         #expect(throws: WASIHostError.self) { try WASIConfiguration.tcpListen("999.1.1.1:80") }
