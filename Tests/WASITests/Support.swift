@@ -5,14 +5,21 @@ import Foundation
 
 /// Guest memory backed by a fixed host allocation; records host writes like a watchpoint would.
 final class TestMemory: GuestMemory {
-    let bytes: UnsafeMutableRawBufferPointer
+    let storage: UnsafeMutableRawBufferPointer
     var writes: [(offset: Int, count: Int)] = []
+    /// How often the host fetched the memory (once per call it handles or renders).
+    var fetches = 0
+
+    var bytes: UnsafeMutableRawBufferPointer {
+        fetches += 1
+        return storage
+    }
 
     init(size: Int = 1 << 20) {
-        bytes = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 16)
-        bytes.initializeMemory(as: UInt8.self, repeating: 0)
+        storage = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 16)
+        storage.initializeMemory(as: UInt8.self, repeating: 0)
     }
-    deinit { bytes.deallocate() }
+    deinit { storage.deallocate() }
 
     func didWrite(offset: Int, count: Int) { writes.append((offset, count)) }
 }

@@ -227,6 +227,26 @@ final class TraceScenario {
         #expect(scenario.monitor.summary.entries[.fd_write]?.calls == 2)
     }
 
+    @Test func unselectedCallsAreNotDecoded() throws {
+        // The host fetches memory once to run a call; decoding it for the trace fetches again.
+        let g = try Guest(WASIConfiguration())
+        let time = g.alloc(8)
+        func fetches(_ body: () -> Void) -> Int {
+            g.memory.fetches = 0
+            body()
+            return g.memory.fetches
+        }
+        #expect(fetches { g.call(.clock_time_get, 1, 0, UInt64(time)) } == 1)
+        var options = WASITraceOptions()
+        options.filter = try WASICallFilter(parsing: "sock_send")
+        let sink = MemoryTraceSink()
+        WASIMonitor(options: options, sink: sink).install(on: g.host)
+        #expect(fetches { g.call(.clock_time_get, 1, 0, UInt64(time)) } == 1)  // passed straight through
+        WASIMonitor(options: WASITraceOptions(), sink: sink).install(on: g.host)
+        #expect(fetches { g.call(.clock_time_get, 1, 0, UInt64(time)) } == 2)  // decoded, then run
+        #expect(sink.lines.count == 1)
+    }
+
     @Test func offCostsNothingAndNonMatchingFilterIsTransparent() throws {
         let untraced = try TraceScenario(WASITraceOptions())
         untraced.guest.host.observer = nil
