@@ -78,7 +78,9 @@ public struct WASIRunOptions {
         }
         guard needsMonitor else { return (host, nil) }
         let options = try traceOptions()
-        let sink: WASITraceSink = try traceOutput.map { try FileTraceSink(path: $0) } ?? FileTraceSink(fd: traceFD)
+        // A file gets the big buffer; stderr is shared with the guest, so each line goes out at once.
+        let sink: WASITraceSink = try traceOutput.map { try FileTraceSink(path: $0) }
+            ?? FileTraceSink(fd: traceFD, lineBuffered: true)
         let monitor = WASIMonitor(options: options, sink: sink)
         monitor.install(on: host)
         return (host, monitor)

@@ -41,6 +41,17 @@ import Testing
         #expect(!WASIRunOptions.hostEnvironment().isEmpty)
     }
 
+    @Test func traceToADescriptorIsLineBuffered() throws {
+        let tree = TempTree()
+        let fd = Glibc.open(tree.path("t.txt"), O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        defer { close(fd) }
+        var options = WASIRunOptions()
+        options.trace = ""
+        let (host, _) = try options.makeHost(arguments: ["p"], traceFD: fd)
+        _ = host.call(.sched_yield, [], memory: TestMemory(size: 16))
+        #expect(tree.read("t.txt") == "sched_yield() = 0\n")  // already written, no finish() needed
+    }
+
     @Test func badFlags() {
         var options = WASIRunOptions()
         options.traceFormat = "xml"

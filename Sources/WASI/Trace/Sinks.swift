@@ -13,16 +13,19 @@ public protocol WASITraceSink: AnyObject {
 }
 
 /// Writes to a host descriptor through a 64 KiB buffer, so tracing to a file costs one write(2)
-/// per many calls.
+/// per many calls. Line-buffered, each line is written at once: on a terminal shared with the
+/// guest's own output, trace lines then appear in order with it, as strace's do.
 public final class FileTraceSink: WASITraceSink {
     private let fd: Int32
     private let ownsFD: Bool
+    private let lineBuffered: Bool
     private var buffer: [UInt8] = []
     private let capacity = 1 << 16
 
-    public init(fd: Int32, ownsFD: Bool = false) {
+    public init(fd: Int32, ownsFD: Bool = false, lineBuffered: Bool = false) {
         self.fd = fd
         self.ownsFD = ownsFD
+        self.lineBuffered = lineBuffered
         buffer.reserveCapacity(capacity)
     }
 
@@ -43,7 +46,7 @@ public final class FileTraceSink: WASITraceSink {
     public func write(_ line: String) {
         buffer.append(contentsOf: line.utf8)
         buffer.append(0x0A)
-        if buffer.count >= capacity { flush() }
+        if lineBuffered || buffer.count >= capacity { flush() }
     }
 
     public func flush() {
