@@ -52,11 +52,10 @@ public final class WASIMonitor: WASICallObserver {
         let selected = options.filter.contains(function)
         let printing = selected && options.printCalls && args.count == function.params.count
         let timing = selected && (options.summary || options.showTime)
-        let view = GuestView(memory)
         var renderer: CallRenderer?
         var before: [String?] = []
         if printing {
-            renderer = CallRenderer(function: function, args: args, memory: view, host: host,
+            renderer = CallRenderer(function: function, args: args, memory: GuestView(memory), host: host,
                                     limit: max(0, options.stringLimit))
             before = renderer?.before() ?? []
             if function == .proc_exit && !options.failedOnly, let renderer {
