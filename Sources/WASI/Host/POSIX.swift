@@ -138,7 +138,8 @@ enum POSIX {
     static func readlink(at dir: Int32, _ name: String) throws(WASIErrno) -> [UInt8] {
         var buffer = [UInt8](repeating: 0, count: 4096)
         let count = try check {
-            buffer.withUnsafeMutableBufferPointer { readlinkat(dir, name, $0.baseAddress!, 4096) }
+            // A 4096-element array always has storage.
+            buffer.withUnsafeMutableBufferPointer { readlinkat(dir, name, $0.baseAddress, 4096) }
         }
         return Array(buffer[0..<count])
     }

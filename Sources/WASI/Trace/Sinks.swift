@@ -52,7 +52,10 @@ public final class FileTraceSink: WASITraceSink {
     public func flush() {
         var offset = 0
         while offset < buffer.count {
-            let written = buffer.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            let written = buffer.withUnsafeBytes { bytes -> Int in
+                guard let base = bytes.baseAddress else { return 0 }
+                return Glibc.write(fd, base + offset, bytes.count - offset)
+            }
             if written < 0 && errno == EINTR { continue }
             if written <= 0 { break }  // the trace is best effort; never fail the guest for it
             offset += written
