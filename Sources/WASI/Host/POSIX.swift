@@ -138,8 +138,10 @@ enum POSIX {
     static func readlink(at dir: Int32, _ name: String) throws(WASIErrno) -> [UInt8] {
         var buffer = [UInt8](repeating: 0, count: 4096)
         let count = try check {
-            // A 4096-element array always has storage.
-            buffer.withUnsafeMutableBufferPointer { readlinkat(dir, name, $0.baseAddress, 4096) }
+            buffer.withUnsafeMutableBufferPointer { storage -> Int in
+                guard let base = storage.baseAddress else { return -1 }
+                return readlinkat(dir, name, base, storage.count)
+            }
         }
         return Array(buffer[0..<count])
     }
