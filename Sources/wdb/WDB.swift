@@ -1,11 +1,36 @@
 import ArgumentParser
 import Foundation
 
-/// The `wdb` executable: subcommands for the batch tools; the interactive debugger comes later.
+/// The `wdb` executable. Today: the batch tools as subcommands. The interactive debugger will
+/// become the default subcommand (`wdb FILE` without a verb), set through
+/// `defaultSubcommand` below.
 @main
 struct WDB: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "wdb",
         abstract: "A WebAssembly debugger, REPL and toolkit.",
-        subcommands: [])
+        subcommands: [
+            ValidateCommand.self,
+            DumpCommand.self,
+            Wat2WasmCommand.self,
+            Wasm2WatCommand.self,
+        ])
+
+    /// Like ArgumentParser's `main()`, but a usage error exits with status 1 (DESIGN.md §4)
+    /// rather than 64, so every failure of wdb has the same status.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            let message = fullMessage(for: error)
+            if code == .success {
+                if !message.isEmpty { Output.standardOutput(message + "\n") }
+                Foundation.exit(0)
+            }
+            if !message.isEmpty { Output.standardError(message) }
+            Foundation.exit(code == .validationFailure ? 1 : code.rawValue)
+        }
+    }
 }

@@ -131,6 +131,11 @@ import Testing
         var noMemory = b.module
         noMemory.memories = []
         expectModuleInvalid(noMemory, "unknown memory 0")
+        var wrongCount = b.module
+        wrongCount.dataCount = 2
+        expectModuleValid(wrongCount)
+        wrongCount.dataCount = 3
+        expectModuleInvalid(wrongCount, "data count and data section have inconsistent lengths")
         var wrongOffset = b.module
         wrongOffset.data[0].mode = .active(memory: 0, offset: validationConstant([.cf32(8)]))
         expectModuleInvalid(wrongOffset, "type mismatch")

@@ -275,25 +275,13 @@ struct FunctionValidator {
         while index < instructions.count {
             instructionIndex = index
             if frames.isEmpty { throw error("instruction after the end of the function body") }
-            let instruction = instructions[index]
-            let shape = shapes[Int(instruction.opcode.rawValue)]
-            switch shape.kind {
-            case .plain:
+            // Only the opcode is read for table-typed instructions: copying the whole
+            // instruction (an enum with array payloads) costs more than typing it.
+            let shape = shapes[Int(instructions[index].opcode.rawValue)]
+            if shape.kind == .plain {
                 try apply(shape)
-            case .memory:
-                try checkMemArg(instruction, shape)
-                try apply(shape)
-            case .memoryLane:
-                try checkMemArg(instruction, shape)
-                try apply(shape)
-            case .lane:
-                guard case .lane(let lane) = instruction.immediate else { throw badImmediate(instruction) }
-                guard lane < shape.laneCount else {
-                    throw error("invalid lane index \(lane): \(instruction.opcode.mnemonic) has \(shape.laneCount) lanes")
-                }
-                try apply(shape)
-            case .special:
-                try checkSpecial(instruction, shape)
+            } else {
+                try checkWithImmediate(instructions[index], shape)
             }
             if stack.count > maxHeight { maxHeight = stack.count }
             if slots > maxSlots { maxSlots = slots }
@@ -304,6 +292,25 @@ struct FunctionValidator {
             throw error("function body does not end with end (\(frames.count) blocks still open)")
         }
         return FunctionValidationInfo(maxStackHeight: maxHeight, maxStackSlots: maxSlots)
+    }
+
+    /// Instructions with an immediate to check, or typed by hand.
+    mutating func checkWithImmediate(_ instruction: Instruction, _ shape: OperatorShape) throws(ValidationError) {
+        switch shape.kind {
+        case .plain:
+            try apply(shape)
+        case .memory, .memoryLane:
+            try checkMemArg(instruction, shape)
+            try apply(shape)
+        case .lane:
+            guard case .lane(let lane) = instruction.immediate else { throw badImmediate(instruction) }
+            guard lane < shape.laneCount else {
+                throw error("invalid lane index \(lane): \(instruction.opcode.mnemonic) has \(shape.laneCount) lanes")
+            }
+            try apply(shape)
+        case .special:
+            try checkSpecial(instruction, shape)
+        }
     }
 
     /// Pops the params and pushes the result of a fixed-signature instruction.

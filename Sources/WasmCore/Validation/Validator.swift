@@ -96,6 +96,11 @@ public struct ModuleValidator {
         for (i, segment) in module.elements.enumerated() {
             try checkElementSegment(segment, index: i, context: context, constants: constants)
         }
+        // Malformed rather than invalid in the spec (the decoder checks it for binaries), but a
+        // module assembled in memory can get it wrong and would then encode to a broken binary.
+        if let declared = module.dataCount, Int(declared) != module.data.count {
+            throw ValidationError("data count and data section have inconsistent lengths: the data count says \(declared), there are \(module.data.count) data segments")
+        }
         for (i, segment) in module.data.enumerated() {
             if case .active(let memory, let offset) = segment.mode {
                 guard Int(memory) < context.memoryCount else {

@@ -1,0 +1,61 @@
+import WasmCore
+
+/// The `name` section as wabt's `wat2wasm --debug-names` writes it: module name, function
+/// names, then a local-names subsection that lists every function (even with no named local,
+/// even when the module has no function at all), then the extended subsections for types,
+/// tables, memories, globals, element and data segments. Label names are not written.
+enum DebugNames {
+    /// The section's payload after its name.
+    static func payload(_ names: NameSection, functionCount: Int) -> [UInt8] {
+        var out: [UInt8] = []
+        func subsection(_ id: UInt8, _ content: [UInt8]) {
+            out.append(id)
+            appendU32(UInt32(content.count), to: &out)
+            out += content
+        }
+        if let moduleName = names.moduleName {
+            var content: [UInt8] = []
+            appendName(moduleName, to: &content)
+            subsection(0, content)
+        }
+        if !names.functionNames.isEmpty { subsection(1, nameMap(names.functionNames)) }
+        var locals: [UInt8] = []
+        appendU32(UInt32(functionCount), to: &locals)
+        for f in 0..<UInt32(functionCount) {
+            appendU32(f, to: &locals)
+            locals += nameMap(names.localNames[f] ?? [:])
+        }
+        subsection(2, locals)
+        let extended: [(UInt8, [UInt32: String])] = [
+            (4, names.typeNames), (5, names.tableNames), (6, names.memoryNames),
+            (7, names.globalNames), (8, names.elementNames), (9, names.dataNames),
+        ]
+        for (id, map) in extended where !map.isEmpty { subsection(id, nameMap(map)) }
+        return out
+    }
+
+    private static func nameMap(_ map: [UInt32: String]) -> [UInt8] {
+        var out: [UInt8] = []
+        appendU32(UInt32(map.count), to: &out)
+        for index in map.keys.sorted() {
+            appendU32(index, to: &out)
+            appendName(map[index] ?? "", to: &out)
+        }
+        return out
+    }
+
+    private static func appendU32(_ value: UInt32, to out: inout [UInt8]) {
+        var v = value
+        repeat {
+            let byte = UInt8(v & 0x7F)
+            v >>= 7
+            out.append(v == 0 ? byte : byte | 0x80)
+        } while v != 0
+    }
+
+    private static func appendName(_ name: String, to out: inout [UInt8]) {
+        let bytes = Array(name.utf8)
+        appendU32(UInt32(bytes.count), to: &out)
+        out += bytes
+    }
+}

@@ -1,0 +1,173 @@
+import WasmCore
+
+/// Immediates of every `OpcodeInfo.immediate` kind, memory arguments, lanes and v128 literals.
+extension WatParser {
+    // MARK: immediates
+
+    /// An optional index (number or `$id`) in `space`, else `fallback`.
+    private func optionalIndex(_ space: IndexSpace, default fallback: UInt32 = 0) throws(WatError) -> UInt32 {
+        atIndex ? try parseIndex(space) : fallback
+    }
+
+    func parseImmediates(_ op: Opcode, _ t: Token) throws(WatError) -> Instruction {
+        let info = op.info
+        switch info.immediate {
+        case .none, .block:
+            if op == .select, atList("result") { return try parseImmediates(.selectTyped, t) }
+            return Instruction(op)
+        case .label:
+            return Instruction(op, .index(try parseLabel()))
+        case .brTable:
+            var targets: [UInt32] = []
+            while atIndex { targets.append(try parseLabel()) }
+            guard let last = targets.popLast() else { throw unexpected(peek, expected: "a label") }
+            return Instruction(op, .brTable(targets: targets, defaultTarget: last))
+        case .function:
+            return Instruction(op, .index(try parseIndex(.function)))
+        case .callIndirect:
+            let table = try optionalIndex(.table)
+            let use = try parseTypeUse(allowParamNames: false)
+            return Instruction(op, .indexPair(try resolve(use, at: t), table))
+        case .local:
+            return Instruction(op, .index(try parseLocalIndex()))
+        case .global:
+            return Instruction(op, .index(try parseIndex(.global)))
+        case .table:
+            return Instruction(op, .index(try optionalIndex(.table)))
+        case .memory, .memoryFill:
+            return Instruction(op, .index(try optionalIndex(.memory)))
+        case .memarg:
+            return Instruction(op, .memarg(try parseMemArg(natural: info.naturalAlignment)))
+        case .memlane:
+            let memarg = try parseMemArg(natural: info.naturalAlignment)
+            return Instruction(op, .memlane(memarg, lane: try parseLaneIndex()))
+        case .lane:
+            return Instruction(op, .lane(try parseLaneIndex()))
+        case .i32:
+            return Instruction(op, .i32(Int32(truncatingIfNeeded: try parseInteger(bits: 32))))
+        case .i64:
+            return Instruction(op, .i64(Int64(bitPattern: try parseInteger(bits: 64))))
+        case .f32:
+            return Instruction(op, .f32(try parseF32()))
+        case .f64:
+            return Instruction(op, .f64(try parseF64()))
+        case .v128:
+            return Instruction(op, .v128(try parseV128Literal()))
+        case .shuffle:
+            var lanes: [UInt8] = []
+            for _ in 0..<16 { lanes.append(try parseLaneIndex()) }
+            return Instruction(op, .v128(V128(bytes: lanes)))
+        case .select:
+            var types: [ValueType] = []
+            var typed = false
+            while atList("result") {
+                typed = true
+                pos += 2
+                while peek.kind != .rparen { types.append(try parseValueType()) }
+                try expectRParen()
+            }
+            return typed ? Instruction(.selectTyped, .select(types)) : Instruction(.select)
+        case .refType:
+            let k = peek
+            if k.kind == .keyword, s.equals(k, "func") || s.equals(k, "funcref") {
+                advance()
+                return Instruction(op, .refType(.funcref))
+            }
+            if k.kind == .keyword, s.equals(k, "extern") || s.equals(k, "externref") {
+                advance()
+                return Instruction(op, .refType(.externref))
+            }
+            throw unexpected(k, expected: "func or extern")
+        case .data:
+            usesDataCount = true
+            return Instruction(op, .index(try parseIndex(.data)))
+        case .elem:
+            return Instruction(op, .index(try parseIndex(.elem)))
+        case .memoryInit:
+            usesDataCount = true
+            // memory.init memidx? dataidx: with two indices the first names the memory.
+            if peek(1).kind == .atom || peek(1).kind == .id, atIndex {
+                let memory = try parseIndex(.memory)
+                return Instruction(op, .indexPair(try parseIndex(.data), memory))
+            }
+            return Instruction(op, .indexPair(try parseIndex(.data), 0))
+        case .memoryCopy:
+            guard atIndex else { return Instruction(op, .indexPair(0, 0)) }
+            let dst = try parseIndex(.memory)
+            return Instruction(op, .indexPair(dst, try parseIndex(.memory)))
+        case .tableInit:
+            if peek(1).kind == .atom || peek(1).kind == .id, atIndex {
+                let table = try parseIndex(.table)
+                return Instruction(op, .indexPair(try parseIndex(.elem), table))
+            }
+            return Instruction(op, .indexPair(try parseIndex(.elem), 0))
+        case .tableCopy:
+            guard atIndex else { return Instruction(op, .indexPair(0, 0)) }
+            let dst = try parseIndex(.table)
+            return Instruction(op, .indexPair(dst, try parseIndex(.table)))
+        }
+    }
+
+    /// `offset=N? align=N?`; the alignment is stored as its exponent.
+    private func parseMemArg(natural: UInt8) throws(WatError) -> MemArg {
+        var offset: UInt64 = 0
+        var alignBytes = UInt64(max(1, natural))
+        if peek.kind == .keyword, s.hasPrefix(peek, "offset=") {
+            let t = peek
+            guard let v = Literals.unsigned(s.bytes, Int(t.start) + 7, Int(t.end)) else {
+                throw error(Literals.looksNumeric(s.bytes, Int(t.start) + 7, Int(t.end)) ? "offset out of range" : "malformed offset", at: t)
+            }
+            guard v <= UInt64(UInt32.max) else { throw error("offset out of range", at: t) }
+            offset = v
+            advance()
+        }
+        if peek.kind == .keyword, s.hasPrefix(peek, "align=") {
+            let t = peek
+            guard let v = Literals.unsigned(s.bytes, Int(t.start) + 6, Int(t.end)) else {
+                throw error("malformed alignment", at: t)
+            }
+            guard v != 0, v & (v - 1) == 0 else { throw error("alignment must be a power of two", at: t) }
+            alignBytes = v
+            advance()
+        }
+        return MemArg(align: UInt32(alignBytes.trailingZeroBitCount), offset: offset)
+    }
+
+    private func parseLaneIndex() throws(WatError) -> UInt8 {
+        let t = peek
+        guard t.kind == .atom, let v = Literals.unsigned(s.bytes, Int(t.start), Int(t.end)) else {
+            throw unexpected(t, expected: "a lane index")
+        }
+        guard let lane = UInt8(exactly: v) else { throw error("lane index out of range", at: t) }
+        advance()
+        return lane
+    }
+
+    /// `shape lane*` of `v128.const`.
+    func parseV128Literal() throws(WatError) -> V128 {
+        let shape = peek
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(16)
+        func append(_ value: UInt64, size: Int) {
+            for i in 0..<size { bytes.append(UInt8(truncatingIfNeeded: value >> (8 * UInt64(i)))) }
+        }
+        guard shape.kind == .keyword else { throw unexpected(shape, expected: "a v128 shape (i32x4, f64x2 …)") }
+        advance()
+        if s.equals(shape, "i8x16") {
+            for _ in 0..<16 { append(try parseInteger(bits: 8), size: 1) }
+        } else if s.equals(shape, "i16x8") {
+            for _ in 0..<8 { append(try parseInteger(bits: 16), size: 2) }
+        } else if s.equals(shape, "i32x4") {
+            for _ in 0..<4 { append(try parseInteger(bits: 32), size: 4) }
+        } else if s.equals(shape, "i64x2") {
+            for _ in 0..<2 { append(try parseInteger(bits: 64), size: 8) }
+        } else if s.equals(shape, "f32x4") {
+            for _ in 0..<4 { append(UInt64(try parseF32()), size: 4) }
+        } else if s.equals(shape, "f64x2") {
+            for _ in 0..<2 { append(try parseF64(), size: 8) }
+        } else {
+            throw unexpected(shape, expected: "a v128 shape (i8x16, i16x8, i32x4, i64x2, f32x4, f64x2)")
+        }
+        return V128(bytes: bytes)
+    }
+}

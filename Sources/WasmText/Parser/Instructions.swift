@@ -1,0 +1,283 @@
+import WasmCore
+
+/// Instructions (spec §6.5): plain and folded forms and structured control with labels.
+///
+/// Nesting is handled with an explicit stack of open constructs rather than recursion, so a
+/// deeply nested body (compilers emit thousands of nested blocks for big switches) cannot
+/// exhaust the host stack.
+extension WatParser {
+    /// An open construct whose contents are being parsed.
+    enum OpenConstruct {
+        /// `block`/`loop`/`if` in the flat form: `instr*` up to `else` or `end`.
+        case plainBlock(op: Opcode, label: String?, token: Token, elseIndex: Int?)
+        /// `(block …)` / `(loop …)`: `instr*` up to `)`.
+        case foldedBlock
+        /// `(if …)` before `(then`: folded condition instructions.
+        case foldedIfCondition(label: String?, type: BlockType, token: Token)
+        /// `(then instr*)`.
+        case foldedThen
+        /// `(else instr*)`; `elseIndex` is where its `else` opcode went (dropped when empty).
+        case foldedElse(elseIndex: Int)
+        /// `(op immediates folded-operand*)`: the instruction is emitted after its operands.
+        case foldedPlain(Instruction, Token)
+    }
+
+    func beginBody(recordLocations: Bool) {
+        code = []
+        codeLocations = []
+        labels = []
+        self.recordLocations = recordLocations
+        if !recordLocations { localNames = [:] }
+    }
+
+    @inline(__always) func emit(_ instruction: Instruction, at t: Token) {
+        code.append(instruction)
+        if recordLocations { codeLocations.append(Int64(t.line) << 32 | Int64(t.column)) }
+    }
+
+    /// Keywords that end an instruction sequence inside a list (`(then …)`, `(local …)` …).
+    private func isStructuralKeyword(_ t: Token) -> Bool {
+        s.equals(t, "then") || s.equals(t, "else") || s.equals(t, "param") || s.equals(t, "result")
+            || s.equals(t, "local") || s.equals(t, "type") || s.equals(t, "export") || s.equals(t, "import")
+            || s.equals(t, "item") || s.equals(t, "offset")
+    }
+
+    @inline(__always) func opcode(_ t: Token) -> Opcode? {
+        Mnemonics.table.lookup(s.bytes, Int(t.start), Int(t.end))
+    }
+
+    func unknownOperator(_ t: Token) -> WatError {
+        let word = text(t)
+        if let suggestion = Mnemonics.suggestion(for: word) {
+            return error("unknown operator \"\(word)\" (did you mean \(suggestion)?)", at: t)
+        }
+        return error("unknown operator \"\(word)\"", at: t)
+    }
+
+    /// The error for whatever stopped an instruction sequence where `)` was expected.
+    func unexpectedInInstructions() -> WatError {
+        let t = peek
+        if t.kind == .keyword, s.equals(t, "end") || s.equals(t, "else") {
+            return error("\(describe(t)) without a matching block", at: t)
+        }
+        if t.kind == .keyword || t.kind == .reserved { return unknownOperator(t) }
+        if t.kind == .lparen, peek(1).kind == .keyword, !isStructuralKeyword(peek(1)) {
+            return unknownOperator(peek(1))
+        }
+        return unexpected(t, expected: "an instruction or \")\"")
+    }
+
+    /// `instr*`: stops before `)`, `end`, `else`, a non-instruction list, or anything else
+    /// that cannot start an instruction (the caller reports it).
+    func parseInstructions() throws(WatError) {
+        try run(single: false)
+    }
+
+    /// Exactly one folded instruction `( … )`, with `pos` at the `(`.
+    func parseFoldedInstruction() throws(WatError) {
+        try run(single: true)
+    }
+
+    /// The parsing loop. With `single`, parses one folded instruction; otherwise `instr*`.
+    private func run(single: Bool) throws(WatError) {
+        var stack: [OpenConstruct] = []
+        if single {
+            guard peek.kind == .lparen, peek(1).kind == .keyword else { throw unexpected(peek(1), expected: "an instruction") }
+            try beginFolded(&stack)
+            if stack.isEmpty { return }
+        }
+        while true {
+            let t = peek
+            guard let top = stack.last else {
+                // Top level of the sequence.
+                if try beginInstruction(&stack) { continue }
+                return
+            }
+            switch top {
+            case .foldedIfCondition(let label, let type, let token):
+                if atList("then") {
+                    emit(Instruction(.if, .block(type)), at: token)
+                    labels.append(label)
+                    stack[stack.count - 1] = .foldedThen
+                    pos += 2
+                } else if t.kind == .lparen {
+                    try beginFolded(&stack)
+                } else {
+                    throw unexpected(t, expected: "\"(then\"")
+                }
+            case .foldedPlain(let instruction, let token):
+                if t.kind == .lparen {
+                    try beginFolded(&stack)
+                } else if t.kind == .rparen {
+                    advance()
+                    emit(instruction, at: token)
+                    stack.removeLast()
+                } else {
+                    throw unexpected(t, expected: "a folded operand or \")\" to close \(token.line):\(token.column)")
+                }
+            case .plainBlock(let op, let label, let token, let elseIndex):
+                if try beginInstruction(&stack) { continue }
+                if op == .if, elseIndex == nil, t.kind == .keyword, s.equals(t, "else") {
+                    advance()
+                    try checkClosingLabel(label)
+                    emit(Instruction(.else), at: t)
+                    stack[stack.count - 1] = .plainBlock(op: op, label: label, token: token, elseIndex: code.count - 1)
+                    continue
+                }
+                guard t.kind == .keyword, s.equals(t, "end") else {
+                    if t.kind == .rparen || t.kind == .eof {
+                        throw error("missing \"end\" for \(op.mnemonic) at \(token.line):\(token.column)", at: t)
+                    }
+                    throw unexpectedInInstructions()
+                }
+                if let elseIndex { closeElse(at: elseIndex) }
+                emit(Instruction(.end), at: t)
+                advance()
+                try checkClosingLabel(label)
+                labels.removeLast()
+                stack.removeLast()
+            case .foldedBlock:
+                if try beginInstruction(&stack) { continue }
+                guard t.kind == .rparen else { throw unexpectedInInstructions() }
+                emit(Instruction(.end), at: t)
+                advance()
+                labels.removeLast()
+                stack.removeLast()
+            case .foldedThen:
+                if try beginInstruction(&stack) { continue }
+                guard t.kind == .rparen else { throw unexpectedInInstructions() }
+                advance()
+                if atList("else") {
+                    let elseToken = peek(1)
+                    pos += 2
+                    emit(Instruction(.else), at: elseToken)
+                    stack[stack.count - 1] = .foldedElse(elseIndex: code.count - 1)
+                } else {
+                    try closeFoldedIf(&stack)
+                }
+            case .foldedElse(let elseIndex):
+                if try beginInstruction(&stack) { continue }
+                guard t.kind == .rparen else { throw unexpectedInInstructions() }
+                advance()
+                closeElse(at: elseIndex)
+                try closeFoldedIf(&stack)
+            }
+            if single && stack.isEmpty { return }
+        }
+    }
+
+    /// Like wabt, an `else` with an empty branch writes no `else` opcode.
+    private func closeElse(at elseIndex: Int) {
+        guard code.count == elseIndex + 1 else { return }
+        code.removeLast()
+        if recordLocations { codeLocations.removeLast() }
+    }
+
+    /// The `)` of `(if …)` after its branches.
+    private func closeFoldedIf(_ stack: inout [OpenConstruct]) throws(WatError) {
+        guard peek.kind == .rparen else { throw unexpected(peek, expected: "\")\" after the if's branches") }
+        emit(Instruction(.end), at: peek)
+        advance()
+        labels.removeLast()
+        stack.removeLast()
+    }
+
+    /// Starts the instruction at `pos` if there is one (plain or folded); false when the
+    /// next token cannot start an instruction.
+    private func beginInstruction(_ stack: inout [OpenConstruct]) throws(WatError) -> Bool {
+        let t = peek
+        switch t.kind {
+        case .lparen:
+            let k = peek(1)
+            guard k.kind == .keyword else { return false }
+            if opcode(k) == nil {
+                if isStructuralKeyword(k) { return false }
+                throw unknownOperator(k)
+            }
+            try beginFolded(&stack)
+            return true
+        case .keyword:
+            if s.equals(t, "end") || s.equals(t, "else") { return false }
+            guard let op = opcode(t) else { throw unknownOperator(t) }
+            advance()
+            switch op {
+            case .block, .loop, .if:
+                let label = parseBlockLabel()
+                let type = try parseBlockType()
+                emit(Instruction(op, .block(type)), at: t)
+                labels.append(label)
+                stack.append(.plainBlock(op: op, label: label, token: t, elseIndex: nil))
+            default:
+                emit(try parseImmediates(op, t), at: t)
+            }
+            return true
+        case .reserved:
+            throw unknownOperator(t)
+        default:
+            return false
+        }
+    }
+
+    /// Opens `( op …` at `pos` (the `(`).
+    private func beginFolded(_ stack: inout [OpenConstruct]) throws(WatError) {
+        advance()
+        let t = peek
+        guard t.kind == .keyword else { throw unexpected(t, expected: "an instruction") }
+        guard let op = opcode(t) else { throw unknownOperator(t) }
+        advance()
+        switch op {
+        case .block, .loop:
+            let label = parseBlockLabel()
+            let type = try parseBlockType()
+            emit(Instruction(op, .block(type)), at: t)
+            labels.append(label)
+            stack.append(.foldedBlock)
+        case .if:
+            let label = parseBlockLabel()
+            let type = try parseBlockType()
+            stack.append(.foldedIfCondition(label: label, type: type, token: t))
+        case .else, .end:
+            throw error("\(op.mnemonic) cannot be folded", at: t)
+        default:
+            stack.append(.foldedPlain(try parseImmediates(op, t), t))
+        }
+    }
+
+    /// An optional label after `block`/`loop`/`if`.
+    private func parseBlockLabel() -> String? {
+        guard peek.kind == .id else { return nil }
+        let name = idName(peek)
+        advance()
+        return name
+    }
+
+    /// The `$id` that may follow `end` or `else`; it must repeat the block's label.
+    private func checkClosingLabel(_ label: String?) throws(WatError) {
+        guard peek.kind == .id else { return }
+        if idName(peek) != label { throw error("mismatching label \(text(peek))", at: peek) }
+        advance()
+    }
+
+    private func parseBlockType() throws(WatError) -> BlockType {
+        let at = peek
+        var use = try parseTypeUse(allowParamNames: false)
+        var sig = FuncType(params: use.params, results: use.results)
+        if let explicit = use.explicit {
+            if use.hasInline, Int(explicit) < module.types.count, module.types[Int(explicit)] != sig {
+                throw error("inline function type does not match the type it names", at: use.explicitToken ?? at)
+            }
+            guard Int(explicit) < module.types.count else {
+                if use.hasInline { throw error("unknown type \(explicit)", at: use.explicitToken ?? at) }
+                return .typeIndex(explicit)
+            }
+            sig = module.types[Int(explicit)]
+        }
+        // wabt writes the short forms whenever the signature allows, even for `(type $t)`.
+        if sig.params.isEmpty && sig.results.isEmpty { return .empty }
+        if sig.params.isEmpty && sig.results.count == 1 { return .value(sig.results[0]) }
+        if use.explicit == nil { use.hasInline = true }
+        return .typeIndex(try resolve(use, at: at))
+    }
+
+    /// `block`/`loop`/`if` in the flat form, up to and including `end`.
+}

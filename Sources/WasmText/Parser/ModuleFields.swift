@@ -1,0 +1,526 @@
+import WasmCore
+
+/// Module fields (spec §6.6): the two passes over `(type …)`, `(func …)`, `(import …)` and the
+/// rest, with every abbreviation (inline imports and exports, inline elements and data).
+extension WatParser {
+    /// Parses a whole module: `(module $id? field*)` or a bare list of fields.
+    func parseModule() throws(WatError) -> Module {
+        var end = s.tokens.count - 1   // the eof token
+        if peek.kind == .lparen, peek(1).kind == .keyword, s.equals(peek(1), "module") {
+            moduleLocation = peek
+            let close = Int(s.matching[pos])
+            pos += 2
+            if let (name, _) = optionalID() { module.names.moduleName = name }
+            if peek.kind == .keyword, s.equals(peek, "binary") || s.equals(peek, "quote") {
+                throw error("a \(text(peek)) module cannot be assembled here", at: peek)
+            }
+            guard close + 1 < s.tokens.count, s.tokens[close + 1].kind == .eof else {
+                throw unexpected(token(close + 1), expected: "end of input after the module")
+            }
+            end = close
+        }
+        let fieldsStart = pos
+        try scanFields(from: fieldsStart, to: end)
+        var p = fieldsStart
+        while p < end {
+            pos = p
+            let close = Int(s.matching[p])
+            try parseField(close: close)
+            p = close + 1
+        }
+        // wabt writes the data count section when a data-segment instruction occurs and there
+        // is at least one data segment.
+        if usesDataCount && !module.data.isEmpty { module.dataCount = UInt32(module.data.count) }
+        return module
+    }
+
+    /// Pass 1: defines every module-level name, parses explicit types and checks that imports
+    /// come before definitions.
+    private func scanFields(from start: Int, to end: Int) throws(WatError) {
+        var firstDefinition: String?
+        var p = start
+        while p < end {
+            let open = s.tokens[p]
+            guard open.kind == .lparen else { throw unexpected(open, expected: "a module field \"(\"") }
+            let keyword = token(p + 1)
+            let close = Int(s.matching[p])
+            guard keyword.kind == .keyword else { throw unexpected(keyword, expected: "a module field") }
+            pos = p + 2
+            func definition(_ space: IndexSpace, noun: String) throws(WatError) {
+                let index = counts[space.rawValue]
+                counts[space.rawValue] += 1
+                try define(space, optionalID(), index: index)
+                if hasChild("import", from: pos, to: close) {
+                    if let firstDefinition { throw error("import after \(firstDefinition)", at: keyword) }
+                } else if firstDefinition == nil {
+                    firstDefinition = noun
+                }
+            }
+            if s.equals(keyword, "type") {
+                pos = p
+                try parseTypeField()
+            } else if s.equals(keyword, "func") {
+                try definition(.function, noun: "function")
+            } else if s.equals(keyword, "table") {
+                try definition(.table, noun: "table")
+                if hasChild("elem", from: pos, to: close) { counts[IndexSpace.elem.rawValue] += 1 }
+            } else if s.equals(keyword, "memory") {
+                try definition(.memory, noun: "memory")
+                if hasChild("data", from: pos, to: close) { counts[IndexSpace.data.rawValue] += 1 }
+            } else if s.equals(keyword, "global") {
+                try definition(.global, noun: "global")
+            } else if s.equals(keyword, "import") {
+                if let firstDefinition { throw error("import after \(firstDefinition)", at: keyword) }
+                // (import "m" "n" (kind $id? …))
+                let d = p + 4
+                if token(d).kind == .lparen, token(d + 1).kind == .keyword {
+                    let kind = token(d + 1)
+                    let space: IndexSpace? = s.equals(kind, "func") ? .function : s.equals(kind, "table") ? .table
+                        : s.equals(kind, "memory") ? .memory : s.equals(kind, "global") ? .global : nil
+                    if let space {
+                        let index = counts[space.rawValue]
+                        counts[space.rawValue] += 1
+                        pos = d + 2
+                        try define(space, optionalID(), index: index)
+                    }
+                }
+            } else if s.equals(keyword, "elem") {
+                let index = counts[IndexSpace.elem.rawValue]
+                counts[IndexSpace.elem.rawValue] += 1
+                try define(.elem, optionalID(), index: index)
+            } else if s.equals(keyword, "data") {
+                let index = counts[IndexSpace.data.rawValue]
+                counts[IndexSpace.data.rawValue] += 1
+                try define(.data, optionalID(), index: index)
+            } else if s.equals(keyword, "export") || s.equals(keyword, "start") {
+                // nothing to define
+            } else {
+                throw error("unknown module field \(describe(keyword))", at: keyword)
+            }
+            p = close + 1
+        }
+    }
+
+    /// Whether a direct child list of the field (searched from token `from`) starts with `kw`.
+    private func hasChild(_ kw: StaticString, from: Int, to close: Int) -> Bool {
+        var j = from
+        while j < close {
+            let t = s.tokens[j]
+            if t.kind == .lparen {
+                if token(j + 1).kind == .keyword, s.equals(token(j + 1), kw) { return true }
+                j = Int(s.matching[j]) + 1
+            } else {
+                j += 1
+            }
+        }
+        return false
+    }
+
+    /// `(type $id? (func (param …)* (result …)*))`, in pass 1.
+    private func parseTypeField() throws(WatError) {
+        pos += 2
+        let name = optionalID()
+        try define(.type, name, index: UInt32(module.types.count))
+        try expectLParen()
+        try expectKeyword("func")
+        var use = TypeUse()
+        try parseSignature(into: &use, allowParamNames: true)
+        try expectRParen()
+        try expectRParen()
+        if let name { module.names.typeNames[UInt32(module.types.count)] = name.0 }
+        module.types.append(FuncType(params: use.params, results: use.results))
+        counts[IndexSpace.type.rawValue] += 1
+    }
+
+    /// Pass 2: one field, with `pos` at its `(`.
+    private func parseField(close: Int) throws(WatError) {
+        let keyword = peek(1)
+        pos += 2
+        if s.equals(keyword, "type") {
+            pos = close + 1   // parsed in pass 1
+        } else if s.equals(keyword, "func") {
+            try parseFunction()
+        } else if s.equals(keyword, "table") {
+            try parseTable()
+        } else if s.equals(keyword, "memory") {
+            try parseMemory()
+        } else if s.equals(keyword, "global") {
+            try parseGlobal()
+        } else if s.equals(keyword, "import") {
+            try parseImport()
+        } else if s.equals(keyword, "export") {
+            let name = try parseName()
+            try expectLParen()
+            let kindToken = peek
+            guard let (kind, space) = externalKind(kindToken) else {
+                throw unexpected(kindToken, expected: "func, table, memory or global")
+            }
+            advance()
+            let index = try parseIndex(space)
+            try expectRParen()
+            try expectRParen()
+            module.exports.append(Export(name: name, kind: kind, index: index))
+        } else if s.equals(keyword, "start") {
+            if module.start != nil { throw error("multiple start sections", at: keyword) }
+            module.start = try parseIndex(.function)
+            try expectRParen()
+        } else if s.equals(keyword, "elem") {
+            try parseElem()
+        } else if s.equals(keyword, "data") {
+            try parseData()
+        }
+        if pos != close + 1 {
+            // Every field parser consumes its closing paren; anything else is left-over input.
+            throw unexpected(peek, expected: "\")\"")
+        }
+    }
+
+    private func externalKind(_ t: Token) -> (ExternalKind, IndexSpace)? {
+        guard t.kind == .keyword else { return nil }
+        if s.equals(t, "func") { return (.function, .function) }
+        if s.equals(t, "table") { return (.table, .table) }
+        if s.equals(t, "memory") { return (.memory, .memory) }
+        if s.equals(t, "global") { return (.global, .global) }
+        return nil
+    }
+
+    /// `(export "name")*` after a definition's id.
+    private func parseInlineExports(_ kind: ExternalKind, index: UInt32) throws(WatError) {
+        while atList("export") {
+            pos += 2
+            let name = try parseName()
+            try expectRParen()
+            module.exports.append(Export(name: name, kind: kind, index: index))
+        }
+    }
+
+    /// `(import "m" "n")` inside a definition, if present.
+    private func parseInlineImport() throws(WatError) -> (String, String)? {
+        guard atList("import") else { return nil }
+        pos += 2
+        let moduleName = try parseName()
+        let name = try parseName()
+        try expectRParen()
+        return (moduleName, name)
+    }
+
+    private func parseImport() throws(WatError) {
+        let moduleName = try parseName()
+        let name = try parseName()
+        try expectLParen()
+        let kindToken = peek
+        guard let (kind, _) = externalKind(kindToken) else {
+            throw unexpected(kindToken, expected: "func, table, memory or global")
+        }
+        advance()
+        let id = optionalID()
+        let descriptor: Import.Descriptor
+        switch kind {
+        case .function:
+            let use = try parseTypeUse(allowParamNames: true)
+            let index = UInt32(module.importedFunctionCount)
+            if let id { module.names.functionNames[index] = id.0 }
+            descriptor = .function(typeIndex: try resolve(use, at: kindToken))
+        case .table:
+            if let id { module.names.tableNames[UInt32(module.importedTableCount)] = id.0 }
+            descriptor = .table(try parseTableType())
+        case .memory:
+            if let id { module.names.memoryNames[UInt32(module.importedMemoryCount)] = id.0 }
+            descriptor = .memory(MemoryType(limits: try parseLimits(maxValue: MemoryType.maxPages)))
+        case .global:
+            if let id { module.names.globalNames[UInt32(module.importedGlobalCount)] = id.0 }
+            descriptor = .global(try parseGlobalType())
+        }
+        try expectRParen()
+        try expectRParen()
+        module.imports.append(Import(module: moduleName, name: name, descriptor: descriptor))
+    }
+
+    private func parseTableType() throws(WatError) -> TableType {
+        let limits = try parseLimits(maxValue: UInt64(UInt32.max))
+        return TableType(elementType: try parseRefType(), limits: limits)
+    }
+
+    /// `valtype` or `(mut valtype)`.
+    private func parseGlobalType() throws(WatError) -> GlobalType {
+        if atList("mut") {
+            pos += 2
+            let type = try parseValueType()
+            try expectRParen()
+            return GlobalType(valueType: type, isMutable: true)
+        }
+        return GlobalType(valueType: try parseValueType(), isMutable: false)
+    }
+
+    // MARK: functions
+
+    private func parseFunction() throws(WatError) {
+        let funcToken = token(pos - 1)
+        let index = UInt32(module.functionCount)
+        let id = optionalID()
+        if let id { module.names.functionNames[index] = id.0 }
+        try parseInlineExports(.function, index: index)
+        if let (moduleName, name) = try parseInlineImport() {
+            let use = try parseTypeUse(allowParamNames: true)
+            let typeIndex = try resolve(use, at: funcToken)
+            try expectRParen()
+            module.imports.append(Import(module: moduleName, name: name, descriptor: .function(typeIndex: typeIndex)))
+            return
+        }
+        let use = try parseTypeUse(allowParamNames: true)
+        let typeIndex = try resolve(use, at: funcToken)
+
+        // Locals: parameters first (named by the inline params), then declared locals.
+        localNames = [:]
+        var localNameList: [UInt32: String] = [:]
+        let paramCount = use.hasInline || use.explicit == nil ? use.params.count : signature(of: typeIndex).params.count
+        for (i, name) in use.paramNames.enumerated() {
+            guard let (n, t) = name else { continue }
+            if localNames.updateValue(UInt32(i), forKey: n) != nil { throw error("duplicate local $\(n)", at: t) }
+            localNameList[UInt32(i)] = n
+        }
+        var localCount = UInt32(paramCount)
+        var declarations: [LocalDeclaration] = []
+        func addLocal(_ type: ValueType) {
+            if let last = declarations.last, last.type == type {
+                declarations[declarations.count - 1].count += 1
+            } else {
+                declarations.append(LocalDeclaration(count: 1, type: type))
+            }
+            localCount &+= 1
+        }
+        while atList("local") {
+            pos += 2
+            if let (n, t) = optionalID() {
+                if localNames.updateValue(localCount, forKey: n) != nil { throw error("duplicate local $\(n)", at: t) }
+                localNameList[localCount] = n
+                addLocal(try parseValueType())
+            } else {
+                while peek.kind != .rparen { addLocal(try parseValueType()) }
+            }
+            try expectRParen()
+        }
+        if !localNameList.isEmpty { module.names.localNames[index] = localNameList }
+
+        beginBody(recordLocations: true)
+        try parseInstructions()
+        guard peek.kind == .rparen else { throw unexpectedInInstructions() }
+        emit(Instruction(.end), at: peek)
+        advance()
+        let body = Expression(code)
+        functionLocations.append(codeLocations)
+        module.functions.append(Function(typeIndex: typeIndex, locals: declarations, body: body))
+        localNames = [:]
+    }
+
+    // MARK: tables, memories, globals
+
+    private func parseTable() throws(WatError) {
+        let index = UInt32(module.tableCount)
+        let id = optionalID()
+        if let id { module.names.tableNames[index] = id.0 }
+        try parseInlineExports(.table, index: index)
+        if let (moduleName, name) = try parseInlineImport() {
+            let type = try parseTableType()
+            try expectRParen()
+            module.imports.append(Import(module: moduleName, name: name, descriptor: .table(type)))
+            return
+        }
+        if valueType(peek)?.isReference == true {
+            // (table reftype (elem …)): limits from the element count, plus an active segment.
+            let refType = try parseRefType()
+            try expectLParen()
+            try expectKeyword("elem")
+            let items = try parseElemList(type: refType, allowBareIndices: true)
+            try expectRParen()
+            try expectRParen()
+            let n = UInt64(items.count)
+            module.tables.append(TableType(elementType: refType, limits: Limits(min: n, max: n)))
+            let offset = Expression([Instruction(.i32Const, .i32(0)), Instruction(.end)])
+            appendElem(mode: .active(table: index, offset: offset), type: refType, items: items)
+            return
+        }
+        module.tables.append(try parseTableType())
+        try expectRParen()
+    }
+
+    private func parseMemory() throws(WatError) {
+        let index = UInt32(module.memoryCount)
+        let id = optionalID()
+        if let id { module.names.memoryNames[index] = id.0 }
+        try parseInlineExports(.memory, index: index)
+        if let (moduleName, name) = try parseInlineImport() {
+            let limits = try parseLimits(maxValue: MemoryType.maxPages)
+            try expectRParen()
+            module.imports.append(Import(module: moduleName, name: name, descriptor: .memory(MemoryType(limits: limits))))
+            return
+        }
+        if atList("data") {
+            // (memory (data "…")): pages enough for the bytes, plus an active segment.
+            pos += 2
+            var bytes: [UInt8] = []
+            while peek.kind == .string { bytes += try parseString() }
+            try expectRParen()
+            try expectRParen()
+            let pages = (UInt64(bytes.count) + 65535) / 65536
+            module.memories.append(MemoryType(limits: Limits(min: pages, max: pages)))
+            let offset = Expression([Instruction(.i32Const, .i32(0)), Instruction(.end)])
+            module.data.append(DataSegment(mode: .active(memory: index, offset: offset), bytes: bytes,
+                                           encodingFlags: index == 0 ? 0 : 2))
+            return
+        }
+        module.memories.append(MemoryType(limits: try parseLimits(maxValue: MemoryType.maxPages)))
+        try expectRParen()
+    }
+
+    private func parseGlobal() throws(WatError) {
+        let index = UInt32(module.globalCount)
+        let id = optionalID()
+        if let id { module.names.globalNames[index] = id.0 }
+        try parseInlineExports(.global, index: index)
+        if let (moduleName, name) = try parseInlineImport() {
+            let type = try parseGlobalType()
+            try expectRParen()
+            module.imports.append(Import(module: moduleName, name: name, descriptor: .global(type)))
+            return
+        }
+        let type = try parseGlobalType()
+        let initializer = try parseConstantExpression()
+        try expectRParen()
+        module.globals.append(Global(type: type, initializer: initializer))
+    }
+
+    // MARK: element and data segments
+
+    private func parseElem() throws(WatError) {
+        let index = UInt32(module.elements.count)
+        if let id = optionalID() { module.names.elementNames[index] = id.0 }
+        var mode: ElementSegment.Mode = .passive
+        var isLegacyActive = false
+        if peek.kind == .keyword, s.equals(peek, "declare") {
+            advance()
+            mode = .declarative
+        } else {
+            var table: UInt32?
+            if atList("table") {
+                pos += 2
+                table = try parseIndex(.table)
+                try expectRParen()
+            }
+            if let offset = try parseOffset() {
+                mode = .active(table: table ?? 0, offset: offset)
+                isLegacyActive = table == nil
+            } else if table != nil {
+                throw unexpected(peek, expected: "an offset expression")
+            }
+        }
+        var type: RefType = .funcref
+        if let ref = valueType(peek), ref.isReference {
+            type = ref == .funcref ? .funcref : .externref
+            advance()
+        } else if peek.kind == .keyword, s.equals(peek, "func") {
+            advance()
+        } else if !isLegacyActive, peek.kind != .rparen {
+            throw unexpected(peek, expected: "func, funcref or externref")
+        }
+        let items = try parseElemList(type: type, allowBareIndices: true)
+        try expectRParen()
+        appendElem(mode: mode, type: type, items: items)
+    }
+
+    /// Element items: function indices, or `(item expr)` / folded-instruction expressions.
+    private func parseElemList(type: RefType, allowBareIndices: Bool) throws(WatError) -> ElementSegment.Items {
+        if atIndex {
+            var functions: [UInt32] = []
+            while atIndex { functions.append(try parseIndex(.function)) }
+            return .functions(functions)
+        }
+        var expressions: [Expression] = []
+        while peek.kind == .lparen {
+            if atList("item") {
+                pos += 2
+                expressions.append(try parseConstantExpression())
+                try expectRParen()
+            } else {
+                beginBody(recordLocations: false)
+                try parseFoldedInstruction()
+                emit(Instruction(.end), at: peek)
+                expressions.append(Expression(code))
+            }
+        }
+        return .expressions(expressions)
+    }
+
+    /// Adds a segment in wabt's preferred encoding: function indices when every item is a
+    /// `ref.func` of a funcref segment, and the flag word wabt writes.
+    private func appendElem(mode: ElementSegment.Mode, type: RefType, items: ElementSegment.Items) {
+        var items = items
+        if case .expressions(let expressions) = items, type == .funcref {
+            var functions: [UInt32] = []
+            for e in expressions {
+                guard let first = e.instructions.first, first.opcode == .refFunc else { break }
+                functions.append(first.index)
+            }
+            if functions.count == expressions.count { items = .functions(functions) }
+        }
+        var usesExpressions = false
+        if case .expressions = items { usesExpressions = true }
+        var flags: UInt8 = usesExpressions ? 4 : 0
+        switch mode {
+        case .active(let table, _):
+            if table != 0 || type != .funcref { flags |= 2 }
+        case .passive: flags |= 1
+        case .declarative: flags |= 3
+        }
+        module.elements.append(ElementSegment(mode: mode, type: type, items: items, encodingFlags: flags))
+    }
+
+    /// `(offset instr*)` or one folded instruction; nil when neither follows.
+    private func parseOffset() throws(WatError) -> Expression? {
+        if atList("offset") {
+            pos += 2
+            let e = try parseConstantExpression()
+            try expectRParen()
+            return e
+        }
+        if peek.kind == .lparen, peek(1).kind == .keyword, Mnemonics.table.lookup(s.bytes, Int(peek(1).start), Int(peek(1).end)) != nil {
+            beginBody(recordLocations: false)
+            try parseFoldedInstruction()
+            emit(Instruction(.end), at: peek)
+            return Expression(code)
+        }
+        return nil
+    }
+
+    private func parseData() throws(WatError) {
+        let index = UInt32(module.data.count)
+        if let id = optionalID() { module.names.dataNames[index] = id.0 }
+        var memory: UInt32?
+        if atList("memory") {
+            pos += 2
+            memory = try parseIndex(.memory)
+            try expectRParen()
+        }
+        let offset = try parseOffset()
+        if memory != nil && offset == nil { throw unexpected(peek, expected: "an offset expression") }
+        var bytes: [UInt8] = []
+        while peek.kind == .string { bytes += try parseString() }
+        try expectRParen()
+        if let offset {
+            let m = memory ?? 0
+            module.data.append(DataSegment(mode: .active(memory: m, offset: offset), bytes: bytes,
+                                           encodingFlags: m == 0 ? 0 : 2))
+        } else {
+            module.data.append(DataSegment(mode: .passive, bytes: bytes, encodingFlags: 1))
+        }
+    }
+
+    /// `instr*` up to the enclosing `)`, as an expression ending in `end`.
+    func parseConstantExpression() throws(WatError) -> Expression {
+        beginBody(recordLocations: false)
+        try parseInstructions()
+        guard peek.kind == .rparen else { throw unexpectedInInstructions() }
+        emit(Instruction(.end), at: peek)
+        return Expression(code)
+    }
+}

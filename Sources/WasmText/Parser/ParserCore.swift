@@ -1,0 +1,369 @@
+import WasmCore
+
+/// The index spaces identifiers live in (spec §6.6.3 "identifier context").
+enum IndexSpace: Int, CaseIterable {
+    case type, function, table, memory, global, elem, data
+
+    var noun: String {
+        switch self {
+        case .type: "type"
+        case .function: "function"
+        case .table: "table"
+        case .memory: "memory"
+        case .global: "global"
+        case .elem: "elem segment"
+        case .data: "data segment"
+        }
+    }
+
+    /// The field keyword, used in "duplicate func" style messages (the spec's wording).
+    var fieldKeyword: String {
+        switch self {
+        case .type: "type"
+        case .function: "func"
+        case .table: "table"
+        case .memory: "memory"
+        case .global: "global"
+        case .elem: "elem"
+        case .data: "data"
+        }
+    }
+}
+
+/// Recursive-descent parser for one WAT module. Two passes over the tokens: the first collects
+/// every module-level identifier and the explicit types (so forward references resolve and
+/// implicit type uses can be matched against all explicit types); the second builds the
+/// `Module`, appending implicit types in the order wabt does.
+final class WatParser {
+    let s: TokenStream
+    var pos = 0
+
+    var module = Module()
+    /// Identifier tables per index space (without the `$`).
+    var names: [[String: UInt32]] = Array(repeating: [:], count: IndexSpace.allCases.count)
+    var counts: [UInt32] = Array(repeating: 0, count: IndexSpace.allCases.count)
+    /// Whether `memory.init` or `data.drop` occurs: wabt then writes the data count section.
+    var usesDataCount = false
+    /// Per defined function: packed `line << 32 | column` of each instruction.
+    var functionLocations: [[Int64]] = []
+    /// Where module-level items start, for validation errors without an instruction.
+    var moduleLocation: Token
+
+    // Current function body state.
+    var code: [Instruction] = []
+    var codeLocations: [Int64] = []
+    var recordLocations = false
+    var labels: [String?] = []
+    var localNames: [String: UInt32] = [:]
+
+    init(_ stream: TokenStream) {
+        self.s = stream
+        self.moduleLocation = stream.tokens[0]
+    }
+
+    // MARK: token access
+
+    @inline(__always) var peek: Token { s.tokens[pos] }
+
+    @inline(__always) func token(_ i: Int) -> Token {
+        i < s.tokens.count ? s.tokens[i] : s.tokens[s.tokens.count - 1]
+    }
+
+    @inline(__always) func peek(_ ahead: Int) -> Token { token(pos + ahead) }
+
+    @inline(__always) func advance() {
+        if pos < s.tokens.count - 1 { pos += 1 }
+    }
+
+    /// Whether the next tokens are `(` followed by the keyword `kw`.
+    @inline(__always) func atList(_ kw: StaticString) -> Bool {
+        peek.kind == .lparen && peek(1).kind == .keyword && s.equals(peek(1), kw)
+    }
+
+    func text(_ t: Token) -> String { s.text(t) }
+
+    /// Describes a token for "unexpected token" messages.
+    func describe(_ t: Token) -> String {
+        switch t.kind {
+        case .eof: return "end of input"
+        case .lparen: return "\"(\""
+        case .rparen: return "\")\""
+        default:
+            var word = text(t)
+            if word.utf8.count > 40 { word = String(word.prefix(40)) + "…" }
+            return "\"\(word)\""
+        }
+    }
+
+    func error(_ message: String, at t: Token) -> WatError {
+        WatError.at(message, bytes: s.bytes, offset: Int(t.start), length: max(1, Int(t.end - t.start)),
+                    file: s.file, baseLine: s.baseLine, baseColumn: s.baseColumn)
+    }
+
+    func unexpected(_ t: Token, expected: String) -> WatError {
+        error("unexpected token \(describe(t)), expected \(expected)", at: t)
+    }
+
+    func expectLParen() throws(WatError) {
+        guard peek.kind == .lparen else { throw unexpected(peek, expected: "\"(\"") }
+        advance()
+    }
+
+    func expectRParen() throws(WatError) {
+        guard peek.kind == .rparen else { throw unexpected(peek, expected: "\")\"") }
+        advance()
+    }
+
+    func expectKeyword(_ kw: StaticString) throws(WatError) {
+        guard peek.kind == .keyword, s.equals(peek, kw) else { throw unexpected(peek, expected: "\"\(kw)\"") }
+        advance()
+    }
+
+    /// An optional `$id`, without the `$`.
+    func optionalID() -> (String, Token)? {
+        guard peek.kind == .id else { return nil }
+        let t = peek
+        advance()
+        return (String(decoding: s.bytes[Int(t.start) + 1..<Int(t.end)], as: UTF8.self), t)
+    }
+
+    func idName(_ t: Token) -> String {
+        String(decoding: s.bytes[Int(t.start) + 1..<Int(t.end)], as: UTF8.self)
+    }
+
+    // MARK: literals
+
+    func parseString() throws(WatError) -> [UInt8] {
+        guard peek.kind == .string else { throw unexpected(peek, expected: "a string") }
+        let t = peek
+        advance()
+        return s.stringValue(t)
+    }
+
+    /// A string that must be valid UTF-8 (import and export names).
+    func parseName() throws(WatError) -> String {
+        let t = peek
+        let bytes = try parseString()
+        guard let name = String(validating: bytes, as: UTF8.self) else {
+            throw error("malformed UTF-8 encoding", at: t)
+        }
+        return name
+    }
+
+    func parseU32() throws(WatError) -> UInt32 {
+        let t = peek
+        guard t.kind == .atom, let v = Literals.unsigned(s.bytes, Int(t.start), Int(t.end)) else {
+            if t.kind == .atom, Literals.looksNumeric(s.bytes, Int(t.start), Int(t.end)) {
+                throw error("constant out of range", at: t)
+            }
+            throw unexpected(t, expected: "a natural number")
+        }
+        guard let u = UInt32(exactly: v) else { throw error("constant out of range", at: t) }
+        advance()
+        return u
+    }
+
+    func parseInteger(bits: Int) throws(WatError) -> UInt64 {
+        let t = peek
+        guard t.kind == .atom else { throw unexpected(t, expected: "an i\(bits) literal") }
+        switch Literals.integer(s.bytes, Int(t.start), Int(t.end), bits: bits) {
+        case .value(let v):
+            advance()
+            return v
+        case .outOfRange: throw error("constant out of range", at: t)
+        case .malformed: throw unexpected(t, expected: "an i\(bits) literal")
+        }
+    }
+
+    func parseF32() throws(WatError) -> UInt32 {
+        let t = peek
+        guard t.kind == .atom || t.kind == .keyword else { throw unexpected(t, expected: "an f32 literal") }
+        switch Literals.float32(s.bytes, Int(t.start), Int(t.end)) {
+        case .value(let v):
+            advance()
+            return v
+        case .outOfRange: throw error("constant out of range", at: t)
+        case .malformed: throw unexpected(t, expected: "an f32 literal")
+        }
+    }
+
+    func parseF64() throws(WatError) -> UInt64 {
+        let t = peek
+        guard t.kind == .atom || t.kind == .keyword else { throw unexpected(t, expected: "an f64 literal") }
+        switch Literals.float64(s.bytes, Int(t.start), Int(t.end)) {
+        case .value(let v):
+            advance()
+            return v
+        case .outOfRange: throw error("constant out of range", at: t)
+        case .malformed: throw unexpected(t, expected: "an f64 literal")
+        }
+    }
+
+    // MARK: types
+
+    func valueType(_ t: Token) -> ValueType? {
+        guard t.kind == .keyword else { return nil }
+        let n = Int(t.end - t.start)
+        if n == 3 {
+            if s.equals(t, "i32") { return .i32 }
+            if s.equals(t, "i64") { return .i64 }
+            if s.equals(t, "f32") { return .f32 }
+            if s.equals(t, "f64") { return .f64 }
+            return nil
+        }
+        if s.equals(t, "v128") { return .v128 }
+        if s.equals(t, "funcref") { return .funcref }
+        if s.equals(t, "externref") { return .externref }
+        return nil
+    }
+
+    func parseValueType() throws(WatError) -> ValueType {
+        guard let v = valueType(peek) else { throw unexpected(peek, expected: "a value type") }
+        advance()
+        return v
+    }
+
+    func parseRefType() throws(WatError) -> RefType {
+        if s.equals(peek, "funcref") { advance(); return .funcref }
+        if s.equals(peek, "externref") { advance(); return .externref }
+        throw unexpected(peek, expected: "funcref or externref")
+    }
+
+    /// `min max?` of a table or memory.
+    func parseLimits(maxValue: UInt64) throws(WatError) -> Limits {
+        let minimum = try parseU32()
+        var maximum: UInt32?
+        if peek.kind == .atom { maximum = try parseU32() }
+        _ = maxValue
+        return Limits(min: UInt64(minimum), max: maximum.map { UInt64($0) })
+    }
+
+    // MARK: names and indices
+
+    func define(_ space: IndexSpace, _ name: (String, Token)?, index: UInt32) throws(WatError) {
+        guard let (n, t) = name else { return }
+        if names[space.rawValue].updateValue(index, forKey: n) != nil {
+            throw error("duplicate \(space.fieldKeyword) $\(n)", at: t)
+        }
+    }
+
+    /// A numeric or symbolic index into a module-level space.
+    func parseIndex(_ space: IndexSpace) throws(WatError) -> UInt32 {
+        let t = peek
+        if t.kind == .id {
+            guard let index = names[space.rawValue][idName(t)] else {
+                throw error("unknown \(space.noun) \(text(t))", at: t)
+            }
+            advance()
+            return index
+        }
+        if t.kind == .atom { return try parseU32() }
+        throw unexpected(t, expected: "a \(space.noun) index")
+    }
+
+    @inline(__always) var atIndex: Bool { peek.kind == .atom || peek.kind == .id }
+
+    func parseLocalIndex() throws(WatError) -> UInt32 {
+        let t = peek
+        if t.kind == .id {
+            guard let index = localNames[idName(t)] else { throw error("unknown local \(text(t))", at: t) }
+            advance()
+            return index
+        }
+        if t.kind == .atom { return try parseU32() }
+        throw unexpected(t, expected: "a local index")
+    }
+
+    func parseLabel() throws(WatError) -> UInt32 {
+        let t = peek
+        if t.kind == .id {
+            let name = idName(t)
+            var depth: UInt32 = 0
+            var i = labels.count - 1
+            while i >= 0 {
+                if labels[i] == name {
+                    advance()
+                    return depth
+                }
+                depth += 1
+                i -= 1
+            }
+            throw error("unknown label \(text(t))", at: t)
+        }
+        if t.kind == .atom { return try parseU32() }
+        throw unexpected(t, expected: "a label")
+    }
+
+    // MARK: type uses
+
+    struct TypeUse {
+        var explicit: UInt32?
+        var explicitToken: Token?
+        var params: [ValueType] = []
+        var paramNames: [(String, Token)?] = []
+        var results: [ValueType] = []
+        var hasInline = false
+    }
+
+    /// `(type x)? (param …)* (result …)*`.
+    func parseTypeUse(allowParamNames: Bool) throws(WatError) -> TypeUse {
+        var use = TypeUse()
+        if atList("type") {
+            use.explicitToken = peek(2)
+            pos += 2
+            use.explicit = try parseIndex(.type)
+            try expectRParen()
+        }
+        try parseSignature(into: &use, allowParamNames: allowParamNames)
+        return use
+    }
+
+    func parseSignature(into use: inout TypeUse, allowParamNames: Bool) throws(WatError) {
+        while atList("param") {
+            use.hasInline = true
+            pos += 2
+            if peek.kind == .id {
+                guard allowParamNames else { throw unexpected(peek, expected: "a value type") }
+                let name = optionalID()
+                use.params.append(try parseValueType())
+                use.paramNames.append(name)
+            } else {
+                while peek.kind != .rparen {
+                    use.params.append(try parseValueType())
+                    use.paramNames.append(nil)
+                }
+            }
+            try expectRParen()
+        }
+        while atList("result") {
+            use.hasInline = true
+            pos += 2
+            while peek.kind != .rparen { use.results.append(try parseValueType()) }
+            try expectRParen()
+        }
+    }
+
+    /// The type index a type use denotes; an implicit signature is looked up among all types
+    /// and appended when new (spec §6.6.8, and what wabt does).
+    func resolve(_ use: TypeUse, at t: Token) throws(WatError) -> UInt32 {
+        let signature = FuncType(params: use.params, results: use.results)
+        if let index = use.explicit {
+            if use.hasInline, Int(index) >= module.types.count {
+                throw error("unknown type \(index)", at: use.explicitToken ?? t)
+            }
+            if use.hasInline, module.types[Int(index)] != signature {
+                throw error("inline function type does not match the type it names", at: use.explicitToken ?? t)
+            }
+            return index
+        }
+        if let found = module.types.firstIndex(of: signature) { return UInt32(found) }
+        module.types.append(signature)
+        return UInt32(module.types.count - 1)
+    }
+
+    /// The signature of a resolved type use (empty when the index is out of range; the
+    /// validator reports that).
+    func signature(of index: UInt32) -> FuncType {
+        Int(index) < module.types.count ? module.types[Int(index)] : FuncType()
+    }
+}

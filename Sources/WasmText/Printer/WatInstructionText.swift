@@ -1,0 +1,145 @@
+import WasmCore
+
+/// Turns single instructions into WAT text (mnemonic and immediates), naming indices by the
+/// module's `$ids` where it has them. Used for function bodies and constant expressions.
+struct WatInstructionText {
+    let module: Module
+    let ids: WatIdentifiers
+    /// Ids of the current function's locals (parameters first).
+    var localIds: [UInt32: String] = [:]
+    /// Label ids of the enclosing structured instructions, innermost last (nil = unnamed).
+    var labelStack: [String?] = []
+
+    init(module: Module, ids: WatIdentifiers) {
+        self.module = module
+        self.ids = ids
+    }
+
+    /// `block $l (result i32)`, `i32.load offset=4`, `call $f`, …
+    func text(_ instruction: Instruction, label: String? = nil) -> String {
+        let info = instruction.opcode.info
+        var parts = [info.mnemonic]
+        switch (info.immediate, instruction.immediate) {
+        case (.block, .block(let type)):
+            if let label { parts.append(label) }
+            if let typeText = blockType(type) { parts.append(typeText) }
+        case (.label, .index(let depth)):
+            parts.append(labelReference(depth))
+        case (.brTable, .brTable(let targets, let defaultTarget)):
+            parts += targets.map(labelReference)
+            parts.append(labelReference(defaultTarget))
+        case (.function, .index(let index)):
+            parts.append(reference(index, ids.functions))
+        case (.callIndirect, .indexPair(let type, let table)):
+            if table != 0 { parts.append(reference(table, ids.tables)) }
+            parts.append("(type \(reference(type, ids.types)))")
+        case (.local, .index(let index)):
+            parts.append(reference(index, localIds))
+        case (.global, .index(let index)):
+            parts.append(reference(index, ids.globals))
+        case (.table, .index(let index)):
+            if index != 0 { parts.append(reference(index, ids.tables)) }
+        case (.memory, .index(let index)), (.memoryFill, .index(let index)):
+            if index != 0 { parts.append(reference(index, ids.memories)) }
+        case (.memarg, .memarg(let memarg)):
+            parts += memargText(memarg, natural: info.naturalAlignment)
+        case (.memlane, .memlane(let memarg, let lane)):
+            parts += memargText(memarg, natural: info.naturalAlignment)
+            parts.append(String(lane))
+        case (.lane, .lane(let lane)):
+            parts.append(String(lane))
+        case (.i32, .i32(let value)):
+            parts.append(String(value))
+        case (.i64, .i64(let value)):
+            parts.append(String(value))
+        case (.f32, .f32(let bits)):
+            parts.append(FloatText.wat(f32: bits))
+        case (.f64, .f64(let bits)):
+            parts.append(FloatText.wat(f64: bits))
+        case (.v128, .v128(let value)):
+            parts.append(Self.v128Text(value))
+        case (.shuffle, .v128(let lanes)):
+            parts += lanes.bytes.map { String($0) }
+        case (.select, .select(let types)):
+            parts.append("(result" + types.map { " \($0)" }.joined() + ")")
+        case (.refType, .refType(let type)):
+            parts.append(type == .funcref ? "func" : "extern")
+        case (.data, .index(let index)):
+            parts.append(reference(index, ids.data))
+        case (.elem, .index(let index)):
+            parts.append(reference(index, ids.elements))
+        case (.memoryInit, .indexPair(let data, let memory)):
+            if memory != 0 { parts.append(reference(memory, ids.memories)) }
+            parts.append(reference(data, ids.data))
+        case (.memoryCopy, .indexPair(let destination, let source)):
+            if destination != 0 || source != 0 {
+                parts.append(reference(destination, ids.memories))
+                parts.append(reference(source, ids.memories))
+            }
+        case (.tableInit, .indexPair(let element, let table)):
+            if table != 0 { parts.append(reference(table, ids.tables)) }
+            parts.append(reference(element, ids.elements))
+        case (.tableCopy, .indexPair(let destination, let source)):
+            if destination != 0 || source != 0 {
+                parts.append(reference(destination, ids.tables))
+                parts.append(reference(source, ids.tables))
+            }
+        case (.none, _):
+            break
+        default:
+            // The immediate does not fit the opcode's row: only a hand-built model can do this.
+            parts.append("(; unexpected immediate \(instruction.immediate) ;)")
+        }
+        return parts.joined(separator: " ")
+    }
+
+    /// `(result i32)`, `(type $t)`, or nil for the empty block type.
+    func blockType(_ type: BlockType) -> String? {
+        switch type {
+        case .empty: nil
+        case .value(let value): "(result \(value))"
+        case .typeIndex(let index): "(type \(reference(index, ids.types)))"
+        }
+    }
+
+    /// `$id` when the entity has one, else the index.
+    func reference(_ index: UInt32, _ table: [UInt32: String]) -> String {
+        table[index] ?? String(index)
+    }
+
+    /// A branch target: the label's `$id` when the enclosing block has one (ids are unique per
+    /// function, so no shadowing can change the meaning), else the relative depth.
+    func labelReference(_ depth: UInt32) -> String {
+        let position = labelStack.count - 1 - Int(depth)
+        if position >= 0, position < labelStack.count, let id = labelStack[position] { return id }
+        return String(depth)
+    }
+
+    /// `offset=`/`align=` only where they differ from the defaults.
+    func memargText(_ memarg: MemArg, natural: UInt8) -> [String] {
+        var parts: [String] = []
+        if memarg.memory != 0 { parts.append(reference(memarg.memory, ids.memories)) }
+        if memarg.offset != 0 { parts.append("offset=\(memarg.offset)") }
+        let naturalExponent = UInt32(natural.trailingZeroBitCount)
+        if memarg.align != naturalExponent {
+            if memarg.align < 64 {
+                parts.append("align=\(UInt64(1) << UInt64(memarg.align))")
+            } else {
+                parts.append("(; alignment 2^\(memarg.align) has no text form ;)")
+            }
+        }
+        return parts
+    }
+
+    /// `i32x4 0x00000001 0x00000002 0x00000003 0x00000004`.
+    static func v128Text(_ value: V128) -> String {
+        let words = [UInt32(truncatingIfNeeded: value.low), UInt32(truncatingIfNeeded: value.low >> 32),
+                     UInt32(truncatingIfNeeded: value.high), UInt32(truncatingIfNeeded: value.high >> 32)]
+        return "i32x4 " + words.map { hex32($0) }.joined(separator: " ")
+    }
+
+    static func hex32(_ value: UInt32) -> String {
+        let digits = String(value, radix: 16)
+        return "0x" + String(repeating: "0", count: 8 - digits.count) + digits
+    }
+}

@@ -1,0 +1,289 @@
+import WasmCore
+
+/// Binary model → WAT text that reassembles to the same bytes (for encodings the text format
+/// can express). Entities are named by `$ids` made from the name section; everything else is
+/// printed by index, with `(;N;)` comments giving each definition's index.
+///
+/// Field order follows the binary so index spaces and segment order are unchanged: types,
+/// imports, functions, tables, memories, globals, exports, start, elements, data. Every type is
+/// printed, used or not, and every function names its `(type N)` explicitly so the assembler
+/// never has to invent one.
+public enum WatPrinter {
+    public static func print(_ module: Module, folded: Bool = false) -> String {
+        var printer = ModulePrinter(module: module, folded: folded)
+        return printer.run()
+    }
+}
+
+private struct ModulePrinter {
+    let module: Module
+    let folded: Bool
+    let ids: WatIdentifiers
+    var lines: [String] = []
+
+    init(module: Module, folded: Bool) {
+        self.module = module
+        self.folded = folded
+        self.ids = WatIdentifiers(module.names)
+    }
+
+    mutating func run() -> String {
+        lines.append("(module" + (ids.module.map { " " + $0 } ?? ""))
+        printTypes()
+        printImports()
+        printFunctions()
+        printTables()
+        printMemories()
+        printGlobals()
+        printExports()
+        if let start = module.start {
+            lines.append("  (start \(reference(start, ids.functions)))")
+        }
+        printElements()
+        printData()
+        if printCustomSectionNotes() {
+            lines.append(")")  // the last line is a comment: close on a line of its own
+        } else {
+            lines[lines.count - 1] += ")"
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    // MARK: helpers
+
+    func reference(_ index: UInt32, _ table: [UInt32: String]) -> String {
+        table[index] ?? String(index)
+    }
+
+    /// ` $id (;N;)` or ` (;N;)`: what follows a definition's keyword.
+    func definitionLabel(_ index: Int, _ table: [UInt32: String]) -> String {
+        let id = UInt32(exactly: index).flatMap { table[$0] }
+        return (id.map { " " + $0 } ?? "") + " (;\(index);)"
+    }
+
+    var instructionText: WatInstructionText { WatInstructionText(module: module, ids: ids) }
+
+    /// `(param $a i32) (param i64 f32)`: named parameters one by one, unnamed ones grouped.
+    func valueList(_ keyword: String, _ types: [ValueType], firstIndex: UInt32 = 0,
+                   names: [UInt32: String] = [:]) -> String {
+        var groups: [String] = []
+        var unnamed: [String] = []
+        func flush() {
+            if !unnamed.isEmpty { groups.append("(\(keyword) \(unnamed.joined(separator: " ")))") }
+            unnamed = []
+        }
+        for (offset, type) in types.enumerated() {
+            let index = firstIndex &+ UInt32(truncatingIfNeeded: offset)
+            if let name = names[index] {
+                flush()
+                groups.append("(\(keyword) \(name) \(type))")
+            } else {
+                unnamed.append(type.description)
+            }
+        }
+        flush()
+        return groups.joined(separator: " ")
+    }
+
+    /// ` (type $t) (param i32) (result i32)` for a function of type `typeIndex`.
+    func typeUse(_ typeIndex: UInt32, paramNames: [UInt32: String] = [:]) -> String {
+        var text = " (type \(reference(typeIndex, ids.types)))"
+        if Int(typeIndex) < module.types.count {
+            let type = module.types[Int(typeIndex)]
+            let params = valueList("param", type.params, names: paramNames)
+            let results = valueList("result", type.results)
+            if !params.isEmpty { text += " " + params }
+            if !results.isEmpty { text += " " + results }
+        }
+        return text
+    }
+
+    static func limits(_ limits: Limits) -> String {
+        limits.max.map { "\(limits.min) \($0)" } ?? "\(limits.min)"
+    }
+
+    func globalType(_ type: GlobalType) -> String {
+        type.isMutable ? "(mut \(type.valueType))" : type.valueType.description
+    }
+
+    /// A constant expression as one or more folded instructions, e.g. `(i32.const 0)`.
+    func constantExpression(_ expression: Expression) -> [String] {
+        var body = WatBodyPrinter(text: instructionText)
+        return body.lines(expression.instructions, folded: true, indent: "")
+    }
+
+    /// Whether `lines` form exactly one folded instruction (so no `(offset …)`/`(item …)`
+    /// wrapper is needed). Code too deep to fold comes back flat and fails this.
+    static func isSingleFolded(_ lines: [String]) -> Bool {
+        lines.count == 1 && lines[0].hasPrefix("(")
+    }
+
+    /// A constant expression on one line.
+    func inlineExpression(_ expression: Expression) -> String {
+        constantExpression(expression).map { $0.trimmingLeadingSpaces() }.joined(separator: " ")
+    }
+
+    // MARK: sections
+
+    mutating func printTypes() {
+        for (index, type) in module.types.enumerated() {
+            var signature = "(func"
+            let params = valueList("param", type.params)
+            let results = valueList("result", type.results)
+            if !params.isEmpty { signature += " " + params }
+            if !results.isEmpty { signature += " " + results }
+            signature += ")"
+            lines.append("  (type\(definitionLabel(index, ids.types)) \(signature))")
+        }
+    }
+
+    mutating func printImports() {
+        var counters = [0, 0, 0, 0]  // function, table, memory, global
+        for imp in module.imports {
+            let head = "  (import \(WatString.quoted(imp.module)) \(WatString.quoted(imp.name))"
+            let description: String
+            switch imp.descriptor {
+            case .function(let typeIndex):
+                let index = counters[0]
+                counters[0] += 1
+                let names = UInt32(exactly: index).flatMap { ids.locals[$0] } ?? [:]
+                description = "(func\(definitionLabel(index, ids.functions))\(typeUse(typeIndex, paramNames: names)))"
+            case .table(let type):
+                description = "(table\(definitionLabel(counters[1], ids.tables)) \(Self.limits(type.limits)) \(type.elementType))"
+                counters[1] += 1
+            case .memory(let type):
+                description = "(memory\(definitionLabel(counters[2], ids.memories)) \(Self.limits(type.limits)))"
+                counters[2] += 1
+            case .global(let type):
+                description = "(global\(definitionLabel(counters[3], ids.globals)) \(globalType(type)))"
+                counters[3] += 1
+            }
+            lines.append("\(head) \(description))")
+        }
+    }
+
+    mutating func printFunctions() {
+        let firstIndex = module.importedFunctionCount
+        for (offset, function) in module.functions.enumerated() {
+            let index = firstIndex + offset
+            let functionIndex = UInt32(truncatingIfNeeded: index)
+            let localIds = ids.locals[functionIndex] ?? [:]
+            let type = Int(function.typeIndex) < module.types.count ? module.types[Int(function.typeIndex)] : nil
+            lines.append("  (func\(definitionLabel(index, ids.functions))\(typeUse(function.typeIndex, paramNames: localIds))")
+            let paramCount = UInt32(truncatingIfNeeded: type?.params.count ?? 0)
+            let locals = valueList("local", function.expandedLocals, firstIndex: paramCount, names: localIds)
+            if !locals.isEmpty { lines.append("    " + locals) }
+
+            var text = instructionText
+            text.localIds = localIds
+            var body = WatBodyPrinter(text: text)
+            body.functionResultCount = type?.results.count ?? 0
+            body.labelIds = ids.labels[functionIndex] ?? [:]
+            lines += body.lines(function.body.instructions, folded: folded, indent: "    ")
+            lines[lines.count - 1] += ")"
+        }
+    }
+
+    mutating func printTables() {
+        let first = module.importedTableCount
+        for (offset, table) in module.tables.enumerated() {
+            lines.append("  (table\(definitionLabel(first + offset, ids.tables)) \(Self.limits(table.limits)) \(table.elementType))")
+        }
+    }
+
+    mutating func printMemories() {
+        let first = module.importedMemoryCount
+        for (offset, memory) in module.memories.enumerated() {
+            lines.append("  (memory\(definitionLabel(first + offset, ids.memories)) \(Self.limits(memory.limits)))")
+        }
+    }
+
+    mutating func printGlobals() {
+        let first = module.importedGlobalCount
+        for (offset, global) in module.globals.enumerated() {
+            lines.append("  (global\(definitionLabel(first + offset, ids.globals)) \(globalType(global.type)) \(inlineExpression(global.initializer)))")
+        }
+    }
+
+    mutating func printExports() {
+        for export in module.exports {
+            let table: [UInt32: String]
+            switch export.kind {
+            case .function: table = ids.functions
+            case .table: table = ids.tables
+            case .memory: table = ids.memories
+            case .global: table = ids.globals
+            }
+            lines.append("  (export \(WatString.quoted(export.name)) (\(export.kind) \(reference(export.index, table))))")
+        }
+    }
+
+    mutating func printElements() {
+        for (index, segment) in module.elements.enumerated() {
+            var parts = ["  (elem" + definitionLabel(index, ids.elements)]
+            switch segment.mode {
+            case .passive:
+                break
+            case .declarative:
+                parts.append("declare")
+            case .active(let table, let offset):
+                // Flags 2 and 6 name the table explicitly; keep that even for table 0.
+                let explicit = segment.encodingFlags.map { $0 & 0b010 != 0 } ?? false
+                if table != 0 || explicit {
+                    parts.append("(table \(reference(table, ids.tables)))")
+                }
+                parts.append(offsetExpression(offset))
+            }
+            switch segment.items {
+            case .functions(let functions):
+                parts.append("func")
+                parts += functions.map { reference($0, ids.functions) }
+            case .expressions(let expressions):
+                parts.append(segment.type.description)
+                for item in expressions {
+                    let folded = constantExpression(item)
+                    parts.append(Self.isSingleFolded(folded) ? folded[0] : "(item \(inlineExpression(item)))")
+                }
+            }
+            lines.append(parts.joined(separator: " ") + ")")
+        }
+    }
+
+    mutating func printData() {
+        for (index, segment) in module.data.enumerated() {
+            var parts = ["  (data" + definitionLabel(index, ids.data)]
+            if case .active(let memory, let offset) = segment.mode {
+                // Flag 2 names the memory explicitly; keep that even for memory 0.
+                if memory != 0 || segment.encodingFlags == 2 {
+                    parts.append("(memory \(reference(memory, ids.memories)))")
+                }
+                parts.append(offsetExpression(offset))
+            }
+            parts.append(WatString.quoted(segment.bytes))
+            lines.append(parts.joined(separator: " ") + ")")
+        }
+    }
+
+    /// `(i32.const 8)` for a one-instruction offset, `(offset …)` otherwise.
+    func offsetExpression(_ expression: Expression) -> String {
+        let folded = constantExpression(expression)
+        return Self.isSingleFolded(folded) ? folded[0] : "(offset \(inlineExpression(expression)))"
+    }
+
+    /// Custom sections other than `name` have no text form; say that they were there.
+    /// Returns whether it printed anything.
+    mutating func printCustomSectionNotes() -> Bool {
+        var printed = false
+        for section in module.customSections where section.name != "name" {
+            lines.append("  ;; custom section \(WatString.quoted(section.name)), \(section.payload.count) bytes, not printed")
+            printed = true
+        }
+        return printed
+    }
+}
+
+private extension String {
+    func trimmingLeadingSpaces() -> String {
+        String(drop { $0 == " " })
+    }
+}

@@ -1,0 +1,230 @@
+import WasmCore
+
+/// A module assembled from WAT text: the model, its binary encoding, and the map from
+/// instructions back to their WAT positions.
+public struct AssembledModule: Hashable, Sendable {
+    /// The module, with the names of the WAT identifiers in `names` (whether or not the name
+    /// section was written), and the positions in `bytes` (function body offsets, instruction
+    /// offsets, section locations) filled in as the decoder would.
+    public var module: Module
+    /// The encoded module (`BinaryEncoder.encode`).
+    public var bytes: [UInt8]
+    public var sourceMap: SourceMap
+
+    public init(module: Module, bytes: [UInt8], sourceMap: SourceMap) {
+        self.module = module
+        self.bytes = bytes
+        self.sourceMap = sourceMap
+    }
+}
+
+/// The WAT front end: text → `Module` → bytes, with errors in wabt's
+/// `file:line:col: error: message` form.
+public enum WatAssembler {
+    public struct Options: Hashable, Sendable {
+        /// Run the validator and report its errors at the WAT position of the instruction.
+        public var validate: Bool
+        /// Write the `name` section from the WAT identifiers (wabt's `--debug-names`).
+        public var debugNames: Bool
+
+        /// Append the source map as a `wdb.sourcemap` custom section (see SourceMapSection.swift).
+        public var embedSourceMap: Bool
+
+        public init(validate: Bool = true, debugNames: Bool = false, embedSourceMap: Bool = false) {
+            self.validate = validate
+            self.debugNames = debugNames
+            self.embedSourceMap = embedSourceMap
+        }
+    }
+
+    /// Parses WAT text (`(module …)` or a bare list of fields) into a module and its source
+    /// map, without encoding or validating. `line`/`column` give the position of the text's
+    /// first byte when it was cut out of a larger file (a script).
+    public static func parse(_ text: String, file: String, line: Int = 1, column: Int = 1) throws(WatError) -> (Module, SourceMap) {
+        try parse(bytes: Array(text.utf8), file: file, line: line, column: column)
+    }
+
+    public static func parse(bytes: [UInt8], file: String, line: Int = 1, column: Int = 1) throws(WatError) -> (Module, SourceMap) {
+        let stream = try Lexer.tokenize(bytes, file: file, line: line, column: column)
+        let parser = WatParser(stream)
+        let module = try parser.parseModule()
+        let map = SourceMap(file: file, firstFunctionIndex: UInt32(module.importedFunctionCount),
+                            packed: parser.functionLocations)
+        return (module, map)
+    }
+
+    /// Assembles WAT text: parse, validate (unless disabled), encode, and record each
+    /// instruction's file offset in the source map.
+    public static func assemble(_ text: String, file: String, options: Options = Options()) throws(WatError) -> AssembledModule {
+        try assemble(bytes: Array(text.utf8), file: file, line: 1, column: 1, options: options)
+    }
+
+    static func assemble(bytes text: [UInt8], file: String, line: Int, column: Int,
+                         options: Options) throws(WatError) -> AssembledModule {
+        let (module, map) = try parse(bytes: text, file: file, line: line, column: column)
+        if options.validate {
+            try validate(module, sourceMap: map, text: text, line: line, column: column)
+        }
+        return finish(module, map, options: options)
+    }
+
+    /// Encodes and attaches file offsets.
+    static func finish(_ module: Module, _ map: SourceMap, options: Options) -> AssembledModule {
+        var encoded = module
+        encoded.names = NameSection()
+        if options.debugNames {
+            let payload = DebugNames.payload(module.names, functionCount: module.functionCount)
+            encoded.customSections.append(CustomSection(name: "name", payload: payload, after: .data))
+        }
+        var bytes = BinaryEncoder.encode(encoded)
+        var map = map
+        var module = module
+        if let decoded = try? BinaryDecoder.decode(bytes) {
+            map.attachFileOffsets(from: decoded)
+            // Give the model the positions of the bytes it was encoded to (for `$f+0x12`).
+            if decoded.functions.count == module.functions.count {
+                for i in module.functions.indices {
+                    module.functions[i].bodyOffset = decoded.functions[i].bodyOffset
+                    module.functions[i].bodySize = decoded.functions[i].bodySize
+                    if decoded.functions[i].body.offsets.count == module.functions[i].body.instructions.count {
+                        module.functions[i].body.offsets = decoded.functions[i].body.offsets
+                    }
+                }
+            }
+            module.sectionLocations = decoded.sectionLocations
+        }
+        if options.embedSourceMap, let payload = map.customSectionPayload() {
+            // Appended after everything else, so no instruction offset moves.
+            bytes += customSection(SourceMap.customSectionName, payload)
+        }
+        return AssembledModule(module: module, bytes: bytes, sourceMap: map)
+    }
+
+    /// A whole custom section: id 0, size, name, payload.
+    static func customSection(_ name: String, _ payload: [UInt8]) -> [UInt8] {
+        var content: [UInt8] = []
+        appendU32(UInt32(truncatingIfNeeded: name.utf8.count), to: &content)
+        content += Array(name.utf8) + payload
+        var out: [UInt8] = [0]
+        appendU32(UInt32(truncatingIfNeeded: content.count), to: &out)
+        return out + content
+    }
+
+    private static func appendU32(_ value: UInt32, to out: inout [UInt8]) {
+        var v = value
+        repeat {
+            let byte = UInt8(v & 0x7F)
+            v >>= 7
+            out.append(v == 0 ? byte : byte | 0x80)
+        } while v != 0
+    }
+
+    /// Assembles a module of a WAST script: text and quoted modules are parsed (positions
+    /// are those of the script), binary modules are decoded.
+    public static func assemble(_ module: WastModule, options: Options = Options()) throws(WatError) -> AssembledModule {
+        let location = module.location
+        switch module.source {
+        case .text(let text):
+            return try assemble(bytes: Array(text.utf8), file: location.file, line: location.line,
+                                column: location.column, options: options)
+        case .quote(let text):
+            do {
+                return try assemble(bytes: Array(text.utf8), file: location.file, line: location.line,
+                                    column: location.column, options: options)
+            } catch {
+                var e = error
+                e.message += " (in quoted module text)"
+                throw e
+            }
+        case .binary(let bytes):
+            let decoded: Module
+            do {
+                decoded = try BinaryDecoder.decode(bytes)
+            } catch {
+                throw WatError(kind: .malformedBinary, message: error.message, location: location)
+            }
+            if options.validate {
+                do {
+                    try Validator.validate(decoded)
+                } catch {
+                    throw WatError(kind: .invalid, message: error.description, location: location)
+                }
+            }
+            return AssembledModule(module: decoded, bytes: bytes, sourceMap: SourceMap(file: location.file))
+        }
+    }
+
+    /// Validates an assembled module; a failing instruction is reported at its WAT position.
+    public static func validate(_ assembled: AssembledModule, text: String) throws(WatError) {
+        let map = assembled.sourceMap
+        try validate(assembled.module, sourceMap: map, text: Array(text.utf8), line: 1, column: 1)
+    }
+
+    static func validate(_ module: Module, sourceMap: SourceMap, text: [UInt8], line: Int, column: Int) throws(WatError) {
+        do {
+            try Validator.validate(module)
+        } catch {
+            throw locate(error, sourceMap: sourceMap, text: text, line: line, column: column)
+        }
+    }
+
+    /// Turns a validation error into a WatError at the failing instruction's WAT position
+    /// (or at the start of the text when the error is not about an instruction).
+    static func locate(_ error: ValidationError, sourceMap: SourceMap, text: [UInt8], line: Int, column: Int) -> WatError {
+        var target = SourceLocation(file: sourceMap.file, line: line, column: column)
+        if let f = error.functionIndex, let i = error.instructionIndex,
+           let found = sourceMap.location(function: f, instruction: i) {
+            target = found
+        }
+        guard let offset = byteOffset(of: target, in: text, line: line, column: column) else {
+            return WatError(kind: .invalid, message: error.message, location: target)
+        }
+        var tokenEnd = offset
+        while tokenEnd < text.count, !isDelimiter(text[tokenEnd]) { tokenEnd += 1 }
+        return WatError.at(error.message, bytes: text, offset: offset, length: max(1, tokenEnd - offset),
+                           file: sourceMap.file, baseLine: line, baseColumn: column, kind: .invalid)
+    }
+
+    private static func isDelimiter(_ b: UInt8) -> Bool {
+        b == UInt8(ascii: " ") || b == UInt8(ascii: "\n") || b == UInt8(ascii: "\t") || b == UInt8(ascii: "\r")
+            || b == UInt8(ascii: ")") || b == UInt8(ascii: "(")
+    }
+
+    /// The byte offset of a line:column position in `text` whose first byte is at
+    /// `baseLine:baseColumn`.
+    static func byteOffset(of location: SourceLocation, in text: [UInt8], line baseLine: Int, column baseColumn: Int) -> Int? {
+        var line = baseLine
+        var lineStart = 0
+        var i = 0
+        while line < location.line {
+            guard i < text.count else { return nil }
+            if text[i] == UInt8(ascii: "\n") {
+                line += 1
+                lineStart = i + 1
+            }
+            i += 1
+        }
+        let columnBase = location.line == baseLine ? baseColumn : 1
+        let offset = lineStart + location.column - columnBase
+        return offset >= 0 && offset <= text.count ? offset : nil
+    }
+}
+
+extension WatAssembler {
+    /// Parses a script module without encoding or validating (binary modules are decoded).
+    public static func parse(_ module: WastModule) throws(WatError) -> (Module, SourceMap) {
+        let location = module.location
+        switch module.source {
+        case .text(let text):
+            return try parse(bytes: Array(text.utf8), file: location.file, line: location.line, column: location.column)
+        case .quote(let text):
+            return try parse(bytes: Array(text.utf8), file: location.file, line: location.line, column: location.column)
+        case .binary(let bytes):
+            do {
+                return (try BinaryDecoder.decode(bytes), SourceMap(file: location.file))
+            } catch {
+                throw WatError(kind: .malformedBinary, message: error.message, location: location)
+            }
+        }
+    }
+}

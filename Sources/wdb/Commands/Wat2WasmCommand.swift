@@ -1,0 +1,33 @@
+import ArgumentParser
+
+/// `wdb wat2wasm FILE.wat [-o OUT] [--debug-names]`: assemble and validate a WAT module.
+struct Wat2WasmCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "wat2wasm",
+        abstract: "Assemble a WAT module into a binary.")
+
+    @Argument(help: "The WAT source.")
+    var file: String
+
+    @Option(name: .short, help: "Output file (default: FILE with the extension .wasm; '-' for stdout).")
+    var output: String?
+
+    @Flag(name: .customLong("debug-names"), help: "Write a name section with the WAT identifiers.")
+    var debugNames = false
+
+    func run() throws {
+        try reportingErrors { () throws(CommandError) in
+            let text = try ModuleLoader.utf8Text(try ModuleLoader.read(file), path: file)
+            let binary = try TextFrontEnd.assemble(text, file: file, debugNames: debugNames, validate: true)
+            try Output.write(binary, to: output ?? Self.defaultOutput(for: file))
+        }
+    }
+
+    /// `dir/name.wat` → `dir/name.wasm`; any other name gets `.wasm` appended.
+    static func defaultOutput(for path: String) -> String {
+        for suffix in [".wat", ".wast"] where path.lowercased().hasSuffix(suffix) {
+            return String(path.dropLast(suffix.count)) + ".wasm"
+        }
+        return path + ".wasm"
+    }
+}

@@ -1,0 +1,21 @@
+;; wat2wasm-flags: --debug-names
+;; SIMD: constants, shuffles, lanes, lane loads and stores.
+(module
+  (memory 1)
+  (func $simd (param $p i32) (result v128)
+    (local $v v128)
+    (local.set $v (v128.const i32x4 1 2 3 4))
+    (local.set $v (v128.const f32x4 1.5 -0 nan inf))
+    (local.set $v (i8x16.shuffle 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 31 (local.get $v) (local.get $v)))
+    (drop (i8x16.extract_lane_s 15 (local.get $v)))
+    (drop (i64x2.extract_lane 1 (local.get $v)))
+    (local.set $v (f64x2.replace_lane 0 (local.get $v) (f64.const 1)))
+    (local.set $v (v128.load8_lane 3 (local.get $p) (local.get $v)))
+    (local.set $v (v128.load64_lane offset=8 align=4 1 (local.get $p) (local.get $v)))
+    (v128.store32_lane 2 (local.get $p) (local.get $v))
+    (local.set $v (v128.load32_zero (local.get $p)))
+    (local.set $v (v128.load8x8_s offset=2 (local.get $p)))
+    (local.set $v (i32x4.add (local.get $v) (i32x4.splat (i32.const 1))))
+    (drop (v128.any_true (local.get $v)))
+    (v128.bitselect (local.get $v) (local.get $v) (i8x16.swizzle (local.get $v) (local.get $v))))
+)
