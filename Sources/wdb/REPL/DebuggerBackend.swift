@@ -25,17 +25,7 @@ protocol DebuggerBackend: AnyObject {
     /// Names for completion (function names with `$`, export names, breakpoint numbers, …).
     func completions(for source: CompletionSource) -> [String]
 
-    /// The user loaded a module with `file`; the backend instantiates it for the next run.
+    /// The user loaded a module (`file`, or `(module …)` at the prompt); the backend
+    /// instantiates it for the next run. `LoadedModule` is the one of Support/ModuleLoader.
     func moduleDidLoad(_ module: LoadedModule, in session: ReplSession)
-}
-
-/// A module loaded with `file` (or named on the command line).
-struct LoadedModule {
-    enum Format: String { case binary, text }
-    /// The path as the user gave it.
-    var path: String
-    var format: Format
-    var module: Module
-    /// The binary encoding (the file's bytes, or the assembler's output for `.wat`).
-    var bytes: [UInt8]
 }

@@ -16,46 +16,32 @@ extension ReplSession {
         try load(path: current.path)
     }
 
-    /// Reads, decodes (or assembles) and validates a module file. On any error the current
-    /// module stays loaded.
+    /// Reads, decodes (or assembles) and validates a module file, as `wdb dump` does. On any
+    /// error the current module stays loaded.
     func load(path: String) throws {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
-                throw ReplError("\(path): Is a directory.")
-            }
-            throw ReplError("\(path): No such file or directory.")
-        }
-        let bytes = [UInt8](data)
-        if bytes.starts(with: [0x00, 0x61, 0x73, 0x6D]) {
-            let decoded: Module
-            do {
-                decoded = try BinaryDecoder.decode(bytes)
-            } catch {
-                throw ReplError("\(path): error: \(error)")
-            }
-            do {
-                try Validator.validate(decoded)
-            } catch {
-                throw ReplError("\(path): error: invalid module: \(error)")
-            }
-            install(LoadedModule(path: path, format: .binary, module: decoded, bytes: bytes))
-        } else {
-            try loadWatModule(text: String(decoding: bytes, as: UTF8.self), path: path)
+        do {
+            install(try ModuleLoader.load(path, validate: true))
+        } catch {
+            throw ReplError(error.message)
         }
     }
 
-    /// Assembles WAT text (a `.wat` file or `(module …)` typed at the prompt).
+    /// Assembles `(module …)` typed at the prompt (or in a script) and loads it.
     func loadWatModule(text: String, path: String) throws {
-        let assembled = try WatSupport.assemble(text, file: path)
-        install(LoadedModule(path: path, format: .text, module: assembled.module, bytes: assembled.bytes))
+        do {
+            let binary = try TextFrontEnd.assemble(text, file: path, debugNames: true, validate: true)
+            let module = try ModuleLoader.decode(binary, path: path)
+            install(LoadedModule(path: path, module: module, bytes: binary, source: text))
+        } catch {
+            throw ReplError(error.message)
+        }
     }
 
     private func install(_ loaded: LoadedModule) {
         module = loaded
         let functions = loaded.module.functionCount
         let exports = loaded.module.exports.count
-        console.line("Loaded \(loaded.path) (\(loaded.format == .binary ? "binary" : "WAT"), "
+        console.line("Loaded \(loaded.path) (\(loaded.source == nil ? "binary" : "WAT"), "
                      + "\(functions) function\(functions == 1 ? "" : "s"), "
                      + "\(exports) export\(exports == 1 ? "" : "s")).")
         backend?.moduleDidLoad(loaded, in: self)
@@ -84,7 +70,7 @@ extension ReplSession {
     func infoModule(_ invocation: CommandInvocation) throws {
         let loaded = try requireModule()
         let m = loaded.module
-        console.line("Module \(loaded.path): \(loaded.format == .binary ? "binary" : "assembled from WAT"), \(loaded.bytes.count) bytes")
+        console.line("Module \(loaded.path): \(loaded.source == nil ? "binary" : "assembled from WAT"), \(loaded.bytes.count) bytes")
         if let name = m.names.moduleName { console.line("  name:      $\(name)") }
         console.line("  types:     \(m.types.count)")
         console.line("  imports:   \(m.imports.count)")
