@@ -105,10 +105,16 @@ extension ReplSession {
     }
 
     func readScript(_ path: String) throws -> String {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ReplError("\(path): No such file or directory.")
+        // A file handle, not Data(contentsOf:), so /dev/null and named pipes work too.
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw ReplError("\(path): error: cannot read file: No such file or directory")
         }
-        return String(decoding: data, as: UTF8.self)
+        guard !isDirectory.boolValue, let handle = FileHandle(forReadingAtPath: path) else {
+            throw ReplError("\(path): error: cannot read file: \(isDirectory.boolValue ? "Is a directory" : "Permission denied")")
+        }
+        defer { try? handle.close() }
+        return String(decoding: handle.readDataToEndOfFile(), as: UTF8.self)
     }
 
     /// Runs each command of a script, joining lines while a WAT input's parentheses are open.
