@@ -52,7 +52,8 @@ public final class LineEditor {
 
     /// `interactive: nil` decides by whether stdin is a terminal. Installs the SIGINT handler
     /// and, on a terminal, a UTF-8 character locale (without one libedit drops non-ASCII).
-    public init(options: Options, interactive: Bool? = nil) {
+    /// Without a terminal, lines come from `inputDescriptor` (stdin unless told otherwise).
+    public init(options: Options, interactive: Bool? = nil, inputDescriptor: Int32 = 0) {
         self.options = options
         Interrupt.installHandler()
         let wantTerminal = interactive ?? (isatty(0) == 1)
@@ -68,7 +69,7 @@ public final class LineEditor {
             history = HistoryStore(path: nil, limit: options.historyLimit)
         }
         isInteractive = terminal != nil
-        plain = terminal == nil ? PlainLineReader(fileDescriptor: 0) : nil
+        plain = terminal == nil ? PlainLineReader(fileDescriptor: inputDescriptor) : nil
     }
 
     /// Reads one input: a line, or several while `continuation` asks for more. Non-blank input
