@@ -47,7 +47,7 @@ final class ReplSession {
         }
         if text.hasPrefix("#") { return true }  // a comment, as in gdb scripts
         if echoCommands { console.line(ReplDriver.prompt + text) }
-        if text.hasPrefix("(") || startsWithInstruction(text) {
+        if text.hasPrefix("(") || text.hasPrefix(")") || startsWithInstruction(text) {
             repeatable = nil
             return report { try evaluateWat(text) }
         }
@@ -104,7 +104,7 @@ final class ReplSession {
 
     private func evaluateWat(_ text: String) throws {
         if let backend, try backend.evaluate(text: text, in: self) { return }
-        if text.hasPrefix("(") && ParenthesisBalance.openCount(text) != 0 {
+        if ParenthesisBalance.openCount(text) != 0 {
             throw ReplError("Unbalanced parentheses in WAT input: \(ParenthesisBalance.openCount(text) > 0 ? "missing )" : "extra )").")
         }
         if text.hasPrefix("(module") {
