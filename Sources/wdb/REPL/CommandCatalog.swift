@@ -264,7 +264,7 @@ enum CommandCatalog {
             handler: { session, _ in session.listSubcommands(of: "unset") }),
         CommandSpec(
             name: "directory", aliases: ["dir"], category: .status,
-            usage: "dir HOST[::GUEST]", summary: "Preopen a host directory for the next run",
+            usage: "directory HOST[::GUEST]", summary: "Preopen a host directory for the next run",
             details: "Like --dir: HOST is visible to the guest as GUEST (default: the same path). Without an argument, lists them.",
             example: "dir ./data::/data", argument: .directory, availability: .builtin,
             handler: { try $0.directoryCommand($1) }),
