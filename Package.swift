@@ -25,7 +25,7 @@ let package = Package(
         .executableTarget(
             name: "wdb",
             dependencies: [
-                "WasmCore", "WasmText", "WasmVM", "WASI",
+                "WasmCore", "WasmText", "WasmVM", "WASI", "LineEditor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "WasmCoreTests", dependencies: ["WasmCore"]),
