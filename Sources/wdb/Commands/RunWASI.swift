@@ -73,7 +73,9 @@ struct WASIFlags: ParsableArguments {
         options.env = env
         options.inheritEnvironment = envInherit
         options.tcpListen = tcpListen
-        options.trace = traceFilter ?? (traceAll ? "" : nil)
+        // --trace-failed and --trace-time only make sense for printed calls, so they turn
+        // tracing on by themselves (as strace -Z does); --trace-summary alone prints the table only.
+        options.trace = traceFilter ?? (traceAll || traceFailed || traceTime ? "" : nil)
         options.traceOutput = traceOutput
         options.traceFormat = traceFormat
         options.traceStringSize = traceStringSize
