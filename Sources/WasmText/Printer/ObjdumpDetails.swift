@@ -14,7 +14,7 @@ extension Objdump {
             var line = "\(padded) start=0x\(hex(location.payloadOffset, digits: 8)) end=0x\(hex(end, digits: 8)) (size=0x\(hex(location.payloadSize, digits: 8)))"
             switch location.id {
             case .custom:
-                line += " \"\(location.customName ?? "")\""
+                line += " \"\(ObjdumpNames.cString(location.customName ?? ""))\""
             case .start:
                 line += " start: \(module.start.map(String.init) ?? "?")"
             default:
