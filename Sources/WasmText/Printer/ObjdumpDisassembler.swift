@@ -68,9 +68,11 @@ public enum Objdump {
         return out
     }
 
-    /// `\nFILE:\tfile format wasm 0x1\n` and the module name line when there is one.
+    /// `\nFILE:\tfile format wasm 0x1\n` (the file's name without its folder, as
+    /// wasm-objdump prints it) and the module name line when there is one.
     public static func prelude(_ module: Module, fileName: String) -> String {
-        var out = "\n\(fileName):\tfile format wasm 0x1\n"
+        let baseName = fileName.split(separator: "/", omittingEmptySubsequences: true).last.map(String.init) ?? fileName
+        var out = "\n\(baseName):\tfile format wasm 0x1\n"
         if let name = module.names.moduleName { out += "module name: <\(name)>\n" }
         return out
     }
