@@ -53,8 +53,10 @@ final class Execution {
 
     init(configuration: Configuration) {
         let slots = max(configuration.stackSlots, 1024)
+        // Left uninitialised (trivial UInt64s): every slot is written before it is read
+        // (arguments and zeroed locals on entry, operands by their producers), and touching
+        // 32 MiB per runtime up front would cost more than the programs it runs.
         stack = .allocate(capacity: slots)
-        stack.initialize(repeating: 0, count: slots)
         stackEnd = stack + slots
         maxDepth = max(configuration.maxCallDepth, 1)
         frames = .allocate(capacity: maxDepth + 1)

@@ -19,7 +19,7 @@ import WasmCore
 // breakpoint operation and keep the original word aside; every instruction starts at a word
 // boundary recorded in the function's stop-point table, so this is always possible.
 
-enum InternalOp: UInt16 {
+enum InternalOp: UInt16, CaseIterable {
     /// Numbered above every Opcode so both share the 16-bit operation field.
     static let base: UInt16 = 0x4000
 
@@ -56,8 +56,39 @@ enum InternalOp: UInt16 {
     case globalSet2
     /// consume one unit of fuel; trap when none is left (emitted only when fuel is limited)
     case fuel
-    /// an instruction the engine does not execute (SIMD arithmetic for now): traps
+    /// an instruction the engine does not execute: traps
     case unsupported
+    /// w1 = SIMD Opcode, then its immediates (see SIMD.swift)
+    case simd
+
+    /// Number of cases (a literal, so the run loop's range check costs no lazy initialisation;
+    /// a test checks it against `allCases`).
+    static let count: UInt16 = 19
+
+    /// The operation of an instruction word's low 16 bits, known to be >= `base`.
+    ///
+    /// `init(rawValue:)` is an out-of-line call in optimised builds; a no-payload enum's
+    /// in-memory tag is its case index, and the cases are numbered from `base` in order, so
+    /// `raw - base` is the tag (a test checks this for every case).
+    @inline(__always)
+    static func decode(_ raw: UInt16) -> InternalOp? {
+        let index = raw &- base
+        guard index < count else { return nil }
+        return unsafeBitCast(UInt8(truncatingIfNeeded: index), to: InternalOp.self)
+    }
+}
+
+extension Opcode {
+    /// The Opcode of an instruction word's low 16 bits, known to be below `InternalOp.base`.
+    ///
+    /// Only the engine's compiler writes code words, and it writes Opcode raw values; the tag
+    /// of this no-payload enum is its case index, which equals its raw value (0, 1, 2, ... in
+    /// declaration order), so the bit cast avoids the out-of-line `init(rawValue:)`. A test
+    /// checks the assumption for every case.
+    @inline(__always)
+    static func decodeEngineWord(_ raw: UInt16) -> Opcode {
+        unsafeBitCast(raw, to: Opcode.self)
+    }
 }
 
 /// Helpers to build and read instruction words.

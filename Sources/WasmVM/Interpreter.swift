@@ -9,8 +9,11 @@ import WasmCore
 extension Interpreter {
     /// Runs until the invocation finishes or traps.
     static func run(_ r: inout Registers, _ store: Store, _ ex: Execution) -> Status {
+        // Work on a local copy so the optimiser can keep the registers in CPU registers.
+        var local = r
+        defer { r = local }
         while true {
-            let status = execute(&r, store, ex)
+            let status = execute(&local, store, ex)
             if status != .running { return status }
         }
     }
@@ -128,7 +131,7 @@ extension Interpreter {
         let raw = UInt16(truncatingIfNeeded: word)
         let a = Int(truncatingIfNeeded: word >> 32)
         if raw >= InternalOp.base {
-            guard let op = InternalOp(rawValue: raw) else {
+            guard let op = InternalOp.decode(raw) else {
                 ex.trapDetail = .invalidCode("bad operation \(raw)")
                 return trap(ex, .detailed)
             }
@@ -228,6 +231,12 @@ extension Interpreter {
                 if ex.fuel == 0 { return trap(ex, .outOfFuel) }
                 ex.fuel -= 1
                 r.pc = pc + 1
+            case .simd:
+                let code = simd(Opcode.decodeEngineWord(UInt16(truncatingIfNeeded: pc[1])), &r, a)
+                if code != .none {
+                    if code == .detailed { ex.trapDetail = .invalidCode("unknown SIMD operation") }
+                    return trap(ex, code)
+                }
             case .unsupported:
                 let name = Opcode(rawValue: UInt16(truncatingIfNeeded: pc[1]))?.mnemonic ?? "?"
                 ex.trapDetail = .invalidCode("instruction \(name) is not supported")
@@ -235,10 +244,7 @@ extension Interpreter {
             }
             return .running
         }
-        guard let op = Opcode(rawValue: raw) else {
-            ex.trapDetail = .invalidCode("bad operation \(raw)")
-            return trap(ex, .detailed)
-        }
+        let op = Opcode.decodeEngineWord(raw)
         switch op {
         case .unreachable:
             return trap(ex, .unreachable)

@@ -16,7 +16,9 @@ struct WDB: ParsableCommand {
             Wasm2WatCommand.self,
             Run.self,
             Wast.self,
-        ])
+            InteractiveCommand.self,
+        ],
+        defaultSubcommand: InteractiveCommand.self)
 
     /// Like ArgumentParser's `main()`, but a usage error exits with status 1 (DESIGN.md §4)
     /// rather than 64, so every failure of wdb has the same status.

@@ -49,14 +49,21 @@ struct Run: ParsableCommand {
             for item in preload {
                 guard let eq = item.firstIndex(of: "=") else { throw fail("--preload expects NAME=FILE, got \"\(item)\"") }
                 let module = try Run.loadModule(String(item[item.index(after: eq)...]))
-                let instance = try runtime.instantiate(module, imports: imports)
+                let instance = try runtime.instantiate(module, imports: imports, validated: true)
                 imports.define(String(item[..<eq]), exportsOf: instance)
             }
             let module = try Run.loadModule(file)
             guard let name = invoke else {
-                throw fail("running _start needs WASI, which this build does not provide yet; use --invoke NAME")
+                // Without --invoke: run _start. Modules that import WASI need the WASI host.
+                if module.imports.contains(where: { $0.module.hasPrefix("wasi_") }) {
+                    throw fail("running a WASI module needs the WASI host, which this build does not provide yet; use --invoke NAME")
+                }
+                let instance = try runtime.instantiate(module, imports: imports, validated: true)
+                guard let start = instance.function("_start") else { throw fail("the module exports no _start; use --invoke NAME") }
+                _ = try start.invoke()
+                return
             }
-            let instance = try runtime.instantiate(module, imports: imports)
+            let instance = try runtime.instantiate(module, imports: imports, validated: true)
             if let initialize = instance.function("_initialize") { _ = try initialize.invoke() }
             guard let function = instance.function(name) else { throw fail("no exported function \"\(name)\"") }
             let params = function.type.params
