@@ -61,7 +61,10 @@ struct WatBodyPrinter {
             case .block, .loop, .if:
                 let id = labelIds[nextLabel]
                 nextLabel &+= 1
-                lines.append(pad(depth) + text.text(instruction, label: id))
+                // An unnamed block gets its nesting level as a comment, matching the
+                // `(;@N;)` that branches to it carry.
+                let note = id == nil ? "  ;; label = @\(depth + 1)" : ""
+                lines.append(pad(depth) + text.text(instruction, label: id) + note)
                 text.labelStack.append(id)
             case .else:
                 lines.append(pad(max(0, depth - 1)) + "else")
