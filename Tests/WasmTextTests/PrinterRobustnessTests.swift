@@ -81,4 +81,17 @@ import WasmCore
         }
         #expect(decoded > 0)
     }
+
+    /// Blocks are not constant, but a decoder may pass them on: the one-line form of such an
+    /// initialiser must not hide its closing parentheses behind a line comment.
+    @Test func blocksInConstantExpressionsStayOnOneLine() {
+        var m = Module()
+        m.globals = [Global(type: GlobalType(valueType: .i32, isMutable: false), initializer: Expression([
+            Instruction(.block, .block(.value(.i32))), Instruction(.i32Const, .i32(1)), Instruction(.end),
+            Instruction(.end),
+        ]))]
+        let text = WatPrinter.print(m)
+        #expect(text.contains("(global (;0;) i32 (block (result i32) (i32.const 1))))"), "\(text)")
+        #expect(!text.contains(";;"))
+    }
 }

@@ -73,7 +73,7 @@ import WasmCore
     @Test func foldedOutput() {
         let text = WatPrinter.print(Self.sample(), folded: true)
         let expectedBody = """
-            (block (result i32)
+            (block (result i32)  ;; label = @1
               (i32.load offset=4
                 (local.get $p))
               (br_if 0 (;@1;)
@@ -122,7 +122,7 @@ import WasmCore
             Instruction(.end), Instruction(.end),
         ]))]
         #expect(WatPrinter.print(m).contains("    if  ;; label = @1\n    else\n    end)"))
-        #expect(WatPrinter.print(m, folded: true).contains("(if\n      (i32.const 1)\n      (then)\n      (else))"))
+        #expect(WatPrinter.print(m, folded: true).contains("(if  ;; label = @1\n      (i32.const 1)\n      (then)\n      (else))"))
     }
 
     /// wabt's wat2wasm accepts the printed every-instruction module, flat and folded, and both
