@@ -56,7 +56,7 @@ extension Objdump {
         if has(.type, !module.types.isEmpty) {
             out += "Type[\(module.types.count)]:\n"
             for (i, type) in module.types.enumerated() {
-                out += " - type[\(i)] \(signature(type))\(ObjdumpNames.suffix(UInt32(truncatingIfNeeded: i), names.types))\n"
+                out += " - type[\(i)] \(signature(type))\n"
             }
         }
         if has(.import, !module.imports.isEmpty) { out += importDetails(module, names) }
@@ -78,7 +78,7 @@ extension Objdump {
             out += "Memory[\(module.memories.count)]:\n"
             for (i, memory) in module.memories.enumerated() {
                 let index = UInt32(truncatingIfNeeded: module.importedMemoryCount + i)
-                out += " - memory[\(index)] \(memoryType(memory))\(ObjdumpNames.suffix(index, names.memories))\n"
+                out += " - memory[\(index)] \(memoryType(memory))\n"
             }
         }
         if has(.global, !module.globals.isEmpty) {
@@ -91,13 +91,8 @@ extension Objdump {
         if has(.export, !module.exports.isEmpty) {
             out += "Export[\(module.exports.count)]:\n"
             for export in module.exports {
-                let suffix: String
-                switch export.kind {
-                case .function: suffix = ObjdumpNames.suffix(export.index, names.functions)
-                case .global: suffix = ObjdumpNames.suffix(export.index, names.globals)
-                case .table: suffix = ObjdumpNames.suffix(export.index, names.tables)
-                case .memory: suffix = ObjdumpNames.suffix(export.index, names.memories)
-                }
+                // As wasm-objdump: only exported functions show their name.
+                let suffix = export.kind == .function ? ObjdumpNames.suffix(export.index, names.functions) : ""
                 out += " - \(export.kind)[\(export.index)]\(suffix) -> \"\(export.name)\"\n"
             }
         }
@@ -185,7 +180,7 @@ extension Objdump {
             case .index(let i) where instruction.opcode == .globalGet:
                 return "global=\(i)\(ObjdumpNames.suffix(i, names.globals))"
             case .index(let i) where instruction.opcode == .refFunc:
-                return "ref.func:\(i)"
+                return "ref.func:\(i)\(ObjdumpNames.suffix(i, names.functions))"
             default: break
             }
         }
@@ -196,10 +191,13 @@ extension Objdump {
         var out = "Elem[\(module.elements.count)]:\n"
         for (i, segment) in module.elements.enumerated() {
             let flags = segment.encodingFlags.map(String.init) ?? "?"
-            var line = " - segment[\(i)]\(ObjdumpNames.suffix(UInt32(truncatingIfNeeded: i), names.elements)) flags=\(flags)"
+            var line = " - segment[\(i)] flags=\(flags)"
+            // Items are numbered by the table slot they fill when the offset is a constant.
+            var base: UInt64 = 0
             switch segment.mode {
             case .active(let table, let offset):
                 line += " table=\(table) count=\(segment.items.count) - init \(initText(offset, names))"
+                base = constantOffset(offset) ?? 0
             case .passive:
                 line += " table=0 count=\(segment.items.count) passive"
             case .declarative:
@@ -209,19 +207,23 @@ extension Objdump {
             switch segment.items {
             case .functions(let functions):
                 for (j, f) in functions.enumerated() {
-                    out += "  - elem[\(j)] = ref.func:\(f)\(ObjdumpNames.suffix(f, names.functions))\n"
+                    out += "  - elem[\(base &+ UInt64(j))] = ref.func:\(f)\(ObjdumpNames.suffix(f, names.functions))\n"
                 }
             case .expressions(let expressions):
                 for (j, e) in expressions.enumerated() {
-                    var text = initText(e, names)
-                    if let first = e.instructions.first, first.opcode == .refFunc, e.instructions.count <= 2 {
-                        text += ObjdumpNames.suffix(first.index, names.functions)
-                    }
-                    out += "  - elem[\(j)] = \(text)\n"
+                    out += "  - elem[\(base &+ UInt64(j))] = \(initText(e, names))\n"
                 }
             }
         }
         return out
+    }
+
+    /// The value of an `i32.const N` expression, as an unsigned address.
+    static func constantOffset(_ expression: Expression) -> UInt64? {
+        guard expression.instructions.count <= 2, case .i32(let v)? = expression.instructions.first?.immediate else {
+            return nil
+        }
+        return UInt64(UInt32(bitPattern: v))
     }
 
     static func dataDetails(_ module: Module, _ names: ObjdumpNames) -> String {
@@ -234,9 +236,7 @@ extension Objdump {
                 line += " passive size=\(segment.bytes.count)"
             case .active(let memory, let offset):
                 line += " memory=\(memory) size=\(segment.bytes.count) - init \(initText(offset, names))"
-                if offset.instructions.count <= 2, case .i32(let v)? = offset.instructions.first?.immediate {
-                    base = UInt64(UInt32(bitPattern: v))
-                }
+                base = constantOffset(offset) ?? 0
             }
             out += line + "\n" + hexDump(segment.bytes, base: base, prefix: "  - ")
         }
