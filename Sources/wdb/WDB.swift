@@ -23,7 +23,7 @@ struct WDB: ParsableCommand {
     /// rather than 64, so every failure of wdb has the same status.
     static func main() {
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(Run.normalize(Array(CommandLine.arguments.dropFirst())))
             try command.run()
         } catch {
             let code = exitCode(for: error)
