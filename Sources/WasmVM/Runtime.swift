@@ -147,12 +147,6 @@ public struct MemoryInstance {
         bytes.withUnsafeBytes { (base + Int(offset)).copyMemory(from: $0.baseAddress!, byteCount: bytes.count) }
     }
 
-    /// The bytes as they are now. Valid until the memory grows (growth may move them), so take
-    /// it afresh for each host call rather than keeping it.
-    public var unsafeBytes: UnsafeMutableRawBufferPointer {
-        UnsafeMutableRawBufferPointer(start: storage.pointee.base, count: Int(storage.pointee.byteCount))
-    }
-
     /// Direct access to the bytes (valid only inside `body`; do not grow the memory meanwhile).
     public func withUnsafeMutableBytes<R>(_ body: (UnsafeMutableRawBufferPointer) throws -> R) rethrows -> R {
         try body(UnsafeMutableRawBufferPointer(start: storage.pointee.base, count: Int(storage.pointee.byteCount)))

@@ -18,9 +18,6 @@ public enum TrapKind: Hashable, Sendable {
     case invalidCode(String)
     /// A host function reported a failure.
     case host(String)
-    /// A host function ended the program (WASI proc_exit): not an error of the guest. A host
-    /// function requests it by throwing `Trap(.exit(code))`.
-    case exit(UInt32)
 
     public var message: String {
         switch self {
@@ -37,7 +34,6 @@ public enum TrapKind: Hashable, Sendable {
         case .outOfFuel: "all fuel consumed"
         case .invalidCode(let m): "invalid code: \(m)"
         case .host(let m): m
-        case .exit(let code): "exit with status \(code)"
         }
     }
 }

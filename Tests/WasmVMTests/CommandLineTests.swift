@@ -97,45 +97,6 @@ import Testing
         #expect(status == 1)
     }
 
-    @Test func runExecutesWASIProgramsWithArgumentsAndExitStatus() throws {
-        guard let wdb = TestPaths.wdb else { return }
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("wdb-vm-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let file = dir.appendingPathComponent("echo.wat")
-        // Writes argv[1] and a newline to stdout, then exits with status 7 (or traps on "boom").
-        try """
-        (module
-          (import "wasi_snapshot_preview1" "args_sizes_get" (func $sizes (param i32 i32) (result i32)))
-          (import "wasi_snapshot_preview1" "args_get" (func $args (param i32 i32) (result i32)))
-          (import "wasi_snapshot_preview1" "fd_write" (func $write (param i32 i32 i32 i32) (result i32)))
-          (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
-          (memory (export "memory") 1)
-          (func $strlen (param $p i32) (result i32) (local $n i32)
-            (block $done (loop $next
-              (br_if $done (i32.eqz (i32.load8_u (i32.add (local.get $p) (local.get $n)))))
-              (local.set $n (i32.add (local.get $n) (i32.const 1)))
-              (br $next)))
-            (local.get $n))
-          (func (export "_start") (local $arg i32)
-            (drop (call $sizes (i32.const 0) (i32.const 4)))
-            (drop (call $args (i32.const 16) (i32.const 256)))
-            (local.set $arg (i32.load (i32.const 20)))
-            (if (i32.eq (i32.load8_u (local.get $arg)) (i32.const 98)) (then unreachable))
-            (i32.store (i32.const 64) (local.get $arg))
-            (i32.store (i32.const 68) (call $strlen (local.get $arg)))
-            (i32.store8 (i32.const 80) (i32.const 10))
-            (i32.store (i32.const 72) (i32.const 80))
-            (i32.store (i32.const 76) (i32.const 1))
-            (drop (call $write (i32.const 1) (i32.const 64) (i32.const 2) (i32.const 96)))
-            (call $exit (i32.const 7))))
-        """.write(to: file, atomically: true, encoding: .utf8)
-        var (status, out, err) = try runProcess(wdb, ["run", file.path, "hello"])
-        #expect(status == 7 && out == "hello\n", "\(err)")
-        (status, out, err) = try runProcess(wdb, ["run", file.path, "--", "boom"])
-        #expect(status == 134 && err.hasPrefix("error: trap: unreachable"))
-    }
-
     @Test func runPreloadsLibrariesAndInitialisesReactors() throws {
         guard let wdb = TestPaths.wdb else { return }
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("wdb-vm-\(UUID().uuidString)")

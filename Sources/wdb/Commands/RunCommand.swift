@@ -1,13 +1,11 @@
 import ArgumentParser
 import Foundation
-import WASI
 import WasmCore
 import WasmText
 import WasmVM
 
-/// `wdb run [OPTIONS] [--invoke NAME] FILE [ARGS...]`: run a WASI program's `_start` (exit status
-/// = its proc_exit code), or call one export and print its results in the value notation of
-/// DESIGN.md §3.
+/// `wdb run [OPTIONS] --invoke NAME FILE [VALUE...]`: instantiate a module and call one export,
+/// printing its results in the value notation of DESIGN.md §3.
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
@@ -28,24 +26,6 @@ struct Run: ParsableCommand {
     @Option(name: .customLong("max-call-depth"), help: "Guest call depth that traps with \"call stack exhausted\".")
     var maxCallDepth: Int?
 
-    @Option(name: .customLong("dir"), help: "HOST[::GUEST]: preopen a host directory for the guest.")
-    var dirs: [String] = []
-
-    @Option(name: .customLong("dir-ro"), help: "HOST[::GUEST]: preopen a host directory read-only.")
-    var readOnlyDirs: [String] = []
-
-    @Option(name: .customLong("env"), help: "NAME=VALUE for the guest's environment.")
-    var env: [String] = []
-
-    @Flag(name: .customLong("env-inherit"), help: "Pass wdb's environment to the guest.")
-    var envInherit = false
-
-    @Option(name: .customLong("argv0"), help: "The guest's argv[0] (default: the file name).")
-    var argv0: String?
-
-    @Option(name: .customLong("stdin"), help: "A file to use as the guest's stdin (default: inherited).")
-    var stdinFile: String?
-
     @Argument(help: "The module (.wasm or .wat).")
     var file: String
 
@@ -65,28 +45,6 @@ struct Run: ParsableCommand {
         }
         let runtime = Runtime(configuration: configuration)
         var imports = Imports()
-        var guestArguments = arguments
-        if guestArguments.first == "--" { guestArguments.removeFirst() }
-        var stdinFD: Int32 = 0
-        if let stdinFile {
-            stdinFD = open(stdinFile, O_RDONLY | O_CLOEXEC)
-            guard stdinFD >= 0 else { throw fail("cannot open --stdin file \(stdinFile)") }
-        }
-        defer { if stdinFD > 2 { close(stdinFD) } }
-        var wasiOptions = WASIRunOptions()
-        wasiOptions.dirs = dirs
-        wasiOptions.readOnlyDirs = readOnlyDirs
-        wasiOptions.env = env
-        wasiOptions.inheritEnvironment = envInherit
-        let host: WASIHost
-        do {
-            let argv = [argv0 ?? (file as NSString).lastPathComponent] + (invoke == nil ? guestArguments : [])
-            host = try wasiOptions.makeHost(arguments: argv, stdin: stdinFD).0
-        } catch {
-            throw fail("\(error)")
-        }
-        defer { host.close() }
-        WASIBinding.define(host, in: runtime, into: &imports)
         do {
             for item in preload {
                 guard let eq = item.firstIndex(of: "=") else { throw fail("--preload expects NAME=FILE, got \"\(item)\"") }
@@ -96,7 +54,10 @@ struct Run: ParsableCommand {
             }
             let module = try Run.loadModule(file)
             guard let name = invoke else {
-                // Without --invoke: run _start; its proc_exit code is the exit status.
+                // Without --invoke: run _start. Modules that import WASI need the WASI host.
+                if module.imports.contains(where: { $0.module.hasPrefix("wasi_") }) {
+                    throw fail("running a WASI module needs the WASI host, which this build does not provide yet; use --invoke NAME")
+                }
                 let instance = try runtime.instantiate(module, imports: imports, validated: true)
                 guard let start = instance.function("_start") else { throw fail("the module exports no _start; use --invoke NAME") }
                 _ = try start.invoke()
@@ -106,7 +67,8 @@ struct Run: ParsableCommand {
             if let initialize = instance.function("_initialize") { _ = try initialize.invoke() }
             guard let function = instance.function(name) else { throw fail("no exported function \"\(name)\"") }
             let params = function.type.params
-            let args = guestArguments
+            var args = arguments
+            if args.first == "--" { args.removeFirst() }
             guard args.count == params.count else {
                 throw fail("\(name) takes \(params.count) argument(s) (\(params.map(\.description).joined(separator: ", "))), got \(args.count)")
             }
@@ -120,7 +82,6 @@ struct Run: ParsableCommand {
             let results = try function.invoke(values)
             print(results.map(\.description).joined(separator: " "))
         } catch let trap as Trap {
-            if case .exit(let status) = trap.kind { throw ExitCode(Int32(bitPattern: status)) }
             Run.report(trap)
             throw ExitCode(134)
         } catch let error as ExitCode {
