@@ -177,7 +177,10 @@ struct WatBodyPrinter {
         case .brIf, .brTable, .drop, .localSet, .globalSet: return (1, 0)
         case .return: return (functionResultCount, 0)
         case .call:
-            guard let type = text.module.functionType(of: instruction.index) else { return (0, 0) }
+            let function = Int(instruction.index)
+            guard function < text.functionTypeIndices.count,
+                  Int(text.functionTypeIndices[function]) < text.module.types.count else { return (0, 0) }
+            let type = text.module.types[Int(text.functionTypeIndices[function])]
             return (type.params.count, type.results.count)
         case .callIndirect:
             guard case .indexPair(let typeIndex, _) = instruction.immediate,
