@@ -15,6 +15,9 @@ public struct SourceMap: Hashable, Sendable {
     /// Per defined function, per instruction: the module file offset; empty until
     /// `attachFileOffsets` ran.
     public internal(set) var fileOffsets: [[UInt32]] = []
+    /// Positions of module-level items (globals, segments, imports, exports, start), keyed
+    /// as validation messages name them ("global 3", "data segment 0" …).
+    var fieldLocations: [String: Int64] = [:]
 
     public init(file: String, firstFunctionIndex: UInt32 = 0) {
         self.file = file
@@ -26,6 +29,36 @@ public struct SourceMap: Hashable, Sendable {
         self.file = file
         self.firstFunctionIndex = firstFunctionIndex
         self.packed = packed
+    }
+
+    /// The WAT position of the module-level item a validation message is about, if any.
+    func location(describedIn message: String) -> SourceLocation? {
+        // The subject of a message comes after what it refers to ("unknown global 5:
+        // initializer of global 1 …"), so the last mention wins.
+        let text = Array(message.utf8)
+        var best: (position: Int, at: Int64)?
+        for (key, at) in fieldLocations {
+            guard let position = lastMention(Array(key.utf8), in: text) else { continue }
+            if let b = best, b.position >= position { continue }
+            best = (position, at)
+        }
+        return best.map { unpack($0.at) }
+    }
+
+    /// Where `key` last occurs in `text` not followed by a digit ("global 3" is not in
+    /// "global 30").
+    private func lastMention(_ key: [UInt8], in text: [UInt8]) -> Int? {
+        guard !key.isEmpty, key.count <= text.count else { return nil }
+        var start = text.count - key.count
+        while start >= 0 {
+            let end = start + key.count
+            if text[start..<end].elementsEqual(key),
+               end == text.count || !(text[end] >= UInt8(ascii: "0") && text[end] <= UInt8(ascii: "9")) {
+                return start
+            }
+            start -= 1
+        }
+        return nil
     }
 
     /// Number of defined functions the map covers.

@@ -48,8 +48,9 @@ public enum WatAssembler {
         let stream = try Lexer.tokenize(bytes, file: file, line: line, column: column)
         let parser = WatParser(stream)
         let module = try parser.parseModule()
-        let map = SourceMap(file: file, firstFunctionIndex: UInt32(module.importedFunctionCount),
+        var map = SourceMap(file: file, firstFunctionIndex: UInt32(module.importedFunctionCount),
                             packed: parser.functionLocations)
+        map.fieldLocations = parser.fieldLocations
         return (module, map)
     }
 
@@ -174,6 +175,8 @@ public enum WatAssembler {
         var target = SourceLocation(file: sourceMap.file, line: line, column: column)
         if let f = error.functionIndex, let i = error.instructionIndex,
            let found = sourceMap.location(function: f, instruction: i) {
+            target = found
+        } else if error.functionIndex == nil, let found = sourceMap.location(describedIn: error.message) {
             target = found
         }
         guard let offset = byteOffset(of: target, in: text, line: line, column: column) else {

@@ -22,7 +22,8 @@ public struct WatError: Error, Hashable, Sendable, CustomStringConvertible {
     public var location: SourceLocation
     /// The text of the source line (may be shortened around the column, with `...`).
     public var sourceLine: String
-    /// 1-based column of the caret within `sourceLine`.
+    /// 1-based position of the caret within `sourceLine`, counted in Unicode scalars (so it
+    /// lines up under non-ASCII text; `location.column` counts bytes, as wabt does).
     public var caretColumn: Int
     /// How many `^` to print (the token's length, at least 1).
     public var caretLength: Int
@@ -42,7 +43,11 @@ public struct WatError: Error, Hashable, Sendable, CustomStringConvertible {
         var text = "\(location.file):\(location.line):\(location.column): error: \(message)"
         if caretColumn > 0 {
             text += "\n" + sourceLine + "\n"
-            text += String(repeating: " ", count: caretColumn - 1)
+            // Tabs are repeated so the caret lands under the same place on any tab width.
+            for scalar in sourceLine.unicodeScalars.prefix(caretColumn - 1) {
+                text += scalar == "\t" ? "\t" : " "
+            }
+            text += String(repeating: " ", count: max(0, caretColumn - 1 - sourceLine.unicodeScalars.count))
             text += String(repeating: "^", count: max(1, caretLength))
         }
         return text
@@ -76,12 +81,18 @@ public struct WatError: Error, Hashable, Sendable, CustomStringConvertible {
             shown = [UInt8](repeating: UInt8(ascii: " "), count: baseColumn - 1) + shown
             caret += baseColumn - 1
         }
-        let span = max(1, min(length, lineEnd - offset))
+        var span = max(1, min(length, lineEnd - offset))
         (shown, caret) = clip(shown, caret: caret)
+        span = min(span, max(1, shown.count - caret + 1))
+        // Bytes to scalars: count only the bytes that begin a UTF-8 sequence.
+        func scalars(_ bytes: ArraySlice<UInt8>) -> Int { bytes.reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) } }
+        let caretBytes = min(max(0, caret - 1), shown.count)
+        let caretScalars = scalars(shown[..<caretBytes]) + 1 + max(0, caret - 1 - shown.count)
+        let spanScalars = max(1, scalars(shown[caretBytes..<min(shown.count, caretBytes + span)]))
         return WatError(kind: kind, message: message,
                         location: SourceLocation(file: file, line: line, column: column),
-                        sourceLine: String(decoding: shown, as: UTF8.self), caretColumn: caret,
-                        caretLength: min(span, max(1, shown.count - caret + 1)))
+                        sourceLine: String(decoding: shown, as: UTF8.self), caretColumn: caretScalars,
+                        caretLength: spanScalars)
     }
 
     /// Shortens a long line to a window around the caret, marking cuts with `...`.

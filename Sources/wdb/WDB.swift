@@ -14,13 +14,17 @@ struct WDB: ParsableCommand {
             DumpCommand.self,
             Wat2WasmCommand.self,
             Wasm2WatCommand.self,
-        ])
+            Run.self,
+            Wast.self,
+            InteractiveCommand.self,
+        ],
+        defaultSubcommand: InteractiveCommand.self)
 
     /// Like ArgumentParser's `main()`, but a usage error exits with status 1 (DESIGN.md §4)
     /// rather than 64, so every failure of wdb has the same status.
     static func main() {
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(Run.normalize(Array(CommandLine.arguments.dropFirst())))
             try command.run()
         } catch {
             let code = exitCode(for: error)

@@ -27,7 +27,7 @@ import WasmCore
         #expect(e.location.column == 6)
         #expect(e.message.contains("did you mean i32.const?"))
         #expect(e.description == """
-            t.wat:3:6: error: unknown operator "i32.cosnt" (did you mean i32.const?)
+            t.wat:3:6: error: unknown operator i32.cosnt (did you mean i32.const?)
                 (i32.cosnt 1)))
                  ^^^^^^^^^
             """)
@@ -76,6 +76,12 @@ import WasmCore
         #expect(open.message.contains("missing ')'"))
         #expect(caretLine(open) == "^")
 
+        // A function missing its `)` swallows the next field: blame the function.
+        let swallowed = try #require(failure("(module\n  (func $f\n    nop\n  (func $g)\n  (memory 1))\n"))
+        #expect(swallowed.location.line == 2)
+        #expect(swallowed.location.column == 3)
+        #expect(swallowed.message.contains("before the func at 4:3"))
+
         let extra = try #require(failure("(module\n  (func nop))\n)"))
         #expect(extra.location.line == 3)
         #expect(extra.location.column == 1)
@@ -104,6 +110,13 @@ import WasmCore
         }
     }
 
+    @Test func caretLinesUpUnderTabsAndNonASCII() throws {
+        let e = try #require(failure("(module\n\t(data \"\u{e9}t\u{e9}\") (bogus))"))
+        #expect(e.location.line == 2)
+        #expect(e.location.column == 18)          // bytes, like wabt
+        #expect(caretLine(e) == "\t              ^^^^^")
+    }
+
     @Test func longLinesAreCutAroundTheColumn() throws {
         let padding = String(repeating: " (nop)", count: 30)
         let e = try #require(failure("(module (func\(padding) (i32.bogus)))"))
@@ -113,5 +126,37 @@ import WasmCore
         let column = caret.count - caret.filter { $0 == "^" }.count
         let shown = Array(e.sourceLine.utf8)
         #expect(String(decoding: shown[column..<column + 9], as: UTF8.self) == "i32.bogus")
+    }
+}
+
+/// Validation errors about module-level items point at the field that defines them.
+@Suite struct FieldErrorLocationTests {
+    func failure(_ text: String) -> WatError? {
+        do {
+            _ = try WatAssembler.assemble(text, file: "t.wat")
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    @Test func globalInitializer() throws {
+        let e = try #require(failure("(module\n  (global i32 (i32.const 0))\n  (global $g i32 (i64.const 1)))"))
+        #expect(e.kind == .invalid)
+        #expect(e.location.line == 3 && e.location.column == 4)
+    }
+
+    @Test func dataAndElementSegments() throws {
+        let data = try #require(failure("(module (memory 1)\n  (data (i32.const 0) \"a\")\n  (data (i64.const 0) \"b\"))"))
+        #expect(data.location.line == 3 && data.location.column == 4)
+        let elem = try #require(failure("(module (table 1 funcref) (func)\n  (elem (i32.const 0) func 0)\n  (elem (i32.const 0) func 7))"))
+        #expect(elem.location.line == 3 && elem.location.column == 4)
+    }
+
+    @Test func startAndExports() throws {
+        let start = try #require(failure("(module\n  (func (param i32))\n  (start 0))"))
+        #expect(start.location.line == 3)
+        let export = try #require(failure("(module (func)\n  (export \"a\" (func 0))\n  (export \"a\" (func 0)))"))
+        #expect(export.location.line == 3)   // the duplicate
     }
 }

@@ -146,4 +146,35 @@ import WasmCore
             Issue.record("wasm-objdump: \(a)  ours: \(b)")
         }
     }
+
+    /// Our own assembler reads the printed every-instruction module back to the same
+    /// instructions, flat and folded.
+    @Test func everyInstructionReassemblesWithWatAssembler() throws {
+        let module = PrinterTestSupport.everyInstructionModule()
+        for folded in [false, true] {
+            let text = WatPrinter.print(module, folded: folded)
+            let assembled = try WatAssembler.assemble(text, file: "every.wat", options: .init(validate: false))
+            let decoded = try BinaryDecoder.decode(assembled.bytes)
+            #expect(decoded.functions.count == module.functions.count)
+            for (ours, theirs) in zip(module.functions, decoded.functions) {
+                #expect(ours.body.instructions == theirs.body.instructions)
+                #expect(ours.locals == theirs.locals)
+            }
+            #expect(decoded.types == module.types)
+            #expect(decoded.tables == module.tables)
+            #expect(decoded.memories == module.memories)
+        }
+    }
+
+    @Test func bodyLinesPairTextWithInstructions() {
+        let module = Self.sample()
+        let lines = WatPrinter.bodyLines(module, function: 1)
+        #expect(lines.map(\.text) == [
+            "block (result i32)", "  local.get $p", "  i32.load offset=4", "  local.get $p",
+            "  br_if 0", "  f32.const 1.5", "  call $log", "end",
+        ])
+        #expect(lines.map(\.instructionIndex) == Array(0..<8))
+        #expect(WatPrinter.bodyLines(module, function: 0).isEmpty)  // an import
+        #expect(WatPrinter.bodyLines(module, function: 9).isEmpty)
+    }
 }

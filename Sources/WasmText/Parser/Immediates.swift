@@ -55,7 +55,11 @@ extension WatParser {
             return Instruction(op, .v128(try parseV128Literal()))
         case .shuffle:
             var lanes: [UInt8] = []
-            for _ in 0..<16 { lanes.append(try parseLaneIndex()) }
+            for _ in 0..<16 {
+                guard peek.kind == .atom || peek.kind == .keyword else { throw error("invalid lane length: i8x16.shuffle takes 16 lane indices", at: peek) }
+                lanes.append(try parseLaneIndex())
+            }
+            if peek.kind == .atom { throw error("invalid lane length: i8x16.shuffle takes 16 lane indices", at: peek) }
             return Instruction(op, .v128(V128(bytes: lanes)))
         case .select:
             var types: [ValueType] = []
@@ -115,16 +119,16 @@ extension WatParser {
         if peek.kind == .keyword, s.hasPrefix(peek, "offset=") {
             let t = peek
             guard let v = Literals.unsigned(s.bytes, Int(t.start) + 7, Int(t.end)) else {
-                throw error(Literals.looksNumeric(s.bytes, Int(t.start) + 7, Int(t.end)) ? "offset out of range" : "malformed offset", at: t)
+                throw error(Literals.isDigitRun(s.bytes, Int(t.start) + 7, Int(t.end)) ? "i32 constant out of range" : "unknown operator \(describe(t)): malformed offset", at: t)
             }
-            guard v <= UInt64(UInt32.max) else { throw error("offset out of range", at: t) }
+            guard v <= UInt64(UInt32.max) else { throw error("i32 constant out of range (offset)", at: t) }
             offset = v
             advance()
         }
         if peek.kind == .keyword, s.hasPrefix(peek, "align=") {
             let t = peek
             guard let v = Literals.unsigned(s.bytes, Int(t.start) + 6, Int(t.end)) else {
-                throw error("malformed alignment", at: t)
+                throw error("unknown operator \(describe(t)): malformed alignment", at: t)
             }
             guard v != 0, v & (v - 1) == 0 else { throw error("alignment must be a power of two", at: t) }
             alignBytes = v
@@ -135,10 +139,16 @@ extension WatParser {
 
     private func parseLaneIndex() throws(WatError) -> UInt8 {
         let t = peek
-        guard t.kind == .atom, let v = Literals.unsigned(s.bytes, Int(t.start), Int(t.end)) else {
+        let first = t.start < t.end ? s.bytes[Int(t.start)] : 0
+        guard t.kind == .atom || t.kind == .keyword, first != UInt8(ascii: "-"), first != UInt8(ascii: "+") else {
             throw unexpected(t, expected: "a lane index")
         }
-        guard let lane = UInt8(exactly: v) else { throw error("lane index out of range", at: t) }
+        guard let v = Literals.unsigned(s.bytes, Int(t.start), Int(t.end)), let lane = UInt8(exactly: v) else {
+            if Literals.isDigitRun(s.bytes, Int(t.start), Int(t.end)) {
+                throw error("malformed lane index: expected a number from 0 to 255", at: t)
+            }
+            throw unexpected(t, expected: "a lane index")
+        }
         advance()
         return lane
     }
@@ -151,22 +161,31 @@ extension WatParser {
         func append(_ value: UInt64, size: Int) {
             for i in 0..<size { bytes.append(UInt8(truncatingIfNeeded: value >> (8 * UInt64(i)))) }
         }
+        /// Each lane must be there, and no more than the shape's count.
+        func lane() throws(WatError) {
+            if peek.kind == .rparen || peek.kind == .eof || peek.kind == .lparen {
+                throw error("wrong number of lane literals for \(text(shape))", at: peek)
+            }
+        }
         guard shape.kind == .keyword else { throw unexpected(shape, expected: "a v128 shape (i32x4, f64x2 …)") }
         advance()
         if s.equals(shape, "i8x16") {
-            for _ in 0..<16 { append(try parseInteger(bits: 8), size: 1) }
+            for _ in 0..<16 { try lane(); append(try parseInteger(bits: 8), size: 1) }
         } else if s.equals(shape, "i16x8") {
-            for _ in 0..<8 { append(try parseInteger(bits: 16), size: 2) }
+            for _ in 0..<8 { try lane(); append(try parseInteger(bits: 16), size: 2) }
         } else if s.equals(shape, "i32x4") {
-            for _ in 0..<4 { append(try parseInteger(bits: 32), size: 4) }
+            for _ in 0..<4 { try lane(); append(try parseInteger(bits: 32), size: 4) }
         } else if s.equals(shape, "i64x2") {
-            for _ in 0..<2 { append(try parseInteger(bits: 64), size: 8) }
+            for _ in 0..<2 { try lane(); append(try parseInteger(bits: 64), size: 8) }
         } else if s.equals(shape, "f32x4") {
-            for _ in 0..<4 { append(UInt64(try parseF32()), size: 4) }
+            for _ in 0..<4 { try lane(); append(UInt64(try parseF32()), size: 4) }
         } else if s.equals(shape, "f64x2") {
-            for _ in 0..<2 { append(try parseF64(), size: 8) }
+            for _ in 0..<2 { try lane(); append(try parseF64(), size: 8) }
         } else {
             throw unexpected(shape, expected: "a v128 shape (i8x16, i16x8, i32x4, i64x2, f32x4, f64x2)")
+        }
+        if peek.kind == .atom || (peek.kind == .keyword && (s.equals(peek, "inf") || s.equals(peek, "nan") || s.hasPrefix(peek, "nan:"))) {
+            throw error("wrong number of lane literals for \(text(shape))", at: peek)
         }
         return V128(bytes: bytes)
     }

@@ -26,8 +26,18 @@ extension WatParser {
         code = []
         codeLocations = []
         labels = []
+        labelNames = [:]
+        blockOrdinal = 0
         self.recordLocations = recordLocations
         if !recordLocations { localNames = [:] }
+    }
+
+    /// Enters the block-like instruction just emitted; its label name (if any) is kept by
+    /// its ordinal among the body's block/loop/if, the name section's label numbering.
+    private func pushLabel(_ label: String?) {
+        labels.append(label)
+        if let label, recordLocations { labelNames[blockOrdinal] = label }
+        blockOrdinal &+= 1
     }
 
     @inline(__always) func emit(_ instruction: Instruction, at t: Token) {
@@ -49,9 +59,9 @@ extension WatParser {
     func unknownOperator(_ t: Token) -> WatError {
         let word = text(t)
         if let suggestion = Mnemonics.suggestion(for: word) {
-            return error("unknown operator \"\(word)\" (did you mean \(suggestion)?)", at: t)
+            return error("unknown operator \(word) (did you mean \(suggestion)?)", at: t)
         }
-        return error("unknown operator \"\(word)\"", at: t)
+        return error("unknown operator \(word)", at: t)
     }
 
     /// The error for whatever stopped an instruction sequence where `)` was expected.
@@ -97,7 +107,7 @@ extension WatParser {
             case .foldedIfCondition(let label, let type, let token):
                 if atList("then") {
                     emit(Instruction(.if, .block(type)), at: token)
-                    labels.append(label)
+                    pushLabel(label)
                     stack[stack.count - 1] = .foldedThen
                     pos += 2
                 } else if t.kind == .lparen {
@@ -205,7 +215,7 @@ extension WatParser {
                 let label = parseBlockLabel()
                 let type = try parseBlockType()
                 emit(Instruction(op, .block(type)), at: t)
-                labels.append(label)
+                pushLabel(label)
                 stack.append(.plainBlock(op: op, label: label, token: t, elseIndex: nil))
             default:
                 emit(try parseImmediates(op, t), at: t)
@@ -230,7 +240,7 @@ extension WatParser {
             let label = parseBlockLabel()
             let type = try parseBlockType()
             emit(Instruction(op, .block(type)), at: t)
-            labels.append(label)
+            pushLabel(label)
             stack.append(.foldedBlock)
         case .if:
             let label = parseBlockLabel()

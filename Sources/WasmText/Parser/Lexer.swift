@@ -83,6 +83,10 @@ struct Lexer {
 
     /// Tokenizes the whole source. Unbalanced parentheses are reported here.
     static func tokenize(_ bytes: [UInt8], file: String, line: Int = 1, column: Int = 1) throws(WatError) -> TokenStream {
+        guard bytes.count < Int(Int32.max) else {
+            // Token positions are 32-bit; a 2 GiB text is not a module anyone writes by hand.
+            throw WatError(message: "input too large (\(bytes.count) bytes)", location: SourceLocation(file: file, line: line, column: column))
+        }
         var lexer = Lexer(bytes: bytes, file: file, line: line, column: column)
         var tokens: [Token] = []
         tokens.reserveCapacity(bytes.count / 4)
@@ -103,6 +107,13 @@ struct Lexer {
                 matching[Int(o)] = i
             case .eof:
                 if let o = open.last {
+                    let stream = TokenStream(bytes: bytes, tokens: tokens, matching: matching, file: file,
+                                             baseLine: line, baseColumn: column)
+                    if let (culprit, next) = stream.likelyUnclosedDefinition() {
+                        let t = tokens[next]
+                        throw lexer.error("unclosed '(': missing ')' before the \(stream.text(tokens[next + 1])) at \(t.line):\(t.column)",
+                                          at: Int(tokens[culprit].start))
+                    }
                     throw lexer.error("unclosed '(': missing ')' before the end of the input",
                                       at: Int(tokens[Int(o)].start))
                 }
@@ -130,7 +141,9 @@ struct Lexer {
                 index += 1
             case UInt8(ascii: ";"):
                 guard index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: ";") else { return }
-                while index < bytes.count && bytes[index] != UInt8(ascii: "\n") { index += 1 }
+                // A line comment ends at LF or CR (the text format's newline is either).
+                while index < bytes.count && bytes[index] != UInt8(ascii: "\n")
+                    && bytes[index] != UInt8(ascii: "\r") { index += 1 }
             case UInt8(ascii: "("):
                 guard index + 1 < bytes.count else { return }
                 if bytes[index + 1] == UInt8(ascii: ";") {
@@ -380,5 +393,33 @@ extension TokenStream {
             }
         }
         return out
+    }
+}
+
+extension TokenStream {
+    /// When parentheses do not balance, the `(` that lacks its `)` is usually not the outermost
+    /// one: a function missing its `)` swallows the fields after it. A list that cannot appear
+    /// inside a function or global (`(func`, `(memory` …) reveals the definition left open.
+    /// Returns that definition's `(` and the revealing `(`.
+    func likelyUnclosedDefinition() -> (Int, Int)? {
+        var stack: [(index: Int, isDefinition: Bool)] = []
+        for (i, t) in tokens.enumerated() {
+            if t.kind == .rparen {
+                _ = stack.popLast()
+                continue
+            }
+            guard t.kind == .lparen, i + 1 < tokens.count, tokens[i + 1].kind == .keyword else {
+                if t.kind == .lparen { stack.append((i, false)) }
+                continue
+            }
+            let k = tokens[i + 1]
+            let isField = equals(k, "func") || equals(k, "memory") || equals(k, "table") || equals(k, "global")
+                || equals(k, "elem") || equals(k, "data") || equals(k, "start")
+            if isField, let open = stack.last(where: \.isDefinition) {
+                return (open.index, i)
+            }
+            stack.append((i, equals(k, "func") || equals(k, "global")))
+        }
+        return nil
     }
 }

@@ -85,7 +85,7 @@ enum Literals {
     }
 
     /// True when the text is well-formed digits (so a failure was overflow).
-    private static func isDigitRun(_ bytes: [UInt8], _ start: Int, _ end: Int) -> Bool {
+    static func isDigitRun(_ bytes: [UInt8], _ start: Int, _ end: Int) -> Bool {
         guard start < end else { return false }
         var i = start
         var hex = false

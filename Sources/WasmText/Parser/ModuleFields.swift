@@ -101,13 +101,18 @@ extension WatParser {
         }
     }
 
-    /// Whether a direct child list of the field (searched from token `from`) starts with `kw`.
+    /// Whether the first child list of the field after its inline exports (searched from
+    /// token `from`) starts with `kw`: where an inline `(import …)`, a table's `(elem …)` or
+    /// a memory's `(data …)` must be. Stops there, so a function body is not scanned.
     private func hasChild(_ kw: StaticString, from: Int, to close: Int) -> Bool {
         var j = from
         while j < close {
             let t = s.tokens[j]
             if t.kind == .lparen {
-                if token(j + 1).kind == .keyword, s.equals(token(j + 1), kw) { return true }
+                let k = token(j + 1)
+                guard k.kind == .keyword else { return false }
+                if s.equals(k, kw) { return true }
+                if !s.equals(k, "export") { return false }
                 j = Int(s.matching[j]) + 1
             } else {
                 j += 1
@@ -135,6 +140,9 @@ extension WatParser {
     /// Pass 2: one field, with `pos` at its `(`.
     private func parseField(close: Int) throws(WatError) {
         let keyword = peek(1)
+        let before = (imports: module.imports.count, globals: module.globalCount, elements: module.elements.count,
+                      data: module.data.count, exports: module.exports.count, start: module.start)
+        defer { noteFieldLocations(keyword, since: before) }
         pos += 2
         if s.equals(keyword, "type") {
             pos = close + 1   // parsed in pass 1
@@ -173,6 +181,22 @@ extension WatParser {
             // Every field parser consumes its closing paren; anything else is left-over input.
             throw unexpected(peek, expected: "\")\"")
         }
+    }
+
+    /// Remembers where the items a field defined are, in the words the validator uses for
+    /// them ("global 3", "data segment 0" …), so its errors can point at the field.
+    private func noteFieldLocations(_ t: Token, since before: (imports: Int, globals: Int, elements: Int, data: Int,
+                                                               exports: Int, start: UInt32?)) {
+        let at = Int64(t.line) << 32 | Int64(t.column)
+        for i in before.imports..<module.imports.count { fieldLocations["import \(i)"] = at }
+        for i in before.globals..<module.globalCount { fieldLocations["global \(i)"] = at }
+        for i in before.elements..<module.elements.count { fieldLocations["element segment \(i)"] = at }
+        for i in before.data..<module.data.count { fieldLocations["data segment \(i)"] = at }
+        for i in before.exports..<module.exports.count {
+            fieldLocations["exported as \"\(module.exports[i].name)\""] = at
+            fieldLocations["export name \"\(module.exports[i].name)\""] = at   // a duplicate: the later one
+        }
+        if before.start == nil, module.start != nil { fieldLocations["start function"] = at }
     }
 
     private func externalKind(_ t: Token) -> (ExternalKind, IndexSpace)? {
@@ -226,7 +250,7 @@ extension WatParser {
             descriptor = .table(try parseTableType())
         case .memory:
             if let id { module.names.memoryNames[UInt32(module.importedMemoryCount)] = id.0 }
-            descriptor = .memory(MemoryType(limits: try parseLimits(maxValue: MemoryType.maxPages)))
+            descriptor = .memory(MemoryType(limits: try parseLimits()))
         case .global:
             if let id { module.names.globalNames[UInt32(module.importedGlobalCount)] = id.0 }
             descriptor = .global(try parseGlobalType())
@@ -237,7 +261,7 @@ extension WatParser {
     }
 
     private func parseTableType() throws(WatError) -> TableType {
-        let limits = try parseLimits(maxValue: UInt64(UInt32.max))
+        let limits = try parseLimits()
         return TableType(elementType: try parseRefType(), limits: limits)
     }
 
@@ -309,6 +333,7 @@ extension WatParser {
         advance()
         let body = Expression(code)
         functionLocations.append(codeLocations)
+        if !labelNames.isEmpty { module.names.labelNames[index] = labelNames }
         module.functions.append(Function(typeIndex: typeIndex, locals: declarations, body: body))
         localNames = [:]
     }
@@ -331,7 +356,7 @@ extension WatParser {
             let refType = try parseRefType()
             try expectLParen()
             try expectKeyword("elem")
-            let items = try parseElemList(type: refType, allowBareIndices: true)
+            let items = atIndex ? try parseFunctionIndices() : try parseElemExpressions()
             try expectRParen()
             try expectRParen()
             let n = UInt64(items.count)
@@ -350,7 +375,7 @@ extension WatParser {
         if let id { module.names.memoryNames[index] = id.0 }
         try parseInlineExports(.memory, index: index)
         if let (moduleName, name) = try parseInlineImport() {
-            let limits = try parseLimits(maxValue: MemoryType.maxPages)
+            let limits = try parseLimits()
             try expectRParen()
             module.imports.append(Import(module: moduleName, name: name, descriptor: .memory(MemoryType(limits: limits))))
             return
@@ -369,7 +394,7 @@ extension WatParser {
                                            encodingFlags: index == 0 ? 0 : 2))
             return
         }
-        module.memories.append(MemoryType(limits: try parseLimits(maxValue: MemoryType.maxPages)))
+        module.memories.append(MemoryType(limits: try parseLimits()))
         try expectRParen()
     }
 
@@ -414,27 +439,34 @@ extension WatParser {
                 throw unexpected(peek, expected: "an offset expression")
             }
         }
+        // elemlist: `reftype elemexpr*` | `func funcidx*`, or (MVP abbreviation, active
+        // without a table use) bare `funcidx*`.
         var type: RefType = .funcref
+        let items: ElementSegment.Items
         if let ref = valueType(peek), ref.isReference {
             type = ref == .funcref ? .funcref : .externref
             advance()
+            items = try parseElemExpressions()
         } else if peek.kind == .keyword, s.equals(peek, "func") {
             advance()
-        } else if !isLegacyActive, peek.kind != .rparen {
+            items = try parseFunctionIndices()
+        } else if isLegacyActive {
+            items = try parseFunctionIndices()
+        } else {
             throw unexpected(peek, expected: "func, funcref or externref")
         }
-        let items = try parseElemList(type: type, allowBareIndices: true)
         try expectRParen()
         appendElem(mode: mode, type: type, items: items)
     }
 
-    /// Element items: function indices, or `(item expr)` / folded-instruction expressions.
-    private func parseElemList(type: RefType, allowBareIndices: Bool) throws(WatError) -> ElementSegment.Items {
-        if atIndex {
-            var functions: [UInt32] = []
-            while atIndex { functions.append(try parseIndex(.function)) }
-            return .functions(functions)
-        }
+    private func parseFunctionIndices() throws(WatError) -> ElementSegment.Items {
+        var functions: [UInt32] = []
+        while atIndex { functions.append(try parseIndex(.function)) }
+        return .functions(functions)
+    }
+
+    /// `(item expr)` or a single folded instruction, each one element.
+    private func parseElemExpressions() throws(WatError) -> ElementSegment.Items {
         var expressions: [Expression] = []
         while peek.kind == .lparen {
             if atList("item") {

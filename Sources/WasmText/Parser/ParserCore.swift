@@ -30,13 +30,17 @@ enum IndexSpace: Int, CaseIterable {
     }
 }
 
-/// Recursive-descent parser for one WAT module. Two passes over the tokens: the first collects
+/// Parser for one WAT module (module fields by recursive descent; instruction nesting with an
+/// explicit stack, see Instructions.swift). Two passes over the tokens: the first collects
 /// every module-level identifier and the explicit types (so forward references resolve and
 /// implicit type uses can be matched against all explicit types); the second builds the
 /// `Module`, appending implicit types in the order wabt does.
 final class WatParser {
     let s: TokenStream
-    var pos = 0
+    // The hottest state is exempt from dynamic exclusivity checks (each access to a class
+    // property would otherwise go through the runtime's access set). The parser runs on one
+    // thread and never holds an inout access to these across a call.
+    @exclusivity(unchecked) var pos = 0
 
     var module = Module()
     /// Identifier tables per index space (without the `$`).
@@ -48,12 +52,17 @@ final class WatParser {
     var functionLocations: [[Int64]] = []
     /// Where module-level items start, for validation errors without an instruction.
     var moduleLocation: Token
+    /// Packed line:column of module-level items, keyed as the validator names them.
+    var fieldLocations: [String: Int64] = [:]
 
     // Current function body state.
-    var code: [Instruction] = []
-    var codeLocations: [Int64] = []
-    var recordLocations = false
-    var labels: [String?] = []
+    @exclusivity(unchecked) var code: [Instruction] = []
+    @exclusivity(unchecked) var codeLocations: [Int64] = []
+    @exclusivity(unchecked) var recordLocations = false
+    @exclusivity(unchecked) var labels: [String?] = []
+    /// Label names of the current body by block ordinal, and the next ordinal.
+    var labelNames: [UInt32: String] = [:]
+    var blockOrdinal: UInt32 = 0
     var localNames: [String: UInt32] = [:]
 
     init(_ stream: TokenStream) {
@@ -101,7 +110,9 @@ final class WatParser {
     }
 
     func unexpected(_ t: Token, expected: String) -> WatError {
-        error("unexpected token \(describe(t)), expected \(expected)", at: t)
+        // The spec calls a token that is neither keyword, number, string nor id an operator.
+        if t.kind == .reserved { return error("unknown operator \(describe(t))", at: t) }
+        return error("unexpected token \(describe(t)), expected \(expected)", at: t)
     }
 
     func expectLParen() throws(WatError) {
@@ -153,12 +164,13 @@ final class WatParser {
     func parseU32() throws(WatError) -> UInt32 {
         let t = peek
         guard t.kind == .atom, let v = Literals.unsigned(s.bytes, Int(t.start), Int(t.end)) else {
-            if t.kind == .atom, Literals.looksNumeric(s.bytes, Int(t.start), Int(t.end)) {
-                throw error("constant out of range", at: t)
+            if t.kind == .atom, Literals.isDigitRun(s.bytes, Int(t.start), Int(t.end)) {
+                throw error("i32 constant out of range", at: t)
             }
+            if t.kind == .atom { throw error("unknown operator \(describe(t))", at: t) }
             throw unexpected(t, expected: "a natural number")
         }
-        guard let u = UInt32(exactly: v) else { throw error("constant out of range", at: t) }
+        guard let u = UInt32(exactly: v) else { throw error("i32 constant out of range", at: t) }
         advance()
         return u
     }
@@ -170,9 +182,19 @@ final class WatParser {
         case .value(let v):
             advance()
             return v
-        case .outOfRange: throw error("constant out of range", at: t)
-        case .malformed: throw unexpected(t, expected: "an i\(bits) literal")
+        case .outOfRange: throw error("i\(bits) constant out of range", at: t)
+        case .malformed: throw malformedNumber(t, expected: "an i\(bits) literal")
         }
+    }
+
+    /// A token in a number's place that is not a number. An atom (`0x1p_1`, `1__0`) is what
+    /// the spec lexes as a reserved token, an "unknown operator".
+    func malformedNumber(_ t: Token, expected: String) -> WatError {
+        if t.kind == .atom || (t.kind == .keyword && (s.hasPrefix(t, "inf")
+            || (s.hasPrefix(t, "nan:") && !s.equals(t, "nan:canonical") && !s.equals(t, "nan:arithmetic")))) {
+            return error("unknown operator \(describe(t)): not \(expected)", at: t)
+        }
+        return unexpected(t, expected: expected)
     }
 
     func parseF32() throws(WatError) -> UInt32 {
@@ -183,7 +205,7 @@ final class WatParser {
             advance()
             return v
         case .outOfRange: throw error("constant out of range", at: t)
-        case .malformed: throw unexpected(t, expected: "an f32 literal")
+        case .malformed: throw malformedNumber(t, expected: "an f32 literal")
         }
     }
 
@@ -195,7 +217,7 @@ final class WatParser {
             advance()
             return v
         case .outOfRange: throw error("constant out of range", at: t)
-        case .malformed: throw unexpected(t, expected: "an f64 literal")
+        case .malformed: throw malformedNumber(t, expected: "an f64 literal")
         }
     }
 
@@ -229,12 +251,12 @@ final class WatParser {
         throw unexpected(peek, expected: "funcref or externref")
     }
 
-    /// `min max?` of a table or memory.
-    func parseLimits(maxValue: UInt64) throws(WatError) -> Limits {
+    /// `min max?` of a table or memory, each a u32 (range checks against the memory page
+    /// limit are the validator's).
+    func parseLimits() throws(WatError) -> Limits {
         let minimum = try parseU32()
         var maximum: UInt32?
         if peek.kind == .atom { maximum = try parseU32() }
-        _ = maxValue
         return Limits(min: UInt64(minimum), max: maximum.map { UInt64($0) })
     }
 
@@ -341,6 +363,8 @@ final class WatParser {
             while peek.kind != .rparen { use.results.append(try parseValueType()) }
             try expectRParen()
         }
+        // The order is fixed: (type) before (param) before (result).
+        if atList("param") || atList("type") { throw unexpected(peek(1), expected: "the parts of a type use in the order type, param, result") }
     }
 
     /// The type index a type use denotes; an implicit signature is looked up among all types

@@ -39,14 +39,24 @@ struct WatBodyPrinter {
     /// One instruction per line, indented by nesting. A single linear pass: no recursion, so
     /// any depth is fine (indentation stops growing at `maxTreeDepth`).
     mutating func flat(_ instructions: [Instruction], indent: String, into lines: inout [String]) {
+        var sources: [Int?] = []
+        flat(instructions, indent: indent, into: &lines, sources: &sources)
+    }
+
+    /// The flat printer, also recording for each line the index of the instruction it shows
+    /// (nil for an `end` added to balance a truncated expression).
+    mutating func flat(_ instructions: [Instruction], indent: String, into lines: inout [String],
+                       sources: inout [Int?]) {
         var count = instructions.count
         if count > 0 && instructions[count - 1].opcode == .end { count -= 1 }
         var nextLabel: UInt32 = 0
         func pad(_ depth: Int) -> String {
             indent + String(repeating: "  ", count: min(depth, Self.maxTreeDepth))
         }
-        for instruction in instructions[0..<count] {
+        for (index, instruction) in instructions[0..<count].enumerated() {
             let depth = text.labelStack.count
+            let before = lines.count
+            defer { if lines.count > before { sources.append(index) } }
             switch instruction.opcode {
             case .block, .loop, .if:
                 let id = labelIds[nextLabel]
@@ -68,6 +78,7 @@ struct WatBodyPrinter {
         while !text.labelStack.isEmpty {
             text.labelStack.removeLast()
             lines.append(pad(text.labelStack.count) + "end")
+            sources.append(nil)
         }
     }
 
@@ -166,7 +177,10 @@ struct WatBodyPrinter {
         case .brIf, .brTable, .drop, .localSet, .globalSet: return (1, 0)
         case .return: return (functionResultCount, 0)
         case .call:
-            guard let type = text.module.functionType(of: instruction.index) else { return (0, 0) }
+            let function = Int(instruction.index)
+            guard function < text.functionTypeIndices.count,
+                  Int(text.functionTypeIndices[function]) < text.module.types.count else { return (0, 0) }
+            let type = text.module.types[Int(text.functionTypeIndices[function])]
             return (type.params.count, type.results.count)
         case .callIndirect:
             guard case .indexPair(let typeIndex, _) = instruction.immediate,

@@ -10,9 +10,14 @@ struct WatInstructionText {
     /// Label ids of the enclosing structured instructions, innermost last (nil = unnamed).
     var labelStack: [String?] = []
 
+    /// Type index of every function in the index space, computed once per module (looking
+    /// it up per `call` would make printing quadratic).
+    let functionTypeIndices: [UInt32]
+
     init(module: Module, ids: WatIdentifiers) {
         self.module = module
         self.ids = ids
+        self.functionTypeIndices = module.functionTypeIndices
     }
 
     /// `block $l (result i32)`, `i32.load offset=4`, `call $f`, …

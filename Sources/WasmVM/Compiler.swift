@@ -1,0 +1,508 @@
+import WasmCore
+
+/// Why a function body could not be compiled (only possible for modules that were not
+/// validated: the compiler trusts validation but never crashes on bad input).
+struct CompileError: Error {
+    var message: String
+    init(_ message: String) { self.message = message }
+}
+
+/// What the compiler needs to know about the instance the function belongs to.
+struct CompileEnvironment {
+    let module: Module
+    /// Store address of each function in the module's function index space.
+    let functionAddresses: [UInt32]
+    /// Canonical type id of each type in the module's type section.
+    let typeIDs: [UInt32]
+    let globalTypes: [GlobalType]
+    /// Emit fuel checks at function entry and loop headers.
+    let meterFuel: Bool
+}
+
+/// Translates one validated function body into internal code (see InternalOp.swift).
+struct Compiler {
+    private struct Entry {
+        var type: ValueType
+        var slot: Int
+    }
+
+    private enum ControlKind { case function, block, loop, `if` }
+
+    private struct Control {
+        var kind: ControlKind
+        var params: [ValueType]
+        var results: [ValueType]
+        /// Number of operand-stack entries below the block's params.
+        var baseCount: Int
+        /// Slot where the block's params (and results) start.
+        var baseSlot: Int
+        /// Code index of a loop's first instruction.
+        var loopStart: Int = 0
+        /// Words to patch with the block's end address (forward branches).
+        var fixups: [Int] = []
+        /// The `if`'s conditional jump word, to patch with the else (or end) address.
+        var elseFixup: Int?
+        var branchArity: [ValueType] { kind == .loop ? params : results }
+    }
+
+    private let env: CompileEnvironment
+    private var code: [UInt64] = []
+    private var stopCodeIndex: [UInt32] = []
+    private var stopFileOffset: [UInt32] = []
+    private var stopStackNode: [Int32] = []
+    private var nodeParents: [Int32] = []
+    private var nodeTypes: [ValueType] = []
+    private var stack: [Entry] = []
+    private var nodes: [Int32] = []    // type node of each stack entry
+    private var controls: [Control] = []
+    private var localsEnd = 0
+    private var maxSlot = 0
+    private var localTypes: [ValueType] = []
+    private var localSlots: [Int] = []
+    private var interruptPoints: [UInt32] = [0]
+
+    /// Params + locals of one function the engine accepts (each is zeroed on every call).
+    static let maxLocals: UInt64 = 1 << 20
+
+    init(environment: CompileEnvironment) { self.env = environment }
+
+    static func compile(functionIndex: UInt32, environment: CompileEnvironment) throws(CompileError) -> CompiledFunction {
+        var compiler = Compiler(environment: environment)
+        return try compiler.run(functionIndex: functionIndex)
+    }
+
+    // MARK: stack bookkeeping
+
+    private var height: Int { stack.last.map { $0.slot + $0.type.slotCount } ?? localsEnd }
+    private var topNode: Int32 { nodes.last ?? -1 }
+
+    private mutating func push(_ type: ValueType) -> Int {
+        let slot = height
+        stack.append(Entry(type: type, slot: slot))
+        nodeParents.append(topNode)
+        nodeTypes.append(type)
+        nodes.append(Int32(nodeTypes.count - 1))
+        maxSlot = max(maxSlot, slot + type.slotCount)
+        return slot
+    }
+
+    @discardableResult
+    private mutating func pop() throws(CompileError) -> Entry {
+        guard let c = controls.last, stack.count > c.baseCount, let e = stack.popLast() else {
+            throw CompileError("operand stack underflow")
+        }
+        nodes.removeLast()
+        return e
+    }
+
+    private mutating func pop(_ n: Int) throws(CompileError) -> Entry? {
+        var first: Entry?
+        for _ in 0..<n { first = try pop() }
+        return first
+    }
+
+    /// Slot of the first of the top `n` entries (or the current height when n == 0).
+    private func slotOfTop(_ n: Int) throws(CompileError) -> Int {
+        if n == 0 { return height }
+        guard n <= stack.count else { throw CompileError("operand stack underflow") }
+        return stack[stack.count - n].slot
+    }
+
+    private func slots(_ types: [ValueType]) -> Int { types.reduce(0) { $0 + $1.slotCount } }
+
+    // MARK: emission
+
+    private mutating func stop(_ offset: UInt32) {
+        stopCodeIndex.append(UInt32(code.count))
+        stopFileOffset.append(offset)
+        stopStackNode.append(topNode)
+    }
+
+    private mutating func emit(_ op: InternalOp, _ a: Int, _ immediates: UInt64...) {
+        code.append(CodeWord.make(op.rawValue, a))
+        code.append(contentsOf: immediates)
+    }
+
+    private mutating func emitWasm(_ op: Opcode, _ a: Int, _ immediates: UInt64...) {
+        code.append(CodeWord.make(op.rawValue, a))
+        code.append(contentsOf: immediates)
+    }
+
+    private mutating func patch(_ index: Int, target: Int) {
+        code[index] = (code[index] & 0xFFFF_FFFF_0000_0000) | UInt64(target)
+    }
+
+    private func blockSignature(_ type: BlockType) throws(CompileError) -> ([ValueType], [ValueType]) {
+        switch type {
+        case .empty: return ([], [])
+        case .value(let t): return ([], [t])
+        case .typeIndex(let i):
+            guard Int(i) < env.module.types.count else { throw CompileError("unknown type") }
+            let t = env.module.types[Int(i)]
+            return (t.params, t.results)
+        }
+    }
+
+    private func label(_ depth: UInt32) throws(CompileError) -> Int {
+        guard Int(depth) < controls.count else { throw CompileError("unknown label") }
+        return controls.count - 1 - Int(depth)
+    }
+
+    /// Emits the jump of a branch to label `depth`, moving its values into place.
+    /// `conditionSlot` makes it a br_if.
+    private mutating func emitBranch(_ depth: UInt32, conditionSlot: Int?) throws(CompileError) {
+        let li = try label(depth)
+        let target = controls[li]
+        let arity = target.branchArity
+        let count = slots(arity)
+        let src = try slotOfTop(arity.count)
+        let dst = target.baseSlot
+        let isLoop = target.kind == .loop
+        let address = isLoop ? target.loopStart : 0
+        if count == 0 || src == dst {
+            if let c = conditionSlot { emit(.brIf, c, UInt64(address)) } else { emit(.jump, 0, UInt64(address)) }
+        } else if let c = conditionSlot {
+            emit(.brIfCopy, c, UInt64(address), UInt64(src) | UInt64(dst) << 32, UInt64(count))
+        } else {
+            emit(.brCopy, dst, UInt64(address), UInt64(src), UInt64(count))
+        }
+        // The target address is the word after the operation word.
+        let targetWord = (count == 0 || src == dst) ? code.count - 1 : code.count - 3
+        if !isLoop { controls[li].fixups.append(targetWord) }
+    }
+
+    // MARK: the translation
+
+    private mutating func run(functionIndex: UInt32) throws(CompileError) -> CompiledFunction {
+        guard let function = env.module.definedFunction(functionIndex),
+              let type = env.module.functionType(of: functionIndex) else {
+            throw CompileError("unknown function \(functionIndex)")
+        }
+        // A valid module may declare up to 2^32 - 1 locals; refuse before expanding them.
+        let declared = function.locals.reduce(UInt64(0)) { $0 + UInt64($1.count) }
+        guard declared + UInt64(type.params.count) <= Compiler.maxLocals else {
+            throw CompileError("too many locals (\(declared)); the engine supports \(Compiler.maxLocals)")
+        }
+        var slot = 0
+        for t in type.params + function.expandedLocals {
+            localTypes.append(t)
+            localSlots.append(slot)
+            slot += t.slotCount
+        }
+        localsEnd = slot
+        maxSlot = slot
+        controls.append(Control(kind: .function, params: [], results: type.results, baseCount: 0,
+                                baseSlot: localsEnd))
+        let body = function.body
+        let offsets = body.offsets
+        var skipDepth = 0      // > 0: inside unreachable code, counting nested blocks
+        var reachable = true
+        if env.meterFuel {
+            stop(offsets.first ?? 0)
+            emit(.fuel, 0)
+        }
+        for (i, instruction) in body.instructions.enumerated() {
+            let offset = i < offsets.count ? offsets[i] : 0
+            if !reachable {
+                switch instruction.opcode {
+                case .block, .loop, .if: skipDepth += 1; continue
+                case .end where skipDepth > 0: skipDepth -= 1; continue
+                case .else where skipDepth > 0: continue
+                case .end, .else: break
+                default: continue
+                }
+            }
+            reachable = try translate(instruction, offset: offset, wasReachable: reachable)
+            if controls.isEmpty { break }
+        }
+        guard controls.isEmpty else { throw CompileError("function body does not end") }
+        return CompiledFunction(code: code, stopCodeIndex: stopCodeIndex, stopFileOffset: stopFileOffset,
+                                stopStackNode: stopStackNode, nodeParents: nodeParents, nodeTypes: nodeTypes,
+                                localTypes: localTypes, localSlots: localSlots, localsEnd: localsEnd,
+                                frameSize: maxSlot, interruptPoints: interruptPoints)
+    }
+
+    /// Translates one instruction; returns whether the code after it is reachable.
+    private mutating func translate(_ instruction: Instruction, offset: UInt32, wasReachable: Bool) throws(CompileError) -> Bool {
+        let op = instruction.opcode
+        switch op {
+        case .nop:
+            return true
+        case .unreachable:
+            stop(offset)
+            emitWasm(.unreachable, 0)
+            return false
+        case .block, .loop, .if:
+            guard case .block(let bt) = instruction.immediate else { throw CompileError("bad block") }
+            let (params, results) = try blockSignature(bt)
+            var elseFixup: Int?
+            if op == .if {
+                stop(offset)
+                let cond = try pop()
+                emit(.brIfNot, cond.slot, 0)
+                elseFixup = code.count - 1
+            }
+            guard stack.count - (controls.last?.baseCount ?? 0) >= params.count else {
+                throw CompileError("operand stack underflow")
+            }
+            let baseCount = stack.count - params.count
+            let baseSlot = try slotOfTop(params.count)
+            var control = Control(kind: op == .block ? .block : (op == .loop ? .loop : .if),
+                                  params: params, results: results, baseCount: baseCount, baseSlot: baseSlot)
+            control.elseFixup = elseFixup
+            if op == .loop {
+                control.loopStart = code.count
+                if interruptPoints.last != UInt32(code.count) { interruptPoints.append(UInt32(code.count)) }
+                if env.meterFuel {
+                    stop(offset)
+                    emit(.fuel, 0)
+                }
+            }
+            controls.append(control)
+            return true
+        case .else:
+            guard var control = controls.popLast(), control.kind == .if else { throw CompileError("else without if") }
+            if wasReachable {
+                stop(offset)
+                emit(.jump, 0, 0)
+                control.fixups.append(code.count - 1)
+            }
+            if let e = control.elseFixup { patch(e, target: code.count) }
+            control.elseFixup = nil
+            resetStack(to: control, with: control.params)
+            control.kind = .block   // the else arm ends like a block
+            controls.append(control)
+            return true
+        case .end:
+            guard let control = controls.popLast() else { throw CompileError("unbalanced end") }
+            if control.kind == .function {
+                // Branches to the function's label land on the final return, with the
+                // results moved to the frame's first operand slots.
+                for f in control.fixups { patch(f, target: code.count) }
+                if wasReachable || !control.fixups.isEmpty {
+                    controls.append(control)
+                    resetStack(to: control, with: control.results)
+                    stop(offset)
+                    emit(.return, control.baseSlot, UInt64(slots(control.results)))
+                    controls.removeLast()
+                }
+                return false
+            }
+            if let e = control.elseFixup { patch(e, target: code.count) }
+            for f in control.fixups { patch(f, target: code.count) }
+            resetStack(to: control, with: control.results)
+            return true
+        case .br:
+            stop(offset)
+            try emitBranch(instruction.index, conditionSlot: nil)
+            return false
+        case .brIf:
+            stop(offset)
+            let cond = try pop()
+            try emitBranch(instruction.index, conditionSlot: cond.slot)
+            return true
+        case .brTable:
+            guard case .brTable(let targets, let defaultTarget) = instruction.immediate else {
+                throw CompileError("bad br_table")
+            }
+            stop(offset)
+            let index = try pop()
+            let all = targets + [defaultTarget]
+            let arity = controls[try label(defaultTarget)].branchArity
+            let count = slots(arity)
+            let src = try slotOfTop(arity.count)
+            emit(.brTable, index.slot, UInt64(targets.count) | UInt64(count) << 32, UInt64(src))
+            for depth in all {
+                let li = try label(depth)
+                let target = controls[li]
+                let address = target.kind == .loop ? target.loopStart : 0
+                code.append(UInt64(address) | UInt64(target.baseSlot) << 32)
+                if target.kind != .loop { controls[li].fixups.append(code.count - 1) }
+            }
+            return false
+        case .return:
+            let results = controls[0].results
+            stop(offset)
+            emit(.return, try slotOfTop(results.count), UInt64(slots(results)))
+            return false
+        case .call:
+            let index = Int(instruction.index)
+            guard index < env.functionAddresses.count, let type = env.module.functionType(of: UInt32(index)) else {
+                throw CompileError("unknown function")
+            }
+            let base = try slotOfTop(type.params.count)
+            stop(offset)
+            emit(.call, base, UInt64(env.functionAddresses[index]))
+            _ = try pop(type.params.count)
+            for r in type.results { _ = push(r) }
+            return true
+        case .callIndirect:
+            guard case .indexPair(let typeIndex, let table) = instruction.immediate,
+                  Int(typeIndex) < env.module.types.count else { throw CompileError("unknown type") }
+            guard Int(table) < env.module.tableCount else { throw CompileError("unknown table") }
+            let type = env.module.types[Int(typeIndex)]
+            stop(offset)
+            let index = try pop()
+            let base = try slotOfTop(type.params.count)
+            emit(.callIndirect, base, UInt64(table), UInt64(env.typeIDs[Int(typeIndex)]) | UInt64(index.slot) << 32)
+            _ = try pop(type.params.count)
+            for r in type.results { _ = push(r) }
+            return true
+        case .drop:
+            try pop()
+            return true
+        case .select, .selectTyped:
+            stop(offset)
+            try pop()
+            let v2 = try pop()
+            let v1 = try pop()
+            if v1.type == .v128 {
+                emit(.select2, v1.slot)
+            } else {
+                emitWasm(.select, v1.slot)
+            }
+            _ = v2
+            _ = push(v1.type)
+            return true
+        case .localGet, .localSet, .localTee:
+            let index = Int(instruction.index)
+            guard index < localTypes.count else { throw CompileError("unknown local") }
+            let type = localTypes[index]
+            let local = localSlots[index]
+            let copy: InternalOp = type == .v128 ? .copy2 : .copy
+            stop(offset)
+            switch op {
+            case .localGet:
+                let dst = push(type)
+                emit(copy, dst, UInt64(local))
+            case .localSet:
+                let src = try pop()
+                emit(copy, local, UInt64(src.slot))
+            default:
+                emit(copy, local, UInt64(try slotOfTop(1)))
+            }
+            return true
+        case .globalGet, .globalSet:
+            let index = Int(instruction.index)
+            guard index < env.globalTypes.count else { throw CompileError("unknown global") }
+            let type = env.globalTypes[index].valueType
+            stop(offset)
+            if op == .globalGet {
+                let dst = push(type)
+                if type == .v128 { emit(.globalGet2, dst, UInt64(index)) } else { emitWasm(.globalGet, dst, UInt64(index)) }
+            } else {
+                let src = try pop()
+                if type == .v128 { emit(.globalSet2, src.slot, UInt64(index)) } else { emitWasm(.globalSet, src.slot, UInt64(index)) }
+            }
+            return true
+        case .i32Const, .i64Const, .f32Const, .f64Const:
+            let value: UInt64
+            switch instruction.immediate {
+            case .i32(let v): value = UInt64(UInt32(bitPattern: v))
+            case .i64(let v): value = UInt64(bitPattern: v)
+            case .f32(let v): value = UInt64(v)
+            case .f64(let v): value = v
+            default: throw CompileError("bad constant")
+            }
+            stop(offset)
+            emit(.const, push(op.info.signature?.results.first ?? .i32), value)
+            return true
+        case .v128Const:
+            guard case .v128(let v) = instruction.immediate else { throw CompileError("bad constant") }
+            stop(offset)
+            emit(.const2, push(.v128), v.low, v.high)
+            return true
+        case .refNull:
+            guard case .refType(let t) = instruction.immediate else { throw CompileError("bad ref.null") }
+            stop(offset)
+            emit(.const, push(t.valueType), 0)
+            return true
+        case .refFunc:
+            let index = Int(instruction.index)
+            guard index < env.functionAddresses.count else { throw CompileError("unknown function") }
+            stop(offset)
+            emit(.const, push(.funcref), UInt64(env.functionAddresses[index]) + 1)
+            return true
+        default:
+            return try translateGeneric(instruction, offset: offset)
+        }
+    }
+
+    private mutating func resetStack(to control: Control, with types: [ValueType]) {
+        stack.removeSubrange(control.baseCount...)
+        nodes.removeSubrange(control.baseCount...)
+        for t in types { _ = push(t) }
+    }
+
+    /// Instructions whose operands and results follow from the instruction table: operands are
+    /// popped, the instruction reads them from the first operand's slot on, results are pushed
+    /// from that slot.
+    private mutating func translateGeneric(_ instruction: Instruction, offset: UInt32) throws(CompileError) -> Bool {
+        let op = instruction.opcode
+        let info = op.info
+        var params: [ValueType]
+        var results: [ValueType]
+        var immediates: [UInt64] = []
+        switch op {
+        case .tableGet:
+            params = [.i32]; results = [try tableType(instruction.index)]
+            immediates = [UInt64(instruction.index)]
+        case .tableSet:
+            params = [.i32, try tableType(instruction.index)]; results = []
+            immediates = [UInt64(instruction.index)]
+        case .tableGrow:
+            params = [try tableType(instruction.index), .i32]; results = [.i32]
+            immediates = [UInt64(instruction.index)]
+        case .tableFill:
+            params = [.i32, try tableType(instruction.index), .i32]; results = []
+            immediates = [UInt64(instruction.index)]
+        case .tableSize:
+            params = []; results = [.i32]
+            immediates = [UInt64(instruction.index)]
+        case .refIsNull:
+            guard let top = stack.last else { throw CompileError("operand stack underflow") }
+            params = [top.type]; results = [.i32]
+        default:
+            guard let signature = info.signature else {
+                stop(offset)
+                emit(.unsupported, 0, UInt64(op.rawValue))
+                // Keep the stack shape plausible; execution traps before it matters.
+                return false
+            }
+            params = signature.params
+            results = signature.results
+            switch instruction.immediate {
+            case .memarg(let m): immediates = [m.offset]
+            case .memlane(let m, let lane): immediates = [m.offset, UInt64(lane)]
+            case .lane(let lane): immediates = [UInt64(lane)]
+            case .v128(let v): immediates = [v.low, v.high]   // i8x16.shuffle's lane indices
+            case .index(let i): immediates = [UInt64(i)]
+            case .indexPair(let x, let y): immediates = [UInt64(x) | UInt64(y) << 32]
+            case .none: break
+            default:
+                stop(offset)
+                emit(.unsupported, 0, UInt64(op.rawValue))
+                return false
+            }
+        }
+        stop(offset)
+        let a = try slotOfTop(params.count)
+        _ = try pop(params.count)
+        for r in results { _ = push(r) }
+        if info.prefix == 0xFD && op != .v128Load && op != .v128Store {
+            // SIMD instructions share one internal operation (see SIMD.swift).
+            code.append(CodeWord.make(InternalOp.simd.rawValue, a))
+            code.append(UInt64(op.rawValue))
+        } else {
+            code.append(CodeWord.make(op.rawValue, a))
+        }
+        code.append(contentsOf: immediates)
+        return true
+    }
+
+    private func tableType(_ index: UInt32) throws(CompileError) -> ValueType {
+        let tables = env.module.allTableTypes
+        guard Int(index) < tables.count else { throw CompileError("unknown table") }
+        return tables[Int(index)].elementType.valueType
+    }
+}

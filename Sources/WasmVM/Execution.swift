@@ -1,0 +1,148 @@
+import WasmCore
+
+/// A saved caller: where to continue when the callee returns.
+struct Frame {
+    var function: UInt32
+    var fp: UnsafeMutablePointer<UInt64>
+    var returnPC: UnsafeMutablePointer<UInt64>
+}
+
+/// The machine registers of the run loop. Kept in a struct passed inout, so the Swift
+/// optimiser keeps them in CPU registers.
+struct Registers {
+    /// The next instruction to execute (at a stop, the instruction about to run).
+    var pc: UnsafeMutablePointer<UInt64>
+    /// Frame pointer: slot 0 of the current frame.
+    var fp: UnsafeMutablePointer<UInt64>
+    /// First word of the current function's code (branch targets are relative to it).
+    var code: UnsafeMutablePointer<UInt64>
+    var function: UInt32
+    var context: UnsafeMutablePointer<InstanceContext>
+    /// Cached memory 0 of the current instance; reloaded after calls, returns and growth.
+    var memBase: UnsafeMutableRawPointer?
+    var memSize: UInt64
+    /// Number of saved callers in use in `Execution.frames`.
+    var depth: Int
+    /// The depth at which the current invocation began: returning at it finishes the run.
+    var entryDepth: Int
+    var entries: UnsafeMutablePointer<FunctionEntry>
+}
+
+enum Status: UInt8 {
+    case running
+    case finished
+    case trapped
+}
+
+/// The value stack and call stack of a store, with the state a trap leaves behind.
+final class Execution {
+    let stack: UnsafeMutablePointer<UInt64>
+    let stackEnd: UnsafeMutablePointer<UInt64>
+    let frames: UnsafeMutablePointer<Frame>
+    let maxDepth: Int
+    var fuel: UInt64
+    let meterFuel: Bool
+    /// First free slot and frame for a new invocation (moves up during host calls, so a host
+    /// function can call back into the guest above the suspended frames).
+    var stackTop: UnsafeMutablePointer<UInt64>
+    var depth = 0
+    /// Set by an instruction that traps.
+    var trap: TrapCode = .none
+    /// The full kind when `trap` is `.detailed` (compile errors, host failures).
+    var trapDetail: TrapKind?
+
+    init(configuration: Configuration) {
+        let slots = max(configuration.stackSlots, 1024)
+        // Left uninitialised (trivial UInt64s): every slot is written before it is read
+        // (arguments and zeroed locals on entry, operands by their producers), and touching
+        // 32 MiB per runtime up front would cost more than the programs it runs.
+        stack = .allocate(capacity: slots)
+        stackEnd = stack + slots
+        maxDepth = max(configuration.maxCallDepth, 1)
+        frames = .allocate(capacity: maxDepth + 1)
+        fuel = configuration.fuel ?? 0
+        meterFuel = configuration.fuel != nil
+        stackTop = stack
+    }
+
+    deinit {
+        stack.deallocate()
+        frames.deallocate()
+    }
+}
+
+/// How a stopped run looks to a debugger: one entry per frame, innermost first.
+public struct FrameState: Hashable, Sendable {
+    public var functionAddress: UInt32
+    /// Position of the instruction about to run (innermost frame) or of the call in progress.
+    public var position: CodePosition?
+    public var locals: [Value]
+    /// Wasm operand stack, bottom first.
+    public var operandStack: [Value]
+}
+
+extension Store {
+    /// Reads the frames of a stopped run (after a step, or after a trap).
+    func frameStates(_ r: Registers) -> [FrameState] {
+        var result: [FrameState] = []
+        var function = r.function
+        var fp = r.fp
+        var pcIndex = r.pc - r.code
+        var calleeFP: UnsafeMutablePointer<UInt64>? = nil
+        var level = r.depth
+        while true {
+            result.append(frameState(function: function, fp: fp, codeIndex: pcIndex, calleeFP: calleeFP))
+            if level <= r.entryDepth { break }
+            level -= 1
+            let saved = execution.frames[level]
+            calleeFP = fp
+            function = saved.function
+            fp = saved.fp
+            guard let code = entries[Int(function)].code else { break }
+            pcIndex = saved.returnPC - code - 1
+        }
+        return result
+    }
+
+    private func frameState(function: UInt32, fp: UnsafeMutablePointer<UInt64>, codeIndex: Int,
+                            calleeFP: UnsafeMutablePointer<UInt64>?) -> FrameState {
+        guard let compiled = compiled(function), let stop = compiled.stopPoint(containing: codeIndex) else {
+            return FrameState(functionAddress: function, position: nil, locals: [], operandStack: [])
+        }
+        let locals = zip(compiled.localTypes, compiled.localSlots).map { Value.load($0, from: fp + $1) }
+        var stack: [Value] = []
+        var slot = compiled.localsEnd
+        let limit = calleeFP.map { $0 - fp } ?? Int.max
+        for type in compiled.stackTypes(atStop: stop) {
+            // In a caller, the call's arguments have moved into the callee's frame.
+            if slot >= limit { break }
+            stack.append(Value.load(type, from: fp + slot))
+            slot += type.slotCount
+        }
+        return FrameState(functionAddress: function, position: position(function: function, codeIndex: codeIndex),
+                          locals: locals, operandStack: stack)
+    }
+
+    /// The backtrace of a stopped run, innermost first: at most `inner` innermost and `outer`
+    /// outermost frames (a runaway recursion has tens of thousands), and how many were left out.
+    func backtrace(_ r: Registers, inner: Int = 48, outer: Int = 16) -> (frames: [BacktraceFrame], omitted: Int) {
+        var result = [describe(function: r.function, codeIndex: r.pc - r.code)]
+        let callers = r.depth - r.entryDepth
+        let omitted = max(0, callers + 1 - inner - outer)
+        var level = r.depth
+        var skipped = false
+        while level > r.entryDepth {
+            level -= 1
+            // Skip the middle of a deep stack.
+            if omitted > 0 && !skipped && result.count == inner {
+                skipped = true
+                level -= omitted - 1
+                continue
+            }
+            let saved = execution.frames[level]
+            guard let code = entries[Int(saved.function)].code else { break }
+            result.append(describe(function: saved.function, codeIndex: saved.returnPC - code - 1))
+        }
+        return (result, omitted)
+    }
+}

@@ -1,0 +1,227 @@
+import WasmCore
+
+// Linking and instantiation (spec §4.5.3–4.5.4): resolve imports with the import-matching
+// rules, allocate the module's entities, initialise tables and memories from active segments
+// in order (a trap leaves the effects of the segments before it), then run the start function.
+
+extension Store {
+    func instantiate(_ module: Module, imports: Imports) throws -> Int {
+        var functionAddresses: [UInt32] = []
+        var tableAddresses: [Int] = []
+        var memoryAddresses: [Int] = []
+        var globalAddresses: [Int] = []
+
+        for imp in module.imports {
+            guard let value = imports.lookup(imp.module, imp.name) else {
+                throw LinkError("unknown import \"\(imp.module)\".\"\(imp.name)\"")
+            }
+            func incompatible(_ detail: String) -> LinkError {
+                LinkError("incompatible import type for \"\(imp.module)\".\"\(imp.name)\": \(detail)")
+            }
+            switch (imp.descriptor, value) {
+            case (.function(let typeIndex), .function(let f)):
+                guard f.store === self else { throw incompatible("function of another runtime") }
+                guard Int(typeIndex) < module.types.count else { throw incompatible("unknown type") }
+                let expected = module.types[Int(typeIndex)]
+                let actual = functions[Int(f.address)].type
+                guard actual == expected else { throw incompatible("expected \(expected), got \(actual)") }
+                functionAddresses.append(f.address)
+            case (.table(let expected), .table(let t)):
+                guard t.store === self else { throw incompatible("table of another runtime") }
+                let actual = tables[t.address].pointee
+                guard actual.elementType == expected.elementType,
+                      Store.matches(Limits(min: actual.count, max: actual.declaredMax), expected.limits) else {
+                    throw incompatible("table limits or element type do not match")
+                }
+                tableAddresses.append(t.address)
+            case (.memory(let expected), .memory(let m)):
+                guard m.store === self else { throw incompatible("memory of another runtime") }
+                let actual = memories[m.address].pointee
+                guard Store.matches(Limits(min: actual.pages, max: actual.declaredMax), expected.limits) else {
+                    throw incompatible("memory limits do not match")
+                }
+                memoryAddresses.append(m.address)
+            case (.global(let expected), .global(let g)):
+                guard g.store === self else { throw incompatible("global of another runtime") }
+                guard globals[g.address].type == expected else {
+                    throw incompatible("expected \(expected.valueType), got \(globals[g.address].type.valueType)")
+                }
+                globalAddresses.append(g.address)
+            default:
+                throw incompatible("expected a \(imp.descriptor.kind), got a \(value.kind)")
+            }
+        }
+
+        let context = UnsafeMutablePointer<InstanceContext>.allocate(capacity: 1)
+        let instanceIndex = instances.count
+        context.initialize(to: InstanceContext(memory: nil, globals: nil, tables: nil, instanceIndex: instanceIndex))
+        let record = InstanceRecord(module: module, context: context)
+        instances.append(record)
+        record.typeIDs = module.types.map { typeID($0) }
+
+        let importedFunctions = functionAddresses.count
+        for (i, f) in module.functions.enumerated() {
+            guard Int(f.typeIndex) < module.types.count else { throw LinkError("unknown type") }
+            functionAddresses.append(addFunction(
+                FunctionRecord(type: module.types[Int(f.typeIndex)],
+                               kind: .wasm(instance: instanceIndex, index: UInt32(importedFunctions + i))),
+                context: context))
+        }
+        record.functionAddresses = functionAddresses
+
+        for g in module.globals {
+            let value = try evaluate(g.initializer, type: g.type.valueType, functions: functionAddresses, globals: globalAddresses)
+            globalAddresses.append(addGlobal(g.type, value: value))
+        }
+        for t in module.tables {
+            guard let address = addTable(t, initial: 0) else { throw LinkError("table size exceeds the runtime's limit") }
+            tableAddresses.append(address)
+        }
+        for m in module.memories {
+            guard let address = addMemory(m) else { throw LinkError("memory size exceeds the runtime's limit") }
+            memoryAddresses.append(address)
+        }
+        record.tableAddresses = tableAddresses
+        record.memoryAddresses = memoryAddresses
+        record.globalAddresses = globalAddresses
+
+        // The raw views the run loop uses.
+        let globalPointers = UnsafeMutablePointer<UnsafeMutablePointer<UInt64>>.allocate(capacity: max(globalAddresses.count, 1))
+        for (i, g) in globalAddresses.enumerated() { (globalPointers + i).initialize(to: globals[g].slots) }
+        let tablePointers = UnsafeMutablePointer<UnsafeMutablePointer<TableStorage>>.allocate(capacity: max(tableAddresses.count, 1))
+        for (i, t) in tableAddresses.enumerated() { (tablePointers + i).initialize(to: tables[t]) }
+        record.globalPointers = globalPointers
+        record.tablePointers = tablePointers
+        context.pointee.globals = globalPointers
+        context.pointee.tables = tablePointers
+        context.pointee.memory = memoryAddresses.first.map { memories[$0] }
+
+        for export in module.exports {
+            let i = Int(export.index)
+            let value: ExternalValue
+            switch export.kind {
+            case .function:
+                guard i < functionAddresses.count else { throw LinkError("unknown function export") }
+                value = .function(FunctionInstance(store: self, address: functionAddresses[i]))
+            case .table:
+                guard i < tableAddresses.count else { throw LinkError("unknown table export") }
+                value = .table(TableInstance(store: self, address: tableAddresses[i]))
+            case .memory:
+                guard i < memoryAddresses.count else { throw LinkError("unknown memory export") }
+                value = .memory(MemoryInstance(store: self, address: memoryAddresses[i]))
+            case .global:
+                guard i < globalAddresses.count else { throw LinkError("unknown global export") }
+                value = .global(GlobalInstance(store: self, address: globalAddresses[i]))
+            }
+            record.exports[NameKey(export.name)] = value
+        }
+
+        // Segments: evaluate element items, keep data bytes (dropped once used).
+        record.elements = try module.elements.map { segment in
+            switch segment.items {
+            case .functions(let indices):
+                return try indices.map { i in
+                    guard Int(i) < functionAddresses.count else { throw LinkError("unknown function in element segment") }
+                    return UInt64(functionAddresses[Int(i)]) + 1
+                }
+            case .expressions(let expressions):
+                return try expressions.map { e in
+                    var slots: (UInt64, UInt64) = (0, 0)
+                    let v = try evaluate(e, type: segment.type.valueType, functions: functionAddresses, globals: globalAddresses)
+                    withUnsafeMutablePointer(to: &slots) { $0.withMemoryRebound(to: UInt64.self, capacity: 2) { v.store(to: $0) } }
+                    return slots.0
+                }
+            }
+        }
+        record.data = module.data.map(\.bytes)
+
+        for (i, segment) in module.elements.enumerated() {
+            switch segment.mode {
+            case .passive: continue
+            case .declarative: record.elements[i] = []
+            case .active(let tableIndex, let offsetExpression):
+                let offset = try evaluate(offsetExpression, type: .i32, functions: functionAddresses, globals: globalAddresses)
+                guard case .i32(let d) = offset, Int(tableIndex) < tableAddresses.count else {
+                    throw LinkError("bad element segment offset")
+                }
+                let table = tables[tableAddresses[Int(tableIndex)]]
+                let items = record.elements[i]
+                guard table.pointee.contains(UInt64(d), UInt64(items.count)) else {
+                    throw Trap(.outOfBoundsTableAccess)
+                }
+                for (k, item) in items.enumerated() { table.pointee.elements![Int(d) + k] = item }
+                record.elements[i] = []
+            }
+        }
+        for (i, segment) in module.data.enumerated() {
+            guard case .active(let memoryIndex, let offsetExpression) = segment.mode else { continue }
+            let offset = try evaluate(offsetExpression, type: .i32, functions: functionAddresses, globals: globalAddresses)
+            guard case .i32(let d) = offset, Int(memoryIndex) < memoryAddresses.count else {
+                throw LinkError("bad data segment offset")
+            }
+            let memory = memories[memoryAddresses[Int(memoryIndex)]]
+            let bytes = segment.bytes
+            guard memory.pointee.contains(UInt64(d), UInt64(bytes.count)) else { throw Trap(.outOfBoundsMemoryAccess) }
+            if !bytes.isEmpty {
+                bytes.withUnsafeBytes { (memory.pointee.base! + Int(d)).copyMemory(from: $0.baseAddress!, byteCount: bytes.count) }
+            }
+            record.data[i] = []
+        }
+
+        if let start = module.start {
+            guard Int(start) < functionAddresses.count else { throw LinkError("unknown start function") }
+            _ = try invoke(functionAddresses[Int(start)], [])
+        }
+        return instanceIndex
+    }
+
+    /// Import matching of limits: the actual range must lie within the expected one.
+    static func matches(_ actual: Limits, _ expected: Limits) -> Bool {
+        guard actual.min >= expected.min else { return false }
+        guard let expectedMax = expected.max else { return true }
+        guard let actualMax = actual.max else { return false }
+        return actualMax <= expectedMax
+    }
+
+    /// Evaluates a constant expression (Wasm 2.0, plus the extended-constant arithmetic).
+    func evaluate(_ expression: Expression, type: ValueType, functions: [UInt32], globals globalAddresses: [Int]) throws -> Value {
+        var stack: [Value] = []
+        func pop() throws -> Value {
+            guard let v = stack.popLast() else { throw LinkError("constant expression underflow") }
+            return v
+        }
+        for instruction in expression.instructions {
+            switch (instruction.opcode, instruction.immediate) {
+            case (.i32Const, .i32(let v)): stack.append(.i32(UInt32(bitPattern: v)))
+            case (.i64Const, .i64(let v)): stack.append(.i64(UInt64(bitPattern: v)))
+            case (.f32Const, .f32(let v)): stack.append(.f32(v))
+            case (.f64Const, .f64(let v)): stack.append(.f64(v))
+            case (.v128Const, .v128(let v)): stack.append(.v128(v))
+            case (.refNull, .refType(let t)): stack.append(t == .funcref ? .funcref(nil) : .externref(nil))
+            case (.refFunc, _):
+                guard Int(instruction.index) < functions.count else { throw LinkError("unknown function") }
+                stack.append(.funcref(functions[Int(instruction.index)]))
+            case (.globalGet, _):
+                guard Int(instruction.index) < globalAddresses.count else { throw LinkError("unknown global") }
+                let g = globals[globalAddresses[Int(instruction.index)]]
+                stack.append(Value.load(g.type.valueType, from: g.slots))
+            case (.i32Add, _), (.i32Sub, _), (.i32Mul, _):
+                guard case .i32(let y) = try pop(), case .i32(let x) = try pop() else { throw LinkError("type mismatch") }
+                let op = instruction.opcode
+                stack.append(.i32(op == .i32Add ? x &+ y : op == .i32Sub ? x &- y : x &* y))
+            case (.i64Add, _), (.i64Sub, _), (.i64Mul, _):
+                guard case .i64(let y) = try pop(), case .i64(let x) = try pop() else { throw LinkError("type mismatch") }
+                let op = instruction.opcode
+                stack.append(.i64(op == .i64Add ? x &+ y : op == .i64Sub ? x &- y : x &* y))
+            case (.end, _):
+                break
+            default:
+                throw LinkError("unsupported instruction \(instruction.opcode.mnemonic) in a constant expression")
+            }
+        }
+        guard stack.count == 1, let result = stack.first, result.type == type else {
+            throw LinkError("constant expression has the wrong type")
+        }
+        return result
+    }
+}

@@ -1,0 +1,106 @@
+import WasmCore
+
+// The engine's instruction format ("internal code").
+//
+// Code is an array of 64-bit words. The first word of every instruction holds the operation in
+// its low 16 bits and one operand slot (`a`, a frame-relative slot index) in its high 32 bits;
+// further words hold pre-decoded immediates. Operations that keep a Wasm instruction's meaning
+// one to one (arithmetic, loads, stores, ...) use that instruction's `Opcode` raw value, so the
+// instruction table stays the one definition of the instruction set; the operations that exist
+// only in the register-machine form (slot copies, resolved branches, calls ...) are
+// `InternalOp`s, numbered above every `Opcode`.
+//
+// Operand convention: for an instruction at Wasm operand-stack height h (in slots), the
+// compiler passes `a` = the canonical slot of its first operand (localsEnd + h - inputs), and
+// the result goes to `a` too; the other operands follow at a+1, a+2. So at each stop point all
+// live Wasm operand-stack values are in their canonical slots.
+//
+// Patching: a breakpoint can replace the low 16 bits of an instruction's first word with a
+// breakpoint operation and keep the original word aside; every instruction starts at a word
+// boundary recorded in the function's stop-point table, so this is always possible.
+
+enum InternalOp: UInt16, CaseIterable {
+    /// Numbered above every Opcode so both share the 16-bit operation field.
+    static let base: UInt16 = 0x4000
+
+    /// fp[a] = fp[w1]
+    case copy = 0x4000
+    /// fp[a..a+1] = fp[w1..w1+1] (v128)
+    case copy2
+    /// fp[a] = w1
+    case const
+    /// fp[a] = w1, fp[a+1] = w2 (v128)
+    case const2
+    /// pc = w1
+    case jump
+    /// if fp[a] as i32 != 0 { pc = w1 }
+    case brIf
+    /// if fp[a] as i32 == 0 { pc = w1 }  (the `if` instruction)
+    case brIfNot
+    /// move w3 slots from fp[w2] to fp[a]; pc = w1
+    case brCopy
+    /// if fp[a] != 0 { move w3 slots from fp[w2 & 0xFFFFFFFF] to fp[w2 >> 32]; pc = w1 }
+    case brIfCopy
+    /// i = fp[a]; w1 = n | count << 32; w2 = src; then n + 1 entries (target | dst << 32)
+    case brTable
+    /// results (w1 slots) from fp[a] to fp[0]; pop the frame
+    case `return`
+    /// call function address w1 with arguments at fp[a...]
+    case call
+    /// w1 = table index; w2 = type id | (index slot) << 32; arguments at fp[a...]
+    case callIndirect
+    /// select over two-slot values: v1 at a, v2 at a+2, condition at a+4
+    case select2
+    /// global w1 (two slots) to fp[a..a+1] / from fp[a..a+1]
+    case globalGet2
+    case globalSet2
+    /// consume one unit of fuel; trap when none is left (emitted only when fuel is limited)
+    case fuel
+    /// an instruction the engine does not execute: traps
+    case unsupported
+    /// w1 = SIMD Opcode, then its immediates (see SIMD.swift)
+    case simd
+
+    /// Number of cases (a literal, so the run loop's range check costs no lazy initialisation;
+    /// a test checks it against `allCases`).
+    static let count: UInt16 = 19
+
+    /// The operation of an instruction word's low 16 bits, known to be >= `base`.
+    ///
+    /// `init(rawValue:)` is an out-of-line call in optimised builds; a no-payload enum's
+    /// in-memory tag is its case index, and the cases are numbered from `base` in order, so
+    /// `raw - base` is the tag (a test checks this for every case).
+    @inline(__always)
+    static func decode(_ raw: UInt16) -> InternalOp? {
+        let index = raw &- base
+        guard index < count else { return nil }
+        return unsafeBitCast(UInt8(truncatingIfNeeded: index), to: InternalOp.self)
+    }
+}
+
+extension Opcode {
+    /// The Opcode of an instruction word's low 16 bits, known to be below `InternalOp.base`.
+    ///
+    /// Only the engine's compiler writes code words, and it writes Opcode raw values; the tag
+    /// of this no-payload enum is its case index, which equals its raw value (0, 1, 2, ... in
+    /// declaration order), so the bit cast avoids the out-of-line `init(rawValue:)`. A test
+    /// checks the assumption for every case.
+    @inline(__always)
+    static func decodeEngineWord(_ raw: UInt16) -> Opcode {
+        unsafeBitCast(raw, to: Opcode.self)
+    }
+}
+
+/// Helpers to build and read instruction words.
+enum CodeWord {
+    @inline(__always)
+    static func make(_ op: UInt16, _ a: Int) -> UInt64 {
+        UInt64(op) | (UInt64(truncatingIfNeeded: a) << 32)
+    }
+
+    @inline(__always)
+    static func op(_ word: UInt64) -> UInt16 { UInt16(truncatingIfNeeded: word) }
+
+    @inline(__always)
+    static func a(_ word: UInt64) -> Int { Int(word >> 32) }
+}

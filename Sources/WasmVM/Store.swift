@@ -1,0 +1,230 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import WasmCore
+
+/// Limits and options of a runtime.
+public struct Configuration: Sendable {
+    /// Guest call depth at which a call traps with "call stack exhausted".
+    public var maxCallDepth: Int = 50_000
+    /// Size of the value stack in 64-bit slots (all frames' params, locals and operands).
+    public var stackSlots: Int = 4 << 20
+    /// Upper bound on any memory's size in 64 KiB pages (memory.grow fails above it).
+    public var maxMemoryPages: UInt64 = 65536
+    /// Upper bound on any table's size in elements (table.grow fails above it).
+    public var maxTableElements: UInt64 = 10_000_000
+    /// When set, execution traps with "all fuel consumed" after this many units; one unit is
+    /// spent at each function entry and each loop iteration.
+    public var fuel: UInt64?
+
+    public init() {}
+}
+
+/// A function the host provides to the guest.
+public struct HostFunction: @unchecked Sendable {
+    public var type: FuncType
+    public var body: (Caller, [Value]) throws -> [Value]
+
+    public init(type: FuncType, body: @escaping (Caller, [Value]) throws -> [Value]) {
+        self.type = type
+        self.body = body
+    }
+}
+
+/// Per-function data outside the hot path.
+struct FunctionRecord {
+    enum Kind {
+        /// Function `index` (in its module's function index space) of instance `instance`.
+        case wasm(instance: Int, index: UInt32)
+        case host(HostFunction, name: String)
+    }
+
+    var type: FuncType
+    var kind: Kind
+    var compiled: CompiledFunction?
+}
+
+struct GlobalRecord {
+    var type: GlobalType
+    /// Two slots (v128 needs both); owned by the store.
+    var slots: UnsafeMutablePointer<UInt64>
+}
+
+/// Everything an instance owns or imported, by store address.
+final class InstanceRecord {
+    let module: Module
+    let context: UnsafeMutablePointer<InstanceContext>
+    var functionAddresses: [UInt32] = []
+    var tableAddresses: [Int] = []
+    var memoryAddresses: [Int] = []
+    var globalAddresses: [Int] = []
+    /// Element segments as raw references; a dropped segment is empty.
+    var elements: [[UInt64]] = []
+    /// Data segments; a dropped segment is empty.
+    var data: [[UInt8]] = []
+    var exports: [NameKey: ExternalValue] = [:]
+    /// Type ids of the module's types.
+    var typeIDs: [UInt32] = []
+    /// Raw arrays the context points at, freed by the store.
+    var globalPointers: UnsafeMutablePointer<UnsafeMutablePointer<UInt64>>?
+    var tablePointers: UnsafeMutablePointer<UnsafeMutablePointer<TableStorage>>?
+
+    init(module: Module, context: UnsafeMutablePointer<InstanceContext>) {
+        self.module = module
+        self.context = context
+    }
+}
+
+/// The runtime's world: every function, table, memory, global and instance, by address.
+final class Store {
+    let configuration: Configuration
+    /// Engine view of the functions, indexed by function address. Reallocated when it grows,
+    /// so the run loop reloads it after anything that may add functions (host calls).
+    private(set) var entries: UnsafeMutablePointer<FunctionEntry>
+    private var entryCapacity: Int
+    private(set) var functions: [FunctionRecord] = []
+    var instances: [InstanceRecord] = []
+    var memories: [UnsafeMutablePointer<MemoryStorage>] = []
+    var tables: [UnsafeMutablePointer<TableStorage>] = []
+    var globals: [GlobalRecord] = []
+    private var typeIDTable: [FuncType: UInt32] = [:]
+    lazy var execution = Execution(configuration: configuration)
+
+    init(configuration: Configuration) {
+        self.configuration = configuration
+        entryCapacity = 64
+        entries = .allocate(capacity: entryCapacity)
+    }
+
+    deinit {
+        entries.deallocate()
+        for m in memories {
+            free(m.pointee.base)
+            m.deallocate()
+        }
+        for t in tables {
+            free(t.pointee.elements)
+            t.deallocate()
+        }
+        for g in globals { g.slots.deallocate() }
+        for i in instances {
+            i.context.deallocate()
+            i.globalPointers?.deallocate()
+            i.tablePointers?.deallocate()
+        }
+    }
+
+    func typeID(_ type: FuncType) -> UInt32 {
+        if let id = typeIDTable[type] { return id }
+        let id = UInt32(typeIDTable.count)
+        typeIDTable[type] = id
+        return id
+    }
+
+    func addFunction(_ record: FunctionRecord, context: UnsafeMutablePointer<InstanceContext>?) -> UInt32 {
+        if functions.count == entryCapacity {
+            let bigger = UnsafeMutablePointer<FunctionEntry>.allocate(capacity: entryCapacity * 2)
+            bigger.moveInitialize(from: entries, count: functions.count)
+            entries.deallocate()
+            entries = bigger
+            entryCapacity *= 2
+        }
+        let address = UInt32(functions.count)
+        let type = record.type
+        let isHost: Bool
+        if case .host = record.kind { isHost = true } else { isHost = false }
+        (entries + functions.count).initialize(to: FunctionEntry(
+            code: nil, context: context, typeID: typeID(type),
+            paramSlots: UInt32(type.params.reduce(0) { $0 + $1.slotCount }),
+            resultSlots: UInt32(type.results.reduce(0) { $0 + $1.slotCount }),
+            localsEnd: 0, frameSize: 0, isHost: isHost))
+        functions.append(record)
+        return address
+    }
+
+    func addMemory(_ type: MemoryType) -> Int? {
+        let limit = Swift.min(type.limits.max ?? MemoryType.maxPages, configuration.maxMemoryPages)
+        var storage = MemoryStorage(base: nil, byteCount: 0, declaredMax: type.limits.max, pageLimit: limit)
+        guard storage.grow(by: type.limits.min) != nil else { return nil }
+        let p = UnsafeMutablePointer<MemoryStorage>.allocate(capacity: 1)
+        p.initialize(to: storage)
+        memories.append(p)
+        return memories.count - 1
+    }
+
+    func addTable(_ type: TableType, initial: UInt64) -> Int? {
+        let limit = Swift.min(type.limits.max ?? UInt64(UInt32.max), configuration.maxTableElements)
+        var storage = TableStorage(elements: nil, count: 0, declaredMax: type.limits.max,
+                                   elementLimit: limit, elementType: type.elementType)
+        guard storage.grow(by: type.limits.min, filling: initial) != nil else { return nil }
+        let p = UnsafeMutablePointer<TableStorage>.allocate(capacity: 1)
+        p.initialize(to: storage)
+        tables.append(p)
+        return tables.count - 1
+    }
+
+    func addGlobal(_ type: GlobalType, value: Value) -> Int {
+        let slots = UnsafeMutablePointer<UInt64>.allocate(capacity: 2)
+        slots.initialize(repeating: 0, count: 2)
+        value.store(to: slots)
+        globals.append(GlobalRecord(type: type, slots: slots))
+        return globals.count - 1
+    }
+
+    /// Compiles function `address` if it has not been yet. Off the hot path.
+    @inline(never)
+    func ensureCompiled(_ address: UInt32) -> CompileError? {
+        guard Int(address) < functions.count else { return CompileError("unknown function") }
+        if entries[Int(address)].code != nil { return nil }
+        guard case .wasm(let instanceIndex, let index) = functions[Int(address)].kind else { return nil }
+        let instance = instances[instanceIndex]
+        let env = CompileEnvironment(
+            module: instance.module, functionAddresses: instance.functionAddresses,
+            typeIDs: instance.typeIDs,
+            globalTypes: instance.globalAddresses.map { globals[$0].type },
+            meterFuel: configuration.fuel != nil)
+        do {
+            let compiled = try Compiler.compile(functionIndex: index, environment: env)
+            functions[Int(address)].compiled = compiled
+            entries[Int(address)].localsEnd = UInt32(compiled.localsEnd)
+            entries[Int(address)].frameSize = UInt32(compiled.frameSize)
+            entries[Int(address)].code = compiled.code
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    /// The compiled function whose code contains `pc`, if any (for positions and backtraces).
+    func compiled(_ address: UInt32) -> CompiledFunction? {
+        Int(address) < functions.count ? functions[Int(address)].compiled : nil
+    }
+
+    /// The Wasm position of code index `index` in function `address`.
+    func position(function address: UInt32, codeIndex index: Int) -> CodePosition? {
+        guard let compiled = compiled(address),
+              case .wasm(_, let funcIndex) = functions[Int(address)].kind,
+              let stop = compiled.stopPoint(containing: index) else { return nil }
+        return CodePosition(functionIndex: funcIndex, fileOffset: compiled.stopFileOffset[stop])
+    }
+
+    /// `$name+0x12 (func 3, offset 0x86)` for a position in function `address`.
+    func describe(function address: UInt32, codeIndex index: Int) -> BacktraceFrame {
+        guard Int(address) < functions.count else {
+            return BacktraceFrame(functionAddress: address, position: nil, description: "?")
+        }
+        switch functions[Int(address)].kind {
+        case .host(_, let name):
+            return BacktraceFrame(functionAddress: address, position: nil, description: "host function \(name)")
+        case .wasm(let instanceIndex, let funcIndex):
+            let module = instances[instanceIndex].module
+            if let position = position(function: address, codeIndex: index) {
+                return BacktraceFrame(functionAddress: address, position: position, description: module.describe(position))
+            }
+            return BacktraceFrame(functionAddress: address, position: nil,
+                                  description: module.displayName(ofFunction: funcIndex))
+        }
+    }
+}

@@ -1,0 +1,79 @@
+import WasmCore
+
+/// A typed WebAssembly value as the embedding API and the debugger see it.
+/// Numbers are kept as raw bits so that NaN payloads and -0.0 survive every round trip.
+public enum Value: Hashable, Sendable {
+    case i32(UInt32)
+    case i64(UInt64)
+    /// IEEE 754 binary32 bits.
+    case f32(UInt32)
+    /// IEEE 754 binary64 bits.
+    case f64(UInt64)
+    case v128(V128)
+    /// A function reference: the function's address in its runtime (nil = null).
+    case funcref(UInt32?)
+    /// A host reference (nil = null).
+    case externref(UInt32?)
+
+    public static func int32(_ v: Int32) -> Value { .i32(UInt32(bitPattern: v)) }
+    public static func int64(_ v: Int64) -> Value { .i64(UInt64(bitPattern: v)) }
+    public static func float(_ v: Float) -> Value { .f32(v.bitPattern) }
+    public static func double(_ v: Double) -> Value { .f64(v.bitPattern) }
+
+    public var type: ValueType {
+        switch self {
+        case .i32: .i32
+        case .i64: .i64
+        case .f32: .f32
+        case .f64: .f64
+        case .v128: .v128
+        case .funcref: .funcref
+        case .externref: .externref
+        }
+    }
+
+    /// The zero value (or null reference) of a type.
+    public static func zero(_ type: ValueType) -> Value {
+        switch type {
+        case .i32: .i32(0)
+        case .i64: .i64(0)
+        case .f32: .f32(0)
+        case .f64: .f64(0)
+        case .v128: .v128(V128(low: 0, high: 0))
+        case .funcref: .funcref(nil)
+        case .externref: .externref(nil)
+        }
+    }
+
+    /// Writes the value into engine slots (one, or two for v128).
+    func store(to slots: UnsafeMutablePointer<UInt64>) {
+        switch self {
+        case .i32(let v): slots[0] = UInt64(v)
+        case .i64(let v): slots[0] = v
+        case .f32(let v): slots[0] = UInt64(v)
+        case .f64(let v): slots[0] = v
+        case .v128(let v): slots[0] = v.low; slots[1] = v.high
+        case .funcref(let a): slots[0] = a.map { UInt64($0) &+ 1 } ?? 0
+        case .externref(let a): slots[0] = a.map { UInt64($0) &+ 1 } ?? 0
+        }
+    }
+
+    /// Reads a value of `type` from engine slots.
+    static func load(_ type: ValueType, from slots: UnsafePointer<UInt64>) -> Value {
+        let raw = slots[0]
+        switch type {
+        case .i32: return .i32(UInt32(truncatingIfNeeded: raw))
+        case .i64: return .i64(raw)
+        case .f32: return .f32(UInt32(truncatingIfNeeded: raw))
+        case .f64: return .f64(raw)
+        case .v128: return .v128(V128(low: raw, high: slots[1]))
+        case .funcref: return .funcref(raw == 0 ? nil : UInt32(truncatingIfNeeded: raw &- 1))
+        case .externref: return .externref(raw == 0 ? nil : UInt32(truncatingIfNeeded: raw &- 1))
+        }
+    }
+}
+
+extension Value: CustomStringConvertible {
+    /// The value notation of DESIGN.md §3 (`i32:5`, `f64:-0.25`, `funcref:null`).
+    public var description: String { ValueFormatter.format(self) }
+}

@@ -1,2 +1,0 @@
-// WasmVM: store, instances, linker, compiler and engine.
-import WasmCore

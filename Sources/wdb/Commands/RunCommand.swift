@@ -1,0 +1,167 @@
+import ArgumentParser
+import Foundation
+import WASI
+import WasmCore
+import WasmText
+import WasmVM
+
+/// `wdb run [RUN OPTIONS] [--invoke NAME] FILE [ARGS...]` (DESIGN.md §4). Without --invoke it runs
+/// a WASI command's `_start` with ARGS as argv (RunWASI.swift); with --invoke it calls one export
+/// and prints its results in the value notation of DESIGN.md §3.
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a module to completion without a prompt.")
+
+    @Option(name: .customLong("invoke"), help: "Call this export (after _initialize, if exported) with VALUE arguments.")
+    var invoke: String?
+
+    @Option(name: .customLong("preload"), help: "NAME=FILE: instantiate FILE first and make its exports importable as NAME.")
+    var preload: [String] = []
+
+    @Option(name: .customLong("fuel"), help: "Trap after this many function entries and loop iterations.")
+    var fuel: UInt64?
+
+    @Option(name: .customLong("timeout"), help: "Stop the guest after this long (e.g. 10s, 500ms, 2m; a bare number is seconds).")
+    var timeout: String?
+
+    @Option(name: .customLong("max-memory"), help: "Memory limit per memory, e.g. 16MiB, 64KiB, 100 (pages), 1GiB.")
+    var maxMemory: String?
+
+    @Option(name: .customLong("max-call-depth"), help: "Guest call depth that traps with \"call stack exhausted\".")
+    var maxCallDepth: Int?
+
+    @OptionGroup var wasi: WASIFlags
+
+    @Argument(help: "The module (.wasm or .wat).")
+    var file: String
+
+    @Argument(parsing: .captureForPassthrough, help: "The guest's arguments (argv[1...]), or the invoked function's arguments.")
+    var arguments: [String] = []
+
+    func run() throws {
+        let engine = try engineConfiguration()
+        if let timeout { try Run.startWatchdog(timeout) }
+        guard let name = invoke else { return try runCommand(engine) }
+        let runtime = Runtime(configuration: engine)
+        var monitor: WASIMonitor?
+        do {
+            var imports = try preloadedImports(runtime)
+            let module = try Run.loadModule(file)
+            // A reactor may import WASI too: give it the same host a command would get.
+            let (host, installed) = try wasi.options.makeHost(arguments: [wasi.argv0 ?? file])
+            monitor = installed
+            WASIBinding(host: host).define(in: &imports, runtime: runtime)
+            let instance = try runtime.instantiate(module, imports: imports, validated: true)
+            if let initialize = instance.function("_initialize") { _ = try initialize.invoke() }
+            guard let function = instance.function(name) else { throw fail("no exported function \"\(name)\"") }
+            let params = function.type.params
+            var args = arguments
+            if args.first == "--" { args.removeFirst() }
+            guard args.count == params.count else {
+                throw fail("\(name) takes \(params.count) argument(s) (\(params.map(\.description).joined(separator: ", "))), got \(args.count)")
+            }
+            var values: [Value] = []
+            for (i, (text, type)) in zip(args, params).enumerated() {
+                guard let value = ValueParser.parse(text, as: type) else {
+                    throw fail("argument \(i + 1) \"\(text)\": expected a value of type \(type)")
+                }
+                values.append(value)
+            }
+            let results = try function.invoke(values)
+            monitor?.finish()
+            print(results.map(\.description).joined(separator: " "))
+        } catch let trap as Trap {
+            monitor?.finish()
+            if let code = trap.exitCode { Run.exitNow(Int32(truncatingIfNeeded: code)) }
+            Run.report(trap)
+            throw ExitCode(134)
+        } catch let error as ExitCode {
+            throw error
+        } catch {
+            FileHandle.standardError.write("error: \(error)\n".data(using: .utf8)!)
+            throw ExitCode(1)
+        }
+    }
+
+    /// The engine limits from --fuel, --max-call-depth and --max-memory.
+    func engineConfiguration() throws -> Configuration {
+        var configuration = Configuration()
+        configuration.fuel = fuel
+        if let maxCallDepth {
+            guard maxCallDepth > 0 else { throw fail("--max-call-depth must be positive") }
+            configuration.maxCallDepth = maxCallDepth
+        }
+        if let maxMemory {
+            guard let pages = Run.parsePages(maxMemory) else { throw fail("bad --max-memory \"\(maxMemory)\"") }
+            configuration.maxMemoryPages = pages
+        }
+        return configuration
+    }
+
+    /// Instantiates the --preload modules in order, each seeing the ones before it.
+    func preloadedImports(_ runtime: Runtime) throws -> Imports {
+        var imports = Imports()
+        for item in preload {
+            guard let eq = item.firstIndex(of: "=") else { throw fail("--preload expects NAME=FILE, got \"\(item)\"") }
+            let module = try Run.loadModule(String(item[item.index(after: eq)...]))
+            let instance = try runtime.instantiate(module, imports: imports, validated: true)
+            imports.define(String(item[..<eq]), exportsOf: instance)
+        }
+        return imports
+    }
+
+    func fail(_ message: String) -> Error {
+        FileHandle.standardError.write("error: \(message)\n".data(using: .utf8)!)
+        return ExitCode(1)
+    }
+
+    /// `error: trap: MESSAGE` and the backtrace, innermost first.
+    static func report(_ trap: Trap) {
+        var text = "error: trap: \(trap.message)\n"
+        let inner = trap.omittedFrameCount > 0 ? 48 : trap.backtrace.count
+        for (i, frame) in trap.backtrace.enumerated() {
+            if i == inner { text += "  ... \(trap.omittedFrameCount) frames omitted ...\n" }
+            let number = i < inner ? i : i + trap.omittedFrameCount
+            text += "  #\(number) \(frame.description)\n"
+        }
+        FileHandle.standardError.write(text.data(using: .utf8)!)
+    }
+
+    /// Reads a .wasm (decoded) or .wat (assembled in process) file and validates it.
+    static func loadModule(_ path: String) throws -> Module {
+        guard let data = FileManager.default.contents(atPath: path) else { throw LoadError("cannot read \(path)") }
+        let bytes = [UInt8](data)
+        var module: Module
+        if bytes.starts(with: [0x00, 0x61, 0x73, 0x6D]) {
+            do { module = try BinaryDecoder.decode(bytes) } catch { throw LoadError("\(path): \(error)") }
+        } else {
+            do {
+                let assembled = try WatAssembler.assemble(String(decoding: bytes, as: UTF8.self), file: path)
+                // Decode the encoding so the module carries file offsets for positions.
+                module = (try? BinaryDecoder.decode(assembled.bytes)) ?? assembled.module
+                module.names = assembled.module.names
+            } catch {
+                throw LoadError("\(error)")
+            }
+        }
+        do { try Validator.validate(module) } catch { throw LoadError("\(path): invalid module: \(error)") }
+        return module
+    }
+
+    /// `16MiB`, `64KiB`, `1GiB`, or a bare number of 64 KiB pages.
+    static func parsePages(_ text: String) -> UInt64? {
+        let units: [(String, UInt64)] = [("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10), ("B", 1)]
+        for (suffix, scale) in units where text.hasSuffix(suffix) {
+            guard let n = UInt64(text.dropLast(suffix.count)) else { return nil }
+            let (bytes, overflow) = n.multipliedReportingOverflow(by: scale)
+            return overflow ? nil : bytes / 65536
+        }
+        return UInt64(text)
+    }
+}
+
+struct LoadError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}

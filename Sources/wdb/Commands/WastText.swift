@@ -1,0 +1,26 @@
+import Foundation
+import WasmCore
+import WasmText
+
+/// The link to the WAT/WAST front end (WasmText).
+enum WastText {
+    static func parseScript(_ file: String) throws -> [WastDirective] {
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw WastJSON.Failure(description: "cannot read \(file)")
+        }
+        do {
+            return try WastParser.parse(String(decoding: data, as: UTF8.self), file: file)
+        } catch {
+            throw WastJSON.Failure(description: "\(error)")
+        }
+    }
+
+    /// Parses a text or quoted script module (not validated).
+    static func parseModule(_ m: WastModule) -> Outcome<Module> {
+        do {
+            return .success(try WatAssembler.parse(m).0)
+        } catch {
+            return .failure("\(error)")
+        }
+    }
+}

@@ -1,0 +1,154 @@
+import Testing
+import WasmCore
+@testable import WasmVM
+
+/// DESIGN.md §2 invariants 2, 3 and 5 at the engine level: stepping one internal instruction
+/// at a time (through the same bodies as the run loop), after every step each frame reports a
+/// file offset, locals and an operand stack equal to those of a naive reference interpreter at
+/// the same instruction.
+@Suite struct DebugInvariantTests {
+    static let fixtures: [(wat: String, calls: [(String, [Value])])] = [
+        ("""
+        (module
+          (func $fac (export "fac") (param i64) (result i64)
+            (if (result i64) (i64.eqz (local.get 0))
+              (then (i64.const 1))
+              (else (i64.mul (local.get 0) (call $fac (i64.sub (local.get 0) (i64.const 1)))))))
+          (func (export "fac-iter") (param i64) (result i64) (local i64)
+            (local.set 1 (i64.const 1))
+            (block $done
+              (loop $next
+                (br_if $done (i64.eqz (local.get 0)))
+                (local.set 1 (i64.mul (local.get 1) (local.get 0)))
+                (local.set 0 (i64.sub (local.get 0) (i64.const 1)))
+                (br $next)))
+            (local.get 1)))
+        """, [("fac", [.i64(6)]), ("fac-iter", [.i64(5)])]),
+        ("""
+        (module
+          (func $fib (export "fib") (param i32) (result i32)
+            (if (result i32) (i32.lt_s (local.get 0) (i32.const 2))
+              (then (local.get 0))
+              (else (i32.add (call $fib (i32.sub (local.get 0) (i32.const 1)))
+                             (call $fib (i32.sub (local.get 0) (i32.const 2)))))))
+          (func $pair (param i32) (result i32 i32)
+            (local.get 0) (i32.mul (local.get 0) (i32.const 10)))
+          (func (export "multi") (param i32) (result i32)
+            (block (result i32 i32)
+              (call $pair (local.get 0))
+              (br_if 0 (i32.eq (local.get 0) (i32.const 3)))
+              (drop) (drop)
+              (i32.const 7) (i32.const 8))
+            (i32.add))
+          (func (export "switch") (param i32) (result i32)
+            (block $d (result i32)
+              (block $c (result i32)
+                (block $b (result i32)
+                  (i32.const 100)
+                  (br_table $b $c $d (local.get 0)))
+                (i32.const 1) (i32.add))
+              (i32.const 2) (i32.add)))
+          (func (export "loop-params") (param i32) (result i32)
+            (i32.const 0)
+            (loop $l (param i32) (result i32)
+              (local.get 0) (i32.add)
+              (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))
+              (br_if $l (i32.ne (local.get 0) (i32.const 0)) (i32.const 0) (drop))
+              (drop))
+            (select (i32.const 1) (i32.const 2) (i32.const 0)) (drop)))
+        """, [("fib", [.i32(6)]), ("multi", [.i32(3)]), ("multi", [.i32(4)]),
+              ("switch", [.i32(0)]), ("switch", [.i32(1)]), ("switch", [.i32(9)]),
+              ("loop-params", [.i32(4)])]),
+    ]
+
+    @Test(arguments: 0..<2)
+    func framesMatchTheReferenceAtEveryStop(_ fixture: Int) throws {
+        let (wat, calls) = DebugInvariantTests.fixtures[fixture]
+        let module = try assemble(wat)
+        let instance = try Runtime().instantiate(module)
+        for (name, args) in calls {
+            let function = try #require(instance.function(name))
+            let index = try #require(module.exports.first { $0.name == name }?.index)
+            var reference = ReferenceInterpreter(module: module, function: index, arguments: args)
+            let invocation = function.startInvocation(args)
+            var stops = 0
+            while true {
+                guard case .running = invocation.state else { break }
+                let frames = invocation.frames
+                let innermost = try #require(frames.first?.position)
+                // Skip the instructions that compile to nothing (block, loop, nop, drop, end).
+                var guardSteps = 0
+                while !reference.isFinished,
+                      reference.offset != innermost.fileOffset || reference.frames.count != frames.count {
+                    reference.step()
+                    guardSteps += 1
+                    if guardSteps > 1000 { break }
+                }
+                #expect(reference.unsupported == nil)
+                try #require(reference.frames.count == frames.count,
+                             "\(name): no reference state at offset \(innermost.fileOffset) depth \(frames.count)")
+                for (k, frame) in frames.enumerated() {
+                    let ref = reference.frames[reference.frames.count - 1 - k]
+                    let body = try #require(module.definedFunction(ref.function)?.body)
+                    #expect(frame.position?.functionIndex == ref.function)
+                    #expect(frame.position?.fileOffset == body.offsets[ref.pc], "\(name) frame \(k)")
+                    #expect(frame.locals == ref.locals, "\(name) frame \(k) locals")
+                    #expect(frame.operandStack == ref.stack,
+                            "\(name) frame \(k) at 0x\(String(body.offsets[ref.pc], radix: 16))")
+                }
+                stops += 1
+                invocation.step()
+            }
+            while !reference.isFinished { reference.step() }
+            guard case .finished(let results) = invocation.state else {
+                Issue.record("\(name) did not finish: \(invocation.state)")
+                continue
+            }
+            #expect(results == reference.results)
+            #expect(stops > 3)
+            // And the free-running loop agrees with the stepped run.
+            #expect(try function.invoke(args) == results)
+        }
+    }
+
+    @Test func callsWhileAnInvocationIsSuspendedRunAboveIt() throws {
+        let instance = try instantiate("""
+        (module (func $sum (export "sum") (param i32) (result i32)
+          (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 0))
+            (else (i32.add (local.get 0) (call $sum (i32.sub (local.get 0) (i32.const 1))))))))
+        """)
+        let sum = try #require(instance.function("sum"))
+        let invocation = sum.startInvocation([.i32(10)])
+        for _ in 0..<25 { invocation.step() }
+        let depth = invocation.frames.count
+        #expect(depth > 2)
+        // A complete call in between leaves the suspended frames alone.
+        #expect(try sum.invoke([.i32(100)]) == [.i32(5050)])
+        #expect(invocation.frames.count == depth)
+        #expect(invocation.run() == .finished([.i32(55)]))
+        #expect(sum.startInvocation([.i64(1)]).state != .running)
+    }
+
+    @Test func trapLeavesFramesInspectable() throws {
+        let instance = try instantiate("""
+        (module
+          (func $inner (param i32) (result i32) (i32.div_u (i32.const 10) (local.get 0)))
+          (func (export "outer") (param i32) (result i32)
+            (i32.add (i32.const 5) (call $inner (local.get 0)))))
+        """)
+        let invocation = try #require(instance.function("outer")).startInvocation([.i32(0)])
+        let state = invocation.run()
+        guard case .trapped(let trap) = state else {
+            Issue.record("expected a trap, got \(state)")
+            return
+        }
+        #expect(trap.message == "integer divide by zero")
+        let frames = invocation.frames
+        #expect(frames.count == 2)
+        #expect(frames.first?.operandStack == [.i32(10), .i32(0)])
+        #expect(frames.first?.locals == [.i32(0)])
+        #expect(frames.last?.operandStack == [.i32(5)])
+        #expect(trap.backtrace.count == 2)
+        #expect(trap.backtrace.first?.description.hasPrefix("$inner+0x") == true)
+    }
+}

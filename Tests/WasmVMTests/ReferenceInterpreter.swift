@@ -1,0 +1,197 @@
+import WasmCore
+@testable import WasmVM
+
+/// A deliberately naive Wasm stack interpreter over the decoded instruction list, for a small
+/// subset (integer arithmetic, locals, control flow, calls). It is the oracle of the debug
+/// invariant test: it knows nothing of slots or internal code.
+struct ReferenceInterpreter {
+    struct Label {
+        var arity: Int
+        var height: Int
+        /// Instruction index to continue at when branched to.
+        var target: Int
+    }
+
+    struct Frame {
+        var function: UInt32
+        var pc: Int
+        var locals: [Value]
+        var stack: [Value] = []
+        var labels: [Label] = []
+    }
+
+    let module: Module
+    var frames: [Frame] = []
+    var results: [Value]?
+    /// Set when the fixture used an instruction outside the subset (the test then fails).
+    var unsupported: String?
+    /// For each block/loop/if: index of its `else` (if any) and `end`, per function.
+    private var ends: [UInt32: [Int: (else_: Int?, end: Int)]] = [:]
+
+    init(module: Module, function: UInt32, arguments: [Value]) {
+        self.module = module
+        for index in 0..<UInt32(module.functionCount) {
+            guard let f = module.definedFunction(index) else { continue }
+            var table: [Int: (Int?, Int)] = [:]
+            var open: [(start: Int, else_: Int?)] = []
+            for (i, ins) in f.body.instructions.enumerated() {
+                switch ins.opcode {
+                case .block, .loop, .if: open.append((i, nil))
+                case .else: open[open.count - 1].else_ = i
+                case .end: if let o = open.popLast() { table[o.start] = (o.else_, i) }
+                default: break
+                }
+            }
+            ends[index] = table
+        }
+        enter(function, arguments)
+    }
+
+    var isFinished: Bool { frames.isEmpty }
+
+    /// The file offset of the next instruction of the innermost frame.
+    var offset: UInt32? {
+        guard let f = frames.last, let body = module.definedFunction(f.function)?.body else { return nil }
+        return body.offsets[f.pc]
+    }
+
+    private mutating func enter(_ function: UInt32, _ arguments: [Value]) {
+        let f = module.definedFunction(function)!
+        let type = module.functionType(of: function)!
+        let locals = arguments + f.expandedLocals.map { Value.zero($0) }
+        let end = f.body.instructions.count - 1
+        frames.append(Frame(function: function, pc: 0, locals: locals,
+                            labels: [Label(arity: type.results.count, height: 0, target: end)]))
+    }
+
+    private func blockArity(_ ins: Instruction) -> (params: Int, results: Int) {
+        guard case .block(let bt) = ins.immediate else { return (0, 0) }
+        switch bt {
+        case .empty: return (0, 0)
+        case .value: return (0, 1)
+        case .typeIndex(let i): return (module.types[Int(i)].params.count, module.types[Int(i)].results.count)
+        }
+    }
+
+    private mutating func branch(_ depth: Int) {
+        var f = frames.removeLast()
+        let label = f.labels[f.labels.count - 1 - depth]
+        let values = f.stack.suffix(label.arity)
+        f.stack.removeSubrange(label.height...)
+        f.stack.append(contentsOf: values)
+        f.labels.removeLast(depth + 1)
+        let body = module.definedFunction(f.function)!.body.instructions
+        if body[label.target].opcode == .loop {
+            // Re-enter the loop: its label is pushed again by executing the loop instruction.
+            f.pc = label.target
+        } else {
+            f.pc = label.target   // the `end`, which will pop nothing more (label already gone)
+            f.pc += 1
+            if f.pc >= body.count { frames.append(f); finishFunction(); return }
+        }
+        frames.append(f)
+    }
+
+    private mutating func finishFunction() {
+        let f = frames.removeLast()
+        let type = module.functionType(of: f.function)!
+        let values = Array(f.stack.suffix(type.results.count))
+        if frames.isEmpty {
+            results = values
+        } else {
+            frames[frames.count - 1].stack.append(contentsOf: values)
+            frames[frames.count - 1].pc += 1   // past the call
+        }
+    }
+
+    /// Executes one Wasm instruction.
+    mutating func step() {
+        guard var f = frames.popLast() else { return }
+        let body = module.definedFunction(f.function)!.body.instructions
+        let ins = body[f.pc]
+        f.pc += 1
+        func pop() -> Value { f.stack.removeLast() }
+        func i32(_ v: Value) -> UInt32 { if case .i32(let x) = v { return x }; return 0 }
+        func i64(_ v: Value) -> UInt64 { if case .i64(let x) = v { return x }; return 0 }
+        switch ins.opcode {
+        case .nop: break
+        case .block, .loop:
+            let (p, r) = blockArity(ins)
+            let end = ends[f.function]![f.pc - 1]!.end
+            let isLoop = ins.opcode == .loop
+            f.labels.append(Label(arity: isLoop ? p : r, height: f.stack.count - p, target: isLoop ? f.pc - 1 : end))
+        case .if:
+            let (p, r) = blockArity(ins)
+            let info = ends[f.function]![f.pc - 1]!
+            let c = i32(pop())
+            f.labels.append(Label(arity: r, height: f.stack.count - p, target: info.end))
+            if c == 0 {
+                if let e = info.else_ { f.pc = e + 1 } else { f.pc = info.end }
+            }
+        case .else:
+            // End of the then-arm: continue after the matching end.
+            let label = f.labels.removeLast()
+            f.pc = label.target + 1
+        case .end:
+            if f.pc == body.count { frames.append(f); finishFunction(); return }
+            f.labels.removeLast()
+        case .br:
+            frames.append(f); branch(Int(ins.index)); return
+        case .brIf:
+            if i32(pop()) != 0 { frames.append(f); branch(Int(ins.index)); return }
+        case .brTable:
+            guard case .brTable(let targets, let def) = ins.immediate else { return }
+            let i = Int(i32(pop()))
+            frames.append(f); branch(Int(i < targets.count ? targets[i] : def)); return
+        case .return:
+            let type = module.functionType(of: f.function)!
+            let values = Array(f.stack.suffix(type.results.count))
+            f.stack = values
+            frames.append(f); finishFunction(); return
+        case .call:
+            let type = module.functionType(of: ins.index)!
+            let args = Array(f.stack.suffix(type.params.count))
+            f.stack.removeLast(type.params.count)
+            f.pc -= 1   // a caller's position is its call instruction
+            frames.append(f)
+            enter(ins.index, args)
+            return
+        case .drop: _ = pop()
+        case .select, .selectTyped:
+            let c = i32(pop()); let b = pop(); let a = pop()
+            f.stack.append(c != 0 ? a : b)
+        case .localGet: f.stack.append(f.locals[Int(ins.index)])
+        case .localSet: f.locals[Int(ins.index)] = pop()
+        case .localTee: f.locals[Int(ins.index)] = f.stack.last!
+        case .i32Const: if case .i32(let v) = ins.immediate { f.stack.append(.i32(UInt32(bitPattern: v))) }
+        case .i64Const: if case .i64(let v) = ins.immediate { f.stack.append(.i64(UInt64(bitPattern: v))) }
+        case .i32Eqz: f.stack.append(.i32(i32(pop()) == 0 ? 1 : 0))
+        case .i64Eqz: f.stack.append(.i32(i64(pop()) == 0 ? 1 : 0))
+        case .i32Add, .i32Sub, .i32Mul, .i32LtS, .i32GtS, .i32Eq, .i32Ne, .i32And, .i32RemU, .i32LeS:
+            let b = Int32(bitPattern: i32(pop())), a = Int32(bitPattern: i32(pop()))
+            let r: Int32 = switch ins.opcode {
+            case .i32Add: a &+ b
+            case .i32Sub: a &- b
+            case .i32Mul: a &* b
+            case .i32LtS: a < b ? 1 : 0
+            case .i32GtS: a > b ? 1 : 0
+            case .i32LeS: a <= b ? 1 : 0
+            case .i32Eq: a == b ? 1 : 0
+            case .i32Ne: a != b ? 1 : 0
+            case .i32And: a & b
+            default: Int32(bitPattern: UInt32(bitPattern: a) % UInt32(bitPattern: b))
+            }
+            f.stack.append(.i32(UInt32(bitPattern: r)))
+        case .i64Add, .i64Sub, .i64Mul:
+            let b = i64(pop()), a = i64(pop())
+            f.stack.append(.i64(ins.opcode == .i64Add ? a &+ b : ins.opcode == .i64Sub ? a &- b : a &* b))
+        case .i64ExtendI32U: f.stack.append(.i64(UInt64(i32(pop()))))
+        default:
+            unsupported = ins.opcode.mnemonic
+            frames.removeAll()
+            return
+        }
+        frames.append(f)
+        // Falling off the last `end` is handled when the end executes.
+    }
+}
