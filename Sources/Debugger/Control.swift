@@ -257,6 +257,8 @@ extension DebugSession {
         var event = debuggee.step(current.invocation, passHostCall: pass)
         var hostCall: String?
         var afterStop: Stop?
+        var reported = pass ? caughtHostCall : nil
+        caughtHostCall = nil
         if case .hostCall(let callee) = event {
             let name = importName(ofAddress: callee)
             let arguments = debuggee.pendingHostArguments(current.invocation)
@@ -264,10 +266,14 @@ extension DebugSession {
                 guard breakpoints[i].enabled, case .catchpoint(let target) = breakpoints[i].kind,
                       catchpointMatches(target, call: name), hit(i) != nil else { continue }
                 passHostCall = true
+                caughtHostCall = (callee, name, arguments)
                 return Stop(reason: .catchpoint(number: breakpoints[i].number, call: name, arguments: arguments, results: nil),
                             position: currentPosition)
             }
             event = debuggee.step(current.invocation, passHostCall: true)
+            reported = (callee, name, arguments)
+        }
+        if let (callee, name, arguments) = reported {
             hostCall = name
             if case .stepped = event {
                 let results = debuggee.functionType(ofAddress: callee)?.results.count ?? 0

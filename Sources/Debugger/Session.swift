@@ -64,6 +64,8 @@ public final class DebugSession {
     /// A host call reported by a catchpoint, to let through on resume.
     var passHostCall = false
     var stepPurpose: StepPurpose = .step
+    /// The host call a catchpoint stopped before: (callee, import name, arguments).
+    var caughtHostCall: (UInt32, String, [Value])?
 
     public init() {}
 
