@@ -139,7 +139,7 @@ struct ExpressionParser {
         skipSpace()
         for op in ["-", "!", "~"] {
             // A minus before a digit is part of the literal (-7, -0.0, -inf).
-            if op == "-", i + 1 < chars.count, chars[i + 1].isNumber || chars[i + 1] == "i" || chars[i + 1] == "n" {
+            if op == "-", i + 1 < chars.count, chars[i] == "-", chars[i + 1].isNumber || chars[i + 1] == "i" || chars[i + 1] == "n" {
                 break
             }
             if take(op) { return .unary(op, try parseUnary()) }
@@ -150,11 +150,13 @@ struct ExpressionParser {
     private mutating func word() -> String {
         skipSpace()
         let start = i
+        // A leading minus of a negative literal (-7, -0.0, -inf).
+        if i + 1 < chars.count, chars[i] == "-" { i += 1 }
         while i < chars.count, chars[i].isLetter || chars[i].isNumber || "_.$:+-".contains(chars[i]) {
             // Signs belong to a word only inside a number: after the ':' of a typed literal or
             // an exponent marker (e/E for decimal, p/P for hexadecimal floats).
             if chars[i] == "+" || chars[i] == "-" {
-                guard i > start else { break }
+                guard i > start + 1 || (i > start && chars[start] != "-") else { break }
                 let sofar = String(chars[start..<i]).lowercased()
                 let prev = chars[i - 1]
                 let numeric = sofar.contains(":") || (sofar.first?.isNumber ?? false)
