@@ -55,14 +55,11 @@ extension Debuggee {
     }
 
     private func frame(_ invocation: Invocation, _ level: Int) throws(DebugAccessError) -> (UInt32, UnsafeMutablePointer<UInt64>, Int) {
-        guard let r = invocation.registers, case .finished = invocation.state else {
-            guard let r = invocation.registers else { throw DebugAccessError("no frames") }
-            let all = walk(r)
-            guard level >= 0, level < all.count else { throw DebugAccessError("no frame \(level); there are \(all.count)") }
-            return (all[level].0, all[level].1, all[level].2)
-        }
-        _ = r
-        throw DebugAccessError("the invocation has finished")
+        if case .finished = invocation.state { throw DebugAccessError("the invocation has finished") }
+        guard let r = invocation.registers else { throw DebugAccessError("no frames") }
+        let all = walk(r)
+        guard level >= 0, level < all.count else { throw DebugAccessError("no frame \(level); there are \(all.count)") }
+        return (all[level].0, all[level].1, all[level].2)
     }
 
     /// Writes local `index` (params first) of frame `level`.

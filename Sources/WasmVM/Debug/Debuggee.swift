@@ -299,11 +299,10 @@ public final class Debuggee {
         let status = Interpreter.run(&r, store, store.execution)
         pthread_mutex_lock(&lock)
         running = false
-        let wasArmed = !armedInterrupts.isEmpty
         disarmInterrupts()
-        if status == .interrupted { interruptRequested = false }
+        // A request is answered by this stop, whatever stopped the run.
+        interruptRequested = false
         pthread_mutex_unlock(&lock)
-        _ = wasArmed
         invocation.registers = r
         invocation.finish(status, r)
         return event(invocation, status)
