@@ -204,6 +204,14 @@ final class FakeBackend: DebuggerBackend {
         #expect(s.console.captured?.contains("nested more than 16 deep") == true)
     }
 
+    @Test func ctrlCStopsARunningScript() {
+        let s = session()
+        var pending = [false, true]  // Ctrl-C arrives after the first line
+        s.takeInterrupt = { pending.isEmpty ? false : pending.removeFirst() }
+        #expect(!s.runScript("echo one\\n\necho two\\n\n"))
+        #expect(s.console.captured == "one\nInterrupted.\n")
+    }
+
     @Test func argumentsSplitLikeAShell() throws {
         #expect(try ReplSession.splitArguments(#"a "b c" 'd e' f\ g "h\"i""#) == ["a", "b c", "d e", "f g", "h\"i"])
         #expect(try ReplSession.splitArguments("") == [])

@@ -26,6 +26,8 @@ final class ReplSession {
     var exitCode: Int32 = 0
     /// The last command that Enter repeats (step, next, stepi, nexti, x, list).
     private var repeatable: CommandInvocation?
+    /// Whether Ctrl-C arrived (and forget it); scripts stop when it says so. Tests replace it.
+    var takeInterrupt: () -> Bool = { Interrupt.consume() }
     /// Nesting of `source` (a script sourcing itself must stop somewhere).
     var sourceDepth = 0
     static let maxSourceDepth = 16

@@ -128,6 +128,10 @@ extension ReplSession {
         defer { isInteractive = wasInteractive }
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
             if quitRequested { break }
+            if takeInterrupt() {  // Ctrl-C while a script runs stops the script
+                fail("Interrupted.")
+                return false
+            }
             var input = String(line)
             if input.hasSuffix("\r") { input.removeLast() }
             if let open = pending { input = open + "\n" + input }
