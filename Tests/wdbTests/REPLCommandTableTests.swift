@@ -252,6 +252,12 @@ final class FakeBackend: DebuggerBackend {
         #expect(candidates("catch w") == ["wasi"])
     }
 
+    @Test func helpCompletesCommandWords() {
+        #expect(candidates("help bac") == ["backtrace"])
+        #expect(candidates("help info fu") == ["functions"])
+        #expect(candidates("help break ") == [])
+    }
+
     @Test func completesNamesFromTheBackend() {
         let s = ReplSession(console: .capturing(), backend: FakeBackend())
         #expect(candidates("break $f", session: s) == ["$fact", "$fact_rec"])

@@ -17,6 +17,9 @@ final class ReplSession {
     var history: HistoryStore?
     /// True at a terminal prompt: Enter repeats, `quit` may ask.
     var isInteractive = false
+    /// True when the commands are read from stdin (a pipe or file), so the program must not
+    /// read it: the backend gives the guest /dev/null unless `run < FILE` or `--stdin` says so.
+    var commandsComeFromStdin = false
     /// Batch mode with `-v`: print each command before running it.
     var echoCommands = false
     /// Commands that failed so far (batch mode's exit code).
