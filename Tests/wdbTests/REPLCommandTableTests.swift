@@ -212,6 +212,12 @@ final class FakeBackend: DebuggerBackend {
         #expect(s.console.captured == "one\nInterrupted.\n")
     }
 
+    @Test func endlessScriptsAreRefused() {
+        let s = session()
+        #expect(!s.execute("source /dev/zero"))
+        #expect(s.console.captured == "/dev/zero: error: script larger than 16 MiB\n")
+    }
+
     @Test func argumentsSplitLikeAShell() throws {
         #expect(try ReplSession.splitArguments(#"a "b c" 'd e' f\ g "h\"i""#) == ["a", "b c", "d e", "f g", "h\"i"])
         #expect(try ReplSession.splitArguments("") == [])
