@@ -158,9 +158,9 @@ public final class Invocation {
         return state
     }
 
-    private func finish(_ status: Status, _ r: Registers) {
+    func finish(_ status: Status, _ r: Registers) {
         switch status {
-        case .running:
+        case .running, .breakpoint, .interrupted, .watch, .hostCall:
             reserve(r)
             return
         case .finished: state = .finished(store.results(of: function, r))

@@ -32,6 +32,13 @@ enum Status: UInt8 {
     case running
     case finished
     case trapped
+    /// Debug stops (Debug/): pc is at the instruction that has not run yet.
+    case breakpoint
+    case interrupted
+    case watch
+    /// A host call the debugger asked to see before it happens (catchpoints, host writes
+    /// into watched memory); pc is at the call.
+    case hostCall
 }
 
 /// The value stack and call stack of a store, with the state a trap leaves behind.
@@ -50,6 +57,14 @@ final class Execution {
     var trap: TrapCode = .none
     /// The full kind when `trap` is `.detailed` (compile errors, host failures).
     var trapDetail: TrapKind?
+    /// Union of the watched memory ranges, [watchLow, watchHigh) (empty when low >= high),
+    /// read only by the `watchedAccess` patch.
+    var watchLow: UInt64 = 1
+    var watchHigh: UInt64 = 0
+    /// Which host calls stop before they run (nil: none, the usual case: one branch on the
+    /// host-call path), and a one-shot pass for the call the debugger is resuming.
+    var hostCallFilter: ((UInt32) -> Bool)?
+    var passNextHostCall = false
 
     init(configuration: Configuration) {
         let slots = max(configuration.stackSlots, 1024)

@@ -126,9 +126,15 @@ extension Interpreter {
 
     @inline(__always)
     static func execute(_ r: inout Registers, _ store: Store, _ ex: Execution) -> Status {
+        execute(word: r.pc.pointee, &r, store, ex)
+    }
+
+    /// Executes the instruction at pc as if its first word were `word` (the original of a
+    /// debug patch when replaying; see Debug/Patching.swift).
+    @inline(__always)
+    static func execute(word: UInt64, _ r: inout Registers, _ store: Store, _ ex: Execution) -> Status {
         let pc = r.pc
         let fp = r.fp
-        let word = pc.pointee
         let raw = UInt16(truncatingIfNeeded: word)
         let a = Int(truncatingIfNeeded: word >> 32)
         if raw >= InternalOp.base {
@@ -238,6 +244,12 @@ extension Interpreter {
                     if code == .detailed { ex.trapDetail = .invalidCode("unknown SIMD operation") }
                     return trap(ex, code)
                 }
+            case .breakpoint:
+                return .breakpoint
+            case .interrupt:
+                return .interrupted
+            case .watchedAccess:
+                return watchedAccess(word, &r, store, ex)
             case .unsupported:
                 let name = Opcode(rawValue: UInt16(truncatingIfNeeded: pc[1]))?.mnemonic ?? "?"
                 ex.trapDetail = .invalidCode("instruction \(name) is not supported")

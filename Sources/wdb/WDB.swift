@@ -1,9 +1,8 @@
 import ArgumentParser
 import Foundation
 
-/// The `wdb` executable. Today: the batch tools as subcommands. The interactive debugger will
-/// become the default subcommand (`wdb FILE` without a verb), set through
-/// `defaultSubcommand` below.
+/// The `wdb` executable: the batch tools as subcommands, and the interactive debugger as the
+/// default subcommand (`wdb FILE` without a verb).
 @main
 struct WDB: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -138,6 +138,7 @@ private struct ModulePrinter {
     /// A constant expression as one or more folded instructions, e.g. `(i32.const 0)`.
     func constantExpression(_ expression: Expression) -> [String] {
         var body = WatBodyPrinter(text: instructionText)
+        body.labelNotes = false
         return body.lines(expression.instructions, folded: true, indent: "")
     }
 
