@@ -6,6 +6,7 @@
 
 #include <histedit.h>
 #include <locale.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -115,6 +116,15 @@ static inline int ce_terminal_width(int fd) {
     struct winsize size;
     if (ioctl(fd, TIOCGWINSZ, &size) != 0) return 0;
     return size.ws_col;
+}
+
+/// Unblocks SIGINT in the calling thread: a parent (a test runner, a service manager) may
+/// have started us with it blocked, and then Ctrl-C would never reach the prompt.
+static inline int ce_unblock_sigint(void) {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    return pthread_sigmask(SIG_UNBLOCK, &set, NULL);
 }
 
 static inline FILE *ce_stdin(void) { return stdin; }

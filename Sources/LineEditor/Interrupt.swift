@@ -1,5 +1,10 @@
 import CEditLine
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 // Process-wide state touched by the SIGINT handler. Only lock-free atomics: a signal handler may
 // run between any two instructions of the main thread.
@@ -8,6 +13,8 @@ private let interruptTotal = Atomic<Int>(0)
 /// A C function the handler calls after raising the flag (stored as its bit pattern; 0 = none).
 private let interruptHookBits = Atomic<Int>(0)
 private let handlerInstalled = Atomic<Bool>(false)
+/// The thread that reads the prompt (the one that installed the handler), as its bit pattern.
+private let readingThreadBits = Atomic<UInt>(0)
 
 /// Ctrl-C while the prompt is not reading: a SIGINT handler raises a flag that long-running work
 /// (the engine's run loop, a `source` script) polls, and optionally calls a hook so the engine
@@ -20,7 +27,17 @@ public enum Interrupt {
     @discardableResult
     public static func installHandler() -> Bool {
         if handlerInstalled.exchange(true, ordering: .acquiringAndReleasing) { return true }
+        readingThreadBits.store(bits(of: pthread_self()), ordering: .releasing)
+        ce_unblock_sigint()
         let status = ce_install_sigint { _ in
+            // A process-directed signal goes to any thread that does not block it, and Foundation
+            // and Dispatch have threads of their own. Only a handler run on the reading thread
+            // makes its blocking read() fail with EINTR, so hand the signal over to it.
+            let reader = thread(from: readingThreadBits.load(ordering: .acquiring))
+            if pthread_equal(pthread_self(), reader) == 0 {
+                pthread_kill(reader, SIGINT)
+                return
+            }
             Interrupt.signalArrived()
         }
         return status == 0
@@ -60,3 +77,12 @@ public enum Interrupt {
         interruptHookBits.store(bits, ordering: .releasing)
     }
 }
+
+// pthread_t is an integer on Linux and a pointer on Darwin; both fit a UInt.
+#if canImport(Glibc)
+private func bits(of thread: pthread_t) -> UInt { thread }
+private func thread(from bits: UInt) -> pthread_t { bits }
+#else
+private func bits(of thread: pthread_t) -> UInt { UInt(bitPattern: thread) }
+private func thread(from bits: UInt) -> pthread_t { unsafeBitCast(bits, to: pthread_t.self) }
+#endif

@@ -2,9 +2,10 @@ import WasmCore
 
 // The instruction bodies of the run loop. `execute` runs exactly one internal instruction; the
 // free-running loop (`run`) and the debugger's single step (`step`) both inline it, so there
-// is one copy of the semantics. Nothing here allocates, retains, throws or takes a lock:
-// pc, fp and the memory base are raw pointers whose validity the compiler and the store
-// guarantee (see the comments at each use).
+// is one copy of the semantics. On the paths that do not trap or call out (host calls,
+// compilation, bulk operations go to @inline(never) slow paths), nothing here allocates,
+// retains, throws or takes a lock: pc, fp and the memory base are raw pointers whose validity
+// the compiler and the store guarantee (see the comments at each use).
 
 extension Interpreter {
     /// Runs until the invocation finishes or traps.

@@ -78,7 +78,7 @@ struct ImportReader {
     @Test func everyFixtureImportMatchesTheHostSignature() throws {
         let files = try FileManager.default.contentsOfDirectory(atPath: Self.fixtures.path)
             .filter { $0.hasSuffix(".wasm") }.sorted()
-        #expect(files.count == 9)
+        #expect(files.count >= 9)  // escape.wasm (the end-to-end sandbox suite) joined later
         let registered = Dictionary(uniqueKeysWithValues: WASIHost.imports.map { ($0.name, $0.type) })
         var seen: Set<String> = []
         for file in files {

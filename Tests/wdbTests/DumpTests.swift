@@ -12,10 +12,11 @@ import Testing
             print("skipped: wasm-objdump not on PATH")
             return
         }
-        // Relative paths from the fixture folder, so the file name line is the same for both.
+        // wdb from elsewhere with a full path, wasm-objdump from the fixture folder: both print
+        // the bare file name.
         let file = "\(fixture).wasm"
         let dir = WdbTestSupport.fixtures
-        let ours = try WdbTestSupport.wdb(["dump", "-d", file], in: dir)
+        let ours = try WdbTestSupport.wdb(["dump", "-d", dir.appendingPathComponent(file).path])
         let theirs = try WdbTestSupport.run(objdump, ["-d", file], in: dir)
         #expect(ours.status == 0, "\(ours.stderr)")
         let ourLines = ours.stdout.split(separator: "\n", omittingEmptySubsequences: false)

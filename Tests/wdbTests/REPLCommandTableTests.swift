@@ -283,3 +283,29 @@ final class FakeBackend: DebuggerBackend {
         #expect(candidates("nosuch ") == [])
     }
 }
+
+/// Docs/commands.md documents every command and subcommand under its own heading, marked
+/// "(not available yet)" exactly when the REPL says so.
+@Suite struct REPLDocumentationTests {
+    @Test func theReferenceHasASectionForEveryCommand() throws {
+        let url = WdbTestSupport.packageRoot.appendingPathComponent("Docs/commands.md")
+        let text = try String(contentsOf: url, encoding: .utf8)
+        let headings = Set(text.split(separator: "\n").filter { $0.hasPrefix("###") }.map {
+            String($0.drop(while: { $0 == "#" }).dropFirst())
+        })
+        let session = ReplSession(console: .capturing())
+        var checked = 0
+        func visit(_ table: CommandTable, path: [String]) {
+            for spec in table.commands {
+                let name = (path + [spec.name]).joined(separator: " ")
+                let expected = session.isUnavailable(spec) ? name + " (not available yet)" : name
+                #expect(headings.contains(expected), "Docs/commands.md has no heading \"\(expected)\"")
+                #expect(text.contains("(wdb) " + spec.example + "\n"), "example of \(name)")
+                checked += 1
+                if let subcommands = spec.subcommands { visit(subcommands, path: path + [spec.name]) }
+            }
+        }
+        visit(CommandCatalog.table, path: [])
+        #expect(checked == headings.count)
+    }
+}

@@ -31,7 +31,8 @@ public struct WASIPreopen: Sendable, Equatable {
     }
 }
 
-/// A listening socket the embedder created (see `WASIConfiguration.tcpListen`).
+/// A listening socket the embedder created (see `WASIConfiguration.tcpListen`). The host owns
+/// it once constructed and closes it in `close()`.
 public struct WASIListener: Sendable {
     public var hostFD: Int32
     public var label: String

@@ -14,7 +14,7 @@ extension Objdump {
             var line = "\(padded) start=0x\(hex(location.payloadOffset, digits: 8)) end=0x\(hex(end, digits: 8)) (size=0x\(hex(location.payloadSize, digits: 8)))"
             switch location.id {
             case .custom:
-                line += " \"\(location.customName ?? "")\""
+                line += " \"\(ObjdumpNames.cString(location.customName ?? ""))\""
             case .start:
                 line += " start: \(module.start.map(String.init) ?? "?")"
             default:
@@ -47,6 +47,9 @@ extension Objdump {
     public static func details(_ module: Module) -> String {
         let names = ObjdumpNames(module)
         var out = "\nSection Details:\n\n"
+        // Index-space bases, computed once (each is a scan of the imports).
+        let firstFunction = module.importedFunctionCount, firstTable = module.importedTableCount
+        let firstMemory = module.importedMemoryCount, firstGlobal = module.importedGlobalCount
         let present = Set(module.sectionLocations.map(\.id))
         // A module not decoded from a binary has no locations: list whatever it holds.
         func has(_ id: SectionID, _ nonEmpty: Bool) -> Bool {
@@ -63,28 +66,28 @@ extension Objdump {
         if has(.function, !module.functions.isEmpty) {
             out += "Function[\(module.functions.count)]:\n"
             for (i, function) in module.functions.enumerated() {
-                let index = UInt32(truncatingIfNeeded: module.importedFunctionCount + i)
+                let index = UInt32(truncatingIfNeeded: firstFunction + i)
                 out += " - func[\(index)] sig=\(function.typeIndex)\(ObjdumpNames.suffix(index, names.functions))\n"
             }
         }
         if has(.table, !module.tables.isEmpty) {
             out += "Table[\(module.tables.count)]:\n"
             for (i, table) in module.tables.enumerated() {
-                let index = UInt32(truncatingIfNeeded: module.importedTableCount + i)
+                let index = UInt32(truncatingIfNeeded: firstTable + i)
                 out += " - table[\(index)] \(tableType(table))\(ObjdumpNames.suffix(index, names.tables))\n"
             }
         }
         if has(.memory, !module.memories.isEmpty) {
             out += "Memory[\(module.memories.count)]:\n"
             for (i, memory) in module.memories.enumerated() {
-                let index = UInt32(truncatingIfNeeded: module.importedMemoryCount + i)
+                let index = UInt32(truncatingIfNeeded: firstMemory + i)
                 out += " - memory[\(index)] \(memoryType(memory))\n"
             }
         }
         if has(.global, !module.globals.isEmpty) {
             out += "Global[\(module.globals.count)]:\n"
             for (i, global) in module.globals.enumerated() {
-                let index = UInt32(truncatingIfNeeded: module.importedGlobalCount + i)
+                let index = UInt32(truncatingIfNeeded: firstGlobal + i)
                 out += " - global[\(index)] \(global.type.valueType) mutable=\(global.type.isMutable ? 1 : 0)\(ObjdumpNames.suffix(index, names.globals)) - init \(initText(global.initializer, names))\n"
             }
         }
@@ -106,7 +109,7 @@ extension Objdump {
         if has(.code, !module.functions.isEmpty) {
             out += "Code[\(module.functions.count)]:\n"
             for (i, function) in module.functions.enumerated() {
-                let index = UInt32(truncatingIfNeeded: module.importedFunctionCount + i)
+                let index = UInt32(truncatingIfNeeded: firstFunction + i)
                 out += " - func[\(index)] size=\(function.bodySize)\(ObjdumpNames.suffix(index, names.functions))\n"
             }
         }

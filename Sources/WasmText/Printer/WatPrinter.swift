@@ -46,12 +46,15 @@ private struct ModulePrinter {
     let module: Module
     let folded: Bool
     let ids: WatIdentifiers
+    /// Shared by every body and constant expression (it holds per-module lookup tables).
+    let instructionText: WatInstructionText
     var lines: [String] = []
 
     init(module: Module, folded: Bool) {
         self.module = module
         self.folded = folded
         self.ids = WatIdentifiers(module.names)
+        self.instructionText = WatInstructionText(module: module, ids: ids)
     }
 
     mutating func run() -> String {
@@ -88,7 +91,6 @@ private struct ModulePrinter {
         return (id.map { " " + $0 } ?? "") + " (;\(index);)"
     }
 
-    var instructionText: WatInstructionText { WatInstructionText(module: module, ids: ids) }
 
     /// `(param $a i32) (param i64 f32)`: named parameters one by one, unnamed ones grouped.
     func valueList(_ keyword: String, _ types: [ValueType], firstIndex: UInt32 = 0,
@@ -136,6 +138,7 @@ private struct ModulePrinter {
     /// A constant expression as one or more folded instructions, e.g. `(i32.const 0)`.
     func constantExpression(_ expression: Expression) -> [String] {
         var body = WatBodyPrinter(text: instructionText)
+        body.labelNotes = false
         return body.lines(expression.instructions, folded: true, indent: "")
     }
 

@@ -26,7 +26,7 @@ enum CommandCatalog {
             usage: "list [LOC]", summary: "Show WAT source lines around a location",
             details: """
                 Shows the WAT source of the module around LOC (a function, $name+0x12, *0x86 \
-                or FILE:LINE), or the next lines after the previous listing. Enter repeats it.
+                or FILE:LINE), or the next lines after the previous listing.
                 """,
             example: "list $main", argument: .location, repeatsOnEnter: true),
         CommandSpec(
