@@ -7,7 +7,7 @@ import WasmVM
 // temporary breakpoint on the return point, keyed on the call depth so recursion is right.
 
 extension DebugSession {
-    enum StepPurpose { case step, finish(resultCount: Int) }
+    enum StepPurpose { case step, finish(resultTypes: [ValueType]) }
 
     func requireRunning() throws -> Active {
         guard let current else { throw DebuggerError("The program is not being run.") }
@@ -78,9 +78,9 @@ extension DebugSession {
         guard level >= 0, let ret = debuggee.returnPoint(active.invocation, frame: level) else {
             throw DebuggerError("\"finish\" not meaningful in the outermost frame.")
         }
-        let results = debuggee.functionType(ofAddress: frames[level].functionAddress)?.results.count ?? 0
+        let results = debuggee.functionType(ofAddress: frames[level].functionAddress)?.results ?? []
         selectedFrame = 0
-        arm(ret.location, depth: ret.depth, purpose: .finish(resultCount: results))
+        arm(ret.location, depth: ret.depth, purpose: .finish(resultTypes: results))
         if let stop = advanceOne() {
             disarmStepTargets()
             return stop
@@ -213,9 +213,9 @@ extension DebugSession {
         if let target = stepTargets[location], target == nil || target == depth {
             switch stepPurpose {
             case .step: return Stop(reason: .stepDone, position: currentPosition)
-            case .finish(let count):
-                let stack = debuggee.frames(current.invocation).first?.operandStack ?? []
-                return Stop(reason: .finished(values: Array(stack.suffix(count))), position: currentPosition)
+            case .finish(let types):
+                let values = debuggee.callResults(current.invocation, returnPoint: location, types: types)
+                return Stop(reason: .finished(values: values), position: currentPosition)
             }
         }
         return nil
@@ -276,13 +276,13 @@ extension DebugSession {
         if let (callee, name, arguments) = reported {
             hostCall = name
             if case .stepped = event {
-                let results = debuggee.functionType(ofAddress: callee)?.results.count ?? 0
+                let types = debuggee.functionType(ofAddress: callee)?.results ?? []
                 for bp in breakpoints where bp.enabled {
                     if case .catchpoint(let target) = bp.kind, case .hostCall(_, _, true) = target,
-                       catchpointMatches(target, call: name) {
-                        let stack = debuggee.frames(current.invocation).first?.operandStack ?? []
+                       catchpointMatches(target, call: name), let (here, _) = debuggee.current(current.invocation) {
+                        let results = debuggee.callResults(current.invocation, returnPoint: here, types: types)
                         afterStop = Stop(reason: .catchpoint(number: bp.number, call: name, arguments: arguments,
-                                                             results: Array(stack.suffix(results))),
+                                                             results: results),
                                          position: currentPosition)
                         break
                     }

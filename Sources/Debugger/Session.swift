@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import WASI
 import WasmCore
 import WasmText
 import WasmVM
@@ -31,10 +32,17 @@ public final class DebugSession {
     public var environment: [String] = []
     /// `HOST[::GUEST]` preopens (`dir`).
     public var directories: [String] = []
-    /// Builds the imports of a new instance (WASI and other hosts). Default: none.
+    /// The guest's standard streams (host file descriptors).
+    public var stdinFD: Int32 = 0
+    public var stdoutFD: Int32 = 1
+    public var stderrFD: Int32 = 2
+    /// Further imports of a new instance (other host modules); WASI is provided by the
+    /// session itself when the module imports it.
     public var importProvider: ((DebugSession, Runtime, Module) throws -> Imports)?
-    /// Recognises the trap a host raises for `proc_exit` (its exit code).
-    public var exitCode: ((Trap) -> Int32?)?
+    /// The WASI host of the current instance (argv = file name + `arguments`).
+    public private(set) var wasiHost: WASIHost?
+    /// Recognises the trap that means the guest exited (WASI `proc_exit`).
+    public var exitCode: ((Trap) -> Int32?)? = { $0.exitCode.map { Int32(truncatingIfNeeded: $0) } }
     public var configuration = Configuration()
 
     public private(set) var runtime: Runtime?
@@ -68,6 +76,8 @@ public final class DebugSession {
     var caughtHostCall: (UInt32, String, [Value])?
 
     public init() {}
+
+    deinit { wasiHost?.close() }
 
     // MARK: loading
 
@@ -126,7 +136,18 @@ public final class DebugSession {
     func instantiate() throws {
         guard let module else { throw DebuggerError("no module loaded; use file F") }
         let runtime = Runtime(configuration: configuration)
-        let imports = try importProvider?(self, runtime, module) ?? Imports()
+        var imports = try importProvider?(self, runtime, module) ?? Imports()
+        wasiHost?.close()
+        wasiHost = nil
+        if module.imports.contains(where: { $0.module == WASIBinding.moduleName }) {
+            var options = WASIRunOptions()
+            options.env = environment
+            options.dirs = directories
+            let (host, _) = try options.makeHost(arguments: [DebugSession.baseName(fileName)] + arguments,
+                                                 stdin: stdinFD, stdout: stdoutFD, stderr: stderrFD)
+            WASIBinding(host: host).define(in: &imports, runtime: runtime)
+            wasiHost = host
+        }
         let instance = try runtime.instantiate(module, imports: imports, validated: true)
         let debuggee = try Debuggee(instance: instance)
         self.runtime = runtime

@@ -84,7 +84,7 @@ extension Store {
         case .success(let registers): r = registers
         case .failure(let trap): throw trap
         }
-        switch Interpreter.run(&r, self, execution) {
+        switch Interpreter.runPastDebugStops(&r, self, execution) {
         case .finished: return results(of: address, r)
         default: throw takeTrap(r)
         }

@@ -103,6 +103,26 @@ extension Debuggee {
         return (CodeLocation(function: saved.function, codeIndex: saved.returnPC - code), depth - 1)
     }
 
+    /// The values a call left at its argument base (its results), read in the innermost frame
+    /// once the call returned to `returnPoint`. Folded instructions after a call (a `drop`)
+    /// may hide them from the operand stack view; the slots still hold them.
+    public func callResults(_ invocation: Invocation, returnPoint: CodeLocation, types: [ValueType]) -> [Value] {
+        guard case .running = invocation.state, let r = invocation.registers, r.function == returnPoint.function,
+              let c = store.compiled(returnPoint.function), let stop = c.stopPoint(containing: returnPoint.codeIndex - 1) else {
+            return []
+        }
+        let callIndex = Int(c.stopCodeIndex[stop])
+        let raw = CodeWord.original(c.code[callIndex])
+        guard raw == InternalOp.call.rawValue || raw == InternalOp.callIndirect.rawValue else { return [] }
+        var p = r.fp + CodeWord.a(c.code[callIndex])
+        var values: [Value] = []
+        for t in types {
+            values.append(Value.load(t, from: p))
+            p += t.slotCount
+        }
+        return values
+    }
+
     /// The innermost location and call depth of a running invocation.
     public func current(_ invocation: Invocation) -> (location: CodeLocation, depth: Int)? {
         guard case .running = invocation.state, let r = invocation.registers else { return nil }

@@ -35,3 +35,23 @@ extension Interpreter {
         return UInt64(op.info.naturalAlignment)
     }
 }
+
+extension Interpreter {
+    /// Runs a call the debugger does not drive (a host function calling back into the guest,
+    /// a plain `invoke`) to its end: debug patches met on the way are replayed, not reported.
+    static func runPastDebugStops(_ r: inout Registers, _ store: Store, _ ex: Execution) -> Status {
+        var status = run(&r, store, ex)
+        while true {
+            switch status {
+            case .breakpoint, .interrupted, .watch:
+                status = replay(&r, store, ex)
+            case .hostCall:
+                ex.passNextHostCall = true
+                status = step(&r, store, ex)
+            default:
+                return status
+            }
+            if status == .running { status = run(&r, store, ex) }
+        }
+    }
+}

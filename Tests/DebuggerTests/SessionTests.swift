@@ -1,0 +1,70 @@
+import Testing
+import WasmCore
+import WasmText
+import WasmVM
+@testable import Debugger
+
+@Suite struct SessionTests {
+    @Test func aBinaryWithoutSourceMapStepsByInstruction() throws {
+        let text = String(decoding: DebugSession.readFile(fixturePath("calls.wat")) ?? [], as: UTF8.self)
+        let assembled = try WatAssembler.assemble(text, file: "calls.wat", options: .init(debugNames: true))
+        let s = DebugSession()
+        try s.load(wasm: assembled.bytes, file: "calls.wasm")
+        #expect(s.sourceMap == nil)
+        let bp = try s.setBreakpoint("$b")
+        guard case .code(let p) = bp.kind else { return }
+        // Same position as wasm-objdump -d, without a line.
+        #expect(p.description == "$b+0x1 (func 2, offset 0xa4)")
+        var stop = try s.invoke("a", [.i32(1)])
+        stop = try s.step()
+        #expect(stop.at == "$b+0x3 (func 2, offset 0xa6)")
+        stop = try s.next(2)
+        #expect(stop.at == "$b+0x6 (func 2, offset 0xa9)")
+        #expect(throws: DebuggerError.self) { try s.setBreakpoint("calls.wat:20") }
+    }
+
+    @Test func plainCallsRunPastArmedPatches() throws {
+        let s = try session()
+        try s.setBreakpoint("$fact")
+        _ = try s.watch("mem.i32[0x100]")
+        // The engine's own invoke (as a host callback would use) replays every patch.
+        #expect(try s.instance?.invoke("fact", [.i32(5)]) == [.i32(120)])
+        #expect(try s.instance?.invoke("fill", [.i32(3)]) == [])
+        #expect(try s.readMemory(0x104, count: 4) == [1, 0, 0, 0])
+    }
+
+    @Test func invokeChecksArgumentsAndNestsWhileStopped() throws {
+        let s = try session()
+        #expect(throws: DebuggerError.self) { try s.invoke("sum", [.i32(1)]) }
+        #expect(throws: DebuggerError.self) { try s.invoke("nothing", []) }
+        #expect(try s.parseArguments(["i32:2", "3"], for: "sum") == [.i32(2), .i32(3)])
+        #expect(throws: DebuggerError.self) { try s.parseArguments(["x", "3"], for: "sum") }
+        try s.setBreakpoint("$c")
+        var stop = try s.invoke("a", [.i32(1)])
+        #expect(stop.reason == .breakpoint(number: 1))
+        // A nested call while stopped returns and leaves the outer one stopped.
+        stop = try s.invoke("sum", [.i32(2), .i32(3)])
+        #expect(stop.reason == .returned(values: [.i32(25)]))
+        #expect(s.isRunning)
+        #expect(s.backtrace().count == 3)
+        stop = try s.continueExecution()
+        #expect(stop.reason == .returned(values: [.i32(44)]))
+    }
+
+    @Test func framesLocalsGlobalsAndTables() throws {
+        let s = try session()
+        try s.setBreakpoint("$c")
+        _ = try s.invoke("a", [.i32(4)])
+        #expect(try s.frame().locals.map(\.name) == ["$x"])
+        let caller = try s.up()
+        #expect(caller.description == "#1 $b+0x6 (func 2, offset 0xa9) at calls.wat:28")
+        #expect(try s.evaluate("$x") == .i32(4))
+        // The caller's operand stack at the call: its arguments moved into the callee.
+        #expect(try s.operandStack() == [])
+        #expect(throws: DebuggerError.self) { try s.selectFrame(7) }
+        try s.down()
+        #expect(throws: DebuggerError.self) { try s.down() }
+        #expect(s.globals().map { "\($0.name)=\($0.value)" } == ["$counter=i32:0", "$limit=i32:100"])
+        #expect(throws: DebuggerError.self) { try s.table(0) }
+    }
+}

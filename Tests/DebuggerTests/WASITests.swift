@@ -1,0 +1,112 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Testing
+import WasmCore
+import WasmVM
+@testable import Debugger
+
+/// A file descriptor reading `text` (a temporary file, already unlinked).
+func inputFD(_ text: String) throws -> Int32 {
+    var template = Array("/tmp/wdb-debugger-XXXXXX".utf8CString)
+    let fd = mkstemp(&template)
+    guard fd >= 0 else { throw DebuggerError("mkstemp failed") }
+    unlink(String(cString: template))
+    let bytes = Array(text.utf8)
+    _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+    lseek(fd, 0, SEEK_SET)
+    return fd
+}
+
+@Suite struct WASITests {
+    @Test func fdReadIntoAWatchedBufferHitsAndNamesTheCall() throws {
+        let s = DebugSession()
+        let fd = try inputFD("hello world")
+        defer { close(fd) }
+        s.stdinFD = fd
+        try s.load(path: fixturePath("wasi.wat"))
+        let w = try s.watch("mem[64..72]")
+        var stop = try s.run()
+        #expect(stop.reason == .watchpoint(number: w.number, old: .bytes([0, 0, 0, 0, 0, 0, 0, 0]),
+                                           new: .bytes(Array("hello wo".utf8)), accessor: .hostCall("fd_read")))
+        #expect(s.lastWrite(70) == .hostCall("fd_read"))
+        #expect(stop.at == "$main+0x1b (func 2, offset 0x9e) at wasi.wat:19")
+        #expect(try s.evaluate("mem.i32[16]") == .i32(8))
+        stop = try s.continueExecution()
+        #expect(stop.reason == .exited(code: Int32(UInt8(ascii: "h"))))
+        #expect(!s.isRunning)
+    }
+
+    @Test func catchWASICallsByNameAndGroup() throws {
+        let s = DebugSession()
+        let fd = try inputFD("xyz")
+        defer { close(fd) }
+        s.stdinFD = fd
+        try s.load(path: fixturePath("wasi.wat"))
+        let read = try s.catchHostCalls(["fd_read"], after: true)
+        let proc = try s.catchHostCalls(["proc"])
+        var stop = try s.run()
+        #expect(stop.reason == .catchpoint(number: read.number, call: "fd_read",
+                                           arguments: [.i32(0), .i32(0), .i32(1), .i32(16)], results: nil))
+        stop = try s.continueExecution()
+        #expect(stop.reason == .catchpoint(number: read.number, call: "fd_read",
+                                           arguments: [.i32(0), .i32(0), .i32(1), .i32(16)], results: [.i32(0)]))
+        stop = try s.continueExecution()
+        #expect(stop.reason == .catchpoint(number: proc.number, call: "proc_exit", arguments: [.i32(120)], results: nil))
+        stop = try s.continueExecution()
+        #expect(stop.reason == .exited(code: 120))
+    }
+
+    /// The C program of the WASI fixtures: fgets from stdin, watched through fd_read.
+    @Test func aCProgramReadingStdin() throws {
+        let s = DebugSession()
+        let input = try inputFD("one\ntwo\n")
+        defer { close(input) }
+        let output = try inputFD("")
+        defer { close(output) }
+        s.stdinFD = input
+        s.stdoutFD = output
+        try s.load(path: fixturePath("../wasi/stdin_echo.wasm"))
+        let main = try s.setBreakpoint("$__original_main")
+        var stop = try s.run()
+        #expect(stop.reason == .breakpoint(number: main.number))
+        // Offsets as wasm-objdump -d prints them for this binary.
+        #expect(s.backtrace().map(\.description) == [
+            "#0 $__original_main+0x3 (func 7, offset 0x1c6)",
+            "#1 $_start+0x5 (func 6, offset 0x1ab)",
+            "#2 $_start.command_export+0x1 (func 58, offset 0x426c)",
+        ])
+        let c = try s.catchHostCalls(["fd_read"])
+        stop = try s.continueExecution()
+        guard case .catchpoint(c.number, "fd_read", let arguments, nil) = stop.reason, arguments.count == 4,
+              case .i32(let iovs) = arguments[1], case .i32(let count) = arguments[2] else {
+            Issue.record("expected a stop before fd_read, got \(stop.reason)")
+            return
+        }
+        // Watch the first non-empty buffer of the iovec list.
+        var buffer: UInt32?
+        for k in 0..<count {
+            guard case .i32(let base) = try s.evaluate("mem.i32[\(iovs + 8 * k)]"),
+                  case .i32(let length) = try s.evaluate("mem.i32[\(iovs + 8 * k + 4)]") else { continue }
+            if length >= 4 { buffer = base; break }
+        }
+        guard let buffer else { Issue.record("no buffer"); return }
+        try s.delete([c.number, main.number])
+        let w = try s.watch("mem[\(buffer)..\(buffer + 4)]")
+        stop = try s.continueExecution()
+        guard case .watchpoint(w.number, _, let new, .hostCall("fd_read")) = stop.reason else {
+            Issue.record("expected fd_read to hit the watchpoint, got \(stop.reason)")
+            return
+        }
+        #expect(new == .bytes(Array("one\n".utf8)))
+        try s.delete()
+        stop = try s.continueExecution()
+        #expect(stop.reason == .exited(code: 0))
+        var text = [UInt8](repeating: 0, count: 100)
+        lseek(output, 0, SEEK_SET)
+        let n = read(output, &text, 100)
+        #expect(String(decoding: text[0..<max(n, 0)], as: UTF8.self) == "1: one\n2: two\nlines=2 bytes=8\n")
+    }
+}
