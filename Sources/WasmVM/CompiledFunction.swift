@@ -20,10 +20,14 @@ final class CompiledFunction {
     let localSlots: [Int]
     let localsEnd: Int
     let frameSize: Int
+    /// Code indices where an interrupt can be armed by patching (DESIGN.md §2.6): the function
+    /// entry (0) and the first instruction of every loop, in ascending order.
+    let interruptPoints: [UInt32]
 
     init(code: [UInt64], stopCodeIndex: [UInt32], stopFileOffset: [UInt32], stopStackNode: [Int32],
          nodeParents: [Int32], nodeTypes: [ValueType], localTypes: [ValueType], localSlots: [Int],
-         localsEnd: Int, frameSize: Int) {
+         localsEnd: Int, frameSize: Int, interruptPoints: [UInt32]) {
+        self.interruptPoints = interruptPoints
         self.code = .allocate(capacity: max(code.count, 1))
         self.code.initialize(from: code, count: code.count)
         self.codeCount = code.count

@@ -36,8 +36,6 @@ struct Compiler {
         var baseCount: Int
         /// Slot where the block's params (and results) start.
         var baseSlot: Int
-        /// Type node at the block's base.
-        var baseNode: Int32
         /// Code index of a loop's first instruction.
         var loopStart: Int = 0
         /// Words to patch with the block's end address (forward branches).
@@ -61,6 +59,10 @@ struct Compiler {
     private var maxSlot = 0
     private var localTypes: [ValueType] = []
     private var localSlots: [Int] = []
+    private var interruptPoints: [UInt32] = [0]
+
+    /// Params + locals of one function the engine accepts (each is zeroed on every call).
+    static let maxLocals: UInt64 = 1 << 20
 
     init(environment: CompileEnvironment) { self.env = environment }
 
@@ -176,6 +178,11 @@ struct Compiler {
               let type = env.module.functionType(of: functionIndex) else {
             throw CompileError("unknown function \(functionIndex)")
         }
+        // A valid module may declare up to 2^32 - 1 locals; refuse before expanding them.
+        let declared = function.locals.reduce(UInt64(0)) { $0 + UInt64($1.count) }
+        guard declared + UInt64(type.params.count) <= Compiler.maxLocals else {
+            throw CompileError("too many locals (\(declared)); the engine supports \(Compiler.maxLocals)")
+        }
         var slot = 0
         for t in type.params + function.expandedLocals {
             localTypes.append(t)
@@ -185,7 +192,7 @@ struct Compiler {
         localsEnd = slot
         maxSlot = slot
         controls.append(Control(kind: .function, params: [], results: type.results, baseCount: 0,
-                                baseSlot: localsEnd, baseNode: -1))
+                                baseSlot: localsEnd))
         let body = function.body
         let offsets = body.offsets
         var skipDepth = 0      // > 0: inside unreachable code, counting nested blocks
@@ -212,7 +219,7 @@ struct Compiler {
         return CompiledFunction(code: code, stopCodeIndex: stopCodeIndex, stopFileOffset: stopFileOffset,
                                 stopStackNode: stopStackNode, nodeParents: nodeParents, nodeTypes: nodeTypes,
                                 localTypes: localTypes, localSlots: localSlots, localsEnd: localsEnd,
-                                frameSize: maxSlot)
+                                frameSize: maxSlot, interruptPoints: interruptPoints)
     }
 
     /// Translates one instruction; returns whether the code after it is reachable.
@@ -241,11 +248,11 @@ struct Compiler {
             let baseCount = stack.count - params.count
             let baseSlot = try slotOfTop(params.count)
             var control = Control(kind: op == .block ? .block : (op == .loop ? .loop : .if),
-                                  params: params, results: results, baseCount: baseCount,
-                                  baseSlot: baseSlot, baseNode: baseCount > 0 ? nodes[baseCount - 1] : -1)
+                                  params: params, results: results, baseCount: baseCount, baseSlot: baseSlot)
             control.elseFixup = elseFixup
             if op == .loop {
                 control.loopStart = code.count
+                if interruptPoints.last != UInt32(code.count) { interruptPoints.append(UInt32(code.count)) }
                 if env.meterFuel {
                     stop(offset)
                     emit(.fuel, 0)
@@ -332,6 +339,7 @@ struct Compiler {
         case .callIndirect:
             guard case .indexPair(let typeIndex, let table) = instruction.immediate,
                   Int(typeIndex) < env.module.types.count else { throw CompileError("unknown type") }
+            guard Int(table) < env.module.tableCount else { throw CompileError("unknown table") }
             let type = env.module.types[Int(typeIndex)]
             stop(offset)
             let index = try pop()
@@ -353,7 +361,8 @@ struct Compiler {
             } else {
                 emitWasm(.select, v1.slot)
             }
-            _ = push(v2.type == v1.type ? v1.type : v1.type)
+            _ = v2
+            _ = push(v1.type)
             return true
         case .localGet, .localSet, .localTee:
             let index = Int(instruction.index)
@@ -464,6 +473,9 @@ struct Compiler {
             results = signature.results
             switch instruction.immediate {
             case .memarg(let m): immediates = [m.offset]
+            case .memlane(let m, let lane): immediates = [m.offset, UInt64(lane)]
+            case .lane(let lane): immediates = [UInt64(lane)]
+            case .v128(let v): immediates = [v.low, v.high]   // i8x16.shuffle's lane indices
             case .index(let i): immediates = [UInt64(i)]
             case .indexPair(let x, let y): immediates = [UInt64(x) | UInt64(y) << 32]
             case .none: break
@@ -473,16 +485,17 @@ struct Compiler {
                 return false
             }
         }
-        if info.prefix == 0xFD && op != .v128Load && op != .v128Store {
-            stop(offset)
-            emit(.unsupported, 0, UInt64(op.rawValue))
-            return false
-        }
         stop(offset)
         let a = try slotOfTop(params.count)
         _ = try pop(params.count)
         for r in results { _ = push(r) }
-        code.append(CodeWord.make(op.rawValue, a))
+        if info.prefix == 0xFD && op != .v128Load && op != .v128Store {
+            // SIMD instructions share one internal operation (see SIMD.swift).
+            code.append(CodeWord.make(InternalOp.simd.rawValue, a))
+            code.append(UInt64(op.rawValue))
+        } else {
+            code.append(CodeWord.make(op.rawValue, a))
+        }
         code.append(contentsOf: immediates)
         return true
     }

@@ -92,7 +92,8 @@ extension Store {
 }
 
 /// A call in progress that the host drives one internal instruction at a time (the debugger's
-/// view of the engine). While it is suspended, start no other invocation in the same runtime.
+/// view of the engine). While it is suspended, other calls in the same runtime run above its
+/// frames; suspended invocations must be finished in the reverse order of their creation.
 public final class Invocation {
     public enum State: Hashable, Sendable {
         case running
@@ -104,18 +105,37 @@ public final class Invocation {
     let function: UInt32
     var registers: Registers?
     public private(set) var state: State
+    /// The stack top and depth before this invocation, restored when it ends.
+    private let savedTop: UnsafeMutablePointer<UInt64>
+    private let savedDepth: Int
 
     init(store: Store, function: UInt32, arguments: [Value]) {
         self.store = store
         self.function = function
+        savedTop = store.execution.stackTop
+        savedDepth = store.execution.depth
+        guard store.functions.indices.contains(Int(function)),
+              arguments.map(\.type) == store.functions[Int(function)].type.params else {
+            registers = nil
+            state = .trapped(Trap(.host("the arguments do not match the function's parameters")))
+            return
+        }
         switch store.prepare(function, arguments) {
         case .success(let r):
             registers = r
             state = .running
+            reserve(r)
         case .failure(let trap):
             registers = nil
             state = .trapped(trap)
         }
+    }
+
+    /// Moves the runtime's free stack above this invocation's frames while it is suspended.
+    private func reserve(_ r: Registers) {
+        let ex = store.execution
+        ex.stackTop = r.fp + Int(r.entries[Int(r.function)].frameSize)
+        ex.depth = r.depth + 1
     }
 
     /// Executes one internal instruction; returns the new state.
@@ -138,12 +158,16 @@ public final class Invocation {
         return state
     }
 
-    private func finish(_ status: Status, _ r: Registers) {
+    func finish(_ status: Status, _ r: Registers) {
         switch status {
-        case .running: break
+        case .running, .breakpoint, .interrupted, .watch, .hostCall:
+            reserve(r)
+            return
         case .finished: state = .finished(store.results(of: function, r))
         case .trapped: state = .trapped(store.takeTrap(r))
         }
+        store.execution.stackTop = savedTop
+        store.execution.depth = savedDepth
     }
 
     /// The frames at the current stop, innermost first (also after a trap: the frames stay).

@@ -32,6 +32,13 @@ enum Status: UInt8 {
     case running
     case finished
     case trapped
+    /// Debug stops (Debug/): pc is at the instruction that has not run yet.
+    case breakpoint
+    case interrupted
+    case watch
+    /// A host call the debugger asked to see before it happens (catchpoints, host writes
+    /// into watched memory); pc is at the call.
+    case hostCall
 }
 
 /// The value stack and call stack of a store, with the state a trap leaves behind.
@@ -50,11 +57,21 @@ final class Execution {
     var trap: TrapCode = .none
     /// The full kind when `trap` is `.detailed` (compile errors, host failures).
     var trapDetail: TrapKind?
+    /// Union of the watched memory ranges, [watchLow, watchHigh) (empty when low >= high),
+    /// read only by the `watchedAccess` patch.
+    var watchLow: UInt64 = 1
+    var watchHigh: UInt64 = 0
+    /// Which host calls stop before they run (nil: none, the usual case: one branch on the
+    /// host-call path), and a one-shot pass for the call the debugger is resuming.
+    var hostCallFilter: ((UInt32) -> Bool)?
+    var passNextHostCall = false
 
     init(configuration: Configuration) {
         let slots = max(configuration.stackSlots, 1024)
+        // Left uninitialised (trivial UInt64s): every slot is written before it is read
+        // (arguments and zeroed locals on entry, operands by their producers), and touching
+        // 32 MiB per runtime up front would cost more than the programs it runs.
         stack = .allocate(capacity: slots)
-        stack.initialize(repeating: 0, count: slots)
         stackEnd = stack + slots
         maxDepth = max(configuration.maxCallDepth, 1)
         frames = .allocate(capacity: maxDepth + 1)

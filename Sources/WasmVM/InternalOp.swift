@@ -19,7 +19,7 @@ import WasmCore
 // breakpoint operation and keep the original word aside; every instruction starts at a word
 // boundary recorded in the function's stop-point table, so this is always possible.
 
-enum InternalOp: UInt16 {
+enum InternalOp: UInt16, CaseIterable {
     /// Numbered above every Opcode so both share the 16-bit operation field.
     static let base: UInt16 = 0x4000
 
@@ -56,8 +56,49 @@ enum InternalOp: UInt16 {
     case globalSet2
     /// consume one unit of fuel; trap when none is left (emitted only when fuel is limited)
     case fuel
-    /// an instruction the engine does not execute (SIMD arithmetic for now): traps
+    /// an instruction the engine does not execute: traps
     case unsupported
+    /// w1 = SIMD Opcode, then its immediates (see SIMD.swift)
+    case simd
+    /// Debug patches (Debug/Patching.swift). Each replaces only the low 16 bits of an
+    /// instruction's first word and keeps the original operation in bits 16..31, so the
+    /// original instruction can be replayed from the patched word alone.
+    /// Stops before the instruction (a breakpoint).
+    case breakpoint
+    /// Stops before the instruction (an interrupt armed at a loop header or function entry).
+    case interrupt
+    /// A memory or global access while a watchpoint exists: checks the access and stops
+    /// before it when it may touch a watched range, else runs the original.
+    case watchedAccess
+
+    /// Number of cases (a literal, so the run loop's range check costs no lazy initialisation;
+    /// a test checks it against `allCases`).
+    static let count: UInt16 = 22
+
+    /// The operation of an instruction word's low 16 bits, known to be >= `base`.
+    ///
+    /// `init(rawValue:)` is an out-of-line call in optimised builds; a no-payload enum's
+    /// in-memory tag is its case index, and the cases are numbered from `base` in order, so
+    /// `raw - base` is the tag (a test checks this for every case).
+    @inline(__always)
+    static func decode(_ raw: UInt16) -> InternalOp? {
+        let index = raw &- base
+        guard index < count else { return nil }
+        return unsafeBitCast(UInt8(truncatingIfNeeded: index), to: InternalOp.self)
+    }
+}
+
+extension Opcode {
+    /// The Opcode of an instruction word's low 16 bits, known to be below `InternalOp.base`.
+    ///
+    /// Only the engine's compiler writes code words, and it writes Opcode raw values; the tag
+    /// of this no-payload enum is its case index, which equals its raw value (0, 1, 2, ... in
+    /// declaration order), so the bit cast avoids the out-of-line `init(rawValue:)`. A test
+    /// checks the assumption for every case.
+    @inline(__always)
+    static func decodeEngineWord(_ raw: UInt16) -> Opcode {
+        unsafeBitCast(raw, to: Opcode.self)
+    }
 }
 
 /// Helpers to build and read instruction words.
@@ -72,4 +113,30 @@ enum CodeWord {
 
     @inline(__always)
     static func a(_ word: UInt64) -> Int { Int(word >> 32) }
+
+    /// `word` with its operation replaced by debug patch `patch`, keeping the original
+    /// operation in bits 16..31 (unused by every instruction word).
+    static func patched(_ word: UInt64, with patch: InternalOp) -> UInt64 {
+        let original = UInt64(original(word))
+        return (word & 0xFFFF_FFFF_0000_0000) | original << 16 | UInt64(patch.rawValue)
+    }
+
+    /// The operation a (possibly patched) word stands for.
+    @inline(__always)
+    static func original(_ word: UInt64) -> UInt16 {
+        let op = UInt16(truncatingIfNeeded: word)
+        return isPatch(op) ? UInt16(truncatingIfNeeded: word >> 16) : op
+    }
+
+    /// The unpatched word of a (possibly patched) word.
+    @inline(__always)
+    static func unpatched(_ word: UInt64) -> UInt64 {
+        (word & 0xFFFF_FFFF_0000_0000) | UInt64(original(word))
+    }
+
+    @inline(__always)
+    static func isPatch(_ op: UInt16) -> Bool {
+        op == InternalOp.breakpoint.rawValue || op == InternalOp.interrupt.rawValue
+            || op == InternalOp.watchedAccess.rawValue
+    }
 }

@@ -2,15 +2,19 @@ import WasmCore
 
 // The instruction bodies of the run loop. `execute` runs exactly one internal instruction; the
 // free-running loop (`run`) and the debugger's single step (`step`) both inline it, so there
-// is one copy of the semantics. Nothing here allocates, retains, throws or takes a lock:
-// pc, fp and the memory base are raw pointers whose validity the compiler and the store
-// guarantee (see the comments at each use).
+// is one copy of the semantics. On the paths that do not trap or call out (host calls,
+// compilation, bulk operations go to @inline(never) slow paths), nothing here allocates,
+// retains, throws or takes a lock: pc, fp and the memory base are raw pointers whose validity
+// the compiler and the store guarantee (see the comments at each use).
 
 extension Interpreter {
     /// Runs until the invocation finishes or traps.
     static func run(_ r: inout Registers, _ store: Store, _ ex: Execution) -> Status {
+        // Work on a local copy so the optimiser can keep the registers in CPU registers.
+        var local = r
+        defer { r = local }
         while true {
-            let status = execute(&r, store, ex)
+            let status = execute(&local, store, ex)
             if status != .running { return status }
         }
     }
@@ -122,13 +126,19 @@ extension Interpreter {
 
     @inline(__always)
     static func execute(_ r: inout Registers, _ store: Store, _ ex: Execution) -> Status {
+        execute(word: r.pc.pointee, &r, store, ex)
+    }
+
+    /// Executes the instruction at pc as if its first word were `word` (the original of a
+    /// debug patch when replaying; see Debug/Patching.swift).
+    @inline(__always)
+    static func execute(word: UInt64, _ r: inout Registers, _ store: Store, _ ex: Execution) -> Status {
         let pc = r.pc
         let fp = r.fp
-        let word = pc.pointee
         let raw = UInt16(truncatingIfNeeded: word)
         let a = Int(truncatingIfNeeded: word >> 32)
         if raw >= InternalOp.base {
-            guard let op = InternalOp(rawValue: raw) else {
+            guard let op = InternalOp.decode(raw) else {
                 ex.trapDetail = .invalidCode("bad operation \(raw)")
                 return trap(ex, .detailed)
             }
@@ -228,6 +238,18 @@ extension Interpreter {
                 if ex.fuel == 0 { return trap(ex, .outOfFuel) }
                 ex.fuel -= 1
                 r.pc = pc + 1
+            case .simd:
+                let code = simd(Opcode.decodeEngineWord(UInt16(truncatingIfNeeded: pc[1])), &r, a)
+                if code != .none {
+                    if code == .detailed { ex.trapDetail = .invalidCode("unknown SIMD operation") }
+                    return trap(ex, code)
+                }
+            case .breakpoint:
+                return .breakpoint
+            case .interrupt:
+                return .interrupted
+            case .watchedAccess:
+                return watchedAccess(word, &r, store, ex)
             case .unsupported:
                 let name = Opcode(rawValue: UInt16(truncatingIfNeeded: pc[1]))?.mnemonic ?? "?"
                 ex.trapDetail = .invalidCode("instruction \(name) is not supported")
@@ -235,10 +257,7 @@ extension Interpreter {
             }
             return .running
         }
-        guard let op = Opcode(rawValue: raw) else {
-            ex.trapDetail = .invalidCode("bad operation \(raw)")
-            return trap(ex, .detailed)
-        }
+        let op = Opcode.decodeEngineWord(raw)
         switch op {
         case .unreachable:
             return trap(ex, .unreachable)

@@ -14,10 +14,13 @@ public final class Runtime {
 
     public var configuration: Configuration { store.configuration }
 
-    /// Links `module` against `imports`, initialises its tables and memories, and runs its start
-    /// function. Throws `LinkError` ("unknown import", "incompatible import type") or `Trap`.
-    /// The module must be valid (see `Validator.validate`).
-    public func instantiate(_ module: Module, imports: Imports = Imports()) throws -> Instance {
+    /// Validates `module` (unless the caller says it already did), links it against `imports`,
+    /// initialises its tables and memories, and runs its start function. Throws
+    /// `ValidationError`, `LinkError` ("unknown import", "incompatible import type") or `Trap`.
+    /// The engine relies on validity for memory safety, so pass `validated: true` only for a
+    /// module that `Validator.validate` accepted.
+    public func instantiate(_ module: Module, imports: Imports = Imports(), validated: Bool = false) throws -> Instance {
+        if !validated { try Validator.validate(module) }
         let index = try store.instantiate(module, imports: imports)
         return Instance(store: store, index: index)
     }

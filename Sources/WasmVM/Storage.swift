@@ -29,9 +29,13 @@ struct MemoryStorage {
         guard delta <= pageLimit, old &+ delta <= pageLimit else { return nil }
         if delta == 0 { return old }
         let newBytes = (old + delta) * 65536
-        guard let newBase = realloc(base, Int(newBytes)) else { return nil }
-        // realloc leaves the new tail uninitialised; Wasm memory grows zero-filled.
-        (newBase + Int(byteCount)).initializeMemory(as: UInt8.self, repeating: 0, count: Int(newBytes - byteCount))
+        // calloc gives zeroed bytes, and for large sizes fresh pages the OS maps lazily, so
+        // pages the guest never touches cost no memory (realloc + memset would touch them all).
+        guard let newBase = calloc(Int(newBytes), 1) else { return nil }
+        if let base {
+            newBase.copyMemory(from: base, byteCount: Int(byteCount))
+            free(base)
+        }
         base = newBase
         byteCount = newBytes
         return old

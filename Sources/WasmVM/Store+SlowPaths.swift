@@ -109,6 +109,13 @@ extension Store {
     @inline(never)
     func callHost(_ r: inout Registers, callee: UInt32, base: UnsafeMutablePointer<UInt64>) -> Status {
         let ex = execution
+        if let filter = ex.hostCallFilter {
+            if ex.passNextHostCall {
+                ex.passNextHostCall = false
+            } else if filter(callee) {
+                return .hostCall
+            }
+        }
         // A host function may call back into the guest: new frames go above this frame.
         let savedTop = ex.stackTop, savedDepth = ex.depth
         ex.stackTop = r.fp + Int(r.entries[Int(r.function)].frameSize)

@@ -18,6 +18,9 @@ public enum TrapKind: Hashable, Sendable {
     case invalidCode(String)
     /// A host function reported a failure.
     case host(String)
+    /// A host function ended the program (WASI `proc_exit`): not a fault, but it stops the run
+    /// the same way, so the frames stay inspectable. A host function throws `Trap(.exit(code))`.
+    case exit(UInt32)
 
     public var message: String {
         switch self {
@@ -34,6 +37,7 @@ public enum TrapKind: Hashable, Sendable {
         case .outOfFuel: "all fuel consumed"
         case .invalidCode(let m): "invalid code: \(m)"
         case .host(let m): m
+        case .exit(let code): "exit with code \(code)"
         }
     }
 }
@@ -63,6 +67,11 @@ public struct Trap: Error, Hashable, Sendable, CustomStringConvertible {
     }
 
     public var message: String { kind.message }
+    /// The code a host function passed when it ended the program (`TrapKind.exit`), else nil.
+    public var exitCode: UInt32? {
+        if case .exit(let code) = kind { return code }
+        return nil
+    }
     public var description: String {
         if let top = backtrace.first { return "\(message) at \(top.description)" }
         return message

@@ -1,9 +1,8 @@
 import ArgumentParser
 import Foundation
 
-/// The `wdb` executable. Today: the batch tools as subcommands. The interactive debugger will
-/// become the default subcommand (`wdb FILE` without a verb), set through
-/// `defaultSubcommand` below.
+/// The `wdb` executable: the batch tools as subcommands, and the interactive debugger as the
+/// default subcommand (`wdb FILE` without a verb).
 @main
 struct WDB: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -16,13 +15,15 @@ struct WDB: ParsableCommand {
             Wasm2WatCommand.self,
             Run.self,
             Wast.self,
-        ])
+            InteractiveCommand.self,
+        ],
+        defaultSubcommand: InteractiveCommand.self)
 
     /// Like ArgumentParser's `main()`, but a usage error exits with status 1 (DESIGN.md §4)
     /// rather than 64, so every failure of wdb has the same status.
     static func main() {
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(Run.normalize(Array(CommandLine.arguments.dropFirst())))
             try command.run()
         } catch {
             let code = exitCode(for: error)

@@ -36,8 +36,12 @@ enum PrinterTestSupport {
                           stderr: String(decoding: errData, as: UTF8.self))
     }
 
+    /// A fresh scratch folder: in memory (`/dev/shm`) where there is one, since some tests
+    /// write thousands of small files; else in the system's temporary directory.
     static func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("wdb-printer-\(UUID().uuidString)")
+        let shm = URL(fileURLWithPath: "/dev/shm")
+        let base = FileManager.default.isWritableFile(atPath: shm.path) ? shm : FileManager.default.temporaryDirectory
+        let url = base.appendingPathComponent("wdb-printer-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }

@@ -51,11 +51,11 @@ import WasmCore
           (import "env" "mem" (memory (;0;) 1))
           (func $run_it (;1;) (type 0) (param $p i32) (result i32)
             (local $p.1 i64)
-            block (result i32)
+            block (result i32)  ;; label = @1
               local.get $p
               i32.load offset=4
               local.get $p
-              br_if 0
+              br_if 0 (;@1;)
               f32.const 1.5
               call $log
             end)
@@ -73,10 +73,10 @@ import WasmCore
     @Test func foldedOutput() {
         let text = WatPrinter.print(Self.sample(), folded: true)
         let expectedBody = """
-            (block (result i32)
+            (block (result i32)  ;; label = @1
               (i32.load offset=4
                 (local.get $p))
-              (br_if 0
+              (br_if 0 (;@1;)
                 (local.get $p))
               (call $log
                 (f32.const 1.5))))
@@ -110,7 +110,8 @@ import WasmCore
         let text = WatPrinter.print(m)
         #expect(text.contains("loop $again\n"))
         #expect(text.contains("br $again\n"))
-        #expect(text.contains("br_table 0 $again 2\n"))
+        #expect(text.contains("br_table 0 (;@2;) $again 2 (;@0;)\n"))
+        #expect(text.contains("  block  ;; label = @2\n"))
     }
 
     @Test func emptyElseIsKept() {
@@ -120,8 +121,8 @@ import WasmCore
             Instruction(.i32Const, .i32(1)), Instruction(.if, .block(.empty)), Instruction(.else),
             Instruction(.end), Instruction(.end),
         ]))]
-        #expect(WatPrinter.print(m).contains("    if\n    else\n    end)"))
-        #expect(WatPrinter.print(m, folded: true).contains("(if\n      (i32.const 1)\n      (then)\n      (else))"))
+        #expect(WatPrinter.print(m).contains("    if  ;; label = @1\n    else\n    end)"))
+        #expect(WatPrinter.print(m, folded: true).contains("(if  ;; label = @1\n      (i32.const 1)\n      (then)\n      (else))"))
     }
 
     /// wabt's wat2wasm accepts the printed every-instruction module, flat and folded, and both
@@ -145,5 +146,36 @@ import WasmCore
         for (a, b) in zip(theirs, ours) where a != b {
             Issue.record("wasm-objdump: \(a)  ours: \(b)")
         }
+    }
+
+    /// Our own assembler reads the printed every-instruction module back to the same
+    /// instructions, flat and folded.
+    @Test func everyInstructionReassemblesWithWatAssembler() throws {
+        let module = PrinterTestSupport.everyInstructionModule()
+        for folded in [false, true] {
+            let text = WatPrinter.print(module, folded: folded)
+            let assembled = try WatAssembler.assemble(text, file: "every.wat", options: .init(validate: false))
+            let decoded = try BinaryDecoder.decode(assembled.bytes)
+            #expect(decoded.functions.count == module.functions.count)
+            for (ours, theirs) in zip(module.functions, decoded.functions) {
+                #expect(ours.body.instructions == theirs.body.instructions)
+                #expect(ours.locals == theirs.locals)
+            }
+            #expect(decoded.types == module.types)
+            #expect(decoded.tables == module.tables)
+            #expect(decoded.memories == module.memories)
+        }
+    }
+
+    @Test func bodyLinesPairTextWithInstructions() {
+        let module = Self.sample()
+        let lines = WatPrinter.bodyLines(module, function: 1)
+        #expect(lines.map(\.text) == [
+            "block (result i32)  ;; label = @1", "  local.get $p", "  i32.load offset=4", "  local.get $p",
+            "  br_if 0 (;@1;)", "  f32.const 1.5", "  call $log", "end",
+        ])
+        #expect(lines.map(\.instructionIndex) == Array(0..<8))
+        #expect(WatPrinter.bodyLines(module, function: 0).isEmpty)  // an import
+        #expect(WatPrinter.bodyLines(module, function: 9).isEmpty)
     }
 }

@@ -111,6 +111,24 @@ import WasmCore
         }
     }
 
+    @Test func callsWhileAnInvocationIsSuspendedRunAboveIt() throws {
+        let instance = try instantiate("""
+        (module (func $sum (export "sum") (param i32) (result i32)
+          (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 0))
+            (else (i32.add (local.get 0) (call $sum (i32.sub (local.get 0) (i32.const 1))))))))
+        """)
+        let sum = try #require(instance.function("sum"))
+        let invocation = sum.startInvocation([.i32(10)])
+        for _ in 0..<25 { invocation.step() }
+        let depth = invocation.frames.count
+        #expect(depth > 2)
+        // A complete call in between leaves the suspended frames alone.
+        #expect(try sum.invoke([.i32(100)]) == [.i32(5050)])
+        #expect(invocation.frames.count == depth)
+        #expect(invocation.run() == .finished([.i32(55)]))
+        #expect(sum.startInvocation([.i64(1)]).state != .running)
+    }
+
     @Test func trapLeavesFramesInspectable() throws {
         let instance = try instantiate("""
         (module

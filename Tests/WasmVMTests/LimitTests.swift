@@ -65,3 +65,24 @@ import WasmCore
         #expect(try m.invoke("last-byte") == [.i32(0)])
     }
 }
+
+@Suite struct HostileModuleTests {
+    @Test func billionsOfLocalsTrapInsteadOfExhaustingTheHost() throws {
+        var m = TestModule()
+        m.function("f", [], [], [])
+        m.module.functions[0].locals = [LocalDeclaration(count: 4_000_000_000, type: .i64)]
+        let instance = try m.instantiate()
+        let message = trapMessage(instance, "f")
+        #expect(message?.hasPrefix("invalid code: too many locals") == true)
+    }
+
+    @Test func frameLargerThanTheStackExhaustsIt() throws {
+        var configuration = Configuration()
+        configuration.stackSlots = 4096
+        var m = TestModule()
+        m.function("f", [], [], [])
+        m.module.functions[0].locals = [LocalDeclaration(count: 10_000, type: .i64)]
+        let instance = try m.instantiate(configuration)
+        #expect(trapMessage(instance, "f") == "call stack exhausted")
+    }
+}

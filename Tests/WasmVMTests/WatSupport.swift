@@ -45,13 +45,15 @@ enum TestPaths {
         return nil
     }
 
-    /// The wdb binary: release when built (CI builds it before the tests), else debug.
+    /// The wdb binary: the most recently built of release (CI builds it before the tests)
+    /// and debug, so a stale release build does not hide a newer debug one.
     static var wdb: URL? {
-        for config in ["release", "debug"] {
-            let url = repoRoot.appendingPathComponent(".build/\(config)/wdb")
-            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
+        let candidates = ["release", "debug"].map { repoRoot.appendingPathComponent(".build/\($0)/wdb") }
+            .filter { FileManager.default.isExecutableFile(atPath: $0.path) }
+        func modified(_ url: URL) -> Date {
+            (try? FileManager.default.attributesOfItem(atPath: url.path)[.modificationDate] as? Date) ?? .distantPast
         }
-        return nil
+        return candidates.max { modified($0) < modified($1) }
     }
 }
 

@@ -14,7 +14,7 @@ extension Objdump {
             var line = "\(padded) start=0x\(hex(location.payloadOffset, digits: 8)) end=0x\(hex(end, digits: 8)) (size=0x\(hex(location.payloadSize, digits: 8)))"
             switch location.id {
             case .custom:
-                line += " \"\(location.customName ?? "")\""
+                line += " \"\(ObjdumpNames.cString(location.customName ?? ""))\""
             case .start:
                 line += " start: \(module.start.map(String.init) ?? "?")"
             default:
@@ -47,6 +47,9 @@ extension Objdump {
     public static func details(_ module: Module) -> String {
         let names = ObjdumpNames(module)
         var out = "\nSection Details:\n\n"
+        // Index-space bases, computed once (each is a scan of the imports).
+        let firstFunction = module.importedFunctionCount, firstTable = module.importedTableCount
+        let firstMemory = module.importedMemoryCount, firstGlobal = module.importedGlobalCount
         let present = Set(module.sectionLocations.map(\.id))
         // A module not decoded from a binary has no locations: list whatever it holds.
         func has(_ id: SectionID, _ nonEmpty: Bool) -> Bool {
@@ -56,48 +59,43 @@ extension Objdump {
         if has(.type, !module.types.isEmpty) {
             out += "Type[\(module.types.count)]:\n"
             for (i, type) in module.types.enumerated() {
-                out += " - type[\(i)] \(signature(type))\(ObjdumpNames.suffix(UInt32(truncatingIfNeeded: i), names.types))\n"
+                out += " - type[\(i)] \(signature(type))\n"
             }
         }
         if has(.import, !module.imports.isEmpty) { out += importDetails(module, names) }
         if has(.function, !module.functions.isEmpty) {
             out += "Function[\(module.functions.count)]:\n"
             for (i, function) in module.functions.enumerated() {
-                let index = UInt32(truncatingIfNeeded: module.importedFunctionCount + i)
+                let index = UInt32(truncatingIfNeeded: firstFunction + i)
                 out += " - func[\(index)] sig=\(function.typeIndex)\(ObjdumpNames.suffix(index, names.functions))\n"
             }
         }
         if has(.table, !module.tables.isEmpty) {
             out += "Table[\(module.tables.count)]:\n"
             for (i, table) in module.tables.enumerated() {
-                let index = UInt32(truncatingIfNeeded: module.importedTableCount + i)
+                let index = UInt32(truncatingIfNeeded: firstTable + i)
                 out += " - table[\(index)] \(tableType(table))\(ObjdumpNames.suffix(index, names.tables))\n"
             }
         }
         if has(.memory, !module.memories.isEmpty) {
             out += "Memory[\(module.memories.count)]:\n"
             for (i, memory) in module.memories.enumerated() {
-                let index = UInt32(truncatingIfNeeded: module.importedMemoryCount + i)
-                out += " - memory[\(index)] \(memoryType(memory))\(ObjdumpNames.suffix(index, names.memories))\n"
+                let index = UInt32(truncatingIfNeeded: firstMemory + i)
+                out += " - memory[\(index)] \(memoryType(memory))\n"
             }
         }
         if has(.global, !module.globals.isEmpty) {
             out += "Global[\(module.globals.count)]:\n"
             for (i, global) in module.globals.enumerated() {
-                let index = UInt32(truncatingIfNeeded: module.importedGlobalCount + i)
+                let index = UInt32(truncatingIfNeeded: firstGlobal + i)
                 out += " - global[\(index)] \(global.type.valueType) mutable=\(global.type.isMutable ? 1 : 0)\(ObjdumpNames.suffix(index, names.globals)) - init \(initText(global.initializer, names))\n"
             }
         }
         if has(.export, !module.exports.isEmpty) {
             out += "Export[\(module.exports.count)]:\n"
             for export in module.exports {
-                let suffix: String
-                switch export.kind {
-                case .function: suffix = ObjdumpNames.suffix(export.index, names.functions)
-                case .global: suffix = ObjdumpNames.suffix(export.index, names.globals)
-                case .table: suffix = ObjdumpNames.suffix(export.index, names.tables)
-                case .memory: suffix = ObjdumpNames.suffix(export.index, names.memories)
-                }
+                // As wasm-objdump: only exported functions show their name.
+                let suffix = export.kind == .function ? ObjdumpNames.suffix(export.index, names.functions) : ""
                 out += " - \(export.kind)[\(export.index)]\(suffix) -> \"\(export.name)\"\n"
             }
         }
@@ -111,7 +109,7 @@ extension Objdump {
         if has(.code, !module.functions.isEmpty) {
             out += "Code[\(module.functions.count)]:\n"
             for (i, function) in module.functions.enumerated() {
-                let index = UInt32(truncatingIfNeeded: module.importedFunctionCount + i)
+                let index = UInt32(truncatingIfNeeded: firstFunction + i)
                 out += " - func[\(index)] size=\(function.bodySize)\(ObjdumpNames.suffix(index, names.functions))\n"
             }
         }
@@ -185,7 +183,7 @@ extension Objdump {
             case .index(let i) where instruction.opcode == .globalGet:
                 return "global=\(i)\(ObjdumpNames.suffix(i, names.globals))"
             case .index(let i) where instruction.opcode == .refFunc:
-                return "ref.func:\(i)"
+                return "ref.func:\(i)\(ObjdumpNames.suffix(i, names.functions))"
             default: break
             }
         }
@@ -196,10 +194,13 @@ extension Objdump {
         var out = "Elem[\(module.elements.count)]:\n"
         for (i, segment) in module.elements.enumerated() {
             let flags = segment.encodingFlags.map(String.init) ?? "?"
-            var line = " - segment[\(i)]\(ObjdumpNames.suffix(UInt32(truncatingIfNeeded: i), names.elements)) flags=\(flags)"
+            var line = " - segment[\(i)] flags=\(flags)"
+            // Items are numbered by the table slot they fill when the offset is a constant.
+            var base: UInt64 = 0
             switch segment.mode {
             case .active(let table, let offset):
                 line += " table=\(table) count=\(segment.items.count) - init \(initText(offset, names))"
+                base = constantOffset(offset) ?? 0
             case .passive:
                 line += " table=0 count=\(segment.items.count) passive"
             case .declarative:
@@ -209,19 +210,23 @@ extension Objdump {
             switch segment.items {
             case .functions(let functions):
                 for (j, f) in functions.enumerated() {
-                    out += "  - elem[\(j)] = ref.func:\(f)\(ObjdumpNames.suffix(f, names.functions))\n"
+                    out += "  - elem[\(base &+ UInt64(j))] = ref.func:\(f)\(ObjdumpNames.suffix(f, names.functions))\n"
                 }
             case .expressions(let expressions):
                 for (j, e) in expressions.enumerated() {
-                    var text = initText(e, names)
-                    if let first = e.instructions.first, first.opcode == .refFunc, e.instructions.count <= 2 {
-                        text += ObjdumpNames.suffix(first.index, names.functions)
-                    }
-                    out += "  - elem[\(j)] = \(text)\n"
+                    out += "  - elem[\(base &+ UInt64(j))] = \(initText(e, names))\n"
                 }
             }
         }
         return out
+    }
+
+    /// The value of an `i32.const N` expression, as an unsigned address.
+    static func constantOffset(_ expression: Expression) -> UInt64? {
+        guard expression.instructions.count <= 2, case .i32(let v)? = expression.instructions.first?.immediate else {
+            return nil
+        }
+        return UInt64(UInt32(bitPattern: v))
     }
 
     static func dataDetails(_ module: Module, _ names: ObjdumpNames) -> String {
@@ -234,9 +239,7 @@ extension Objdump {
                 line += " passive size=\(segment.bytes.count)"
             case .active(let memory, let offset):
                 line += " memory=\(memory) size=\(segment.bytes.count) - init \(initText(offset, names))"
-                if offset.instructions.count <= 2, case .i32(let v)? = offset.instructions.first?.immediate {
-                    base = UInt64(UInt32(bitPattern: v))
-                }
+                base = constantOffset(offset) ?? 0
             }
             out += line + "\n" + hexDump(segment.bytes, base: base, prefix: "  - ")
         }

@@ -58,16 +58,21 @@ public enum Objdump {
             let index = UInt32(truncatingIfNeeded: first + offset)
             let function = module.functions[offset]
             out += "\(hex(function.bodyOffset, digits: 6)) func[\(index)]\(ObjdumpNames.suffix(index, names.functions)):\n"
-            for line in disassemble(function: index, module: module, bytes: bytes, names: names) {
+            let typeIndex = Int(function.typeIndex)
+            let paramCount = typeIndex < module.types.count ? module.types[typeIndex].params.count : 0
+            for line in disassemble(function, index: index, paramCount: paramCount, bytes: bytes, names: names,
+                                    localNames: module.names.localNames[index] ?? [:]) {
                 out += line.formatted + "\n"
             }
         }
         return out
     }
 
-    /// `\nFILE:\tfile format wasm 0x1\n` and the module name line when there is one.
+    /// `\nFILE:\tfile format wasm 0x1\n` (the file's name without its folder, as
+    /// wasm-objdump prints it) and the module name line when there is one.
     public static func prelude(_ module: Module, fileName: String) -> String {
-        var out = "\n\(fileName):\tfile format wasm 0x1\n"
+        let baseName = fileName.split(separator: "/", omittingEmptySubsequences: true).last.map(String.init) ?? fileName
+        var out = "\n\(baseName):\tfile format wasm 0x1\n"
         if let name = module.names.moduleName { out += "module name: <\(name)>\n" }
         return out
     }
@@ -77,15 +82,19 @@ public enum Objdump {
     public static func disassemble(function index: UInt32, module: Module, bytes: [UInt8],
                                    names: ObjdumpNames) -> [DisassemblyLine] {
         guard let function = module.definedFunction(index) else { return [] }
-        var lines: [DisassemblyLine] = []
         let paramCount = module.functionType(of: index)?.params.count ?? 0
-        lines += localLines(function, paramCount: paramCount, bytes: bytes)
+        return disassemble(function, index: index, paramCount: paramCount, bytes: bytes, names: names,
+                           localNames: module.names.localNames[index] ?? [:])
+    }
+
+    static func disassemble(_ function: Function, index: UInt32, paramCount: Int, bytes: [UInt8],
+                            names: ObjdumpNames, localNames: [UInt32: String]) -> [DisassemblyLine] {
+        var lines = localLines(function, paramCount: paramCount, bytes: bytes)
 
         let instructions = function.body.instructions
         let offsets = function.body.offsets
         let bodyEnd = UInt64(function.bodyOffset) + UInt64(function.bodySize)
         var depth = 0
-        let localNames = module.names.localNames[index] ?? [:]
         for (i, instruction) in instructions.enumerated() {
             let start = i < offsets.count ? offsets[i] : 0
             let end = i + 1 < offsets.count ? UInt64(offsets[i + 1]) : bodyEnd
@@ -155,7 +164,8 @@ public enum Objdump {
                 return "\(mnemonic) \(index)\(ObjdumpNames.suffix(index, names.globals))"
             case .data:
                 return "\(mnemonic) \(index)\(ObjdumpNames.suffix(index, names.data))"
-            case .local:
+            case .local where instruction.opcode != .localTee:
+                // wasm-objdump names the local of local.get and local.set, not of local.tee.
                 return "\(mnemonic) \(index)\(ObjdumpNames.suffix(index, localNames))"
             default:
                 return "\(mnemonic) \(index)"

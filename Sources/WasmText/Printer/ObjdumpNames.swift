@@ -44,8 +44,16 @@ public struct ObjdumpNames: Sendable {
         elements = names.elementNames
     }
 
-    /// ` <name>` when the entity has a name, else nothing.
+    /// ` <name>` when the entity has a name, else nothing. As in wasm-objdump, an empty name
+    /// is no name, and a name is printed as a C string: up to its first NUL.
     static func suffix(_ index: UInt32, _ table: [UInt32: String]) -> String {
-        table[index].map { " <\($0)>" } ?? ""
+        guard let name = table[index], !name.isEmpty else { return "" }
+        return " <\(cString(name))>"
+    }
+
+    /// The part of `text` before its first NUL.
+    static func cString(_ text: String) -> String {
+        guard let nul = text.firstIndex(of: "\0") else { return text }
+        return String(text[..<nul])
     }
 }

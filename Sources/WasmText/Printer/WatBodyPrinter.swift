@@ -10,6 +10,9 @@ struct WatBodyPrinter {
     var functionResultCount = 0
     /// Label ids of the current function, by label index.
     var labelIds: [UInt32: String] = [:]
+    /// Whether blocks get `;; label = @N` line comments; off for text that will be joined
+    /// onto one line (constant expressions), where a line comment would hide the rest.
+    var labelNotes = true
 
     init(text: WatInstructionText) {
         self.text = text
@@ -34,24 +37,41 @@ struct WatBodyPrinter {
         return out
     }
 
+    /// `  ;; label = @N` for an unnamed block about to open (N = its nesting level), matching
+    /// the `(;@N;)` that branches to it carry.
+    func labelNote(_ id: String?) -> String {
+        labelNotes && id == nil ? "  ;; label = @\(text.labelStack.count + 1)" : ""
+    }
+
     // MARK: flat
 
     /// One instruction per line, indented by nesting. A single linear pass: no recursion, so
     /// any depth is fine (indentation stops growing at `maxTreeDepth`).
     mutating func flat(_ instructions: [Instruction], indent: String, into lines: inout [String]) {
+        var sources: [Int?] = []
+        flat(instructions, indent: indent, into: &lines, sources: &sources)
+    }
+
+    /// The flat printer, also recording for each line the index of the instruction it shows
+    /// (nil for an `end` added to balance a truncated expression).
+    mutating func flat(_ instructions: [Instruction], indent: String, into lines: inout [String],
+                       sources: inout [Int?]) {
         var count = instructions.count
         if count > 0 && instructions[count - 1].opcode == .end { count -= 1 }
         var nextLabel: UInt32 = 0
         func pad(_ depth: Int) -> String {
             indent + String(repeating: "  ", count: min(depth, Self.maxTreeDepth))
         }
-        for instruction in instructions[0..<count] {
+        for (index, instruction) in instructions[0..<count].enumerated() {
             let depth = text.labelStack.count
+            let before = lines.count
+            defer { if lines.count > before { sources.append(index) } }
             switch instruction.opcode {
             case .block, .loop, .if:
                 let id = labelIds[nextLabel]
                 nextLabel &+= 1
-                lines.append(pad(depth) + text.text(instruction, label: id))
+                let note = labelNote(id)
+                lines.append(pad(depth) + text.text(instruction, label: id) + note)
                 text.labelStack.append(id)
             case .else:
                 lines.append(pad(max(0, depth - 1)) + "else")
@@ -68,6 +88,7 @@ struct WatBodyPrinter {
         while !text.labelStack.isEmpty {
             text.labelStack.removeLast()
             lines.append(pad(text.labelStack.count) + "end")
+            sources.append(nil)
         }
     }
 
@@ -79,13 +100,17 @@ struct WatBodyPrinter {
         var head: String
         var children: [Expr] = []
         var resultCount: Int
+        /// A line comment for the head line (a block's `;; label = @N`); printed only when
+        /// children follow, so it can never swallow the closing parenthesis.
+        var note: String
         /// 1 + the tallest child: how deep rendering will recurse.
         var height: Int
 
-        init(head: String, children: [Expr] = [], resultCount: Int) {
+        init(head: String, children: [Expr] = [], resultCount: Int, note: String = "") {
             self.head = head
             self.children = children
             self.resultCount = resultCount
+            self.note = note
             self.height = 1 + (children.map(\.height).max() ?? 0)
         }
     }
@@ -101,13 +126,15 @@ struct WatBodyPrinter {
             case .block(let instruction, let label, let body):
                 let id = labelIds[label]
                 let head = text.text(instruction, label: id)
+                let note = labelNote(id)
                 text.labelStack.append(id)
                 let inner = folded(body)
                 text.labelStack.removeLast()
-                pending.append(Expr(head: head, children: inner, resultCount: blockArity(instruction).results))
+                pending.append(Expr(head: head, children: inner, resultCount: blockArity(instruction).results, note: note))
             case .ifElse(let instruction, let label, let thenBody, let elseBody):
                 let id = labelIds[label]
                 let head = text.text(instruction, label: id)
+                let note = labelNote(id)
                 let arity = blockArity(instruction)
                 var children = takeOperands(arity.params + 1, from: &pending)
                 text.labelStack.append(id)
@@ -116,7 +143,7 @@ struct WatBodyPrinter {
                     children.append(Expr(head: "else", children: folded(elseBody), resultCount: 0))
                 }
                 text.labelStack.removeLast()
-                pending.append(Expr(head: head, children: children, resultCount: arity.results))
+                pending.append(Expr(head: head, children: children, resultCount: arity.results, note: note))
             }
         }
         return pending
@@ -147,7 +174,7 @@ struct WatBodyPrinter {
             lines.append(indent + "(" + expr.head + ")")
             return
         }
-        lines.append(indent + "(" + expr.head)
+        lines.append(indent + "(" + expr.head + expr.note)
         for child in expr.children {
             render(child, indent: indent + "  ", into: &lines)
         }
@@ -166,7 +193,10 @@ struct WatBodyPrinter {
         case .brIf, .brTable, .drop, .localSet, .globalSet: return (1, 0)
         case .return: return (functionResultCount, 0)
         case .call:
-            guard let type = text.module.functionType(of: instruction.index) else { return (0, 0) }
+            let function = Int(instruction.index)
+            guard function < text.functionTypeIndices.count,
+                  Int(text.functionTypeIndices[function]) < text.module.types.count else { return (0, 0) }
+            let type = text.module.types[Int(text.functionTypeIndices[function])]
             return (type.params.count, type.results.count)
         case .callIndirect:
             guard case .indexPair(let typeIndex, _) = instruction.immediate,

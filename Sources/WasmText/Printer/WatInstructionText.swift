@@ -10,9 +10,14 @@ struct WatInstructionText {
     /// Label ids of the enclosing structured instructions, innermost last (nil = unnamed).
     var labelStack: [String?] = []
 
+    /// Type index of every function in the index space, computed once per module (looking
+    /// it up per `call` would make printing quadratic).
+    let functionTypeIndices: [UInt32]
+
     init(module: Module, ids: WatIdentifiers) {
         self.module = module
         self.ids = ids
+        self.functionTypeIndices = module.functionTypeIndices
     }
 
     /// `block $l (result i32)`, `i32.load offset=4`, `call $f`, …
@@ -31,14 +36,14 @@ struct WatInstructionText {
         case (.function, .index(let index)):
             parts.append(reference(index, ids.functions))
         case (.callIndirect, .indexPair(let type, let table)):
-            if table != 0 { parts.append(reference(table, ids.tables)) }
+            if showsTable(table) { parts.append(reference(table, ids.tables)) }
             parts.append("(type \(reference(type, ids.types)))")
         case (.local, .index(let index)):
             parts.append(reference(index, localIds))
         case (.global, .index(let index)):
             parts.append(reference(index, ids.globals))
         case (.table, .index(let index)):
-            if index != 0 { parts.append(reference(index, ids.tables)) }
+            if showsTable(index) { parts.append(reference(index, ids.tables)) }
         case (.memory, .index(let index)), (.memoryFill, .index(let index)):
             if index != 0 { parts.append(reference(index, ids.memories)) }
         case (.memarg, .memarg(let memarg)):
@@ -77,10 +82,10 @@ struct WatInstructionText {
                 parts.append(reference(source, ids.memories))
             }
         case (.tableInit, .indexPair(let element, let table)):
-            if table != 0 { parts.append(reference(table, ids.tables)) }
+            if showsTable(table) { parts.append(reference(table, ids.tables)) }
             parts.append(reference(element, ids.elements))
         case (.tableCopy, .indexPair(let destination, let source)):
-            if destination != 0 || source != 0 {
+            if showsTable(destination) || showsTable(source) {
                 parts.append(reference(destination, ids.tables))
                 parts.append(reference(source, ids.tables))
             }
@@ -91,6 +96,13 @@ struct WatInstructionText {
             parts.append("(; unexpected immediate \(instruction.immediate) ;)")
         }
         return parts.joined(separator: " ")
+    }
+
+    /// Table 0 may be left out of table instructions; it is written when it has a name, which
+    /// reads better (`table.get $funcs`). Memory 0 is always left out: naming it is
+    /// multi-memory syntax.
+    func showsTable(_ index: UInt32) -> Bool {
+        index != 0 || ids.tables[index] != nil
     }
 
     /// `(result i32)`, `(type $t)`, or nil for the empty block type.
@@ -109,10 +121,12 @@ struct WatInstructionText {
 
     /// A branch target: the label's `$id` when the enclosing block has one (ids are unique per
     /// function, so no shadowing can change the meaning), else the relative depth.
+    /// A numeric target carries the nesting level of its block as a comment, as wabt writes
+    /// it: `br 1 (;@2;)` jumps to the block marked `;; label = @2` (`@0` is the function).
     func labelReference(_ depth: UInt32) -> String {
         let position = labelStack.count - 1 - Int(depth)
         if position >= 0, position < labelStack.count, let id = labelStack[position] { return id }
-        return String(depth)
+        return position >= -1 ? "\(depth) (;@\(position + 1);)" : String(depth)
     }
 
     /// `offset=`/`align=` only where they differ from the defaults.

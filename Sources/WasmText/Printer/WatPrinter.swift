@@ -15,16 +15,46 @@ public enum WatPrinter {
     }
 }
 
+/// One line of a function's flat WAT text, with the instruction it shows.
+public struct WatLine: Hashable, Sendable {
+    /// Index into the function body's instructions; nil for a line that shows none.
+    public var instructionIndex: Int?
+    /// The text, indented two spaces per enclosing block.
+    public var text: String
+}
+
+extension WatPrinter {
+    /// The flat WAT text of one defined function's body, a line per instruction (the final
+    /// `end` left out), named as in `print`: for listings such as the debugger's
+    /// `disassemble`, which put offsets and markers beside each instruction. Empty for an
+    /// imported or unknown function.
+    public static func bodyLines(_ module: Module, function index: UInt32) -> [WatLine] {
+        guard let function = module.definedFunction(index) else { return [] }
+        let ids = WatIdentifiers(module.names)
+        var text = WatInstructionText(module: module, ids: ids)
+        text.localIds = ids.locals[index] ?? [:]
+        var body = WatBodyPrinter(text: text)
+        body.labelIds = ids.labels[index] ?? [:]
+        var lines: [String] = []
+        var sources: [Int?] = []
+        body.flat(function.body.instructions, indent: "", into: &lines, sources: &sources)
+        return zip(sources, lines).map { WatLine(instructionIndex: $0, text: $1) }
+    }
+}
+
 private struct ModulePrinter {
     let module: Module
     let folded: Bool
     let ids: WatIdentifiers
+    /// Shared by every body and constant expression (it holds per-module lookup tables).
+    let instructionText: WatInstructionText
     var lines: [String] = []
 
     init(module: Module, folded: Bool) {
         self.module = module
         self.folded = folded
         self.ids = WatIdentifiers(module.names)
+        self.instructionText = WatInstructionText(module: module, ids: ids)
     }
 
     mutating func run() -> String {
@@ -61,7 +91,6 @@ private struct ModulePrinter {
         return (id.map { " " + $0 } ?? "") + " (;\(index);)"
     }
 
-    var instructionText: WatInstructionText { WatInstructionText(module: module, ids: ids) }
 
     /// `(param $a i32) (param i64 f32)`: named parameters one by one, unnamed ones grouped.
     func valueList(_ keyword: String, _ types: [ValueType], firstIndex: UInt32 = 0,
@@ -109,6 +138,7 @@ private struct ModulePrinter {
     /// A constant expression as one or more folded instructions, e.g. `(i32.const 0)`.
     func constantExpression(_ expression: Expression) -> [String] {
         var body = WatBodyPrinter(text: instructionText)
+        body.labelNotes = false
         return body.lines(expression.instructions, folded: true, indent: "")
     }
 

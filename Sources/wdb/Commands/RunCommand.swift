@@ -1,11 +1,13 @@
 import ArgumentParser
 import Foundation
+import WASI
 import WasmCore
 import WasmText
 import WasmVM
 
-/// `wdb run [OPTIONS] --invoke NAME FILE [VALUE...]`: instantiate a module and call one export,
-/// printing its results in the value notation of DESIGN.md §3.
+/// `wdb run [RUN OPTIONS] [--invoke NAME] FILE [ARGS...]` (DESIGN.md §4). Without --invoke it runs
+/// a WASI command's `_start` with ARGS as argv (RunWASI.swift); with --invoke it calls one export
+/// and prints its results in the value notation of DESIGN.md §3.
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
@@ -20,43 +22,37 @@ struct Run: ParsableCommand {
     @Option(name: .customLong("fuel"), help: "Trap after this many function entries and loop iterations.")
     var fuel: UInt64?
 
+    @Option(name: .customLong("timeout"), help: "Stop the guest after this long (e.g. 10s, 500ms, 2m; a bare number is seconds).")
+    var timeout: String?
+
     @Option(name: .customLong("max-memory"), help: "Memory limit per memory, e.g. 16MiB, 64KiB, 100 (pages), 1GiB.")
     var maxMemory: String?
 
     @Option(name: .customLong("max-call-depth"), help: "Guest call depth that traps with \"call stack exhausted\".")
     var maxCallDepth: Int?
 
+    @OptionGroup var wasi: WASIFlags
+
     @Argument(help: "The module (.wasm or .wat).")
     var file: String
 
-    @Argument(parsing: .captureForPassthrough, help: "Arguments of the invoked function (or the guest's argv).")
+    @Argument(parsing: .captureForPassthrough, help: "The guest's arguments (argv[1...]), or the invoked function's arguments.")
     var arguments: [String] = []
 
     func run() throws {
-        var configuration = Configuration()
-        configuration.fuel = fuel
-        if let maxCallDepth {
-            guard maxCallDepth > 0 else { throw fail("--max-call-depth must be positive") }
-            configuration.maxCallDepth = maxCallDepth
-        }
-        if let maxMemory {
-            guard let pages = Run.parsePages(maxMemory) else { throw fail("bad --max-memory \"\(maxMemory)\"") }
-            configuration.maxMemoryPages = pages
-        }
-        let runtime = Runtime(configuration: configuration)
-        var imports = Imports()
+        let engine = try engineConfiguration()
+        if let timeout { try Run.startWatchdog(timeout) }
+        guard let name = invoke else { return try runCommand(engine) }
+        let runtime = Runtime(configuration: engine)
+        var monitor: WASIMonitor?
         do {
-            for item in preload {
-                guard let eq = item.firstIndex(of: "=") else { throw fail("--preload expects NAME=FILE, got \"\(item)\"") }
-                let module = try Run.loadModule(String(item[item.index(after: eq)...]))
-                let instance = try runtime.instantiate(module, imports: imports)
-                imports.define(String(item[..<eq]), exportsOf: instance)
-            }
+            var imports = try preloadedImports(runtime)
             let module = try Run.loadModule(file)
-            guard let name = invoke else {
-                throw fail("running _start needs WASI, which this build does not provide yet; use --invoke NAME")
-            }
-            let instance = try runtime.instantiate(module, imports: imports)
+            // A reactor may import WASI too: give it the same host a command would get.
+            let (host, installed) = try wasi.options.makeHost(arguments: [wasi.argv0 ?? file])
+            monitor = installed
+            WASIBinding(host: host).define(in: &imports, runtime: runtime)
+            let instance = try runtime.instantiate(module, imports: imports, validated: true)
             if let initialize = instance.function("_initialize") { _ = try initialize.invoke() }
             guard let function = instance.function(name) else { throw fail("no exported function \"\(name)\"") }
             let params = function.type.params
@@ -73,8 +69,11 @@ struct Run: ParsableCommand {
                 values.append(value)
             }
             let results = try function.invoke(values)
+            monitor?.finish()
             print(results.map(\.description).joined(separator: " "))
         } catch let trap as Trap {
+            monitor?.finish()
+            if let code = trap.exitCode { Run.exitNow(Int32(truncatingIfNeeded: code)) }
             Run.report(trap)
             throw ExitCode(134)
         } catch let error as ExitCode {
@@ -85,7 +84,34 @@ struct Run: ParsableCommand {
         }
     }
 
-    private func fail(_ message: String) -> Error {
+    /// The engine limits from --fuel, --max-call-depth and --max-memory.
+    func engineConfiguration() throws -> Configuration {
+        var configuration = Configuration()
+        configuration.fuel = fuel
+        if let maxCallDepth {
+            guard maxCallDepth > 0 else { throw fail("--max-call-depth must be positive") }
+            configuration.maxCallDepth = maxCallDepth
+        }
+        if let maxMemory {
+            guard let pages = Run.parsePages(maxMemory) else { throw fail("bad --max-memory \"\(maxMemory)\"") }
+            configuration.maxMemoryPages = pages
+        }
+        return configuration
+    }
+
+    /// Instantiates the --preload modules in order, each seeing the ones before it.
+    func preloadedImports(_ runtime: Runtime) throws -> Imports {
+        var imports = Imports()
+        for item in preload {
+            guard let eq = item.firstIndex(of: "=") else { throw fail("--preload expects NAME=FILE, got \"\(item)\"") }
+            let module = try Run.loadModule(String(item[item.index(after: eq)...]))
+            let instance = try runtime.instantiate(module, imports: imports, validated: true)
+            imports.define(String(item[..<eq]), exportsOf: instance)
+        }
+        return imports
+    }
+
+    func fail(_ message: String) -> Error {
         FileHandle.standardError.write("error: \(message)\n".data(using: .utf8)!)
         return ExitCode(1)
     }

@@ -26,7 +26,9 @@ struct Wast: ParsableCommand {
             do {
                 directives = try Wast.directives(file, viaWast2json: viaWast2json)
             } catch {
-                print("\(file): error: \(error)")
+                // Parse errors already name the file, line and column.
+                let text = "\(error)"
+                print(text.hasPrefix(file) ? text : "\(file): error: \(text)")
                 failed += 1
                 continue
             }
@@ -47,7 +49,8 @@ struct Wast: ParsableCommand {
         for path in paths {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-                throw ValidationError("no such file or folder: \(path)")
+                FileHandle.standardError.write("error: no such file or folder: \(path)\n".data(using: .utf8)!)
+                throw ExitCode(1)
             }
             if isDirectory.boolValue {
                 let names = try FileManager.default.contentsOfDirectory(atPath: path)

@@ -93,7 +93,7 @@ final class WastRunner {
             case .failure(let f): return "assert_trap: expected trap \"\(message)\", got \(describe(f))"
             case .success(let module):
                 do {
-                    let instance = try runtime.instantiate(module, imports: imports)
+                    let instance = try runtime.instantiate(module, imports: imports, validated: true)
                     _ = instance
                     return "assert_trap: expected trap \"\(message)\", got a module"
                 } catch let trap as Trap {
@@ -126,7 +126,7 @@ final class WastRunner {
             case .failure(let f): return "assert_unlinkable: expected \"\(message)\", got \(describe(f))"
             case .success(let module):
                 do {
-                    _ = try runtime.instantiate(module, imports: imports)
+                    _ = try runtime.instantiate(module, imports: imports, validated: true)
                     return "assert_unlinkable: expected \"\(message)\", got a module"
                 } catch let error as LinkError {
                     return error.message.hasPrefix(message) ? nil
@@ -148,7 +148,7 @@ final class WastRunner {
         case .failure(let f): return .failure(describe(f))
         case .success(let module):
             do {
-                return .success(try runtime.instantiate(module, imports: imports))
+                return .success(try runtime.instantiate(module, imports: imports, validated: true))
             } catch let trap as Trap {
                 return .failure("trap: \(trap.message)")
             } catch {

@@ -61,7 +61,11 @@ enum ModuleLoader {
 
     static func utf8Text(_ bytes: [UInt8], path: String) throws(CommandError) -> String {
         guard let text = String(validating: bytes, as: UTF8.self) else {
-            throw CommandError(file: path, "WAT source is not valid UTF-8")
+            let lower = path.lowercased()
+            if lower.hasSuffix(".wat") || lower.hasSuffix(".wast") {
+                throw CommandError(file: path, "WAT source is not valid UTF-8")
+            }
+            throw CommandError(file: path, "not a WebAssembly module: no \\0asm header, and not WAT text (not valid UTF-8)")
         }
         return text
     }

@@ -8,7 +8,11 @@ enum TextFrontEnd {
     /// validation errors pointing at the offending instruction.
     static func assemble(_ text: String, file: String, debugNames: Bool,
                          validate: Bool) throws(CommandError) -> [UInt8] {
-        // The WAT assembler has not landed yet; until it does, text input is refused clearly.
-        throw CommandError(file: file, "WAT input is not supported by this build (no text assembler)")
+        do {
+            let options = WatAssembler.Options(validate: validate, debugNames: debugNames)
+            return try WatAssembler.assemble(text, file: file, options: options).bytes
+        } catch {
+            throw CommandError(error.description)
+        }
     }
 }

@@ -1,0 +1,409 @@
+import WasmCore
+import WasmVM
+
+// Running and stepping. Free running uses the engine's plain loop with patches; a stop
+// comes back as a debug event that is decided here (condition, ignore count, depth of a
+// temporary return-point breakpoint). Step-over and finish run the callee freely up to a
+// temporary breakpoint on the return point, keyed on the call depth so recursion is right.
+
+extension DebugSession {
+    enum StepPurpose { case step, finish(resultCount: Int) }
+
+    func requireRunning() throws -> Active {
+        guard let current else { throw DebuggerError("The program is not being run.") }
+        return current
+    }
+
+    // MARK: verbs
+
+    /// `continue [N]`: N > 1 ignores the breakpoint stopped at N - 1 more times.
+    public func continueExecution(_ count: Int = 1, from last: Stop? = nil) throws -> Stop {
+        _ = try requireRunning()
+        if count > 1, case .breakpoint(let n)? = last?.reason, let i = try? index(ofBreakpoint: n) {
+            breakpoints[i].ignoreCount = count - 1
+        }
+        selectedFrame = 0
+        if let stop = advanceOne() { return stop }
+        return runFree()
+    }
+
+    /// `stepi [N]`: to the next stop point, into calls.
+    public func stepInstruction(_ count: Int = 1) throws -> Stop {
+        _ = try requireRunning()
+        selectedFrame = 0
+        for _ in 0..<max(count, 1) {
+            if let stop = toNextStopPoint() { return stop }
+        }
+        return Stop(reason: .stepDone, position: currentPosition)
+    }
+
+    /// `nexti [N]`: to the next stop point, over calls.
+    public func nextInstruction(_ count: Int = 1) throws -> Stop {
+        _ = try requireRunning()
+        selectedFrame = 0
+        for _ in 0..<max(count, 1) {
+            if let stop = overNextStopPoint() { return stop }
+        }
+        return Stop(reason: .stepDone, position: currentPosition)
+    }
+
+    /// `step [N]`: by WAT line when a source map exists, else by instruction.
+    public func step(_ count: Int = 1) throws -> Stop {
+        guard sourceMap != nil else { return try stepInstruction(count) }
+        _ = try requireRunning()
+        selectedFrame = 0
+        for _ in 0..<max(count, 1) {
+            if let stop = byLine(over: false) { return stop }
+        }
+        return Stop(reason: .stepDone, position: currentPosition)
+    }
+
+    /// `next [N]`: as `step`, over calls (a breakpoint inside a call still stops there).
+    public func next(_ count: Int = 1) throws -> Stop {
+        guard sourceMap != nil else { return try nextInstruction(count) }
+        _ = try requireRunning()
+        selectedFrame = 0
+        for _ in 0..<max(count, 1) {
+            if let stop = byLine(over: true) { return stop }
+        }
+        return Stop(reason: .stepDone, position: currentPosition)
+    }
+
+    /// `finish`: runs until the selected frame returns; the stop carries its values.
+    public func finish() throws -> Stop {
+        let active = try requireRunning()
+        guard let debuggee else { throw DebuggerError("no module loaded") }
+        let frames = debuggee.frames(active.invocation)
+        let level = min(selectedFrame, frames.count - 1)
+        guard level >= 0, let ret = debuggee.returnPoint(active.invocation, frame: level) else {
+            throw DebuggerError("\"finish\" not meaningful in the outermost frame.")
+        }
+        let results = debuggee.functionType(ofAddress: frames[level].functionAddress)?.results.count ?? 0
+        selectedFrame = 0
+        arm(ret.location, depth: ret.depth, purpose: .finish(resultCount: results))
+        if let stop = advanceOne() {
+            disarmStepTargets()
+            return stop
+        }
+        return runFree()
+    }
+
+    /// `until`: `next`, but never stops back at a lower offset of the same frame (leaves loops).
+    /// `until LOC`: runs to LOC or until the current frame returns.
+    public func until(_ spec: String? = nil) throws -> Stop {
+        let active = try requireRunning()
+        guard let debuggee, let (start, depth) = debuggee.current(active.invocation) else { throw DebuggerError("not running") }
+        guard let spec else {
+            let startOffset = debuggee.position(of: start)?.fileOffset ?? 0
+            while true {
+                let stop = try next()
+                guard stop.reason == .stepDone, let (loc, d) = debuggee.current(active.invocation) else { return stop }
+                if d < depth || (d == depth && (debuggee.position(of: loc)?.fileOffset ?? 0) > startOffset) || d > depth {
+                    return stop
+                }
+            }
+        }
+        return try runTo(spec, alsoAtReturn: true)
+    }
+
+    /// `advance LOC`: runs to LOC (or until the current frame returns).
+    public func advance(_ spec: String) throws -> Stop { try runTo(spec, alsoAtReturn: true) }
+
+    private func runTo(_ spec: String, alsoAtReturn: Bool) throws -> Stop {
+        let active = try requireRunning()
+        let target = try resolveLocation(spec)
+        selectedFrame = 0
+        arm(target.location, depth: nil, purpose: .step)
+        if alsoAtReturn, let ret = debuggee?.returnPoint(active.invocation, frame: 0) {
+            arm(ret.location, depth: ret.depth, purpose: .step)
+        }
+        if let stop = advanceOne() {
+            disarmStepTargets()
+            return stop
+        }
+        return runFree()
+    }
+
+    // MARK: stepping machinery
+
+    private func arm(_ location: CodeLocation, depth: Int?, purpose: StepPurpose) {
+        guard let debuggee else { return }
+        if stepTargets[location] == nil { debuggee.armBreakpoint(location) }
+        stepTargets[location] = depth
+        stepPurpose = purpose
+    }
+
+    func disarmStepTargets() {
+        if let debuggee { for (location, _) in stepTargets { debuggee.disarmBreakpoint(location) } }
+        stepTargets.removeAll()
+    }
+
+    /// One stop point forward, into calls. Nil when the step simply completed.
+    private func toNextStopPoint() -> Stop? {
+        guard let current, let debuggee else { return nil }
+        repeat {
+            if let stop = advanceOne() { return stop }
+            if debuggee.takeInterruptRequest() { return Stop(reason: .interrupted, position: currentPosition) }
+            guard let (location, _) = debuggee.current(current.invocation) else { return nil }
+            if debuggee.isStopPoint(location) { return nil }
+        } while true
+    }
+
+    /// One stop point forward, running a called function to its return.
+    private func overNextStopPoint() -> Stop? {
+        guard let current, let debuggee, let (start, depth) = debuggee.current(current.invocation) else { return nil }
+        guard debuggee.isCall(at: start) else { return toNextStopPoint() }
+        if let stop = advanceOne() { return stop }
+        guard let (_, d) = debuggee.current(current.invocation) else { return nil }
+        if d > depth, let ret = debuggee.returnPoint(current.invocation, frame: 0) {
+            arm(ret.location, depth: ret.depth, purpose: .step)
+            let stop = runFree()
+            guard stop.reason == .stepDone else { return stop }
+        }
+        guard let (location, _) = debuggee.current(current.invocation) else { return nil }
+        return debuggee.isStopPoint(location) ? nil : toNextStopPoint()
+    }
+
+    /// Steps until the WAT line or the frame changes.
+    private func byLine(over: Bool) -> Stop? {
+        guard let current, let debuggee, let (start, depth) = debuggee.current(current.invocation) else { return nil }
+        let startLine = line(of: start)
+        while true {
+            if let stop = over ? overNextStopPoint() : toNextStopPoint() { return stop }
+            guard let (location, d) = debuggee.current(current.invocation) else { return nil }
+            if d != depth || line(of: location) != startLine { return nil }
+        }
+    }
+
+    /// Runs freely until something stops the guest.
+    func runFree() -> Stop {
+        let stop = runFreeLoop()
+        disarmStepTargets()
+        return stop
+    }
+
+    private func runFreeLoop() -> Stop {
+        while true {
+            guard let current, let debuggee else { return Stop(reason: .stepDone, position: nil) }
+            let event = debuggee.run(current.invocation)
+            switch event {
+            case .breakpoint:
+                if let stop = decideBreakpoint() { return stop }
+                if let stop = advanceOne() { return stop }
+            case .watch, .hostCall, .stepped:
+                if let stop = advanceOne() { return stop }
+            case .interrupted:
+                return Stop(reason: .interrupted, position: currentPosition)
+            case .finished, .trapped:
+                return ended(event)
+            }
+        }
+    }
+
+    /// At a breakpoint patch: a user breakpoint whose condition holds, or the target of a
+    /// step/finish at the right depth, stops; anything else runs on.
+    private func decideBreakpoint() -> Stop? {
+        guard let current, let debuggee, let (location, depth) = debuggee.current(current.invocation) else { return nil }
+        for i in breakpoints.indices {
+            guard breakpoints[i].enabled, case .code(let p) = breakpoints[i].kind, p.location == location else { continue }
+            if let stop = hit(i) {
+                return stop
+            }
+        }
+        if let target = stepTargets[location], target == nil || target == depth {
+            switch stepPurpose {
+            case .step: return Stop(reason: .stepDone, position: currentPosition)
+            case .finish(let count):
+                let stack = debuggee.frames(current.invocation).first?.operandStack ?? []
+                return Stop(reason: .finished(values: Array(stack.suffix(count))), position: currentPosition)
+            }
+        }
+        return nil
+    }
+
+    /// Counts a hit of breakpoint `i` (condition, ignore count, temporary) and returns the stop.
+    private func hit(_ i: Int) -> Stop? {
+        if let condition = breakpoints[i].parsedCondition {
+            // A condition that cannot be evaluated stops, as gdb does, so the user sees why.
+            if let v = try? ExpressionEvaluator(context: evaluationContext()).evaluate(condition).value,
+               let truth = try? ExpressionEvaluator.truth(v), !truth {
+                return nil
+            }
+        }
+        breakpoints[i].hitCount += 1
+        if breakpoints[i].ignoreCount > 0 {
+            breakpoints[i].ignoreCount -= 1
+            return nil
+        }
+        let bp = breakpoints[i]
+        let reason: StopReason
+        switch bp.kind {
+        case .code: reason = .breakpoint(number: bp.number)
+        default: reason = .breakpoint(number: bp.number)
+        }
+        if bp.temporary { try? delete([bp.number]) }
+        return Stop(reason: reason, position: currentPosition)
+    }
+
+    /// Executes one instruction of the current call with every check a stop may need:
+    /// replaying a patch, host-call catchpoints, watched values. Nil: nothing to report.
+    func advanceOne() -> Stop? {
+        guard let current, let debuggee, let (location, _) = debuggee.current(current.invocation) else { return nil }
+        let pass = passHostCall
+        passHostCall = false
+        let watches = activeWatches
+        let access = watches.isEmpty ? nil : debuggee.pendingAccess(current.invocation)
+        let before = watches.map { watchValue(kindTarget($0)) }
+        var event = debuggee.step(current.invocation, passHostCall: pass)
+        var hostCall: String?
+        var afterStop: Stop?
+        var reported = pass ? caughtHostCall : nil
+        caughtHostCall = nil
+        if case .hostCall(let callee) = event {
+            let name = importName(ofAddress: callee)
+            let arguments = debuggee.pendingHostArguments(current.invocation)
+            for i in breakpoints.indices {
+                guard breakpoints[i].enabled, case .catchpoint(let target) = breakpoints[i].kind,
+                      catchpointMatches(target, call: name), hit(i) != nil else { continue }
+                passHostCall = true
+                caughtHostCall = (callee, name, arguments)
+                return Stop(reason: .catchpoint(number: breakpoints[i].number, call: name, arguments: arguments, results: nil),
+                            position: currentPosition)
+            }
+            event = debuggee.step(current.invocation, passHostCall: true)
+            reported = (callee, name, arguments)
+        }
+        if let (callee, name, arguments) = reported {
+            hostCall = name
+            if case .stepped = event {
+                let results = debuggee.functionType(ofAddress: callee)?.results.count ?? 0
+                for bp in breakpoints where bp.enabled {
+                    if case .catchpoint(let target) = bp.kind, case .hostCall(_, _, true) = target,
+                       catchpointMatches(target, call: name) {
+                        let stack = debuggee.frames(current.invocation).first?.operandStack ?? []
+                        afterStop = Stop(reason: .catchpoint(number: bp.number, call: name, arguments: arguments,
+                                                             results: Array(stack.suffix(results))),
+                                         position: currentPosition)
+                        break
+                    }
+                }
+            }
+        }
+        if !watches.isEmpty {
+            let accessor: Accessor = hostCall.map { .hostCall($0) }
+                ?? resolved(location).map { .instruction($0) } ?? .hostCall("?")
+            if let stop = checkWatches(watches, before: before, access: access, accessor: accessor) { return stop }
+        }
+        if let afterStop { return afterStop }
+        switch event {
+        case .finished, .trapped: return ended(event)
+        default: return nil
+        }
+    }
+
+    private func kindTarget(_ bp: Breakpoint) -> WatchTarget {
+        if case .watch(let target, _, _) = bp.kind { return target }
+        return .global(-1)
+    }
+
+    private func checkWatches(_ watches: [Breakpoint], before: [WatchValue?], access: PendingAccess?, accessor: Accessor) -> Stop? {
+        // Who wrote: an instruction's write range, or any byte a host call changed.
+        if case .memory(let address, let size, true)? = access {
+            for bp in watches {
+                guard case .watch(.memory(let range, _), _, _) = bp.kind else { continue }
+                for a in max(address, range.lowerBound)..<max(max(address, range.lowerBound), min(address &+ size, range.upperBound)) {
+                    lastWriters[a] = accessor
+                }
+            }
+        }
+        if case .bulk(_, let writes)? = access {
+            for bp in watches {
+                guard case .watch(.memory(let range, _), _, _) = bp.kind else { continue }
+                for w in writes where w.overlaps(range) {
+                    for a in max(w.lowerBound, range.lowerBound)..<min(w.upperBound, range.upperBound) { lastWriters[a] = accessor }
+                }
+            }
+        }
+        for (k, bp) in watches.enumerated() {
+            guard case .watch(let target, let kind, _) = bp.kind, let now = watchValue(target) else { continue }
+            let old = before[k]
+            let changed = old != now
+            if changed, case .memory(let range, _) = target, case .hostCall = accessor,
+               case .bytes(let a)? = old.map(rawBytes), case .bytes(let b) = rawBytes(now) {
+                for (j, (x, y)) in zip(a, b).enumerated() where x != y { lastWriters[range.lowerBound + UInt64(j)] = accessor }
+            }
+            let read = reads(access, target)
+            let hitNow: Bool
+            switch kind {
+            case .write: hitNow = changed
+            case .read: hitNow = read
+            case .access: hitNow = changed || read || writes(access, target)
+            }
+            guard hitNow, let i = breakpoints.firstIndex(where: { $0.number == bp.number }), hit(i) != nil else { continue }
+            let reportOld: WatchValue? = kind == .read && !changed ? nil : old
+            return Stop(reason: .watchpoint(number: bp.number, old: reportOld, new: now, accessor: accessor), position: currentPosition)
+        }
+        return nil
+    }
+
+    private func rawBytes(_ v: WatchValue) -> WatchValue {
+        if case .value(let value) = v {
+            let view: MemoryView
+            switch value.type {
+            case .i64: view = .i64
+            case .f32: view = .f32
+            case .f64: view = .f64
+            default: view = .i32
+            }
+            return .bytes(view.bytes(value))
+        }
+        return v
+    }
+
+    private func reads(_ access: PendingAccess?, _ target: WatchTarget) -> Bool {
+        switch (access, target) {
+        case (.memory(let a, let size, false)?, .memory(let range, _)): return (a..<(a &+ size)).overlaps(range)
+        case (.bulk(let reads, _)?, .memory(let range, _)): return reads.contains { $0.overlaps(range) }
+        case (.global(let g, false)?, .global(let w)): return Int(g) == w
+        default: return false
+        }
+    }
+
+    private func writes(_ access: PendingAccess?, _ target: WatchTarget) -> Bool {
+        switch (access, target) {
+        case (.memory(let a, let size, true)?, .memory(let range, _)): return (a..<(a &+ size)).overlaps(range)
+        case (.bulk(_, let writes)?, .memory(let range, _)): return writes.contains { $0.overlaps(range) }
+        case (.global(let g, true)?, .global(let w)): return Int(g) == w
+        default: return false
+        }
+    }
+
+    /// The end of the current call: its values, an exit, or a trap (frames kept to inspect).
+    func ended(_ event: DebugEvent) -> Stop {
+        guard let finished = active.popLast() else { return Stop(reason: .stepDone, position: nil) }
+        selectedFrame = 0
+        disarmStepTargets()
+        passHostCall = false
+        switch event {
+        case .finished(let values):
+            return Stop(reason: finished.isStart ? .exited(code: 0) : .returned(values: values), position: nil)
+        case .trapped(let trap):
+            if let code = exitCode?(trap) {
+                active.removeAll()
+                return Stop(reason: .exited(code: code), position: nil)
+            }
+            trappedInvocation = finished.invocation
+            let position = debuggee?.frames(finished.invocation).first.flatMap { f in
+                resolved(CodeLocation(function: f.functionAddress, codeIndex: f.codeIndex))
+            }
+            if let bp = breakpoints.first(where: { $0.enabled && $0.kind == .catchpoint(.trap) }),
+               let i = breakpoints.firstIndex(where: { $0.number == bp.number }) {
+                breakpoints[i].hitCount += 1
+                return Stop(reason: .trapCaught(number: bp.number, trap: trap), position: position)
+            }
+            return Stop(reason: .trapped(trap), position: position)
+        default:
+            return Stop(reason: .stepDone, position: nil)
+        }
+    }
+}

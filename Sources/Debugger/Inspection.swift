@@ -1,0 +1,216 @@
+import WasmCore
+import WasmVM
+
+// Inspection and change at a stop (and after a trap, before the session moves on).
+
+extension DebugSession {
+    /// The call whose frames are shown: the stopped one, else the last one that trapped.
+    var inspected: Invocation? { current?.invocation ?? trappedInvocation }
+
+    private func rawFrames() -> [DebugFrame] {
+        guard let inspected, let debuggee else { return [] }
+        return debuggee.frames(inspected)
+    }
+
+    /// `backtrace`: innermost first, `#N $f+0x3 (func 1, offset 0x40) at f.wat:7`.
+    public func backtrace() -> [FrameInfo] {
+        rawFrames().map(frameInfo)
+    }
+
+    private func frameInfo(_ f: DebugFrame) -> FrameInfo {
+        let position = resolved(CodeLocation(function: f.functionAddress, codeIndex: f.codeIndex))
+        let text = "#\(f.level) " + (position?.description ?? module?.displayName(ofFunction: f.functionIndex) ?? "?")
+        let paramCount = module?.functionType(of: f.functionIndex)?.params.count ?? 0
+        let locals = f.locals.enumerated().map { i, v in
+            NamedValue(name: localName(function: f.functionIndex, index: i), index: i, value: v, isParameter: i < paramCount)
+        }
+        return FrameInfo(level: f.level, position: position, description: text, functionIndex: f.functionIndex,
+                         locals: locals, operandStack: f.operandStack)
+    }
+
+    func localName(function: UInt32, index: Int) -> String {
+        if let name = module?.names.localNames[function]?[UInt32(index)] { return "$" + name }
+        return "local[\(index)]"
+    }
+
+    /// `frame N`: selects a frame for inspection and expressions.
+    @discardableResult
+    public func selectFrame(_ level: Int) throws -> FrameInfo {
+        let frames = rawFrames()
+        guard !frames.isEmpty else { throw DebuggerError("No stack.") }
+        guard level >= 0, level < frames.count else {
+            throw DebuggerError("No frame at level \(level); frames 0 to \(frames.count - 1).")
+        }
+        selectedFrame = level
+        return frameInfo(frames[level])
+    }
+
+    @discardableResult
+    public func up(_ n: Int = 1) throws -> FrameInfo {
+        let count = rawFrames().count
+        guard selectedFrame + n < count else { throw DebuggerError("Initial frame selected; you cannot go up.") }
+        return try selectFrame(selectedFrame + n)
+    }
+
+    @discardableResult
+    public func down(_ n: Int = 1) throws -> FrameInfo {
+        guard selectedFrame - n >= 0 else { throw DebuggerError("Bottom (innermost) frame selected; you cannot go down.") }
+        return try selectFrame(selectedFrame - n)
+    }
+
+    /// The selected frame.
+    public func frame() throws -> FrameInfo {
+        let frames = rawFrames()
+        guard !frames.isEmpty else { throw DebuggerError("No stack.") }
+        return frameInfo(frames[min(selectedFrame, frames.count - 1)])
+    }
+
+    /// `info args` / `info locals` of the selected frame.
+    public func frameArguments() throws -> [NamedValue] { try frame().locals.filter(\.isParameter) }
+    public func locals() throws -> [NamedValue] { try frame().locals.filter { !$0.isParameter } }
+    /// `info stack`: the operand stack of the selected frame, bottom first.
+    public func operandStack() throws -> [Value] { try frame().operandStack }
+
+    /// `info globals`.
+    public func globals() -> [NamedValue] {
+        guard let debuggee else { return [] }
+        return (0..<debuggee.globalCount).compactMap { g in
+            debuggee.global(g).map { NamedValue(name: globalName(g), index: g, value: $0, isParameter: false) }
+        }
+    }
+
+    func globalName(_ index: Int) -> String {
+        if let name = module?.names.globalNames[UInt32(index)] { return "$" + name }
+        return "global[\(index)]"
+    }
+
+    /// Memory 0 bytes (`x`).
+    public func readMemory(_ address: UInt64, count: Int) throws -> [UInt8] {
+        guard let memory = instance?.defaultMemory else { throw DebuggerError("the module has no memory") }
+        do { return try memory.read(at: address, count: count) } catch {
+            throw DebuggerError("cannot access memory at 0x\(String(address, radix: 16)) (\(count) bytes; memory is \(memory.byteCount) bytes)")
+        }
+    }
+
+    public func writeMemory(_ address: UInt64, _ bytes: [UInt8]) throws {
+        guard let memory = instance?.defaultMemory else { throw DebuggerError("the module has no memory") }
+        do { try memory.write(bytes, at: address) } catch {
+            throw DebuggerError("cannot access memory at 0x\(String(address, radix: 16)) (\(bytes.count) bytes; memory is \(memory.byteCount) bytes)")
+        }
+    }
+
+    /// Table `index` of the instance.
+    public func table(_ index: Int) throws -> [Value] {
+        guard let tables = debuggee?.tables, index >= 0, index < tables.count else { throw DebuggerError("no table \(index)") }
+        let t = tables[index]
+        return (0..<t.count).compactMap { try? t.get($0) }
+    }
+
+    // MARK: expressions
+
+    /// `print EXPR`: evaluated in the selected frame.
+    public func evaluate(_ text: String) throws -> Value {
+        let e = try ExpressionParser.parse(text)
+        return try ExpressionEvaluator(context: evaluationContext()).evaluate(e).value
+    }
+
+    /// `set var LVALUE = EXPR`: a local, global, operand-stack slot or memory.
+    @discardableResult
+    public func setVariable(_ text: String) throws -> Value {
+        guard let eq = text.firstIndex(of: "="), !text[text.index(after: eq)...].hasPrefix("=") else {
+            throw DebuggerError("use set var LVALUE = VALUE")
+        }
+        let lhs = try ExpressionParser.parse(String(text[..<eq]))
+        let rhs = try ExpressionParser.parse(String(text[text.index(after: eq)...]))
+        let context = evaluationContext()
+        let evaluator = ExpressionEvaluator(context: context)
+        let target = try evaluator.evaluate(lhs).value
+        let new = try evaluator.evaluate(rhs)
+        var value = new.value
+        if value.type != target.type {
+            guard new.open, let v = ExpressionEvaluator.convert(new.value, to: target.type) else {
+                throw DebuggerError("type mismatch: cannot assign \(new.value.type) to \(target.type)")
+            }
+            value = v
+        }
+        guard let debuggee else { throw DebuggerError("no module loaded") }
+        switch lhs {
+        case .local(let i): try writeLocal(i, value)
+        case .name(let n):
+            if let i = context.localIndex(named: n) { try writeLocal(i, value) }
+            else if let g = context.globalIndex(named: n) { try debuggee.setGlobal(g, value) }
+            else { throw DebuggerError("no local or global named \"$\(n)\"") }
+        case .global(let g): try debuggee.setGlobal(g, value)
+        case .stack(let k):
+            guard let inv = inspected else { throw DebuggerError("No stack.") }
+            let depth = try operandStack().count
+            try debuggee.setOperand(inv, frame: selectedFrame, index: depth - 1 - k, value: value)
+        case .memory(let view, let address):
+            let a = try ExpressionEvaluator.address(try evaluator.evaluate(address).value)
+            try writeMemory(a, view.bytes(value))
+        default:
+            throw DebuggerError("cannot assign to that; use $local, local[N], $global, global[N], stack[N] or mem.T[ADDR]")
+        }
+        return value
+    }
+
+    private func writeLocal(_ index: Int, _ value: Value) throws {
+        guard let inv = inspected, let debuggee else { throw DebuggerError("No stack.") }
+        try debuggee.setLocal(inv, frame: selectedFrame, index: index, value: value)
+    }
+
+    func evaluationContext() -> SessionContext { SessionContext(session: self) }
+
+    func localIndex(named name: String) -> Int? { evaluationContext().localIndex(named: name) }
+    func globalIndex(named name: String) -> Int? { evaluationContext().globalIndex(named: name) }
+}
+
+/// Expressions read the selected frame of the session.
+struct SessionContext: ExpressionContext {
+    let session: DebugSession
+
+    private func frame() throws(ExpressionError) -> FrameInfo {
+        do { return try session.frame() } catch { throw ExpressionError("no frame: the program is not stopped") }
+    }
+
+    func localIndex(named name: String) -> Int? {
+        guard let f = try? session.frame() else { return nil }
+        return f.locals.first { $0.name == "$" + name }?.index
+    }
+
+    func globalIndex(named name: String) -> Int? {
+        guard let module = session.module else { return nil }
+        if let (g, _) = module.names.globalNames.first(where: { $0.value == name }) { return Int(g) }
+        if let e = module.exports.first(where: { $0.kind == .global && $0.name == name }) { return Int(e.index) }
+        return nil
+    }
+
+    func local(_ index: Int) throws(ExpressionError) -> Value {
+        let f = try frame()
+        guard index >= 0, index < f.locals.count else {
+            throw ExpressionError("no local[\(index)]; the frame has \(f.locals.count) locals")
+        }
+        return f.locals[index].value
+    }
+
+    func global(_ index: Int) throws(ExpressionError) -> Value {
+        guard let v = session.debuggee?.global(index) else {
+            throw ExpressionError("no global[\(index)]; the module has \(session.debuggee?.globalCount ?? 0) globals")
+        }
+        return v
+    }
+
+    func stack(_ index: Int) throws(ExpressionError) -> Value {
+        let s = try frame().operandStack
+        guard index >= 0, index < s.count else {
+            throw ExpressionError("no stack[\(index)]; the operand stack has \(s.count) values")
+        }
+        return s[s.count - 1 - index]
+    }
+
+    func memory(_ address: UInt64, count: Int) throws(ExpressionError) -> [UInt8] {
+        do { return try session.readMemory(address, count: count) } catch {
+            throw ExpressionError("cannot read \(count) bytes of memory at 0x\(String(address, radix: 16))")
+        }
+    }
+}

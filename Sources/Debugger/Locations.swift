@@ -1,0 +1,150 @@
+import WasmCore
+import WasmText
+import WasmVM
+
+// Locations (COMMANDS.md): `$name`, `name`, `#3`, `$name+0x12`, `*0x86`, `loop.wat:14`.
+
+extension DebugSession {
+    /// A function by name-section name (`$name`), export name or index (`#3`, `3`).
+    public func resolveFunction(_ text: String) throws -> UInt32? {
+        guard let module else { throw DebuggerError("no module loaded; use file F") }
+        if text.hasPrefix("#") || text.allSatisfy(\.isNumber) {
+            let digits = text.hasPrefix("#") ? String(text.dropFirst()) : text
+            guard let n = UInt32(digits), Int(n) < module.functionCount else {
+                throw DebuggerError("no function \(text); the module has \(module.functionCount)")
+            }
+            return n
+        }
+        if text.hasPrefix("$") {
+            let name = String(text.dropFirst())
+            if let (index, _) = module.names.functionNames.first(where: { $0.value == name }) { return index }
+        }
+        let bare = text.hasPrefix("$") ? String(text.dropFirst()) : text
+        if let e = module.exports.first(where: { $0.kind == .function && $0.name == bare }) { return e.index }
+        if !text.hasPrefix("$"), let (index, _) = module.names.functionNames.first(where: { $0.value == text }) { return index }
+        let known = (0..<UInt32(module.functionCount)).map { module.displayName(ofFunction: $0) }
+        throw DebuggerError("No function named \"\(text)\". Functions: \(known.joined(separator: ", "))")
+    }
+
+    /// The user's view of a code location: `$f+0x3 (func 1, offset 0x40) at f.wat:7`.
+    func resolved(_ location: CodeLocation, requested: UInt32? = nil) -> ResolvedPosition? {
+        guard let debuggee, let module, let position = debuggee.position(of: location) else { return nil }
+        var text = module.describe(position)
+        let line = sourceMap?.location(forFileOffset: position.fileOffset)
+        if let line { text += " at \(DebugSession.baseName(line.file)):\(line.line)" }
+        return ResolvedPosition(location: location, position: position, description: text, line: line?.line,
+                                requestedOffset: requested.flatMap { $0 == position.fileOffset ? nil : $0 })
+    }
+
+    static func baseName(_ path: String) -> String {
+        path.split(separator: "/").last.map(String.init) ?? path
+    }
+
+    /// Where the innermost frame of the current call is.
+    public var currentPosition: ResolvedPosition? {
+        guard let current, let debuggee, let (location, _) = debuggee.current(current.invocation) else { return nil }
+        return resolved(location)
+    }
+
+    /// Resolves a location to a stop point, sliding forward to the next stop point of the
+    /// same function when the requested offset has none (a folded instruction).
+    public func resolveLocation(_ spec: String) throws -> ResolvedPosition {
+        guard let module, let debuggee else { throw DebuggerError("no module loaded; use file F") }
+        let text = spec.trimmingCharacters(in: .whitespaces)
+        if text.hasPrefix("*") {
+            guard let offset = DebugSession.parseNumber(String(text.dropFirst())) else {
+                throw DebuggerError("bad file offset \"\(text)\"; use *0x86")
+            }
+            return try landing(atFileOffset: offset)
+        }
+        if let colon = text.lastIndex(of: ":"), let line = Int(text[text.index(after: colon)...]) {
+            let file = String(text[..<colon])
+            guard let map = sourceMap else { throw DebuggerError("no source map: \(fileName) was not assembled from WAT") }
+            guard DebugSession.baseName(file) == DebugSession.baseName(map.file) else {
+                throw DebuggerError("no source file \"\(file)\"; the module came from \(DebugSession.baseName(map.file))")
+            }
+            // The first line at or after `line` that has instructions.
+            let lastLine = map.maxLine
+            var l = max(line, 1)
+            while l <= lastLine {
+                if let offset = map.fileOffsets(forLine: l).first { return try landing(atFileOffset: offset) }
+                l += 1
+            }
+            throw DebuggerError("line \(line) of \(file) has no code after it")
+        }
+        var name = text
+        var delta: UInt32?
+        if let plus = text.firstIndex(of: "+") {
+            name = String(text[..<plus])
+            guard let d = DebugSession.parseNumber(String(text[text.index(after: plus)...])) else {
+                throw DebuggerError("bad offset in \"\(text)\"; use $name+0x12")
+            }
+            delta = d
+        }
+        guard let index = try resolveFunction(name) else { throw DebuggerError("no function \"\(name)\"") }
+        guard let function = module.definedFunction(index), let address = debuggee.functionAddress(ofIndex: index) else {
+            throw DebuggerError("\(module.displayName(ofFunction: index)) is imported: it has no code to stop in (use catch call)")
+        }
+        guard let delta else {
+            guard let first = debuggee.stopPoints(ofFunction: address).first,
+                  let p = resolved(CodeLocation(function: address, codeIndex: first.codeIndex)) else {
+                throw DebuggerError("\(name) has no instructions")
+            }
+            return p
+        }
+        let (offset, overflow) = function.bodyOffset.addingReportingOverflow(delta)
+        guard !overflow, delta < function.bodySize else {
+            throw DebuggerError("\(name)+0x\(String(delta, radix: 16)) is outside the function (its body is 0x\(String(function.bodySize, radix: 16)) bytes)")
+        }
+        return try landing(atFileOffset: offset)
+    }
+
+    /// The stop point at or after `offset` in the function whose body contains it.
+    func landing(atFileOffset offset: UInt32) throws -> ResolvedPosition {
+        guard let module, let debuggee else { throw DebuggerError("no module loaded") }
+        for (k, f) in module.functions.enumerated() where offset >= f.bodyOffset && offset < f.bodyOffset &+ f.bodySize {
+            let index = UInt32(module.importedFunctionCount + k)
+            guard let address = debuggee.functionAddress(ofIndex: index) else { break }
+            guard let stop = debuggee.stopPoints(ofFunction: address).first(where: { $0.fileOffset >= offset }),
+                  let p = resolved(CodeLocation(function: address, codeIndex: stop.codeIndex), requested: offset) else {
+                throw DebuggerError("no instruction at or after offset 0x\(String(offset, radix: 16)) in \(module.displayName(ofFunction: index))")
+            }
+            return p
+        }
+        throw DebuggerError("offset 0x\(String(offset, radix: 16)) is not inside a function body")
+    }
+
+    static func parseNumber(_ text: String) -> UInt32? {
+        let t = text.trimmingCharacters(in: .whitespaces)
+        if t.hasPrefix("0x") || t.hasPrefix("0X") { return UInt32(t.dropFirst(2), radix: 16) }
+        return UInt32(t)
+    }
+
+    /// The WAT line of a location, when known.
+    func line(of location: CodeLocation) -> Int? {
+        guard let position = debuggee?.position(of: location) else { return nil }
+        return sourceMap?.location(forFileOffset: position.fileOffset)?.line
+    }
+}
+
+extension SourceMap {
+    /// The last line that has an instruction.
+    var maxLine: Int {
+        var best = 0
+        for f in 0..<functionCount {
+            for l in locations(function: firstFunctionIndex + UInt32(f)) { best = Swift.max(best, l.line) }
+        }
+        return best
+    }
+}
+
+extension String {
+    func trimmingCharacters(in _: WhitespaceSet) -> String {
+        var s = Substring(self)
+        while let c = s.first, c == " " || c == "\t" { s = s.dropFirst() }
+        while let c = s.last, c == " " || c == "\t" { s = s.dropLast() }
+        return String(s)
+    }
+}
+
+enum WhitespaceSet { case whitespaces }

@@ -1,0 +1,132 @@
+import WasmCore
+import WasmVM
+
+/// A position resolved for the user: where a breakpoint landed or where the guest stopped.
+public struct ResolvedPosition: Hashable, Sendable {
+    public var location: CodeLocation
+    public var position: CodePosition
+    /// `$name+0x12 (func 3, offset 0x86)` plus ` at file.wat:LINE` when the line is known.
+    public var description: String
+    /// The WAT line, when a source map knows it.
+    public var line: Int?
+    /// The offset that was asked for, when the breakpoint slid forward from a folded
+    /// instruction (one that has no stop point of its own).
+    public var requestedOffset: UInt32?
+}
+
+public enum WatchKind: String, Hashable, Sendable {
+    /// `watch`: stops when a write changes the value.
+    case write
+    /// `rwatch`: stops after a read.
+    case read
+    /// `awatch`: stops after a read or a write.
+    case access
+}
+
+public enum WatchTarget: Hashable, Sendable {
+    /// Bytes [range) of memory 0, read through `view` (nil: shown as bytes).
+    case memory(Range<UInt64>, view: MemoryView?)
+    case global(Int)
+}
+
+/// A watched value as the watchpoint shows it.
+public enum WatchValue: Hashable, Sendable, CustomStringConvertible {
+    case value(Value)
+    case bytes([UInt8])
+
+    public var description: String {
+        switch self {
+        case .value(let v): return v.description
+        case .bytes(let b): return b.map { $0 < 16 ? "0x0" + String($0, radix: 16) : "0x" + String($0, radix: 16) }.joined(separator: " ")
+        }
+    }
+}
+
+public enum CatchTarget: Hashable, Sendable {
+    /// Host calls whose import name is in `names` or whose WASI group is in `groups` (both
+    /// empty: every host call); `after` also stops when the call has returned.
+    case hostCall(names: Set<String>, groups: Set<String>, after: Bool)
+    case trap
+}
+
+public enum BreakpointKind: Hashable, Sendable {
+    case code(ResolvedPosition)
+    case watch(WatchTarget, WatchKind, expression: String)
+    case catchpoint(CatchTarget)
+}
+
+/// A breakpoint, watchpoint or catchpoint (one numbering, as gdb).
+public struct Breakpoint: Hashable, Sendable {
+    public var number: Int
+    public var kind: BreakpointKind
+    public var enabled = true
+    public var temporary = false
+    public var condition: String?
+    var parsedCondition: Expression?
+    /// Hits still to skip before stopping.
+    public var ignoreCount = 0
+    public var hitCount = 0
+}
+
+/// Who made a watched access.
+public enum Accessor: Hashable, Sendable, CustomStringConvertible {
+    case instruction(ResolvedPosition)
+    /// A host (WASI) call that wrote into watched memory.
+    case hostCall(String)
+
+    public var description: String {
+        switch self {
+        case .instruction(let p): return p.description
+        case .hostCall(let name): return "host call \(name)"
+        }
+    }
+}
+
+/// Why the guest stopped (or ended), as data; the REPL formats it.
+public enum StopReason: Hashable, Sendable {
+    case breakpoint(number: Int)
+    case watchpoint(number: Int, old: WatchValue?, new: WatchValue, accessor: Accessor)
+    /// Before (results nil) or after a host call.
+    case catchpoint(number: Int, call: String, arguments: [Value], results: [Value]?)
+    case trapCaught(number: Int, trap: Trap)
+    case stepDone
+    /// `finish` returned from a frame with these values.
+    case finished(values: [Value])
+    case interrupted
+    case trapped(Trap)
+    case exited(code: Int32)
+    /// An `invoke` (or a `_start` that returned) completed.
+    case returned(values: [Value])
+}
+
+/// A stop report: the reason and, while the guest is alive, where it is.
+public struct Stop: Hashable, Sendable {
+    public var reason: StopReason
+    public var position: ResolvedPosition?
+}
+
+/// A frame as `backtrace` shows it.
+public struct FrameInfo: Hashable, Sendable {
+    public var level: Int
+    public var position: ResolvedPosition?
+    /// `#1 $_start+0x8 (func 2, offset 0x86) at loop.wat:14`
+    public var description: String
+    public var functionIndex: UInt32
+    public var locals: [NamedValue]
+    public var operandStack: [Value]
+}
+
+public struct NamedValue: Hashable, Sendable {
+    /// `$name` from the name section, else `local[N]` / `global[N]`.
+    public var name: String
+    public var index: Int
+    public var value: Value
+    public var isParameter: Bool
+}
+
+/// Errors of session commands, with a message that says what is accepted.
+public struct DebuggerError: Error, Hashable, Sendable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}

@@ -1,0 +1,239 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import WasmCore
+import WasmText
+import WasmVM
+
+/// A debugging session over one module: load, run and invoke under control, breakpoints,
+/// watchpoints, catchpoints, stepping, inspection. No terminal I/O: every command returns data.
+///
+///     let session = DebugSession()
+///     try session.load(path: "loop.wat")
+///     let bp = try session.setBreakpoint("$bump")
+///     var stop = try session.invoke("main", [])       // Stop(reason: .breakpoint(number: 1), ...)
+///     stop = try session.finish()                       // .finished(values: [i32:3])
+public final class DebugSession {
+    // MARK: the loaded module
+
+    public private(set) var module: Module?
+    public private(set) var sourceMap: SourceMap?
+    public private(set) var fileName: String = ""
+    private var bytes: [UInt8] = []
+
+    // MARK: the run's world
+
+    /// WASI argv after argv[0] (`set args`).
+    public var arguments: [String] = []
+    /// `NAME=VALUE` (`set env`).
+    public var environment: [String] = []
+    /// `HOST[::GUEST]` preopens (`dir`).
+    public var directories: [String] = []
+    /// Builds the imports of a new instance (WASI and other hosts). Default: none.
+    public var importProvider: ((DebugSession, Runtime, Module) throws -> Imports)?
+    /// Recognises the trap a host raises for `proc_exit` (its exit code).
+    public var exitCode: ((Trap) -> Int32?)?
+    public var configuration = Configuration()
+
+    public private(set) var runtime: Runtime?
+    public private(set) var instance: Instance?
+    public private(set) var debuggee: Debuggee?
+
+    /// Calls in progress, outermost first (an `invoke` while stopped nests a call).
+    struct Active {
+        var invocation: Invocation
+        var name: String
+        var isStart: Bool
+    }
+    var active: [Active] = []
+    /// The frame `frame N`/`up`/`down` selected (0 = innermost).
+    public internal(set) var selectedFrame = 0
+    /// The frames of the last trap, kept for inspection until the session moves on.
+    var trappedInvocation: Invocation?
+
+    // MARK: breakpoints
+
+    public internal(set) var breakpoints: [Breakpoint] = []
+    var nextBreakpointNumber = 1
+    /// Temporary patches of the stepping verbs: location → call depth to match (nil: any).
+    var stepTargets: [CodeLocation: Int?] = [:]
+    /// The last write to each watched byte: who wrote it.
+    var lastWriters: [UInt64: Accessor] = [:]
+    /// A host call reported by a catchpoint, to let through on resume.
+    var passHostCall = false
+    var stepPurpose: StepPurpose = .step
+    /// The host call a catchpoint stopped before: (callee, import name, arguments).
+    var caughtHostCall: (UInt32, String, [Value])?
+
+    public init() {}
+
+    // MARK: loading
+
+    /// Loads a `.wat` (assembled in-process, keeping the source map) or `.wasm` file.
+    public func load(path: String) throws {
+        guard let data = DebugSession.readFile(path) else { throw DebuggerError("cannot read \(path)") }
+        if path.hasSuffix(".wat") || path.hasSuffix(".wast") {
+            try load(wat: String(decoding: data, as: UTF8.self), file: path)
+        } else {
+            try load(wasm: data, file: path)
+        }
+    }
+
+    public func load(wat text: String, file: String) throws {
+        let assembled = try WatAssembler.assemble(text, file: file)
+        try install(assembled.module, bytes: assembled.bytes, sourceMap: assembled.sourceMap, file: file)
+    }
+
+    public func load(wasm: [UInt8], file: String) throws {
+        let module = try BinaryDecoder.decode(wasm)
+        try Validator.validate(module)
+        try install(module, bytes: wasm, sourceMap: SourceMap(module: module), file: file)
+    }
+
+    private func install(_ module: Module, bytes: [UInt8], sourceMap: SourceMap?, file: String) throws {
+        kill()
+        self.module = module
+        self.bytes = bytes
+        self.sourceMap = sourceMap
+        self.fileName = file
+        runtime = nil
+        instance = nil
+        debuggee = nil
+        try instantiate()
+        // Breakpoints of an earlier module point at code that no longer exists.
+        breakpoints.removeAll { if case .code = $0.kind { return true } else { return false } }
+        refreshWatches()
+        refreshHostFilter()
+    }
+
+    static func readFile(_ path: String) -> [UInt8]? {
+        guard let f = fopen(path, "rb") else { return nil }
+        defer { fclose(f) }
+        var out: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = fread(&buffer, 1, buffer.count, f)
+            if n > 0 { out += buffer[0..<n] }
+            if n < buffer.count { break }
+        }
+        return out
+    }
+
+    /// A fresh instance of the module (memory, globals and tables as at start), with the
+    /// breakpoints re-armed on its code.
+    func instantiate() throws {
+        guard let module else { throw DebuggerError("no module loaded; use file F") }
+        let runtime = Runtime(configuration: configuration)
+        let imports = try importProvider?(self, runtime, module) ?? Imports()
+        let instance = try runtime.instantiate(module, imports: imports, validated: true)
+        let debuggee = try Debuggee(instance: instance)
+        self.runtime = runtime
+        self.instance = instance
+        self.debuggee = debuggee
+        stepTargets.removeAll()
+        for bp in breakpoints where bp.enabled {
+            if case .code(let p) = bp.kind { debuggee.armBreakpoint(p.location) }
+        }
+        refreshWatches()
+        refreshHostFilter()
+    }
+
+    // MARK: the program
+
+    /// Whether a call is in progress (stopped somewhere).
+    public var isRunning: Bool { !active.isEmpty }
+
+    var current: Active? { active.last }
+
+    /// Stops and forgets every call in progress (`kill`).
+    public func kill() {
+        active.removeAll()
+        trappedInvocation = nil
+        selectedFrame = 0
+        passHostCall = false
+        if let debuggee { for (location, _) in stepTargets { debuggee.disarmBreakpoint(location) } }
+        stepTargets.removeAll()
+    }
+
+    /// `run`: a fresh instance, then `_start` until a stop.
+    public func run() throws -> Stop {
+        try begin()
+        return resume()
+    }
+
+    /// `start`: a fresh instance, stopped at `_start`'s first instruction.
+    public func start() throws -> Stop {
+        try begin()
+        return Stop(reason: .stepDone, position: currentPosition)
+    }
+
+    /// `starti`: as `start`; the first instruction of `_start` is where the program begins
+    /// (a start function, if any, already ran during instantiation).
+    public func starti() throws -> Stop { try start() }
+
+    /// `restart`: kill, then `run`.
+    public func restart() throws -> Stop {
+        kill()
+        return try run()
+    }
+
+    private func begin() throws {
+        kill()
+        try instantiate()
+        guard let instance, let f = instance.function("_start") else {
+            throw DebuggerError("the module exports no _start; use invoke FN ARGS")
+        }
+        let invocation = f.startInvocation([])
+        if case .trapped(let trap) = invocation.state { throw DebuggerError("cannot start: \(trap.kind.message)") }
+        active.append(Active(invocation: invocation, name: "_start", isStart: true))
+    }
+
+    /// A fresh call runs freely from its first instruction (a breakpoint there stops at once).
+    func resume() -> Stop { runFree() }
+
+    /// `invoke FN ARGS`: calls an export (or `#N`, `$name`) with typed arguments; breakpoints
+    /// inside are honoured. While stopped, the call nests above the stopped one.
+    public func invoke(_ name: String, _ arguments: [Value]) throws -> Stop {
+        if instance == nil { try instantiate() }
+        guard let function = try resolveFunction(name), let instance, let debuggee else {
+            throw DebuggerError("no function \"\(name)\"")
+        }
+        guard let address = debuggee.functionAddress(ofIndex: function),
+              let type = debuggee.functionType(ofAddress: address) else {
+            throw DebuggerError("no function \"\(name)\"")
+        }
+        guard arguments.map(\.type) == type.params else {
+            throw DebuggerError("\(name) takes (\(type.params.map(\.description).joined(separator: ", "))), not (\(arguments.map { $0.type.description }.joined(separator: ", ")))")
+        }
+        guard let f = instance.function(at: function) else { throw DebuggerError("no function \"\(name)\"") }
+        if f.isHost { return Stop(reason: .returned(values: try f.invoke(arguments)), position: nil) }
+        let invocation = f.startInvocation(arguments)
+        if case .trapped(let trap) = invocation.state { return Stop(reason: .trapped(trap), position: nil) }
+        trappedInvocation = nil
+        active.append(Active(invocation: invocation, name: name, isStart: false))
+        selectedFrame = 0
+        return resume()
+    }
+
+    /// Parses typed arguments in value notation for `invoke` (`i32:5`, `1.5` for an f64 param).
+    public func parseArguments(_ texts: [String], for name: String) throws -> [Value] {
+        guard let index = try resolveFunction(name), let module, let type = module.functionType(of: index) else {
+            throw DebuggerError("no function \"\(name)\"")
+        }
+        guard texts.count == type.params.count else {
+            throw DebuggerError("\(name) takes \(type.params.count) argument(s), got \(texts.count)")
+        }
+        return try zip(texts, type.params).map { text, t in
+            guard let v = ValueParser.parse(text, as: t) else { throw DebuggerError("\"\(text)\" is not a \(t) value") }
+            return v
+        }
+    }
+
+    /// Interrupts the running guest from any thread (Ctrl-C): it stops at the next loop
+    /// header or function entry with `.interrupted`.
+    public func interrupt() {
+        debuggee?.interrupt()
+    }
+}

@@ -1,0 +1,73 @@
+// Where trace lines go: a host file descriptor (buffered) or memory (tests, the debugger).
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+public protocol WASITraceSink: AnyObject {
+    /// One line, without its newline.
+    func write(_ line: String)
+    func flush()
+}
+
+/// Writes to a host descriptor through a 64 KiB buffer, so tracing to a file costs one write(2)
+/// per many calls. Line-buffered, each line is written at once: on a terminal shared with the
+/// guest's own output, trace lines then appear in order with it, as strace's do.
+public final class FileTraceSink: WASITraceSink {
+    private let fd: Int32
+    private let ownsFD: Bool
+    private let lineBuffered: Bool
+    private var buffer: [UInt8] = []
+    private let capacity = 1 << 16
+
+    public init(fd: Int32, ownsFD: Bool = false, lineBuffered: Bool = false) {
+        self.fd = fd
+        self.ownsFD = ownsFD
+        self.lineBuffered = lineBuffered
+        buffer.reserveCapacity(capacity)
+    }
+
+    /// Opens (creates, truncates) a file for `--trace-output`.
+    public convenience init(path: String) throws(WASIHostError) {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            throw WASIHostError("cannot open trace output '\(path)': \(String(cString: strerror(errno)))")
+        }
+        self.init(fd: fd, ownsFD: true)
+    }
+
+    deinit {
+        flush()
+        if ownsFD { close(fd) }
+    }
+
+    public func write(_ line: String) {
+        buffer.append(contentsOf: line.utf8)
+        buffer.append(0x0A)
+        if lineBuffered || buffer.count >= capacity { flush() }
+    }
+
+    public func flush() {
+        var offset = 0
+        while offset < buffer.count {
+            let written = buffer.withUnsafeBytes { bytes -> Int in
+                guard let base = bytes.baseAddress else { return 0 }
+                return Glibc.write(fd, base + offset, bytes.count - offset)
+            }
+            if written < 0 && errno == EINTR { continue }
+            if written <= 0 { break }  // the trace is best effort; never fail the guest for it
+            offset += written
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+}
+
+/// Keeps lines in memory.
+public final class MemoryTraceSink: WASITraceSink {
+    public private(set) var lines: [String] = []
+    public init() {}
+    public func write(_ line: String) { lines.append(line) }
+    public func flush() {}
+}

@@ -1,0 +1,149 @@
+import WasmCore
+
+/// Errors of the debug interface's state changes.
+public struct DebugAccessError: Error, Hashable, Sendable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+// Frames of a stopped invocation, and writes into them. Every stop path leaves live operand
+// values in their canonical slots (DESIGN.md §2.3), so reading a frame is reading slots.
+
+extension Debuggee {
+    /// Walks the frames: (level, function, fp, code index, depth, callee fp).
+    private func walk(_ r: Registers) -> [(UInt32, UnsafeMutablePointer<UInt64>, Int, Int, UnsafeMutablePointer<UInt64>?)] {
+        var result: [(UInt32, UnsafeMutablePointer<UInt64>, Int, Int, UnsafeMutablePointer<UInt64>?)] = []
+        var function = r.function, fp = r.fp, index = r.pc - r.code, level = r.depth
+        var callee: UnsafeMutablePointer<UInt64>? = nil
+        while true {
+            result.append((function, fp, index, level, callee))
+            if level <= r.entryDepth { break }
+            level -= 1
+            let saved = store.execution.frames[level]
+            callee = fp
+            function = saved.function
+            fp = saved.fp
+            guard let code = store.entries[Int(function)].code else { break }
+            index = saved.returnPC - code - 1
+        }
+        return result
+    }
+
+    /// The frames of a stopped (or trapped) invocation, innermost first.
+    public func frames(_ invocation: Invocation) -> [DebugFrame] {
+        guard let r = invocation.registers else { return [] }
+        if case .finished = invocation.state { return [] }
+        return walk(r).enumerated().map { level, f in
+            let (function, fp, index, depth, callee) = f
+            var frame = DebugFrame(level: level, functionAddress: function, functionIndex: functionIndex(ofAddress: function) ?? 0,
+                                   codeIndex: index, position: store.position(function: function, codeIndex: index),
+                                   localTypes: [], locals: [], operandStack: [], depth: depth)
+            guard let c = store.compiled(function), let stop = c.stopPoint(containing: index) else { return frame }
+            frame.localTypes = c.localTypes
+            frame.locals = zip(c.localTypes, c.localSlots).map { Value.load($0, from: fp + $1) }
+            var slot = c.localsEnd
+            let limit = callee.map { $0 - fp } ?? Int.max
+            for type in c.stackTypes(atStop: stop) {
+                // In a caller, the call's arguments have moved into the callee's frame.
+                if slot >= limit { break }
+                frame.operandStack.append(Value.load(type, from: fp + slot))
+                slot += type.slotCount
+            }
+            return frame
+        }
+    }
+
+    private func frame(_ invocation: Invocation, _ level: Int) throws(DebugAccessError) -> (UInt32, UnsafeMutablePointer<UInt64>, Int) {
+        if case .finished = invocation.state { throw DebugAccessError("the invocation has finished") }
+        guard let r = invocation.registers else { throw DebugAccessError("no frames") }
+        let all = walk(r)
+        guard level >= 0, level < all.count else { throw DebugAccessError("no frame \(level); there are \(all.count)") }
+        return (all[level].0, all[level].1, all[level].2)
+    }
+
+    /// Writes local `index` (params first) of frame `level`.
+    public func setLocal(_ invocation: Invocation, frame level: Int, index: Int, value: Value) throws(DebugAccessError) {
+        let (function, fp, _) = try frame(invocation, level)
+        guard let c = store.compiled(function), index >= 0, index < c.localTypes.count else {
+            throw DebugAccessError("no local \(index)")
+        }
+        guard c.localTypes[index] == value.type else {
+            throw DebugAccessError("local \(index) has type \(c.localTypes[index]), not \(value.type)")
+        }
+        value.store(to: fp + c.localSlots[index])
+    }
+
+    /// Writes operand-stack entry `index` (0 = bottom) of frame `level`.
+    public func setOperand(_ invocation: Invocation, frame level: Int, index: Int, value: Value) throws(DebugAccessError) {
+        let (function, fp, codeIndex) = try frame(invocation, level)
+        guard let c = store.compiled(function), let stop = c.stopPoint(containing: codeIndex) else {
+            throw DebugAccessError("no operand stack here")
+        }
+        let types = c.stackTypes(atStop: stop)
+        let visible = frames(invocation)[level].operandStack.count
+        guard index >= 0, index < min(types.count, visible) else {
+            throw DebugAccessError("no operand stack entry \(index); the stack has \(visible)")
+        }
+        guard types[index] == value.type else {
+            throw DebugAccessError("stack entry \(index) has type \(types[index]), not \(value.type)")
+        }
+        let slot = c.localsEnd + types[..<index].reduce(0) { $0 + $1.slotCount }
+        value.store(to: fp + slot)
+    }
+
+    /// Where frame `level` returns to: the location after its call in the caller, and the
+    /// call depth there. Nil for the outermost frame.
+    public func returnPoint(_ invocation: Invocation, frame level: Int) -> (location: CodeLocation, depth: Int)? {
+        guard let r = invocation.registers else { return nil }
+        let depth = r.depth - level
+        guard depth > r.entryDepth else { return nil }
+        let saved = store.execution.frames[depth - 1]
+        guard let code = store.entries[Int(saved.function)].code else { return nil }
+        return (CodeLocation(function: saved.function, codeIndex: saved.returnPC - code), depth - 1)
+    }
+
+    /// The innermost location and call depth of a running invocation.
+    public func current(_ invocation: Invocation) -> (location: CodeLocation, depth: Int)? {
+        guard case .running = invocation.state, let r = invocation.registers else { return nil }
+        return (CodeLocation(function: r.function, codeIndex: r.pc - r.code), r.depth)
+    }
+
+    /// The call depth at which the invocation began (its outermost frame).
+    public func entryDepth(_ invocation: Invocation) -> Int? { invocation.registers?.entryDepth }
+
+    // MARK: globals, tables
+
+    public var globalCount: Int { store.instances[instanceIndex].globalAddresses.count }
+
+    public func globalType(_ index: Int) -> GlobalType? {
+        let all = store.instances[instanceIndex].globalAddresses
+        return index >= 0 && index < all.count ? store.globals[all[index]].type : nil
+    }
+
+    public func global(_ index: Int) -> Value? {
+        let all = store.instances[instanceIndex].globalAddresses
+        guard index >= 0, index < all.count else { return nil }
+        let g = store.globals[all[index]]
+        return Value.load(g.type.valueType, from: g.slots)
+    }
+
+    /// Writes a global (also an immutable one: the debugger may change anything).
+    public func setGlobal(_ index: Int, _ value: Value) throws(DebugAccessError) {
+        let all = store.instances[instanceIndex].globalAddresses
+        guard index >= 0, index < all.count else { throw DebugAccessError("no global \(index)") }
+        let g = store.globals[all[index]]
+        guard g.type.valueType == value.type else {
+            throw DebugAccessError("global \(index) has type \(g.type.valueType), not \(value.type)")
+        }
+        value.store(to: g.slots)
+    }
+
+    public var tables: [TableInstance] {
+        store.instances[instanceIndex].tableAddresses.map { TableInstance(store: store, address: $0) }
+    }
+
+    public var memories: [MemoryInstance] {
+        store.instances[instanceIndex].memoryAddresses.map { MemoryInstance(store: store, address: $0) }
+    }
+}

@@ -1,0 +1,412 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import WasmCore
+
+/// An instruction in compiled code: a function (by store address) and a code index there.
+public struct CodeLocation: Hashable, Sendable {
+    public var function: UInt32
+    public var codeIndex: Int
+    public init(function: UInt32, codeIndex: Int) {
+        self.function = function
+        self.codeIndex = codeIndex
+    }
+}
+
+/// A stop point of a compiled function: where its instruction starts in the code, and the
+/// module file offset of the Wasm instruction it begins.
+public struct StopPoint: Hashable, Sendable {
+    public var codeIndex: Int
+    public var fileOffset: UInt32
+}
+
+/// Why a debug run or step came back.
+public enum DebugEvent: Hashable, Sendable {
+    /// One instruction ran; the guest is still running.
+    case stepped
+    case finished([Value])
+    case trapped(Trap)
+    /// Stopped before an instruction patched with a breakpoint.
+    case breakpoint
+    /// Stopped by `interrupt()` at a loop header or function entry.
+    case interrupted
+    /// Stopped before an access that may touch a watched range or global.
+    case watch
+    /// Stopped before a call of host function `function` that the host-call filter selected.
+    case hostCall(function: UInt32)
+}
+
+/// A memory or global access about to happen (at a `.watch` stop).
+public enum PendingAccess: Hashable, Sendable {
+    case memory(address: UInt64, size: UInt64, isWrite: Bool)
+    /// A bulk operation: the ranges it reads and writes.
+    case bulk(reads: [Range<UInt64>], writes: [Range<UInt64>])
+    case global(index: UInt32, isWrite: Bool)
+}
+
+/// One frame of a stopped invocation, innermost first.
+public struct DebugFrame: Hashable, Sendable {
+    /// 0 for the innermost frame.
+    public var level: Int
+    public var functionAddress: UInt32
+    /// Index in the module's function index space.
+    public var functionIndex: UInt32
+    /// The instruction about to run (innermost) or the call in progress (callers).
+    public var codeIndex: Int
+    public var position: CodePosition?
+    public var localTypes: [ValueType]
+    public var locals: [Value]
+    /// Wasm operand stack, bottom first.
+    public var operandStack: [Value]
+    /// Saved callers below this frame (the run loop's call depth while it is innermost).
+    public var depth: Int
+}
+
+/// The engine's debugging interface for one instance: stop points, patches (breakpoints,
+/// watched accesses, interrupts), stepping and running with debug events, and frame access.
+/// All of it is off the free-running path: a guest with nothing armed runs the plain loop.
+public final class Debuggee {
+    let store: Store
+    let instanceIndex: Int
+    public let instance: Instance
+    /// Breakpoint patches per location (several users may share one: user and temporary).
+    private var breakpointCounts: [CodeLocation: Int] = [:]
+    private var watchedLocations: Set<CodeLocation> = []
+    /// Interrupt arming, shared with the interrupting thread.
+    private var lock = pthread_mutex_t()
+    private var running = false
+    private var interruptRequested = false
+    private var armedInterrupts: [(UnsafeMutablePointer<UInt64>, UInt64)] = []
+    /// Code and interrupt points of every compiled function, captured on the debugger thread.
+    private var interruptTargets: [(UnsafeMutablePointer<UInt64>, [UInt32])] = []
+
+    /// Compiles every function of the instance up front, so stop points exist before the
+    /// first call and nothing is compiled while the guest runs (the interrupting thread
+    /// patches a fixed set of code arrays).
+    public init(instance: Instance) throws {
+        self.instance = instance
+        store = instance.store
+        instanceIndex = instance.index
+        pthread_mutex_init(&lock, nil)
+        for address in store.instances[instanceIndex].functionAddresses {
+            if case .wasm(let i, _) = store.functions[Int(address)].kind, i == instanceIndex {
+                if let error = store.ensureCompiled(address) { throw Trap(.invalidCode(error.message)) }
+                if let compiled = store.compiled(address) {
+                    interruptTargets.append((compiled.code, compiled.interruptPoints))
+                }
+            }
+        }
+    }
+
+    deinit { pthread_mutex_destroy(&lock) }
+
+    // MARK: functions and stop points
+
+    public var functionAddresses: [UInt32] { store.instances[instanceIndex].functionAddresses }
+
+    /// Function index (in the module's index space) of a store address, if it belongs here.
+    public func functionIndex(ofAddress address: UInt32) -> UInt32? {
+        guard Int(address) < store.functions.count,
+              case .wasm(let i, let index) = store.functions[Int(address)].kind, i == instanceIndex else {
+            if let k = functionAddresses.firstIndex(of: address) { return UInt32(k) }
+            return nil
+        }
+        return index
+    }
+
+    public func functionAddress(ofIndex index: UInt32) -> UInt32? {
+        let all = functionAddresses
+        return Int(index) < all.count ? all[Int(index)] : nil
+    }
+
+    /// The import name of a host function address (`wasi_snapshot_preview1.fd_write` style
+    /// names are the host's `name`).
+    public func hostName(ofAddress address: UInt32) -> String? {
+        guard Int(address) < store.functions.count, case .host(_, let name) = store.functions[Int(address)].kind else {
+            return nil
+        }
+        return name
+    }
+
+    public func functionType(ofAddress address: UInt32) -> FuncType? {
+        Int(address) < store.functions.count ? store.functions[Int(address)].type : nil
+    }
+
+    public func stopPoints(ofFunction address: UInt32) -> [StopPoint] {
+        guard let c = store.compiled(address) else { return [] }
+        return zip(c.stopCodeIndex, c.stopFileOffset).map { StopPoint(codeIndex: Int($0), fileOffset: $1) }
+    }
+
+    public func isStopPoint(_ location: CodeLocation) -> Bool {
+        store.compiled(location.function)?.stopPoint(at: location.codeIndex) != nil
+    }
+
+    /// The Wasm position of a location (the stop point containing it).
+    public func position(of location: CodeLocation) -> CodePosition? {
+        store.position(function: location.function, codeIndex: location.codeIndex)
+    }
+
+    /// The operation at a location, as an `Opcode` when it is one (nil for internal operations).
+    public func opcode(at location: CodeLocation) -> Opcode? {
+        guard let word = word(at: location) else { return nil }
+        let raw = CodeWord.original(word)
+        return raw < InternalOp.base ? Opcode(rawValue: raw) : nil
+    }
+
+    /// Whether the instruction at a location is a call (direct or indirect).
+    public func isCall(at location: CodeLocation) -> Bool {
+        guard let word = word(at: location) else { return false }
+        let raw = CodeWord.original(word)
+        return raw == InternalOp.call.rawValue || raw == InternalOp.callIndirect.rawValue
+    }
+
+    /// The callee of a direct call at a location.
+    public func directCallee(at location: CodeLocation) -> UInt32? {
+        guard let word = word(at: location), CodeWord.original(word) == InternalOp.call.rawValue,
+              let c = store.compiled(location.function), location.codeIndex + 1 < c.codeCount else { return nil }
+        return UInt32(truncatingIfNeeded: c.code[location.codeIndex + 1])
+    }
+
+    private func word(at location: CodeLocation) -> UInt64? {
+        guard let c = store.compiled(location.function), location.codeIndex >= 0,
+              location.codeIndex < c.codeCount else { return nil }
+        return c.code[location.codeIndex]
+    }
+
+    // MARK: patches
+
+    /// Arms a breakpoint patch at a stop point (reference counted). False if not a stop point.
+    @discardableResult
+    public func armBreakpoint(_ location: CodeLocation) -> Bool {
+        guard isStopPoint(location) else { return false }
+        breakpointCounts[location, default: 0] += 1
+        refresh(location)
+        return true
+    }
+
+    public func disarmBreakpoint(_ location: CodeLocation) {
+        guard let n = breakpointCounts[location] else { return }
+        if n <= 1 { breakpointCounts[location] = nil } else { breakpointCounts[location] = n - 1 }
+        refresh(location)
+    }
+
+    public func hasBreakpointPatch(_ location: CodeLocation) -> Bool { breakpointCounts[location] != nil }
+
+    /// Rewrites the word at a location from the patch state (breakpoint wins over a watch).
+    private func refresh(_ location: CodeLocation) {
+        guard let c = store.compiled(location.function), location.codeIndex < c.codeCount else { return }
+        let base = CodeWord.unpatched(c.code[location.codeIndex])
+        if breakpointCounts[location] != nil {
+            c.code[location.codeIndex] = CodeWord.patched(base, with: .breakpoint)
+        } else if watchedLocations.contains(location) {
+            c.code[location.codeIndex] = CodeWord.patched(base, with: .watchedAccess)
+        } else {
+            c.code[location.codeIndex] = base
+        }
+    }
+
+    /// Switches the accesses that may touch watched state to their checking variant:
+    /// stores (and loads when `memoryReads`) and bulk memory writes while `memory` is non-empty,
+    /// and `global.set` (and `global.get` when `globalReads`) of the `globals` indices.
+    /// Everything else runs unpatched. `memory` is the union of the watched byte ranges.
+    public func configureWatches(memory: Range<UInt64>?, memoryReads: Bool, globals: Set<UInt32>, globalReads: Bool) {
+        let ex = store.execution
+        if let memory, !memory.isEmpty {
+            ex.watchLow = memory.lowerBound
+            ex.watchHigh = memory.upperBound
+        } else {
+            ex.watchLow = 1
+            ex.watchHigh = 0
+        }
+        var wanted: Set<CodeLocation> = []
+        for address in functionAddresses {
+            guard let c = store.compiled(address), functionIndex(ofAddress: address) != nil,
+                  case .wasm(let i, _) = store.functions[Int(address)].kind, i == instanceIndex else { continue }
+            for index in c.stopCodeIndex {
+                let k = Int(index)
+                let raw = CodeWord.original(c.code[k])
+                var watch = false
+                if memory != nil, let op = raw < InternalOp.base ? Opcode(rawValue: raw) : nil {
+                    if Interpreter.memoryAccessSize(raw) != nil {
+                        let isLoad = !(op.info.signature?.results.isEmpty ?? true)
+                        watch = !isLoad || memoryReads
+                    } else if op == .memoryFill || op == .memoryCopy || op == .memoryInit {
+                        watch = true
+                    }
+                }
+                if !globals.isEmpty, k + 1 < c.codeCount {
+                    let g = UInt32(truncatingIfNeeded: c.code[k + 1])
+                    let isSet = raw == Opcode.globalSet.rawValue || raw == InternalOp.globalSet2.rawValue
+                    let isGet = raw == Opcode.globalGet.rawValue || raw == InternalOp.globalGet2.rawValue
+                    if globals.contains(g) && (isSet || (isGet && globalReads)) { watch = true }
+                }
+                if watch { wanted.insert(CodeLocation(function: address, codeIndex: k)) }
+            }
+        }
+        let changed = wanted.symmetricDifference(watchedLocations)
+        watchedLocations = wanted
+        for location in changed { refresh(location) }
+    }
+
+    /// Selects the host calls that stop before they run (nil: none).
+    public func setHostCallFilter(_ filter: ((UInt32) -> Bool)?) {
+        store.execution.hostCallFilter = filter
+    }
+
+    // MARK: interrupts
+
+    /// Asks a running (or about to run) guest to stop at the next loop header or function
+    /// entry. Safe to call from any thread.
+    public func interrupt() {
+        pthread_mutex_lock(&lock)
+        interruptRequested = true
+        if running { armInterrupts() }
+        pthread_mutex_unlock(&lock)
+    }
+
+    /// Called with the lock held. The run thread reads these words while they are written:
+    /// each is one aligned 8-byte store, which the hardware performs atomically, and the run
+    /// loop either sees the old instruction or the interrupt patch.
+    private func armInterrupts() {
+        guard armedInterrupts.isEmpty else { return }
+        for (code, points) in interruptTargets {
+            for p in points {
+                let slot = code + Int(p)
+                let word = slot.pointee
+                armedInterrupts.append((slot, word))
+                slot.pointee = CodeWord.patched(word, with: .interrupt)
+            }
+        }
+    }
+
+    private func disarmInterrupts() {
+        for (slot, word) in armedInterrupts.reversed() { slot.pointee = word }
+        armedInterrupts.removeAll()
+    }
+
+    // MARK: running
+
+    /// Runs until a debug event. Does not replay a patch at pc: call `step` first to get past
+    /// a breakpoint the run stopped at.
+    public func run(_ invocation: Invocation) -> DebugEvent {
+        guard case .running = invocation.state, var r = invocation.registers else { return event(invocation, .finished) }
+        pthread_mutex_lock(&lock)
+        running = true
+        if interruptRequested { armInterrupts() }
+        pthread_mutex_unlock(&lock)
+        let status = Interpreter.run(&r, store, store.execution)
+        pthread_mutex_lock(&lock)
+        running = false
+        disarmInterrupts()
+        // A request is answered by this stop, whatever stopped the run.
+        interruptRequested = false
+        pthread_mutex_unlock(&lock)
+        invocation.registers = r
+        invocation.finish(status, r)
+        return event(invocation, status)
+    }
+
+    /// Whether an interrupt was requested and not yet delivered (e.g. while stepping).
+    public func takeInterruptRequest() -> Bool {
+        pthread_mutex_lock(&lock)
+        defer { pthread_mutex_unlock(&lock) }
+        let requested = interruptRequested
+        interruptRequested = false
+        return requested
+    }
+
+    /// Executes one internal instruction, replaying the original of a patched word. A host
+    /// call selected by the filter comes back as `.hostCall` without running unless
+    /// `passHostCall` is true.
+    public func step(_ invocation: Invocation, passHostCall: Bool = false) -> DebugEvent {
+        guard case .running = invocation.state, var r = invocation.registers else { return event(invocation, .finished) }
+        let ex = store.execution
+        ex.passNextHostCall = passHostCall
+        let status: Status
+        if CodeWord.isPatch(CodeWord.op(r.pc.pointee)) {
+            status = Interpreter.replay(&r, store, ex)
+        } else {
+            status = Interpreter.step(&r, store, ex)
+        }
+        ex.passNextHostCall = false
+        invocation.registers = r
+        invocation.finish(status, r)
+        return event(invocation, status)
+    }
+
+    private func event(_ invocation: Invocation, _ status: Status) -> DebugEvent {
+        switch invocation.state {
+        case .finished(let values): return .finished(values)
+        case .trapped(let trap): return .trapped(trap)
+        case .running: break
+        }
+        switch status {
+        case .breakpoint: return .breakpoint
+        case .interrupted: return .interrupted
+        case .watch: return .watch
+        case .hostCall:
+            let callee = invocation.registers.flatMap { r in pendingCallee(r) } ?? UInt32.max
+            return .hostCall(function: callee)
+        default: return .stepped
+        }
+    }
+
+    private func pendingCallee(_ r: Registers) -> UInt32? {
+        let word = r.pc.pointee
+        let raw = CodeWord.original(word)
+        if raw == InternalOp.call.rawValue { return UInt32(truncatingIfNeeded: r.pc[1]) }
+        if raw == InternalOp.callIndirect.rawValue {
+            let tableIndex = Int(truncatingIfNeeded: r.pc[1])
+            let index = Int(UInt32(truncatingIfNeeded: r.fp[Int(r.pc[2] >> 32)]))
+            guard let tables = r.context.pointee.tables else { return nil }
+            let table = tables[tableIndex]
+            guard index < table.pointee.count, let elements = table.pointee.elements, elements[index] != 0 else { return nil }
+            return UInt32(truncatingIfNeeded: elements[index] &- 1)
+        }
+        return nil
+    }
+
+    /// Arguments of the host call pc is at (at a `.hostCall` stop).
+    public func pendingHostArguments(_ invocation: Invocation) -> [Value] {
+        guard let r = invocation.registers, let callee = pendingCallee(r),
+              let type = functionType(ofAddress: callee) else { return [] }
+        var p = r.fp + CodeWord.a(r.pc.pointee)
+        var values: [Value] = []
+        for t in type.params {
+            values.append(Value.load(t, from: p))
+            p += t.slotCount
+        }
+        return values
+    }
+
+    /// The access the instruction at pc is about to make (at a `.watch` stop).
+    public func pendingAccess(_ invocation: Invocation) -> PendingAccess? {
+        guard let r = invocation.registers else { return nil }
+        let original = CodeWord.unpatched(r.pc.pointee)
+        let raw = CodeWord.op(original)
+        let a = CodeWord.a(original)
+        let fp = r.fp
+        func u32(_ i: Int) -> UInt64 { fp[i] & 0xFFFF_FFFF }
+        if let size = Interpreter.memoryAccessSize(raw), let op = Opcode(rawValue: raw) {
+            let ea = u32(a) &+ r.pc[1]
+            return .memory(address: ea, size: size, isWrite: op.info.signature?.results.isEmpty ?? true)
+        }
+        if raw == Opcode.globalSet.rawValue || raw == InternalOp.globalSet2.rawValue {
+            return .global(index: UInt32(truncatingIfNeeded: r.pc[1]), isWrite: true)
+        }
+        if raw == Opcode.globalGet.rawValue || raw == InternalOp.globalGet2.rawValue {
+            return .global(index: UInt32(truncatingIfNeeded: r.pc[1]), isWrite: false)
+        }
+        switch raw {
+        case Opcode.memoryFill.rawValue:
+            return .bulk(reads: [], writes: [u32(a)..<(u32(a) &+ u32(a + 2))])
+        case Opcode.memoryCopy.rawValue:
+            return .bulk(reads: [u32(a + 1)..<(u32(a + 1) &+ u32(a + 2))], writes: [u32(a)..<(u32(a) &+ u32(a + 2))])
+        case Opcode.memoryInit.rawValue:
+            return .bulk(reads: [], writes: [u32(a)..<(u32(a) &+ u32(a + 2))])
+        default: return nil
+        }
+    }
+}

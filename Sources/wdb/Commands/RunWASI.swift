@@ -1,0 +1,188 @@
+// `wdb run FILE [ARGS...]` without --invoke: a WASI command. ARGS become argv (argv[0] is FILE
+// unless --argv0), stdio is passed through, and the exit status is proc_exit's code (0 when
+// _start returns), 134 on a trap (fuel and --timeout included), 1 for a bad module or usage.
+
+import ArgumentParser
+import Foundation
+import WASI
+import WasmCore
+import WasmVM
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The WASI run flags of DESIGN.md §4, collected as strings for `WASIRunOptions`.
+struct WASIFlags: ParsableArguments {
+    @Option(name: .customLong("dir"), help: "HOST[::GUEST]: make a host directory visible to the guest (repeatable).")
+    var dirs: [String] = []
+
+    @Option(name: .customLong("dir-ro"), help: "HOST[::GUEST]: the same, read-only.")
+    var readOnlyDirs: [String] = []
+
+    @Option(name: .customLong("env"), help: "NAME=VALUE: an environment variable for the guest (repeatable).")
+    var env: [String] = []
+
+    @Flag(name: .customLong("env-inherit"), help: "Pass wdb's whole environment to the guest.")
+    var envInherit = false
+
+    @Option(name: .customLong("argv0"), help: "The guest's argv[0] (default: FILE as given).")
+    var argv0: String?
+
+    @Option(name: .customLong("stdin"), help: "The guest's standard input (default: wdb's own).")
+    var stdin: String?
+
+    @Option(name: .customLong("tcplisten"), help: "HOST:PORT: a listening TCP socket the guest can sock_accept on.")
+    var tcpListen: [String] = []
+
+    @Flag(name: .customLong("trace"), help: "Trace every WASI call on stderr; --trace=FILTER selects calls (names, groups, !negation).")
+    var traceAll = false
+
+    // `--trace=FILTER` arrives here: `Run.normalize` rewrites it, since ArgumentParser has no
+    // options with an optional value.
+    @Option(name: .customLong("trace-filter"), help: .hidden)
+    var traceFilter: String?
+
+    @Option(name: .customLong("trace-output"), help: "Write the trace to this file instead of stderr.")
+    var traceOutput: String?
+
+    @Option(name: .customLong("trace-format"), help: "text or json.")
+    var traceFormat = "text"
+
+    @Option(name: .customLong("trace-strsize"), help: "Cut strings and buffers after N bytes (default 32).")
+    var traceStringSize = 32
+
+    @Flag(name: .customLong("trace-time"), help: "Append each call's duration.")
+    var traceTime = false
+
+    @Flag(name: .customLong("trace-summary"), help: "Print a table of calls, errors and time at the end.")
+    var traceSummary = false
+
+    @Flag(name: .customLong("trace-failed"), help: "Trace only calls that return an error.")
+    var traceFailed = false
+
+    @Option(name: .customLong("inject"), help: "NAME:ERRNO[:when=N|N+|N..M]: make matching calls fail without running them.")
+    var inject: [String] = []
+
+    var options: WASIRunOptions {
+        var options = WASIRunOptions()
+        options.dirs = dirs
+        options.readOnlyDirs = readOnlyDirs
+        options.env = env
+        options.inheritEnvironment = envInherit
+        options.tcpListen = tcpListen
+        // --trace-failed and --trace-time only make sense for printed calls, so they turn
+        // tracing on by themselves (as strace -Z does); --trace-summary alone prints the table only.
+        options.trace = traceFilter ?? (traceAll || traceFailed || traceTime ? "" : nil)
+        options.traceOutput = traceOutput
+        options.traceFormat = traceFormat
+        options.traceStringSize = traceStringSize
+        options.traceTime = traceTime
+        options.traceSummary = traceSummary
+        options.traceFailed = traceFailed
+        options.inject = inject
+        return options
+    }
+}
+
+extension Run {
+    /// Runs `_start` of a WASI command and exits with its status.
+    func runCommand(_ engine: Configuration) throws {
+        let runtime = Runtime(configuration: engine)
+        var guestArguments = arguments
+        if guestArguments.first == "--" { guestArguments.removeFirst() }
+        let outcome: WASIRunOutcome
+        var monitor: WASIMonitor?
+        do {
+            let imports = try preloadedImports(runtime)
+            let module = try Run.loadModule(file)
+            var stdinFD: Int32 = 0
+            if let path = wasi.stdin {
+                stdinFD = open(path, O_RDONLY | O_CLOEXEC)
+                guard stdinFD >= 0 else { throw fail("cannot open --stdin \(path): \(String(cString: strerror(errno)))") }
+            }
+            let (host, installed) = try wasi.options.makeHost(arguments: [wasi.argv0 ?? file] + guestArguments,
+                                                             stdin: stdinFD)
+            monitor = installed
+            outcome = try WASIRun.run(module: module, host: host, runtime: runtime, imports: imports, validated: true)
+            host.close()
+        } catch let trap as Trap {
+            // Only a --preload module's start function gets here; the command's traps are outcomes.
+            monitor?.finish()
+            Run.report(trap)
+            throw ExitCode(134)
+        } catch let error as ExitCode {
+            throw error
+        } catch {
+            monitor?.finish()
+            FileHandle.standardError.write("error: \(error)\n".data(using: .utf8)!)
+            throw ExitCode(1)
+        }
+        monitor?.finish()
+        if case .trapped(let trap) = outcome { Run.report(trap) }
+        Run.exitNow(outcome.exitStatus)
+    }
+
+    /// Ends the process with `status` as is. (Throwing `ExitCode` would let the top level turn a
+    /// guest's exit code 64, ArgumentParser's usage status, into 1.) Guest output went straight
+    /// to the descriptors; only Swift's own stdout buffer needs flushing.
+    static func exitNow(_ status: Int32) -> Never {
+        fflush(nil)
+        Foundation.exit(status)
+    }
+
+    /// `--timeout`: a watchdog thread ends the run as a trap (status 134) when time is up. The
+    /// engine has no time limit of its own yet, so no backtrace can be shown.
+    static func startWatchdog(_ text: String) throws {
+        guard let seconds = parseDuration(text) else {
+            FileHandle.standardError.write("error: bad --timeout \"\(text)\" (examples: 10s, 500ms, 2m)\n".data(using: .utf8)!)
+            throw ExitCode(1)
+        }
+        let thread = Thread {
+            Thread.sleep(forTimeInterval: seconds)
+            let message = "error: trap: time limit exceeded (--timeout \(text))\n"
+            _ = message.withCString { write(2, $0, strlen($0)) }
+            _exit(134)
+        }
+        thread.start()
+    }
+
+    /// `500ms`, `10s`, `2m`, `1h`, or a bare number of seconds.
+    static func parseDuration(_ text: String) -> Double? {
+        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
+        for (suffix, scale) in units where text.hasSuffix(suffix) {
+            guard let n = Double(text.dropLast(suffix.count)), n.isFinite, n >= 0 else { return nil }
+            return n * scale
+        }
+        guard let n = Double(text), n.isFinite, n >= 0 else { return nil }
+        return n
+    }
+
+    /// Options of `run` that take a value as the next argument (for `normalize`).
+    static let optionsWithValues: Set<String> = [
+        "--invoke", "--preload", "--fuel", "--timeout", "--max-memory", "--max-call-depth", "--dir", "--dir-ro",
+        "--env", "--argv0", "--stdin", "--tcplisten", "--trace-filter", "--trace-output", "--trace-format",
+        "--trace-strsize", "--inject",
+    ]
+
+    /// Rewrites `--trace=FILTER` to `--trace-filter=FILTER` among the options of a `run`
+    /// subcommand, stopping at FILE so the guest's own arguments pass untouched.
+    static func normalize(_ arguments: [String]) -> [String] {
+        guard arguments.first == "run" else { return arguments }
+        var result = arguments
+        var index = 1
+        while index < result.count {
+            let token = result[index]
+            if token == "--" || !token.hasPrefix("-") { break }
+            if token.hasPrefix("--trace=") {
+                result[index] = "--trace-filter=" + token.dropFirst("--trace=".count)
+            } else if optionsWithValues.contains(token) {
+                index += 1
+            }
+            index += 1
+        }
+        return result
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import LineEditor
+
+/// What TAB offers: command names, subcommands, then arguments by the command's
+/// `ArgumentKind` (names from the backend or the loaded module, WASI calls, file paths).
+extension ReplSession {
+    func completionCandidates(_ request: CompletionRequest) -> [String] {
+        let words = request.precedingWords
+        guard let first = words.first else {
+            if request.word.hasPrefix("(") { return [] }
+            return commands.commands.map(\.name)
+        }
+        // Walk the typed command words down the subcommand tables.
+        var table = commands
+        var spec: CommandSpec?
+        var consumed = 0
+        for word in words {
+            let name = String(word.prefix { $0 != "/" })
+            guard case .success(let found) = table.lookup(name) else { return [] }
+            spec = found
+            consumed += 1
+            guard let subcommands = found.subcommands, name == word else { break }
+            table = subcommands
+            if consumed == words.count { return subcommands.commands.map(\.name) }
+        }
+        guard let spec else { return [] }
+        _ = first
+        return argumentCandidates(spec.argument, word: request.word, argumentIndex: words.count - consumed)
+    }
+
+    private func argumentCandidates(_ kind: ArgumentKind, word: String, argumentIndex: Int) -> [String] {
+        switch kind {
+        case .none:
+            return []
+        case .command:
+            return commands.commands.map(\.name)
+        case .file:
+            return argumentIndex == 0 ? ReplSession.pathCandidates(word, directoriesOnly: false) : []
+        case .directory:
+            return argumentIndex == 0 ? ReplSession.pathCandidates(word, directoriesOnly: true) : []
+        case .location, .function:
+            return names(.functions) + names(.exports)
+        case .breakpoint:
+            return names(.breakpoints)
+        case .wasiCall:
+            let fromBackend = names(.wasiCalls)
+            return fromBackend.isEmpty ? ReplSession.wasiCallNames + ReplSession.wasiGroups : fromBackend
+        case .expression:
+            return names(.variables) + names(.functions)
+        }
+    }
+
+    /// Names from the backend, else what the loaded module knows.
+    func names(_ source: CompletionSource) -> [String] {
+        if let backend { return backend.completions(for: source) }
+        guard let m = module?.module else { return [] }
+        switch source {
+        case .functions:
+            return (0..<UInt32(clamping: m.functionCount)).compactMap { m.names.functionNames[$0].map { "$" + $0 } }
+        case .exports:
+            return m.exports.filter { $0.kind == .function }.map(\.name)
+        case .breakpoints, .wasiCalls, .variables:
+            return []
+        }
+    }
+
+    /// Entries of the directory named by `word` up to its last `/`, as `word`-style paths;
+    /// directories end in `/`. Hidden entries only when the typed name starts with `.`.
+    static func pathCandidates(_ word: String, directoriesOnly: Bool) -> [String] {
+        let slash = word.lastIndex(of: "/")
+        let typedDirectory = slash.map { String(word[...$0]) } ?? ""
+        let namePrefix = slash.map { String(word[word.index(after: $0)...]) } ?? word
+        var directory = typedDirectory.isEmpty ? "." : typedDirectory
+        if directory.hasPrefix("~/") {
+            directory = NSHomeDirectory() + directory.dropFirst()
+        }
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return [] }
+        var result: [String] = []
+        for entry in entries where entry.hasPrefix(namePrefix) {
+            if entry.hasPrefix(".") && !namePrefix.hasPrefix(".") { continue }
+            var isDirectory: ObjCBool = false
+            let full = (directory.hasSuffix("/") ? directory : directory + "/") + entry
+            _ = FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory)
+            if directoriesOnly && !isDirectory.boolValue { continue }
+            result.append(typedDirectory + entry + (isDirectory.boolValue ? "/" : ""))
+        }
+        return result.sorted()
+    }
+
+    /// WASI preview1 calls and the trace groups, offered until the backend supplies its own.
+    static let wasiCallNames = [
+        "args_get", "args_sizes_get", "environ_get", "environ_sizes_get", "clock_res_get",
+        "clock_time_get", "fd_advise", "fd_allocate", "fd_close", "fd_datasync", "fd_fdstat_get",
+        "fd_fdstat_set_flags", "fd_fdstat_set_rights", "fd_filestat_get", "fd_filestat_set_size",
+        "fd_filestat_set_times", "fd_pread", "fd_prestat_get", "fd_prestat_dir_name", "fd_pwrite",
+        "fd_read", "fd_readdir", "fd_renumber", "fd_seek", "fd_sync", "fd_tell", "fd_write",
+        "path_create_directory", "path_filestat_get", "path_filestat_set_times", "path_link",
+        "path_open", "path_readlink", "path_remove_directory", "path_rename", "path_symlink",
+        "path_unlink_file", "poll_oneoff", "proc_exit", "proc_raise", "sched_yield", "random_get",
+        "sock_accept", "sock_recv", "sock_send", "sock_shutdown",
+    ]
+    static let wasiGroups = ["filesystem", "clock", "random", "proc", "poll", "sock", "args", "environ"]
+}

@@ -1,0 +1,110 @@
+import Foundation
+import LineEditor
+
+/// How a session starts: the command-line choices of `wdb [FILE] [-x FILE] [-ex CMD]...`.
+struct ReplOptions {
+    /// A `-x FILE` or an `-ex CMD`, in command-line order.
+    enum ScriptStep: Equatable {
+        case file(String)
+        case command(String)
+    }
+
+    var file: String?
+    var steps: [ScriptStep] = []
+    var batch = false
+    var skipInitFile = false
+    /// nil: `~/.wdb_history`.
+    var historyFile: String?
+    var quiet = false
+    var verbose = false
+    var guestArguments: [String] = []
+    var environment: [String] = []
+    var directories: [String] = []
+}
+
+/// Runs a session: init file, the module, `-x`/`-ex` steps, then the prompt (on a terminal)
+/// or the commands on stdin (batch mode).
+enum ReplDriver {
+    static let prompt = "(wdb) "
+
+    static func run(_ options: ReplOptions) -> Int32 {
+        let stdinIsTerminal = isatty(0) == 1
+        let batch = options.batch || !options.steps.isEmpty || !stdinIsTerminal
+        let console = ReplConsole(useColor: !batch && ReplConsole.colorWanted())
+        let session = ReplSession(console: console)
+        session.echoCommands = batch && options.verbose
+        session.guestArguments = options.guestArguments
+        session.directories = options.directories
+        for entry in options.environment {
+            let parts = entry.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            session.environment.append((String(parts[0]), parts.count > 1 ? String(parts[1]) : ""))
+        }
+        Interrupt.installHandler()
+
+        if !batch && !options.quiet {
+            console.line(ReplSession.versionLine)
+            console.line("Type \"help\" for a list of commands.")
+        }
+        if !options.skipInitFile, let initFile = homeFile(".wdbinit"),
+           FileManager.default.fileExists(atPath: initFile) {
+            runScriptFile(initFile, in: session)
+        }
+        if let file = options.file {
+            do { try session.load(path: file) } catch let error as ReplError { session.fail(error.message) } catch {}
+        }
+        for step in options.steps where !session.quitRequested {
+            switch step {
+            case .file(let path): runScriptFile(path, in: session)
+            case .command(let text): session.execute(text)
+            }
+        }
+        if batch {
+            if options.steps.isEmpty && !stdinIsTerminal && !session.quitRequested {
+                readCommands(from: LineEditor(options: editorOptions(for: session, historyFile: nil), interactive: false),
+                             session: session)
+            }
+            return session.exitCode != 0 ? session.exitCode : (session.failureCount > 0 ? 1 : 0)
+        }
+        if !session.quitRequested {
+            let historyFile = options.historyFile ?? homeFile(".wdb_history")
+            let editor = LineEditor(options: editorOptions(for: session, historyFile: historyFile))
+            session.isInteractive = editor.isInteractive
+            readCommands(from: editor, session: session)
+            editor.saveHistory()
+        }
+        return session.exitCode
+    }
+
+    private static func editorOptions(for session: ReplSession, historyFile: String?) -> LineEditor.Options {
+        LineEditor.Options(
+            prompt: prompt, continuationPrompt: "  ", historyPath: historyFile,
+            continuation: ReplSession.needsContinuation,
+            completer: { [unowned session] request in session.completionCandidates(request) })
+    }
+
+    private static func readCommands(from editor: LineEditor, session: ReplSession) {
+        session.history = editor.history
+        while !session.quitRequested {
+            switch editor.read() {
+            case .line(let text): session.execute(text)
+            case .interrupted: continue
+            case .endOfInput: return
+            }
+        }
+    }
+
+    private static func runScriptFile(_ path: String, in session: ReplSession) {
+        do {
+            session.runScript(try session.readScript(path))
+        } catch let error as ReplError {
+            session.fail(error.message)
+        } catch {
+            session.fail("\(path): \(error)")
+        }
+    }
+
+    private static func homeFile(_ name: String) -> String? {
+        guard let home = ProcessInfo.processInfo.environment["HOME"], !home.isEmpty else { return nil }
+        return (home.hasSuffix("/") ? home : home + "/") + name
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+import LineEditor
+import WasmCore
+
+/// The state of one interactive or batch session, and the dispatcher that runs a line.
+final class ReplSession {
+    let console: ReplConsole
+    var backend: DebuggerBackend?
+    let commands: CommandTable
+    /// The module `file` loaded, if any.
+    var module: LoadedModule?
+    /// The WASI world of the next run (`set args`, `set env`, `dir`).
+    var guestArguments: [String] = []
+    var environment: [(name: String, value: String)] = []
+    var directories: [String] = []
+    /// This session's history (shown by `history`); set by the driver.
+    var history: HistoryStore?
+    /// True at a terminal prompt: Enter repeats, `quit` may ask.
+    var isInteractive = false
+    /// Batch mode with `-v`: print each command before running it.
+    var echoCommands = false
+    /// Commands that failed so far (batch mode's exit code).
+    private(set) var failureCount = 0
+    /// Set by `quit`; the driver stops reading.
+    var quitRequested = false
+    var exitCode: Int32 = 0
+    /// The last command that Enter repeats (step, next, stepi, nexti, x, list).
+    private var repeatable: CommandInvocation?
+    /// Nesting of `source` (a script sourcing itself must stop somewhere).
+    var sourceDepth = 0
+    static let maxSourceDepth = 16
+
+    init(console: ReplConsole, backend: DebuggerBackend? = nil) {
+        self.console = console
+        self.backend = backend
+        self.commands = CommandCatalog.table
+    }
+
+    /// Runs one input (a line, or several joined WAT lines). Returns false if it failed.
+    @discardableResult
+    func execute(_ input: String) -> Bool {
+        let text = input.trimmed
+        if text.isEmpty {
+            guard isInteractive, var again = repeatable else { return true }
+            again.isRepeat = true
+            return run(again)
+        }
+        if text.hasPrefix("#") { return true }  // a comment, as in gdb scripts
+        if echoCommands { console.line(ReplDriver.prompt + text) }
+        if text.hasPrefix("(") || text.hasPrefix(")") || startsWithInstruction(text) {
+            repeatable = nil
+            return report { try evaluateWat(text) }
+        }
+        switch commands.resolve(text) {
+        case .success(let invocation):
+            repeatable = invocation.spec.repeatsOnEnter ? invocation : nil
+            return run(invocation)
+        case .failure(let error):
+            repeatable = nil
+            return fail(error.message)
+        }
+    }
+
+    private func run(_ invocation: CommandInvocation) -> Bool {
+        report {
+            if let backend, try backend.execute(invocation, in: self) { return }
+            if let handler = invocation.spec.handler {
+                try handler(self, invocation)
+                return
+            }
+            throw ReplError(notAvailable(invocation.name))
+        }
+    }
+
+    /// Runs `body`, printing a thrown `ReplError` and counting it as a failure.
+    private func report(_ body: () throws -> Void) -> Bool {
+        do {
+            try body()
+            return true
+        } catch let error as ReplError {
+            return fail(error.message)
+        } catch {
+            return fail("\(error)")
+        }
+    }
+
+    @discardableResult
+    func fail(_ message: String) -> Bool {
+        failureCount += 1
+        console.error(message)
+        return false
+    }
+
+    func notAvailable(_ what: String) -> String {
+        "\"\(what)\" is not available yet: it needs the debugger engine, which has not landed."
+    }
+
+    /// A line such as `i32.const 2 i32.const 3 i32.add`: its first word is an instruction.
+    private func startsWithInstruction(_ text: String) -> Bool {
+        let first = text.prefix { !$0.isWhitespace }
+        return first.contains(".") && Opcode.byMnemonic[String(first)] != nil
+            || ["nop", "unreachable", "drop", "select"].contains(String(first))
+    }
+
+    private func evaluateWat(_ text: String) throws {
+        if let backend, try backend.evaluate(text: text, in: self) { return }
+        if ParenthesisBalance.openCount(text) != 0 {
+            throw ReplError("Unbalanced parentheses in WAT input: \(ParenthesisBalance.openCount(text) > 0 ? "missing )" : "extra )").")
+        }
+        if text.hasPrefix("(module") {
+            try loadWatModule(text: text, path: "<input>")
+            return
+        }
+        throw ReplError(notAvailable(text.hasPrefix("(") ? "WAT at the prompt" : "evaluating instructions"))
+    }
+}

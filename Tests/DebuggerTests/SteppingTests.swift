@@ -1,0 +1,160 @@
+import Testing
+import WasmCore
+import WasmVM
+@testable import Debugger
+
+@Suite struct SteppingTests {
+    @Test func finishOutOfAThreeDeepCallReturnsTheValues() throws {
+        let s = try session()
+        try s.setBreakpoint("$c")
+        var stop = try s.invoke("a", [.i32(4)])
+        #expect(stop.at == "$c+0x1 (func 1, offset 0x9a) at calls.wat:20")
+        #expect(s.backtrace().map(\.description) == [
+            "#0 $c+0x1 (func 1, offset 0x9a) at calls.wat:20",
+            "#1 $b+0x6 (func 2, offset 0xa9) at calls.wat:28",
+            "#2 $a+0x3 (func 3, offset 0xb1) at calls.wat:32",
+        ])
+        // c(5) returns (50, 5).
+        stop = try s.finish()
+        #expect(stop.reason == .finished(values: [.i32(50), .i32(5)]))
+        #expect(stop.at == "$b+0x8 (func 2, offset 0xab) at calls.wat:29")
+        stop = try s.finish()
+        #expect(stop.reason == .finished(values: [.i32(55)]))
+        #expect(stop.at == "$a+0x5 (func 3, offset 0xb3) at calls.wat:33")
+        #expect(throws: DebuggerError.self) { try s.finish() }
+        stop = try s.continueExecution()
+        #expect(stop.reason == .returned(values: [.i32(110)]))
+    }
+
+    @Test func finishInARecursionStopsAtTheRightDepth() throws {
+        let s = try session()
+        let bp = try s.setBreakpoint("$fact", condition: "$n == 1")
+        var stop = try s.invoke("fact", [.i32(4)])
+        #expect(stop.reason == .breakpoint(number: bp.number))
+        try s.delete()
+        stop = try s.finish()
+        // fact(1) returns to the frame where n == 2, not to an outer one.
+        #expect(stop.reason == .finished(values: [.i32(1)]))
+        #expect(try s.evaluate("$n") == .i32(2))
+        #expect(s.backtrace().count == 3)
+        // Finish of an outer selected frame (up 1): back in the frame where n == 4.
+        try s.up()
+        stop = try s.finish()
+        #expect(stop.reason == .finished(values: [.i32(6)]))
+        #expect(try s.evaluate("$n") == .i32(4))
+    }
+
+    @Test func nextOverACallThatHitsABreakpointStopsInside() throws {
+        let s = try session()
+        try s.setBreakpoint("$a")
+        let inner = try s.setBreakpoint("$c")
+        var stop = try s.invoke("a", [.i32(1)])
+        #expect(stop.at == "$a+0x1 (func 3, offset 0xaf) at calls.wat:31")
+        stop = try s.next()
+        #expect(stop.reason == .stepDone)
+        #expect(stop.at == "$a+0x3 (func 3, offset 0xb1) at calls.wat:32")
+        stop = try s.next()
+        #expect(stop.reason == .breakpoint(number: inner.number))
+        #expect(stop.at == "$c+0x1 (func 1, offset 0x9a) at calls.wat:20")
+        // Without the inner breakpoint, next steps over the whole call.
+        try s.delete([inner.number])
+        stop = try s.invoke("a", [.i32(1)])
+        _ = try s.next()
+        stop = try s.next()
+        #expect(stop.reason == .stepDone)
+        #expect(stop.at == "$a+0x5 (func 3, offset 0xb3) at calls.wat:33")
+        #expect(try s.operandStack() == [.i32(22)])
+    }
+
+    @Test func stepEntersCallsAndStepiGoesByStopPoint() throws {
+        let s = try session()
+        try s.setBreakpoint("calls.wat:28")
+        var stop = try s.invoke("a", [.i32(1)])
+        #expect(stop.at == "$b+0x6 (func 2, offset 0xa9) at calls.wat:28")
+        stop = try s.step()
+        #expect(stop.at == "$c+0x1 (func 1, offset 0x9a) at calls.wat:20")
+        stop = try s.stepInstruction()
+        #expect(stop.at == "$c+0x3 (func 1, offset 0x9c) at calls.wat:21")
+        stop = try s.stepInstruction(2)
+        #expect(stop.at == "$c+0x6 (func 1, offset 0x9f) at calls.wat:23")
+        #expect(try s.operandStack() == [.i32(20)])
+        // The last stepi of $c returns to $b after the call.
+        stop = try s.stepInstruction(2)
+        #expect(stop.at == "$b+0x8 (func 2, offset 0xab) at calls.wat:29")
+        #expect(try s.operandStack() == [.i32(20), .i32(2)])
+    }
+
+    @Test func nextiStepsOverCalls() throws {
+        let s = try session()
+        try s.setBreakpoint("*0xb1")
+        var stop = try s.invoke("a", [.i32(2)])
+        stop = try s.nextInstruction()
+        #expect(stop.at == "$a+0x5 (func 3, offset 0xb3) at calls.wat:33")
+        #expect(try s.operandStack() == [.i32(33)])
+    }
+
+    @Test func untilLeavesALoopAndAdvanceRunsToALocation() throws {
+        let s = try session()
+        try s.setBreakpoint("*0xd2")   // br_if at the bottom of $fill's loop
+        var stop = try s.invoke("fill", [.i32(5)])
+        #expect(try s.evaluate("$i") == .i32(1))
+        stop = try s.until()
+        // Without going back into the loop: the next stop is after it (the function's end).
+        #expect(stop.reason == .stepDone)
+        #expect(stop.at == "$fill+0x1d (func 4, offset 0xd5) at calls.wat:50")
+        #expect(try s.evaluate("$i") == .i32(5))
+        _ = try s.continueExecution()
+
+        try s.delete()
+        stop = try s.invoke("fill", [.i32(3)])
+        #expect(stop.reason == .returned(values: []))
+        try s.setBreakpoint("$fill")
+        stop = try s.invoke("fill", [.i32(3)])
+        stop = try s.advance("*0xc8")
+        #expect(stop.reason == .stepDone)
+        #expect(stop.at == "$fill+0x10 (func 4, offset 0xc8) at calls.wat:43")
+        #expect(try s.readMemory(0x100, count: 4) == [0, 0, 0, 0])
+    }
+
+    @Test func changingALocalChangesTheResult() throws {
+        let s = try session()
+        try s.setBreakpoint("*0xfe")   // after local.set $k in $sum
+        var stop = try s.invoke("sum", [.i32(2), .i32(3)])
+        #expect(try s.evaluate("$k") == .i32(5))
+        try s.setVariable("$k = 7")
+        stop = try s.continueExecution()
+        #expect(stop.reason == .returned(values: [.i32(49)]))
+        // local[N], a stack slot and a global.
+        stop = try s.invoke("sum", [.i32(2), .i32(3)])
+        try s.setVariable("local[2] = i32:-1")
+        _ = try s.stepInstruction(2)
+        #expect(try s.operandStack() == [.int32(-1), .int32(-1)])
+        try s.setVariable("stack[0] = 10")
+        stop = try s.continueExecution()
+        #expect(stop.reason == .returned(values: [.int32(-10)]))
+        try s.setVariable("$counter = 41")
+        #expect(s.globals().first?.value == .i32(41))
+        #expect(throws: (any Error).self) { try s.setVariable("$k = 1") }
+    }
+
+    @Test func runStartAndStartiStopAtStart() throws {
+        let s = try session()
+        var stop = try s.start()
+        #expect(stop.at == "$main+0x1 (func 8, offset 0x106) at calls.wat:75")
+        stop = try s.next()
+        #expect(stop.at == "$main+0x3 (func 8, offset 0x108) at calls.wat:76")
+        stop = try s.continueExecution()
+        #expect(stop.reason == .exited(code: 0))
+        try s.setBreakpoint("$b")
+        stop = try s.run()
+        #expect(stop.reason == .breakpoint(number: 1))
+        #expect(try s.frameArguments().map(\.name) == ["$x"])
+        stop = try s.restart()
+        #expect(stop.reason == .breakpoint(number: 1))
+        s.kill()
+        #expect(!s.isRunning)
+        #expect(throws: DebuggerError.self) { try s.continueExecution() }
+        stop = try s.starti()
+        #expect(stop.at == "$main+0x1 (func 8, offset 0x106) at calls.wat:75")
+    }
+}

@@ -1,0 +1,60 @@
+import Testing
+import WasmCore
+@testable import WasmVM
+
+/// The run loop decodes operation words by bit casts; these tests pin the layout facts the
+/// casts rely on.
+@Suite struct EncodingTests {
+    @Test func opcodeTagsEqualRawValues() {
+        #expect(MemoryLayout<Opcode>.size == 2)
+        for op in Opcode.allCases {
+            #expect(Opcode.decodeEngineWord(op.rawValue) == op)
+        }
+        #expect(Opcode.allCases.count < Int(InternalOp.base))
+    }
+
+    @Test func internalOperationsDecode() {
+        #expect(Int(InternalOp.count) == InternalOp.allCases.count)
+        for (i, op) in InternalOp.allCases.enumerated() {
+            #expect(op.rawValue == InternalOp.base + UInt16(i))
+            #expect(InternalOp.decode(op.rawValue) == op)
+        }
+        #expect(InternalOp.decode(InternalOp.base + InternalOp.count) == nil)
+    }
+
+    @Test func instructionWordsCarryOperationAndSlot() {
+        let word = CodeWord.make(InternalOp.copy.rawValue, 123_456)
+        #expect(CodeWord.op(word) == InternalOp.copy.rawValue)
+        #expect(CodeWord.a(word) == 123_456)
+    }
+}
+
+/// Compiled code keeps what breakpoints and interrupts need: every stop point starts an
+/// instruction, and loop headers are recorded.
+@Suite struct CompiledCodeTests {
+    @Test func stopPointsAndInterruptPoints() throws {
+        let m = try instantiate("""
+        (module (func (export "f") (param i32) (result i32)
+          (loop $a (br_if $a (i32.eqz (local.get 0))))
+          (block (loop $b (br_if 1 (local.get 0)) (br $b)))
+          (local.get 0)))
+        """)
+        let f = try #require(m.function("f"))
+        _ = try f.invoke([.i32(1)])
+        let compiled = try #require(m.store.compiled(f.address))
+        // Loop $a starts at the entry (one point), loop $b adds one.
+        #expect(compiled.interruptPoints.count == 2)
+        #expect(compiled.interruptPoints.allSatisfy { compiled.stopPoint(at: Int($0)) != nil })
+        #expect(compiled.stopCodeIndex == compiled.stopCodeIndex.sorted())
+        let offsets = try #require(m.module.definedFunction(0)?.body.offsets)
+        #expect(compiled.stopFileOffset.allSatisfy { offsets.contains($0) })
+        // The words between stop points are immediates: patching a stop point's first word
+        // and putting it back restores the behaviour.
+        let first = Int(compiled.stopCodeIndex[1])
+        let original = compiled.code[first]
+        compiled.code[first] = CodeWord.make(InternalOp.unsupported.rawValue, 0)
+        #expect(throws: Trap.self) { _ = try f.invoke([.i32(1)]) }
+        compiled.code[first] = original
+        #expect(try f.invoke([.i32(1)]) == [.i32(1)])
+    }
+}

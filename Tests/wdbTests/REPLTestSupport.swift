@@ -1,0 +1,82 @@
+import Foundation
+import Testing
+
+/// Runs the real `wdb` binary's debugger (`wdb debug`) with commands on stdin, as a user's
+/// pipe or script would, and reads stdout and stderr merged in order.
+enum REPLTestSupport {
+    static let fixtures = WdbTestSupport.packageRoot.appendingPathComponent("Tests/Fixtures/repl")
+    static let wasmFixtures = WdbTestSupport.packageRoot.appendingPathComponent("Tests/Fixtures/wasm")
+
+    /// Whether the built binary has the `debug` subcommand (the lead registers it in WDB.swift).
+    static let debugCommandAvailable: Bool = {
+        guard let executable = WdbTestSupport.executable,
+              let result = try? run(["debug", "--help"], stdin: "", executable: executable) else { return false }
+        return result.status == 0
+    }()
+
+    struct Result {
+        var status: Int32
+        /// stdout and stderr in the order they were written.
+        var output: String
+        var timedOut: Bool
+    }
+
+    /// A private HOME, so no user's ~/.wdbinit or history is touched.
+    static let home: URL = {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("wdb-repl-home-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }()
+
+    static func wdb(_ arguments: [String], stdin: String, in directory: URL? = nil,
+                    timeout: TimeInterval = 60) throws -> Result {
+        guard let executable = WdbTestSupport.executable else {
+            throw WdbTestSupport.Missing(what: "the wdb executable (build it with `swift build`)")
+        }
+        return try run(["debug"] + arguments, stdin: stdin, executable: executable, in: directory, timeout: timeout)
+    }
+
+    static func run(_ arguments: [String], stdin: String, executable: URL, in directory: URL? = nil,
+                    timeout: TimeInterval = 60) throws -> Result {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = directory }
+        var environment = ProcessInfo.processInfo.environment
+        environment["HOME"] = home.path
+        environment.removeValue(forKey: "NO_COLOR")
+        process.environment = environment
+        let input = Pipe()
+        let output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let writer = input.fileHandleForWriting
+        let data = Data(stdin.utf8)
+        Thread.detachNewThread {
+            writer.write(data)
+            try? writer.close()
+        }
+        let timedOut = LockedFlag()
+        let watchdog = DispatchWorkItem {
+            if process.isRunning {
+                timedOut.set()
+                process.terminate()
+            }
+        }
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: watchdog)
+        let bytes = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        watchdog.cancel()
+        return Result(status: process.terminationStatus, output: String(decoding: bytes, as: UTF8.self),
+                      timedOut: timedOut.value)
+    }
+
+    final class LockedFlag: @unchecked Sendable {
+        private let lock = NSLock()
+        private var raised = false
+        func set() { lock.lock(); raised = true; lock.unlock() }
+        var value: Bool { lock.lock(); defer { lock.unlock() }; return raised }
+    }
+}
