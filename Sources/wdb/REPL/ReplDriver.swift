@@ -31,7 +31,7 @@ enum ReplDriver {
         let stdinIsTerminal = isatty(0) == 1
         let batch = options.batch || !options.steps.isEmpty || !stdinIsTerminal
         let console = ReplConsole(useColor: !batch && ReplConsole.colorWanted())
-        let session = ReplSession(console: console)
+        let session = ReplSession(console: console, backend: DebuggerAdapter())
         session.echoCommands = batch && options.verbose
         session.guestArguments = options.guestArguments
         session.directories = options.directories
