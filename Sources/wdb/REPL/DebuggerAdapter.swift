@@ -14,14 +14,34 @@ final class DebuggerAdapter: DebuggerBackend {
     /// `display` expressions: number → (format, expression).
     var displays: [(number: Int, format: String?, expression: String)] = []
     var nextDisplayNumber = 1
-    /// The call `invoke` started, to print `name(args) => results` when it returns.
-    var pendingInvocation: String?
+    /// The calls `invoke` started (nested while stopped), to print `name(args) => results`
+    /// when each returns.
+    var pendingInvocations: [String] = []
     /// The last line `list` showed (continuing listings).
     var lastListedLine: Int?
     /// The WAT source of the loaded module, when it came from text.
     var source: [Substring] = []
 
-    init() {}
+    /// Why the last module could not be prepared for running (an unsatisfiable import).
+    var loadError: String?
+
+    init() {
+        // Function imports other than WASI get a stub that traps when called, so a module
+        // importing e.g. env.print can still be inspected and its other functions invoked.
+        debugger.importProvider = { _, runtime, module in
+            var imports = Imports()
+            for entry in module.imports where entry.module != "wasi_snapshot_preview1" {
+                guard case .function(let typeIndex) = entry.descriptor,
+                      Int(typeIndex) < module.types.count else { continue }
+                let name = "\(entry.module).\(entry.name)"
+                let stub = HostFunction(type: module.types[Int(typeIndex)]) { _, _ in
+                    throw Trap(.host("the import \(name) is not provided by wdb"))
+                }
+                imports.define(entry.module, entry.name, .function(runtime.makeFunction(stub, name: name)))
+            }
+            return imports
+        }
+    }
 
     // MARK: DebuggerBackend
 
@@ -34,15 +54,24 @@ final class DebuggerAdapter: DebuggerBackend {
                 try debugger.load(wasm: module.bytes, file: module.path)
                 source = []
             }
+            loadError = nil
         } catch {
-            session.fail("cannot prepare \(module.path) for debugging: \(error)")
+            // Reported when a command needs the engine; inspecting the module still works.
+            loadError = "cannot run \(module.path): \(error)"
         }
         loadedBytes = module.bytes
         lastListedLine = nil
-        pendingInvocation = nil
+        pendingInvocations.removeAll()
     }
 
     func evaluate(text: String, in session: ReplSession) throws -> Bool { false }
+
+    /// Engine commands this adapter does not carry out yet (`trace wasi`, `wasi inject`,
+    /// `info wasi-summary`, breakpoint command lists and dprintf).
+    func implements(_ spec: CommandSpec) -> Bool {
+        if ["commands", "dprintf", "wasi-summary", "inject", "trace"].contains(spec.name) { return false }
+        return !(spec.name == "wasi" && spec.category == .wasi)
+    }
 
     func completions(for source: CompletionSource) -> [String] {
         guard let module = debugger.module else { return [] }
@@ -78,6 +107,9 @@ final class DebuggerAdapter: DebuggerBackend {
                                                "next", "stepi", "nexti", "finish", "until", "advance"]
 
     private func dispatch(_ invocation: CommandInvocation, in session: ReplSession) throws -> Bool {
+        if let loadError, invocation.spec.availability == .engine {
+            throw ReplError(loadError)
+        }
         let args = invocation.arguments
         switch invocation.path {
         case ["run"], ["start"], ["starti"]:
@@ -95,7 +127,7 @@ final class DebuggerAdapter: DebuggerBackend {
         case ["kill"]:
             try requireRunning()
             debugger.kill()
-            pendingInvocation = nil
+            pendingInvocations.removeAll()
             session.console.line("[Inferior 1 killed]")
         case ["invoke"]:
             try invoke(invocation.words, in: session)
@@ -184,7 +216,7 @@ final class DebuggerAdapter: DebuggerBackend {
             let null = open("/dev/null", O_RDONLY)
             if null >= 0 { debugger.stdinFD = null }
         }
-        pendingInvocation = nil
+        pendingInvocations.removeAll()
     }
 
     private func requireRunning() throws {
@@ -208,8 +240,15 @@ final class DebuggerAdapter: DebuggerBackend {
         guard let name = words.first else { throw ReplError("usage: invoke FN ARGS... (e.g. invoke add i32:2 i32:3)") }
         guard debugger.module != nil else { throw ReplError("No module loaded. Use \"file FILE\" first.") }
         let values = try debugger.parseArguments(Array(words.dropFirst()), for: name)
-        pendingInvocation = "\(name)(\(values.map(\.description).joined(separator: ", ")))"
-        report(try debugger.invoke(name, values), in: session)
+        pendingInvocations.append("\(name)(\(values.map(\.description).joined(separator: ", ")))")
+        let stop: Stop
+        do {
+            stop = try debugger.invoke(name, values)
+        } catch {
+            pendingInvocations.removeLast()
+            throw error
+        }
+        report(stop, in: session)
     }
 
     /// Prints a stop: the reason line, the position and its instruction, then the displays.
@@ -218,7 +257,8 @@ final class DebuggerAdapter: DebuggerBackend {
         let position = stop.position
         switch stop.reason {
         case .breakpoint(let n):
-            let temporary = debugger.breakpoint(n)?.temporary ?? false
+            // A temporary breakpoint is deleted by its hit.
+            let temporary = debugger.breakpoint(n)?.temporary ?? true
             console.line("\(temporary ? "Temporary breakpoint" : "Breakpoint") \(n), \(position?.description ?? "?")")
         case .watchpoint(let n, let old, let new, let accessor):
             let kind = debugger.breakpoint(n).map { bp -> String in
@@ -254,21 +294,20 @@ final class DebuggerAdapter: DebuggerBackend {
             return
         case .trapped(let trap):
             session.fail("error: trap: \(trap.message)" + (position.map { " at \($0.description)" } ?? ""))
-            pendingInvocation = nil
+            pendingInvocations.removeAll()
             return
         case .exited(let code):
             console.line(code == 0 ? "[Inferior 1 exited normally]" : "[Inferior 1 exited with code \(code)]")
             session.exitCode = code
-            pendingInvocation = nil
+            pendingInvocations.removeAll()
             return
         case .returned(let values):
-            if let call = pendingInvocation {
+            if let call = pendingInvocations.popLast() {
                 let results = values.isEmpty ? "[]" : values.map(\.description).joined(separator: ", ")
                 console.line("\(call) => \(results)")
             } else {
                 console.line("[Inferior 1 exited normally]")
             }
-            pendingInvocation = nil
             return
         }
         printSourceOrInstruction(position, in: session)

@@ -1,0 +1,52 @@
+import Foundation
+import Testing
+@testable import wdb
+
+/// Debugging sessions of the real binary through the DebugSession adapter: command scripts
+/// piped into `wdb`, whole output compared with Tests/Fixtures/repl/debug-*.out (set
+/// WDB_UPDATE_GOLDEN=1 to rewrite them after a deliberate change, then review the diff).
+@Suite(.enabled(if: REPLTestSupport.debugCommandAvailable,
+                "wdb has no `debug` subcommand yet (register InteractiveCommand in WDB.swift)"))
+struct REPLDebugTests {
+    /// debug-wat: breakpoints, invoke, frames, memory, watchpoints, displays on Examples/loop.wat.
+    /// debug-wasi: a C program (catch wasi fd_write, run to its exit; exit code 7).
+    /// debug-errors: mistakes and traps; the session survives them.
+    static let sessions = ["debug-wat", "debug-wasi", "debug-errors"]
+
+    @Test(arguments: sessions)
+    func debugSessionMatchesItsGoldenFile(_ name: String) throws {
+        let script = try String(contentsOf: REPLTestSupport.fixtures.appendingPathComponent(name + ".wdb"), encoding: .utf8)
+        let (arguments, exit) = try REPLBatchTests.header(script)
+        let result = try REPLTestSupport.wdb(arguments, stdin: script, in: REPLTestSupport.fixtures)
+        let goldenURL = REPLTestSupport.fixtures.appendingPathComponent(name + ".out")
+        if ProcessInfo.processInfo.environment["WDB_UPDATE_GOLDEN"] == "1" {
+            try result.output.write(to: goldenURL, atomically: true, encoding: .utf8)
+        }
+        let golden = try String(contentsOf: goldenURL, encoding: .utf8)
+        #expect(result.output == golden)
+        #expect(result.status == exit)
+    }
+
+    @Test func finishPrintsTheReturnedValue() throws {
+        let result = try REPLTestSupport.wdb(["-nx", "../../../Examples/loop.wat"], stdin: """
+            break $fact if $n == 1
+            invoke fact i64:4
+            info args
+            finish
+            continue
+
+            """, in: REPLTestSupport.fixtures)
+        #expect(result.output.contains("Breakpoint 1, $fact+0x1"))
+        #expect(result.output.contains("$n = i64:1"))
+        #expect(result.output.contains("Value returned is i64:1"))
+        #expect(result.output.hasSuffix("fact(i64:4) => i64:24\n"))
+        #expect(result.status == 0)
+    }
+
+    @Test func theGuestsExitCodeIsTheSessionsExitCode() throws {
+        let result = try REPLTestSupport.wdb(["-nx", "../wasi/exit_code.wasm"], stdin: "run 42\n",
+                                             in: REPLTestSupport.fixtures)
+        #expect(result.output.contains("[Inferior 1 exited with code 42]"))
+        #expect(result.status == 42)
+    }
+}
