@@ -49,4 +49,14 @@ struct REPLDebugTests {
         #expect(result.output.contains("[Inferior 1 exited with code 42]"))
         #expect(result.status == 42)
     }
+
+    @Test func runReadsTheGuestsStdinFromARedirectedFile() throws {
+        let directory = try WdbTestSupport.temporaryDirectory()
+        let input = directory.appendingPathComponent("input.txt")
+        try "first line\nsecond\n".write(to: input, atomically: true, encoding: .utf8)
+        let result = try REPLTestSupport.wdb(["-nx", "../wasi/stdin_echo.wasm"], stdin: "run < \(input.path)\nrun < /nonexistent/x\n",
+                                             in: REPLTestSupport.fixtures)
+        #expect(result.output.contains("1: first line\n2: second\n"))
+        #expect(result.output.contains("cannot open /nonexistent/x as the program's input"))
+    }
 }

@@ -24,6 +24,8 @@ final class DebuggerAdapter: DebuggerBackend {
 
     /// Why the last module could not be prepared for running (an unsatisfiable import).
     var loadError: String?
+    /// The guest's stdin when it is not wdb's own (`run < FILE`, or /dev/null in batch mode).
+    var openedStdin: Int32?
 
     init() {
         // Function imports other than WASI get a stub that traps when called, so a module
@@ -206,17 +208,37 @@ final class DebuggerAdapter: DebuggerBackend {
     /// `run ARGS`, `set args`, `set env`, `dir`: the WASI world of the next instance.
     private func prepareWorld(_ invocation: CommandInvocation, in session: ReplSession) throws {
         guard debugger.module != nil else { throw ReplError("No module loaded. Use \"file FILE\" first.") }
-        if !invocation.arguments.isEmpty {
-            session.guestArguments = try ReplSession.splitArguments(invocation.arguments)
+        var words = try ReplSession.splitArguments(invocation.arguments)
+        // `run ARGS < FILE`: FILE becomes the guest's stdin for this run.
+        var input: String?
+        if let redirect = words.firstIndex(of: "<") {
+            guard redirect + 1 < words.count else { throw ReplError("\"<\" needs a file: run ARGS < FILE") }
+            input = words[redirect + 1]
+            words.removeSubrange(redirect...(redirect + 1))
+        }
+        if !words.isEmpty || input == nil && !invocation.arguments.isEmpty {
+            session.guestArguments = words
         }
         debugger.arguments = session.guestArguments
         debugger.environment = session.environment.map { "\($0.name)=\($0.value)" }
         debugger.directories = session.directories
-        if session.commandsComeFromStdin {
-            let null = open("/dev/null", O_RDONLY)
-            if null >= 0 { debugger.stdinFD = null }
+        if let input {
+            let fd = open(input, O_RDONLY)
+            guard fd >= 0 else { throw ReplError("cannot open \(input) as the program's input: \(String(cString: strerror(errno)))") }
+            replaceGuestStdin(fd)
+        } else if session.commandsComeFromStdin {
+            // The commands come from stdin, so the guest reads /dev/null.
+            let fd = open("/dev/null", O_RDONLY)
+            if fd >= 0 { replaceGuestStdin(fd) }
         }
         pendingInvocations.removeAll()
+    }
+
+    /// A descriptor this adapter opened for the guest's stdin (closed when replaced).
+    private func replaceGuestStdin(_ fd: Int32) {
+        if let previous = openedStdin { close(previous) }
+        openedStdin = fd
+        debugger.stdinFD = fd
     }
 
     private func requireRunning() throws {
