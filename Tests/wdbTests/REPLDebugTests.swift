@@ -59,4 +59,23 @@ struct REPLDebugTests {
         #expect(result.output.contains("1: first line\n2: second\n"))
         #expect(result.output.contains("cannot open /nonexistent/x as the program's input"))
     }
+
+    @Test func traceAndInjectionApplyToTheNextRun() throws {
+        let result = try REPLTestSupport.wdb(["-nx", "../wasi/exit_code.wasm"], stdin: """
+            trace wasi on fd_write,proc_exit
+            wasi inject fd_write:EBADF:when=1
+            run 5
+            info wasi-summary
+            wasi inject clear
+            trace wasi off
+            run 4
+
+            """, in: REPLTestSupport.fixtures)
+        #expect(result.output.contains("= EBADF (injected)\nproc_exit(5)\n[Inferior 1 exited with code 5]\n"))
+        #expect(result.output.contains(" fd_write\n"))
+        // The second run is neither traced nor injected: its write goes through.
+        #expect(result.output.hasSuffix("exiting with 4\n[Inferior 1 exited with code 4]\n"))
+        #expect(!result.output.contains("proc_exit(4)"))
+        #expect(result.status == 4)
+    }
 }

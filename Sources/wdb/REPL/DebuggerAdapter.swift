@@ -1,5 +1,6 @@
 import Debugger
 import Foundation
+import WASI
 import WasmCore
 import WasmText
 import WasmVM
@@ -26,6 +27,12 @@ final class DebuggerAdapter: DebuggerBackend {
     var loadError: String?
     /// The guest's stdin when it is not wdb's own (`run < FILE`, or /dev/null in batch mode).
     var openedStdin: Int32?
+    /// `trace wasi on` options (nil: off), its `--output` file, `wasi inject` rules, and the
+    /// monitor of the current run (for `info wasi-summary`).
+    var traceOptions: WASITraceOptions?
+    var traceOutput: String?
+    var injections: [WASIInjection] = []
+    var monitor: WASIMonitor?
 
     init() {
         // Function imports other than WASI get a stub that traps when called, so a module
@@ -68,11 +75,9 @@ final class DebuggerAdapter: DebuggerBackend {
 
     func evaluate(text: String, in session: ReplSession) throws -> Bool { false }
 
-    /// Engine commands this adapter does not carry out yet (`trace wasi`, `wasi inject`,
-    /// `info wasi-summary`, breakpoint command lists and dprintf).
+    /// Engine commands this adapter does not carry out yet: breakpoint command lists and dprintf.
     func implements(_ spec: CommandSpec) -> Bool {
-        if ["commands", "dprintf", "wasi-summary", "inject", "trace"].contains(spec.name) { return false }
-        return !(spec.name == "wasi" && spec.category == .wasi)
+        !["commands", "dprintf"].contains(spec.name)
     }
 
     func completions(for source: CompletionSource) -> [String] {
@@ -116,16 +121,17 @@ final class DebuggerAdapter: DebuggerBackend {
         switch invocation.path {
         case ["run"], ["start"], ["starti"]:
             try prepareWorld(invocation, in: session)
-            let stop: Stop
-            switch invocation.path[0] {
-            case "run": stop = try debugger.run()
-            case "start": stop = try debugger.start()
-            default: stop = try debugger.starti()
-            }
-            report(stop, in: session)
+            report(try startProgram(runFreely: invocation.path[0] == "run"), in: session)
         case ["restart"]:
             try prepareWorld(invocation, in: session)
-            report(try debugger.restart(), in: session)
+            debugger.kill()
+            report(try startProgram(runFreely: true), in: session)
+        case ["trace", "wasi"]:
+            try traceCommand(invocation.words, in: session)
+        case ["wasi", "inject"]:
+            try injectCommand(args, in: session)
+        case ["info", "wasi-summary"]:
+            try summaryCommand(in: session)
         case ["kill"]:
             try requireRunning()
             debugger.kill()
@@ -234,6 +240,17 @@ final class DebuggerAdapter: DebuggerBackend {
         pendingInvocations.removeAll()
     }
 
+    /// `run`/`start`: a fresh instance; with tracing or injections its WASI monitor is
+    /// installed before `_start` runs (then `run` starts from a stop at `_start`, so a
+    /// breakpoint on `_start`'s very first instruction is passed).
+    private func startProgram(runFreely: Bool) throws -> Stop {
+        monitor = nil
+        guard needsMonitor else { return runFreely ? try debugger.run() : try debugger.start() }
+        let first = try debugger.start()
+        try installMonitor()
+        return runFreely ? try debugger.continueExecution() : first
+    }
+
     /// A descriptor this adapter opened for the guest's stdin (closed when replaced).
     private func replaceGuestStdin(_ fd: Int32) {
         if let previous = openedStdin { close(previous) }
@@ -265,6 +282,7 @@ final class DebuggerAdapter: DebuggerBackend {
         pendingInvocations.append("\(name)(\(values.map(\.description).joined(separator: ", ")))")
         let stop: Stop
         do {
+            if debugger.instance != nil && debugger.wasiHost?.observer == nil { try installMonitor() }
             stop = try debugger.invoke(name, values)
         } catch {
             pendingInvocations.removeLast()
