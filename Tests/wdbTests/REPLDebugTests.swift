@@ -78,4 +78,20 @@ struct REPLDebugTests {
         #expect(!result.output.contains("proc_exit(4)"))
         #expect(result.status == 4)
     }
+
+    @Test func continueWithACountPassesTheBreakpoint() throws {
+        let result = try REPLTestSupport.wdb(["-nx", "../../../Examples/loop.wat"], stdin: """
+            break $bump
+            invoke count_to i32:5
+            continue 3
+            print $counter
+            delete
+            continue
+
+            """, in: REPLTestSupport.fixtures)
+        #expect(result.output.contains("Will ignore next 2 crossings of breakpoint 1.  Continuing.\n"))
+        #expect(result.output.contains("$ = i32:3\n"))
+        #expect(result.output.hasSuffix("count_to(i32:5) => i32:5\n"))
+        #expect(result.status == 0)
+    }
 }

@@ -33,6 +33,8 @@ final class DebuggerAdapter: DebuggerBackend {
     var traceOutput: String?
     var injections: [WASIInjection] = []
     var monitor: WASIMonitor?
+    /// The last stop reported (`continue N` ignores its breakpoint N - 1 more times).
+    var lastStop: Stop?
 
     init() {
         // Function imports other than WASI get a stub that traps when called, so a module
@@ -141,7 +143,11 @@ final class DebuggerAdapter: DebuggerBackend {
             try invoke(invocation.words, in: session)
         case ["continue"]:
             try requireRunning()
-            report(try debugger.continueExecution(try count(args)), in: session)
+            let n = try count(args)
+            if n > 1, case .breakpoint(let number)? = lastStop?.reason {
+                session.console.line("Will ignore next \(n - 1) crossings of breakpoint \(number).  Continuing.")
+            }
+            report(try debugger.continueExecution(n, from: lastStop), in: session)
         case ["step"]:
             try requireRunning()
             report(try debugger.step(try count(args)), in: session)
@@ -293,6 +299,7 @@ final class DebuggerAdapter: DebuggerBackend {
 
     /// Prints a stop: the reason line, the position and its instruction, then the displays.
     func report(_ stop: Stop, in session: ReplSession) {
+        lastStop = stop
         let console = session.console
         let position = stop.position
         switch stop.reason {
