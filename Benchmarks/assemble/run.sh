@@ -4,14 +4,14 @@
 # Reports the best of 5 CPU times (user + system: the machine may be shared) as MB/s of WAT
 # text and the ratio. Both are whole processes, reading the file and writing the binary.
 #
-# usage: Benchmarks/assemble/run.sh [FUNCTIONS]   (default 9000 functions, about 5.5 MB of WAT)
+# usage: Benchmarks/assemble/run.sh [FUNCTIONS]   (default 2000 functions, about 6.5 MB of WAT)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 work="${TMPDIR:-/tmp}/wdb-assemble-bench"
 mkdir -p "$work"
 
-python3 "$root/Benchmarks/decode/generate.py" "$work/big.wat" "${1:-9000}"
+python3 "$root/Benchmarks/decode/generate.py" "$work/big.wat" "${1:-2000}"
 size=$(stat -c %s "$work/big.wat")
 echo "input: $work/big.wat ($size bytes of WAT)"
 
