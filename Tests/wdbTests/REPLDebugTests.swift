@@ -94,4 +94,18 @@ struct REPLDebugTests {
         #expect(result.output.hasSuffix("count_to(i32:5) => i32:5\n"))
         #expect(result.status == 0)
     }
+
+    @Test func bareInstructionsAreEvaluated() throws {
+        let result = try REPLTestSupport.wdb(["-nx"], stdin: """
+            i32.const 2 i32.const 3 i32.add
+            i64.const 7 i64.const 6 i64.mul
+            i32.const 1 i32.const 2
+            i32.const 1 i32.const 0 i32.div_u
+            i32.const 1 i32.add
+
+            """)
+        #expect(result.output.hasPrefix("i32:5\ni64:42\ni32:1 i32:2\nerror: trap: integer divide by zero\n"))
+        #expect(result.output.contains("<input>:1:13: error: type mismatch"))
+        #expect(result.status == 1)
+    }
 }

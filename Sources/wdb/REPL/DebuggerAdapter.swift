@@ -75,7 +75,11 @@ final class DebuggerAdapter: DebuggerBackend {
         pendingInvocations.removeAll()
     }
 
-    func evaluate(text: String, in session: ReplSession) throws -> Bool { false }
+    func evaluate(text: String, in session: ReplSession) throws -> Bool {
+        guard !text.hasPrefix("("), !text.hasPrefix(")") else { return false }
+        try evaluateInstructions(text, in: session)
+        return true
+    }
 
     /// Engine commands this adapter does not carry out yet: breakpoint command lists and dprintf.
     func implements(_ spec: CommandSpec) -> Bool {
