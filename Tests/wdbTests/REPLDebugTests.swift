@@ -108,4 +108,36 @@ struct REPLDebugTests {
         #expect(result.output.contains("<input>:1:13: error: type mismatch"))
         #expect(result.status == 1)
     }
+
+}
+
+/// The adapter inside a session in memory (no process): Enter repeats, completion sources.
+@Suite struct REPLDebugSessionTests {
+    func session() throws -> ReplSession {
+        let session = ReplSession(console: .capturing(), backend: DebuggerAdapter())
+        try session.load(path: WdbTestSupport.packageRoot.appendingPathComponent("Examples/loop.wat").path)
+        return session
+    }
+
+    @Test func enterAfterXShowsTheNextBytes() throws {
+        let session = try session()
+        session.isInteractive = true
+        #expect(session.execute("invoke count_to i32:2"))
+        #expect(session.execute("x/2xw 0"))
+        #expect(session.execute(""))
+        let output = session.console.captured ?? ""
+        #expect(output.contains("0x00000000:  0x00000001 0x00000002  |"))
+        #expect(output.contains("0x00000008:  0x00000000 0x00000000  |"))
+    }
+
+    @Test func completionOffersFunctionsBreakpointsAndVariables() throws {
+        let session = try session()
+        let adapter = try #require(session.backend as? DebuggerAdapter)
+        #expect(adapter.completions(for: .functions) == ["$bump", "$count_to", "$fact"])
+        #expect(session.execute("break $bump"))
+        #expect(adapter.completions(for: .breakpoints) == ["1"])
+        #expect(session.execute("invoke count_to i32:1"))
+        #expect(Set(adapter.completions(for: .variables)) == ["$by", "$counter"])
+        #expect(adapter.completions(for: .wasiCalls).contains("fd_write"))
+    }
 }

@@ -56,7 +56,12 @@ extension DebuggerAdapter {
             let value = try debugger.setVariable(args)
             console.line("\(args.split(separator: "=").first.map { String($0).trimmed } ?? args) = \(value)")
         case ["x"]:
-            try examine(args, format: invocation.format, in: session)
+            // Enter after `x` goes on after the last address shown.
+            if invocation.isRepeat, let next = nextExamineAddress {
+                try examine("0x" + String(next, radix: 16), format: invocation.format, in: session)
+            } else {
+                try examine(args, format: invocation.format, in: session)
+            }
         case ["display"]:
             if args.isEmpty {
                 showDisplays(in: session)
@@ -205,6 +210,7 @@ extension DebuggerAdapter {
                 a &+= 1
             }
             session.console.line("0x\(hex(address)):\t\"\(String(decoding: out, as: UTF8.self))\"")
+            nextExamineAddress = a &+ 1
             return
         }
         if letter == "f" && unit < 4 { unit = 4 }
@@ -225,6 +231,7 @@ extension DebuggerAdapter {
             session.console.line("0x\(hex(address &+ UInt64(rowStart))):  \(fields.joined(separator: " "))  |\(ascii)|")
             index += n
         }
+        nextExamineAddress = address &+ UInt64(count * unit)
     }
 
     private func formatUnit(_ bits: UInt64, unit: Int, letter: Character) throws -> String {

@@ -35,6 +35,8 @@ final class DebuggerAdapter: DebuggerBackend {
     var monitor: WASIMonitor?
     /// The last stop reported (`continue N` ignores its breakpoint N - 1 more times).
     var lastStop: Stop?
+    /// Where Enter after `x` goes on.
+    var nextExamineAddress: UInt64?
 
     init() {
         // Function imports other than WASI get a stub that traps when called, so a module
@@ -95,8 +97,11 @@ final class DebuggerAdapter: DebuggerBackend {
             return module.exports.map(\.name)
         case .breakpoints:
             return debugger.breakpoints.map { String($0.number) }
-        case .wasiCalls, .variables:
-            return []
+        case .wasiCalls:
+            return WASIFunction.allCases.map { "\($0)" }
+        case .variables:
+            let locals = (try? debugger.frame())?.locals.map(\.name) ?? []
+            return (locals + debugger.globals().map(\.name)).filter { $0.hasPrefix("$") }
         }
     }
 
