@@ -135,14 +135,13 @@ extension DebuggerAdapter {
 
     /// A value in the notation of DESIGN.md §3, or as /x /d /u /o /t /c for integers.
     func formatValue(_ value: Value, format: String?) throws -> String {
-        guard let format, let letter = format.last else { return value.description }
+        guard let format, let letter = format.last, letter != "f" else { return value.description }
         let bits: UInt64
         let width: Int
         switch value {
         case .i32(let v): bits = UInt64(v); width = 32
         case .i64(let v): bits = v; width = 64
         default:
-            if letter == "f" { return value.description }
             throw ReplError("/\(format) applies to i32 and i64 values; \(value) is \(value.type)")
         }
         return try formatInteger(bits, width: width, letter: letter)

@@ -430,11 +430,21 @@ final class DebuggerAdapter: DebuggerBackend {
             let bp = debugger.catchTraps()
             session.console.line("Catchpoint \(bp.number) (trap)")
         default:
-            let names = invocation.words.flatMap { $0.split(separator: ",").map(String.init) }
+            var text = invocation.arguments
+            var condition: String?
+            if let range = text.range(of: "if ", options: .anchored) ?? text.range(of: " if ") {
+                condition = String(text[range.upperBound...]).trimmed
+                text = String(text[..<range.lowerBound])
+            }
+            let names = text.split(whereSeparator: { $0 == "," || $0.isWhitespace }).map(String.init)
             if invocation.path[1] == "call" && names.isEmpty {
                 throw ReplError("catch call needs an import name: catch call fd_write")
             }
-            let bp = try debugger.catchHostCalls(names)
+            if invocation.path[1] == "wasi" && !names.isEmpty {
+                // The names and groups `trace wasi` accepts; an unknown one is a typo.
+                do { _ = try WASICallFilter(parsing: names.joined(separator: ",")) } catch { throw ReplError("\(error)") }
+            }
+            let bp = try debugger.catchHostCalls(names, condition: condition)
             let what = names.isEmpty ? "any host call" : names.joined(separator: ", ")
             session.console.line("Catchpoint \(bp.number) (\(invocation.path[1]) \(what))")
         }
