@@ -185,7 +185,7 @@ extension DebuggerAdapter {
                 case "h": unit = 2
                 case "w": unit = 4
                 case "g": unit = 8
-                case "x", "d", "u", "o", "t", "c", "f", "s": letter = c
+                case "x", "d", "u", "o", "t", "c", "f", "s", "i": letter = c
                 default: throw ReplError("x: unknown format letter \"\(c)\": formats x d u o t c f s, units b h w g")
                 }
             }
@@ -200,6 +200,10 @@ extension DebuggerAdapter {
             case .i64(let v): address = v
             default: throw ReplError("x: the address must be an integer")
             }
+        }
+        if letter == "i" {
+            try examineCode(at: address, count: count, in: session)
+            return
         }
         if letter == "s" {
             var out: [UInt8] = []
@@ -254,6 +258,26 @@ extension DebuggerAdapter {
     }
 
     // MARK: code
+
+    /// `x/Ni ADDR`: N instructions from the file offset ADDR, as `disassemble` shows them.
+    private func examineCode(at address: UInt64, count: Int, in session: ReplSession) throws {
+        guard let module = debugger.module, let bytes = loadedBytes else { throw ReplError("No module loaded. Use \"file FILE\" first.") }
+        let imported = UInt32(module.importedFunctionCount)
+        guard let slot = module.functions.firstIndex(where: {
+            UInt64($0.bodyOffset) <= address && address < UInt64($0.bodyOffset) + UInt64($0.bodySize)
+        }) else {
+            throw ReplError("0x\(String(address, radix: 16)) is not inside a function body (x/i takes a file offset, as disassemble shows)")
+        }
+        let index = imported &+ UInt32(slot)
+        let here = debugger.currentPosition
+        let lines = Objdump.disassemble(function: index, module: module, bytes: bytes, names: ObjdumpNames(module))
+            .filter { UInt64($0.offset) >= address && !$0.text.isEmpty }
+        for line in lines.prefix(count) {
+            let mark = here?.position.functionIndex == index && here?.position.fileOffset == line.offset ? "=> " : "   "
+            session.console.line("\(mark)0x\(String(line.offset, radix: 16)) <\(functionName(index))>: \(line.text)")
+        }
+        nextExamineAddress = lines.dropFirst(count).first.map { UInt64($0.offset) }
+    }
 
     private func disassemble(_ args: String, in session: ReplSession) throws {
         guard let module = debugger.module, let bytes = loadedBytes else {
