@@ -48,6 +48,11 @@ struct REPLDebugTests {
                                              in: REPLTestSupport.fixtures)
         #expect(result.output.contains("[Inferior 1 exited with code 42]"))
         #expect(result.status == 42)
+        // A guest that exits with 0 makes the batch succeed even after a failed command.
+        let zero = try REPLTestSupport.wdb(["-nx", "../wasi/exit_code.wasm"], stdin: "frobnicate\nrun 0\n",
+                                           in: REPLTestSupport.fixtures)
+        #expect(zero.output.contains("[Inferior 1 exited normally]"))
+        #expect(zero.status == 0)
     }
 
     @Test func runReadsTheGuestsStdinFromARedirectedFile() throws {

@@ -355,6 +355,7 @@ final class DebuggerAdapter: DebuggerBackend {
         case .exited(let code):
             console.line(code == 0 ? "[Inferior 1 exited normally]" : "[Inferior 1 exited with code \(code)]")
             session.exitCode = code
+            session.guestExited = true
             pendingInvocations.removeAll()
             return
         case .returned(let values):

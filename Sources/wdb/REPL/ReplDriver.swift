@@ -64,7 +64,8 @@ enum ReplDriver {
                 readCommands(from: LineEditor(options: editorOptions(for: session, historyFile: nil), interactive: false),
                              session: session)
             }
-            return session.exitCode != 0 ? session.exitCode : (session.failureCount > 0 ? 1 : 0)
+            if session.exitCode != 0 || session.guestExited { return session.exitCode }
+            return session.failureCount > 0 ? 1 : 0
         }
         if !session.quitRequested {
             let historyFile = options.historyFile ?? homeFile(".wdb_history")

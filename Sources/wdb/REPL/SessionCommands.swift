@@ -208,6 +208,7 @@ extension ReplSession {
                 throw ReplError("Usage: \(invocation.spec.usage)")
             }
             exitCode = code
+            guestExited = false
         }
         quitRequested = true
     }
