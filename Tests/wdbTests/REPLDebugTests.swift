@@ -100,6 +100,19 @@ struct REPLDebugTests {
         #expect(result.status == 0)
     }
 
+    @Test func wastInvokeCallsAnExport() throws {
+        let result = try REPLTestSupport.wdb(["-nx", "../../../Examples/loop.wat"], stdin: """
+            (invoke "fact" (i64.const 5))
+            (invoke "fact" (i32.const 5))
+            (invoke fact)
+
+            """, in: REPLTestSupport.fixtures)
+        #expect(result.output.contains("fact(i64:5) => i64:120\n"))
+        #expect(result.output.contains("\"(i32.const 5)\" is not a i64 value\n"))
+        #expect(result.output.contains("(invoke …) needs an export name in quotes"))
+        #expect(result.status == 1)
+    }
+
     @Test func bareInstructionsAreEvaluated() throws {
         let result = try REPLTestSupport.wdb(["-nx"], stdin: """
             i32.const 2 i32.const 3 i32.add

@@ -35,4 +35,33 @@ extension DebuggerAdapter {
         let message = firstError.map { "\($0)" } ?? "cannot evaluate the instructions"
         throw ReplError(message.replacingOccurrences(of: "<input>:2:", with: "<input>:1:"))
     }
+
+    /// `(invoke "name" (i32.const 1) …)`: the export name and each argument's text.
+    static func parseWastInvoke(_ text: String) throws -> (name: String, arguments: [String]) {
+        let usage = "use (invoke \"NAME\" (i32.const 1) …)"
+        guard let open = text.firstIndex(of: "\""),
+              let close = text[text.index(after: open)...].firstIndex(of: "\"") else {
+            throw ReplError("(invoke …) needs an export name in quotes: \(usage)")
+        }
+        let name = String(text[text.index(after: open)..<close])
+        guard text.hasSuffix(")") else { throw ReplError(usage) }
+        let rest = text[text.index(after: close)..<text.index(before: text.endIndex)]
+        var arguments: [String] = []
+        var depth = 0
+        var current = ""
+        for c in rest {
+            if c == "(" { depth += 1 }
+            if depth > 0 { current.append(c) } else if !c.isWhitespace { throw ReplError("unexpected \"\(c)\" in (invoke …): \(usage)") }
+            if c == ")" {
+                depth -= 1
+                if depth < 0 { throw ReplError(usage) }
+                if depth == 0 {
+                    arguments.append(current)
+                    current = ""
+                }
+            }
+        }
+        guard depth == 0 else { throw ReplError(usage) }
+        return (name, arguments)
+    }
 }

@@ -78,6 +78,11 @@ final class DebuggerAdapter: DebuggerBackend {
     }
 
     func evaluate(text: String, in session: ReplSession) throws -> Bool {
+        if text.hasPrefix("(invoke") {
+            let call = try Self.parseWastInvoke(text)
+            try invoke([call.name] + call.arguments, in: session)
+            return true
+        }
         guard !text.hasPrefix("("), !text.hasPrefix(")") else { return false }
         try evaluateInstructions(text, in: session)
         return true
