@@ -23,6 +23,13 @@ public enum WASIResult: Equatable, Sendable {
 public protocol WASICallObserver: AnyObject {
     func call(_ function: WASIFunction, _ args: [UInt64], _ memory: GuestMemory, host: WASIHost)
         -> WASIResult
+    /// Whether `call` does anything for this function. The host asks first, so a call no filter
+    /// selects runs without copying its arguments for the observer.
+    func observes(_ function: WASIFunction) -> Bool
+}
+
+extension WASICallObserver {
+    public func observes(_ function: WASIFunction) -> Bool { true }
 }
 
 public final class WASIHost {
@@ -111,7 +118,9 @@ public final class WASIHost {
     @inline(__always)
     public func call(_ function: WASIFunction, arguments: UnsafeBufferPointer<UInt64>,
                      memory: GuestMemory) -> WASIResult {
-        if let observer { return observer.call(function, Array(arguments), memory, host: self) }
+        if let observer, observer.observes(function) {
+            return observer.call(function, Array(arguments), memory, host: self)
+        }
         return perform(function, arguments, memory)
     }
 

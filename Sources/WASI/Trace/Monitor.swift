@@ -34,6 +34,8 @@ public final class WASIMonitor: WASICallObserver {
         }
     }
 
+    public func observes(_ function: WASIFunction) -> Bool { interesting[function.rawValue] }
+
     /// Installs this monitor on `host` (replacing any other observer).
     public func install(on host: WASIHost) { host.observer = self }
 
