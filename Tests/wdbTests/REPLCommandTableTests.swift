@@ -313,7 +313,8 @@ final class FakeBackend: DebuggerBackend {
         let headings = Set(text.split(separator: "\n").filter { $0.hasPrefix("###") }.map {
             String($0.drop(while: { $0 == "#" }).dropFirst())
         })
-        let session = ReplSession(console: .capturing())
+        // As the real binary: with the debugger adapter as the backend.
+        let session = ReplSession(console: .capturing(), backend: DebuggerAdapter())
         var checked = 0
         func visit(_ table: CommandTable, path: [String]) {
             for spec in table.commands {

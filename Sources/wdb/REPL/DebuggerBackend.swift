@@ -28,4 +28,12 @@ protocol DebuggerBackend: AnyObject {
     /// The user loaded a module (`file`, or `(module …)` at the prompt); the backend
     /// instantiates it for the next run. `LoadedModule` is the one of Support/ModuleLoader.
     func moduleDidLoad(_ module: LoadedModule, in session: ReplSession)
+
+    /// Whether `execute` carries out this engine command (help marks the others
+    /// "not available yet").
+    func implements(_ spec: CommandSpec) -> Bool
+}
+
+extension DebuggerBackend {
+    func implements(_ spec: CommandSpec) -> Bool { true }
 }

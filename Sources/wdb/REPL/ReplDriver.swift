@@ -31,7 +31,7 @@ enum ReplDriver {
         let stdinIsTerminal = isatty(0) == 1
         let batch = options.batch || !options.steps.isEmpty || !stdinIsTerminal
         let console = ReplConsole(useColor: !batch && ReplConsole.colorWanted())
-        let session = ReplSession(console: console)
+        let session = ReplSession(console: console, backend: DebuggerAdapter())
         session.echoCommands = batch && options.verbose
         session.guestArguments = options.guestArguments
         session.directories = options.directories
@@ -64,7 +64,8 @@ enum ReplDriver {
                 readCommands(from: LineEditor(options: editorOptions(for: session, historyFile: nil), interactive: false),
                              session: session)
             }
-            return session.exitCode != 0 ? session.exitCode : (session.failureCount > 0 ? 1 : 0)
+            if session.exitCode != 0 || session.guestExited { return session.exitCode }
+            return session.failureCount > 0 ? 1 : 0
         }
         if !session.quitRequested {
             let historyFile = options.historyFile ?? homeFile(".wdb_history")

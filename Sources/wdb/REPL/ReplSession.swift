@@ -27,6 +27,9 @@ final class ReplSession {
     /// Set by `quit`; the driver stops reading.
     var quitRequested = false
     var exitCode: Int32 = 0
+    /// Set when a guest ran to its exit (its code is then `exitCode`, even 0: batch mode
+    /// returns it rather than the count of failed commands).
+    var guestExited = false
     /// The last command that Enter repeats (step, next, stepi, nexti, x, list).
     private var repeatable: CommandInvocation?
     /// Whether Ctrl-C arrived (and forget it); scripts stop when it says so. Tests replace it.

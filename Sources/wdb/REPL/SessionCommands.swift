@@ -45,7 +45,7 @@ extension ReplSession {
     }
 
     func isUnavailable(_ spec: CommandSpec) -> Bool {
-        spec.handler == nil && backend == nil
+        spec.handler == nil && !(backend?.implements(spec) ?? false)
             && !(spec.subcommands?.commands.contains { !isUnavailable($0) } ?? false)
     }
 
@@ -208,6 +208,7 @@ extension ReplSession {
                 throw ReplError("Usage: \(invocation.spec.usage)")
             }
             exitCode = code
+            guestExited = false
         }
         quitRequested = true
     }

@@ -1,0 +1,327 @@
+import Debugger
+import Foundation
+import WasmCore
+import WasmText
+import WasmVM
+
+/// Stack, data and code inspection: backtrace, frames, print, x, display, disassemble, list.
+extension DebuggerAdapter {
+    func dispatchData(_ invocation: CommandInvocation, in session: ReplSession) throws -> Bool {
+        let console = session.console
+        let args = invocation.arguments
+        switch invocation.path {
+        case ["backtrace"]:
+            let frames = debugger.backtrace()
+            guard !frames.isEmpty else { throw ReplError("No stack: the program is not being run.") }
+            let full = invocation.words.first == "full"
+            for frame in frames {
+                console.line(frame.description)
+                if full {
+                    for local in frame.locals { console.line("        \(local.name) = \(local.value)") }
+                }
+            }
+        case ["frame"]:
+            let frame = args.isEmpty ? try debugger.frame() : try debugger.selectFrame(try level(args))
+            printFrame(frame, in: session)
+        case ["up"]:
+            printFrame(try debugger.up(args.isEmpty ? 1 : try level(args)), in: session)
+        case ["down"]:
+            printFrame(try debugger.down(args.isEmpty ? 1 : try level(args)), in: session)
+        case ["info", "frame"]:
+            let frame = try debugger.frame()
+            console.line("Stack level \(frame.level), frame at \(frame.description.drop { $0 != " " }.dropFirst())")
+            console.line("  function: \(functionName(frame.functionIndex)) (func \(frame.functionIndex))")
+            console.line("  parameters: \(frame.locals.filter(\.isParameter).count), locals: \(frame.locals.filter { !$0.isParameter }.count), operand stack: \(frame.operandStack.count) value(s)")
+        case ["info", "locals"]:
+            printValues(try debugger.locals(), none: "No locals.", in: session)
+        case ["info", "args"]:
+            printValues(try debugger.frameArguments(), none: "No arguments.", in: session)
+        case ["info", "globals"]:
+            guard debugger.module != nil else { throw ReplError("No module loaded. Use \"file FILE\" first.") }
+            printValues(debugger.globals(), none: "No globals.", in: session)
+        case ["info", "stack"]:
+            let stack = try debugger.operandStack()
+            if stack.isEmpty { console.line("The operand stack is empty.") }
+            for (i, value) in stack.enumerated().reversed() { console.line("[\(i)] \(value)") }
+        case ["info", "registers"]:
+            let frame = try debugger.frame()
+            for local in frame.locals { console.line("local[\(local.index)] \(local.value)") }
+            for (i, value) in frame.operandStack.enumerated() { console.line("stack[\(i)] \(value)") }
+        case ["print"], ["output"]:
+            guard !args.isEmpty else { throw ReplError("print needs an expression: print $n * 2, print mem.i32[0x64]") }
+            let value = try debugger.evaluate(args)
+            let text = try formatValue(value, format: invocation.format)
+            console.line(invocation.path == ["print"] ? "$ = \(text)" : text)
+        case ["set", "var"]:
+            let value = try debugger.setVariable(args)
+            console.line("\(args.split(separator: "=").first.map { String($0).trimmed } ?? args) = \(value)")
+        case ["x"]:
+            // Enter after `x` goes on after the last address shown.
+            if invocation.isRepeat, let next = nextExamineAddress {
+                try examine("0x" + String(next, radix: 16), format: invocation.format, in: session)
+            } else {
+                try examine(args, format: invocation.format, in: session)
+            }
+        case ["display"]:
+            if args.isEmpty {
+                showDisplays(in: session)
+                return true
+            }
+            displays.append((nextDisplayNumber, invocation.format, args))
+            nextDisplayNumber += 1
+            if debugger.isRunning, let last = displays.last { showDisplay(last, in: session) }
+        case ["undisplay"]:
+            if invocation.words.isEmpty {
+                displays.removeAll()
+            } else {
+                for word in invocation.words {
+                    guard let n = Int(word), displays.contains(where: { $0.number == n }) else {
+                        throw ReplError("No display number \(word). See \"info display\".")
+                    }
+                    displays.removeAll { $0.number == n }
+                }
+            }
+        case ["info", "display"]:
+            if displays.isEmpty { console.line("There are no auto-display expressions now.") }
+            else {
+                console.line("Auto-display expressions now in effect:")
+                for d in displays { console.line("\(d.number):   \(d.format.map { "/" + $0 + " " } ?? "")\(d.expression)") }
+            }
+        case ["disassemble"]:
+            try disassemble(args, in: session)
+        case ["list"]:
+            try list(args, repeated: invocation.isRepeat, in: session)
+        default:
+            return false
+        }
+        return true
+    }
+
+    private func level(_ text: String) throws -> Int {
+        guard let n = Int(text), n >= 0 else { throw ReplError("expected a frame number, not \"\(text)\"") }
+        return n
+    }
+
+    func functionName(_ index: UInt32) -> String {
+        debugger.module?.names.functionNames[index].map { "$" + $0 } ?? "#\(index)"
+    }
+
+    private func printFrame(_ frame: FrameInfo, in session: ReplSession) {
+        session.console.line(frame.description)
+        printSourceOrInstruction(frame.position, in: session)
+    }
+
+    private func printValues(_ values: [NamedValue], none: String, in session: ReplSession) {
+        if values.isEmpty { session.console.line(none) }
+        for v in values { session.console.line("\(v.name) = \(v.value)") }
+    }
+
+    // MARK: displays
+
+    func showDisplays(in session: ReplSession) {
+        for d in displays { showDisplay(d, in: session) }
+    }
+
+    private func showDisplay(_ d: (number: Int, format: String?, expression: String), in session: ReplSession) {
+        do {
+            let text = try formatValue(try debugger.evaluate(d.expression), format: d.format)
+            session.console.line("\(d.number): \(d.expression) = \(text)")
+        } catch {
+            session.console.line("\(d.number): \(d.expression) = <\(error)>")
+        }
+    }
+
+    // MARK: values and memory
+
+    /// A value in the notation of DESIGN.md §3, or as /x /d /u /o /t /c for integers.
+    func formatValue(_ value: Value, format: String?) throws -> String {
+        guard let format, let letter = format.last, letter != "f" else { return value.description }
+        let bits: UInt64
+        let width: Int
+        switch value {
+        case .i32(let v): bits = UInt64(v); width = 32
+        case .i64(let v): bits = v; width = 64
+        default:
+            throw ReplError("/\(format) applies to i32 and i64 values; \(value) is \(value.type)")
+        }
+        return try formatInteger(bits, width: width, letter: letter)
+    }
+
+    private func formatInteger(_ bits: UInt64, width: Int, letter: Character) throws -> String {
+        let signed = width == 64 ? Int64(bitPattern: bits) : Int64(Int32(truncatingIfNeeded: bits))
+        switch letter {
+        case "x": return "0x" + String(bits, radix: 16)
+        case "d": return String(signed)
+        case "u": return String(bits)
+        case "o": return "0" + String(bits, radix: 8)
+        case "t": return String(bits, radix: 2)
+        case "c":
+            let byte = UInt8(truncatingIfNeeded: bits)
+            return "\(signed) '\(printable(byte))'"
+        default:
+            throw ReplError("unknown format letter \"\(letter)\": use x, d, u, o, t, c, f or s")
+        }
+    }
+
+    private func printable(_ byte: UInt8) -> String {
+        (0x20..<0x7f).contains(byte) ? String(UnicodeScalar(byte)) : "."
+    }
+
+    /// `x/NFU ADDR`: N units (b h w g) in format F, 16 bytes a row with the ASCII beside.
+    private func examine(_ args: String, format: String?, in session: ReplSession) throws {
+        guard !args.isEmpty else { throw ReplError("x needs an address: x/8xw 0x64") }
+        var count = 1
+        var letter: Character = "x"
+        var unit = 4
+        if let format {
+            let digits = format.prefix { $0.isNumber }
+            if !digits.isEmpty {
+                guard let n = Int(digits), n > 0, n <= 65536 else { throw ReplError("x: count must be 1…65536") }
+                count = n
+            }
+            for c in format.dropFirst(digits.count) {
+                switch c {
+                case "b": unit = 1
+                case "h": unit = 2
+                case "w": unit = 4
+                case "g": unit = 8
+                case "x", "d", "u", "o", "t", "c", "f", "s", "i": letter = c
+                default: throw ReplError("x: unknown format letter \"\(c)\": formats x d u o t c f s, units b h w g")
+                }
+            }
+        }
+        if letter == "c" && format?.contains(where: { "hwg".contains($0) }) != true { unit = 1 }
+        let address: UInt64
+        if let n = parseNumber(args) {
+            address = n
+        } else {
+            switch try debugger.evaluate(args) {
+            case .i32(let v): address = UInt64(v)
+            case .i64(let v): address = v
+            default: throw ReplError("x: the address must be an integer")
+            }
+        }
+        if letter == "i" {
+            try examineCode(at: address, count: count, in: session)
+            return
+        }
+        if letter == "s" {
+            var out: [UInt8] = []
+            var a = address
+            while out.count < 4096, let byte = try debugger.readMemory(a, count: 1).first, byte != 0 {
+                out.append(byte)
+                a &+= 1
+            }
+            session.console.line("0x\(hex(address)):\t\"\(String(decoding: out, as: UTF8.self))\"")
+            nextExamineAddress = a &+ 1
+            return
+        }
+        if letter == "f" && unit < 4 { unit = 4 }
+        let bytes = try debugger.readMemory(address, count: count * unit)
+        let perRow = 16 / unit
+        var index = 0
+        while index < count {
+            let rowStart = index * unit
+            let n = min(perRow, count - index)
+            var fields: [String] = []
+            for k in 0..<n {
+                var bits: UInt64 = 0
+                for b in 0..<unit { bits |= UInt64(bytes[rowStart + k * unit + b]) << (8 * UInt64(b)) }
+                fields.append(try formatUnit(bits, unit: unit, letter: letter))
+            }
+            let rowBytes = bytes[rowStart..<(rowStart + n * unit)]
+            let ascii = rowBytes.map { printable($0) }.joined()
+            session.console.line("0x\(hex(address &+ UInt64(rowStart))):  \(fields.joined(separator: " "))  |\(ascii)|")
+            index += n
+        }
+        nextExamineAddress = address &+ UInt64(count * unit)
+    }
+
+    private func formatUnit(_ bits: UInt64, unit: Int, letter: Character) throws -> String {
+        switch letter {
+        case "x":
+            let digits = String(bits, radix: 16)
+            return "0x" + String(repeating: "0", count: max(0, unit * 2 - digits.count)) + digits
+        case "f":
+            return unit == 8 ? Value.f64(bits).description : Value.f32(UInt32(truncatingIfNeeded: bits)).description
+        case "d":
+            let shift = UInt64(64 - unit * 8)
+            return String(Int64(bitPattern: bits << shift) >> Int64(shift))
+        default:
+            return try formatInteger(bits, width: unit * 8, letter: letter)
+        }
+    }
+
+    private func hex(_ n: UInt64) -> String {
+        let digits = String(n, radix: 16)
+        return String(repeating: "0", count: max(0, 8 - digits.count)) + digits
+    }
+
+    // MARK: code
+
+    /// `x/Ni ADDR`: N instructions from the file offset ADDR, as `disassemble` shows them.
+    private func examineCode(at address: UInt64, count: Int, in session: ReplSession) throws {
+        guard let module = debugger.module, let bytes = loadedBytes else { throw ReplError("No module loaded. Use \"file FILE\" first.") }
+        let imported = UInt32(module.importedFunctionCount)
+        guard let slot = module.functions.firstIndex(where: {
+            UInt64($0.bodyOffset) <= address && address < UInt64($0.bodyOffset) + UInt64($0.bodySize)
+        }) else {
+            throw ReplError("0x\(String(address, radix: 16)) is not inside a function body (x/i takes a file offset, as disassemble shows)")
+        }
+        let index = imported &+ UInt32(slot)
+        let here = debugger.currentPosition
+        let lines = Objdump.disassemble(function: index, module: module, bytes: bytes, names: ObjdumpNames(module))
+            .filter { UInt64($0.offset) >= address && !$0.text.isEmpty }
+        for line in lines.prefix(count) {
+            let mark = here?.position.functionIndex == index && here?.position.fileOffset == line.offset ? "=> " : "   "
+            session.console.line("\(mark)0x\(String(line.offset, radix: 16)) <\(functionName(index))>: \(line.text)")
+        }
+        nextExamineAddress = lines.dropFirst(count).first.map { UInt64($0.offset) }
+    }
+
+    private func disassemble(_ args: String, in session: ReplSession) throws {
+        guard let module = debugger.module, let bytes = loadedBytes else {
+            throw ReplError("No module loaded. Use \"file FILE\" first.")
+        }
+        let here = debugger.currentPosition
+        let index: UInt32
+        if !args.isEmpty {
+            guard let f = try debugger.resolveFunction(args) else { throw ReplError("No function named \"\(args)\".") }
+            index = f
+        } else if let here {
+            index = here.position.functionIndex
+        } else {
+            throw ReplError("No frame selected; use disassemble FN.")
+        }
+        let lines = Objdump.disassemble(function: index, module: module, bytes: bytes, names: ObjdumpNames(module))
+        guard !lines.isEmpty else { throw ReplError("\(functionName(index)) is imported: it has no code to show.") }
+        session.console.line("Dump of code for function \(functionName(index)) (func \(index)):")
+        for line in lines {
+            let mark = here?.position.functionIndex == index && here?.position.fileOffset == line.offset ? "=> " : "   "
+            let indent = String(repeating: "  ", count: max(0, line.depth))
+            session.console.line("\(mark)0x\(String(line.offset, radix: 16)): \(indent)\(line.text)")
+        }
+        session.console.line("End of code dump.")
+    }
+
+    private func list(_ args: String, repeated: Bool, in session: ReplSession) throws {
+        guard !source.isEmpty else {
+            throw ReplError("No WAT source: the module was loaded from a binary. Use disassemble instead.")
+        }
+        var first: Int
+        if !args.isEmpty {
+            guard let line = try debugger.resolveLocation(args).line else { throw ReplError("No source line for \(args).") }
+            first = max(1, line - 5)
+        } else if repeated, let last = lastListedLine {
+            first = last + 1
+        } else if let line = debugger.currentPosition?.line {
+            first = max(1, line - 5)
+        } else {
+            first = lastListedLine.map { $0 + 1 } ?? 1
+        }
+        guard first <= source.count else { throw ReplError("Line \(first) is out of range; the file has \(source.count) lines.") }
+        let last = min(source.count, first + 9)
+        for n in first...last { session.console.line("\(n)\t\(source[n - 1])") }
+        lastListedLine = last
+    }
+}

@@ -1,0 +1,504 @@
+import Debugger
+import Foundation
+import WASI
+import WasmCore
+import WasmText
+import WasmVM
+
+/// Plugs the Debugger library's `DebugSession` into the REPL: runs the gdb-style commands and
+/// prints their results per COMMANDS.md (stop reports, tables, values in DESIGN.md §3 notation).
+///
+/// End of a run: `[Inferior 1 exited with code N]` (gdb's wording); a returning `_start` prints
+/// `[Inferior 1 exited normally]`, an `invoke` prints `add(i32:2, i32:3) => i32:5`.
+final class DebuggerAdapter: DebuggerBackend {
+    let debugger = DebugSession()
+    /// `display` expressions: number → (format, expression).
+    var displays: [(number: Int, format: String?, expression: String)] = []
+    var nextDisplayNumber = 1
+    /// The calls `invoke` started (nested while stopped), to print `name(args) => results`
+    /// when each returns.
+    var pendingInvocations: [String] = []
+    /// The last line `list` showed (continuing listings).
+    var lastListedLine: Int?
+    /// The WAT source of the loaded module, when it came from text.
+    var source: [Substring] = []
+
+    /// Why the last module could not be prepared for running (an unsatisfiable import).
+    var loadError: String?
+    /// The guest's stdin when it is not wdb's own (`run < FILE`, or /dev/null in batch mode).
+    var openedStdin: Int32?
+    /// `trace wasi on` options (nil: off), its `--output` file, `wasi inject` rules, and the
+    /// monitor of the current run (for `info wasi-summary`).
+    var traceOptions: WASITraceOptions?
+    var traceOutput: String?
+    var injections: [WASIInjection] = []
+    var monitor: WASIMonitor?
+    /// The last stop reported (`continue N` ignores its breakpoint N - 1 more times).
+    var lastStop: Stop?
+    /// Where Enter after `x` goes on.
+    var nextExamineAddress: UInt64?
+
+    init() {
+        // Function imports other than WASI get a stub that traps when called, so a module
+        // importing e.g. env.print can still be inspected and its other functions invoked.
+        debugger.importProvider = { _, runtime, module in
+            var imports = Imports()
+            for entry in module.imports where entry.module != "wasi_snapshot_preview1" {
+                guard case .function(let typeIndex) = entry.descriptor,
+                      Int(typeIndex) < module.types.count else { continue }
+                let name = "\(entry.module).\(entry.name)"
+                let stub = HostFunction(type: module.types[Int(typeIndex)]) { _, _ in
+                    throw Trap(.host("the import \(name) is not provided by wdb"))
+                }
+                imports.define(entry.module, entry.name, .function(runtime.makeFunction(stub, name: name)))
+            }
+            return imports
+        }
+    }
+
+    // MARK: DebuggerBackend
+
+    func moduleDidLoad(_ module: LoadedModule, in session: ReplSession) {
+        do {
+            if let text = module.source {
+                try debugger.load(wat: text, file: module.path)
+                source = text.split(separator: "\n", omittingEmptySubsequences: false)
+            } else {
+                try debugger.load(wasm: module.bytes, file: module.path)
+                source = []
+            }
+            loadError = nil
+        } catch {
+            // Reported when a command needs the engine; inspecting the module still works.
+            loadError = "cannot run \(module.path): \(error)"
+        }
+        loadedBytes = module.bytes
+        lastListedLine = nil
+        pendingInvocations.removeAll()
+    }
+
+    func evaluate(text: String, in session: ReplSession) throws -> Bool {
+        if text.hasPrefix("(invoke") {
+            let call = try Self.parseWastInvoke(text)
+            try invoke([call.name] + call.arguments, in: session)
+            return true
+        }
+        guard !text.hasPrefix("("), !text.hasPrefix(")") else { return false }
+        try evaluateInstructions(text, in: session)
+        return true
+    }
+
+    /// Engine commands this adapter does not carry out yet: breakpoint command lists and dprintf.
+    func implements(_ spec: CommandSpec) -> Bool {
+        !["commands", "dprintf"].contains(spec.name)
+    }
+
+    func completions(for source: CompletionSource) -> [String] {
+        guard let module = debugger.module else { return [] }
+        switch source {
+        case .functions:
+            return module.names.functionNames.values.map { "$" + $0 }.sorted()
+        case .exports:
+            return module.exports.map(\.name)
+        case .breakpoints:
+            return debugger.breakpoints.map { String($0.number) }
+        case .wasiCalls:
+            return WASIFunction.allCases.map { "\($0)" }
+        case .variables:
+            let locals = (try? debugger.frame())?.locals.map(\.name) ?? []
+            return (locals + debugger.globals().map(\.name)).filter { $0.hasPrefix("$") }
+        }
+    }
+
+    func execute(_ invocation: CommandInvocation, in session: ReplSession) throws -> Bool {
+        do {
+            if Self.runningCommands.contains(invocation.path[0]) {
+                return try DebuggerInterruptWatcher.run(debugger) { try dispatch(invocation, in: session) }
+            }
+            return try dispatch(invocation, in: session)
+        } catch let error as DebuggerError {
+            throw ReplError(error.message)
+        } catch let error as ReplError {
+            throw error
+        } catch {
+            throw ReplError("\(error)")
+        }
+    }
+
+    /// Commands that let the guest run, so Ctrl-C must be able to stop it.
+    static let runningCommands: Set<String> = ["run", "start", "starti", "restart", "invoke", "continue", "step",
+                                               "next", "stepi", "nexti", "finish", "until", "advance"]
+
+    private func dispatch(_ invocation: CommandInvocation, in session: ReplSession) throws -> Bool {
+        if let loadError, invocation.spec.availability == .engine {
+            throw ReplError(loadError)
+        }
+        let args = invocation.arguments
+        switch invocation.path {
+        case ["run"], ["start"], ["starti"]:
+            try prepareWorld(invocation, in: session)
+            report(try startProgram(runFreely: invocation.path[0] == "run"), in: session)
+        case ["restart"]:
+            try prepareWorld(invocation, in: session)
+            debugger.kill()
+            report(try startProgram(runFreely: true), in: session)
+        case ["trace", "wasi"]:
+            try traceCommand(invocation.words, in: session)
+        case ["wasi", "inject"]:
+            try injectCommand(args, in: session)
+        case ["info", "wasi-summary"]:
+            try summaryCommand(in: session)
+        case ["kill"]:
+            try requireRunning()
+            debugger.kill()
+            pendingInvocations.removeAll()
+            session.console.line("[Inferior 1 killed]")
+        case ["invoke"]:
+            try invoke(invocation.words, in: session)
+        case ["continue"]:
+            try requireRunning()
+            let n = try count(args)
+            if n > 1, case .breakpoint(let number)? = lastStop?.reason {
+                session.console.line("Will ignore next \(n - 1) crossings of breakpoint \(number).  Continuing.")
+            }
+            report(try debugger.continueExecution(n, from: lastStop), in: session)
+        case ["step"]:
+            try requireRunning()
+            report(try debugger.step(try count(args)), in: session)
+        case ["next"]:
+            try requireRunning()
+            report(try debugger.next(try count(args)), in: session)
+        case ["stepi"]:
+            try requireRunning()
+            report(try debugger.stepInstruction(try count(args)), in: session)
+        case ["nexti"]:
+            try requireRunning()
+            report(try debugger.nextInstruction(try count(args)), in: session)
+        case ["finish"]:
+            try requireRunning()
+            if let frame = try? debugger.frame() {
+                session.console.line("Run till exit from #\(frame.level) \(frame.description.drop { $0 != " " }.dropFirst())")
+            }
+            report(try debugger.finish(), in: session)
+        case ["until"]:
+            try requireRunning()
+            report(try debugger.until(args.isEmpty ? nil : args), in: session)
+        case ["advance"]:
+            try requireRunning()
+            guard !args.isEmpty else { throw ReplError("advance needs a location: advance LOC") }
+            report(try debugger.advance(args), in: session)
+        case ["break"], ["tbreak"]:
+            try breakCommand(args, temporary: invocation.path == ["tbreak"], in: session)
+        case ["condition"]:
+            let words = invocation.words
+            guard let first = words.first, let n = Int(first) else { throw ReplError("usage: condition N [EXPR]") }
+            let rest = String(args.dropFirst(first.count)).trimmed
+            try debugger.setCondition(n, rest.isEmpty ? nil : rest)
+            session.console.line(rest.isEmpty ? "Breakpoint \(n) now unconditional." : "Breakpoint \(n) stops only if \(rest).")
+        case ["ignore"]:
+            let words = invocation.words
+            guard words.count == 2, let n = Int(words[0]), let c = Int(words[1]), c >= 0 else {
+                throw ReplError("usage: ignore N COUNT (COUNT a number >= 0)")
+            }
+            try debugger.ignore(n, count: c)
+            session.console.line("Will ignore next \(c) crossings of breakpoint \(n).")
+        case ["delete"]:
+            try debugger.delete(try numbers(invocation.words))
+        case ["disable"]:
+            try debugger.disable(try numbers(invocation.words))
+        case ["enable"]:
+            try debugger.enable(try numbers(invocation.words))
+        case ["watch"], ["rwatch"], ["awatch"]:
+            try watchCommand(args, kind: invocation.path[0], in: session)
+        case let path where path.count == 2 && path[0] == "catch":
+            try catchCommand(invocation, in: session)
+        case ["info", "breakpoints"]:
+            printBreakpoints(debugger.breakpoints, in: session)
+        case ["info", "watchpoints"]:
+            printBreakpoints(debugger.breakpoints.filter { if case .watch = $0.kind { true } else { false } }, in: session)
+        case ["info", "lastwrite"]:
+            guard let address = parseNumber(args) else { throw ReplError("usage: info lastwrite ADDR (a number such as 0x64)") }
+            if let who = debugger.lastWrite(address) {
+                session.console.line("Last write to 0x\(String(address, radix: 16)): \(who)")
+            } else {
+                session.console.line("No watched write to 0x\(String(address, radix: 16)) recorded.")
+            }
+        default:
+            return try dispatchData(invocation, in: session)
+        }
+        return true
+    }
+
+    // MARK: running
+
+    /// `run ARGS`, `set args`, `set env`, `dir`: the WASI world of the next instance.
+    private func prepareWorld(_ invocation: CommandInvocation, in session: ReplSession) throws {
+        guard debugger.module != nil else { throw ReplError("No module loaded. Use \"file FILE\" first.") }
+        var words = try ReplSession.splitArguments(invocation.arguments)
+        // `run ARGS < FILE`: FILE becomes the guest's stdin for this run.
+        var input: String?
+        if let redirect = words.firstIndex(of: "<") {
+            guard redirect + 1 < words.count else { throw ReplError("\"<\" needs a file: run ARGS < FILE") }
+            input = words[redirect + 1]
+            words.removeSubrange(redirect...(redirect + 1))
+        }
+        if !words.isEmpty || input == nil && !invocation.arguments.isEmpty {
+            session.guestArguments = words
+        }
+        debugger.arguments = session.guestArguments
+        debugger.environment = session.environment.map { "\($0.name)=\($0.value)" }
+        debugger.directories = session.directories
+        if let input {
+            let fd = open(input, O_RDONLY)
+            guard fd >= 0 else { throw ReplError("cannot open \(input) as the program's input: \(String(cString: strerror(errno)))") }
+            replaceGuestStdin(fd)
+        } else if session.commandsComeFromStdin {
+            // The commands come from stdin, so the guest reads /dev/null.
+            let fd = open("/dev/null", O_RDONLY)
+            if fd >= 0 { replaceGuestStdin(fd) }
+        }
+        pendingInvocations.removeAll()
+    }
+
+    /// `run`/`start`: a fresh instance; with tracing or injections its WASI monitor is
+    /// installed before `_start` runs (then `run` starts from a stop at `_start`, so a
+    /// breakpoint on `_start`'s very first instruction is passed).
+    private func startProgram(runFreely: Bool) throws -> Stop {
+        monitor = nil
+        guard needsMonitor else { return runFreely ? try debugger.run() : try debugger.start() }
+        let first = try debugger.start()
+        try installMonitor()
+        return runFreely ? try debugger.continueExecution() : first
+    }
+
+    /// A descriptor this adapter opened for the guest's stdin (closed when replaced).
+    private func replaceGuestStdin(_ fd: Int32) {
+        if let previous = openedStdin { close(previous) }
+        openedStdin = fd
+        debugger.stdinFD = fd
+    }
+
+    private func requireRunning() throws {
+        guard debugger.isRunning else { throw ReplError("The program is not being run.") }
+    }
+
+    private func count(_ text: String) throws -> Int {
+        if text.isEmpty { return 1 }
+        guard let n = Int(text), n > 0 else { throw ReplError("expected a positive count, not \"\(text)\"") }
+        return n
+    }
+
+    private func numbers(_ words: [String]) throws -> [Int] {
+        try words.map {
+            guard let n = Int($0) else { throw ReplError("\"\($0)\" is not a breakpoint number") }
+            return n
+        }
+    }
+
+    private func invoke(_ words: [String], in session: ReplSession) throws {
+        guard let name = words.first else { throw ReplError("usage: invoke FN ARGS... (e.g. invoke add i32:2 i32:3)") }
+        guard debugger.module != nil else { throw ReplError("No module loaded. Use \"file FILE\" first.") }
+        let values = try debugger.parseArguments(Array(words.dropFirst()), for: name)
+        pendingInvocations.append("\(name)(\(values.map(\.description).joined(separator: ", ")))")
+        let stop: Stop
+        do {
+            if debugger.instance != nil && debugger.wasiHost?.observer == nil { try installMonitor() }
+            stop = try debugger.invoke(name, values)
+        } catch {
+            pendingInvocations.removeLast()
+            throw error
+        }
+        report(stop, in: session)
+    }
+
+    /// Prints a stop: the reason line, the position and its instruction, then the displays.
+    func report(_ stop: Stop, in session: ReplSession) {
+        lastStop = stop
+        let console = session.console
+        let position = stop.position
+        switch stop.reason {
+        case .breakpoint(let n):
+            // A temporary breakpoint is deleted by its hit.
+            let temporary = debugger.breakpoint(n)?.temporary ?? true
+            console.line("\(temporary ? "Temporary breakpoint" : "Breakpoint") \(n), \(position?.description ?? "?")")
+        case .watchpoint(let n, let old, let new, let accessor):
+            let kind = debugger.breakpoint(n).map { bp -> String in
+                if case .watch(_, let k, let e) = bp.kind {
+                    return (k == .write ? "Hardware watchpoint" : k == .read ? "Hardware read watchpoint" : "Hardware access (read/write) watchpoint") + " \(n): \(e)"
+                }
+                return "Watchpoint \(n)"
+            } ?? "Watchpoint \(n)"
+            console.line(kind)
+            console.line("")
+            if let old { console.line("Old value = \(old)") }
+            console.line((old == nil ? "Value = " : "New value = ") + "\(new)")
+            console.line("Accessed by \(accessor)")
+        case .catchpoint(let n, let call, let arguments, let results):
+            let args = arguments.map(\.description).joined(separator: ", ")
+            if let results {
+                console.line("Catchpoint \(n) (returned from \(call)(\(args)) => \(results.map(\.description).joined(separator: ", ")))")
+            } else {
+                console.line("Catchpoint \(n) (call to \(call)(\(args)))")
+            }
+        case .trapCaught(let n, let trap):
+            console.line("Catchpoint \(n) (trap: \(trap.message))")
+        case .stepDone, .interrupted:
+            if case .interrupted = stop.reason { console.line("Program received SIGINT, interrupted.") }
+            if let position { console.line(position.description) }
+        case .finished(let values):
+            if let position { console.line(position.description) }
+            printSourceOrInstruction(position, in: session)
+            if !values.isEmpty {
+                console.line("Value returned is \(values.map(\.description).joined(separator: ", "))")
+            }
+            showDisplays(in: session)
+            return
+        case .trapped(let trap):
+            session.fail("error: trap: \(trap.message)" + (position.map { " at \($0.description)" } ?? ""))
+            pendingInvocations.removeAll()
+            return
+        case .exited(let code):
+            console.line(code == 0 ? "[Inferior 1 exited normally]" : "[Inferior 1 exited with code \(code)]")
+            session.exitCode = code
+            session.guestExited = true
+            pendingInvocations.removeAll()
+            return
+        case .returned(let values):
+            if let call = pendingInvocations.popLast() {
+                let results = values.isEmpty ? "[]" : values.map(\.description).joined(separator: ", ")
+                console.line("\(call) => \(results)")
+            } else {
+                console.line("[Inferior 1 exited normally]")
+            }
+            return
+        }
+        printSourceOrInstruction(position, in: session)
+        showDisplays(in: session)
+    }
+
+    /// The WAT source line when it is known, else the instruction, gdb-style.
+    func printSourceOrInstruction(_ position: ResolvedPosition?, in session: ReplSession) {
+        guard let position else { return }
+        if let line = position.line, line >= 1, line <= source.count {
+            session.console.line("\(line)\t\(String(source[line - 1]).trimmed)")
+            lastListedLine = line
+        } else if let text = instructionText(at: position) {
+            session.console.line("=> 0x\(String(position.position.fileOffset, radix: 16)): \(text)")
+        }
+    }
+
+    func instructionText(at position: ResolvedPosition) -> String? {
+        guard let module = debugger.module, let bytes = loadedBytes else { return nil }
+        let lines = Objdump.disassemble(function: position.position.functionIndex, module: module, bytes: bytes,
+                                        names: ObjdumpNames(module))
+        return lines.first { $0.offset == position.position.fileOffset }?.text
+    }
+
+    /// The module's binary as the REPL loaded it (for disassembly offsets).
+    var loadedBytes: [UInt8]?
+
+    // MARK: breakpoints
+
+    private func breakCommand(_ args: String, temporary: Bool, in session: ReplSession) throws {
+        var location = args
+        var condition: String?
+        if let range = args.range(of: " if ") {
+            location = String(args[..<range.lowerBound]).trimmed
+            condition = String(args[range.upperBound...]).trimmed
+        }
+        if location.isEmpty {
+            guard let here = debugger.currentPosition else { throw ReplError("break needs a location: break LOC [if EXPR] (e.g. break $main)") }
+            location = "*0x" + String(here.position.fileOffset, radix: 16)
+        }
+        let bp = try debugger.setBreakpoint(location, condition: condition, temporary: temporary)
+        if case .code(let p) = bp.kind {
+            session.console.line("\(temporary ? "Temporary breakpoint" : "Breakpoint") \(bp.number) at \(p.description)")
+        }
+    }
+
+    private func watchCommand(_ args: String, kind word: String, in session: ReplSession) throws {
+        guard !args.isEmpty else { throw ReplError("\(word) needs an expression: \(word) mem.i32[0x64] | \(word) $counter") }
+        var expression = args
+        var condition: String?
+        if let range = args.range(of: " if ") {
+            expression = String(args[..<range.lowerBound]).trimmed
+            condition = String(args[range.upperBound...]).trimmed
+        }
+        let kind: WatchKind = word == "rwatch" ? .read : word == "awatch" ? .access : .write
+        let bp = try debugger.watch(expression, kind: kind, condition: condition)
+        let title = kind == .write ? "Hardware watchpoint" : kind == .read ? "Hardware read watchpoint" : "Hardware access (read/write) watchpoint"
+        session.console.line("\(title) \(bp.number): \(expression)")
+    }
+
+    private func catchCommand(_ invocation: CommandInvocation, in session: ReplSession) throws {
+        switch invocation.path[1] {
+        case "trap":
+            let bp = debugger.catchTraps()
+            session.console.line("Catchpoint \(bp.number) (trap)")
+        default:
+            var text = invocation.arguments
+            var condition: String?
+            if let range = text.range(of: "if ", options: .anchored) ?? text.range(of: " if ") {
+                condition = String(text[range.upperBound...]).trimmed
+                text = String(text[..<range.lowerBound])
+            }
+            let names = text.split(whereSeparator: { $0 == "," || $0.isWhitespace }).map(String.init)
+            if invocation.path[1] == "call" && names.isEmpty {
+                throw ReplError("catch call needs an import name: catch call fd_write")
+            }
+            if invocation.path[1] == "wasi" && !names.isEmpty {
+                // The names and groups `trace wasi` accepts; an unknown one is a typo.
+                do { _ = try WASICallFilter(parsing: names.joined(separator: ",")) } catch { throw ReplError("\(error)") }
+            }
+            let bp = try debugger.catchHostCalls(names, condition: condition)
+            let what = names.isEmpty ? "any host call" : names.joined(separator: ", ")
+            session.console.line("Catchpoint \(bp.number) (\(invocation.path[1]) \(what))")
+        }
+    }
+
+    private func printBreakpoints(_ list: [Breakpoint], in session: ReplSession) {
+        let console = session.console
+        guard !list.isEmpty else {
+            console.line("No breakpoints, watchpoints or catchpoints.")
+            return
+        }
+        console.line("Num     Type            Disp Enb What")
+        for bp in list {
+            let type: String
+            let what: String
+            switch bp.kind {
+            case .code(let p):
+                type = "breakpoint"
+                what = p.description
+            case .watch(_, let kind, let expression):
+                type = kind == .write ? "hw watchpoint" : kind == .read ? "read watchpoint" : "acc watchpoint"
+                what = expression
+            case .catchpoint(.trap):
+                type = "catchpoint"
+                what = "trap"
+            case .catchpoint(.hostCall(let names, let groups, _)):
+                type = "catchpoint"
+                let all = (names.sorted() + groups.sorted())
+                what = all.isEmpty ? "host call (any)" : "host call " + all.joined(separator: ", ")
+            }
+            let columns = [pad(String(bp.number), 8), pad(type, 16), pad(bp.temporary ? "del" : "keep", 5),
+                           pad(bp.enabled ? "y" : "n", 4), what]
+            console.line(columns.joined())
+            if let condition = bp.condition { console.line("\tstop only if \(condition)") }
+            if bp.hitCount > 0 {
+                console.line("\tbreakpoint already hit \(bp.hitCount) time\(bp.hitCount == 1 ? "" : "s")")
+            }
+            if bp.ignoreCount > 0 { console.line("\tWill ignore next \(bp.ignoreCount) crossings of breakpoint.") }
+        }
+    }
+
+    func pad(_ text: String, _ width: Int) -> String {
+        text.count >= width ? text + " " : text + String(repeating: " ", count: width - text.count)
+    }
+
+    func parseNumber(_ text: String) -> UInt64? {
+        let t = text.trimmed
+        if t.hasPrefix("0x") || t.hasPrefix("0X") { return UInt64(t.dropFirst(2), radix: 16) }
+        return UInt64(t)
+    }
+}
