@@ -1,0 +1,15 @@
+(module
+  (memory (export "memory") 1)
+  (data (i32.const 0) "abcdefgh")
+  (func $copy (export "copy") (param $dst i32) (param $n i32)
+    local.get $dst
+    i32.const 0
+    local.get $n
+    memory.copy)
+  (func $peek (export "peek") (param $a i32) (result i32)
+    local.get $a
+    i32.load8_u)
+  (func $poke (export "poke") (param $a i32) (param $v i32)
+    local.get $a
+    local.get $v
+    i32.store8))
