@@ -11,6 +11,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#ifndef __APPLE__
+#include <sys/syscall.h>
+#endif
 #include <unistd.h>
 
 // MARK: editor settings
@@ -125,6 +128,15 @@ static inline int ce_unblock_sigint(void) {
     sigemptyset(&set);
     sigaddset(&set, SIGINT);
     return pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+}
+
+/// Whether the caller is the process's main thread (which lives as long as the process).
+static inline int ce_is_main_thread(void) {
+#ifdef __APPLE__
+    return pthread_main_np();
+#else
+    return syscall(SYS_gettid) == getpid();
+#endif
 }
 
 static inline FILE *ce_stdin(void) { return stdin; }

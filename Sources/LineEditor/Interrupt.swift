@@ -27,14 +27,19 @@ public enum Interrupt {
     @discardableResult
     public static func installHandler() -> Bool {
         if handlerInstalled.exchange(true, ordering: .acquiringAndReleasing) { return true }
-        readingThreadBits.store(bits(of: pthread_self()), ordering: .releasing)
+        // Forward only to the main thread, which lives as long as the process; another thread
+        // (a test runner's worker) may exit, and signalling a dead thread is undefined.
+        if ce_is_main_thread() != 0 {
+            readingThreadBits.store(bits(of: pthread_self()), ordering: .releasing)
+        }
         ce_unblock_sigint()
         let status = ce_install_sigint { _ in
             // A process-directed signal goes to any thread that does not block it, and Foundation
             // and Dispatch have threads of their own. Only a handler run on the reading thread
             // makes its blocking read() fail with EINTR, so hand the signal over to it.
-            let reader = thread(from: readingThreadBits.load(ordering: .acquiring))
-            if pthread_equal(pthread_self(), reader) == 0 {
+            let readerBits = readingThreadBits.load(ordering: .acquiring)
+            let reader = thread(from: readerBits)
+            if readerBits != 0 && pthread_equal(pthread_self(), reader) == 0 {
                 pthread_kill(reader, SIGINT)
                 return
             }

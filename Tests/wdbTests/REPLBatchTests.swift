@@ -51,6 +51,19 @@ struct REPLBatchTests {
         #expect(result.status == 0)
     }
 
+    @Test func theDebuggerIsTheDefaultSubcommand() throws {
+        guard let executable = WdbTestSupport.executable else { throw WdbTestSupport.Missing(what: "wdb") }
+        let result = try REPLTestSupport.run(["../wasm/names.wasm", "-nx", "-ex", "info exports", "--", "a", "b c"],
+                                             stdin: "", executable: executable, in: REPLTestSupport.fixtures)
+        #expect(result.output == """
+            Loaded ../wasm/names.wasm (binary, 3 functions, 1 export).
+            Exports (1 of 1):
+              func     "main" -> $main (func 2) [] -> []
+
+            """)
+        #expect(result.status == 0)
+    }
+
     @Test func verboseEchoesEachCommand() throws {
         let result = try REPLTestSupport.wdb(["-nx", "-v"], stdin: "show dirs\n# a comment\nfo\n")
         #expect(result.output == "(wdb) show dirs\nNo directories are preopened.\n(wdb) fo\nUndefined command: \"fo\". Try \"help\".\n")

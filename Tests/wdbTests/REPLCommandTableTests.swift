@@ -204,6 +204,20 @@ final class FakeBackend: DebuggerBackend {
         #expect(s.console.captured?.contains("nested more than 16 deep") == true)
     }
 
+    @Test func ctrlCStopsARunningScript() {
+        let s = session()
+        var pending = [false, true]  // Ctrl-C arrives after the first line
+        s.takeInterrupt = { pending.isEmpty ? false : pending.removeFirst() }
+        #expect(!s.runScript("echo one\\n\necho two\\n\n"))
+        #expect(s.console.captured == "one\nInterrupted.\n")
+    }
+
+    @Test func endlessScriptsAreRefused() {
+        let s = session()
+        #expect(!s.execute("source /dev/zero"))
+        #expect(s.console.captured == "/dev/zero: error: script larger than 16 MiB\n")
+    }
+
     @Test func argumentsSplitLikeAShell() throws {
         #expect(try ReplSession.splitArguments(#"a "b c" 'd e' f\ g "h\"i""#) == ["a", "b c", "d e", "f g", "h\"i"])
         #expect(try ReplSession.splitArguments("") == [])
@@ -242,6 +256,12 @@ final class FakeBackend: DebuggerBackend {
         #expect(candidates("i m") == ["memory", "module"])
         #expect(candidates("show ") == ["args", "dirs", "env", "version"])
         #expect(candidates("catch w") == ["wasi"])
+    }
+
+    @Test func helpCompletesCommandWords() {
+        #expect(candidates("help bac") == ["backtrace"])
+        #expect(candidates("help info fu") == ["functions"])
+        #expect(candidates("help break ") == [])
     }
 
     @Test func completesNamesFromTheBackend() {

@@ -22,7 +22,7 @@ struct Run: ParsableCommand {
     @Option(name: .customLong("fuel"), help: "Trap after this many function entries and loop iterations.")
     var fuel: UInt64?
 
-    @Option(name: .customLong("timeout"), help: "Stop the guest after this long (e.g. 10s, 500ms, 2m; a bare number is seconds).")
+    @Option(name: .customLong("timeout"), help: ArgumentHelp("Stop the guest after this long (e.g. 10s, 500ms, 2m; a bare number is seconds).", valueName: "duration"))
     var timeout: String?
 
     @Option(name: .customLong("max-memory"), help: "Memory limit per memory, e.g. 16MiB, 64KiB, 100 (pages), 1GiB.")

@@ -16,25 +16,25 @@ import Darwin
 
 /// The WASI run flags of DESIGN.md §4, collected as strings for `WASIRunOptions`.
 struct WASIFlags: ParsableArguments {
-    @Option(name: .customLong("dir"), help: "HOST[::GUEST]: make a host directory visible to the guest (repeatable).")
+    @Option(name: .customLong("dir"), help: ArgumentHelp("Make a host directory visible to the guest (repeatable).", valueName: "host[::guest]"))
     var dirs: [String] = []
 
-    @Option(name: .customLong("dir-ro"), help: "HOST[::GUEST]: the same, read-only.")
+    @Option(name: .customLong("dir-ro"), help: ArgumentHelp("The same, read-only.", valueName: "host[::guest]"))
     var readOnlyDirs: [String] = []
 
-    @Option(name: .customLong("env"), help: "NAME=VALUE: an environment variable for the guest (repeatable).")
+    @Option(name: .customLong("env"), help: ArgumentHelp("An environment variable for the guest (repeatable).", valueName: "name=value"))
     var env: [String] = []
 
     @Flag(name: .customLong("env-inherit"), help: "Pass wdb's whole environment to the guest.")
     var envInherit = false
 
-    @Option(name: .customLong("argv0"), help: "The guest's argv[0] (default: FILE as given).")
+    @Option(name: .customLong("argv0"), help: ArgumentHelp("The guest's argv[0] (default: FILE as given).", valueName: "name"))
     var argv0: String?
 
-    @Option(name: .customLong("stdin"), help: "The guest's standard input (default: wdb's own).")
+    @Option(name: .customLong("stdin"), help: ArgumentHelp("The guest's standard input (default: wdb's own).", valueName: "file"))
     var stdin: String?
 
-    @Option(name: .customLong("tcplisten"), help: "HOST:PORT: a listening TCP socket the guest can sock_accept on.")
+    @Option(name: .customLong("tcplisten"), help: ArgumentHelp("A listening TCP socket the guest can sock_accept on.", valueName: "host:port"))
     var tcpListen: [String] = []
 
     @Flag(name: .customLong("trace"), help: "Trace every WASI call on stderr; --trace=FILTER selects calls (names, groups, !negation).")
@@ -45,13 +45,13 @@ struct WASIFlags: ParsableArguments {
     @Option(name: .customLong("trace-filter"), help: .hidden)
     var traceFilter: String?
 
-    @Option(name: .customLong("trace-output"), help: "Write the trace to this file instead of stderr.")
+    @Option(name: .customLong("trace-output"), help: ArgumentHelp("Write the trace to this file instead of stderr.", valueName: "file"))
     var traceOutput: String?
 
-    @Option(name: .customLong("trace-format"), help: "text or json.")
+    @Option(name: .customLong("trace-format"), help: ArgumentHelp("How trace lines look.", valueName: "text|json"))
     var traceFormat = "text"
 
-    @Option(name: .customLong("trace-strsize"), help: "Cut strings and buffers after N bytes (default 32).")
+    @Option(name: .customLong("trace-strsize"), help: ArgumentHelp("Cut strings and buffers after N bytes.", valueName: "n"))
     var traceStringSize = 32
 
     @Flag(name: .customLong("trace-time"), help: "Append each call's duration.")
@@ -63,7 +63,7 @@ struct WASIFlags: ParsableArguments {
     @Flag(name: .customLong("trace-failed"), help: "Trace only calls that return an error.")
     var traceFailed = false
 
-    @Option(name: .customLong("inject"), help: "NAME:ERRNO[:when=N|N+|N..M]: make matching calls fail without running them.")
+    @Option(name: .customLong("inject"), help: ArgumentHelp("Make the Nth (N+: from the Nth on, N..M: those) call of NAME fail with ERRNO without running it.", valueName: "name:errno[:when=…]"))
     var inject: [String] = []
 
     var options: WASIRunOptions {

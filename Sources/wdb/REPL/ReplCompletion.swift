@@ -6,9 +6,13 @@ import LineEditor
 extension ReplSession {
     func completionCandidates(_ request: CompletionRequest) -> [String] {
         let words = request.precedingWords
-        guard let first = words.first else {
+        guard !words.isEmpty else {
             if request.word.hasPrefix("(") { return [] }
             return commands.commands.map(\.name)
+        }
+        // `help info fu`: complete the command words after `help` as commands.
+        if case .success(let first) = commands.lookup(words[0]), first.argument == .command {
+            return commandWordCandidates(Array(words.dropFirst()))
         }
         // Walk the typed command words down the subcommand tables.
         var table = commands
@@ -24,8 +28,18 @@ extension ReplSession {
             if consumed == words.count { return subcommands.commands.map(\.name) }
         }
         guard let spec else { return [] }
-        _ = first
         return argumentCandidates(spec.argument, word: request.word, argumentIndex: words.count - consumed)
+    }
+
+    /// Command names, or the subcommands of the command `words` name (nothing past a command
+    /// without subcommands).
+    private func commandWordCandidates(_ words: [String]) -> [String] {
+        var table = commands
+        for word in words {
+            guard case .success(let found) = table.lookup(word), let subcommands = found.subcommands else { return [] }
+            table = subcommands
+        }
+        return table.commands.map(\.name)
     }
 
     private func argumentCandidates(_ kind: ArgumentKind, word: String, argumentIndex: Int) -> [String] {
@@ -33,7 +47,7 @@ extension ReplSession {
         case .none:
             return []
         case .command:
-            return commands.commands.map(\.name)
+            return commandWordCandidates([])
         case .file:
             return argumentIndex == 0 ? ReplSession.pathCandidates(word, directoriesOnly: false) : []
         case .directory:

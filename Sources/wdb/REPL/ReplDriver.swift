@@ -60,6 +60,7 @@ enum ReplDriver {
         }
         if batch {
             if options.steps.isEmpty && !stdinIsTerminal && !session.quitRequested {
+                session.commandsComeFromStdin = true
                 readCommands(from: LineEditor(options: editorOptions(for: session, historyFile: nil), interactive: false),
                              session: session)
             }

@@ -17,6 +17,9 @@ final class ReplSession {
     var history: HistoryStore?
     /// True at a terminal prompt: Enter repeats, `quit` may ask.
     var isInteractive = false
+    /// True when the commands are read from stdin (a pipe or file), so the program must not
+    /// read it: the backend gives the guest /dev/null unless `run < FILE` or `--stdin` says so.
+    var commandsComeFromStdin = false
     /// Batch mode with `-v`: print each command before running it.
     var echoCommands = false
     /// Commands that failed so far (batch mode's exit code).
@@ -26,6 +29,8 @@ final class ReplSession {
     var exitCode: Int32 = 0
     /// The last command that Enter repeats (step, next, stepi, nexti, x, list).
     private var repeatable: CommandInvocation?
+    /// Whether Ctrl-C arrived (and forget it); scripts stop when it says so. Tests replace it.
+    var takeInterrupt: () -> Bool = { Interrupt.consume() }
     /// Nesting of `source` (a script sourcing itself must stop somewhere).
     var sourceDepth = 0
     static let maxSourceDepth = 16

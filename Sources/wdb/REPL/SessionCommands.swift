@@ -4,6 +4,7 @@ import LineEditor
 /// help, apropos, source, history, echo, quit, and the WASI-world settings.
 extension ReplSession {
     static let versionLine = "wdb 0.1 (WebAssembly debugger)"
+    static let maxScriptSize = 16 << 20
 
     // MARK: help and apropos
 
@@ -114,7 +115,17 @@ extension ReplSession {
             throw ReplError("\(path): error: cannot read file: \(isDirectory.boolValue ? "Is a directory" : "Permission denied")")
         }
         defer { try? handle.close() }
-        return String(decoding: handle.readDataToEndOfFile(), as: UTF8.self)
+        // Bounded, so `source /dev/zero` ends with an error instead of eating memory forever.
+        var data = Data()
+        while true {
+            let chunk = handle.readData(ofLength: 1 << 16)
+            if chunk.isEmpty { break }
+            data.append(chunk)
+            if data.count > Self.maxScriptSize {
+                throw ReplError("\(path): error: script larger than \(Self.maxScriptSize >> 20) MiB")
+            }
+        }
+        return String(decoding: data, as: UTF8.self)
     }
 
     /// Runs each command of a script, joining lines while a WAT input's parentheses are open.
@@ -128,6 +139,10 @@ extension ReplSession {
         defer { isInteractive = wasInteractive }
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
             if quitRequested { break }
+            if takeInterrupt() {  // Ctrl-C while a script runs stops the script
+                fail("Interrupted.")
+                return false
+            }
             var input = String(line)
             if input.hasSuffix("\r") { input.removeLast() }
             if let open = pending { input = open + "\n" + input }

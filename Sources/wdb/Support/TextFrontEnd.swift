@@ -9,7 +9,8 @@ enum TextFrontEnd {
     static func assemble(_ text: String, file: String, debugNames: Bool,
                          validate: Bool) throws(CommandError) -> [UInt8] {
         do {
-            let options = WatAssembler.Options(validate: validate, debugNames: debugNames)
+            // Only the bytes are wanted here, so the offsets pass is skipped.
+            let options = WatAssembler.Options(validate: validate, debugNames: debugNames, recordOffsets: false)
             return try WatAssembler.assemble(text, file: file, options: options).bytes
         } catch {
             throw CommandError(error.description)
