@@ -265,15 +265,19 @@ extension DebugSession {
             for i in breakpoints.indices {
                 guard breakpoints[i].enabled, case .catchpoint(let target) = breakpoints[i].kind,
                       catchpointMatches(target, call: name), hit(i) != nil else { continue }
+                let decoded = decodeWASICall(name, arguments)
                 passHostCall = true
-                caughtHostCall = (callee, name, arguments)
-                return Stop(reason: .catchpoint(number: breakpoints[i].number, call: name, arguments: arguments, results: nil),
+                caughtHostCall = (callee, name, arguments, decoded)
+                return Stop(reason: .catchpoint(number: breakpoints[i].number, call: name, arguments: arguments,
+                                                results: nil, decoded: decoded?.callText),
                             position: currentPosition)
             }
+            // Decoded only if an after-catchpoint may report this call.
+            let decoded = hasAfterCatchpoint(for: name) ? decodeWASICall(name, arguments) : nil
             event = debuggee.step(current.invocation, passHostCall: true)
-            reported = (callee, name, arguments)
+            reported = (callee, name, arguments, decoded)
         }
-        if let (callee, name, arguments) = reported {
+        if let (callee, name, arguments, decoded) = reported {
             hostCall = name
             if case .stepped = event {
                 let types = debuggee.functionType(ofAddress: callee)?.results ?? []
@@ -282,7 +286,8 @@ extension DebugSession {
                        catchpointMatches(target, call: name), let (here, _) = debuggee.current(current.invocation) {
                         let results = debuggee.callResults(current.invocation, returnPoint: here, types: types)
                         afterStop = Stop(reason: .catchpoint(number: bp.number, call: name, arguments: arguments,
-                                                             results: results),
+                                                             results: results,
+                                                             decoded: decodedReturn(decoded, results: results)),
                                          position: currentPosition)
                         break
                     }

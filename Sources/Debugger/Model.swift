@@ -86,8 +86,9 @@ public enum Accessor: Hashable, Sendable, CustomStringConvertible {
 public enum StopReason: Hashable, Sendable {
     case breakpoint(number: Int)
     case watchpoint(number: Int, old: WatchValue?, new: WatchValue, accessor: Accessor)
-    /// Before (results nil) or after a host call.
-    case catchpoint(number: Int, call: String, arguments: [Value], results: [Value]?)
+    /// Before (results nil) or after a host call. `decoded`: a WASI call as the trace prints
+    /// it, `fd_write(1<stdout>, [{"hi\n", 3}], 1, 0x10)` (after: with ` = 0 (nwritten=3)`).
+    case catchpoint(number: Int, call: String, arguments: [Value], results: [Value]?, decoded: String? = nil)
     case trapCaught(number: Int, trap: Trap)
     case stepDone
     /// `finish` returned from a frame with these values.

@@ -72,8 +72,9 @@ public final class DebugSession {
     /// A host call reported by a catchpoint, to let through on resume.
     var passHostCall = false
     var stepPurpose: StepPurpose = .step
-    /// The host call a catchpoint stopped before: (callee, import name, arguments).
-    var caughtHostCall: (UInt32, String, [Value])?
+    /// The host call a catchpoint stopped before: (callee, import name, arguments, the WASI
+    /// call decoded before it ran).
+    var caughtHostCall: (UInt32, String, [Value], WASICallDescription?)?
 
     public init() {}
 

@@ -333,9 +333,12 @@ final class DebuggerAdapter: DebuggerBackend {
             if let old { console.line("Old value = \(old)") }
             console.line((old == nil ? "Value = " : "New value = ") + "\(new)")
             console.line("Accessed by \(accessor)")
-        case .catchpoint(let n, let call, let arguments, let results):
+        case .catchpoint(let n, let call, let arguments, let results, let decoded):
             let args = arguments.map(\.description).joined(separator: ", ")
-            if let results {
+            if let decoded {
+                // A WASI call, decoded as the trace prints it.
+                console.line("Catchpoint \(n) (\(results == nil ? "call to" : "returned from") \(decoded))")
+            } else if let results {
                 console.line("Catchpoint \(n) (returned from \(call)(\(args)) => \(results.map(\.description).joined(separator: ", ")))")
             } else {
                 console.line("Catchpoint \(n) (call to \(call)(\(args)))")
