@@ -49,14 +49,47 @@ func inputFD(_ text: String) throws -> Int32 {
         let proc = try s.catchHostCalls(["proc"])
         var stop = try s.run()
         #expect(stop.reason == .catchpoint(number: read.number, call: "fd_read",
-                                           arguments: [.i32(0), .i32(0), .i32(1), .i32(16)], results: nil))
+                                           arguments: [.i32(0), .i32(0), .i32(1), .i32(16)], results: nil,
+                                           decoded: "fd_read(0<stdin>, 0x0, 1, 0x10)"))
         stop = try s.continueExecution()
         #expect(stop.reason == .catchpoint(number: read.number, call: "fd_read",
-                                           arguments: [.i32(0), .i32(0), .i32(1), .i32(16)], results: [.i32(0)]))
+                                           arguments: [.i32(0), .i32(0), .i32(1), .i32(16)], results: [.i32(0)],
+                                           decoded: #"fd_read(0<stdin>, [{"xyz", 8}], 1, 0x10) = 0 (nread=3)"#))
         stop = try s.continueExecution()
-        #expect(stop.reason == .catchpoint(number: proc.number, call: "proc_exit", arguments: [.i32(120)], results: nil))
+        #expect(stop.reason == .catchpoint(number: proc.number, call: "proc_exit", arguments: [.i32(120)], results: nil,
+                                           decoded: "proc_exit(120)"))
         stop = try s.continueExecution()
         #expect(stop.reason == .exited(code: 120))
+    }
+
+    /// A WASI catchpoint's stop carries the call decoded as the WASI trace prints it.
+    @Test func catchpointStopShowsTheCallDecodedAsTheTraceDoes() throws {
+        let s = DebugSession()
+        let output = try inputFD("")
+        defer { close(output) }
+        s.stdoutFD = output
+        try s.load(wat: """
+            (module
+              (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+              (memory 1)
+              (data (i32.const 256) "hello\\n")
+              (func (export "_start")
+                ;; one iovec at 0: 6 bytes at 256; the count written goes to 0x1ff8
+                (i32.store (i32.const 0) (i32.const 256))
+                (i32.store (i32.const 4) (i32.const 6))
+                (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 0x1ff8)))))
+            """, file: "write.wat")
+        let before = try s.catchHostCalls(["fd_write"])
+        let after = try s.catchHostCalls(["fd_write"], after: true)
+        let arguments: [Value] = [.i32(1), .i32(0), .i32(1), .i32(0x1ff8)]
+        var stop = try s.run()
+        #expect(stop.reason == .catchpoint(number: before.number, call: "fd_write", arguments: arguments, results: nil,
+                                           decoded: #"fd_write(1<stdout>, [{"hello\n", 6}], 1, 0x1ff8)"#))
+        stop = try s.continueExecution()
+        #expect(stop.reason == .catchpoint(number: after.number, call: "fd_write", arguments: arguments, results: [.i32(0)],
+                                           decoded: #"fd_write(1<stdout>, [{"hello\n", 6}], 1, 0x1ff8) = 0 (nwritten=6)"#))
+        stop = try s.continueExecution()
+        #expect(stop.reason == .returned(values: []) || stop.reason == .exited(code: 0))
     }
 
     /// The C program of the WASI fixtures: fgets from stdin, watched through fd_read.
@@ -80,7 +113,7 @@ func inputFD(_ text: String) throws -> Int32 {
         ])
         let c = try s.catchHostCalls(["fd_read"])
         stop = try s.continueExecution()
-        guard case .catchpoint(c.number, "fd_read", let arguments, nil) = stop.reason, arguments.count == 4,
+        guard case .catchpoint(c.number, "fd_read", let arguments, nil, _) = stop.reason, arguments.count == 4,
               case .i32(let iovs) = arguments[1], case .i32(let count) = arguments[2] else {
             Issue.record("expected a stop before fd_read, got \(stop.reason)")
             return
