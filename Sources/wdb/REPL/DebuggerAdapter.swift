@@ -445,7 +445,10 @@ final class DebuggerAdapter: DebuggerBackend {
                 condition = String(text[range.upperBound...]).trimmed
                 text = String(text[..<range.lowerBound])
             }
-            let names = text.split(whereSeparator: { $0 == "," || $0.isWhitespace }).map(String.init)
+            var names = text.split(whereSeparator: { $0 == "," || $0.isWhitespace }).map(String.init)
+            // `catch wasi fd_write after`: stop once the call returned, with its result.
+            let after = names.last == "after"
+            if after { names.removeLast() }
             if invocation.path[1] == "call" && names.isEmpty {
                 throw ReplError("catch call needs an import name: catch call fd_write")
             }
@@ -453,9 +456,9 @@ final class DebuggerAdapter: DebuggerBackend {
                 // The names and groups `trace wasi` accepts; an unknown one is a typo.
                 do { _ = try WASICallFilter(parsing: names.joined(separator: ",")) } catch { throw ReplError("\(error)") }
             }
-            let bp = try debugger.catchHostCalls(names, condition: condition)
+            let bp = try debugger.catchHostCalls(names, after: after, condition: condition)
             let what = names.isEmpty ? "any host call" : names.joined(separator: ", ")
-            session.console.line("Catchpoint \(bp.number) (\(invocation.path[1]) \(what))")
+            session.console.line("Catchpoint \(bp.number) (\(invocation.path[1]) \(what)\(after ? ", after the call" : ""))")
         }
     }
 
@@ -479,10 +482,11 @@ final class DebuggerAdapter: DebuggerBackend {
             case .catchpoint(.trap):
                 type = "catchpoint"
                 what = "trap"
-            case .catchpoint(.hostCall(let names, let groups, _)):
+            case .catchpoint(.hostCall(let names, let groups, let after)):
                 type = "catchpoint"
                 let all = (names.sorted() + groups.sorted())
-                what = all.isEmpty ? "host call (any)" : "host call " + all.joined(separator: ", ")
+                what = (all.isEmpty ? "host call (any)" : "host call " + all.joined(separator: ", "))
+                    + (after ? " (after)" : "")
             }
             let columns = [pad(String(bp.number), 8), pad(type, 16), pad(bp.temporary ? "del" : "keep", 5),
                            pad(bp.enabled ? "y" : "n", 4), what]
