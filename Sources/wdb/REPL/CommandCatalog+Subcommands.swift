@@ -127,8 +127,8 @@ extension CommandCatalog {
     static let catchSubcommands: [CommandSpec] = [
         CommandSpec(
             name: "wasi", category: .breakpoints,
-            usage: "catch wasi [NAME|GROUP...] [if EXPR]", summary: "Stop before WASI calls, with decoded arguments",
-            details: "Groups: filesystem, clock, random, proc, poll, sock, args, environ.",
+            usage: "catch wasi [NAME|GROUP...] [after] [if EXPR]", summary: "Stop before WASI calls, with decoded arguments",
+            details: "Groups: filesystem, clock, random, proc, poll, sock, args, environ. With `after`, stop when the call returns, showing its result and out-values.",
             example: "catch wasi fd_write", argument: .wasiCall),
         CommandSpec(
             name: "trap", category: .breakpoints,
