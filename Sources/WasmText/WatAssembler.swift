@@ -67,6 +67,11 @@ public enum WatAssembler {
         try assemble(bytes: Array(text.utf8), file: file, line: 1, column: 1, options: options)
     }
 
+    /// Assembles WAT source given as UTF-8 bytes (the caller checks the encoding).
+    public static func assemble(bytes: [UInt8], file: String, options: Options = Options()) throws(WatError) -> AssembledModule {
+        try assemble(bytes: bytes, file: file, line: 1, column: 1, options: options)
+    }
+
     static func assemble(bytes text: [UInt8], file: String, line: Int, column: Int,
                          options: Options) throws(WatError) -> AssembledModule {
         let (module, map) = try parse(bytes: text, file: file, line: line, column: column)

@@ -17,8 +17,9 @@ struct Wat2WasmCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors { () throws(CommandError) in
-            let text = try ModuleLoader.utf8Text(try ModuleLoader.read(file), path: file)
-            let binary = try TextFrontEnd.assemble(text, file: file, debugNames: debugNames, validate: true)
+            let source = try ModuleLoader.read(file)
+            try ModuleLoader.checkUTF8(source, path: file)
+            let binary = try TextFrontEnd.assemble(bytes: source, file: file, debugNames: debugNames, validate: true)
             try Output.write(binary, to: output ?? Self.defaultOutput(for: file))
         }
     }

@@ -60,14 +60,24 @@ enum ModuleLoader {
     }
 
     static func utf8Text(_ bytes: [UInt8], path: String) throws(CommandError) -> String {
-        guard let text = String(validating: bytes, as: UTF8.self) else {
-            let lower = path.lowercased()
-            if lower.hasSuffix(".wat") || lower.hasSuffix(".wast") {
-                throw CommandError(file: path, "WAT source is not valid UTF-8")
-            }
-            throw CommandError(file: path, "not a WebAssembly module: no \\0asm header, and not WAT text (not valid UTF-8)")
-        }
+        guard let text = String(validating: bytes, as: UTF8.self) else { throw notUTF8(path) }
         return text
+    }
+
+    /// Checks that WAT source is UTF-8 without making a `String` of it (the assembler reads
+    /// the bytes). ASCII, by far the common case, is recognised by one scan over the bytes.
+    static func checkUTF8(_ bytes: [UInt8], path: String) throws(CommandError) {
+        var high: UInt8 = 0
+        for byte in bytes { high |= byte }
+        if high >= 0x80, String(validating: bytes, as: UTF8.self) == nil { throw notUTF8(path) }
+    }
+
+    private static func notUTF8(_ path: String) -> CommandError {
+        let lower = path.lowercased()
+        if lower.hasSuffix(".wat") || lower.hasSuffix(".wast") {
+            return CommandError(file: path, "WAT source is not valid UTF-8")
+        }
+        return CommandError(file: path, "not a WebAssembly module: no \\0asm header, and not WAT text (not valid UTF-8)")
     }
 
     static func decode(_ bytes: [UInt8], path: String) throws(CommandError) -> Module {

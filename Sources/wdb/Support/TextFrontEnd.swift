@@ -16,4 +16,15 @@ enum TextFrontEnd {
             throw CommandError(error.description)
         }
     }
+
+    /// The same from the file's bytes (already checked to be UTF-8), without a `String` copy.
+    static func assemble(bytes: [UInt8], file: String, debugNames: Bool,
+                         validate: Bool) throws(CommandError) -> [UInt8] {
+        do {
+            let options = WatAssembler.Options(validate: validate, debugNames: debugNames, recordOffsets: false)
+            return try WatAssembler.assemble(bytes: bytes, file: file, options: options).bytes
+        } catch {
+            throw CommandError(error.description)
+        }
+    }
 }
