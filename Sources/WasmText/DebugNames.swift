@@ -10,7 +10,7 @@ enum DebugNames {
         var out: [UInt8] = []
         func subsection(_ id: UInt8, _ content: [UInt8]) {
             out.append(id)
-            appendU32(UInt32(content.count), to: &out)
+            LEB128.appendUnsigned(UInt32(content.count), to: &out)
             out += content
         }
         if let moduleName = names.moduleName {
@@ -20,9 +20,9 @@ enum DebugNames {
         }
         if !names.functionNames.isEmpty { subsection(1, nameMap(names.functionNames)) }
         var locals: [UInt8] = []
-        appendU32(UInt32(functionCount), to: &locals)
+        LEB128.appendUnsigned(UInt32(functionCount), to: &locals)
         for f in 0..<UInt32(functionCount) {
-            appendU32(f, to: &locals)
+            LEB128.appendUnsigned(f, to: &locals)
             locals += nameMap(names.localNames[f] ?? [:])
         }
         subsection(2, locals)
@@ -36,26 +36,17 @@ enum DebugNames {
 
     private static func nameMap(_ map: [UInt32: String]) -> [UInt8] {
         var out: [UInt8] = []
-        appendU32(UInt32(map.count), to: &out)
+        LEB128.appendUnsigned(UInt32(map.count), to: &out)
         for index in map.keys.sorted() {
-            appendU32(index, to: &out)
+            LEB128.appendUnsigned(index, to: &out)
             appendName(map[index] ?? "", to: &out)
         }
         return out
     }
 
-    private static func appendU32(_ value: UInt32, to out: inout [UInt8]) {
-        var v = value
-        repeat {
-            let byte = UInt8(v & 0x7F)
-            v >>= 7
-            out.append(v == 0 ? byte : byte | 0x80)
-        } while v != 0
-    }
-
     private static func appendName(_ name: String, to out: inout [UInt8]) {
         let bytes = Array(name.utf8)
-        appendU32(UInt32(bytes.count), to: &out)
+        LEB128.appendUnsigned(UInt32(bytes.count), to: &out)
         out += bytes
     }
 }

@@ -20,14 +20,14 @@ extension SourceMap {
         entries.sort { $0.0 < $1.0 }
         var out: [UInt8] = [1]
         let file = Array(self.file.utf8)
-        appendLEB(UInt32(truncatingIfNeeded: file.count), &out)
+        LEB128.appendUnsigned(UInt32(truncatingIfNeeded: file.count), to: &out)
         out += file
-        appendLEB(UInt32(truncatingIfNeeded: entries.count), &out)
+        LEB128.appendUnsigned(UInt32(truncatingIfNeeded: entries.count), to: &out)
         var previous: UInt32 = 0
         for (offset, location) in entries {
-            appendLEB(offset &- previous, &out)
-            appendLEB(UInt32(truncatingIfNeeded: location >> 32), &out)
-            appendLEB(UInt32(truncatingIfNeeded: location & 0xFFFF_FFFF), &out)
+            LEB128.appendUnsigned(offset &- previous, to: &out)
+            LEB128.appendUnsigned(UInt32(truncatingIfNeeded: location >> 32), to: &out)
+            LEB128.appendUnsigned(UInt32(truncatingIfNeeded: location & 0xFFFF_FFFF), to: &out)
             previous = offset
         }
         return out
@@ -56,15 +56,6 @@ extension SourceMap {
         guard let section = module.customSections.first(where: { $0.name == SourceMap.customSectionName }) else { return nil }
         self.init(customSection: section.payload, module: module)
     }
-}
-
-private func appendLEB(_ value: UInt32, _ out: inout [UInt8]) {
-    var v = value
-    repeat {
-        let byte = UInt8(v & 0x7F)
-        v >>= 7
-        out.append(v == 0 ? byte : byte | 0x80)
-    } while v != 0
 }
 
 /// Bounds-checked reading of the payload (it comes from a file and may be anything).

@@ -116,20 +116,11 @@ public enum WatAssembler {
     /// A whole custom section: id 0, size, name, payload.
     static func customSection(_ name: String, _ payload: [UInt8]) -> [UInt8] {
         var content: [UInt8] = []
-        appendU32(UInt32(truncatingIfNeeded: name.utf8.count), to: &content)
+        LEB128.appendUnsigned(UInt32(truncatingIfNeeded: name.utf8.count), to: &content)
         content += Array(name.utf8) + payload
         var out: [UInt8] = [0]
-        appendU32(UInt32(truncatingIfNeeded: content.count), to: &out)
+        LEB128.appendUnsigned(UInt32(truncatingIfNeeded: content.count), to: &out)
         return out + content
-    }
-
-    private static func appendU32(_ value: UInt32, to out: inout [UInt8]) {
-        var v = value
-        repeat {
-            let byte = UInt8(v & 0x7F)
-            v >>= 7
-            out.append(v == 0 ? byte : byte | 0x80)
-        } while v != 0
     }
 
     /// Assembles a module of a WAST script: text and quoted modules are parsed (positions

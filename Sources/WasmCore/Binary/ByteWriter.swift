@@ -62,3 +62,13 @@ struct ByteWriter {
         bytes.append(contentsOf: content)
     }
 }
+
+/// Canonical unsigned LEB128 for callers outside WasmCore that build section payloads of their
+/// own (the assembler's name and source-map sections), so there is one encoder of the format.
+public enum LEB128 {
+    public static func appendUnsigned(_ value: UInt32, to out: inout [UInt8]) {
+        var writer = ByteWriter()
+        writer.u32(value)
+        out.append(contentsOf: writer.bytes)
+    }
+}
