@@ -19,7 +19,9 @@ let package = Package(
     targets: [
         .target(name: "WasmCore"),
         .target(name: "WasmText", dependencies: ["WasmCore"]),
-        .target(name: "WasmVM", dependencies: ["WasmCore"]),
+        // The engine's run loop in C (computed goto); WasmVM compiles to its instruction format.
+        .target(name: "CWasmEngine"),
+        .target(name: "WasmVM", dependencies: ["WasmCore", "CWasmEngine"]),
         .target(name: "WASI", dependencies: ["WasmCore", "WasmVM"]),
         .target(name: "Debugger", dependencies: ["WasmCore", "WasmText", "WasmVM", "WASI"]),
         .systemLibrary(name: "CEditLine", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),

@@ -10,6 +10,11 @@ final class CompiledFunction {
     let stopCodeIndex: [UInt32]
     let stopFileOffset: [UInt32]
     let stopStackNode: [Int32]
+    /// For a stop point that begins a folded run (Compiler+Operands.swift): the offset of the
+    /// run's last Wasm instruction, the one that executes (and may trap), and the operand-stack
+    /// node just before it. Equal to the stop point's own for unfolded instructions.
+    let stopConsumerOffset: [UInt32]
+    let stopConsumerNode: [Int32]
     /// Operand-stack types as a tree: node i has type `nodeTypes[i]` on top of node
     /// `nodeParents[i]` (-1 = empty stack). Each stop point names its top node, so the typed
     /// operand stack at any stop costs one Int32 to record.
@@ -25,7 +30,7 @@ final class CompiledFunction {
     let interruptPoints: [UInt32]
 
     init(code: [UInt64], stopCodeIndex: [UInt32], stopFileOffset: [UInt32], stopStackNode: [Int32],
-         nodeParents: [Int32], nodeTypes: [ValueType], localTypes: [ValueType], localSlots: [Int],
+         stopConsumerOffset: [UInt32], stopConsumerNode: [Int32], nodeParents: [Int32], nodeTypes: [ValueType], localTypes: [ValueType], localSlots: [Int],
          localsEnd: Int, frameSize: Int, interruptPoints: [UInt32]) {
         self.interruptPoints = interruptPoints
         self.code = .allocate(capacity: max(code.count, 1))
@@ -34,6 +39,8 @@ final class CompiledFunction {
         self.stopCodeIndex = stopCodeIndex
         self.stopFileOffset = stopFileOffset
         self.stopStackNode = stopStackNode
+        self.stopConsumerOffset = stopConsumerOffset
+        self.stopConsumerNode = stopConsumerNode
         self.nodeParents = nodeParents
         self.nodeTypes = nodeTypes
         self.localTypes = localTypes
@@ -63,12 +70,73 @@ final class CompiledFunction {
 
     /// The operand-stack types at a stop point, bottom first.
     func stackTypes(atStop stop: Int) -> [ValueType] {
+        stackTypes(node: stopStackNode[stop])
+    }
+
+    func stackTypes(node start: Int32) -> [ValueType] {
         var types: [ValueType] = []
-        var node = stopStackNode[stop]
+        var node = start
         while node >= 0 {
             types.append(nodeTypes[Int(node)])
             node = nodeParents[Int(node)]
         }
         return types.reversed()
+    }
+}
+
+extension CompiledFunction {
+    /// The Wasm file offset a frame stopped at code index `index` shows: the stop point's, or
+    /// after a trap, the offset of the instruction that trapped (the last of a folded run).
+    func fileOffset(atCodeIndex index: Int, trapped: Bool) -> UInt32? {
+        guard let stop = stopPoint(containing: index) else { return nil }
+        return trapped ? stopConsumerOffset[stop] : stopFileOffset[stop]
+    }
+
+    /// The Wasm operand stack of a frame at code index `index` (bottom first), read from the
+    /// canonical slots; slots at or above `limit` have moved into a callee's frame. After a trap
+    /// in a folded run, the stack is the one just before the trapping instruction: the values
+    /// its folded providers would have pushed are read from the operands it names.
+    func operandStack(atCodeIndex index: Int, fp: UnsafeMutablePointer<UInt64>, limit: Int = .max,
+                      trapped: Bool = false) -> [Value] {
+        guard let stop = stopPoint(containing: index) else { return [] }
+        let types = stackTypes(atStop: stop)
+        var stack: [Value] = []
+        var slot = localsEnd
+        for type in types {
+            if slot >= limit { break }
+            stack.append(Value.load(type, from: fp + slot))
+            slot += type.slotCount
+        }
+        guard trapped, stopConsumerNode[stop] != stopStackNode[stop] else { return stack }
+        let consumerTypes = stackTypes(node: stopConsumerNode[stop])
+        let folded = consumerTypes.count - types.count
+        let operands = registerOperands(at: Int(stopCodeIndex[stop]))
+        guard folded > 0, folded <= operands.count, stack.count == types.count else { return stack }
+        for (type, operand) in zip(consumerTypes.suffix(folded), operands.suffix(folded)) {
+            switch operand {
+            case .slot(let s): stack.append(Value.load(type, from: fp + s))
+            case .immediate(let bits):
+                var raw = bits
+                stack.append(Value.load(type, from: &raw))
+            }
+        }
+        return stack
+    }
+
+    /// The operands (in Wasm order) of the register-form instruction at `index`.
+    private func registerOperands(at index: Int) -> [RegisterOperand] {
+        guard index + 1 < codeCount,
+              let (op, form) = RegisterOperation.decode(CodeWord.original(code[index])) else { return [] }
+        func word(_ i: Int) -> UInt64 { index + i < codeCount ? code[index + i] : 0 }
+        func low(_ w: UInt64) -> RegisterOperand { .slot(Int(w & 0xFFFF_FFFF)) }
+        func high(_ w: UInt64) -> RegisterOperand { .slot(Int(w >> 32)) }
+        switch (RegisterKind.of(op), form) {
+        case (.load?, _): return [low(word(2))]
+        case (.store?, .rr): return [low(word(2)), high(word(2))]
+        case (.store?, .ri): return [low(word(2)), .immediate(word(3))]
+        case (_, .r): return [low(word(1))]
+        case (_, .rr), (_, .rrBranch), (_, .rrBranchUnless): return [low(word(1)), high(word(1))]
+        case (_, .ri), (_, .riBranch), (_, .riBranchUnless): return [low(word(1)), .immediate(word(2))]
+        }
     }
 }

@@ -21,14 +21,42 @@ struct CompileEnvironment {
 
 /// Translates one validated function body into internal code (see InternalOp.swift).
 struct Compiler {
-    private struct Entry {
+    struct Entry {
         var type: ValueType
+        /// The entry's canonical slot (localsEnd + stack height below it).
         var slot: Int
+        /// Set while the value is a provider not emitted yet (Compiler+Operands.swift).
+        var pending: Pending?
     }
 
-    private enum ControlKind { case function, block, loop, `if` }
+    /// A `local.get` or constant whose emission is deferred, so the instruction consuming it
+    /// can read the local's slot or the constant directly.
+    struct Pending {
+        enum Provider {
+            case local(slot: Int)
+            case constant(UInt64)
+        }
+        var provider: Provider
+        /// The provider's own stop point, used if it has to be emitted after all.
+        var offset: UInt32
+        var nodeBefore: Int32
+    }
 
-    private struct Control {
+    /// The last emitted instruction, while nothing has been emitted or labelled after it: a
+    /// producer whose destination slot a following local.set can redirect, and, for a
+    /// comparison, what a following br_if / if needs to fuse with it.
+    struct LastEmission {
+        var start: Int
+        var end: Int
+        var destination: Int
+        var comparison: (op: Opcode, lhs: Int, rhs: RegisterOperand)?
+        /// For i32.eqz / i64.eqz: the tested slot (a branch on it inverts).
+        var eqzSource: Int?
+    }
+
+    enum ControlKind { case function, block, loop, `if` }
+
+    struct Control {
         var kind: ControlKind
         var params: [ValueType]
         var results: [ValueType]
@@ -45,21 +73,24 @@ struct Compiler {
         var branchArity: [ValueType] { kind == .loop ? params : results }
     }
 
-    private let env: CompileEnvironment
-    private var code: [UInt64] = []
-    private var stopCodeIndex: [UInt32] = []
-    private var stopFileOffset: [UInt32] = []
-    private var stopStackNode: [Int32] = []
-    private var nodeParents: [Int32] = []
-    private var nodeTypes: [ValueType] = []
-    private var stack: [Entry] = []
-    private var nodes: [Int32] = []    // type node of each stack entry
-    private var controls: [Control] = []
-    private var localsEnd = 0
-    private var maxSlot = 0
-    private var localTypes: [ValueType] = []
-    private var localSlots: [Int] = []
-    private var interruptPoints: [UInt32] = [0]
+    let env: CompileEnvironment
+    var code: [UInt64] = []
+    var stopCodeIndex: [UInt32] = []
+    var stopFileOffset: [UInt32] = []
+    var stopStackNode: [Int32] = []
+    var stopConsumerOffset: [UInt32] = []
+    var stopConsumerNode: [Int32] = []
+    var nodeParents: [Int32] = []
+    var nodeTypes: [ValueType] = []
+    var stack: [Entry] = []
+    var nodes: [Int32] = []    // type node of each stack entry
+    var controls: [Control] = []
+    var localsEnd = 0
+    var maxSlot = 0
+    var localTypes: [ValueType] = []
+    var localSlots: [Int] = []
+    var interruptPoints: [UInt32] = [0]
+    var lastEmission: LastEmission?
 
     /// Params + locals of one function the engine accepts (each is zeroed on every call).
     static let maxLocals: UInt64 = 1 << 20
@@ -73,12 +104,12 @@ struct Compiler {
 
     // MARK: stack bookkeeping
 
-    private var height: Int { stack.last.map { $0.slot + $0.type.slotCount } ?? localsEnd }
-    private var topNode: Int32 { nodes.last ?? -1 }
+    var height: Int { stack.last.map { $0.slot + $0.type.slotCount } ?? localsEnd }
+    var topNode: Int32 { nodes.last ?? -1 }
 
-    private mutating func push(_ type: ValueType) -> Int {
+    mutating func push(_ type: ValueType, pending: Pending? = nil) -> Int {
         let slot = height
-        stack.append(Entry(type: type, slot: slot))
+        stack.append(Entry(type: type, slot: slot, pending: pending))
         nodeParents.append(topNode)
         nodeTypes.append(type)
         nodes.append(Int32(nodeTypes.count - 1))
@@ -87,7 +118,7 @@ struct Compiler {
     }
 
     @discardableResult
-    private mutating func pop() throws(CompileError) -> Entry {
+    mutating func pop() throws(CompileError) -> Entry {
         guard let c = controls.last, stack.count > c.baseCount, let e = stack.popLast() else {
             throw CompileError("operand stack underflow")
         }
@@ -95,44 +126,52 @@ struct Compiler {
         return e
     }
 
-    private mutating func pop(_ n: Int) throws(CompileError) -> Entry? {
+    mutating func pop(_ n: Int) throws(CompileError) -> Entry? {
         var first: Entry?
         for _ in 0..<n { first = try pop() }
         return first
     }
 
     /// Slot of the first of the top `n` entries (or the current height when n == 0).
-    private func slotOfTop(_ n: Int) throws(CompileError) -> Int {
+    func slotOfTop(_ n: Int) throws(CompileError) -> Int {
         if n == 0 { return height }
         guard n <= stack.count else { throw CompileError("operand stack underflow") }
         return stack[stack.count - n].slot
     }
 
-    private func slots(_ types: [ValueType]) -> Int { types.reduce(0) { $0 + $1.slotCount } }
+    func slots(_ types: [ValueType]) -> Int { types.reduce(0) { $0 + $1.slotCount } }
 
     // MARK: emission
 
-    private mutating func stop(_ offset: UInt32) {
+    mutating func stop(_ offset: UInt32) {
+        stop(offset, node: topNode)
+    }
+
+    /// A stop point whose operand stack is `node` (a deferred provider's, below the top), for
+    /// a run whose executing instruction is at `consumer` (offset, stack node before it).
+    mutating func stop(_ offset: UInt32, node: Int32, consumer: (UInt32, Int32)? = nil) {
         stopCodeIndex.append(UInt32(code.count))
         stopFileOffset.append(offset)
-        stopStackNode.append(topNode)
+        stopStackNode.append(node)
+        stopConsumerOffset.append(consumer?.0 ?? offset)
+        stopConsumerNode.append(consumer?.1 ?? node)
     }
 
-    private mutating func emit(_ op: InternalOp, _ a: Int, _ immediates: UInt64...) {
+    mutating func emit(_ op: InternalOp, _ a: Int, _ immediates: UInt64...) {
         code.append(CodeWord.make(op.rawValue, a))
         code.append(contentsOf: immediates)
     }
 
-    private mutating func emitWasm(_ op: Opcode, _ a: Int, _ immediates: UInt64...) {
+    mutating func emitWasm(_ op: Opcode, _ a: Int, _ immediates: UInt64...) {
         code.append(CodeWord.make(op.rawValue, a))
         code.append(contentsOf: immediates)
     }
 
-    private mutating func patch(_ index: Int, target: Int) {
+    mutating func patch(_ index: Int, target: Int) {
         code[index] = (code[index] & 0xFFFF_FFFF_0000_0000) | UInt64(target)
     }
 
-    private func blockSignature(_ type: BlockType) throws(CompileError) -> ([ValueType], [ValueType]) {
+    func blockSignature(_ type: BlockType) throws(CompileError) -> ([ValueType], [ValueType]) {
         switch type {
         case .empty: return ([], [])
         case .value(let t): return ([], [t])
@@ -143,14 +182,14 @@ struct Compiler {
         }
     }
 
-    private func label(_ depth: UInt32) throws(CompileError) -> Int {
+    func label(_ depth: UInt32) throws(CompileError) -> Int {
         guard Int(depth) < controls.count else { throw CompileError("unknown label") }
         return controls.count - 1 - Int(depth)
     }
 
     /// Emits the jump of a branch to label `depth`, moving its values into place.
     /// `conditionSlot` makes it a br_if.
-    private mutating func emitBranch(_ depth: UInt32, conditionSlot: Int?) throws(CompileError) {
+    mutating func emitBranch(_ depth: UInt32, conditionSlot: Int?) throws(CompileError) {
         let li = try label(depth)
         let target = controls[li]
         let arity = target.branchArity
@@ -217,13 +256,15 @@ struct Compiler {
         }
         guard controls.isEmpty else { throw CompileError("function body does not end") }
         return CompiledFunction(code: code, stopCodeIndex: stopCodeIndex, stopFileOffset: stopFileOffset,
-                                stopStackNode: stopStackNode, nodeParents: nodeParents, nodeTypes: nodeTypes,
+                                stopStackNode: stopStackNode, stopConsumerOffset: stopConsumerOffset,
+                                stopConsumerNode: stopConsumerNode, nodeParents: nodeParents, nodeTypes: nodeTypes,
                                 localTypes: localTypes, localSlots: localSlots, localsEnd: localsEnd,
                                 frameSize: maxSlot, interruptPoints: interruptPoints)
     }
 
     /// Translates one instruction; returns whether the code after it is reachable.
     private mutating func translate(_ instruction: Instruction, offset: UInt32, wasReachable: Bool) throws(CompileError) -> Bool {
+        if let handled = try translateWithOperands(instruction, offset: offset) { return handled }
         let op = instruction.opcode
         switch op {
         case .nop:
@@ -389,7 +430,10 @@ struct Compiler {
             stop(offset)
             if op == .globalGet {
                 let dst = push(type)
+                let start = code.count
                 if type == .v128 { emit(.globalGet2, dst, UInt64(index)) } else { emitWasm(.globalGet, dst, UInt64(index)) }
+                // A following local.set may redirect the value into the local.
+                lastEmission = LastEmission(start: start, end: code.count, destination: dst)
             } else {
                 let src = try pop()
                 if type == .v128 { emit(.globalSet2, src.slot, UInt64(index)) } else { emitWasm(.globalSet, src.slot, UInt64(index)) }
@@ -428,7 +472,7 @@ struct Compiler {
         }
     }
 
-    private mutating func resetStack(to control: Control, with types: [ValueType]) {
+    mutating func resetStack(to control: Control, with types: [ValueType]) {
         stack.removeSubrange(control.baseCount...)
         nodes.removeSubrange(control.baseCount...)
         for t in types { _ = push(t) }

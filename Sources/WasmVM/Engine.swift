@@ -46,7 +46,7 @@ extension Store {
         let kind = ex.trap == .detailed ? (ex.trapDetail ?? .host("unknown trap")) : (ex.trap.kind ?? .unreachable)
         ex.trap = .none
         ex.trapDetail = nil
-        let (frames, omitted) = backtrace(r)
+        let (frames, omitted) = backtrace(r, trapped: true)
         var trap = Trap(kind, backtrace: frames)
         trap.omittedFrameCount = omitted
         return trap
@@ -174,6 +174,7 @@ public final class Invocation {
     public var frames: [FrameState] {
         guard let r = registers else { return [] }
         if case .finished = state { return [] }
-        return store.frameStates(r)
+        if case .trapped = state { return store.frameStates(r, trapped: true) }
+        return store.frameStates(r, trapped: false)
     }
 }

@@ -1,11 +1,9 @@
+import CWasmEngine
 import WasmCore
 
-/// A saved caller: where to continue when the callee returns.
-struct Frame {
-    var function: UInt32
-    var fp: UnsafeMutablePointer<UInt64>
-    var returnPC: UnsafeMutablePointer<UInt64>
-}
+/// A saved caller: where to continue when the callee returns. Defined in C, because the C core
+/// pushes and pops frames too.
+typealias Frame = wdb_frame
 
 /// The machine registers of the run loop. Kept in a struct passed inout, so the Swift
 /// optimiser keeps them in CPU registers.
@@ -98,7 +96,7 @@ public struct FrameState: Hashable, Sendable {
 
 extension Store {
     /// Reads the frames of a stopped run (after a step, or after a trap).
-    func frameStates(_ r: Registers) -> [FrameState] {
+    func frameStates(_ r: Registers, trapped: Bool) -> [FrameState] {
         var result: [FrameState] = []
         var function = r.function
         var fp = r.fp
@@ -106,7 +104,8 @@ extension Store {
         var calleeFP: UnsafeMutablePointer<UInt64>? = nil
         var level = r.depth
         while true {
-            result.append(frameState(function: function, fp: fp, codeIndex: pcIndex, calleeFP: calleeFP))
+            result.append(frameState(function: function, fp: fp, codeIndex: pcIndex, calleeFP: calleeFP,
+                                     trapped: trapped && result.isEmpty))
             if level <= r.entryDepth { break }
             level -= 1
             let saved = execution.frames[level]
@@ -120,28 +119,23 @@ extension Store {
     }
 
     private func frameState(function: UInt32, fp: UnsafeMutablePointer<UInt64>, codeIndex: Int,
-                            calleeFP: UnsafeMutablePointer<UInt64>?) -> FrameState {
-        guard let compiled = compiled(function), let stop = compiled.stopPoint(containing: codeIndex) else {
+                            calleeFP: UnsafeMutablePointer<UInt64>?, trapped: Bool) -> FrameState {
+        guard let compiled = compiled(function), compiled.stopPoint(containing: codeIndex) != nil else {
             return FrameState(functionAddress: function, position: nil, locals: [], operandStack: [])
         }
         let locals = zip(compiled.localTypes, compiled.localSlots).map { Value.load($0, from: fp + $1) }
-        var stack: [Value] = []
-        var slot = compiled.localsEnd
-        let limit = calleeFP.map { $0 - fp } ?? Int.max
-        for type in compiled.stackTypes(atStop: stop) {
-            // In a caller, the call's arguments have moved into the callee's frame.
-            if slot >= limit { break }
-            stack.append(Value.load(type, from: fp + slot))
-            slot += type.slotCount
-        }
-        return FrameState(functionAddress: function, position: position(function: function, codeIndex: codeIndex),
+        // In a caller, the call's arguments have moved into the callee's frame.
+        let stack = compiled.operandStack(atCodeIndex: codeIndex, fp: fp, limit: calleeFP.map { $0 - fp } ?? .max,
+                                          trapped: trapped)
+        return FrameState(functionAddress: function,
+                          position: position(function: function, codeIndex: codeIndex, trapped: trapped),
                           locals: locals, operandStack: stack)
     }
 
     /// The backtrace of a stopped run, innermost first: at most `inner` innermost and `outer`
     /// outermost frames (a runaway recursion has tens of thousands), and how many were left out.
-    func backtrace(_ r: Registers, inner: Int = 48, outer: Int = 16) -> (frames: [BacktraceFrame], omitted: Int) {
-        var result = [describe(function: r.function, codeIndex: r.pc - r.code)]
+    func backtrace(_ r: Registers, trapped: Bool, inner: Int = 48, outer: Int = 16) -> (frames: [BacktraceFrame], omitted: Int) {
+        var result = [describe(function: r.function, codeIndex: r.pc - r.code, trapped: trapped)]
         let callers = r.depth - r.entryDepth
         let omitted = max(0, callers + 1 - inner - outer)
         var level = r.depth

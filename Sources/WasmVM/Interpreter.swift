@@ -1,27 +1,53 @@
+import CWasmEngine
 import WasmCore
 
-// The instruction bodies of the run loop. `execute` runs exactly one internal instruction; the
-// free-running loop (`run`) and the debugger's single step (`step`) both inline it, so there
-// is one copy of the semantics. On the paths that do not trap or call out (host calls,
-// compilation, bulk operations go to @inline(never) slow paths), nothing here allocates,
-// retains, throws or takes a lock: pc, fp and the memory base are raw pointers whose validity
-// the compiler and the store guarantee (see the comments at each use).
+// The run loop's Swift half. The C core (Sources/CWasmEngine) executes the frequent operations;
+// it returns WDB_STATUS_SLOW at any other operation, which `execute` below runs before the core
+// is re-entered. Every operation is implemented once, on one side. The slow paths may allocate,
+// call the host or compile; `execute` itself reads pc, fp and the memory base through raw
+// pointers whose validity the compiler and the store guarantee (see the comments at each use).
 
 extension Interpreter {
-    /// Runs until the invocation finishes or traps.
+    /// Runs until the invocation finishes, traps or meets a debug stop.
     static func run(_ r: inout Registers, _ store: Store, _ ex: Execution) -> Status {
-        // Work on a local copy so the optimiser can keep the registers in CPU registers.
-        var local = r
-        defer { r = local }
         while true {
-            let status = execute(&local, store, ex)
-            if status != .running { return status }
+            let status = runCore(&r, ex, word: r.pc.pointee, singleStep: false)
+            if status != UInt8(WDB_STATUS_SLOW) { return Status(rawValue: status) ?? .trapped }
+            let slow = execute(word: r.pc.pointee, &r, store, ex)
+            if slow != .running { return slow }
         }
     }
 
     /// Executes one internal instruction (the debugger's step entry point).
     static func step(_ r: inout Registers, _ store: Store, _ ex: Execution) -> Status {
-        execute(&r, store, ex)
+        executeOne(word: r.pc.pointee, &r, store, ex)
+    }
+
+    /// Executes the instruction at pc as if its first word were `word` (the original of a
+    /// debug patch when replaying; see Debug/Patching.swift).
+    static func executeOne(word: UInt64, _ r: inout Registers, _ store: Store, _ ex: Execution) -> Status {
+        let status = runCore(&r, ex, word: word, singleStep: true)
+        if status != UInt8(WDB_STATUS_SLOW) { return Status(rawValue: status) ?? .trapped }
+        return execute(word: word, &r, store, ex)
+    }
+
+    /// Enters the C core with the registers, and takes its registers back.
+    @inline(__always)
+    private static func runCore(_ r: inout Registers, _ ex: Execution, word: UInt64, singleStep: Bool) -> UInt8 {
+        var core = wdb_core(
+            pc: r.pc, fp: r.fp, code: r.code, function: r.function, context: UnsafeMutableRawPointer(r.context),
+            memBase: r.memBase?.assumingMemoryBound(to: UInt8.self), memSize: r.memSize,
+            globals: r.context.pointee.globals, depth: r.depth, entryDepth: r.entryDepth,
+            entries: UnsafePointer(r.entries), frames: ex.frames, stackEnd: ex.stackEnd, maxDepth: ex.maxDepth,
+            trap: 0)
+        let status = wdb_core_run(&core, word, singleStep)
+        r.pc = core.pc
+        r.fp = core.fp
+        r.code = core.code
+        r.function = core.function
+        r.depth = core.depth
+        if status == UInt8(WDB_STATUS_TRAPPED) { ex.trap = TrapCode(rawValue: core.trap) ?? .detailed }
+        return status
     }
 
     @inline(__always)
@@ -36,31 +62,6 @@ extension Interpreter {
         let ea = (base & 0xFFFF_FFFF) &+ offset
         guard ea >= offset, r.memSize >= size, ea <= r.memSize &- size else { return nil }
         return Int(truncatingIfNeeded: ea)
-    }
-
-    @inline(__always)
-    private static func load<T: FixedWidthInteger>(_ r: inout Registers, _ ex: Execution, _ a: Int, _: T.Type,
-                                                   _ widen: (T) -> UInt64) -> Status {
-        let pc = r.pc, fp = r.fp
-        guard let ea = address(r, fp[a], pc[1], UInt64(MemoryLayout<T>.size)) else {
-            return trap(ex, .outOfBoundsMemoryAccess)
-        }
-        // In bounds: memSize > 0, so memBase is non-nil and [ea, ea + size) is inside it.
-        fp[a] = widen(r.memBase.unsafelyUnwrapped.loadUnaligned(fromByteOffset: ea, as: T.self))
-        r.pc = pc + 2
-        return .running
-    }
-
-    @inline(__always)
-    private static func storeValue<T: FixedWidthInteger>(_ r: inout Registers, _ ex: Execution, _ a: Int, _: T.Type) -> Status {
-        let pc = r.pc, fp = r.fp
-        guard let ea = address(r, fp[a], pc[1], UInt64(MemoryLayout<T>.size)) else {
-            return trap(ex, .outOfBoundsMemoryAccess)
-        }
-        // In bounds, as in `load`.
-        r.memBase.unsafelyUnwrapped.storeBytes(of: T(truncatingIfNeeded: fp[a + 1]), toByteOffset: ea, as: T.self)
-        r.pc = pc + 2
-        return .running
     }
 
     /// Moves `count` slots down the frame (branch results to the label's height). dst < src
@@ -143,46 +144,6 @@ extension Interpreter {
                 return trap(ex, .detailed)
             }
             switch op {
-            case .copy:
-                fp[a] = fp[Int(truncatingIfNeeded: pc[1])]
-                r.pc = pc + 2
-            case .copy2:
-                let s = Int(truncatingIfNeeded: pc[1])
-                fp[a] = fp[s]
-                fp[a + 1] = fp[s + 1]
-                r.pc = pc + 2
-            case .const:
-                fp[a] = pc[1]
-                r.pc = pc + 2
-            case .const2:
-                fp[a] = pc[1]
-                fp[a + 1] = pc[2]
-                r.pc = pc + 3
-            case .jump:
-                r.pc = r.code + Int(truncatingIfNeeded: pc[1])
-            case .brIf:
-                r.pc = UInt32(truncatingIfNeeded: fp[a]) != 0 ? r.code + Int(truncatingIfNeeded: pc[1]) : pc + 2
-            case .brIfNot:
-                r.pc = UInt32(truncatingIfNeeded: fp[a]) == 0 ? r.code + Int(truncatingIfNeeded: pc[1]) : pc + 2
-            case .brCopy:
-                move(fp, from: Int(truncatingIfNeeded: pc[2]), to: a, count: Int(truncatingIfNeeded: pc[3]))
-                r.pc = r.code + Int(truncatingIfNeeded: pc[1])
-            case .brIfCopy:
-                if UInt32(truncatingIfNeeded: fp[a]) != 0 {
-                    let w = pc[2]
-                    move(fp, from: Int(w & 0xFFFF_FFFF), to: Int(w >> 32), count: Int(truncatingIfNeeded: pc[3]))
-                    r.pc = r.code + Int(truncatingIfNeeded: pc[1])
-                } else {
-                    r.pc = pc + 4
-                }
-            case .brTable:
-                let n = Int(pc[1] & 0xFFFF_FFFF)
-                let count = Int(pc[1] >> 32)
-                let i = min(Int(UInt32(truncatingIfNeeded: fp[a])), n)
-                // The compiler emitted n + 1 entries after the three header words.
-                let entry = pc[3 + i]
-                move(fp, from: Int(truncatingIfNeeded: pc[2]), to: Int(entry >> 32), count: count)
-                r.pc = r.code + Int(entry & 0xFFFF_FFFF)
             case .return:
                 let count = Int(truncatingIfNeeded: pc[1])
                 if a != 0 { move(fp, from: a, to: 0, count: count) }
@@ -218,22 +179,6 @@ extension Interpreter {
                 let callee = UInt32(truncatingIfNeeded: ref &- 1)
                 guard r.entries[Int(callee)].typeID == typeID else { return trap(ex, .indirectCallTypeMismatch) }
                 return call(&r, store, ex, callee: callee, base: fp + a, returnPC: pc + 3)
-            case .select2:
-                if UInt32(truncatingIfNeeded: fp[a + 4]) == 0 {
-                    fp[a] = fp[a + 2]
-                    fp[a + 1] = fp[a + 3]
-                }
-                r.pc = pc + 1
-            case .globalGet2:
-                let g = r.context.pointee.globals.unsafelyUnwrapped[Int(truncatingIfNeeded: pc[1])]
-                fp[a] = g[0]
-                fp[a + 1] = g[1]
-                r.pc = pc + 2
-            case .globalSet2:
-                let g = r.context.pointee.globals.unsafelyUnwrapped[Int(truncatingIfNeeded: pc[1])]
-                g[0] = fp[a]
-                g[1] = fp[a + 1]
-                r.pc = pc + 2
             case .fuel:
                 if ex.fuel == 0 { return trap(ex, .outOfFuel) }
                 ex.fuel -= 1
@@ -244,51 +189,21 @@ extension Interpreter {
                     if code == .detailed { ex.trapDetail = .invalidCode("unknown SIMD operation") }
                     return trap(ex, code)
                 }
-            case .breakpoint:
-                return .breakpoint
-            case .interrupt:
-                return .interrupted
             case .watchedAccess:
                 return watchedAccess(word, &r, store, ex)
             case .unsupported:
                 let name = Opcode(rawValue: UInt16(truncatingIfNeeded: pc[1]))?.mnemonic ?? "?"
                 ex.trapDetail = .invalidCode("instruction \(name) is not supported")
                 return trap(ex, .detailed)
+            default:
+                // Every other internal operation belongs to the C core (wdb_engine.h).
+                ex.trapDetail = .invalidCode("operation \(op) reached the slow path")
+                return trap(ex, .detailed)
             }
             return .running
         }
         let op = Opcode.decodeEngineWord(raw)
         switch op {
-        case .unreachable:
-            return trap(ex, .unreachable)
-        case .select:
-            if UInt32(truncatingIfNeeded: fp[a + 2]) == 0 { fp[a] = fp[a + 1] }
-            r.pc = pc + 1
-        case .globalGet:
-            // The compiler checked the global index against the instance's globals.
-            fp[a] = r.context.pointee.globals.unsafelyUnwrapped[Int(truncatingIfNeeded: pc[1])][0]
-            r.pc = pc + 2
-        case .globalSet:
-            r.context.pointee.globals.unsafelyUnwrapped[Int(truncatingIfNeeded: pc[1])][0] = fp[a]
-            r.pc = pc + 2
-        case .i32Load: return load(&r, ex, a, UInt32.self) { UInt64($0) }
-        case .i64Load: return load(&r, ex, a, UInt64.self) { $0 }
-        case .f32Load: return load(&r, ex, a, UInt32.self) { UInt64($0) }
-        case .f64Load: return load(&r, ex, a, UInt64.self) { $0 }
-        case .i32Load8S: return load(&r, ex, a, Int8.self) { UInt64(UInt32(bitPattern: Int32($0))) }
-        case .i32Load8U: return load(&r, ex, a, UInt8.self) { UInt64($0) }
-        case .i32Load16S: return load(&r, ex, a, Int16.self) { UInt64(UInt32(bitPattern: Int32($0))) }
-        case .i32Load16U: return load(&r, ex, a, UInt16.self) { UInt64($0) }
-        case .i64Load8S: return load(&r, ex, a, Int8.self) { UInt64(bitPattern: Int64($0)) }
-        case .i64Load8U: return load(&r, ex, a, UInt8.self) { UInt64($0) }
-        case .i64Load16S: return load(&r, ex, a, Int16.self) { UInt64(bitPattern: Int64($0)) }
-        case .i64Load16U: return load(&r, ex, a, UInt16.self) { UInt64($0) }
-        case .i64Load32S: return load(&r, ex, a, Int32.self) { UInt64(bitPattern: Int64($0)) }
-        case .i64Load32U: return load(&r, ex, a, UInt32.self) { UInt64($0) }
-        case .i32Store, .f32Store, .i64Store32: return storeValue(&r, ex, a, UInt32.self)
-        case .i64Store, .f64Store: return storeValue(&r, ex, a, UInt64.self)
-        case .i32Store8, .i64Store8: return storeValue(&r, ex, a, UInt8.self)
-        case .i32Store16, .i64Store16: return storeValue(&r, ex, a, UInt16.self)
         case .v128Load:
             guard let ea = address(r, fp[a], pc[1], 16) else { return trap(ex, .outOfBoundsMemoryAccess) }
             // In bounds, as in `load`.
@@ -301,9 +216,6 @@ extension Interpreter {
             let m = r.memBase.unsafelyUnwrapped
             m.storeBytes(of: fp[a + 1], toByteOffset: ea, as: UInt64.self)
             m.storeBytes(of: fp[a + 2], toByteOffset: ea + 8, as: UInt64.self)
-            r.pc = pc + 2
-        case .memorySize:
-            fp[a] = r.memSize / 65536
             r.pc = pc + 2
         case .memoryGrow, .memoryInit, .dataDrop, .memoryCopy, .memoryFill,
              .tableGet, .tableSet, .tableInit, .elemDrop, .tableCopy, .tableGrow, .tableSize, .tableFill:

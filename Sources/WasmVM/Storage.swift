@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CWasmEngine
 import WasmCore
 
 // Raw storage of the runtime entities. The run loop reaches memories, tables, globals and
@@ -76,20 +77,21 @@ struct TableStorage {
 }
 
 /// What the engine needs about a function, kept in one raw array indexed by function address.
-struct FunctionEntry {
-    /// The compiled body; nil until the first call (and always for host functions).
-    var code: UnsafeMutablePointer<UInt64>?
+/// Defined in C (`wdb_function_entry`), because the C core reads it on every call.
+typealias FunctionEntry = wdb_function_entry
+
+extension FunctionEntry {
+    init(code: UnsafeMutablePointer<UInt64>?, context: UnsafeMutablePointer<InstanceContext>?, typeID: UInt32,
+         paramSlots: UInt32, resultSlots: UInt32, localsEnd: UInt32, frameSize: UInt32, isHost: Bool) {
+        self.init(code: code, contextPointer: context.map { UnsafeMutableRawPointer($0) }, typeID: typeID,
+                  paramSlots: paramSlots, resultSlots: resultSlots, localsEnd: localsEnd, frameSize: frameSize,
+                  isHost: isHost)
+    }
+
     /// The defining instance's context; nil for host functions.
-    var context: UnsafeMutablePointer<InstanceContext>?
-    /// Canonical id of the function type (equal types, equal ids) for call_indirect.
-    var typeID: UInt32
-    var paramSlots: UInt32
-    var resultSlots: UInt32
-    /// Slots of params + locals (the operand stack starts here). Valid once compiled.
-    var localsEnd: UInt32
-    /// Slots the frame needs: localsEnd + maximum operand-stack height. Valid once compiled.
-    var frameSize: UInt32
-    var isHost: Bool
+    var context: UnsafeMutablePointer<InstanceContext>? {
+        contextPointer?.assumingMemoryBound(to: InstanceContext.self)
+    }
 }
 
 /// The per-instance data the run loop reads: its memory, tables and globals.

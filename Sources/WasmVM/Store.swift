@@ -202,16 +202,17 @@ final class Store {
         Int(address) < functions.count ? functions[Int(address)].compiled : nil
     }
 
-    /// The Wasm position of code index `index` in function `address`.
-    func position(function address: UInt32, codeIndex index: Int) -> CodePosition? {
+    /// The Wasm position of code index `index` in function `address` (`trapped`: of the
+    /// instruction that trapped there; see `CompiledFunction.fileOffset`).
+    func position(function address: UInt32, codeIndex index: Int, trapped: Bool = false) -> CodePosition? {
         guard let compiled = compiled(address),
               case .wasm(_, let funcIndex) = functions[Int(address)].kind,
-              let stop = compiled.stopPoint(containing: index) else { return nil }
-        return CodePosition(functionIndex: funcIndex, fileOffset: compiled.stopFileOffset[stop])
+              let offset = compiled.fileOffset(atCodeIndex: index, trapped: trapped) else { return nil }
+        return CodePosition(functionIndex: funcIndex, fileOffset: offset)
     }
 
     /// `$name+0x12 (func 3, offset 0x86)` for a position in function `address`.
-    func describe(function address: UInt32, codeIndex index: Int) -> BacktraceFrame {
+    func describe(function address: UInt32, codeIndex index: Int, trapped: Bool = false) -> BacktraceFrame {
         guard Int(address) < functions.count else {
             return BacktraceFrame(functionAddress: address, position: nil, description: "?")
         }
@@ -220,7 +221,7 @@ final class Store {
             return BacktraceFrame(functionAddress: address, position: nil, description: "host function \(name)")
         case .wasm(let instanceIndex, let funcIndex):
             let module = instances[instanceIndex].module
-            if let position = position(function: address, codeIndex: index) {
+            if let position = position(function: address, codeIndex: index, trapped: trapped) {
                 return BacktraceFrame(functionAddress: address, position: position, description: module.describe(position))
             }
             return BacktraceFrame(functionAddress: address, position: nil,

@@ -34,22 +34,22 @@ extension Debuggee {
     public func frames(_ invocation: Invocation) -> [DebugFrame] {
         guard let r = invocation.registers else { return [] }
         if case .finished = invocation.state { return [] }
+        var isTrap = false
+        if case .trapped = invocation.state { isTrap = true }
         return walk(r).enumerated().map { level, f in
             let (function, fp, index, depth, callee) = f
+            // After a trap, the innermost frame shows the instruction that trapped.
+            let trapped = isTrap && level == 0
             var frame = DebugFrame(level: level, functionAddress: function, functionIndex: functionIndex(ofAddress: function) ?? 0,
-                                   codeIndex: index, position: store.position(function: function, codeIndex: index),
+                                   codeIndex: index,
+                                   position: store.position(function: function, codeIndex: index, trapped: trapped),
                                    localTypes: [], locals: [], operandStack: [], depth: depth)
-            guard let c = store.compiled(function), let stop = c.stopPoint(containing: index) else { return frame }
+            guard let c = store.compiled(function), c.stopPoint(containing: index) != nil else { return frame }
             frame.localTypes = c.localTypes
             frame.locals = zip(c.localTypes, c.localSlots).map { Value.load($0, from: fp + $1) }
-            var slot = c.localsEnd
-            let limit = callee.map { $0 - fp } ?? Int.max
-            for type in c.stackTypes(atStop: stop) {
-                // In a caller, the call's arguments have moved into the callee's frame.
-                if slot >= limit { break }
-                frame.operandStack.append(Value.load(type, from: fp + slot))
-                slot += type.slotCount
-            }
+            // In a caller, the call's arguments have moved into the callee's frame.
+            frame.operandStack = c.operandStack(atCodeIndex: index, fp: fp, limit: callee.map { $0 - fp } ?? .max,
+                                                trapped: trapped)
             return frame
         }
     }

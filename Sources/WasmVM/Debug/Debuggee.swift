@@ -228,11 +228,10 @@ public final class Debuggee {
                 let k = Int(index)
                 let raw = CodeWord.original(c.code[k])
                 var watch = false
-                if memory != nil, let op = raw < InternalOp.base ? Opcode(rawValue: raw) : nil {
-                    if Interpreter.memoryAccessSize(raw) != nil {
-                        let isLoad = !(op.info.signature?.results.isEmpty ?? true)
-                        watch = !isLoad || memoryReads
-                    } else if op == .memoryFill || op == .memoryCopy || op == .memoryInit {
+                if memory != nil, let op = RegisterOperation.memoryOperation(raw) {
+                    watch = RegisterKind.of(op) == .store || memoryReads
+                } else if memory != nil, let op = raw < InternalOp.base ? Opcode(rawValue: raw) : nil {
+                    if op == .memoryFill || op == .memoryCopy || op == .memoryInit {
                         watch = true
                     }
                 }
@@ -389,9 +388,8 @@ public final class Debuggee {
         let a = CodeWord.a(original)
         let fp = r.fp
         func u32(_ i: Int) -> UInt64 { fp[i] & 0xFFFF_FFFF }
-        if let size = Interpreter.memoryAccessSize(raw), let op = Opcode(rawValue: raw) {
-            let ea = u32(a) &+ r.pc[1]
-            return .memory(address: ea, size: size, isWrite: op.info.signature?.results.isEmpty ?? true)
+        if let access = RegisterOperation.memoryAccess(original, pc: r.pc, fp: fp) {
+            return .memory(address: access.address, size: access.size, isWrite: access.isWrite)
         }
         if raw == Opcode.globalSet.rawValue || raw == InternalOp.globalSet2.rawValue {
             return .global(index: UInt32(truncatingIfNeeded: r.pc[1]), isWrite: true)

@@ -9,7 +9,7 @@ extension Interpreter {
     /// Used to resume at a breakpoint or interrupt and to run a watched access.
     @inline(never)
     static func replay(_ r: inout Registers, _ store: Store, _ ex: Execution) -> Status {
-        execute(word: CodeWord.unpatched(r.pc.pointee), &r, store, ex)
+        executeOne(word: CodeWord.unpatched(r.pc.pointee), &r, store, ex)
     }
 
     /// The checking variant of a memory access while a memory watchpoint exists: runs the
@@ -19,20 +19,12 @@ extension Interpreter {
     @inline(never)
     static func watchedAccess(_ word: UInt64, _ r: inout Registers, _ store: Store, _ ex: Execution) -> Status {
         let original = CodeWord.unpatched(word)
-        if let access = memoryAccessSize(CodeWord.op(original)) {
-            let ea = (r.fp[CodeWord.a(original)] & 0xFFFF_FFFF) &+ r.pc[1]
-            if ea >= ex.watchHigh || ea &+ access <= ex.watchLow {
-                return execute(word: original, &r, store, ex)
+        if let access = RegisterOperation.memoryAccess(original, pc: r.pc, fp: r.fp) {
+            if access.address >= ex.watchHigh || access.address &+ access.size <= ex.watchLow {
+                return executeOne(word: original, &r, store, ex)
             }
         }
         return .watch
-    }
-
-    /// Bytes accessed by a plain load or store operation, nil for anything else.
-    static func memoryAccessSize(_ raw: UInt16) -> UInt64? {
-        guard raw < InternalOp.base, let op = Opcode(rawValue: raw), op.info.prefix == 0,
-              op.info.immediate == .memarg, op.info.naturalAlignment > 0 else { return nil }
-        return UInt64(op.info.naturalAlignment)
     }
 }
 

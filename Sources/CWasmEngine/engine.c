@@ -1,0 +1,277 @@
+// The engine's run loop (see include/wdb_engine.h for the division of work with Swift, and
+// Sources/WasmVM/InternalOp.swift for the instruction format).
+//
+// Every pointer dereference here relies on invariants the compiler and the store establish:
+// code words are well formed and branch targets lie inside the function; operand slots lie inside
+// the frame, and a call checks that the callee's frame fits below stackEnd; guest memory is
+// accessed only after the one bounds check against memSize.
+#include "wdb_engine.h"
+#include "operations.h"
+
+#include <math.h>
+#include <string.h>
+
+typedef uint64_t u64;
+typedef int64_t i64;
+typedef uint32_t u32;
+typedef int32_t i32;
+
+static inline float f32_of(u64 slot) { float f; u32 b = (u32)slot; memcpy(&f, &b, 4); return f; }
+static inline double f64_of(u64 slot) { double d; memcpy(&d, &slot, 8); return d; }
+static inline u64 slot_f32(float f) { u32 b; memcpy(&b, &f, 4); return b; }
+static inline u64 slot_f64(double d) { u64 b; memcpy(&b, &d, 8); return b; }
+
+// Wasm's min/max: NaN if either operand is NaN, and -0 < +0.
+static inline float fmin32(float a, float b) {
+    if (a != a || b != b) return a + b;
+    if (a == b) return signbit(a) ? a : b;
+    return a < b ? a : b;
+}
+static inline float fmax32(float a, float b) {
+    if (a != a || b != b) return a + b;
+    if (a == b) return signbit(a) ? b : a;
+    return a > b ? a : b;
+}
+static inline double fmin64(double a, double b) {
+    if (a != a || b != b) return a + b;
+    if (a == b) return signbit(a) ? a : b;
+    return a < b ? a : b;
+}
+static inline double fmax64(double a, double b) {
+    if (a != a || b != b) return a + b;
+    if (a == b) return signbit(a) ? b : a;
+    return a > b ? a : b;
+}
+
+static inline u32 rotl32(u32 x, u32 n) { n &= 31; return n ? (x << n) | (x >> (32 - n)) : x; }
+static inline u32 rotr32(u32 x, u32 n) { n &= 31; return n ? (x >> n) | (x << (32 - n)) : x; }
+static inline u64 rotl64(u64 x, u64 n) { n &= 63; return n ? (x << n) | (x >> (64 - n)) : x; }
+static inline u64 rotr64(u64 x, u64 n) { n &= 63; return n ? (x >> n) | (x << (64 - n)) : x; }
+
+/// Moves `count` slots down the frame (branch results to their label's height); dst <= src, so
+/// a forward copy is right for overlapping ranges.
+static inline void move_slots(u64 *fp, intptr_t src, intptr_t dst, intptr_t count) {
+    for (intptr_t i = 0; i < count; i++) fp[dst + i] = fp[src + i];
+}
+
+static const void *const *handlers;
+static const void *slowHandler;
+
+bool wdb_core_handles(uint16_t operation) {
+    if (handlers == NULL) {
+        // Running once with a single step on an empty program fills the table.
+        uint64_t code[1] = { WDB_IOP_BREAKPOINT };
+        wdb_function_entry entry = { 0 };
+        wdb_frame frame;
+        wdb_core core = { .pc = code, .fp = code, .code = code, .entries = &entry, .frames = &frame,
+                          .stackEnd = code };
+        wdb_core_run(&core, code[0], true);
+    }
+    return handlers[operation & (WDB_TABLE_SIZE - 1)] != slowHandler;
+}
+
+uint8_t wdb_core_run(wdb_core *core, uint64_t firstWord, bool singleStep) {
+    // One table entry per operation number; unset entries are operations left to Swift.
+    static const void *table[WDB_TABLE_SIZE];
+    static const void *stepTable[WDB_TABLE_SIZE];
+    static bool ready = false;
+    if (!ready) {
+        for (int i = 0; i < WDB_TABLE_SIZE; i++) { table[i] = &&slow; stepTable[i] = &&step_done; }
+        table[WDB_IOP_COPY] = &&L_COPY;
+        table[WDB_IOP_COPY2] = &&L_COPY2;
+        table[WDB_IOP_CONST] = &&L_CONST;
+        table[WDB_IOP_CONST2] = &&L_CONST2;
+        table[WDB_IOP_JUMP] = &&L_JUMP;
+        table[WDB_IOP_BR_IF] = &&L_BR_IF;
+        table[WDB_IOP_BR_IF_NOT] = &&L_BR_IF_NOT;
+        table[WDB_IOP_BR_COPY] = &&L_BR_COPY;
+        table[WDB_IOP_BR_IF_COPY] = &&L_BR_IF_COPY;
+        table[WDB_IOP_BR_TABLE] = &&L_BR_TABLE;
+        table[WDB_IOP_RETURN] = &&L_RETURN;
+        table[WDB_IOP_CALL] = &&L_CALL;
+        table[WDB_IOP_SELECT2] = &&L_SELECT2;
+        table[WDB_IOP_GLOBAL_GET2] = &&L_GLOBAL_GET2;
+        table[WDB_IOP_GLOBAL_SET2] = &&L_GLOBAL_SET2;
+        table[WDB_IOP_BREAKPOINT] = &&L_BREAKPOINT;
+        table[WDB_IOP_INTERRUPT] = &&L_INTERRUPT;
+        table[WDB_OP_UNREACHABLE] = &&L_UNREACHABLE;
+        table[WDB_OP_SELECT] = &&L_SELECT;
+        table[WDB_OP_GLOBAL_GET] = &&L_GLOBAL_GET;
+        table[WDB_OP_GLOBAL_SET] = &&L_GLOBAL_SET;
+        table[WDB_OP_MEMORY_SIZE] = &&L_MEMORY_SIZE;
+#define REGISTER_BINARY(N, expr) \
+        table[WDB_FUSED(WDB_OP_##N, WDB_FORM_RR)] = &&F_##N##_RR; \
+        table[WDB_FUSED(WDB_OP_##N, WDB_FORM_RI)] = &&F_##N##_RI;
+#define REGISTER_COMPARE(N, expr) REGISTER_BINARY(N, expr) \
+        table[WDB_FUSED(WDB_OP_##N, WDB_FORM_RR_BR)] = &&F_##N##_RR_BR; \
+        table[WDB_FUSED(WDB_OP_##N, WDB_FORM_RI_BR)] = &&F_##N##_RI_BR; \
+        table[WDB_FUSED(WDB_OP_##N, WDB_FORM_RR_BRNOT)] = &&F_##N##_RR_BRNOT; \
+        table[WDB_FUSED(WDB_OP_##N, WDB_FORM_RI_BRNOT)] = &&F_##N##_RI_BRNOT;
+#define REGISTER_DIVISION(N, check, expr) REGISTER_BINARY(N, expr)
+#define REGISTER_UNARY(N, expr) table[WDB_FUSED(WDB_OP_##N, WDB_FORM_R)] = &&F_##N##_R;
+#define REGISTER_LOAD(N, T, widen) table[WDB_FUSED(WDB_OP_##N, WDB_FORM_R)] = &&F_##N##_R;
+#define REGISTER_STORE(N, T) \
+        table[WDB_FUSED(WDB_OP_##N, WDB_FORM_RR)] = &&F_##N##_RR; \
+        table[WDB_FUSED(WDB_OP_##N, WDB_FORM_RI)] = &&F_##N##_RI;
+        WDB_COMPARE_OPS(REGISTER_COMPARE)
+        WDB_BINARY_OPS(REGISTER_BINARY)
+        WDB_DIVISION_OPS(REGISTER_DIVISION)
+        WDB_UNARY_OPS(REGISTER_UNARY)
+        WDB_LOAD_OPS(REGISTER_LOAD)
+        WDB_STORE_OPS(REGISTER_STORE)
+        handlers = table;
+        slowHandler = &&slow;
+        ready = true;
+    }
+
+    u64 *pc = core->pc;
+    u64 *fp = core->fp;
+    u64 *code = core->code;
+    u32 function = core->function;
+    intptr_t depth = core->depth;
+    uint8_t *const mem = core->memBase;
+    const u64 memSize = core->memSize;
+    u64 *const *const globals = core->globals;
+    const wdb_function_entry *const entries = core->entries;
+    const void *const *const next = singleStep ? stepTable : table;
+    u64 word = firstWord;
+    uint8_t status;
+
+#define A ((intptr_t)(word >> 32))
+#define DISPATCH() do { word = *pc; goto *next[word & (WDB_TABLE_SIZE - 1)]; } while (0)
+#define TRAP(code_) do { core->trap = (code_); status = WDB_STATUS_TRAPPED; goto leave; } while (0)
+// Operand slots of a one-word numeric instruction: first operand (and result) at A, second at A+1.
+
+    goto *table[word & (WDB_TABLE_SIZE - 1)];
+
+
+    // ---- internal operations ----
+L_COPY: fp[A] = fp[(intptr_t)pc[1]]; pc += 2; DISPATCH();
+L_COPY2: { intptr_t s = (intptr_t)pc[1]; fp[A] = fp[s]; fp[A + 1] = fp[s + 1]; pc += 2; DISPATCH(); }
+L_CONST: fp[A] = pc[1]; pc += 2; DISPATCH();
+L_CONST2: fp[A] = pc[1]; fp[A + 1] = pc[2]; pc += 3; DISPATCH();
+L_JUMP: pc = code + pc[1]; DISPATCH();
+L_BR_IF: pc = U32(fp[A]) ? code + pc[1] : pc + 2; DISPATCH();
+L_BR_IF_NOT: pc = U32(fp[A]) ? pc + 2 : code + pc[1]; DISPATCH();
+L_BR_COPY: move_slots(fp, (intptr_t)pc[2], A, (intptr_t)pc[3]); pc = code + pc[1]; DISPATCH();
+L_BR_IF_COPY:
+    if (U32(fp[A])) {
+        u64 w = pc[2];
+        move_slots(fp, (intptr_t)(w & 0xFFFFFFFFu), (intptr_t)(w >> 32), (intptr_t)pc[3]);
+        pc = code + pc[1];
+    } else {
+        pc += 4;
+    }
+    DISPATCH();
+L_BR_TABLE: {
+    u64 n = pc[1] & 0xFFFFFFFFu;
+    u64 i = U32(fp[A]);
+    if (i > n) i = n;
+    // The compiler emitted n + 1 entries (target | destination slot << 32) after three words.
+    u64 entry = pc[3 + i];
+    move_slots(fp, (intptr_t)pc[2], (intptr_t)(entry >> 32), (intptr_t)(pc[1] >> 32));
+    pc = code + (entry & 0xFFFFFFFFu);
+    DISPATCH();
+}
+L_RETURN: {
+    if (depth == core->entryDepth) {
+        if (A != 0) move_slots(fp, A, 0, (intptr_t)pc[1]);
+        status = WDB_STATUS_FINISHED;
+        goto leave;
+    }
+    const wdb_frame *caller = &core->frames[depth - 1];
+    const wdb_function_entry *e = &entries[caller->function];
+    // Returning into another instance switches memory and globals: Swift does that.
+    if (e->contextPointer != core->context) goto slow;
+    if (A != 0) move_slots(fp, A, 0, (intptr_t)pc[1]);
+    depth -= 1;
+    fp = caller->fp;
+    pc = caller->returnPC;
+    function = caller->function;
+    code = e->code;
+    DISPATCH();
+}
+L_CALL: {
+    u32 callee = (u32)pc[1];
+    u64 *base = fp + A;
+    u64 *returnPC = pc + 2;
+    const wdb_function_entry *e = &entries[callee];
+    // Host functions, callees not compiled yet and calls into another instance go to Swift.
+    if (e->isHost || e->code == NULL || e->contextPointer != core->context) goto slow;
+    if (depth + 2 > core->maxDepth) TRAP(WDB_TRAP_CALL_STACK_EXHAUSTED);
+    if (core->stackEnd - base <= (intptr_t)e->frameSize) TRAP(WDB_TRAP_CALL_STACK_EXHAUSTED);
+    core->frames[depth] = (wdb_frame){ .function = function, .fp = fp, .returnPC = returnPC };
+    depth += 1;
+    // Non-parameter locals start at zero.
+    for (u64 *p = base + e->paramSlots, *end = base + e->localsEnd; p < end; p++) *p = 0;
+    fp = base;
+    code = e->code;
+    pc = code;
+    function = callee;
+    DISPATCH();
+}
+L_SELECT2:
+    if (U32(fp[A + 4]) == 0) { fp[A] = fp[A + 2]; fp[A + 1] = fp[A + 3]; }
+    pc += 1;
+    DISPATCH();
+L_GLOBAL_GET2: { const u64 *g = globals[pc[1]]; fp[A] = g[0]; fp[A + 1] = g[1]; pc += 2; DISPATCH(); }
+L_GLOBAL_SET2: { u64 *g = globals[pc[1]]; g[0] = fp[A]; g[1] = fp[A + 1]; pc += 2; DISPATCH(); }
+L_BREAKPOINT: status = WDB_STATUS_BREAKPOINT; goto leave;
+L_INTERRUPT: status = WDB_STATUS_INTERRUPTED; goto leave;
+
+    // ---- Wasm operations ----
+L_UNREACHABLE: TRAP(WDB_TRAP_UNREACHABLE);
+L_SELECT: if (U32(fp[A + 2]) == 0) fp[A] = fp[A + 1]; pc += 1; DISPATCH();
+L_GLOBAL_GET: fp[A] = globals[pc[1]][0]; pc += 2; DISPATCH();
+L_GLOBAL_SET: globals[pc[1]][0] = fp[A]; pc += 2; DISPATCH();
+L_MEMORY_SIZE: fp[A] = memSize / 65536; pc += 2; DISPATCH();
+
+    // ---- register-form operations (see the operand forms in wdb_engine.h) ----
+#define DEFINE_BINARY(N, expr) \
+    F_##N##_RR: { u64 x = fp[(u32)pc[1]], y = fp[pc[1] >> 32]; fp[A] = (expr); pc += 2; DISPATCH(); } \
+    F_##N##_RI: { u64 x = fp[(u32)pc[1]], y = pc[2]; fp[A] = (expr); pc += 3; DISPATCH(); }
+#define DEFINE_COMPARE(N, expr) DEFINE_BINARY(N, expr) \
+    F_##N##_RR_BR: { u64 x = fp[(u32)pc[1]], y = fp[pc[1] >> 32]; pc = (expr) ? code + pc[2] : pc + 3; DISPATCH(); } \
+    F_##N##_RI_BR: { u64 x = fp[(u32)pc[1]], y = pc[2]; pc = (expr) ? code + pc[3] : pc + 4; DISPATCH(); } \
+    F_##N##_RR_BRNOT: { u64 x = fp[(u32)pc[1]], y = fp[pc[1] >> 32]; pc = (expr) ? pc + 3 : code + pc[2]; DISPATCH(); } \
+    F_##N##_RI_BRNOT: { u64 x = fp[(u32)pc[1]], y = pc[2]; pc = (expr) ? pc + 4 : code + pc[3]; DISPATCH(); }
+#define DEFINE_DIVISION(N, check, expr) \
+    F_##N##_RR: { u64 x = fp[(u32)pc[1]], y = fp[pc[1] >> 32]; check; fp[A] = (expr); pc += 2; DISPATCH(); } \
+    F_##N##_RI: { u64 x = fp[(u32)pc[1]], y = pc[2]; check; fp[A] = (expr); pc += 3; DISPATCH(); }
+#define DEFINE_UNARY(N, expr) \
+    F_##N##_R: { u64 x = fp[(u32)pc[1]]; fp[A] = (expr); pc += 2; DISPATCH(); }
+#define DEFINE_LOAD(N, T, widen) \
+    F_##N##_R: { \
+        u64 ea = (fp[(u32)pc[2]] & 0xFFFFFFFFu) + pc[1]; \
+        if (ea + sizeof(T) > memSize) TRAP(WDB_TRAP_OUT_OF_BOUNDS_MEMORY); \
+        T v; memcpy(&v, mem + ea, sizeof(T)); fp[A] = (widen); pc += 3; DISPATCH(); }
+#define DEFINE_STORE(N, T) \
+    F_##N##_RR: { \
+        u64 ea = (fp[(u32)pc[2]] & 0xFFFFFFFFu) + pc[1]; \
+        if (ea + sizeof(T) > memSize) TRAP(WDB_TRAP_OUT_OF_BOUNDS_MEMORY); \
+        T v = (T)fp[pc[2] >> 32]; memcpy(mem + ea, &v, sizeof(T)); pc += 3; DISPATCH(); } \
+    F_##N##_RI: { \
+        u64 ea = (fp[(u32)pc[2]] & 0xFFFFFFFFu) + pc[1]; \
+        if (ea + sizeof(T) > memSize) TRAP(WDB_TRAP_OUT_OF_BOUNDS_MEMORY); \
+        T v = (T)pc[3]; memcpy(mem + ea, &v, sizeof(T)); pc += 4; DISPATCH(); }
+
+    WDB_COMPARE_OPS(DEFINE_COMPARE)
+    WDB_BINARY_OPS(DEFINE_BINARY)
+    WDB_DIVISION_OPS(DEFINE_DIVISION)
+    WDB_UNARY_OPS(DEFINE_UNARY)
+    WDB_LOAD_OPS(DEFINE_LOAD)
+    WDB_STORE_OPS(DEFINE_STORE)
+
+slow:
+    status = WDB_STATUS_SLOW;
+    goto leave;
+step_done:
+    status = WDB_STATUS_RUNNING;
+leave:
+    core->pc = pc;
+    core->fp = fp;
+    core->code = code;
+    core->function = function;
+    core->depth = depth;
+    return status;
+}

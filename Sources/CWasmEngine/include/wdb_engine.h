@@ -1,0 +1,148 @@
+// The hot core of wdb's engine: the run loop over internal code (Sources/WasmVM/InternalOp.swift
+// describes the instruction format). It is C because C has what Swift lacks for an interpreter:
+// computed goto, so each handler ends in its own indirect jump (better branch prediction than one
+// shared switch) and the machine registers stay in CPU registers instead of an inout struct.
+//
+// The core executes the frequent, simple operations. Any other operation (host calls, calls that
+// must compile their callee or switch instance, bulk memory, tables, SIMD, trapping float
+// truncations, debug patches that need the debugger) makes it return WDB_SLOW with pc at that
+// instruction and nothing changed; the Swift side (Interpreter.swift) executes it and re-enters.
+// So every operation has exactly one implementation, in C or in Swift.
+#ifndef WDB_ENGINE_H
+#define WDB_ENGINE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "wdb_opcodes.h"
+
+/// What the engine knows about a function (Swift: `FunctionEntry`), one per store address.
+typedef struct wdb_function_entry {
+    /// The compiled body; NULL until the first call (and always for host functions).
+    uint64_t *_Nullable code;
+    /// The defining instance's `InstanceContext` (NULL for host functions); the core only
+    /// compares it, to leave instance switches to Swift.
+    void *_Nullable contextPointer;
+    /// Canonical id of the function type (equal types, equal ids), for call_indirect.
+    uint32_t typeID;
+    uint32_t paramSlots;
+    uint32_t resultSlots;
+    /// Slots of params + locals (the operand stack starts here). Valid once compiled.
+    uint32_t localsEnd;
+    /// Slots the frame needs: localsEnd + maximum operand-stack height. Valid once compiled.
+    uint32_t frameSize;
+    bool isHost;
+} wdb_function_entry;
+
+/// A saved caller (Swift: `Frame`): where to continue when the callee returns.
+typedef struct wdb_frame {
+    uint32_t function;
+    uint64_t *_Nonnull fp;
+    uint64_t *_Nonnull returnPC;
+} wdb_frame;
+
+/// The registers the core reads and updates; the Swift side copies its `Registers` in and out.
+typedef struct wdb_core {
+    uint64_t *_Nonnull pc;
+    uint64_t *_Nonnull fp;
+    uint64_t *_Nonnull code;
+    uint32_t function;
+    /// Context of the running function (compared with callees' and callers' contexts).
+    void *_Nullable context;
+    uint8_t *_Nullable memBase;
+    uint64_t memSize;
+    /// The instance's globals (two slots each), NULL when it has none.
+    uint64_t *_Nonnull *_Nullable globals;
+    intptr_t depth;
+    intptr_t entryDepth;
+    const wdb_function_entry *_Nonnull entries;
+    wdb_frame *_Nonnull frames;
+    uint64_t *_Nonnull stackEnd;
+    intptr_t maxDepth;
+    /// The trap (Swift `TrapCode` raw value) when the result is WDB_STATUS_TRAPPED.
+    uint8_t trap;
+} wdb_core;
+
+/// Results of `wdb_core_run`; the first seven equal Swift's `Status` raw values.
+enum {
+    WDB_STATUS_RUNNING = 0,
+    WDB_STATUS_FINISHED = 1,
+    WDB_STATUS_TRAPPED = 2,
+    WDB_STATUS_BREAKPOINT = 3,
+    WDB_STATUS_INTERRUPTED = 4,
+    /// The instruction at pc is one the core leaves to Swift; nothing was executed.
+    WDB_STATUS_SLOW = 16,
+};
+
+/// Swift `TrapCode` raw values the core raises.
+enum {
+    WDB_TRAP_UNREACHABLE = 1,
+    WDB_TRAP_DIVIDE_BY_ZERO = 2,
+    WDB_TRAP_INTEGER_OVERFLOW = 3,
+    WDB_TRAP_OUT_OF_BOUNDS_MEMORY = 5,
+    WDB_TRAP_CALL_STACK_EXHAUSTED = 10,
+};
+
+/// Operation numbers of the internal operations (Swift `InternalOp`; a test checks they agree).
+enum {
+    WDB_IOP_BASE = 0x200,
+    WDB_IOP_COPY = WDB_IOP_BASE,
+    WDB_IOP_COPY2,
+    WDB_IOP_CONST,
+    WDB_IOP_CONST2,
+    WDB_IOP_JUMP,
+    WDB_IOP_BR_IF,
+    WDB_IOP_BR_IF_NOT,
+    WDB_IOP_BR_COPY,
+    WDB_IOP_BR_IF_COPY,
+    WDB_IOP_BR_TABLE,
+    WDB_IOP_RETURN,
+    WDB_IOP_CALL,
+    WDB_IOP_CALL_INDIRECT,
+    WDB_IOP_SELECT2,
+    WDB_IOP_GLOBAL_GET2,
+    WDB_IOP_GLOBAL_SET2,
+    WDB_IOP_FUEL,
+    WDB_IOP_UNSUPPORTED,
+    WDB_IOP_SIMD,
+    WDB_IOP_BREAKPOINT,
+    WDB_IOP_INTERRUPT,
+    WDB_IOP_WATCHED_ACCESS,
+    WDB_IOP_END
+};
+
+/// Register forms of the Wasm operations the core implements (operations.h): operation number
+/// WDB_FUSED(opcode, form). Word 0 is the operation with the destination slot in bits 32..63;
+/// the words after it hold, by form:
+///   RR        lhs slot | rhs slot << 32
+///   RI        lhs slot, immediate (raw 64-bit slot value)
+///   R         source slot
+///   RR_BR     lhs | rhs << 32, branch target (code index): branch when the comparison holds
+///   RI_BR     lhs, immediate, target
+///   RR_BRNOT, RI_BRNOT: the same, branching when it does not hold (the `if` instruction)
+/// Loads (form R): offset, address slot. Stores: RR: offset, address slot | value slot << 32;
+/// RI: offset, address slot, immediate value. Branch forms have no destination.
+enum {
+    WDB_FORM_RR = 0,
+    WDB_FORM_RI = 1,
+    WDB_FORM_R = 2,
+    WDB_FORM_RR_BR = 3,
+    WDB_FORM_RI_BR = 4,
+    WDB_FORM_RR_BRNOT = 5,
+    WDB_FORM_RI_BRNOT = 6,
+    WDB_FORM_COUNT = 8,
+    WDB_FUSED_BASE = 0x800,
+    /// Dispatch table entries: a power of two above every operation number.
+    WDB_TABLE_SIZE = 8192,
+};
+#define WDB_FUSED(opcode, form) (WDB_FUSED_BASE + (opcode) * WDB_FORM_COUNT + (form))
+
+/// Whether the core executes `operation` itself (else it returns WDB_STATUS_SLOW at it).
+bool wdb_core_handles(uint16_t operation);
+
+/// Runs from core->pc, executing `firstWord` as the first instruction's first word (the word at
+/// pc, or the original of a debug patch being replayed). With `singleStep` it returns after one
+/// instruction (WDB_STATUS_RUNNING). Returns a WDB_STATUS_* value; the registers in `core` are
+/// up to date on return.
+uint8_t wdb_core_run(wdb_core *_Nonnull core, uint64_t firstWord, bool singleStep);
+
+#endif

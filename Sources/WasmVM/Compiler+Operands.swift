@@ -1,0 +1,330 @@
+import WasmCore
+
+// Operand folding: the part of the compiler that turns Wasm's stack code into register forms
+// (RegisterForms.swift).
+//
+// A `local.get` or constant is not emitted when it is met: it is pushed as a *pending* entry.
+// The instruction that consumes it then names the local's slot or the constant directly, a
+// `local.set` after a producer redirects the producer's result into the local, and a br_if / if
+// after a comparison becomes one compare-and-branch. Everything else first emits the pending
+// entries ("materializes" them: a copy or const into their canonical slot, each at its own stop
+// point), so at every stop point the live operand-stack values are in their canonical slots, as
+// DESIGN.md §2 requires. Pending entries are always the top of the stack, contiguous, and are
+// emitted in stack order, so code order stays the order of the Wasm offsets.
+//
+// A folded run has one stop point, at the offset of its first instruction, with the operand
+// stack from before it: stepping executes the run as one step, and a breakpoint on a folded
+// instruction slides to the next stop point.
+
+enum RegisterOperand {
+    case slot(Int)
+    case immediate(UInt64)
+}
+
+extension Compiler {
+    /// Handles the instructions that take part in folding. Returns nil for the others, after
+    /// materializing every pending entry (they continue in `translate`).
+    mutating func translateWithOperands(_ instruction: Instruction, offset: UInt32) throws(CompileError) -> Bool? {
+        let op = instruction.opcode
+        switch op {
+        case .localGet:
+            let index = Int(instruction.index)
+            guard index < localTypes.count else { throw CompileError("unknown local") }
+            guard localTypes[index] != .v128 else { break }
+            defer_(Pending.Provider.local(slot: localSlots[index]), type: localTypes[index], offset: offset)
+            return true
+        case .i32Const, .i64Const, .f32Const, .f64Const:
+            let value: UInt64
+            switch instruction.immediate {
+            case .i32(let v): value = UInt64(UInt32(bitPattern: v))
+            case .i64(let v): value = UInt64(bitPattern: v)
+            case .f32(let v): value = UInt64(v)
+            case .f64(let v): value = v
+            default: throw CompileError("bad constant")
+            }
+            defer_(.constant(value), type: op.info.signature?.results.first ?? .i32, offset: offset)
+            return true
+        case .drop:
+            // Nothing to emit; a dropped pending provider simply disappears.
+            try pop()
+            return true
+        case .localSet:
+            return try translateLocalSet(instruction, offset: offset)
+        case .brIf:
+            return try translateBrIf(instruction, offset: offset)
+        case .if:
+            return try translateIf(instruction, offset: offset)
+        default:
+            if let kind = RegisterKind.of(op) {
+                try translateRegister(op, kind: kind, memoryOffset: memoryOffset(instruction), offset: offset)
+                return true
+            }
+        }
+        try materialize(below: stack.count)
+        switch op {
+        case .block, .loop, .else, .end: lastEmission = nil   // a label: nothing may fold across it
+        default: break
+        }
+        return nil
+    }
+
+    private mutating func defer_(_ provider: Pending.Provider, type: ValueType, offset: UInt32) {
+        _ = push(type, pending: Pending(provider: provider, offset: offset, nodeBefore: topNode))
+    }
+
+    private func memoryOffset(_ instruction: Instruction) -> UInt64 {
+        if case .memarg(let m) = instruction.immediate { return m.offset }
+        return 0
+    }
+
+    /// Emits every pending entry below stack index `limit`.
+    mutating func materialize(below limit: Int) throws(CompileError) {
+        for i in stack.indices where i < limit && stack[i].pending != nil { materialize(i) }
+    }
+
+    mutating func materialize(_ i: Int) {
+        guard let pending = stack[i].pending else { return }
+        stop(pending.offset, node: pending.nodeBefore)
+        let start = code.count
+        let slot = stack[i].slot
+        switch pending.provider {
+        case .local(let source): emit(.copy, slot, UInt64(source))
+        case .constant(let value): emit(.const, slot, value)
+        }
+        stack[i].pending = nil
+        lastEmission = LastEmission(start: start, end: code.count, destination: slot)
+    }
+
+    private func operand(_ entry: Entry) -> RegisterOperand {
+        switch entry.pending?.provider {
+        case .local(let slot)?: .slot(slot)
+        case .constant(let value)?: .immediate(value)
+        case nil: .slot(entry.slot)
+        }
+    }
+
+    /// The stop point of an instruction consuming the top `n` entries: at the earliest pending
+    /// provider among them (the run starts there), else at the instruction itself.
+    private mutating func stopForRun(consuming n: Int, offset: UInt32) {
+        let earliest = stack[(stack.count - n)...].compactMap(\.pending).min { $0.offset < $1.offset }
+        if let earliest {
+            stop(earliest.offset, node: earliest.nodeBefore, consumer: (offset, topNode))
+        } else {
+            stop(offset)
+        }
+    }
+
+    private func requireOperands(_ n: Int) throws(CompileError) {
+        guard let c = controls.last, stack.count - c.baseCount >= n else { throw CompileError("operand stack underflow") }
+    }
+
+    /// `op` with its operands swapped, for a constant first operand: nil when not allowed.
+    private static func swapped(_ op: Opcode) -> Opcode? {
+        switch op {
+        case .i32Add, .i32Mul, .i32And, .i32Or, .i32Xor, .i32Eq, .i32Ne,
+             .i64Add, .i64Mul, .i64And, .i64Or, .i64Xor, .i64Eq, .i64Ne: op
+        case .i32LtS: .i32GtS
+        case .i32GtS: .i32LtS
+        case .i32LtU: .i32GtU
+        case .i32GtU: .i32LtU
+        case .i32LeS: .i32GeS
+        case .i32GeS: .i32LeS
+        case .i32LeU: .i32GeU
+        case .i32GeU: .i32LeU
+        case .i64LtS: .i64GtS
+        case .i64GtS: .i64LtS
+        case .i64LtU: .i64GtU
+        case .i64GtU: .i64LtU
+        case .i64LeS: .i64GeS
+        case .i64GeS: .i64LeS
+        case .i64LeU: .i64GeU
+        case .i64GeU: .i64LeU
+        default: nil
+        }
+    }
+
+    private mutating func translateRegister(_ wasmOp: Opcode, kind: RegisterKind, memoryOffset: UInt64,
+                                            offset: UInt32) throws(CompileError) {
+        let n = kind.arity
+        try requireOperands(n)
+        try materialize(below: stack.count - n)
+        var op = wasmOp
+        let first = stack.count - n
+        // The first operand must be a slot (immediates are only supported second).
+        if case .immediate = operand(stack[first]) {
+            if (kind == .binary || kind == .compare), case .slot = operand(stack[first + 1]),
+               let other = Compiler.swapped(op) {
+                op = other
+                // Swap the values, keeping each position's canonical slot.
+                let lower = stack[first], upper = stack[first + 1]
+                stack[first].pending = upper.pending
+                stack[first + 1].pending = lower.pending
+            } else {
+                materialize(first)
+            }
+        }
+        stopForRun(consuming: n, offset: offset)
+        let operands = stack[first...].map(operand)
+        let destination = stack[first].slot
+        let resultType = op.info.signature?.results.first
+        _ = try pop(n)
+        if let resultType { _ = push(resultType) }
+        let start = code.count
+        guard case .slot(let lhs) = operands[0] else { throw CompileError("internal: immediate first operand") }
+        switch kind {
+        case .unary:
+            emitRegister(op, .r, destination, UInt64(lhs))
+        case .load:
+            emitRegister(op, .r, destination, memoryOffset, UInt64(lhs))
+        case .store:
+            switch operands[1] {
+            case .slot(let value): emitRegister(op, .rr, 0, memoryOffset, UInt64(lhs) | UInt64(value) << 32)
+            case .immediate(let value): emitRegister(op, .ri, 0, memoryOffset, UInt64(lhs), value)
+            }
+            lastEmission = nil
+            return
+        case .binary, .compare:
+            switch operands[1] {
+            case .slot(let rhs): emitRegister(op, .rr, destination, UInt64(lhs) | UInt64(rhs) << 32)
+            case .immediate(let value): emitRegister(op, .ri, destination, UInt64(lhs), value)
+            }
+        }
+        var last = LastEmission(start: start, end: code.count, destination: destination)
+        if kind == .compare { last.comparison = (op, lhs, operands[1]) }
+        if op == .i32Eqz { last.eqzSource = lhs }
+        lastEmission = last
+    }
+
+    private mutating func emitRegister(_ op: Opcode, _ form: RegisterForm, _ destination: Int, _ words: UInt64...) {
+        code.append(CodeWord.make(RegisterOperation.number(op, form), destination))
+        code.append(contentsOf: words)
+    }
+
+    /// The producer that wrote `slot` as the last instruction, if a following instruction may
+    /// still fold into it.
+    private func lastProducer(of slot: Int) -> LastEmission? {
+        guard let last = lastEmission, last.end == code.count, last.destination == slot else { return nil }
+        return last
+    }
+
+    private mutating func translateLocalSet(_ instruction: Instruction, offset: UInt32) throws(CompileError) -> Bool {
+        let index = Int(instruction.index)
+        guard index < localTypes.count else { throw CompileError("unknown local") }
+        let local = localSlots[index]
+        try requireOperands(1)
+        try materialize(below: stack.count - 1)
+        guard localTypes[index] != .v128, let top = stack.last else {
+            try materialize(below: stack.count)
+            stop(offset)
+            let source = try pop()
+            emit(localTypes[index] == .v128 ? .copy2 : .copy, local, UInt64(source.slot))
+            return true
+        }
+        if let pending = top.pending {
+            stop(pending.offset, node: pending.nodeBefore)
+            switch pending.provider {
+            case .local(let source): emit(.copy, local, UInt64(source))
+            case .constant(let value): emit(.const, local, value)
+            }
+        } else if let producer = lastProducer(of: top.slot) {
+            // The producer writes the local directly; its stop point covers this local.set.
+            code[producer.start] = (code[producer.start] & 0xFFFF_FFFF) | UInt64(local) << 32
+        } else {
+            stop(offset)
+            emit(.copy, local, UInt64(top.slot))
+        }
+        try pop()
+        lastEmission = nil
+        return true
+    }
+
+    /// The branch of a br_if to label `depth` when it needs no value moves; nil when it does.
+    private func simpleBranch(_ depth: UInt32, afterPopping n: Int) throws(CompileError) -> (label: Int, isLoop: Bool, address: Int)? {
+        let li = try label(depth)
+        let target = controls[li]
+        let arity = target.branchArity
+        let count = slots(arity)
+        guard arity.count <= stack.count - n else { throw CompileError("operand stack underflow") }
+        let src = arity.isEmpty ? height : stack[stack.count - n - arity.count].slot
+        guard count == 0 || src == target.baseSlot else { return nil }
+        let isLoop = target.kind == .loop
+        return (li, isLoop, isLoop ? target.loopStart : 0)
+    }
+
+    private mutating func translateBrIf(_ instruction: Instruction, offset: UInt32) throws(CompileError) -> Bool {
+        try requireOperands(1)
+        try materialize(below: stack.count - 1)
+        guard let branch = try simpleBranch(instruction.index, afterPopping: 1) else {
+            try materialize(below: stack.count)
+            stop(offset)
+            let cond = try pop()
+            try emitBranch(instruction.index, conditionSlot: cond.slot)
+            return true
+        }
+        try emitConditional(offset: offset, branchWhenTrue: true) { compiler, targetWord in
+            if !branch.isLoop { compiler.controls[branch.label].fixups.append(targetWord) }
+            return UInt64(branch.address)
+        }
+        return true
+    }
+
+    private mutating func translateIf(_ instruction: Instruction, offset: UInt32) throws(CompileError) -> Bool {
+        guard case .block(let bt) = instruction.immediate else { throw CompileError("bad block") }
+        let (params, results) = try blockSignature(bt)
+        try requireOperands(1)
+        try materialize(below: stack.count - 1)
+        var elseFixup = 0
+        try emitConditional(offset: offset, branchWhenTrue: false) { _, targetWord in
+            elseFixup = targetWord
+            return 0
+        }
+        guard stack.count - (controls.last?.baseCount ?? 0) >= params.count else {
+            throw CompileError("operand stack underflow")
+        }
+        var control = Control(kind: .if, params: params, results: results, baseCount: stack.count - params.count,
+                              baseSlot: try slotOfTop(params.count))
+        control.elseFixup = elseFixup
+        controls.append(control)
+        lastEmission = nil
+        return true
+    }
+
+    /// Emits a conditional branch on the top entry (popped), folding it with the comparison
+    /// that produced it or reading a pending local directly. `target` receives the index of the
+    /// word that holds the branch target and returns the target to put there.
+    private mutating func emitConditional(offset: UInt32, branchWhenTrue: Bool,
+                                          target: (inout Compiler, Int) -> UInt64) throws(CompileError) {
+        guard let top = stack.last else { throw CompileError("operand stack underflow") }
+        if case .constant? = top.pending?.provider { materialize(stack.count - 1) }
+        let simple: InternalOp = branchWhenTrue ? .brIf : .brIfNot
+        if case .local(let slot)? = top.pending?.provider {
+            stopForRun(consuming: 1, offset: offset)
+            try pop()
+            emit(simple, slot, 0)
+        } else if let producer = lastProducer(of: top.slot), let comparison = producer.comparison {
+            // Replace the comparison by its compare-and-branch form; its stop point stays.
+            code.removeSubrange(producer.start...)
+            try pop()
+            switch comparison.rhs {
+            case .slot(let rhs):
+                emitRegister(comparison.op, branchWhenTrue ? .rrBranch : .rrBranchUnless, 0,
+                             UInt64(comparison.lhs) | UInt64(rhs) << 32, 0)
+            case .immediate(let value):
+                emitRegister(comparison.op, branchWhenTrue ? .riBranch : .riBranchUnless, 0,
+                             UInt64(comparison.lhs), value, 0)
+            }
+        } else if let producer = lastProducer(of: top.slot), let source = producer.eqzSource {
+            // Branching on i32.eqz x is branching on x with the opposite sense.
+            code.removeSubrange(producer.start...)
+            try pop()
+            emit(branchWhenTrue ? .brIfNot : .brIf, source, 0)
+        } else {
+            stop(offset)
+            let cond = try pop()
+            emit(simple, cond.slot, 0)
+        }
+        let targetWord = code.count - 1
+        code[targetWord] = target(&self, targetWord)
+        lastEmission = nil
+    }
+}

@@ -1,0 +1,93 @@
+import CWasmEngine
+import WasmCore
+
+// Register forms: how the compiler encodes the Wasm operations the C core implements, with their
+// operands named by slot (a local's slot, or an operand-stack slot) or given as an immediate,
+// instead of read from the canonical stack slots. This is what lets `local.get`/`const`
+// providers, a following `local.set`, and a following `br_if`/`if` fold into one instruction.
+// The word layouts are documented in wdb_engine.h (WDB_FORM_*).
+
+enum RegisterForm: UInt16 {
+    case rr = 0, ri, r, rrBranch, riBranch, rrBranchUnless, riBranchUnless
+
+    static let count = UInt16(WDB_FORM_COUNT)
+}
+
+/// Which Wasm operations have register forms, and their shape.
+enum RegisterKind {
+    /// Two operands, one i32 result; also fused with a following br_if / if.
+    case compare
+    case binary
+    case unary
+    case load
+    case store
+
+    var arity: Int {
+        switch self {
+        case .compare, .binary, .store: 2
+        case .unary, .load: 1
+        }
+    }
+
+    /// The register kind of each Opcode (by raw value), derived from the instruction table:
+    /// plain (unprefixed) memory accesses, and numeric operations with a fixed signature of one
+    /// or two operands and one result, except the float-to-int truncations that trap (those
+    /// stay in Swift, as do all prefixed operations).
+    static let table: [RegisterKind?] = Opcode.allCases.map { op in
+        let info = op.info
+        guard info.prefix == 0 else { return nil }
+        if info.immediate == .memarg {
+            guard let signature = info.signature else { return nil }
+            return signature.results.isEmpty ? .store : .load
+        }
+        guard info.immediate == .none, let signature = info.signature, signature.results.count == 1 else { return nil }
+        let name = info.mnemonic
+        switch signature.params.count {
+        case 2:
+            let suffix = name.split(separator: ".").last.map(String.init) ?? ""
+            return ["eq", "ne", "lt", "gt", "le", "ge", "lt_s", "lt_u", "gt_s", "gt_u", "le_s", "le_u", "ge_s", "ge_u"]
+                .contains(suffix) ? .compare : .binary
+        case 1:
+            return name.contains(".trunc_f") ? nil : .unary
+        default:
+            return nil
+        }
+    }
+
+    static func of(_ op: Opcode) -> RegisterKind? { table[Int(op.rawValue)] }
+}
+
+enum RegisterOperation {
+    static let base = UInt16(WDB_FUSED_BASE)
+
+    /// The operation number of `op` in `form`.
+    static func number(_ op: Opcode, _ form: RegisterForm) -> UInt16 {
+        base + op.rawValue * RegisterForm.count + form.rawValue
+    }
+
+    /// The Wasm operation and form of an operation number, nil when it is not a register form.
+    static func decode(_ raw: UInt16) -> (Opcode, RegisterForm)? {
+        guard raw >= base else { return nil }
+        let index = raw - base
+        guard let op = Opcode(rawValue: index / RegisterForm.count),
+              let form = RegisterForm(rawValue: index % RegisterForm.count) else { return nil }
+        return (op, form)
+    }
+
+    /// The Wasm load or store an operation number stands for.
+    static func memoryOperation(_ raw: UInt16) -> Opcode? {
+        guard let (op, _) = decode(raw), let kind = RegisterKind.of(op), kind == .load || kind == .store else { return nil }
+        return op
+    }
+
+    /// The guest-memory access of the load or store at `pc` (whose unpatched first word is
+    /// `word`): effective address, size, and whether it writes. Loads and stores both keep the
+    /// offset in word 1 and the address slot in the low half of word 2.
+    static func memoryAccess(_ word: UInt64, pc: UnsafeMutablePointer<UInt64>, fp: UnsafeMutablePointer<UInt64>)
+        -> (address: UInt64, size: UInt64, isWrite: Bool)? {
+        guard let op = memoryOperation(CodeWord.op(word)) else { return nil }
+        let addressSlot = Int(UInt32(truncatingIfNeeded: pc[2]))
+        let address = (fp[addressSlot] & 0xFFFF_FFFF) &+ pc[1]
+        return (address, UInt64(op.info.naturalAlignment), RegisterKind.of(op) == .store)
+    }
+}
