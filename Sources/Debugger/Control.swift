@@ -296,7 +296,7 @@ extension DebugSession {
         }
         if !watches.isEmpty {
             let accessor: Accessor = hostCall.map { .hostCall($0) }
-                ?? resolved(location).map { .instruction($0) } ?? .hostCall("?")
+                ?? resolved(location, instruction: true).map { .instruction($0) } ?? .hostCall("?")
             if let stop = checkWatches(watches, before: before, access: access, accessor: accessor) { return stop }
         }
         if let afterStop { return afterStop }
@@ -399,7 +399,7 @@ extension DebugSession {
             }
             trappedInvocation = finished.invocation
             let position = debuggee?.frames(finished.invocation).first.flatMap { f in
-                resolved(CodeLocation(function: f.functionAddress, codeIndex: f.codeIndex))
+                resolved(CodeLocation(function: f.functionAddress, codeIndex: f.codeIndex), instruction: true)
             }
             if let bp = breakpoints.first(where: { $0.enabled && $0.kind == .catchpoint(.trap) }),
                let i = breakpoints.firstIndex(where: { $0.number == bp.number }) {

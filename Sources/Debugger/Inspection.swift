@@ -18,7 +18,10 @@ extension DebugSession {
     }
 
     private func frameInfo(_ f: DebugFrame) -> FrameInfo {
-        let position = resolved(CodeLocation(function: f.functionAddress, codeIndex: f.codeIndex))
+        // After a trap the innermost frame shows the instruction that trapped (DebugFrame too).
+        var trapped = false
+        if f.level == 0, case .trapped? = inspected?.state { trapped = true }
+        let position = resolved(CodeLocation(function: f.functionAddress, codeIndex: f.codeIndex), instruction: trapped)
         let text = "#\(f.level) " + (position?.description ?? module?.displayName(ofFunction: f.functionIndex) ?? "?")
         let paramCount = module?.functionType(of: f.functionIndex)?.params.count ?? 0
         let locals = f.locals.enumerated().map { i, v in

@@ -27,8 +27,12 @@ extension DebugSession {
     }
 
     /// The user's view of a code location: `$f+0x3 (func 1, offset 0x40) at f.wat:7`.
-    func resolved(_ location: CodeLocation, requested: UInt32? = nil) -> ResolvedPosition? {
-        guard let debuggee, let module, let position = debuggee.position(of: location) else { return nil }
+    /// `instruction`: the executing instruction's own position (see
+    /// `Debuggee.instructionPosition`), for trap sites and watchpoint accessors.
+    func resolved(_ location: CodeLocation, requested: UInt32? = nil, instruction: Bool = false) -> ResolvedPosition? {
+        guard let debuggee, let module,
+              let position = instruction ? debuggee.instructionPosition(of: location) : debuggee.position(of: location)
+        else { return nil }
         var text = module.describe(position)
         let line = sourceMap?.location(forFileOffset: position.fileOffset)
         if let line { text += " at \(DebugSession.baseName(line.file)):\(line.line)" }
@@ -99,13 +103,16 @@ extension DebugSession {
         return try landing(atFileOffset: offset)
     }
 
-    /// The stop point at or after `offset` in the function whose body contains it.
+    /// The stop point whose run executes the instruction at `offset` (it stops before that run),
+    /// else the first one after it (for instructions that compile to nothing), in the function
+    /// whose body contains it.
     func landing(atFileOffset offset: UInt32) throws -> ResolvedPosition {
         guard let module, let debuggee else { throw DebuggerError("no module loaded") }
         for (k, f) in module.functions.enumerated() where offset >= f.bodyOffset && offset < f.bodyOffset &+ f.bodySize {
             let index = UInt32(module.importedFunctionCount + k)
             guard let address = debuggee.functionAddress(ofIndex: index) else { break }
-            guard let stop = debuggee.stopPoints(ofFunction: address).first(where: { $0.fileOffset >= offset }),
+            let stops = debuggee.stopPoints(ofFunction: address)
+            guard let stop = stops.first(where: { $0.covers(offset) }) ?? stops.first(where: { $0.fileOffset >= offset }),
                   let p = resolved(CodeLocation(function: address, codeIndex: stop.codeIndex), requested: offset) else {
                 throw DebuggerError("no instruction at or after offset 0x\(String(offset, radix: 16)) in \(module.displayName(ofFunction: index))")
             }

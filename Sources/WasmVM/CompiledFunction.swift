@@ -10,11 +10,10 @@ final class CompiledFunction {
     let stopCodeIndex: [UInt32]
     let stopFileOffset: [UInt32]
     let stopStackNode: [Int32]
-    /// For a stop point that begins a folded run (Compiler+Operands.swift): the offset of the
-    /// run's last Wasm instruction, the one that executes (and may trap), and the operand-stack
-    /// node just before it. Equal to the stop point's own for unfolded instructions.
-    let stopConsumerOffset: [UInt32]
-    let stopConsumerNode: [Int32]
+    /// Offset of the last Wasm instruction each stop point's run executes (Compiler+Operands).
+    let stopRunEnd: [UInt32]
+    /// Where register-form instructions inside folded runs may trap (see `TrapSites`).
+    let trapSites: TrapSites
     /// Operand-stack types as a tree: node i has type `nodeTypes[i]` on top of node
     /// `nodeParents[i]` (-1 = empty stack). Each stop point names its top node, so the typed
     /// operand stack at any stop costs one Int32 to record.
@@ -30,7 +29,7 @@ final class CompiledFunction {
     let interruptPoints: [UInt32]
 
     init(code: [UInt64], stopCodeIndex: [UInt32], stopFileOffset: [UInt32], stopStackNode: [Int32],
-         stopConsumerOffset: [UInt32], stopConsumerNode: [Int32], nodeParents: [Int32], nodeTypes: [ValueType], localTypes: [ValueType], localSlots: [Int],
+         stopRunEnd: [UInt32], trapSites: TrapSites, nodeParents: [Int32], nodeTypes: [ValueType], localTypes: [ValueType], localSlots: [Int],
          localsEnd: Int, frameSize: Int, interruptPoints: [UInt32]) {
         self.interruptPoints = interruptPoints
         self.code = .allocate(capacity: max(code.count, 1))
@@ -39,8 +38,8 @@ final class CompiledFunction {
         self.stopCodeIndex = stopCodeIndex
         self.stopFileOffset = stopFileOffset
         self.stopStackNode = stopStackNode
-        self.stopConsumerOffset = stopConsumerOffset
-        self.stopConsumerNode = stopConsumerNode
+        self.stopRunEnd = stopRunEnd
+        self.trapSites = trapSites
         self.nodeParents = nodeParents
         self.nodeTypes = nodeTypes
         self.localTypes = localTypes
@@ -84,35 +83,67 @@ final class CompiledFunction {
     }
 }
 
+/// The register-form instructions that can trap (loads, stores, division), by code index: the
+/// Wasm offset of the instruction and the operand-stack node just before it, with its number of
+/// operands. A trap inside a folded run reports this instruction, not the run's start.
+struct TrapSites {
+    private(set) var codeIndex: [UInt32] = []
+    private(set) var fileOffset: [UInt32] = []
+    private(set) var node: [Int32] = []
+    private(set) var arity: [UInt8] = []
+
+    mutating func append(codeIndex index: Int, fileOffset offset: UInt32, node stackNode: Int32, arity n: Int) {
+        codeIndex.append(UInt32(index))
+        fileOffset.append(offset)
+        node.append(stackNode)
+        arity.append(UInt8(n))
+    }
+
+    /// The site at exactly code index `index`.
+    func site(at index: Int) -> Int? {
+        var lo = 0, hi = codeIndex.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if Int(codeIndex[mid]) < index { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < codeIndex.count && Int(codeIndex[lo]) == index ? lo : nil
+    }
+}
+
 extension CompiledFunction {
     /// The Wasm file offset a frame stopped at code index `index` shows: the stop point's, or
-    /// after a trap, the offset of the instruction that trapped (the last of a folded run).
+    /// after a trap, the offset of the instruction that trapped.
     func fileOffset(atCodeIndex index: Int, trapped: Bool) -> UInt32? {
+        if trapped, let site = trapSites.site(at: index) { return trapSites.fileOffset[site] }
         guard let stop = stopPoint(containing: index) else { return nil }
-        return trapped ? stopConsumerOffset[stop] : stopFileOffset[stop]
+        return stopFileOffset[stop]
     }
 
     /// The Wasm operand stack of a frame at code index `index` (bottom first), read from the
     /// canonical slots; slots at or above `limit` have moved into a callee's frame. After a trap
-    /// in a folded run, the stack is the one just before the trapping instruction: the values
-    /// its folded providers would have pushed are read from the operands it names.
+    /// in a register-form instruction, the stack is the one just before it: the entries below
+    /// its operands are in their canonical slots, and the operands are read from the slots (or
+    /// immediates) the instruction names, since folded providers never pushed them.
     func operandStack(atCodeIndex index: Int, fp: UnsafeMutablePointer<UInt64>, limit: Int = .max,
                       trapped: Bool = false) -> [Value] {
-        guard let stop = stopPoint(containing: index) else { return [] }
-        let types = stackTypes(atStop: stop)
+        var types: [ValueType]
+        var operands: [RegisterOperand] = []
+        if trapped, let site = trapSites.site(at: index) {
+            types = stackTypes(node: trapSites.node[site])
+            operands = registerOperands(at: index)
+            guard operands.count == Int(trapSites.arity[site]), operands.count <= types.count else { return [] }
+        } else {
+            guard let stop = stopPoint(containing: index) else { return [] }
+            types = stackTypes(atStop: stop)
+        }
         var stack: [Value] = []
         var slot = localsEnd
-        for type in types {
+        for type in types.dropLast(operands.count) {
             if slot >= limit { break }
             stack.append(Value.load(type, from: fp + slot))
             slot += type.slotCount
         }
-        guard trapped, stopConsumerNode[stop] != stopStackNode[stop] else { return stack }
-        let consumerTypes = stackTypes(node: stopConsumerNode[stop])
-        let folded = consumerTypes.count - types.count
-        let operands = registerOperands(at: Int(stopCodeIndex[stop]))
-        guard folded > 0, folded <= operands.count, stack.count == types.count else { return stack }
-        for (type, operand) in zip(consumerTypes.suffix(folded), operands.suffix(folded)) {
+        for (type, operand) in zip(types.suffix(operands.count), operands) {
             switch operand {
             case .slot(let s): stack.append(Value.load(type, from: fp + s))
             case .immediate(let bits):

@@ -50,6 +50,8 @@ extension Compiler {
             return true
         case .localSet:
             return try translateLocalSet(instruction, offset: offset)
+        case .localTee:
+            if try foldLocalTee(instruction, offset: offset) { return true }
         case .brIf:
             return try translateBrIf(instruction, offset: offset)
         case .if:
@@ -84,7 +86,7 @@ extension Compiler {
 
     mutating func materialize(_ i: Int) {
         guard let pending = stack[i].pending else { return }
-        stop(pending.offset, node: pending.nodeBefore)
+        if pending.hasStop { stop(pending.offset, node: pending.nodeBefore) }
         let start = code.count
         let slot = stack[i].slot
         switch pending.provider {
@@ -105,10 +107,16 @@ extension Compiler {
 
     /// The stop point of an instruction consuming the top `n` entries: at the earliest pending
     /// provider among them (the run starts there), else at the instruction itself.
+    /// A run that consumes a folded local.tee continues its producer's run: no stop point.
     private mutating func stopForRun(consuming n: Int, offset: UInt32) {
-        let earliest = stack[(stack.count - n)...].compactMap(\.pending).min { $0.offset < $1.offset }
-        if let earliest {
-            stop(earliest.offset, node: earliest.nodeBefore, consumer: (offset, topNode))
+        let consumed = stack[(stack.count - n)...].compactMap(\.pending)
+        if consumed.contains(where: { !$0.hasStop }) {
+            extendRun(to: offset)
+            return
+        }
+        if let earliest = consumed.min(by: { $0.offset < $1.offset }) {
+            stop(earliest.offset, node: earliest.nodeBefore)
+            extendRun(to: offset)
         } else {
             stop(offset)
         }
@@ -150,6 +158,11 @@ extension Compiler {
         try materialize(below: stack.count - n)
         var op = wasmOp
         let first = stack.count - n
+        // A memory access always begins a stop point of its own (watchpoints patch stop points),
+        // so it does not continue a folded local.tee's run: emit the tee'd value first.
+        if kind == .load || kind == .store {
+            for i in first..<stack.count where stack[i].pending?.hasStop == false { materialize(i) }
+        }
         // The first operand must be a slot (immediates are only supported second).
         if case .immediate = operand(stack[first]) {
             if (kind == .binary || kind == .compare), case .slot = operand(stack[first + 1]),
@@ -164,6 +177,9 @@ extension Compiler {
             }
         }
         stopForRun(consuming: n, offset: offset)
+        if kind == .load || kind == .store || Compiler.canTrap(op) {
+            trapSites.append(codeIndex: code.count, fileOffset: offset, node: topNode, arity: n)
+        }
         let operands = stack[first...].map(operand)
         let destination = stack[first].slot
         let resultType = op.info.signature?.results.first
@@ -221,7 +237,8 @@ extension Compiler {
             return true
         }
         if let pending = top.pending {
-            stop(pending.offset, node: pending.nodeBefore)
+            if pending.hasStop { stop(pending.offset, node: pending.nodeBefore) }
+            extendRun(to: offset)
             switch pending.provider {
             case .local(let source): emit(.copy, local, UInt64(source))
             case .constant(let value): emit(.const, local, value)
@@ -229,11 +246,38 @@ extension Compiler {
         } else if let producer = lastProducer(of: top.slot) {
             // The producer writes the local directly; its stop point covers this local.set.
             code[producer.start] = (code[producer.start] & 0xFFFF_FFFF) | UInt64(local) << 32
+            extendRun(to: offset)
         } else {
             stop(offset)
             emit(.copy, local, UInt64(top.slot))
         }
         try pop()
+        lastEmission = nil
+        return true
+    }
+
+    /// Division and remainder: the register-form binaries that trap.
+    static func canTrap(_ op: Opcode) -> Bool {
+        switch op {
+        case .i32DivS, .i32DivU, .i32RemS, .i32RemU, .i64DivS, .i64DivU, .i64RemS, .i64RemU: true
+        default: false
+        }
+    }
+
+    /// `producer; local.tee x`: the producer writes x, and the value stays on the stack as a
+    /// pending read of x with no stop point of its own. Whatever consumes or emits it follows
+    /// the producer directly in the code (nothing is emitted while it is pending), so it runs
+    /// inside the producer's run. Returns false when the tee cannot fold.
+    private mutating func foldLocalTee(_ instruction: Instruction, offset: UInt32) throws(CompileError) -> Bool {
+        let index = Int(instruction.index)
+        guard index < localTypes.count else { throw CompileError("unknown local") }
+        guard localTypes[index] != .v128, let top = stack.last, top.pending == nil,
+              let c = controls.last, stack.count > c.baseCount,
+              let producer = lastProducer(of: top.slot) else { return false }
+        let local = localSlots[index]
+        code[producer.start] = (code[producer.start] & 0xFFFF_FFFF) | UInt64(local) << 32
+        stack[stack.count - 1].pending = Pending(provider: .local(slot: local), offset: 0, nodeBefore: -1, hasStop: false)
+        extendRun(to: offset)
         lastEmission = nil
         return true
     }
@@ -305,6 +349,7 @@ extension Compiler {
             // Replace the comparison by its compare-and-branch form; its stop point stays.
             code.removeSubrange(producer.start...)
             try pop()
+            extendRun(to: offset)
             switch comparison.rhs {
             case .slot(let rhs):
                 emitRegister(comparison.op, branchWhenTrue ? .rrBranch : .rrBranchUnless, 0,
@@ -317,6 +362,7 @@ extension Compiler {
             // Branching on i32.eqz x is branching on x with the opposite sense.
             code.removeSubrange(producer.start...)
             try pop()
+            extendRun(to: offset)
             emit(branchWhenTrue ? .brIfNot : .brIf, source, 0)
         } else {
             stop(offset)

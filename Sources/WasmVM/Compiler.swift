@@ -40,6 +40,9 @@ struct Compiler {
         /// The provider's own stop point, used if it has to be emitted after all.
         var offset: UInt32
         var nodeBefore: Int32
+        /// False for a local.tee folded into its producer: the value is already in the local,
+        /// and whatever emits it belongs to the producer's run (it has no stop point of its own).
+        var hasStop = true
     }
 
     /// The last emitted instruction, while nothing has been emitted or labelled after it: a
@@ -78,8 +81,8 @@ struct Compiler {
     var stopCodeIndex: [UInt32] = []
     var stopFileOffset: [UInt32] = []
     var stopStackNode: [Int32] = []
-    var stopConsumerOffset: [UInt32] = []
-    var stopConsumerNode: [Int32] = []
+    var stopRunEnd: [UInt32] = []
+    var trapSites = TrapSites()
     var nodeParents: [Int32] = []
     var nodeTypes: [ValueType] = []
     var stack: [Entry] = []
@@ -147,14 +150,18 @@ struct Compiler {
         stop(offset, node: topNode)
     }
 
-    /// A stop point whose operand stack is `node` (a deferred provider's, below the top), for
-    /// a run whose executing instruction is at `consumer` (offset, stack node before it).
-    mutating func stop(_ offset: UInt32, node: Int32, consumer: (UInt32, Int32)? = nil) {
+    /// A stop point whose operand stack is `node` (a deferred provider's, below the top).
+    mutating func stop(_ offset: UInt32, node: Int32) {
         stopCodeIndex.append(UInt32(code.count))
         stopFileOffset.append(offset)
         stopStackNode.append(node)
-        stopConsumerOffset.append(consumer?.0 ?? offset)
-        stopConsumerNode.append(consumer?.1 ?? node)
+        stopRunEnd.append(offset)
+    }
+
+    /// The last stop point's run also executes the instruction at `offset`.
+    mutating func extendRun(to offset: UInt32) {
+        guard let last = stopRunEnd.indices.last else { return }
+        stopRunEnd[last] = max(stopRunEnd[last], offset)
     }
 
     mutating func emit(_ op: InternalOp, _ a: Int, _ immediates: UInt64...) {
@@ -256,8 +263,7 @@ struct Compiler {
         }
         guard controls.isEmpty else { throw CompileError("function body does not end") }
         return CompiledFunction(code: code, stopCodeIndex: stopCodeIndex, stopFileOffset: stopFileOffset,
-                                stopStackNode: stopStackNode, stopConsumerOffset: stopConsumerOffset,
-                                stopConsumerNode: stopConsumerNode, nodeParents: nodeParents, nodeTypes: nodeTypes,
+                                stopStackNode: stopStackNode, stopRunEnd: stopRunEnd, trapSites: trapSites, nodeParents: nodeParents, nodeTypes: nodeTypes,
                                 localTypes: localTypes, localSlots: localSlots, localsEnd: localsEnd,
                                 frameSize: maxSlot, interruptPoints: interruptPoints)
     }

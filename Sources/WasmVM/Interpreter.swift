@@ -18,9 +18,21 @@ extension Interpreter {
         }
     }
 
-    /// Executes one internal instruction (the debugger's step entry point).
+    /// Executes the instructions of one stop point (the debugger's step entry point).
     static func step(_ r: inout Registers, _ store: Store, _ ex: Execution) -> Status {
-        executeOne(word: r.pc.pointee, &r, store, ex)
+        finishRun(executeOne(word: r.pc.pointee, &r, store, ex), &r, store, ex)
+    }
+
+    /// After executing the first instruction of a stop point: executes the rest of its folded
+    /// run (the internal instructions that have no stop point of their own, see
+    /// Compiler+Operands.swift), so a step always ends at a stop point.
+    static func finishRun(_ first: Status, _ r: inout Registers, _ store: Store, _ ex: Execution) -> Status {
+        var status = first
+        while status == .running, let compiled = store.compiled(r.function),
+              compiled.stopPoint(at: r.pc - r.code) == nil {
+            status = executeOne(word: r.pc.pointee, &r, store, ex)
+        }
+        return status
     }
 
     /// Executes the instruction at pc as if its first word were `word` (the original of a

@@ -29,10 +29,12 @@ import WasmVM
         let q = try s.setBreakpoint("$sum+0x3")
         guard case .code(let p2) = q.kind else { return }
         #expect(p2.position.fileOffset == 0xf7)
-        // WAT line: line 69 (`i32.add` of $sum).
+        // WAT line: line 69 (`i32.add` of $sum) runs inside the folded run that starts with
+        // `local.get $x` on line 67, so the breakpoint stops before that run.
         let r = try s.setBreakpoint("calls.wat:69")
         guard case .code(let p3) = r.kind else { return }
-        #expect(p3.description == "$sum+0x7 (func 7, offset 0xfb) at calls.wat:69")
+        #expect(p3.description == "$sum+0x3 (func 7, offset 0xf7) at calls.wat:67")
+        #expect(p3.requestedOffset == 0xfb)
     }
 
     @Test func badLocationsAreClearErrors() throws {

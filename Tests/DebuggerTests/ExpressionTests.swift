@@ -21,8 +21,11 @@ import WasmVM
         #expect(try s.evaluate("$limit") == .i32(100))
         #expect(try s.evaluate("global[0]") == .i32(0))
         #expect(try s.operandStack() == [])
-        _ = try s.stepInstruction(2)
-        #expect(try s.evaluate("stack[0] + stack[1]") == .i32(26))
+        // stack[N]: in $b after `call $c` returns its two results (20 and 2 for a(1)).
+        let t = try session()
+        try t.setBreakpoint("*0xab")
+        _ = try t.invoke("a", [.i32(1)])
+        #expect(try t.evaluate("stack[0] + stack[1]") == .i32(22))
     }
 
     @Test func typedMemoryLoads() throws {

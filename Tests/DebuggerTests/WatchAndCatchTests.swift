@@ -55,7 +55,7 @@ func hostSession() throws -> DebugSession {
         let r = try s.watch("mem.i32[0x40]", kind: .read)
         var stop = try s.invoke("oob", [.i32(0x40)])
         #expect(stop.reason == .watchpoint(number: r.number, old: nil, new: .value(.i32(9)),
-                                           accessor: .instruction(try s.landing(atFileOffset: 0xef))))
+                                           accessor: .instruction(try accessor(s, 0xef))))
         #expect(try s.operandStack() == [.i32(9)])
         stop = try s.continueExecution()
         #expect(stop.reason == .returned(values: [.i32(9)]))
@@ -151,4 +151,10 @@ extension Trap {
         if case .trapCaught(_, let t) = stop.reason { return Trap(kind, backtrace: t.backtrace) }
         return self
     }
+}
+
+/// A watchpoint's accessor for the memory access at `offset`: that instruction's own position,
+/// also when it executes inside a folded run that starts earlier.
+func accessor(_ s: DebugSession, _ offset: UInt32) throws -> ResolvedPosition {
+    try #require(s.resolved(s.landing(atFileOffset: offset).location, instruction: true))
 }

@@ -20,6 +20,18 @@ public struct CodeLocation: Hashable, Sendable {
 public struct StopPoint: Hashable, Sendable {
     public var codeIndex: Int
     public var fileOffset: UInt32
+    /// Offset of the last Wasm instruction the stop point's run executes (equal to
+    /// `fileOffset` unless instructions were folded into it).
+    public var runEnd: UInt32
+
+    public init(codeIndex: Int, fileOffset: UInt32, runEnd: UInt32? = nil) {
+        self.codeIndex = codeIndex
+        self.fileOffset = fileOffset
+        self.runEnd = runEnd ?? fileOffset
+    }
+
+    /// Whether the run executes the instruction at `offset`.
+    public func covers(_ offset: UInt32) -> Bool { fileOffset <= offset && offset <= runEnd }
 }
 
 /// Why a debug run or step came back.
@@ -136,7 +148,9 @@ public final class Debuggee {
 
     public func stopPoints(ofFunction address: UInt32) -> [StopPoint] {
         guard let c = store.compiled(address) else { return [] }
-        return zip(c.stopCodeIndex, c.stopFileOffset).map { StopPoint(codeIndex: Int($0), fileOffset: $1) }
+        return c.stopCodeIndex.indices.map {
+            StopPoint(codeIndex: Int(c.stopCodeIndex[$0]), fileOffset: c.stopFileOffset[$0], runEnd: c.stopRunEnd[$0])
+        }
     }
 
     public func isStopPoint(_ location: CodeLocation) -> Bool {
@@ -146,6 +160,13 @@ public final class Debuggee {
     /// The Wasm position of a location (the stop point containing it).
     public func position(of location: CodeLocation) -> CodePosition? {
         store.position(function: location.function, codeIndex: location.codeIndex)
+    }
+
+    /// The position of the instruction that executes at a location: inside a folded run, a
+    /// memory access or division reports its own offset rather than the run's start (for traps
+    /// and watchpoint accessors).
+    public func instructionPosition(of location: CodeLocation) -> CodePosition? {
+        store.position(function: location.function, codeIndex: location.codeIndex, trapped: true)
     }
 
     /// The operation at a location, as an `Opcode` when it is one (nil for internal operations).
@@ -316,16 +337,16 @@ public final class Debuggee {
         return requested
     }
 
-    /// Executes one internal instruction, replaying the original of a patched word. A host
-    /// call selected by the filter comes back as `.hostCall` without running unless
-    /// `passHostCall` is true.
+    /// Executes one stop point's instructions (a folded run may be several internal
+    /// instructions), replaying the original of a patched word. A host call selected by the
+    /// filter comes back as `.hostCall` without running unless `passHostCall` is true.
     public func step(_ invocation: Invocation, passHostCall: Bool = false) -> DebugEvent {
         guard case .running = invocation.state, var r = invocation.registers else { return event(invocation, .finished) }
         let ex = store.execution
         ex.passNextHostCall = passHostCall
         let status: Status
         if CodeWord.isPatch(CodeWord.op(r.pc.pointee)) {
-            status = Interpreter.replay(&r, store, ex)
+            status = Interpreter.finishRun(Interpreter.replay(&r, store, ex), &r, store, ex)
         } else {
             status = Interpreter.step(&r, store, ex)
         }
