@@ -20,7 +20,7 @@ writes. Every run's output is checked: the guest's output must equal the native 
 session must end with a normal exit and nothing reported in between.
 
 Usage: python3 Benchmarks/debug/run.py [--only fib,sieve] [--full] [--no-build]
-  --full      the programs' default (full) sizes: about 20 minutes per program under callgrind
+  --full      the programs' default (full) sizes: 10 to 20 minutes per program
   --no-build  use the existing .build/release/wdb
 """
 import argparse
