@@ -1,5 +1,5 @@
 ;; Debugger overhead benchmark: a store-heavy loop, and ten functions that are never called
-;; (breakpoints go there). Used by Benchmarks/debug/run.sh.
+;; (breakpoints go there). Used by Benchmarks/debug/run.py.
 (module
   (memory 1)
   (func $unused0 (param $x i32) (result i32)

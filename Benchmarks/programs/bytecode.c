@@ -1,5 +1,7 @@
 // A byte-code interpreter loop: a tiny stack VM running a counting program (switch dispatch).
+// Argument: the loop count of each of the 4 runs (default 1000000).
 #include <stdio.h>
+#include "size_argument.h"
 
 enum { PUSH, ADD, SUB, MUL, DUP, SWAP, JNZ, DROP, HALT, MOD, OVER };
 
@@ -25,7 +27,8 @@ static long long run(const int *code, long long n) {
     }
 }
 
-int main(void) {
+int main(int argc, char **argv) {
+    long long n = size_argument(argc, argv, 1000000, 1, 1000000000);
     // loop: acc = (acc * 31 + counter) % 1000003; counter -= 1; while counter != 0
     const int program[] = {
         /*0*/ PUSH, 31, MUL, OVER, ADD, PUSH, 1000003, MOD,   // acc' on top, counter below
@@ -34,7 +37,7 @@ int main(void) {
         /*16*/ HALT,
     };
     long long total = 0;
-    for (int i = 0; i < 4; i++) total += run(program, 1000000 + i);
+    for (int i = 0; i < 4; i++) total += run(program, n + i);
     printf("bytecode checksum %lld\n", total);
     return 0;
 }

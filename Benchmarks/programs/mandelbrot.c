@@ -1,8 +1,11 @@
 // Floating point: Mandelbrot set escape counts on a grid.
+// Argument: the grid's height in rows (default 600; 800 columns).
 #include <stdio.h>
+#include "size_argument.h"
 
-int main(void) {
-    const int width = 800, height = 600, max_iter = 500;
+int main(int argc, char **argv) {
+    const int width = 800, max_iter = 500;
+    const int height = (int)size_argument(argc, argv, 600, 1, 100000);
     long total = 0;
     for (int py = 0; py < height; py++) {
         for (int px = 0; px < width; px++) {

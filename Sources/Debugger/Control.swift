@@ -204,12 +204,7 @@ extension DebugSession {
     /// step/finish at the right depth, stops; anything else runs on.
     private func decideBreakpoint() -> Stop? {
         guard let current, let debuggee, let (location, depth) = debuggee.current(current.invocation) else { return nil }
-        for i in breakpoints.indices {
-            guard breakpoints[i].enabled, case .code(let p) = breakpoints[i].kind, p.location == location else { continue }
-            if let stop = hit(i) {
-                return stop
-            }
-        }
+        if let stop = breakpointHere() { return stop }
         if let target = stepTargets[location], target == nil || target == depth {
             switch stepPurpose {
             case .step: return Stop(reason: .stepDone, position: currentPosition)
@@ -217,6 +212,17 @@ extension DebugSession {
                 let values = debuggee.callResults(current.invocation, returnPoint: location, types: types)
                 return Stop(reason: .finished(values: values), position: currentPosition)
             }
+        }
+        return nil
+    }
+
+    /// The first enabled user breakpoint at the current location that stops (its condition
+    /// holds and its ignore count is used up), counted as a hit.
+    func breakpointHere() -> Stop? {
+        guard let current, let debuggee, let (location, _) = debuggee.current(current.invocation) else { return nil }
+        for i in breakpoints.indices {
+            guard breakpoints[i].enabled, case .code(let p) = breakpoints[i].kind, p.location == location else { continue }
+            if let stop = hit(i) { return stop }
         }
         return nil
     }

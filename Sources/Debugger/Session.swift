@@ -185,10 +185,12 @@ public final class DebugSession {
         return resume()
     }
 
-    /// `start`: a fresh instance, stopped at `_start`'s first instruction.
+    /// `start`: a fresh instance, stopped at `_start`'s first instruction. A user breakpoint
+    /// there is the stop's reason (counted, condition and ignore count honoured), as gdb
+    /// reports `Breakpoint N` when one sits where `start` stops.
     public func start() throws -> Stop {
         try begin()
-        return Stop(reason: .stepDone, position: currentPosition)
+        return breakpointHere() ?? Stop(reason: .stepDone, position: currentPosition)
     }
 
     /// `starti`: as `start`; the first instruction of `_start` is where the program begins
@@ -254,7 +256,9 @@ public final class DebugSession {
     }
 
     /// Interrupts the running guest from any thread (Ctrl-C): it stops at the next loop
-    /// header or function entry with `.interrupted`.
+    /// header, function entry or return from a call with `.interrupted`. A host call in
+    /// progress (a blocking `fd_read`, a `poll_oneoff` sleep) is not cut short: the guest
+    /// stops right after it returns.
     public func interrupt() {
         debuggee?.interrupt()
     }

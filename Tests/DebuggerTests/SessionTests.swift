@@ -68,4 +68,40 @@ import WasmVM
         #expect(s.globals().map { "\($0.name)=\($0.value)" } == ["$counter=i32:0", "$limit=i32:100"])
         #expect(throws: DebuggerError.self) { try s.table(0) }
     }
+
+    @Test func tablesShowTheirFunctionReferences() throws {
+        let s = DebugSession()
+        try s.load(wat: """
+            (module
+              (table 3 funcref)
+              (func $f)
+              (func $g)
+              (elem (i32.const 1) $g $f))
+            """, file: "table.wat")
+        #expect(try s.table(0) == [.funcref(nil), .funcref(1), .funcref(0)])
+        #expect(throws: DebuggerError.self) { try s.table(1) }
+    }
+
+    /// `set args` and `set env` reach the guest: it exits with argc * 10 + the count of
+    /// environment variables.
+    @Test func argumentsAndEnvironmentReachTheGuest() throws {
+        let s = DebugSession()
+        try s.load(wat: """
+            (module
+              (import "wasi_snapshot_preview1" "args_sizes_get" (func $args (param i32 i32) (result i32)))
+              (import "wasi_snapshot_preview1" "environ_sizes_get" (func $env (param i32 i32) (result i32)))
+              (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+              (memory 1)
+              (func (export "_start")
+                (drop (call $args (i32.const 0) (i32.const 4)))
+                (drop (call $env (i32.const 8) (i32.const 12)))
+                (call $exit (i32.add (i32.mul (i32.load (i32.const 0)) (i32.const 10)) (i32.load (i32.const 8))))))
+            """, file: "argv.wat")
+        var stop = try s.run()
+        #expect(stop.reason == .exited(code: 10))
+        s.arguments = ["a", "bc"]
+        s.environment = ["X=1", "Y=2"]
+        stop = try s.run()
+        #expect(stop.reason == .exited(code: 32))
+    }
 }

@@ -167,4 +167,37 @@ import WasmVM
         stop = try s.starti()
         #expect(stop.at == "$main+0x1 (func 8, offset 0x106) at calls.wat:75")
     }
+
+    /// As gdb: when a user breakpoint sits where `start` stops, the stop is that breakpoint.
+    @Test func startReportsAUserBreakpointOnStartsFirstInstruction() throws {
+        let s = try session()
+        let bp = try s.setBreakpoint("_start")
+        var stop = try s.start()
+        #expect(stop.reason == .breakpoint(number: bp.number))
+        #expect(stop.at == "$main+0x1 (func 8, offset 0x106) at calls.wat:75")
+        #expect(s.breakpoint(bp.number)?.hitCount == 1)
+        // Continuing runs the first instruction instead of reporting the breakpoint again.
+        stop = try s.continueExecution()
+        #expect(stop.reason == .exited(code: 0))
+        stop = try s.starti()
+        #expect(stop.reason == .breakpoint(number: bp.number))
+        #expect(s.breakpoint(bp.number)?.hitCount == 2)
+        // A condition that fails leaves start's own stop; a breakpoint elsewhere is not reported.
+        try s.setCondition(bp.number, "global[0] == 99")
+        let other = try s.setBreakpoint("$a")
+        stop = try s.start()
+        #expect(stop.reason == .stepDone)
+        #expect(stop.at == "$main+0x1 (func 8, offset 0x106) at calls.wat:75")
+        #expect(s.breakpoint(bp.number)?.hitCount == 2)
+        stop = try s.continueExecution()
+        #expect(stop.reason == .breakpoint(number: other.number))
+        // A temporary breakpoint there is reported once and deleted.
+        try s.delete()
+        let t = try s.setBreakpoint("$main", temporary: true)
+        stop = try s.start()
+        #expect(stop.reason == .breakpoint(number: t.number))
+        #expect(s.breakpoint(t.number) == nil)
+        stop = try s.start()
+        #expect(stop.reason == .stepDone)
+    }
 }

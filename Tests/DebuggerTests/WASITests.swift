@@ -3,7 +3,9 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Dispatch
 import Testing
+import WASI
 import WasmCore
 import WasmVM
 @testable import Debugger
@@ -20,7 +22,47 @@ func inputFD(_ text: String) throws -> Int32 {
     return fd
 }
 
+/// Passes every WASI call through, signalling `entered` as a call of `function` begins.
+final class CallSignal: WASICallObserver, @unchecked Sendable {
+    let function: WASIFunction
+    let entered = DispatchSemaphore(value: 0)
+    init(_ function: WASIFunction) { self.function = function }
+    func call(_ f: WASIFunction, _ args: [UInt64], _ memory: GuestMemory, host: WASIHost) -> WASIResult {
+        if f == function { entered.signal() }
+        return host.perform(f, args, memory)
+    }
+}
+
 @Suite struct WASITests {
+    /// Ctrl-C while the guest blocks in fd_read on an empty pipe: the read is not cut short,
+    /// and the guest stops at the instruction right after the call once it returns.
+    @Test func anInterruptDuringABlockingReadStopsRightAfterTheCall() throws {
+        var ends: [Int32] = [0, 0]
+        guard pipe(&ends) == 0 else { throw DebuggerError("pipe failed") }
+        let (readEnd, writeEnd) = (ends[0], ends[1])
+        defer { close(readEnd); close(writeEnd) }
+        let s = DebugSession()
+        s.stdinFD = readEnd
+        try s.load(path: fixturePath("wasi.wat"))
+        var stop = try s.start()
+        let signal = CallSignal(.fd_read)
+        s.wasiHost?.observer = signal
+        DispatchQueue(label: "interrupter").async {
+            signal.entered.wait()
+            s.interrupt()
+            // Only now does the blocked read get its bytes and return.
+            _ = "hi".withCString { write(writeEnd, $0, 2) }
+        }
+        stop = try s.continueExecution()
+        #expect(stop.reason == .interrupted)
+        // The stop point after `call $fd_read` (its `drop` is folded): `i32.const 64`.
+        #expect(stop.at == "$main+0x1b (func 2, offset 0x9e) at wasi.wat:19")
+        #expect(try s.evaluate("mem.i32[16]") == .i32(2))
+        #expect(try s.readMemory(64, count: 2) == Array("hi".utf8))
+        stop = try s.continueExecution()
+        #expect(stop.reason == .exited(code: Int32(UInt8(ascii: "h"))))
+    }
+
     @Test func fdReadIntoAWatchedBufferHitsAndNamesTheCall() throws {
         let s = DebugSession()
         let fd = try inputFD("hello world")

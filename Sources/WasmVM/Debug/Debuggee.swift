@@ -42,7 +42,7 @@ public enum DebugEvent: Hashable, Sendable {
     case trapped(Trap)
     /// Stopped before an instruction patched with a breakpoint.
     case breakpoint
-    /// Stopped by `interrupt()` at a loop header or function entry.
+    /// Stopped by `interrupt()` at a loop header, function entry or return from a call.
     case interrupted
     /// Stopped before an access that may touch a watched range or global.
     case watch
@@ -106,13 +106,28 @@ public final class Debuggee {
             if case .wasm(let i, _) = store.functions[Int(address)].kind, i == instanceIndex {
                 if let error = store.ensureCompiled(address) { throw Trap(.invalidCode(error.message)) }
                 if let compiled = store.compiled(address) {
-                    interruptTargets.append((compiled.code, compiled.interruptPoints))
+                    interruptTargets.append((compiled.code, Debuggee.interruptPoints(of: compiled)))
                 }
             }
         }
     }
 
     deinit { pthread_mutex_destroy(&lock) }
+
+    /// Where an interrupt may stop a function: its entry and loop headers (so a running loop
+    /// stops within one iteration), and the stop point after each call (so an interrupt that
+    /// arrives while a host call blocks, in `fd_read` or a sleep, stops as soon as it returns).
+    private static func interruptPoints(of compiled: CompiledFunction) -> [UInt32] {
+        var points = Set(compiled.interruptPoints)
+        let stops = compiled.stopCodeIndex
+        for (k, index) in stops.enumerated() where k + 1 < stops.count {
+            let raw = CodeWord.original(compiled.code[Int(index)])
+            if raw == InternalOp.call.rawValue || raw == InternalOp.callIndirect.rawValue {
+                points.insert(stops[k + 1])
+            }
+        }
+        return points.sorted()
+    }
 
     // MARK: functions and stop points
 
@@ -277,8 +292,8 @@ public final class Debuggee {
 
     // MARK: interrupts
 
-    /// Asks a running (or about to run) guest to stop at the next loop header or function
-    /// entry. Safe to call from any thread.
+    /// Asks a running (or about to run) guest to stop at the next loop header, function entry
+    /// or return from a call. Safe to call from any thread.
     public func interrupt() {
         pthread_mutex_lock(&lock)
         interruptRequested = true
