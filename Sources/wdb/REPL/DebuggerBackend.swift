@@ -29,11 +29,16 @@ protocol DebuggerBackend: AnyObject {
     /// instantiates it for the next run. `LoadedModule` is the one of Support/ModuleLoader.
     func moduleDidLoad(_ module: LoadedModule, in session: ReplSession)
 
+    /// Fields were added to the current module at the prompt: the backend re-instantiates it,
+    /// keeping memory contents and global values where the layout allows.
+    func moduleDidChange(_ module: LoadedModule, in session: ReplSession)
+
     /// Whether `execute` carries out this engine command (help marks the others
     /// "not available yet").
     func implements(_ spec: CommandSpec) -> Bool
 }
 
 extension DebuggerBackend {
+    func moduleDidChange(_ module: LoadedModule, in session: ReplSession) { moduleDidLoad(module, in: session) }
     func implements(_ spec: CommandSpec) -> Bool { true }
 }

@@ -115,10 +115,16 @@ final class ReplSession {
         if ParenthesisBalance.openCount(text) != 0 {
             throw ReplError("Unbalanced parentheses in WAT input: \(ParenthesisBalance.openCount(text) > 0 ? "missing )" : "extra )").")
         }
-        if text.hasPrefix("(module") {
+        guard text.hasPrefix("(") else { throw ReplError(notAvailable("evaluating instructions")) }
+        let keyword = WatModuleText.keyword(of: text) ?? ""
+        if keyword == "module" {
             try loadWatModule(text: text, path: "<input>")
-            return
+        } else if WatModuleText.fieldKeywords.contains(keyword) {
+            try addField(text)
+        } else {
+            throw ReplError("Unknown form \"(\(keyword)\" at the prompt: expected (module …), a module field "
+                            + "(\(WatModuleText.fieldKeywords.sorted().joined(separator: ", "))), (invoke …), (get …), "
+                            + "(register …) or an assertion (assert_return, assert_trap, …).")
         }
-        throw ReplError(notAvailable(text.hasPrefix("(") ? "WAT at the prompt" : "evaluating instructions"))
     }
 }

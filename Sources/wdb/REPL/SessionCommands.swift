@@ -14,6 +14,10 @@ extension ReplSession {
             listAllCommands()
             return
         }
+        if ["wat", "wast", "("].contains(topic) || topic.hasPrefix("(") {
+            console.line(Self.watHelp)
+            return
+        }
         switch commands.resolve(topic) {
         case .success(let found):
             console.line(helpText(for: found.spec, path: found.path))
@@ -33,6 +37,7 @@ extension ReplSession {
         }
         console.line()
         console.line("Type \"help\" followed by a command name for its description and an example.")
+        console.line("Type \"help wat\" for WAT and WAST typed at the prompt.")
         console.line("Type \"apropos WORD\" to search the help texts.")
         console.line("Commands marked [not available yet] need the debugger engine, which has not landed.")
     }

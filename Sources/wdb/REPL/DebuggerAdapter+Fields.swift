@@ -1,0 +1,120 @@
+import Debugger
+import Foundation
+import WasmCore
+import WasmVM
+
+/// A field typed at the prompt changed the module: re-instantiate it, carrying memory contents
+/// and global values over from the old instance where the layout allows, and saying in one line
+/// each what could not be kept.
+extension DebuggerAdapter {
+    func moduleDidChange(_ module: LoadedModule, in session: ReplSession) {
+        let console = session.console
+        let old = snapshot()
+        let oldDataCount = debugger.module?.data.count ?? 0
+        let wasRunning = debugger.isRunning
+        let codeBreakpoints = debugger.breakpoints.filter { if case .code = $0.kind { true } else { false } }.map(\.number)
+        moduleDidLoad(module, in: session)
+        if wasRunning { console.line("[Inferior 1 killed: the module changed]") }
+        let kept = Set(debugger.breakpoints.map(\.number))
+        let deleted = codeBreakpoints.filter { !kept.contains($0) }
+        if !deleted.isEmpty {
+            console.line("Deleted breakpoint\(deleted.count == 1 ? "" : "s") \(deleted.map(String.init).joined(separator: " ")): the module changed.")
+        }
+        guard let old, let debuggee = debugger.debuggee, let new = debugger.module else { return }
+        for note in restore(old, into: debuggee, module: new, oldDataCount: oldDataCount) { console.line(note) }
+    }
+
+    /// Memory bytes and globals of the current instance, before it is replaced.
+    struct InstanceState {
+        var memories: [(type: MemoryType, bytes: [UInt8])]
+        var globals: [(type: GlobalType, value: Value)]
+    }
+
+    private func snapshot() -> InstanceState? {
+        guard let debuggee = debugger.debuggee else { return nil }
+        let memories = debuggee.memories.map { memory in
+            (memory.type, (try? memory.read(at: 0, count: Int(clamping: memory.byteCount))) ?? [])
+        }
+        var globals: [(GlobalType, Value)] = []
+        for index in 0..<debuggee.globalCount {
+            if let type = debuggee.globalType(index), let value = debuggee.global(index) { globals.append((type, value)) }
+        }
+        return InstanceState(memories: memories, globals: globals)
+    }
+
+    /// Writes the old state into the new instance; returns what could not be kept.
+    private func restore(_ old: InstanceState, into debuggee: Debuggee, module: Module, oldDataCount: Int) -> [String] {
+        var notes: [String] = []
+        let memories = debuggee.memories
+        var restoredMemory = Set<Int>()
+        for (index, saved) in old.memories.enumerated() where index < memories.count {
+            let memory = memories[index]
+            guard saved.type.limits.max == memory.type.limits.max else {
+                notes.append("memory \(index) changed its limits: its contents start afresh.")
+                continue
+            }
+            let needed = UInt64(saved.bytes.count)
+            if memory.byteCount < needed {
+                // The old memory grew while it ran; grow the new one as far.
+                let pages = (needed - memory.byteCount + 65535) / 65536
+                guard memory.grow(by: pages) != nil else {
+                    notes.append("memory \(index) cannot grow to \(needed / 65536) pages: its contents start afresh.")
+                    continue
+                }
+            }
+            do {
+                try memory.write(saved.bytes, at: 0)
+                restoredMemory.insert(index)
+            } catch {
+                notes.append("memory \(index): its contents could not be copied (\(error)); they start afresh.")
+            }
+        }
+        for (index, saved) in old.globals.enumerated() where index < debuggee.globalCount {
+            guard let type = debuggee.globalType(index) else { continue }
+            let name = debugger.globals().first { $0.index == index }?.name ?? "global[\(index)]"
+            guard type == saved.type else {
+                notes.append("global \(name) changed type (\(describe(saved.type)) -> \(describe(type))): it starts at its initial value.")
+                continue
+            }
+            if case .funcref(let address) = saved.value, address != nil {
+                // A function reference is an address in the old instance's runtime.
+                if saved.value != debuggee.global(index) {
+                    notes.append("global \(name) holds a reference into the old instance: it starts at its initial value.")
+                }
+                continue
+            }
+            try? debuggee.setGlobal(index, saved.value)
+        }
+        // Data segments added by the new fields go on top of the carried-over memory.
+        for (index, segment) in module.data.enumerated() where index >= oldDataCount {
+            guard case .active(let memoryIndex, let offsetExpression) = segment.mode,
+                  restoredMemory.contains(Int(memoryIndex)), Int(memoryIndex) < memories.count else { continue }
+            guard let offset = constantOffset(offsetExpression, debuggee: debuggee) else {
+                notes.append("data \(index): its offset is not a constant, so it was not written over the kept memory.")
+                continue
+            }
+            try? memories[Int(memoryIndex)].write(segment.bytes, at: offset)
+        }
+        return notes
+    }
+
+    private func constantOffset(_ expression: WasmCore.Expression, debuggee: Debuggee) -> UInt64? {
+        let body = expression.instructions.filter { $0.opcode.info.mnemonic != "end" }
+        guard body.count == 1, let only = body.first else { return nil }
+        switch only.immediate {
+        case .i32(let value): return UInt64(UInt32(bitPattern: value))
+        case .i64(let value): return UInt64(bitPattern: value)
+        case .index(let global) where only.opcode.info.mnemonic == "global.get":
+            switch debuggee.global(Int(global)) {
+            case .i32(let v)?: return UInt64(v)
+            case .i64(let v)?: return v
+            default: return nil
+            }
+        default: return nil
+        }
+    }
+
+    private func describe(_ type: GlobalType) -> String {
+        type.isMutable ? "mut \(type.valueType)" : "\(type.valueType)"
+    }
+}
