@@ -38,21 +38,19 @@ final class DebuggerAdapter: DebuggerBackend {
     /// Where Enter after `x` goes on.
     var nextExamineAddress: UInt64?
 
+    /// WAST at the prompt: the runner whose checks it uses, modules registered by
+    /// `(register …)`, modules typed as `(module $name …)`, and the name of the current one.
+    var promptRunner: WastRunner?
+    var registeredModules: [String: Instance] = [:]
+    var namedModules: [String: Instance] = [:]
+    var promptModuleName: String?
+
     init() {
-        // Function imports other than WASI get a stub that traps when called, so a module
-        // importing e.g. env.print can still be inspected and its other functions invoked.
-        debugger.importProvider = { _, runtime, module in
-            var imports = Imports()
-            for entry in module.imports where entry.module != "wasi_snapshot_preview1" {
-                guard case .function(let typeIndex) = entry.descriptor,
-                      Int(typeIndex) < module.types.count else { continue }
-                let name = "\(entry.module).\(entry.name)"
-                let stub = HostFunction(type: module.types[Int(typeIndex)]) { _, _ in
-                    throw Trap(.host("the import \(name) is not provided by wdb"))
-                }
-                imports.define(entry.module, entry.name, .function(runtime.makeFunction(stub, name: name)))
-            }
-            return imports
+        // Registered modules and `spectest` link by bridging; other function imports (not
+        // WASI) get a stub that traps when called, so a module importing e.g. env.print can
+        // still be inspected and its other functions invoked.
+        debugger.importProvider = { [weak self] _, runtime, module in
+            self?.importsForDebugger(module, runtime: runtime) ?? Imports()
         }
     }
 
@@ -73,14 +71,29 @@ final class DebuggerAdapter: DebuggerBackend {
             loadError = "cannot run \(module.path): \(error)"
         }
         loadedBytes = module.bytes
+        // `(module $name …)` typed at the prompt: WAST actions may name it later.
+        promptModuleName = nil
+        if module.path == "<input>", let text = module.source {
+            let words = text.dropFirst("(module".count).split(whereSeparator: { $0.isWhitespace || $0 == "(" || $0 == ")" })
+            if let first = words.first, first.hasPrefix("$"), let instance = debugger.instance {
+                // Kept without the `$`, as the WAST parser gives names.
+                promptModuleName = String(first.dropFirst())
+                namedModules[String(first.dropFirst())] = instance
+            }
+        }
         lastListedLine = nil
         pendingInvocations.removeAll()
     }
 
     func evaluate(text: String, in session: ReplSession) throws -> Bool {
-        if text.hasPrefix("(invoke") {
+        // `(invoke $module "name" …)` names an earlier module: the WAST path below.
+        if text.hasPrefix("(invoke"), !text.dropFirst("(invoke".count).drop(while: \.isWhitespace).hasPrefix("$") {
             let call = try Self.parseWastInvoke(text)
             try invoke([call.name] + call.arguments, in: session)
+            return true
+        }
+        if let keyword = WatModuleText.keyword(of: text), Self.wastKeywords.contains(keyword) || keyword == "invoke" {
+            try evaluateWast(text, in: session)
             return true
         }
         guard !text.hasPrefix("("), !text.hasPrefix(")") else { return false }

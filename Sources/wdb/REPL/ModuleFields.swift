@@ -16,7 +16,13 @@ extension ReplSession {
           (func …) (global …) (memory …) (data …) (export …) (table …) (elem …) (type …)
           (import …) (start …)  add a field to the current WAT module (else to a scratch module),
                                 keeping memory contents and global values; an error changes nothing
-          (invoke "NAME" (i32.const 1) …)   call an export, as invoke does
+          (invoke $M? "NAME" (i32.const 1) …)   call an export, as invoke does
+          (get $M? "NAME")      read an exported global
+          (assert_return ACTION RESULT…) (assert_trap ACTION "MSG") (assert_exhaustion ACTION "MSG")
+          (assert_invalid MODULE "MSG") (assert_malformed MODULE "MSG") (assert_unlinkable MODULE "MSG")
+                                check as the spec interpreter does; prints "… passed" or "… failed: why"
+          (register "NAME" $M?) make a module's exports importable as NAME (functions and
+                                immutable globals; memories, tables and mutable globals cannot be shared)
           i32.const 2 i32.const 3 i32.add   evaluate bare instructions in a module of their own
         Errors point at the typed text: <input>:LINE:COL.
         Example: (func $twice (export "twice") (param i32) (result i32) (i32.add (local.get 0) (local.get 0)))
