@@ -108,13 +108,22 @@ enum CommandCatalog {
             example: "enable 1", argument: .breakpoint),
         CommandSpec(
             name: "commands", category: .breakpoints,
-            usage: "commands [N]", summary: "Give commands to run when breakpoint N is hit",
-            details: "The following lines, up to a line `end`, run at each stop of breakpoint N.",
+            usage: "commands [N|N-M]...", summary: "Give commands to run when breakpoint N is hit",
+            details: """
+                The following lines, up to a line saying just `end`, run at each stop of \
+                breakpoint N (default: the last one set); an empty list removes them. A first \
+                line `silent` hides the stop report. A command that resumes the program \
+                (continue, step, …) ends the list; the next stop runs its own list.
+                """,
             example: "commands 1", argument: .breakpoint),
         CommandSpec(
             name: "dprintf", category: .breakpoints,
             usage: "dprintf LOC,\"FORMAT\",ARGS...", summary: "Print a message at a location without stopping",
-            example: "dprintf $bump,\"n=%d\\n\",$n", argument: .location),
+            details: """
+                A breakpoint whose commands are `silent`, `printf "FORMAT",ARGS...` and \
+                `continue`. The format and arguments are those of printf.
+                """,
+            example: "dprintf $bump,\"by=%d counter=%d\\n\",$by,$counter", argument: .location),
         CommandSpec(
             name: "watch", category: .breakpoints,
             usage: "watch EXPR [if COND]", summary: "Stop when a memory range or global changes",
@@ -205,6 +214,16 @@ enum CommandCatalog {
             name: "output", category: .data,
             usage: "output EXPR", summary: "Print a value without a newline or history number",
             example: "output $n", argument: .expression),
+        CommandSpec(
+            name: "printf", category: .data,
+            usage: "printf \"FORMAT\", EXPR...", summary: "Print expressions through a C format",
+            details: """
+                Conversions %d %i %u %x %X %o %c %f %e %g and %%, with flags, width and \
+                precision (%08x, %-6d, %.3f); length modifiers such as l and ll are accepted \
+                and ignored, since the value's type decides. Escapes \\n \\t \\" \\\\. \
+                No newline is added. %s is not supported (use x/s ADDR).
+                """,
+            example: "printf \"i=%d at 0x%x\\n\", $i, $i * 4", argument: .expression),
         CommandSpec(
             name: "x", category: .data,
             usage: "x/NFU ADDR", summary: "Examine linear memory",

@@ -49,7 +49,7 @@ extension DebuggerAdapter {
             for (i, value) in frame.operandStack.enumerated() { console.line("stack[\(i)] \(value)") }
         case ["print"], ["output"]:
             guard !args.isEmpty else { throw ReplError("print needs an expression: print $n * 2, print mem.i32[0x64]") }
-            let value = try debugger.evaluate(args)
+            let value = try evaluateExpression(args)
             let text = try formatValue(value, format: invocation.format)
             console.line(invocation.path == ["print"] ? "$ = \(text)" : text)
         case ["set", "var"]:
@@ -124,7 +124,7 @@ extension DebuggerAdapter {
 
     private func showDisplay(_ d: (number: Int, format: String?, expression: String), in session: ReplSession) {
         do {
-            let text = try formatValue(try debugger.evaluate(d.expression), format: d.format)
+            let text = try formatValue(try evaluateExpression(d.expression), format: d.format)
             session.console.line("\(d.number): \(d.expression) = \(text)")
         } catch {
             session.console.line("\(d.number): \(d.expression) = <\(error)>")
@@ -195,7 +195,7 @@ extension DebuggerAdapter {
         if let n = parseNumber(args) {
             address = n
         } else {
-            switch try debugger.evaluate(args) {
+            switch try evaluateExpression(args) {
             case .i32(let v): address = UInt64(v)
             case .i64(let v): address = v
             default: throw ReplError("x: the address must be an integer")

@@ -44,6 +44,11 @@ final class DebuggerAdapter: DebuggerBackend {
     var registeredModules: [String: Instance] = [:]
     var namedModules: [String: Instance] = [:]
     var promptModuleName: String?
+    /// `commands` lists by breakpoint number, the `printf` arguments of dprintf breakpoints,
+    /// and the list the last stop queued.
+    var breakpointCommands: [Int: [String]] = [:]
+    var dprintfFormats: [Int: String] = [:]
+    var pendingStopCommands: [String]?
 
     init() {
         // Registered modules and `spectest` link by bridging; other function imports (not
@@ -101,9 +106,9 @@ final class DebuggerAdapter: DebuggerBackend {
         return true
     }
 
-    /// Engine commands this adapter does not carry out yet: breakpoint command lists and dprintf.
-    func implements(_ spec: CommandSpec) -> Bool {
-        !["commands", "dprintf"].contains(spec.name)
+    /// `print` and everything that takes an expression.
+    func evaluateExpression(_ text: String) throws -> Value {
+        try debugger.evaluate(text)
     }
 
     func completions(for source: CompletionSource) -> [String] {
@@ -216,7 +221,18 @@ final class DebuggerAdapter: DebuggerBackend {
             try debugger.ignore(n, count: c)
             session.console.line("Will ignore next \(c) crossings of breakpoint \(n).")
         case ["delete"]:
-            try debugger.delete(try numbers(invocation.words))
+            let targets = try numbers(invocation.words)
+            try debugger.delete(targets)
+            for n in targets.isEmpty ? Array(breakpointCommands.keys) : targets {
+                breakpointCommands[n] = nil
+                dprintfFormats[n] = nil
+            }
+        case ["commands"]:
+            try commandsCommand(args, in: session)
+        case ["dprintf"]:
+            try dprintfCommand(args, in: session)
+        case ["printf"]:
+            try printfCommand(args, in: session)
         case ["disable"]:
             try debugger.disable(try numbers(invocation.words))
         case ["enable"]:
@@ -327,6 +343,7 @@ final class DebuggerAdapter: DebuggerBackend {
     /// Prints a stop: the reason line, the position and its instruction, then the displays.
     func report(_ stop: Stop, in session: ReplSession) {
         lastStop = stop
+        if queueStopCommands(for: stop) { return }  // `silent`
         let console = session.console
         let position = stop.position
         switch stop.reason {
@@ -501,7 +518,8 @@ final class DebuggerAdapter: DebuggerBackend {
                 what = (all.isEmpty ? "host call (any)" : "host call " + all.joined(separator: ", "))
                     + (after ? " (after)" : "")
             }
-            let columns = [pad(String(bp.number), 8), pad(type, 16), pad(bp.temporary ? "del" : "keep", 5),
+            let columns = [pad(String(bp.number), 8), pad(dprintfFormats[bp.number] == nil ? type : "dprintf", 16),
+                           pad(bp.temporary ? "del" : "keep", 5),
                            pad(bp.enabled ? "y" : "n", 4), what]
             console.line(columns.joined())
             if let condition = bp.condition { console.line("\tstop only if \(condition)") }
@@ -509,6 +527,7 @@ final class DebuggerAdapter: DebuggerBackend {
                 console.line("\tbreakpoint already hit \(bp.hitCount) time\(bp.hitCount == 1 ? "" : "s")")
             }
             if bp.ignoreCount > 0 { console.line("\tWill ignore next \(bp.ignoreCount) crossings of breakpoint.") }
+            for line in commandLines(of: bp.number) { console.line(line) }
         }
     }
 

@@ -33,12 +33,16 @@ protocol DebuggerBackend: AnyObject {
     /// keeping memory contents and global values where the layout allows.
     func moduleDidChange(_ module: LoadedModule, in session: ReplSession)
 
+    /// The command list of the breakpoint the last command stopped at, once (nil: none).
+    func takeStopCommands() -> [String]?
+
     /// Whether `execute` carries out this engine command (help marks the others
     /// "not available yet").
     func implements(_ spec: CommandSpec) -> Bool
 }
 
 extension DebuggerBackend {
+    func takeStopCommands() -> [String]? { nil }
     func moduleDidChange(_ module: LoadedModule, in session: ReplSession) { moduleDidLoad(module, in: session) }
     func implements(_ spec: CommandSpec) -> Bool { true }
 }

@@ -37,6 +37,10 @@ final class ReplSession {
     /// Nesting of `source` (a script sourcing itself must stop somewhere).
     var sourceDepth = 0
     static let maxSourceDepth = 16
+    /// The `commands` list being typed, if any (lines go to it until `end`).
+    var commandListDraft: CommandListDraft?
+    /// Set while breakpoint command lists run (they may stop again and queue another list).
+    var runningCommandLists = false
 
     init(console: ReplConsole, backend: DebuggerBackend? = nil) {
         self.console = console
@@ -47,22 +51,29 @@ final class ReplSession {
     /// Runs one input (a line, or several joined WAT lines). Returns false if it failed.
     @discardableResult
     func execute(_ input: String) -> Bool {
+        if collectCommandListLine(input) { return true }
         let text = input.trimmed
         if text.isEmpty {
             guard isInteractive, var again = repeatable else { return true }
             again.isRepeat = true
-            return run(again)
+            let succeeded = run(again)
+            runBreakpointCommandLists()
+            return succeeded
         }
         if text.hasPrefix("#") { return true }  // a comment, as in gdb scripts
         if echoCommands { console.line(ReplDriver.prompt + text) }
         if text.hasPrefix("(") || text.hasPrefix(")") || startsWithInstruction(text) {
             repeatable = nil
-            return report { try evaluateWat(text) }
+            let succeeded = report { try evaluateWat(text) }
+            runBreakpointCommandLists()
+            return succeeded
         }
         switch commands.resolve(text) {
         case .success(let invocation):
             repeatable = invocation.spec.repeatsOnEnter ? invocation : nil
-            return run(invocation)
+            let succeeded = run(invocation)
+            runBreakpointCommandLists()
+            return succeeded
         case .failure(let error):
             repeatable = nil
             return fail(error.message)
