@@ -20,7 +20,7 @@ struct REPLDebugInteractiveTests {
         #expect(try pane.lines().contains { $0.hasPrefix("$spin+0x") && $0.contains("debug-spin.wat:") })
         try pane.type("print $laps > 0")
         try pane.keys("Enter")
-        try pane.waitFor("$ = i32:1")
+        try pane.waitFor("$1 = i32:1")
         try pane.type("continue")
         try pane.keys("Enter")
         Thread.sleep(forTimeInterval: 0.3)

@@ -207,7 +207,11 @@ enum CommandCatalog {
             details: """
                 EXPR uses $local, local[2], $global, global[0], stack[0] (top of the operand \
                 stack), mem.u8[A], mem.i32[A], mem.f64[A], arithmetic and comparisons. FMT is \
-                one of x d u o t c f a s. Results are numbered $1, $2, … and $_ is the last.
+                one of x d u o t c f a s. Results are numbered $1, $2, … (the value history): \
+                $N is result N, $ the last, $$ the one before, $$N the one N back from the last, \
+                $_ the address of the last unit x examined. $ with digits is always the history \
+                (reach a Wasm name made of digits as local[N] or global[N]); other $names are \
+                locals and globals, and a local or global named $_ wins over x's address.
                 """,
             example: "print/x $n + 1", argument: .expression),
         CommandSpec(

@@ -49,6 +49,9 @@ final class DebuggerAdapter: DebuggerBackend {
     var breakpointCommands: [Int: [String]] = [:]
     var dprintfFormats: [Int: String] = [:]
     var pendingStopCommands: [String]?
+    /// The values `print` showed ($1, $2, …), and the address of the last unit `x` showed ($_).
+    var valueHistory: [Value] = []
+    var lastExaminedAddress: UInt64?
 
     init() {
         // Registered modules and `spectest` link by bridging; other function imports (not
@@ -108,7 +111,7 @@ final class DebuggerAdapter: DebuggerBackend {
 
     /// `print` and everything that takes an expression.
     func evaluateExpression(_ text: String) throws -> Value {
-        try debugger.evaluate(text)
+        try debugger.evaluate(try substituteHistory(text))
     }
 
     func completions(for source: CompletionSource) -> [String] {
