@@ -43,6 +43,20 @@ struct REPLDebugTests {
         #expect(result.status == 0)
     }
 
+    @Test func batchModeQuitsWithoutAskingWhileAGuestIsLive() throws {
+        let result = try REPLTestSupport.wdb(["-nx", "../../../Examples/loop.wat"], stdin: """
+            break $bump
+            invoke count_to 2
+            quit
+            echo not reached\\n
+
+            """, in: REPLTestSupport.fixtures)
+        #expect(result.output.contains("Breakpoint 1, $bump+0x1"))
+        #expect(!result.output.contains("Quit anyway?"))
+        #expect(!result.output.contains("not reached"))
+        #expect(result.status == 0)
+    }
+
     @Test func theGuestsExitCodeIsTheSessionsExitCode() throws {
         let result = try REPLTestSupport.wdb(["-nx", "../wasi/exit_code.wasm"], stdin: "run 42\n",
                                              in: REPLTestSupport.fixtures)

@@ -323,7 +323,11 @@ enum CommandCatalog {
         CommandSpec(
             name: "quit", aliases: ["q", "exit"], category: .support,
             usage: "quit [CODE]", summary: "Leave wdb",
-            details: "Ends the session with exit code CODE (default 0 interactively; in batch mode, 1 if a command failed).",
+            details: """
+                Ends the session with exit code CODE (default 0 interactively; in batch mode, 1 if \
+                a command failed). At a terminal it asks first while a guest is stopped in a call \
+                (so does Ctrl-D); batch mode never asks.
+                """,
             example: "quit", availability: .builtin,
             handler: { try $0.quitCommand($1) }),
     ]

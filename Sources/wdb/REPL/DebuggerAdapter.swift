@@ -109,6 +109,8 @@ final class DebuggerAdapter: DebuggerBackend {
         return true
     }
 
+    var hasLiveGuest: Bool { debugger.isRunning }
+
     /// `print` and everything that takes an expression.
     func evaluateExpression(_ text: String) throws -> Value {
         try debugger.evaluate(try substituteHistory(text))

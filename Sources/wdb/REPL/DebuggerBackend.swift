@@ -33,6 +33,9 @@ protocol DebuggerBackend: AnyObject {
     /// keeping memory contents and global values where the layout allows.
     func moduleDidChange(_ module: LoadedModule, in session: ReplSession)
 
+    /// Whether a guest is stopped in the middle of a call (`quit` then asks on a terminal).
+    var hasLiveGuest: Bool { get }
+
     /// The command list of the breakpoint the last command stopped at, once (nil: none).
     func takeStopCommands() -> [String]?
 
@@ -42,6 +45,7 @@ protocol DebuggerBackend: AnyObject {
 }
 
 extension DebuggerBackend {
+    var hasLiveGuest: Bool { false }
     func takeStopCommands() -> [String]? { nil }
     func moduleDidChange(_ module: LoadedModule, in session: ReplSession) { moduleDidLoad(module, in: session) }
     func implements(_ spec: CommandSpec) -> Bool { true }

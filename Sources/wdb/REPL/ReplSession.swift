@@ -17,6 +17,8 @@ final class ReplSession {
     var history: HistoryStore?
     /// True at a terminal prompt: Enter repeats, `quit` may ask.
     var isInteractive = false
+    /// Reads the answer to a question at the terminal (nil: end of input or Ctrl-C).
+    var askQuestion: ((String) -> String?)?
     /// True when the commands are read from stdin (a pipe or file), so the program must not
     /// read it: the backend gives the guest /dev/null unless `run < FILE` or `--stdin` says so.
     var commandsComeFromStdin = false

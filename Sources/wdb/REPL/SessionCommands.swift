@@ -212,10 +212,41 @@ extension ReplSession {
             guard invocation.words.count == 1, let code = Int32(word) else {
                 throw ReplError("Usage: \(invocation.spec.usage)")
             }
+            guard confirmQuit() else { return }
             exitCode = code
             guestExited = false
         }
+        guard confirmQuit() else { return }
         quitRequested = true
+    }
+
+    /// gdb's question before killing a live guest, at a terminal only (batch mode never
+    /// asks). y/yes quits, n/no stays, anything else asks again; the end of input answers
+    /// yes (as gdb does), Ctrl-C no.
+    func confirmQuit() -> Bool {
+        guard isInteractive, backend?.hasLiveGuest == true, let ask = askQuestion else { return true }
+        console.line("A debugging session is active.")
+        console.line("")
+        console.line("\tInferior 1 will be killed.")
+        console.line("")
+        while true {
+            guard let answer = ask("Quit anyway? (y or n) ") else {
+                if takeInterrupt() {
+                    console.line("Not confirmed.")
+                    return false
+                }
+                console.line("EOF [answered Y; input not from terminal]")
+                return true
+            }
+            switch answer.trimmed.lowercased() {
+            case "y", "yes": return true
+            case "n", "no":
+                console.line("Not confirmed.")
+                return false
+            default:
+                console.line("Please answer y or n.")
+            }
+        }
     }
 
     // MARK: the WASI world of the next run
