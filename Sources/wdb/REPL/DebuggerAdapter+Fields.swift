@@ -12,13 +12,27 @@ extension DebuggerAdapter {
         let old = snapshot()
         let oldDataCount = debugger.module?.data.count ?? 0
         let wasRunning = debugger.isRunning
-        let codeBreakpoints = debugger.breakpoints.filter { if case .code = $0.kind { true } else { false } }.map(\.number)
-        moduleDidLoad(module, in: session)
+        var deleted: [Int] = []
+        if let text = module.source {
+            do {
+                deleted = try debugger.reload(wat: text, file: module.path)
+                loadError = nil
+            } catch {
+                loadError = "cannot run \(module.path): \(error)"
+            }
+            source = text.split(separator: "\n", omittingEmptySubsequences: false)
+            loadedBytes = module.bytes
+            lastListedLine = nil
+            pendingInvocations.removeAll()
+            // A `(module $name …)` typed at the prompt goes on under its name.
+            if let name = promptModuleName, let instance = debugger.instance { namedModules[name] = instance }
+        } else {
+            moduleDidLoad(module, in: session)
+        }
         if wasRunning { console.line("[Inferior 1 killed: the module changed]") }
-        let kept = Set(debugger.breakpoints.map(\.number))
-        let deleted = codeBreakpoints.filter { !kept.contains($0) }
         if !deleted.isEmpty {
-            console.line("Deleted breakpoint\(deleted.count == 1 ? "" : "s") \(deleted.map(String.init).joined(separator: " ")): the module changed.")
+            console.line("Deleted breakpoint\(deleted.count == 1 ? "" : "s") \(deleted.map(String.init).joined(separator: " ")): "
+                         + "\(deleted.count == 1 ? "its function is" : "their functions are") not the same in the new module.")
         }
         guard let old, let debuggee = debugger.debuggee, let new = debugger.module else { return }
         for note in restore(old, into: debuggee, module: new, oldDataCount: oldDataCount) { console.line(note) }
