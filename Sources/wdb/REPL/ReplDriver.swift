@@ -88,6 +88,9 @@ enum ReplDriver {
     private static func readCommands(from editor: LineEditor, session: ReplSession) {
         session.history = editor.history
         while !session.quitRequested {
+            // gdb's ">" while a `commands` list is typed.
+            let prompt = session.commandListDraft == nil ? Self.prompt : ">"
+            if editor.options.prompt != prompt { editor.options.prompt = prompt }
             switch editor.read() {
             case .line(let text): session.execute(text)
             case .interrupted: continue
