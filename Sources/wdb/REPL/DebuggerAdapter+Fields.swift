@@ -42,6 +42,10 @@ extension DebuggerAdapter {
     struct InstanceState {
         var memories: [(type: MemoryType, bytes: [UInt8])]
         var globals: [(type: GlobalType, value: Value)]
+        /// Global names (without `$`) by index, and how many globals and memories were imported.
+        var globalNames: [UInt32: String]
+        var importedGlobals: Int
+        var importedMemories: Int
     }
 
     private func snapshot() -> InstanceState? {
@@ -53,7 +57,10 @@ extension DebuggerAdapter {
         for index in 0..<debuggee.globalCount {
             if let type = debuggee.globalType(index), let value = debuggee.global(index) { globals.append((type, value)) }
         }
-        return InstanceState(memories: memories, globals: globals)
+        let module = debugger.module
+        return InstanceState(memories: memories, globals: globals, globalNames: module?.names.globalNames ?? [:],
+                             importedGlobals: module?.importedGlobalCount ?? 0,
+                             importedMemories: module?.importedMemoryCount ?? 0)
     }
 
     /// Writes the old state into the new instance; returns what could not be kept.
@@ -61,7 +68,11 @@ extension DebuggerAdapter {
         var notes: [String] = []
         let memories = debuggee.memories
         var restoredMemory = Set<Int>()
-        for (index, saved) in old.memories.enumerated() where index < memories.count {
+        // Defined memories keep their order (fields are appended); imported ones are not ours.
+        for index in 0..<memories.count where index >= module.importedMemoryCount {
+            let oldIndex = index - module.importedMemoryCount + old.importedMemories
+            guard oldIndex < old.memories.count else { continue }
+            let saved = old.memories[oldIndex]
             let memory = memories[index]
             guard saved.type.limits.max == memory.type.limits.max else {
                 notes.append("memory \(index) changed its limits: its contents start afresh.")
@@ -83,9 +94,24 @@ extension DebuggerAdapter {
                 notes.append("memory \(index): its contents could not be copied (\(error)); they start afresh.")
             }
         }
-        for (index, saved) in old.globals.enumerated() where index < debuggee.globalCount {
+        // A global is the old one of the same name, else the one at the same place among the
+        // defined globals (an added global import shifts the indices).
+        var oldIndexByName: [String: Int] = [:]
+        for (index, name) in old.globalNames { oldIndexByName[name] = Int(index) }
+        for index in 0..<debuggee.globalCount where index >= module.importedGlobalCount {
             guard let type = debuggee.globalType(index) else { continue }
-            let name = debugger.globals().first { $0.index == index }?.name ?? "global[\(index)]"
+            let newName = module.names.globalNames[UInt32(index)]
+            let oldIndex: Int
+            if let newName {
+                guard let named = oldIndexByName[newName] else { continue }  // a new global
+                oldIndex = named
+            } else {
+                oldIndex = index - module.importedGlobalCount + old.importedGlobals
+                guard old.globalNames[UInt32(oldIndex)] == nil else { continue }
+            }
+            guard oldIndex >= old.importedGlobals, oldIndex < old.globals.count else { continue }
+            let saved = old.globals[oldIndex]
+            let name = newName.map { "$" + $0 } ?? "global[\(index)]"
             guard type == saved.type else {
                 notes.append("global \(name) changed type (\(describe(saved.type)) -> \(describe(type))): it starts at its initial value.")
                 continue
