@@ -191,8 +191,6 @@ enum PrintfFormat {
             return String(format: spec + String(conversion), d)
         case (_, .float):
             throw Failure(message: "printf: %\(conversion) needs an integer, got a float (use %f or %g)")
-        default:
-            throw Failure(message: "printf: cannot format %\(conversion)")
         }
     }
 }
