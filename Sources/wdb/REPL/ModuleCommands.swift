@@ -15,6 +15,7 @@ extension ReplSession {
             throw ReplError("No module file to reload. Use \"file FILE\" first.")
         }
         try load(path: current.path)
+        if current.edits != nil { console.line("The fields typed at the prompt are gone: the file was read again.") }
     }
 
     /// Reads, decodes (or assembles) and validates a module file, as `wdb dump` does. On any
