@@ -27,6 +27,14 @@ extension ReplSession {
         }
     }
 
+    /// At the end of a script or of the input: a list without its `end` is dropped, loudly.
+    func dropUnfinishedCommandList() {
+        guard let draft = commandListDraft else { return }
+        commandListDraft = nil
+        let names = draft.breakpoints.map(String.init).joined(separator: " ")
+        fail("The command list for breakpoint(s) \(names) has no \"end\" line: it was dropped.")
+    }
+
     /// Takes a line while a list is being typed; true if it was taken.
     func collectCommandListLine(_ text: String) -> Bool {
         guard var draft = commandListDraft else { return false }

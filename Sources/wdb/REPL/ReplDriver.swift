@@ -95,6 +95,7 @@ enum ReplDriver {
             case .line(let text): session.execute(text)
             case .interrupted: continue
             case .endOfInput:
+                session.dropUnfinishedCommandList()
                 // Ctrl-D on an empty line is `quit`, asking first when a guest is live.
                 if session.isInteractive { session.console.line("quit") }
                 if session.confirmQuit() { return }

@@ -159,6 +159,10 @@ extension ReplSession {
             if !execute(input) { allSucceeded = false }
         }
         if let open = pending, !quitRequested, !execute(open) { allSucceeded = false }
+        if commandListDraft != nil {
+            dropUnfinishedCommandList()
+            allSucceeded = false
+        }
         return allSucceeded
     }
 
