@@ -39,7 +39,9 @@ extension ReplSession {
         console.line("Type \"help\" followed by a command name for its description and an example.")
         console.line("Type \"help wat\" for WAT and WAST typed at the prompt.")
         console.line("Type \"apropos WORD\" to search the help texts.")
-        console.line("Commands marked [not available yet] need the debugger engine, which has not landed.")
+        if commands.commands.contains(where: isUnavailable) {
+            console.line("Commands marked [not available yet] need the debugger engine, which has not landed.")
+        }
     }
 
     /// `name (aliases) -- summary`, marked when the command cannot run yet.
