@@ -159,6 +159,19 @@ extension DebuggerAdapter {
         }
     }
 
+    func linkProblem(_ module: Module) -> String? {
+        let imports = importsForDebugger(module, runtime: Runtime())
+        for entry in module.imports where entry.module != "wasi_snapshot_preview1" {
+            guard let value = imports.lookup(entry.module, entry.name) else {
+                return "nothing provides the import \"\(entry.module)\".\"\(entry.name)\" (\(entry.descriptor.kind))"
+            }
+            guard value.kind == entry.descriptor.kind else {
+                return "the import \"\(entry.module)\".\"\(entry.name)\" is a \(value.kind), not a \(entry.descriptor.kind)"
+            }
+        }
+        return nil
+    }
+
     /// The imports of a module the debugger instantiates: registered modules and `spectest`
     /// first, then a trapping stub for any other function import (WASI is the session's own).
     func importsForDebugger(_ module: Module, runtime: Runtime) -> Imports {

@@ -33,6 +33,10 @@ protocol DebuggerBackend: AnyObject {
     /// keeping memory contents and global values where the layout allows.
     func moduleDidChange(_ module: LoadedModule, in session: ReplSession)
 
+    /// Why `module` could not be instantiated here (an import nothing provides), checked before
+    /// a field typed at the prompt replaces the current module; nil when it links.
+    func linkProblem(_ module: Module) -> String?
+
     /// Whether a guest is stopped in the middle of a call (`quit` then asks on a terminal).
     var hasLiveGuest: Bool { get }
 
@@ -45,6 +49,7 @@ protocol DebuggerBackend: AnyObject {
 }
 
 extension DebuggerBackend {
+    func linkProblem(_ module: Module) -> String? { nil }
     var hasLiveGuest: Bool { false }
     func takeStopCommands() -> [String]? { nil }
     func moduleDidChange(_ module: LoadedModule, in session: ReplSession) { moduleDidLoad(module, in: session) }

@@ -73,6 +73,9 @@ extension ReplSession {
         } catch {
             throw ReplError(error.message)
         }
+        if let problem = backend?.linkProblem(decoded) {
+            throw ReplError("The field was not added: the module could not be instantiated: \(problem).")
+        }
         if let current, current.source == nil {
             console.line("\(current.path) is a binary module: the field starts a scratch module (\"file \(current.path)\" goes back).")
         }
