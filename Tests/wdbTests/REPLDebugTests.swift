@@ -38,7 +38,7 @@ struct REPLDebugTests {
             """, in: REPLTestSupport.fixtures)
         #expect(result.output.contains("Breakpoint 1, $fact+0x1"))
         #expect(result.output.contains("$n = i64:1"))
-        #expect(result.output.contains("Value returned is i64:1"))
+        #expect(result.output.contains("Value returned is $1 = i64:1"))
         #expect(result.output.hasSuffix("fact(i64:4) => i64:24\n"))
         #expect(result.status == 0)
     }

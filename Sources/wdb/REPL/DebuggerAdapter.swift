@@ -387,7 +387,8 @@ final class DebuggerAdapter: DebuggerBackend {
             if let position { console.line(position.description) }
             printSourceOrInstruction(position, in: session)
             if !values.isEmpty {
-                console.line("Value returned is \(values.map(\.description).joined(separator: ", "))")
+                // Into the value history, as gdb does: `Value returned is $1 = i32:1`.
+                console.line("Value returned is " + values.map { "$\(recordInHistory($0)) = \($0)" }.joined(separator: ", "))
             }
             showDisplays(in: session)
             return
