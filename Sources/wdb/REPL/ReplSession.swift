@@ -134,6 +134,8 @@ final class ReplSession {
             try loadWatModule(text: text, path: "<input>")
         } else if WatModuleText.fieldKeywords.contains(keyword) {
             try addField(text)
+        } else if DebuggerAdapter.wastKeywords.contains(keyword) || keyword == "invoke" {
+            throw ReplError(notAvailable("(\(keyword) …)"))
         } else {
             throw ReplError("Unknown form \"(\(keyword)\" at the prompt: expected (module …), a module field "
                             + "(\(WatModuleText.fieldKeywords.sorted().joined(separator: ", "))), (invoke …), (get …), "
