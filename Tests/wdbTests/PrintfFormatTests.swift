@@ -39,6 +39,8 @@ struct PrintfFormatTests {
         #expect(throws: PrintfFormat.Failure.self) { try PrintfFormat.format("%q", [one]) }
         #expect(throws: PrintfFormat.Failure.self) { try PrintfFormat.format("%d", [.float(1)]) }
         #expect(throws: PrintfFormat.Failure.self) { try PrintfFormat.format("50%", []) }
-        #expect(throws: PrintfFormat.Failure.self) { try PrintfFormat.format("%999999999d", [one]) }
+        #expect(throws: PrintfFormat.Failure.self) { try PrintfFormat.format("%1000d", [one]) }
+        #expect(throws: PrintfFormat.Failure.self) { try PrintfFormat.format("%.1000f", [.float(1)]) }
+        #expect(try PrintfFormat.format("%999d", [one]).count == 999)
     }
 }

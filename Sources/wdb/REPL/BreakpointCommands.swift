@@ -155,12 +155,15 @@ enum PrintfFormat {
             }
             var spec = "%"
             while i < scalars.count, "-+ #0".unicodeScalars.contains(scalars[i]) { spec.unicodeScalars.append(scalars[i]); i += 1 }
+            // Width and precision: at most 3 digits each, so no conversion asks for megabytes.
             var digits = 0
             while i < scalars.count, ("0"..."9").contains(scalars[i]) || scalars[i] == "." {
+                digits = scalars[i] == "." ? 0 : digits + 1
                 spec.unicodeScalars.append(scalars[i])
                 i += 1
-                digits += 1
-                guard digits <= 8 else { throw Failure(message: "printf: width or precision too long in \"\(spec)\"") }
+                guard digits <= 3, spec.count <= 16 else {
+                    throw Failure(message: "printf: width or precision too large in \"\(spec)\" (at most 999)")
+                }
             }
             while i < scalars.count, "hlLjzt".unicodeScalars.contains(scalars[i]) { i += 1 }
             guard i < scalars.count else { throw Failure(message: "printf: the format ends inside a conversion") }
