@@ -31,7 +31,7 @@ struct PrintfFormatTests {
         #expect(try PrintfFormat.format("%f", [seven]) == "7.000000")
     }
 
-    @Test func countsConversionsAgainstArguments() {
+    @Test func countsConversionsAgainstArguments() throws {
         let one = PrintfFormat.Argument.integer(signed: 1, unsigned: 1, width: 32)
         #expect(throws: PrintfFormat.Failure.self) { try PrintfFormat.format("%d %d", [one]) }
         #expect(throws: PrintfFormat.Failure.self) { try PrintfFormat.format("%d", [one, one]) }
