@@ -22,7 +22,7 @@ public final class DebugSession {
     public private(set) var module: Module?
     public private(set) var sourceMap: SourceMap?
     public private(set) var fileName: String = ""
-    private var bytes: [UInt8] = []
+    var bytes: [UInt8] = []
 
     // MARK: the run's world
 

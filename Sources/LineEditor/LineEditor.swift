@@ -95,6 +95,13 @@ public final class LineEditor {
         return .line(text)
     }
 
+    /// Asks a question on a prompt of its own (`Quit anyway? (y or n) `) and returns the
+    /// answer, not recorded in the history; nil at the end of input or on Ctrl-C.
+    public func ask(_ prompt: String) -> String? {
+        guard case .line(let answer) = readPhysicalLine(prompt: prompt) else { return nil }
+        return answer
+    }
+
     /// Writes the history file now (it is also written after every entry).
     public func saveHistory() {
         if isInteractive { history?.save() }

@@ -8,7 +8,7 @@ import Testing
 @Suite(.enabled(if: REPLTestSupport.debugCommandAvailable,
                 "wdb has no `debug` subcommand yet (register InteractiveCommand in WDB.swift)"))
 struct REPLBatchTests {
-    static let sessions = ["modules", "errors", "settings", "help", "wat"]
+    static let sessions = ["modules", "errors", "settings", "help", "wat", "fields", "wast"]
 
     /// `# args: …` and `# exit: N` from a session file's header.
     static func header(_ script: String) throws -> (arguments: [String], exit: Int32) {

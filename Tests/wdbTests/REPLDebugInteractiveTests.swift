@@ -20,7 +20,7 @@ struct REPLDebugInteractiveTests {
         #expect(try pane.lines().contains { $0.hasPrefix("$spin+0x") && $0.contains("debug-spin.wat:") })
         try pane.type("print $laps > 0")
         try pane.keys("Enter")
-        try pane.waitFor("$ = i32:1")
+        try pane.waitFor("$1 = i32:1")
         try pane.type("continue")
         try pane.keys("Enter")
         Thread.sleep(forTimeInterval: 0.3)
@@ -33,6 +33,53 @@ struct REPLDebugInteractiveTests {
         try pane.keys("Enter")
         try pane.waitFor("[Inferior 1 killed]")
         try pane.keys("C-d")
+        try pane.waitFor("EXIT:0")
+    }
+
+    @Test func quitAsksBeforeKillingALiveGuest() throws {
+        let pane = try TmuxPane(tmux: #require(WdbTestSupport.tool("tmux")))
+        try pane.start(["--history-file", pane.home.appendingPathComponent("h").path, "../../../Examples/loop.wat"])
+        try pane.type("break $bump")
+        try pane.keys("Enter")
+        try pane.type("invoke count_to 2")
+        try pane.keys("Enter")
+        try pane.waitFor("Breakpoint 1, $bump+0x1")
+        try pane.waitForLastLine("(wdb) ")
+        // A command list is typed on gdb's ">" prompt.
+        try pane.type("commands 1")
+        try pane.keys("Enter")
+        try pane.waitFor("End with a line saying just \"end\".")
+        try pane.waitForLastLine(">")
+        try pane.type("print $by * 100")
+        try pane.keys("Enter")
+        try pane.waitForLastLine(">")
+        try pane.type("end")
+        try pane.keys("Enter")
+        try pane.waitForLastLine("(wdb) ")
+        try pane.type("continue")
+        try pane.keys("Enter")
+        try pane.waitFor("$1 = i32:100")
+        try pane.waitForLastLine("(wdb) ")
+        try pane.type("quit")
+        try pane.keys("Enter")
+        try pane.waitForLastLine("Quit anyway? (y or n) ")
+        #expect(try pane.lines().contains("A debugging session is active."))
+        try pane.type("maybe")
+        try pane.keys("Enter")
+        try pane.waitFor("Please answer y or n.")
+        try pane.waitForLastLine("Quit anyway? (y or n) ")
+        try pane.type("n")
+        try pane.keys("Enter")
+        try pane.waitFor("Not confirmed.")
+        try pane.waitForLastLine("(wdb) ")
+        // Ctrl-D asks the same question; yes leaves.
+        try pane.keys("C-d")
+        try pane.waitUntil("the question again") { lines in
+            lines.filter { $0 == "A debugging session is active." }.count == 2
+        }
+        try pane.waitForLastLine("Quit anyway? (y or n) ")
+        try pane.type("y")
+        try pane.keys("Enter")
         try pane.waitFor("EXIT:0")
     }
 }

@@ -11,7 +11,7 @@ struct REPLDebugTests {
     /// debug-wat: breakpoints, invoke, frames, memory, watchpoints, displays on Examples/loop.wat.
     /// debug-wasi: a C program (catch wasi fd_write, run to its exit; exit code 7).
     /// debug-errors: mistakes and traps; the session survives them.
-    static let sessions = ["debug-wat", "debug-wasi", "debug-errors"]
+    static let sessions = ["debug-wat", "debug-wasi", "debug-errors", "debug-commands", "debug-history"]
 
     @Test(arguments: sessions)
     func debugSessionMatchesItsGoldenFile(_ name: String) throws {
@@ -38,8 +38,22 @@ struct REPLDebugTests {
             """, in: REPLTestSupport.fixtures)
         #expect(result.output.contains("Breakpoint 1, $fact+0x1"))
         #expect(result.output.contains("$n = i64:1"))
-        #expect(result.output.contains("Value returned is i64:1"))
+        #expect(result.output.contains("Value returned is $1 = i64:1"))
         #expect(result.output.hasSuffix("fact(i64:4) => i64:24\n"))
+        #expect(result.status == 0)
+    }
+
+    @Test func batchModeQuitsWithoutAskingWhileAGuestIsLive() throws {
+        let result = try REPLTestSupport.wdb(["-nx", "../../../Examples/loop.wat"], stdin: """
+            break $bump
+            invoke count_to 2
+            quit
+            echo not reached\\n
+
+            """, in: REPLTestSupport.fixtures)
+        #expect(result.output.contains("Breakpoint 1, $bump+0x1"))
+        #expect(!result.output.contains("Quit anyway?"))
+        #expect(!result.output.contains("not reached"))
         #expect(result.status == 0)
     }
 
@@ -95,7 +109,7 @@ struct REPLDebugTests {
 
             """, in: REPLTestSupport.fixtures)
         #expect(result.output.contains("Will ignore next 2 crossings of breakpoint 1.  Continuing.\n"))
-        #expect(result.output.contains("$ = i32:3\n"))
+        #expect(result.output.contains("$1 = i32:3\n"))
         #expect(result.output.hasSuffix("count_to(i32:5) => i32:5\n"))
         #expect(result.status == 0)
     }

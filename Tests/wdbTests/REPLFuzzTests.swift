@@ -30,7 +30,7 @@ struct REPLFuzzTests {
             }
         }
         collect(CommandCatalog.table)
-        for name in REPLBatchTests.sessions {
+        for name in REPLBatchTests.sessions + REPLDebugTests.sessions {
             let url = REPLTestSupport.fixtures.appendingPathComponent(name + ".wdb")
             if let text = try? String(contentsOf: url, encoding: .utf8) {
                 lines += text.split(separator: "\n").map(String.init)
@@ -65,13 +65,17 @@ struct REPLFuzzTests {
     static let seedWords = ["info", "functions", "$main", "0x10", "-1", "99999999999999999999", "..", "*0x86",
                             "if", "=", "mem.i32[4]", "../wasm/names.wasm", "\"", "/"]
 
-    /// Lines that would end the run early (`quit`, or `source` of a script that quits), wait on a device, or open WAT input that
+    /// Lines that would end the run early (`quit`, `source` of a script that quits, `commands`),
+    /// wait on a device, or open WAT input that
     /// swallows the rest of the run (an unclosed `(` or `(;`) are left out; the last test
     /// covers continued input.
     static func acceptable(_ line: String) -> Bool {
         if line.contains("/dev/") || ReplSession.needsContinuation(line) { return false }
-        if case .success(let invocation) = CommandCatalog.table.resolve(line), ["quit", "source"].contains(invocation.name) {
-            return false  // a sourced fixture script may itself say `quit`
+        if case .success(let invocation) = CommandCatalog.table.resolve(line),
+           ["quit", "source", "commands"].contains(invocation.name) {
+            // A sourced fixture script may itself say `quit`; `commands` takes every line up
+            // to an `end` (the swallowing is what the golden sessions test).
+            return false
         }
         return !line.contains("\n")
     }

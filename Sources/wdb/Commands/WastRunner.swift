@@ -19,8 +19,11 @@ final class WastRunner {
     /// WDB_WAST_TRACE=1 prints each command's line before running it (to find a hang).
     static let trace = ProcessInfo.processInfo.environment["WDB_WAST_TRACE"] != nil
 
-    private let runtime: Runtime
+    let runtime: Runtime
     private let load: Loader
+    /// Carries out actions instead of the runner's own instances (the REPL runs them in the
+    /// debugger); nil: the runner's current or named instance.
+    var performAction: ((WastAction) -> Outcome<[Value]>)?
     private var imports = Imports()
     private var named: [String: Instance] = [:]
     private var current: Instance?
@@ -47,8 +50,13 @@ final class WastRunner {
         }
     }
 
+    /// Makes `value` importable as `module`.`name` (a module registered elsewhere).
+    func define(_ module: String, _ name: String, _ value: ExternalValue) {
+        imports.define(module, name, value)
+    }
+
     /// Runs one command; returns a failure description, or nil when it passed.
-    private func execute(_ command: WastCommand) -> String? {
+    func execute(_ command: WastCommand) -> String? {
         switch command {
         case .module(let m):
             switch instantiate(m) {
@@ -158,6 +166,7 @@ final class WastRunner {
     }
 
     private func perform(_ action: WastAction) -> Outcome<[Value]> {
+        if let performAction { return performAction(action) }
         switch action {
         case .invoke(let module, let name, let arguments):
             guard let instance = module.map({ named[$0] }) ?? current else { return .failure("no module") }

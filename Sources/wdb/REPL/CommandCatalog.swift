@@ -108,13 +108,22 @@ enum CommandCatalog {
             example: "enable 1", argument: .breakpoint),
         CommandSpec(
             name: "commands", category: .breakpoints,
-            usage: "commands [N]", summary: "Give commands to run when breakpoint N is hit",
-            details: "The following lines, up to a line `end`, run at each stop of breakpoint N.",
+            usage: "commands [N|N-M]...", summary: "Give commands to run when breakpoint N is hit",
+            details: """
+                The following lines, up to a line saying just `end`, run at each stop of \
+                breakpoint N (default: the last one set); an empty list removes them. A first \
+                line `silent` hides the stop report. A command that resumes the program \
+                (continue, step, …) ends the list; the next stop runs its own list.
+                """,
             example: "commands 1", argument: .breakpoint),
         CommandSpec(
             name: "dprintf", category: .breakpoints,
             usage: "dprintf LOC,\"FORMAT\",ARGS...", summary: "Print a message at a location without stopping",
-            example: "dprintf $bump,\"n=%d\\n\",$n", argument: .location),
+            details: """
+                A breakpoint whose commands are `silent`, `printf "FORMAT",ARGS...` and \
+                `continue`. The format and arguments are those of printf.
+                """,
+            example: "dprintf $bump,\"by=%d counter=%d\\n\",$by,$counter", argument: .location),
         CommandSpec(
             name: "watch", category: .breakpoints,
             usage: "watch EXPR [if COND]", summary: "Stop when a memory range or global changes",
@@ -198,13 +207,27 @@ enum CommandCatalog {
             details: """
                 EXPR uses $local, local[2], $global, global[0], stack[0] (top of the operand \
                 stack), mem.u8[A], mem.i32[A], mem.f64[A], arithmetic and comparisons. FMT is \
-                one of x d u o t c f a s. Results are numbered $1, $2, … and $_ is the last.
+                one of x d u o t c f a s. Results are numbered $1, $2, … (the value history): \
+                $N is result N, $ the last, $$ the one before, $$N the one N back from the last, \
+                $_ the address of the last unit x examined. $ with digits is always the history \
+                (reach a Wasm name made of digits as local[N] or global[N]); other $names are \
+                locals and globals, and a local or global named $_ wins over x's address.
                 """,
             example: "print/x $n + 1", argument: .expression),
         CommandSpec(
             name: "output", category: .data,
             usage: "output EXPR", summary: "Print a value without a newline or history number",
             example: "output $n", argument: .expression),
+        CommandSpec(
+            name: "printf", category: .data,
+            usage: "printf \"FORMAT\", EXPR...", summary: "Print expressions through a C format",
+            details: """
+                Conversions %d %i %u %x %X %o %c %f %e %g and %%, with flags, width and \
+                precision (%08x, %-6d, %.3f); length modifiers such as l and ll are accepted \
+                and ignored, since the value's type decides. Escapes \\n \\t \\" \\\\. \
+                No newline is added. %s is not supported (use x/s ADDR).
+                """,
+            example: "printf \"i=%d at 0x%x\\n\", $i, $i * 4", argument: .expression),
         CommandSpec(
             name: "x", category: .data,
             usage: "x/NFU ADDR", summary: "Examine linear memory",
@@ -300,7 +323,11 @@ enum CommandCatalog {
         CommandSpec(
             name: "quit", aliases: ["q", "exit"], category: .support,
             usage: "quit [CODE]", summary: "Leave wdb",
-            details: "Ends the session with exit code CODE (default 0 interactively; in batch mode, 1 if a command failed).",
+            details: """
+                Ends the session with exit code CODE (default 0 interactively; in batch mode, 1 if \
+                a command failed). At a terminal it asks first while a guest is stopped in a call \
+                (so does Ctrl-D); batch mode never asks.
+                """,
             example: "quit", availability: .builtin,
             handler: { try $0.quitCommand($1) }),
     ]

@@ -49,11 +49,15 @@ extension DebuggerAdapter {
             for (i, value) in frame.operandStack.enumerated() { console.line("stack[\(i)] \(value)") }
         case ["print"], ["output"]:
             guard !args.isEmpty else { throw ReplError("print needs an expression: print $n * 2, print mem.i32[0x64]") }
-            let value = try debugger.evaluate(args)
+            let value = try evaluateExpression(args)
             let text = try formatValue(value, format: invocation.format)
-            console.line(invocation.path == ["print"] ? "$ = \(text)" : text)
+            if invocation.path == ["print"] {
+                console.line("$\(recordInHistory(value)) = \(text)")
+            } else {
+                console.write(text, toError: false)
+            }
         case ["set", "var"]:
-            let value = try debugger.setVariable(args)
+            let value = try debugger.setVariable(try substituteHistory(args))
             console.line("\(args.split(separator: "=").first.map { String($0).trimmed } ?? args) = \(value)")
         case ["x"]:
             // Enter after `x` goes on after the last address shown.
@@ -124,7 +128,7 @@ extension DebuggerAdapter {
 
     private func showDisplay(_ d: (number: Int, format: String?, expression: String), in session: ReplSession) {
         do {
-            let text = try formatValue(try debugger.evaluate(d.expression), format: d.format)
+            let text = try formatValue(try evaluateExpression(d.expression), format: d.format)
             session.console.line("\(d.number): \(d.expression) = \(text)")
         } catch {
             session.console.line("\(d.number): \(d.expression) = <\(error)>")
@@ -195,7 +199,7 @@ extension DebuggerAdapter {
         if let n = parseNumber(args) {
             address = n
         } else {
-            switch try debugger.evaluate(args) {
+            switch try evaluateExpression(args) {
             case .i32(let v): address = UInt64(v)
             case .i64(let v): address = v
             default: throw ReplError("x: the address must be an integer")
@@ -214,6 +218,7 @@ extension DebuggerAdapter {
             }
             session.console.line("0x\(hex(address)):\t\"\(String(decoding: out, as: UTF8.self))\"")
             nextExamineAddress = a &+ 1
+            lastExaminedAddress = address
             return
         }
         if letter == "f" && unit < 4 { unit = 4 }
@@ -235,6 +240,7 @@ extension DebuggerAdapter {
             index += n
         }
         nextExamineAddress = address &+ UInt64(count * unit)
+        lastExaminedAddress = address &+ UInt64((count - 1) * unit)
     }
 
     private func formatUnit(_ bits: UInt64, unit: Int, letter: Character) throws -> String {

@@ -38,21 +38,27 @@ final class DebuggerAdapter: DebuggerBackend {
     /// Where Enter after `x` goes on.
     var nextExamineAddress: UInt64?
 
+    /// WAST at the prompt: the runner whose checks it uses, modules registered by
+    /// `(register …)`, modules typed as `(module $name …)`, and the name of the current one.
+    var promptRunner: WastRunner?
+    var registeredModules: [String: Instance] = [:]
+    var namedModules: [String: Instance] = [:]
+    var promptModuleName: String?
+    /// `commands` lists by breakpoint number, the `printf` arguments of dprintf breakpoints,
+    /// and the list the last stop queued.
+    var breakpointCommands: [Int: [String]] = [:]
+    var dprintfFormats: [Int: String] = [:]
+    var pendingStopCommands: [String]?
+    /// The values `print` showed ($1, $2, …), and the address of the last unit `x` showed ($_).
+    var valueHistory: [Value] = []
+    var lastExaminedAddress: UInt64?
+
     init() {
-        // Function imports other than WASI get a stub that traps when called, so a module
-        // importing e.g. env.print can still be inspected and its other functions invoked.
-        debugger.importProvider = { _, runtime, module in
-            var imports = Imports()
-            for entry in module.imports where entry.module != "wasi_snapshot_preview1" {
-                guard case .function(let typeIndex) = entry.descriptor,
-                      Int(typeIndex) < module.types.count else { continue }
-                let name = "\(entry.module).\(entry.name)"
-                let stub = HostFunction(type: module.types[Int(typeIndex)]) { _, _ in
-                    throw Trap(.host("the import \(name) is not provided by wdb"))
-                }
-                imports.define(entry.module, entry.name, .function(runtime.makeFunction(stub, name: name)))
-            }
-            return imports
+        // Registered modules and `spectest` link by bridging; other function imports (not
+        // WASI) get a stub that traps when called, so a module importing e.g. env.print can
+        // still be inspected and its other functions invoked.
+        debugger.importProvider = { [weak self] _, runtime, module in
+            self?.importsForDebugger(module, runtime: runtime) ?? Imports()
         }
     }
 
@@ -73,14 +79,29 @@ final class DebuggerAdapter: DebuggerBackend {
             loadError = "cannot run \(module.path): \(error)"
         }
         loadedBytes = module.bytes
+        // `(module $name …)` typed at the prompt: WAST actions may name it later.
+        promptModuleName = nil
+        if module.path == "<input>", let text = module.source {
+            let words = text.dropFirst("(module".count).split(whereSeparator: { $0.isWhitespace || $0 == "(" || $0 == ")" })
+            if let first = words.first, first.hasPrefix("$"), let instance = debugger.instance {
+                // Kept without the `$`, as the WAST parser gives names.
+                promptModuleName = String(first.dropFirst())
+                namedModules[String(first.dropFirst())] = instance
+            }
+        }
         lastListedLine = nil
         pendingInvocations.removeAll()
     }
 
     func evaluate(text: String, in session: ReplSession) throws -> Bool {
-        if text.hasPrefix("(invoke") {
+        // `(invoke $module "name" …)` names an earlier module: the WAST path below.
+        if text.hasPrefix("(invoke"), !text.dropFirst("(invoke".count).drop(while: \.isWhitespace).hasPrefix("$") {
             let call = try Self.parseWastInvoke(text)
             try invoke([call.name] + call.arguments, in: session)
+            return true
+        }
+        if let keyword = WatModuleText.keyword(of: text), Self.wastKeywords.contains(keyword) || keyword == "invoke" {
+            try evaluateWast(text, in: session)
             return true
         }
         guard !text.hasPrefix("("), !text.hasPrefix(")") else { return false }
@@ -88,9 +109,11 @@ final class DebuggerAdapter: DebuggerBackend {
         return true
     }
 
-    /// Engine commands this adapter does not carry out yet: breakpoint command lists and dprintf.
-    func implements(_ spec: CommandSpec) -> Bool {
-        !["commands", "dprintf"].contains(spec.name)
+    var hasLiveGuest: Bool { debugger.isRunning }
+
+    /// `print` and everything that takes an expression.
+    func evaluateExpression(_ text: String) throws -> Value {
+        try debugger.evaluate(try substituteHistory(text))
     }
 
     func completions(for source: CompletionSource) -> [String] {
@@ -203,7 +226,18 @@ final class DebuggerAdapter: DebuggerBackend {
             try debugger.ignore(n, count: c)
             session.console.line("Will ignore next \(c) crossings of breakpoint \(n).")
         case ["delete"]:
-            try debugger.delete(try numbers(invocation.words))
+            let targets = try numbers(invocation.words)
+            try debugger.delete(targets)
+            for n in targets.isEmpty ? Array(breakpointCommands.keys) : targets {
+                breakpointCommands[n] = nil
+                dprintfFormats[n] = nil
+            }
+        case ["commands"]:
+            try commandsCommand(args, in: session)
+        case ["dprintf"]:
+            try dprintfCommand(args, in: session)
+        case ["printf"]:
+            try printfCommand(args, in: session)
         case ["disable"]:
             try debugger.disable(try numbers(invocation.words))
         case ["enable"]:
@@ -314,6 +348,7 @@ final class DebuggerAdapter: DebuggerBackend {
     /// Prints a stop: the reason line, the position and its instruction, then the displays.
     func report(_ stop: Stop, in session: ReplSession) {
         lastStop = stop
+        if queueStopCommands(for: stop) { return }  // `silent`
         let console = session.console
         let position = stop.position
         switch stop.reason {
@@ -352,7 +387,8 @@ final class DebuggerAdapter: DebuggerBackend {
             if let position { console.line(position.description) }
             printSourceOrInstruction(position, in: session)
             if !values.isEmpty {
-                console.line("Value returned is \(values.map(\.description).joined(separator: ", "))")
+                // Into the value history, as gdb does: `Value returned is $1 = i32:1`.
+                console.line("Value returned is " + values.map { "$\(recordInHistory($0)) = \($0)" }.joined(separator: ", "))
             }
             showDisplays(in: session)
             return
@@ -488,7 +524,8 @@ final class DebuggerAdapter: DebuggerBackend {
                 what = (all.isEmpty ? "host call (any)" : "host call " + all.joined(separator: ", "))
                     + (after ? " (after)" : "")
             }
-            let columns = [pad(String(bp.number), 8), pad(type, 16), pad(bp.temporary ? "del" : "keep", 5),
+            let columns = [pad(String(bp.number), 8), pad(dprintfFormats[bp.number] == nil ? type : "dprintf", 16),
+                           pad(bp.temporary ? "del" : "keep", 5),
                            pad(bp.enabled ? "y" : "n", 4), what]
             console.line(columns.joined())
             if let condition = bp.condition { console.line("\tstop only if \(condition)") }
@@ -496,6 +533,7 @@ final class DebuggerAdapter: DebuggerBackend {
                 console.line("\tbreakpoint already hit \(bp.hitCount) time\(bp.hitCount == 1 ? "" : "s")")
             }
             if bp.ignoreCount > 0 { console.line("\tWill ignore next \(bp.ignoreCount) crossings of breakpoint.") }
+            for line in commandLines(of: bp.number) { console.line(line) }
         }
     }
 

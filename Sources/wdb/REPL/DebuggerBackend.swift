@@ -29,11 +29,29 @@ protocol DebuggerBackend: AnyObject {
     /// instantiates it for the next run. `LoadedModule` is the one of Support/ModuleLoader.
     func moduleDidLoad(_ module: LoadedModule, in session: ReplSession)
 
+    /// Fields were added to the current module at the prompt: the backend re-instantiates it,
+    /// keeping memory contents and global values where the layout allows.
+    func moduleDidChange(_ module: LoadedModule, in session: ReplSession)
+
+    /// Why `module` could not be instantiated here (an import nothing provides), checked before
+    /// a field typed at the prompt replaces the current module; nil when it links.
+    func linkProblem(_ module: Module) -> String?
+
+    /// Whether a guest is stopped in the middle of a call (`quit` then asks on a terminal).
+    var hasLiveGuest: Bool { get }
+
+    /// The command list of the breakpoint the last command stopped at, once (nil: none).
+    func takeStopCommands() -> [String]?
+
     /// Whether `execute` carries out this engine command (help marks the others
     /// "not available yet").
     func implements(_ spec: CommandSpec) -> Bool
 }
 
 extension DebuggerBackend {
+    func linkProblem(_ module: Module) -> String? { nil }
+    var hasLiveGuest: Bool { false }
+    func takeStopCommands() -> [String]? { nil }
+    func moduleDidChange(_ module: LoadedModule, in session: ReplSession) { moduleDidLoad(module, in: session) }
     func implements(_ spec: CommandSpec) -> Bool { true }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import WasmCore
+import WasmText
 
 /// `file`, `reload` and the `info` views of the module's structure.
 extension ReplSession {
@@ -14,6 +15,7 @@ extension ReplSession {
             throw ReplError("No module file to reload. Use \"file FILE\" first.")
         }
         try load(path: current.path)
+        if current.edits != nil { console.line("The fields typed at the prompt are gone: the file was read again.") }
     }
 
     /// Reads, decodes (or assembles) and validates a module file, as `wdb dump` does. On any
@@ -26,14 +28,50 @@ extension ReplSession {
         }
     }
 
-    /// Assembles `(module …)` typed at the prompt (or in a script) and loads it.
+    /// Assembles `(module …)` typed at the prompt (or in a script) and loads it. The script
+    /// forms `(module binary "…")` and `(module quote "…")` work too.
     func loadWatModule(text: String, path: String) throws {
+        if let scripted = try Self.scriptModule(text) {
+            switch scripted.source {
+            case .binary(let bytes):
+                let module: Module
+                do {
+                    module = try ModuleLoader.decode(bytes, path: path)
+                } catch {
+                    throw ReplError(error.message)
+                }
+                do {
+                    try Validator.validate(module)
+                } catch {
+                    throw ReplError("\(path): error: \(error.description)")
+                }
+                install(LoadedModule(path: path, module: module, bytes: bytes, source: nil))
+            case .quote(let body), .text(let body):
+                let name = scripted.name.map { " $" + $0 } ?? ""
+                try loadWatModule(text: "(module\(name)\n\(body))", path: path)
+            }
+            return
+        }
         do {
             let binary = try TextFrontEnd.assemble(text, file: path, debugNames: true, validate: true)
             let module = try ModuleLoader.decode(binary, path: path)
             install(LoadedModule(path: path, module: module, bytes: binary, source: text))
         } catch {
             throw ReplError(error.message)
+        }
+    }
+
+    /// `(module $id? binary|quote "…"…)`, parsed as the WAST parser does; nil for other text.
+    private static func scriptModule(_ text: String) throws -> WastModule? {
+        let words = text.dropFirst("(module".count).split(whereSeparator: { $0.isWhitespace }).prefix(2)
+        guard words.contains(where: { $0 == "binary" || $0.hasPrefix("binary\"") || $0 == "quote" || $0.hasPrefix("quote\"") })
+        else { return nil }
+        do {
+            let directives = try WastParser.parse(text, file: "<input>")
+            guard directives.count == 1, case .module(let module) = directives[0].command else { return nil }
+            return module
+        } catch {
+            throw ReplError(error.description)
         }
     }
 

@@ -71,6 +71,7 @@ enum ReplDriver {
             let historyFile = options.historyFile ?? homeFile(".wdb_history")
             let editor = LineEditor(options: editorOptions(for: session, historyFile: historyFile))
             session.isInteractive = editor.isInteractive
+            session.askQuestion = { [unowned editor] prompt in editor.ask(prompt) }
             readCommands(from: editor, session: session)
             editor.saveHistory()
         }
@@ -87,10 +88,17 @@ enum ReplDriver {
     private static func readCommands(from editor: LineEditor, session: ReplSession) {
         session.history = editor.history
         while !session.quitRequested {
+            // gdb's ">" while a `commands` list is typed.
+            let prompt = session.commandListDraft == nil ? Self.prompt : ">"
+            if editor.options.prompt != prompt { editor.options.prompt = prompt }
             switch editor.read() {
             case .line(let text): session.execute(text)
             case .interrupted: continue
-            case .endOfInput: return
+            case .endOfInput:
+                session.dropUnfinishedCommandList()
+                // Ctrl-D on an empty line is `quit`, asking first when a guest is live.
+                if session.isInteractive { session.console.line("quit") }
+                if session.confirmQuit() { return }
             }
         }
     }

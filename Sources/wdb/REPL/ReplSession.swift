@@ -17,6 +17,8 @@ final class ReplSession {
     var history: HistoryStore?
     /// True at a terminal prompt: Enter repeats, `quit` may ask.
     var isInteractive = false
+    /// Reads the answer to a question at the terminal (nil: end of input or Ctrl-C).
+    var askQuestion: ((String) -> String?)?
     /// True when the commands are read from stdin (a pipe or file), so the program must not
     /// read it: the backend gives the guest /dev/null unless `run < FILE` or `--stdin` says so.
     var commandsComeFromStdin = false
@@ -37,6 +39,10 @@ final class ReplSession {
     /// Nesting of `source` (a script sourcing itself must stop somewhere).
     var sourceDepth = 0
     static let maxSourceDepth = 16
+    /// The `commands` list being typed, if any (lines go to it until `end`).
+    var commandListDraft: CommandListDraft?
+    /// Set while breakpoint command lists run (they may stop again and queue another list).
+    var runningCommandLists = false
 
     init(console: ReplConsole, backend: DebuggerBackend? = nil) {
         self.console = console
@@ -47,22 +53,29 @@ final class ReplSession {
     /// Runs one input (a line, or several joined WAT lines). Returns false if it failed.
     @discardableResult
     func execute(_ input: String) -> Bool {
+        if collectCommandListLine(input) { return true }
         let text = input.trimmed
         if text.isEmpty {
             guard isInteractive, var again = repeatable else { return true }
             again.isRepeat = true
-            return run(again)
+            let succeeded = run(again)
+            runBreakpointCommandLists()
+            return succeeded
         }
         if text.hasPrefix("#") { return true }  // a comment, as in gdb scripts
         if echoCommands { console.line(ReplDriver.prompt + text) }
         if text.hasPrefix("(") || text.hasPrefix(")") || startsWithInstruction(text) {
             repeatable = nil
-            return report { try evaluateWat(text) }
+            let succeeded = report { try evaluateWat(text) }
+            runBreakpointCommandLists()
+            return succeeded
         }
         switch commands.resolve(text) {
         case .success(let invocation):
             repeatable = invocation.spec.repeatsOnEnter ? invocation : nil
-            return run(invocation)
+            let succeeded = run(invocation)
+            runBreakpointCommandLists()
+            return succeeded
         case .failure(let error):
             repeatable = nil
             return fail(error.message)
@@ -115,10 +128,18 @@ final class ReplSession {
         if ParenthesisBalance.openCount(text) != 0 {
             throw ReplError("Unbalanced parentheses in WAT input: \(ParenthesisBalance.openCount(text) > 0 ? "missing )" : "extra )").")
         }
-        if text.hasPrefix("(module") {
+        guard text.hasPrefix("(") else { throw ReplError(notAvailable("evaluating instructions")) }
+        let keyword = WatModuleText.keyword(of: text) ?? ""
+        if keyword == "module" {
             try loadWatModule(text: text, path: "<input>")
-            return
+        } else if WatModuleText.fieldKeywords.contains(keyword) {
+            try addField(text)
+        } else if DebuggerAdapter.wastKeywords.contains(keyword) || keyword == "invoke" {
+            throw ReplError(notAvailable("(\(keyword) …)"))
+        } else {
+            throw ReplError("Unknown form \"(\(keyword)\" at the prompt: expected (module …), a module field "
+                            + "(\(WatModuleText.fieldKeywords.sorted().joined(separator: ", "))), (invoke …), (get …), "
+                            + "(register …) or an assertion (assert_return, assert_trap, …).")
         }
-        throw ReplError(notAvailable(text.hasPrefix("(") ? "WAT at the prompt" : "evaluating instructions"))
     }
 }

@@ -14,6 +14,10 @@ extension ReplSession {
             listAllCommands()
             return
         }
+        if ["wat", "wast", "("].contains(topic) || topic.hasPrefix("(") {
+            console.line(Self.watHelp)
+            return
+        }
         switch commands.resolve(topic) {
         case .success(let found):
             console.line(helpText(for: found.spec, path: found.path))
@@ -33,8 +37,11 @@ extension ReplSession {
         }
         console.line()
         console.line("Type \"help\" followed by a command name for its description and an example.")
+        console.line("Type \"help wat\" for WAT and WAST typed at the prompt.")
         console.line("Type \"apropos WORD\" to search the help texts.")
-        console.line("Commands marked [not available yet] need the debugger engine, which has not landed.")
+        if commands.commands.contains(where: isUnavailable) {
+            console.line("Commands marked [not available yet] need the debugger engine, which has not landed.")
+        }
     }
 
     /// `name (aliases) -- summary`, marked when the command cannot run yet.
@@ -154,6 +161,10 @@ extension ReplSession {
             if !execute(input) { allSucceeded = false }
         }
         if let open = pending, !quitRequested, !execute(open) { allSucceeded = false }
+        if commandListDraft != nil {
+            dropUnfinishedCommandList()
+            allSucceeded = false
+        }
         return allSucceeded
     }
 
@@ -207,10 +218,41 @@ extension ReplSession {
             guard invocation.words.count == 1, let code = Int32(word) else {
                 throw ReplError("Usage: \(invocation.spec.usage)")
             }
+            guard confirmQuit() else { return }
             exitCode = code
             guestExited = false
         }
+        guard confirmQuit() else { return }
         quitRequested = true
+    }
+
+    /// gdb's question before killing a live guest, at a terminal only (batch mode never
+    /// asks). y/yes quits, n/no stays, anything else asks again; the end of input answers
+    /// yes (as gdb does), Ctrl-C no.
+    func confirmQuit() -> Bool {
+        guard isInteractive, backend?.hasLiveGuest == true, let ask = askQuestion else { return true }
+        console.line("A debugging session is active.")
+        console.line("")
+        console.line("\tInferior 1 will be killed.")
+        console.line("")
+        while true {
+            guard let answer = ask("Quit anyway? (y or n) ") else {
+                if takeInterrupt() {
+                    console.line("Not confirmed.")
+                    return false
+                }
+                console.line("EOF [answered Y; input not from terminal]")
+                return true
+            }
+            switch answer.trimmed.lowercased() {
+            case "y", "yes": return true
+            case "n", "no":
+                console.line("Not confirmed.")
+                return false
+            default:
+                console.line("Please answer y or n.")
+            }
+        }
     }
 
     // MARK: the WASI world of the next run

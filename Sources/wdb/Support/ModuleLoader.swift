@@ -8,8 +8,10 @@ struct LoadedModule {
     var path: String
     var module: Module
     var bytes: [UInt8]
-    /// The WAT source when the file was text.
+    /// The WAT source when the file was text (with the fields typed at the prompt, if any).
     var source: String?
+    /// The text and the fields typed at the prompt since it was loaded (nil: none yet).
+    var edits: WatModuleText? = nil
 }
 
 enum ModuleLoader {

@@ -1,0 +1,104 @@
+import Debugger
+import Foundation
+import WasmVM
+
+/// gdb's value history: `print` numbers its results `$1 = …`, `$2 = …`, and expressions may
+/// use them. The rule that keeps them apart from Wasm's `$name` identifiers:
+///
+/// - `$` followed by digits only (`$1`, `$12`) is always the history (a Wasm name made of
+///   digits is reached as `local[N]` or `global[N]` instead);
+/// - `$` alone is the last value, `$$` the one before, `$$N` the value N back from the last;
+/// - `$_` is the address of the last unit `x` examined, unless the selected frame has a local
+///   or the module a global named `$_`, which then wins;
+/// - every other `$name` is a local or global, as before.
+///
+/// History values enter the expression as typed literals (`i32:5`), so they keep their type.
+extension DebuggerAdapter {
+    /// Records a printed value; returns its number.
+    func recordInHistory(_ value: Value) -> Int {
+        valueHistory.append(value)
+        return valueHistory.count
+    }
+
+    /// `text` with the history references replaced by literals.
+    func substituteHistory(_ text: String) throws -> String {
+        guard text.contains("$") else { return text }
+        let chars = Array(text)
+        var out = ""
+        var i = 0
+        while i < chars.count {
+            guard chars[i] == "$" else {
+                out.append(chars[i])
+                i += 1
+                continue
+            }
+            var j = i + 1
+            while j < chars.count, Self.isNameCharacter(chars[j]) { j += 1 }
+            let name = String(chars[(i + 1)..<j])
+            if let value = try historyValue(named: name) {
+                out += try literal(value, for: "$" + name)
+            } else {
+                out += "$" + name
+            }
+            i = j
+        }
+        return out
+    }
+
+    /// The characters of a `$name` in the expression language.
+    static func isNameCharacter(_ c: Character) -> Bool {
+        c.isLetter || c.isNumber || c == "_" || c == "." || c == "$" || c == ":"
+    }
+
+    /// The value a history reference names; nil when `name` is a Wasm name.
+    private func historyValue(named name: String) throws -> Value? {
+        let count = valueHistory.count
+        func back(_ n: Int, _ spelled: String) throws -> Value {
+            guard count > n else {
+                throw ReplError(count == 0 ? "History is empty: \(spelled) needs a value printed first."
+                                           : "History has only \(count) value\(count == 1 ? "" : "s"): \(spelled) goes further back.")
+            }
+            return valueHistory[count - 1 - n]
+        }
+        if name.isEmpty { return try back(0, "$") }
+        if name.allSatisfy(\.isASCIIDigit) {
+            guard let n = Int(name), n >= 1, n <= count else {
+                throw ReplError("History has not yet reached $\(name).")
+            }
+            return valueHistory[n - 1]
+        }
+        if name.hasPrefix("$") {
+            let rest = name.dropFirst()
+            if rest.isEmpty { return try back(1, "$$") }
+            if rest.allSatisfy(\.isASCIIDigit) {
+                guard let n = Int(rest) else { throw ReplError("History has not yet reached $\(name).") }
+                return try back(n, "$" + name)
+            }
+            return nil
+        }
+        if name == "_", !wasmNameExists("$_") {
+            guard let address = lastExaminedAddress else {
+                throw ReplError("$_ is the last address x examined, and nothing was examined yet.")
+            }
+            return address <= UInt64(UInt32.max) ? .i32(UInt32(address)) : .i64(address)
+        }
+        return nil
+    }
+
+    private func wasmNameExists(_ name: String) -> Bool {
+        let locals = (try? debugger.frame())?.locals.map(\.name) ?? []
+        return locals.contains(name) || debugger.globals().contains { $0.name == name }
+    }
+
+    private func literal(_ value: Value, for reference: String) throws -> String {
+        switch value {
+        case .i32, .i64, .f32, .f64: return "(\(value.description))"
+        default:
+            throw ReplError("\(reference) is \(value), and only numbers can be used in expressions.")
+        }
+    }
+}
+
+extension Character {
+    var isASCIIDigit: Bool { ("0"..."9").contains(self) }
+}

@@ -1,0 +1,52 @@
+import Foundation
+import Testing
+import WasmCore
+import WasmVM
+@testable import Debugger
+
+/// `reload(wat:file:)`: a new version of the module's text keeps the breakpoints of functions
+/// whose index and body did not change.
+@Suite struct ReloadTests {
+    static let base = """
+        (module
+          (func $one (export "one") (result i32) (i32.const 1))
+          (func $two (export "two") (result i32) (i32.const 2)))
+        """
+
+    @Test func breakpointsInUnchangedFunctionsMoveWithTheCode() throws {
+        let s = DebugSession()
+        try s.load(wat: Self.base, file: "m.wat")
+        let bp = try s.setBreakpoint("$two", condition: "1 == 1")
+        guard case .code(let before) = bp.kind else { Issue.record("not a code breakpoint"); return }
+        // A new function before the closing parenthesis grows the type and code sections.
+        let grown = String(Self.base.dropLast()) + "\n  (func $three (export \"three\") (param i64) (result i64) (local.get 0)))"
+        let deleted = try s.reload(wat: grown, file: "m.wat")
+        #expect(deleted.isEmpty)
+        let kept = try #require(s.breakpoint(bp.number))
+        guard case .code(let after) = kept.kind else { Issue.record("not a code breakpoint"); return }
+        #expect(after.position.functionIndex == before.position.functionIndex)
+        #expect(after.position.fileOffset != before.position.fileOffset)
+        #expect(kept.condition == "1 == 1")
+        // It is armed in the new instance: invoking stops there.
+        let stop = try s.invoke("two", [])
+        #expect(stop.reason == .breakpoint(number: bp.number))
+        #expect(stop.position == after)
+    }
+
+    @Test func breakpointsOfChangedFunctionsAreDeleted() throws {
+        let s = DebugSession()
+        try s.load(wat: Self.base, file: "m.wat")
+        let bp = try s.setBreakpoint("$one")
+        // An imported function shifts every defined function's index.
+        let shifted = Self.base.replacingOccurrences(of: "(module\n", with: "(module\n  (import \"env\" \"f\" (func))\n")
+        s.importProvider = { _, runtime, _ in
+            var imports = Imports()
+            let f = runtime.makeFunction(HostFunction(type: FuncType(params: [], results: [])) { _, _ in [] })
+            imports.define("env", "f", .function(f))
+            return imports
+        }
+        #expect(try s.reload(wat: shifted, file: "m.wat") == [bp.number])
+        #expect(s.breakpoint(bp.number) == nil)
+        #expect(try s.invoke("one", []).reason == .returned(values: [.i32(1)]))
+    }
+}
