@@ -1,3 +1,4 @@
+import CWasmEngine
 import Testing
 import WasmCore
 @testable import WasmVM
@@ -20,6 +21,44 @@ import WasmCore
             #expect(InternalOp.decode(op.rawValue) == op)
         }
         #expect(InternalOp.decode(InternalOp.base + InternalOp.count) == nil)
+    }
+
+    /// The C core numbers the internal operations itself (wdb_engine.h); both lists agree.
+    @Test func internalOperationsMatchTheCCore() {
+        #expect(InternalOp.base == UInt16(WDB_IOP_BASE))
+        #expect(InternalOp.copy.rawValue == UInt16(WDB_IOP_COPY))
+        #expect(InternalOp.call.rawValue == UInt16(WDB_IOP_CALL))
+        #expect(InternalOp.breakpoint.rawValue == UInt16(WDB_IOP_BREAKPOINT))
+        #expect(InternalOp.watchedAccess.rawValue == UInt16(WDB_IOP_WATCHED_ACCESS))
+        #expect(InternalOp.base + InternalOp.count == UInt16(WDB_IOP_END))
+        // Every operation number fits the core's dispatch table.
+        let highest = RegisterOperation.number(Opcode.allCases.last!, .riBranchUnless)
+        #expect(Int(highest) < Int(WDB_TABLE_SIZE))
+    }
+
+    /// Every register form the compiler emits has a handler in the core (else it would reach
+    /// the Swift slow path, which does not know register forms), and the slow operations don't.
+    @Test func theCoreHandlesEveryRegisterForm() {
+        var checked = 0
+        for op in Opcode.allCases {
+            guard let kind = RegisterKind.of(op) else {
+                #expect(!wdb_core_handles(RegisterOperation.number(op, .rr)), "\(op.mnemonic)")
+                continue
+            }
+            let forms: [RegisterForm]
+            switch kind {
+            case .compare: forms = [.rr, .ri, .rrBranch, .riBranch, .rrBranchUnless, .riBranchUnless]
+            case .binary, .store: forms = [.rr, .ri]
+            case .unary, .load: forms = [.r]
+            }
+            for form in forms {
+                #expect(wdb_core_handles(RegisterOperation.number(op, form)), "\(op.mnemonic) \(form)")
+                checked += 1
+            }
+        }
+        #expect(checked > 300)
+        #expect(!wdb_core_handles(InternalOp.simd.rawValue))
+        #expect(wdb_core_handles(InternalOp.copy.rawValue))
     }
 
     @Test func instructionWordsCarryOperationAndSlot() {
