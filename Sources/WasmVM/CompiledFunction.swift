@@ -19,6 +19,9 @@ final class CompiledFunction {
     /// operand stack at any stop costs one Int32 to record.
     let nodeParents: [Int32]
     let nodeTypes: [ValueType]
+    /// Where each node's value lives: its canonical slot, or (for a folded `local.get` or
+    /// constant that is still pending at a stop point) a local's slot or the constant itself.
+    let nodeHomes: [StackHome]
     /// Types of params followed by declared locals, and the slot where each starts.
     let localTypes: [ValueType]
     let localSlots: [Int]
@@ -29,7 +32,8 @@ final class CompiledFunction {
     let interruptPoints: [UInt32]
 
     init(code: [UInt64], stopCodeIndex: [UInt32], stopFileOffset: [UInt32], stopStackNode: [Int32],
-         stopRunEnd: [UInt32], trapSites: TrapSites, nodeParents: [Int32], nodeTypes: [ValueType], localTypes: [ValueType], localSlots: [Int],
+         stopRunEnd: [UInt32], trapSites: TrapSites, nodeParents: [Int32], nodeTypes: [ValueType],
+         nodeHomes: [StackHome], localTypes: [ValueType], localSlots: [Int],
          localsEnd: Int, frameSize: Int, interruptPoints: [UInt32]) {
         self.interruptPoints = interruptPoints
         self.code = .allocate(capacity: max(code.count, 1))
@@ -42,6 +46,7 @@ final class CompiledFunction {
         self.trapSites = trapSites
         self.nodeParents = nodeParents
         self.nodeTypes = nodeTypes
+        self.nodeHomes = nodeHomes
         self.localTypes = localTypes
         self.localSlots = localSlots
         self.localsEnd = localsEnd
@@ -73,14 +78,20 @@ final class CompiledFunction {
     }
 
     func stackTypes(node start: Int32) -> [ValueType] {
-        var types: [ValueType] = []
+        stackEntries(node: start).map(\.type)
+    }
+
+    /// The operand stack's entries at `node`, bottom first: type and where the value lives.
+    func stackEntries(node start: Int32) -> [(type: ValueType, home: StackHome)] {
+        var entries: [(type: ValueType, home: StackHome)] = []
         var node = start
         while node >= 0 {
-            types.append(nodeTypes[Int(node)])
+            entries.append((nodeTypes[Int(node)], nodeHomes[Int(node)]))
             node = nodeParents[Int(node)]
         }
-        return types.reversed()
+        return entries.reversed()
     }
+
 }
 
 /// The register-form instructions that can trap (loads, stores, division), by code index: the
@@ -119,55 +130,45 @@ extension CompiledFunction {
         return stopFileOffset[stop]
     }
 
-    /// The Wasm operand stack of a frame at code index `index` (bottom first), read from the
-    /// canonical slots; slots at or above `limit` have moved into a callee's frame. After a trap
-    /// in a register-form instruction, the stack is the one just before it: the entries below
-    /// its operands are in their canonical slots, and the operands are read from the slots (or
-    /// immediates) the instruction names, since folded providers never pushed them.
+    /// The Wasm operand stack of a frame at code index `index` (bottom first), read from where
+    /// each entry lives (`StackHome`); canonical slots at or above `limit` have moved into a
+    /// callee's frame. After a trap in a register-form instruction, the stack is the one just
+    /// before that instruction (its trap site's node).
     func operandStack(atCodeIndex index: Int, fp: UnsafeMutablePointer<UInt64>, limit: Int = .max,
                       trapped: Bool = false) -> [Value] {
-        var types: [ValueType]
-        var operands: [RegisterOperand] = []
+        let node: Int32
         if trapped, let site = trapSites.site(at: index) {
-            types = stackTypes(node: trapSites.node[site])
-            operands = registerOperands(at: index)
-            guard operands.count == Int(trapSites.arity[site]), operands.count <= types.count else { return [] }
+            node = trapSites.node[site]
         } else {
             guard let stop = stopPoint(containing: index) else { return [] }
-            types = stackTypes(atStop: stop)
+            node = stopStackNode[stop]
         }
         var stack: [Value] = []
         var slot = localsEnd
-        for type in types.dropLast(operands.count) {
-            if slot >= limit { break }
-            stack.append(Value.load(type, from: fp + slot))
-            slot += type.slotCount
-        }
-        for (type, operand) in zip(types.suffix(operands.count), operands) {
-            switch operand {
-            case .slot(let s): stack.append(Value.load(type, from: fp + s))
-            case .immediate(let bits):
+        for (type, home) in stackEntries(node: node) {
+            switch home {
+            case .canonical:
+                // A call's arguments (the top entries) have moved into the callee's frame.
+                if slot >= limit { return stack }
+                stack.append(Value.load(type, from: fp + slot))
+            case .local(let s):
+                stack.append(Value.load(type, from: fp + s))
+            case .constant(let bits):
                 var raw = bits
                 stack.append(Value.load(type, from: &raw))
             }
+            slot += type.slotCount
         }
         return stack
     }
+}
 
-    /// The operands (in Wasm order) of the register-form instruction at `index`.
-    private func registerOperands(at index: Int) -> [RegisterOperand] {
-        guard index + 1 < codeCount,
-              let (op, form) = RegisterOperation.decode(CodeWord.original(code[index])) else { return [] }
-        func word(_ i: Int) -> UInt64 { index + i < codeCount ? code[index + i] : 0 }
-        func low(_ w: UInt64) -> RegisterOperand { .slot(Int(w & 0xFFFF_FFFF)) }
-        func high(_ w: UInt64) -> RegisterOperand { .slot(Int(w >> 32)) }
-        switch (RegisterKind.of(op), form) {
-        case (.load?, _): return [low(word(2))]
-        case (.store?, .rr): return [low(word(2)), high(word(2))]
-        case (.store?, .ri): return [low(word(2)), .immediate(word(3))]
-        case (_, .r): return [low(word(1))]
-        case (_, .rr), (_, .rrBranch), (_, .rrBranchUnless): return [low(word(1)), high(word(1))]
-        case (_, .ri), (_, .riBranch), (_, .riBranchUnless): return [low(word(1)), .immediate(word(2))]
-        }
-    }
+/// Where an operand-stack entry lives at a stop point.
+enum StackHome: Hashable {
+    /// Its canonical slot (localsEnd + the slots of the entries below it).
+    case canonical
+    /// A folded `local.get` still pending: the local's slot holds the value.
+    case local(slot: Int)
+    /// A folded constant still pending.
+    case constant(UInt64)
 }

@@ -71,8 +71,12 @@ extension Compiler {
     }
 
     private mutating func defer_(_ provider: Pending.Provider, type: ValueType, offset: UInt32) {
-        _ = push(type, pending: Pending(provider: provider, offset: offset, nodeBefore: topNode))
+        _ = push(type, pending: Pending(provider: provider, offset: offset, nodeBefore: topNode,
+                                        epoch: stopCodeIndex.count))
     }
+
+    /// Whether a pending entry's instruction has not been covered by a run yet.
+    private func isFresh(_ pending: Pending) -> Bool { pending.epoch == stopCodeIndex.count }
 
     private func memoryOffset(_ instruction: Instruction) -> UInt64 {
         if case .memarg(let m) = instruction.immediate { return m.offset }
@@ -81,12 +85,29 @@ extension Compiler {
 
     /// Emits every pending entry below stack index `limit`.
     mutating func materialize(below limit: Int) throws(CompileError) {
-        for i in stack.indices where i < limit && stack[i].pending != nil { materialize(i) }
+        materialize(where: { i, _ in i < limit })
+    }
+
+    /// Emits the pending entries that satisfy `condition`, bottom first. A fresh one (its
+    /// instruction not yet in any run) gets its own stop point, in order; one that a run
+    /// already covers is copied without a stop point, so the copy runs at the end of the
+    /// previous run (everything between is straight-line code that falls through to here).
+    mutating func materialize(where condition: (Int, Pending) -> Bool) {
+        let epoch = stopCodeIndex.count
+        for i in stack.indices {
+            guard let pending = stack[i].pending, condition(i, pending) else { continue }
+            materialize(i, ownStop: pending.hasStop && pending.epoch == epoch)
+        }
     }
 
     mutating func materialize(_ i: Int) {
         guard let pending = stack[i].pending else { return }
-        if pending.hasStop { stop(pending.offset, node: pending.nodeBefore) }
+        materialize(i, ownStop: pending.hasStop && isFresh(pending))
+    }
+
+    private mutating func materialize(_ i: Int, ownStop: Bool) {
+        guard let pending = stack[i].pending else { return }
+        if ownStop { stop(pending.offset, node: pending.nodeBefore) }
         let start = code.count
         let slot = stack[i].slot
         switch pending.provider {
@@ -94,6 +115,7 @@ extension Compiler {
         case .constant(let value): emit(.const, slot, value)
         }
         stack[i].pending = nil
+        renode(from: i)
         lastEmission = LastEmission(start: start, end: code.count, destination: slot)
     }
 
@@ -105,20 +127,37 @@ extension Compiler {
         }
     }
 
-    /// The stop point of an instruction consuming the top `n` entries: at the earliest pending
-    /// provider among them (the run starts there), else at the instruction itself.
-    /// A run that consumes a folded local.tee continues its producer's run: no stop point.
-    private mutating func stopForRun(consuming n: Int, offset: UInt32) {
-        let consumed = stack[(stack.count - n)...].compactMap(\.pending)
-        if consumed.contains(where: { !$0.hasStop }) {
+    /// The stop point of the instruction at `offset`: its run starts at the earliest fresh
+    /// pending provider (pushed since the last stop point; consumed now or left pending, either
+    /// way its instruction runs as part of this run), else at the instruction itself. While a
+    /// folded local.tee is fresh, the producer's run simply goes on (no stop point), unless
+    /// `ownStop` (memory accesses: watchpoints patch stop points).
+    private mutating func stopForRun(offset: UInt32, ownStop: Bool = false) {
+        let fresh = stack.compactMap(\.pending).filter(isFresh)
+        if !ownStop && fresh.contains(where: { !$0.hasStop }) {
             extendRun(to: offset)
             return
         }
-        if let earliest = consumed.min(by: { $0.offset < $1.offset }) {
+        if let earliest = fresh.filter(\.hasStop).min(by: { $0.offset < $1.offset }) {
             stop(earliest.offset, node: earliest.nodeBefore)
             extendRun(to: offset)
         } else {
             stop(offset)
+        }
+    }
+
+    /// Emits the pending reads of the local at `slot` (before the local is written).
+    private mutating func materializeReads(ofLocal slot: Int, below limit: Int) {
+        materialize { i, pending in
+            guard i < limit, case .local(let s) = pending.provider else { return false }
+            return s == slot
+        }
+    }
+
+    private func hasPendingRead(ofLocal slot: Int, below limit: Int) -> Bool {
+        stack[..<limit].contains { entry in
+            if case .local(let s)? = entry.pending?.provider { return s == slot }
+            return false
         }
     }
 
@@ -155,14 +194,10 @@ extension Compiler {
                                             offset: UInt32) throws(CompileError) {
         let n = kind.arity
         try requireOperands(n)
-        try materialize(below: stack.count - n)
+        // Pending entries below the operands stay pending: the stop points' stack nodes say
+        // where their values live.
         var op = wasmOp
         let first = stack.count - n
-        // A memory access always begins a stop point of its own (watchpoints patch stop points),
-        // so it does not continue a folded local.tee's run: emit the tee'd value first.
-        if kind == .load || kind == .store {
-            for i in first..<stack.count where stack[i].pending?.hasStop == false { materialize(i) }
-        }
         // The first operand must be a slot (immediates are only supported second).
         if case .immediate = operand(stack[first]) {
             if (kind == .binary || kind == .compare), case .slot = operand(stack[first + 1]),
@@ -176,7 +211,8 @@ extension Compiler {
                 materialize(first)
             }
         }
-        stopForRun(consuming: n, offset: offset)
+        // A memory access always begins a stop point of its own (watchpoints patch stop points).
+        stopForRun(offset: offset, ownStop: kind == .load || kind == .store)
         if kind == .load || kind == .store || Compiler.canTrap(op) {
             trapSites.append(codeIndex: code.count, fileOffset: offset, node: topNode, arity: n)
         }
@@ -228,7 +264,6 @@ extension Compiler {
         guard index < localTypes.count else { throw CompileError("unknown local") }
         let local = localSlots[index]
         try requireOperands(1)
-        try materialize(below: stack.count - 1)
         guard localTypes[index] != .v128, let top = stack.last else {
             try materialize(below: stack.count)
             stop(offset)
@@ -236,19 +271,21 @@ extension Compiler {
             emit(localTypes[index] == .v128 ? .copy2 : .copy, local, UInt64(source.slot))
             return true
         }
+        // Pending reads of this local must take its value before it changes.
+        let readBelow = hasPendingRead(ofLocal: local, below: stack.count - 1)
+        materializeReads(ofLocal: local, below: stack.count - 1)
         if let pending = top.pending {
-            if pending.hasStop { stop(pending.offset, node: pending.nodeBefore) }
-            extendRun(to: offset)
+            stopForRun(offset: offset)
             switch pending.provider {
             case .local(let source): emit(.copy, local, UInt64(source))
             case .constant(let value): emit(.const, local, value)
             }
-        } else if let producer = lastProducer(of: top.slot) {
+        } else if !readBelow, let producer = lastProducer(of: top.slot) {
             // The producer writes the local directly; its stop point covers this local.set.
             code[producer.start] = (code[producer.start] & 0xFFFF_FFFF) | UInt64(local) << 32
             extendRun(to: offset)
         } else {
-            stop(offset)
+            stopForRun(offset: offset)
             emit(.copy, local, UInt64(top.slot))
         }
         try pop()
@@ -273,10 +310,13 @@ extension Compiler {
         guard index < localTypes.count else { throw CompileError("unknown local") }
         guard localTypes[index] != .v128, let top = stack.last, top.pending == nil,
               let c = controls.last, stack.count > c.baseCount,
-              let producer = lastProducer(of: top.slot) else { return false }
+              let producer = lastProducer(of: top.slot),
+              !hasPendingRead(ofLocal: localSlots[index], below: stack.count - 1) else { return false }
         let local = localSlots[index]
         code[producer.start] = (code[producer.start] & 0xFFFF_FFFF) | UInt64(local) << 32
-        stack[stack.count - 1].pending = Pending(provider: .local(slot: local), offset: 0, nodeBefore: -1, hasStop: false)
+        stack[stack.count - 1].pending = Pending(provider: .local(slot: local), offset: 0, nodeBefore: -1,
+                                                 hasStop: false, epoch: stopCodeIndex.count)
+        renode(from: stack.count - 1)
         extendRun(to: offset)
         lastEmission = nil
         return true
@@ -342,7 +382,7 @@ extension Compiler {
         if case .constant? = top.pending?.provider { materialize(stack.count - 1) }
         let simple: InternalOp = branchWhenTrue ? .brIf : .brIfNot
         if case .local(let slot)? = top.pending?.provider {
-            stopForRun(consuming: 1, offset: offset)
+            stopForRun(offset: offset)
             try pop()
             emit(simple, slot, 0)
         } else if let producer = lastProducer(of: top.slot), let comparison = producer.comparison {

@@ -43,6 +43,9 @@ struct Compiler {
         /// False for a local.tee folded into its producer: the value is already in the local,
         /// and whatever emits it belongs to the producer's run (it has no stop point of its own).
         var hasStop = true
+        /// The number of stop points when it was pushed: while no stop point has been made since,
+        /// it is *fresh* (its instruction has not been covered by any run yet).
+        var epoch = 0
     }
 
     /// The last emitted instruction, while nothing has been emitted or labelled after it: a
@@ -85,6 +88,7 @@ struct Compiler {
     var trapSites = TrapSites()
     var nodeParents: [Int32] = []
     var nodeTypes: [ValueType] = []
+    var nodeHomes: [StackHome] = []
     var stack: [Entry] = []
     var nodes: [Int32] = []    // type node of each stack entry
     var controls: [Control] = []
@@ -113,11 +117,30 @@ struct Compiler {
     mutating func push(_ type: ValueType, pending: Pending? = nil) -> Int {
         let slot = height
         stack.append(Entry(type: type, slot: slot, pending: pending))
-        nodeParents.append(topNode)
-        nodeTypes.append(type)
-        nodes.append(Int32(nodeTypes.count - 1))
+        nodes.append(makeNode(for: stack[stack.count - 1], parent: topNode))
         maxSlot = max(maxSlot, slot + type.slotCount)
         return slot
+    }
+
+    /// A type node for `entry`, recording where its value lives (a pending local.get's local,
+    /// a pending constant, else its canonical slot).
+    mutating func makeNode(for entry: Entry, parent: Int32) -> Int32 {
+        nodeParents.append(parent)
+        nodeTypes.append(entry.type)
+        switch entry.pending?.provider {
+        case .local(let slot)?: nodeHomes.append(.local(slot: slot))
+        case .constant(let bits)?: nodeHomes.append(.constant(bits))
+        case nil: nodeHomes.append(.canonical)
+        }
+        return Int32(nodeTypes.count - 1)
+    }
+
+    /// New nodes for the entries from `index` up, after entry `index` changed where it lives.
+    /// (Stop points recorded earlier keep the old nodes, which were true when they were made.)
+    mutating func renode(from index: Int) {
+        for i in index..<stack.count {
+            nodes[i] = makeNode(for: stack[i], parent: i == 0 ? -1 : nodes[i - 1])
+        }
     }
 
     @discardableResult
@@ -263,7 +286,7 @@ struct Compiler {
         }
         guard controls.isEmpty else { throw CompileError("function body does not end") }
         return CompiledFunction(code: code, stopCodeIndex: stopCodeIndex, stopFileOffset: stopFileOffset,
-                                stopStackNode: stopStackNode, stopRunEnd: stopRunEnd, trapSites: trapSites, nodeParents: nodeParents, nodeTypes: nodeTypes,
+                                stopStackNode: stopStackNode, stopRunEnd: stopRunEnd, trapSites: trapSites, nodeParents: nodeParents, nodeTypes: nodeTypes, nodeHomes: nodeHomes,
                                 localTypes: localTypes, localSlots: localSlots, localsEnd: localsEnd,
                                 frameSize: maxSlot, interruptPoints: interruptPoints)
     }

@@ -55,10 +55,17 @@ import WasmCore
               (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))
               (br_if $l (i32.ne (local.get 0) (i32.const 0)) (i32.const 0) (drop))
               (drop))
-            (select (i32.const 1) (i32.const 2) (i32.const 0)) (drop)))
+            (select (i32.const 1) (i32.const 2) (i32.const 0)) (drop))
+          ;; Folded reads that stay pending across stop points (their local is shown), and
+          ;; one that must be taken before its local is written.
+          (func (export "alias") (param i32 i32) (result i32)
+            (local.get 0) (local.get 1) (i32.eqz) (i32.add)
+            (local.get 0) (i32.const 5) (local.set 0) (i32.add)
+            (local.get 0) (local.get 1) (local.tee 0) (drop) (i32.add)
+            (local.get 1) (local.set 1)))
         """, [("fib", [.i32(6)]), ("multi", [.i32(3)]), ("multi", [.i32(4)]),
               ("switch", [.i32(0)]), ("switch", [.i32(1)]), ("switch", [.i32(9)]),
-              ("loop-params", [.i32(4)])]),
+              ("loop-params", [.i32(4)]), ("alias", [.i32(7), .i32(0)]), ("alias", [.i32(7), .i32(3)])]),
     ]
 
     @Test(arguments: 0..<2)

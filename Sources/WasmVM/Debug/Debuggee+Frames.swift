@@ -80,16 +80,25 @@ extension Debuggee {
         guard let c = store.compiled(function), let stop = c.stopPoint(containing: codeIndex) else {
             throw DebugAccessError("no operand stack here")
         }
-        let types = c.stackTypes(atStop: stop)
+        let entries = c.stackEntries(node: c.stopStackNode[stop])
         let visible = frames(invocation)[level].operandStack.count
-        guard index >= 0, index < min(types.count, visible) else {
+        guard index >= 0, index < min(entries.count, visible) else {
             throw DebugAccessError("no operand stack entry \(index); the stack has \(visible)")
         }
-        guard types[index] == value.type else {
-            throw DebugAccessError("stack entry \(index) has type \(types[index]), not \(value.type)")
+        guard entries[index].type == value.type else {
+            throw DebugAccessError("stack entry \(index) has type \(entries[index].type), not \(value.type)")
         }
-        let slot = c.localsEnd + types[..<index].reduce(0) { $0 + $1.slotCount }
-        value.store(to: fp + slot)
+        switch entries[index].home {
+        case .canonical:
+            let slot = c.localsEnd + entries[..<index].reduce(0) { $0 + $1.type.slotCount }
+            value.store(to: fp + slot)
+        case .local(let slot):
+            // The entry is a folded local.get whose value is still read from the local.
+            let local = c.localSlots.firstIndex(of: slot).map { "local \($0)" } ?? "a local"
+            throw DebugAccessError("that stack entry is the value of \(local) (a folded local.get); set the local instead")
+        case .constant:
+            throw DebugAccessError("that stack entry is a constant folded into the next instruction; it cannot be changed")
+        }
     }
 
     /// Where frame `level` returns to: the location after its call in the caller, and the
