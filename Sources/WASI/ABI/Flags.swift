@@ -5,19 +5,21 @@
 public struct WASIFlagName: Sendable {
     public let bit: UInt64
     public let name: String
+    /// `name` in UTF-8, for the trace renderer.
+    let utf8: [UInt8]
+
+    init(bit: UInt64, name: String) {
+        self.bit = bit
+        self.name = name
+        utf8 = Array(name.utf8)
+    }
 }
 
 /// Renders `value` as `NAME|NAME`, `0` when empty, and leftover unknown bits as hex.
 public func formatFlags(_ value: UInt64, _ names: [WASIFlagName]) -> String {
-    if value == 0 { return "0" }
-    var parts: [String] = []
-    var rest = value
-    for entry in names where value & entry.bit != 0 {
-        parts.append(entry.name)
-        rest &= ~entry.bit
-    }
-    if rest != 0 { parts.append("0x" + String(rest, radix: 16)) }
-    return parts.joined(separator: "|")
+    var text = TraceBytes(capacity: 64)
+    text.flags(value, names)
+    return text.string
 }
 
 private func bits(_ names: [String]) -> [WASIFlagName] {

@@ -23,6 +23,9 @@ public enum WASIResult: Equatable, Sendable {
 public protocol WASICallObserver: AnyObject {
     func call(_ function: WASIFunction, _ args: [UInt64], _ memory: GuestMemory, host: WASIHost)
         -> WASIResult
+    /// The same with the parameters in place (the VM's own slots), so nothing is copied.
+    func call(_ function: WASIFunction, arguments: UnsafeBufferPointer<UInt64>, _ memory: GuestMemory,
+              host: WASIHost) -> WASIResult
     /// Whether `call` does anything for this function. The host asks first, so a call no filter
     /// selects runs without copying its arguments for the observer.
     func observes(_ function: WASIFunction) -> Bool
@@ -30,6 +33,11 @@ public protocol WASICallObserver: AnyObject {
 
 extension WASICallObserver {
     public func observes(_ function: WASIFunction) -> Bool { true }
+
+    public func call(_ function: WASIFunction, arguments: UnsafeBufferPointer<UInt64>, _ memory: GuestMemory,
+                     host: WASIHost) -> WASIResult {
+        call(function, Array(arguments), memory, host: host)
+    }
 }
 
 public final class WASIHost {
@@ -119,7 +127,7 @@ public final class WASIHost {
     public func call(_ function: WASIFunction, arguments: UnsafeBufferPointer<UInt64>,
                      memory: GuestMemory) -> WASIResult {
         if let observer, observer.observes(function) {
-            return observer.call(function, Array(arguments), memory, host: self)
+            return observer.call(function, arguments: arguments, memory, host: self)
         }
         return perform(function, arguments, memory)
     }

@@ -10,6 +10,10 @@ public final class WASIMonitor: WASICallObserver {
     private var interesting: [Bool]
     private var rules: [[InjectionState]]
     private var summaryTable = WASICallSummary()
+    /// The line being written, and working space for the renderer (reused for every call).
+    private var line = TraceBytes()
+    private var scratch = TraceBytes()
+    private var tail = TraceBytes()
 
     private struct InjectionState {
         let rule: WASIInjection
@@ -41,6 +45,11 @@ public final class WASIMonitor: WASICallObserver {
 
     public func call(_ function: WASIFunction, _ args: [UInt64], _ memory: GuestMemory, host: WASIHost)
         -> WASIResult {
+        args.withUnsafeBufferPointer { call(function, arguments: $0, memory, host: host) }
+    }
+
+    public func call(_ function: WASIFunction, arguments args: UnsafeBufferPointer<UInt64>, _ memory: GuestMemory,
+                     host: WASIHost) -> WASIResult {
         let index = function.rawValue
         guard interesting[index] else { return host.perform(function, args, memory) }
 
@@ -52,18 +61,21 @@ public final class WASIMonitor: WASICallObserver {
             }
         }
         let selected = options.filter.contains(function)
-        let printing = selected && options.printCalls && args.count == function.params.count
+        let printing = selected && options.printCalls && sink != nil && args.count == function.params.count
         let timing = selected && (options.summary || options.showTime)
         var renderer: CallRenderer?
-        var before: [String?] = []
+        var holes: [TraceHole] = []
         if printing {
-            renderer = CallRenderer(function: function, args: args, memory: GuestView(memory), host: host,
-                                    limit: max(0, options.stringLimit))
-            before = renderer?.before() ?? []
-            if function == .proc_exit && !options.failedOnly, let renderer {
+            let made = CallRenderer(function: function, args: args, memory: GuestView(memory), host: host,
+                                    limit: max(0, options.stringLimit), json: options.format == .json)
+            line.removeAll()
+            holes = made.open(into: &line, scratch: &scratch)
+            if function == .proc_exit && !options.failedOnly {
                 // It does not return: write the line at entry.
-                emit(renderer.after(before, result: .success), result: nil, injected: false, duration: nil)
+                made.close(into: &line, result: nil, injected: false, duration: nil, scratch: &scratch)
+                emitLine()
             }
+            renderer = made
         }
 
         let start = timing ? now() : 0
@@ -79,55 +91,17 @@ public final class WASIMonitor: WASICallObserver {
             summaryTable.record(function, failed: code != .success, nanoseconds: duration)
         }
         if let renderer, function != .proc_exit, !options.failedOnly || code != .success {
-            emit(renderer.after(before, result: code), result: code, injected: injected != nil,
-                 duration: options.showTime ? duration : nil)
+            renderer.fill(holes, in: &line, result: code, tail: &tail, scratch: &scratch)
+            renderer.close(into: &line, result: code, injected: injected != nil,
+                           duration: options.showTime ? duration : nil, scratch: &scratch)
+            emitLine()
         }
         return result
     }
 
-    private func emit(_ call: RenderedCall, result: WASIErrno?, injected: Bool, duration: UInt64?) {
+    private func emitLine() {
         guard let sink else { return }
-        switch options.format {
-        case .text: sink.write(Self.textLine(call, result: result, injected: injected, duration: duration))
-        case .json: sink.write(Self.jsonLine(call, result: result, injected: injected, duration: duration))
-        }
-    }
-
-    /// `fd_write(1<stdout>, [{"hi\n", 3}], 1, 0x10) = 0 (nwritten=3) <0.000004>`
-    static func textLine(_ call: RenderedCall, result: WASIErrno?, injected: Bool, duration: UInt64?) -> String {
-        var line = call.function.name + "(" + call.arguments.map(\.text).joined(separator: ", ") + ")"
-        if let result {
-            line += " = " + (result == .success ? "0" : result.name)
-            if injected { line += " (injected)" }
-            if !call.outputs.isEmpty {
-                line += " (" + call.outputs.map { "\($0.name)=\($0.text)" }.joined(separator: ", ") + ")"
-            }
-        }
-        if let duration { line += " <" + TraceText.seconds(duration) + ">" }
-        return line
-    }
-
-    /// The same facts as one JSON object.
-    static func jsonLine(_ call: RenderedCall, result: WASIErrno?, injected: Bool, duration: UInt64?) -> String {
-        func value(_ text: String) -> String {
-            !text.isEmpty && text.allSatisfy(\.isASCII) && text.allSatisfy(\.isNumber) && text.count < 20
-                ? text : "\"" + TraceText.json(text) + "\""
-        }
-        var fields = ["\"call\":\"\(call.function.name)\"", "\"group\":\"\(call.function.group.rawValue)\""]
-        let args = call.arguments.map { "\"\($0.name)\":\(value($0.text))" }.joined(separator: ",")
-        fields.append("\"args\":{\(args)}")
-        fields.append("\"raw\":[" + call.raw.map { String($0) }.joined(separator: ",") + "]")
-        if let result {
-            fields.append("\"errno\":\(result.rawValue)")
-            fields.append("\"errno_name\":\"\(result == .success ? "ESUCCESS" : result.name)\"")
-            fields.append("\"injected\":\(injected)")
-            let outs = call.outputs.map { "\"\($0.name)\":\(value($0.text))" }.joined(separator: ",")
-            fields.append("\"out\":{\(outs)}")
-        } else {
-            fields.append("\"returns\":false")
-        }
-        if let duration { fields.append("\"seconds\":" + TraceText.seconds(duration)) }
-        return "{" + fields.joined(separator: ",") + "}"
+        line.withBytes { sink.write(utf8: $0) }
     }
 
     /// The call as the trace would show it before it runs (out-values and filled buffers as
@@ -138,14 +112,17 @@ public final class WASIMonitor: WASICallObserver {
         guard args.count == function.params.count else {
             return function.name + "(" + args.map { String($0) }.joined(separator: ", ") + ")"
         }
-        let renderer = CallRenderer(function: function, args: args, memory: GuestView(memory), host: host,
-                                    limit: max(0, stringLimit))
-        let before = renderer.before()
-        var call = RenderedCall(function: function, raw: args)
-        for (index, param) in function.params.enumerated() where param.kind != .length {
-            call.arguments.append((param.name, before[index] ?? renderer.hex(args[index])))
+        return args.withUnsafeBufferPointer { raw in
+            let renderer = CallRenderer(function: function, args: raw, memory: GuestView(memory), host: host,
+                                        limit: max(0, stringLimit), json: false)
+            var line = TraceBytes()
+            var scratch = TraceBytes()
+            var tail = TraceBytes()
+            let holes = renderer.open(into: &line, scratch: &scratch)
+            renderer.fill(holes, in: &line, result: nil, tail: &tail, scratch: &scratch)
+            renderer.close(into: &line, result: nil, injected: false, duration: nil, scratch: &scratch)
+            return line.string
         }
-        return textLine(call, result: nil, injected: false, duration: nil)
     }
 
     /// The strace -c style table of the calls so far.

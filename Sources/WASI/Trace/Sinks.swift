@@ -9,7 +9,13 @@ import Darwin
 public protocol WASITraceSink: AnyObject {
     /// One line, without its newline.
     func write(_ line: String)
+    /// One line as UTF-8 bytes, without its newline (how the monitor hands lines over).
+    func write(utf8 line: UnsafeBufferPointer<UInt8>)
     func flush()
+}
+
+extension WASITraceSink {
+    public func write(utf8 line: UnsafeBufferPointer<UInt8>) { write(String(decoding: line, as: UTF8.self)) }
 }
 
 /// Writes to a host descriptor through a 64 KiB buffer, so tracing to a file costs one write(2)
@@ -45,6 +51,12 @@ public final class FileTraceSink: WASITraceSink {
 
     public func write(_ line: String) {
         buffer.append(contentsOf: line.utf8)
+        buffer.append(0x0A)
+        if lineBuffered || buffer.count >= capacity { flush() }
+    }
+
+    public func write(utf8 line: UnsafeBufferPointer<UInt8>) {
+        buffer.append(contentsOf: line)
         buffer.append(0x0A)
         if lineBuffered || buffer.count >= capacity { flush() }
     }

@@ -1,0 +1,304 @@
+// The byte buffer trace lines are rendered into. Tracing every call of a program that makes
+// hundreds of thousands of small WASI calls must cost little next to the calls themselves, so a
+// line is written as bytes into one reused buffer: numbers formatted by hand, names copied from
+// tables built once, no String in between (building Strings cost ~27,000 instructions a call).
+
+/// A growable UTF-8 byte buffer, reused for every line.
+///
+/// Noncopyable, so the one allocation it owns has exactly one owner and is freed once. The
+/// writes go through a raw pointer (the trace's hot path: a bounds-checked, uniqueness-checked
+/// Array append per byte cost more than the rest of the line); every write is preceded by
+/// `reserve`, which guarantees the room it writes into.
+struct TraceBytes: ~Copyable {
+    private var base: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    /// Bytes written so far.
+    private(set) var count = 0
+
+    init(capacity: Int = 512) {
+        self.capacity = max(capacity, 16)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    init(_ bytes: [UInt8]) {
+        self.init(capacity: bytes.count + 256)
+        append(bytes)
+    }
+
+    deinit { base.deallocate() }
+
+    /// Makes room for `extra` more bytes.
+    @inline(__always)
+    mutating func reserve(_ extra: Int) {
+        if capacity &- count < extra { grow(extra) }
+    }
+
+    private mutating func grow(_ extra: Int) {
+        var newCapacity = capacity * 2
+        while newCapacity - count < extra { newCapacity *= 2 }
+        let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        newBase.update(from: base, count: count)
+        base.deallocate()
+        base = newBase
+        capacity = newCapacity
+    }
+
+    mutating func removeAll() { count = 0 }
+
+    /// Drops everything written after `mark` (an earlier `count`).
+    mutating func truncate(to mark: Int) {
+        if mark >= 0 && mark < count { count = mark }
+    }
+
+    subscript(index: Int) -> UInt8 {
+        precondition(index >= 0 && index < count, "TraceBytes index out of range")
+        return base[index]
+    }
+
+    // MARK: writing
+
+    @inline(__always)
+    mutating func append(_ byte: UInt8) {
+        reserve(1)
+        base[count] = byte
+        count &+= 1
+    }
+
+    /// An ASCII literal.
+    mutating func append(_ text: StaticString) {
+        text.withUTF8Buffer { append(UnsafeRawBufferPointer($0)) }
+    }
+
+    mutating func append(_ bytes: UnsafeRawBufferPointer) {
+        guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
+        reserve(bytes.count)
+        (base + count).update(from: source.assumingMemoryBound(to: UInt8.self), count: bytes.count)
+        count &+= bytes.count
+    }
+
+    mutating func append(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { append($0) }
+    }
+
+    /// Bytes `[from, to)` of this buffer, appended to `other`.
+    func copy(_ from: Int, _ to: Int, into other: inout TraceBytes) {
+        guard from >= 0, from < to, to <= count else { return }
+        other.append(UnsafeRawBufferPointer(start: base + from, count: to - from))
+    }
+
+    mutating func append(utf8 text: String) {
+        var text = text
+        text.withUTF8 { append(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// `value` in decimal.
+    mutating func decimal(_ value: UInt64) {
+        if value < 10 {
+            append(0x30 &+ UInt8(truncatingIfNeeded: value))
+            return
+        }
+        // Digits go in backwards at the end of a 40-byte window, then move to its front (the
+        // two halves do not overlap).
+        reserve(40)
+        var digits = 0
+        var rest = value
+        let end = base + count + 40
+        while rest != 0 {
+            digits &+= 1
+            (end - digits).pointee = 0x30 &+ UInt8(truncatingIfNeeded: rest % 10)
+            rest /= 10
+        }
+        (base + count).update(from: end - digits, count: digits)
+        count &+= digits
+    }
+
+    mutating func signedDecimal(_ value: Int64) {
+        if value < 0 { append(0x2D) }
+        decimal(value.magnitude)
+    }
+
+    /// `value` in lower-case hex without a prefix.
+    mutating func hexDigits(_ value: UInt64) {
+        reserve(32)
+        var digits = 0
+        var rest = value
+        let end = base + count + 32
+        repeat {
+            digits &+= 1
+            (end - digits).pointee = TraceBytes.hexDigit(UInt8(truncatingIfNeeded: rest & 0xF))
+            rest >>= 4
+        } while rest != 0
+        (base + count).update(from: end - digits, count: digits)
+        count &+= digits
+    }
+
+    /// `0x` and `value` in lower-case hex: how addresses show.
+    mutating func hex(_ value: UInt64) {
+        append(0x30)
+        append(0x78)
+        hexDigits(value)
+    }
+
+    @inline(__always)
+    static func hexDigit(_ nibble: UInt8) -> UInt8 { nibble < 10 ? 0x30 &+ nibble : 0x57 &+ nibble }
+
+    /// `"text"` with C escapes (`\n`, `\t`, `\r`, `\\`, `\"`, `\xHH` for other bytes outside
+    /// printable ASCII), then `...` when `truncated`.
+    mutating func quoted(_ bytes: UnsafeRawBufferPointer, truncated: Bool) {
+        reserve(bytes.count &* 4 &+ 5)
+        var at = base + count
+        at.pointee = 0x22
+        at += 1
+        for byte in bytes {
+            switch byte {
+            case 0x0A, 0x09, 0x0D, 0x5C, 0x22:
+                at[0] = 0x5C
+                at[1] = byte == 0x0A ? 0x6E : byte == 0x09 ? 0x74 : byte == 0x0D ? 0x72 : byte
+                at += 2
+            case 0x20...0x7E:
+                at.pointee = byte
+                at += 1
+            default:
+                at[0] = 0x5C
+                at[1] = 0x78
+                at[2] = TraceBytes.hexDigit(byte >> 4)
+                at[3] = TraceBytes.hexDigit(byte & 0xF)
+                at += 4
+            }
+        }
+        at.pointee = 0x22
+        at += 1
+        if truncated {
+            at[0] = 0x2E
+            at[1] = 0x2E
+            at[2] = 0x2E
+            at += 3
+        }
+        count = at - base
+    }
+
+    /// Seconds with six decimals from nanoseconds: `0.000021`.
+    mutating func seconds(_ nanoseconds: UInt64) {
+        let micro = (nanoseconds &+ 500) / 1000
+        decimal(micro / 1_000_000)
+        append(0x2E)
+        let fraction = micro % 1_000_000
+        var scale: UInt64 = 100_000
+        while scale > 1 && fraction < scale {
+            append(0x30)
+            scale /= 10
+        }
+        decimal(fraction)
+    }
+
+    /// Bytes `[start, count)` as a JSON string body: `"` `\` and control characters escaped
+    /// (`\n`, `\r`, `\t`, else `\u00hh`); other bytes, UTF-8 included, as they are.
+    mutating func jsonEscape(_ bytes: UnsafeRawBufferPointer) {
+        reserve(bytes.count &* 6)
+        var at = base + count
+        for byte in bytes {
+            switch byte {
+            case 0x22, 0x5C:
+                at[0] = 0x5C
+                at[1] = byte
+                at += 2
+            case 0x0A, 0x0D, 0x09:
+                at[0] = 0x5C
+                at[1] = byte == 0x0A ? 0x6E : byte == 0x0D ? 0x72 : 0x74
+                at += 2
+            case 0..<0x20:
+                at[0] = 0x5C
+                at[1] = 0x75
+                at[2] = 0x30
+                at[3] = 0x30
+                at[4] = TraceBytes.hexDigit(byte >> 4)
+                at[5] = TraceBytes.hexDigit(byte & 0xF)
+                at += 6
+            default:
+                at.pointee = byte
+                at += 1
+            }
+        }
+        count = at - base
+    }
+
+    /// Turns the text written since `start` into a JSON value: kept as it is when it is a
+    /// plain decimal number of fewer than 20 digits, else quoted and escaped as a string.
+    /// `scratch` is working space.
+    mutating func makeJSONValue(from start: Int, scratch: inout TraceBytes) {
+        guard start >= 0 && start <= count else { return }
+        let length = count - start
+        if length > 0 && length < 20 {
+            var digits = true
+            for index in start..<count where base[index] < 0x30 || base[index] > 0x39 {
+                digits = false
+                break
+            }
+            if digits { return }
+        }
+        scratch.removeAll()
+        copy(start, count, into: &scratch)
+        count = start
+        append(0x22)
+        scratch.withBytes { jsonEscape(UnsafeRawBufferPointer($0)) }
+        append(0x22)
+    }
+
+    // MARK: reading
+
+    func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        try body(UnsafeBufferPointer(start: base, count: count))
+    }
+
+    /// The bytes as a String (the lines are UTF-8: every byte outside ASCII that did not come
+    /// from a String is written as an escape).
+    var string: String { withBytes { String(decoding: $0, as: UTF8.self) } }
+
+    var array: [UInt8] { withBytes { Array($0) } }
+}
+
+/// Names as UTF-8 bytes, made once from the ABI's own names.
+enum TraceNames {
+    static let functions: [[UInt8]] = WASIFunction.allCases.map { Array($0.name.utf8) }
+    static let groups: [[UInt8]] = WASIFunction.allCases.map { Array($0.group.rawValue.utf8) }
+    static let params: [[[UInt8]]] = WASIFunction.allCases.map { $0.params.map { Array($0.name.utf8) } }
+    /// Indexed by raw value; `ESUCCESS` for 0.
+    static let errnos: [[UInt8]] = {
+        var table = Array(repeating: [UInt8](), count: Int(WASIErrno.allCases.map(\.rawValue).max() ?? 0) + 1)
+        for code in WASIErrno.allCases { table[Int(code.rawValue)] = Array(code.name.utf8) }
+        return table
+    }()
+    static let whences: [[UInt8]] = WASIWhence.allCases.map { Array($0.name.utf8) }
+    static let clocks: [[UInt8]] = WASIClockID.allCases.map { Array($0.name.utf8) }
+    static let advices: [[UInt8]] = WASIAdvice.allCases.map { Array($0.name.utf8) }
+    static let fileTypes: [[UInt8]] = WASIFileType.allCases.map { Array($0.name.utf8) }
+    static let eventTypes: [[UInt8]] = WASIEventType.allCases.map { Array($0.name.utf8) }
+    static let signals: [[UInt8]] = WASISignal.names.map { Array($0.utf8) }
+}
+
+extension TraceBytes {
+    /// `table[index]` when it exists, else `value` in decimal (an unknown enumeration value).
+    mutating func name(_ table: [[UInt8]], _ index: UInt64, orDecimal value: UInt64) {
+        if index < UInt64(table.count) { append(table[Int(index)]) } else { decimal(value) }
+    }
+
+    /// A flag set as `NAME|NAME`, `0` when empty, leftover unknown bits as hex.
+    mutating func flags(_ value: UInt64, _ names: [WASIFlagName]) {
+        if value == 0 {
+            append(0x30)
+            return
+        }
+        var rest = value
+        var first = true
+        for entry in names where value & entry.bit != 0 {
+            if !first { append(0x7C) }
+            append(entry.utf8)
+            first = false
+            rest &= ~entry.bit
+        }
+        if rest != 0 {
+            if !first { append(0x7C) }
+            hex(rest)
+        }
+    }
+}
