@@ -336,6 +336,28 @@ final class TraceScenario {
         #expect(WASIMonitor.describeCall(.fd_close, [1, 2], memory: g.memory, host: g.host) == "fd_close(1, 2)")
     }
 
+    @Test func numbersMatchSwiftFormatting() {
+        var values: [UInt64] = [0, 1, 9, 10, 11, 99, 100, 101, 999, 1000, UInt64.max, UInt64.max - 1, 1 << 63]
+        var power: UInt64 = 1
+        for _ in 0..<19 {
+            power *= 10
+            values += [power - 1, power, power + 1]
+        }
+        let random = SeededRandomSource(seed: 3)
+        values += (0..<200).map { _ in random.next() >> (random.next() % 64) }
+        for value in values {
+            var text = TraceBytes(capacity: 16)
+            text.decimal(value)
+            text.append(0x20)
+            text.hex(value)
+            text.append(0x20)
+            text.signedDecimal(Int64(bitPattern: value))
+            #expect(text.string == "\(value) 0x\(String(value, radix: 16)) \(Int64(bitPattern: value))")
+        }
+        #expect(formatFlags(0x9 | 0x100, WASIOFlags.names) == "O_CREAT|O_TRUNC|0x100")
+        #expect(formatFlags(0x100, WASIOFlags.names) == "0x100")
+    }
+
     @Test func quoting() {
         #expect(TraceText.quote([0x61, 0x0A, 0x09, 0x22, 0x5C, 0x00, 0xFF], truncated: true) == #""a\n\t\"\\\x00\xff"..."#)
         #expect(TraceText.seconds(21_400) == "0.000021")

@@ -5,20 +5,14 @@
 public struct WASIFlagName: Sendable {
     public let bit: UInt64
     public let name: String
-    /// `name` in UTF-8, for the trace renderer.
-    let utf8: [UInt8]
-
-    init(bit: UInt64, name: String) {
-        self.bit = bit
-        self.name = name
-        utf8 = Array(name.utf8)
-    }
 }
 
 /// Renders `value` as `NAME|NAME`, `0` when empty, and leftover unknown bits as hex.
 public func formatFlags(_ value: UInt64, _ names: [WASIFlagName]) -> String {
+    let table = FlagTable(names)
+    defer { table.deallocate() }
     var text = TraceBytes(capacity: 64)
-    text.flags(value, names)
+    text.flags(value, table)
     return text.string
 }
 

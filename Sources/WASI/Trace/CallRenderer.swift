@@ -27,7 +27,11 @@ struct CallRenderer {
     /// Maximum list elements (iovecs, dirents, events) shown before `...`.
     static let listLimit = 16
 
-    private var params: [WASIParam] { function.params }
+    /// Where this function's parameters start in `TraceNames.params` and `.kinds`.
+    private var paramBase: Int { function.rawValue &* TraceNames.paramSlots }
+    /// The parameters shown: callers check that `args` has one value per parameter.
+    private var paramCount: Int { min(args.count, TraceNames.paramCounts[function.rawValue]) }
+    private func kind(_ position: Int) -> WASIParamKind { TraceNames.kinds[paramBase &+ position] }
     private func next(_ index: Int) -> UInt64 { index + 1 < args.count ? args[index + 1] : 0 }
 
     // MARK: the line
@@ -39,24 +43,26 @@ struct CallRenderer {
         let index = function.rawValue
         if json {
             line.append("{\"call\":\"")
-            line.append(TraceNames.functions[index])
+            line.append(TraceNames.functions, index)
             line.append("\",\"group\":\"")
-            line.append(TraceNames.groups[index])
+            line.append(TraceNames.groups, index)
             line.append("\",\"args\":{")
         } else {
-            line.append(TraceNames.functions[index])
+            line.append(TraceNames.functions, index)
             line.append(0x28)
         }
         var holes: [TraceHole] = []
         var first = true
-        for (position, param) in params.enumerated() where param.kind != .length {
+        for position in 0..<paramCount {
+            let kind = kind(position)
+            if case .length = kind { continue }
             separator(&first, position, into: &line)
-            switch param.kind {
+            switch kind {
             case .iovecs, .outBuffer, .dirents, .events:
                 holes.append(TraceHole(param: position, offset: line.count))
             default:
                 let start = line.count
-                argument(position, param.kind, into: &line)
+                argument(position, kind, into: &line)
                 if json { line.makeJSONValue(from: start, scratch: &scratch) }
             }
         }
@@ -68,7 +74,7 @@ struct CallRenderer {
         if json {
             if !first { line.append(0x2C) }
             line.append(0x22)
-            line.append(TraceNames.params[function.rawValue][position])
+            line.append(TraceNames.params, paramBase &+ position)
             line.append("\":")
         } else if !first {
             line.append(", ")
@@ -89,7 +95,7 @@ struct CallRenderer {
             let start = line.count
             let value = args[hole.param]
             if result == .success {
-                switch params[hole.param].kind {
+                switch kind(hole.param) {
                 case .iovecs: iovecs(value, count: next(hole.param), filled: produced ?? 0, into: &line)
                 case .outBuffer: quotedMemory(value, produced ?? next(hole.param), into: &line)
                 case .dirents: dirents(value, used: produced ?? 0, into: &line)
@@ -107,7 +113,8 @@ struct CallRenderer {
 
     /// The count of bytes or entries the call produced, from its first size out-value.
     private func producedCount() -> UInt64? {
-        for (position, param) in params.enumerated() where param.kind == .out(.size) {
+        for position in 0..<paramCount {
+            guard case .out(.size) = kind(position) else { continue }
             return (try? memory.u32(UInt32(truncatingIfNeeded: args[position]))).map(UInt64.init)
         }
         return nil
@@ -128,7 +135,7 @@ struct CallRenderer {
                 line.append(",\"errno\":")
                 line.decimal(UInt64(result.rawValue))
                 line.append(",\"errno_name\":\"")
-                line.append(TraceNames.errnos[Int(result.rawValue)])
+                line.append(TraceNames.errnos, Int(result.rawValue))
                 line.append(injected ? "\",\"injected\":true,\"out\":{" : "\",\"injected\":false,\"out\":{")
                 if result == .success { outputs(into: &line, scratch: &scratch) }
                 line.append(0x7D)
@@ -145,7 +152,7 @@ struct CallRenderer {
         line.append(0x29)
         if let result {
             line.append(" = ")
-            if result == .success { line.append(0x30) } else { line.append(TraceNames.errnos[Int(result.rawValue)]) }
+            if result == .success { line.append(0x30) } else { line.append(TraceNames.errnos, Int(result.rawValue)) }
             if injected { line.append(" (injected)") }
             if result == .success {
                 let mark = line.count
@@ -165,17 +172,17 @@ struct CallRenderer {
     @discardableResult
     private func outputs(into line: inout TraceBytes, scratch: inout TraceBytes) -> Bool {
         var any = false
-        for (position, param) in params.enumerated() {
-            guard case .out(let kind) = param.kind else { continue }
+        for position in 0..<paramCount {
+            guard case .out(let kind) = kind(position) else { continue }
             let mark = line.count
             if json {
                 if any { line.append(0x2C) }
                 line.append(0x22)
-                line.append(TraceNames.params[function.rawValue][position])
+                line.append(TraceNames.params, paramBase &+ position)
                 line.append("\":")
             } else {
                 if any { line.append(", ") }
-                line.append(TraceNames.params[function.rawValue][position])
+                line.append(TraceNames.params, paramBase &+ position)
                 line.append(0x3D)
             }
             let start = line.count
@@ -203,7 +210,7 @@ struct CallRenderer {
         case .string: quotedMemory(value, next(index), into: &line)
         case .ciovecs: iovecs(value, count: next(index), filled: nil, into: &line)
         case .flags(let flagKind):
-            if flagKind == .siflags { line.decimal(value) } else { line.flags(value, flagKind.names) }
+            if flagKind == .siflags { line.decimal(value) } else { line.flags(value, TraceNames.flags(flagKind)) }
         case .whence: line.name(TraceNames.whences, UInt64(UInt8(truncatingIfNeeded: value)), orDecimal: value)
         case .clockID: line.name(TraceNames.clocks, UInt64(UInt32(truncatingIfNeeded: value)), orDecimal: value)
         case .advice: line.name(TraceNames.advices, UInt64(UInt8(truncatingIfNeeded: value)), orDecimal: value)
@@ -323,11 +330,11 @@ struct CallRenderer {
                 line.append(", precision=")
                 line.decimal(precision)
                 line.append(", flags=")
-                line.flags(UInt64(flags), WASIMiscFlags.subclockNames)
+                line.flags(UInt64(flags), TraceNames.subclock)
             case .some:
                 let fd = (try? memory.u32(at &+ UInt32(S.fd))) ?? 0
                 line.append(", ")
-                line.append(TraceNames.eventTypes[Int(tag)])
+                line.append(TraceNames.eventTypes, Int(tag))
                 line.append(", fd=")
                 self.fd(fd, into: &line)
             case nil:
@@ -369,7 +376,7 @@ struct CallRenderer {
                 line.append(", nbytes=")
                 line.decimal(nbytes)
                 line.append(", flags=")
-                line.flags(UInt64(flags), WASIMiscFlags.eventrwNames)
+                line.flags(UInt64(flags), TraceNames.eventrw)
             }
             line.append(0x7D)
         }
@@ -393,7 +400,7 @@ struct CallRenderer {
             fd(value, into: &line)
         case .roflags:
             guard let value = try? memory.u16(at) else { return false }
-            line.flags(UInt64(value), WASIMiscFlags.roflagsNames)
+            line.flags(UInt64(value), TraceNames.roflags)
         case .prestat:
             guard let tag = try? memory.u8(at), let length = try? memory.u32(at &+ 4) else { return false }
             line.append("{tag=")
@@ -409,11 +416,11 @@ struct CallRenderer {
             line.append("{fs_filetype=")
             line.name(TraceNames.fileTypes, UInt64(type), orDecimal: UInt64(type))
             line.append(", fs_flags=")
-            line.flags(UInt64(flags), WASIFDFlags.names)
+            line.flags(UInt64(flags), TraceNames.fdflags)
             line.append(", fs_rights_base=")
-            line.flags(base, WASIRights.names)
+            line.flags(base, TraceNames.rights)
             line.append(", fs_rights_inheriting=")
-            line.flags(inheriting, WASIRights.names)
+            line.flags(inheriting, TraceNames.rights)
             line.append(0x7D)
         case .filestat:
             typealias F = WASILayout.FileStat

@@ -6,14 +6,28 @@ public final class WASIMonitor: WASICallObserver {
     public let options: WASITraceOptions
     private let sink: WASITraceSink?
     private let now: () -> UInt64
-    /// Per function: traced or summarised (filter), or targeted by an injection.
-    private var interesting: [Bool]
-    private var rules: [[InjectionState]]
-    private var summaryTable = WASICallSummary()
+    // Per function (by raw value), fixed at init: observed at all (traced, summarised or
+    // targeted by an injection), selected by the filter, printed, targeted by an injection.
+    private let interesting: [Bool]
+    private let selected: [Bool]
+    private let printed: [Bool]
+    private let injectable: [Bool]
+    // The options read on every call, kept apart so a call does not copy `options`.
+    private let failedOnly: Bool
+    private let showTime: Bool
+    private let summarising: Bool
+    private let json: Bool
+    private let stringLimit: Int
+
+    // Mutable state. The monitor serves one host on one thread and nothing it calls while it
+    // updates these re-enters it, so accesses cannot overlap: `unchecked` spares the runtime
+    // exclusivity check (~100 instructions) each access would otherwise cost, several a call.
+    @exclusivity(unchecked) private var rules: [[InjectionState]]
+    @exclusivity(unchecked) private var summaryTable = WASICallSummary()
     /// The line being written, and working space for the renderer (reused for every call).
-    private var line = TraceBytes()
-    private var scratch = TraceBytes()
-    private var tail = TraceBytes()
+    @exclusivity(unchecked) private var line = TraceBytes()
+    @exclusivity(unchecked) private var scratch = TraceBytes()
+    @exclusivity(unchecked) private var tail = TraceBytes()
 
     private struct InjectionState {
         let rule: WASIInjection
@@ -36,6 +50,14 @@ public final class WASIMonitor: WASICallObserver {
         interesting = WASIFunction.allCases.map {
             (observed && options.filter.contains($0)) || !table[$0.rawValue].isEmpty
         }
+        selected = WASIFunction.allCases.map { options.filter.contains($0) }
+        printed = WASIFunction.allCases.map { options.printCalls && options.filter.contains($0) }
+        injectable = table.map { !$0.isEmpty }
+        failedOnly = options.failedOnly
+        showTime = options.showTime
+        summarising = options.summary
+        json = options.format == .json
+        stringLimit = max(0, options.stringLimit)
     }
 
     public func observes(_ function: WASIFunction) -> Bool { interesting[function.rawValue] }
@@ -54,23 +76,25 @@ public final class WASIMonitor: WASICallObserver {
         guard interesting[index] else { return host.perform(function, args, memory) }
 
         var injected: WASIErrno?
-        for slot in rules[index].indices {
-            rules[index][slot].calls += 1
-            if injected == nil && rules[index][slot].rule.matches(call: rules[index][slot].calls) {
-                injected = rules[index][slot].rule.errno
+        if injectable[index] {
+            for slot in rules[index].indices {
+                rules[index][slot].calls += 1
+                if injected == nil && rules[index][slot].rule.matches(call: rules[index][slot].calls) {
+                    injected = rules[index][slot].rule.errno
+                }
             }
         }
-        let selected = options.filter.contains(function)
-        let printing = selected && options.printCalls && sink != nil && args.count == function.params.count
-        let timing = selected && (options.summary || options.showTime)
+        let isSelected = selected[index]
+        let printing = printed[index] && sink != nil && args.count == TraceNames.paramCounts[index]
+        let timing = isSelected && (summarising || showTime)
         var renderer: CallRenderer?
         var holes: [TraceHole] = []
         if printing {
             let made = CallRenderer(function: function, args: args, memory: GuestView(memory), host: host,
-                                    limit: max(0, options.stringLimit), json: options.format == .json)
+                                    limit: stringLimit, json: json)
             line.removeAll()
             holes = made.open(into: &line, scratch: &scratch)
-            if function == .proc_exit && !options.failedOnly {
+            if function == .proc_exit && !failedOnly {
                 // It does not return: write the line at entry.
                 made.close(into: &line, result: nil, injected: false, duration: nil, scratch: &scratch)
                 emitLine()
@@ -87,13 +111,13 @@ public final class WASIMonitor: WASICallObserver {
         case .errno(let value): code = value
         case .exit: code = .success
         }
-        if selected && options.summary {
+        if isSelected && summarising {
             summaryTable.record(function, failed: code != .success, nanoseconds: duration)
         }
-        if let renderer, function != .proc_exit, !options.failedOnly || code != .success {
+        if let renderer, function != .proc_exit, !failedOnly || code != .success {
             renderer.fill(holes, in: &line, result: code, tail: &tail, scratch: &scratch)
             renderer.close(into: &line, result: code, injected: injected != nil,
-                           duration: options.showTime ? duration : nil, scratch: &scratch)
+                           duration: showTime ? duration : nil, scratch: &scratch)
             emitLine()
         }
         return result

@@ -25,7 +25,8 @@ public final class FileTraceSink: WASITraceSink {
     private let fd: Int32
     private let ownsFD: Bool
     private let lineBuffered: Bool
-    private var buffer: [UInt8] = []
+    // One sink serves one monitor on one thread: see WASIMonitor's state for why unchecked.
+    @exclusivity(unchecked) private var buffer: [UInt8] = []
     private let capacity = 1 << 16
 
     public init(fd: Int32, ownsFD: Bool = false, lineBuffered: Bool = false) {

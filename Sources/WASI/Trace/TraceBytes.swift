@@ -97,20 +97,35 @@ struct TraceBytes: ~Copyable {
             append(0x30 &+ UInt8(truncatingIfNeeded: value))
             return
         }
-        // Digits go in backwards at the end of a 40-byte window, then move to its front (the
-        // two halves do not overlap).
+        // Digits go in backwards, two at a time, at the end of a 40-byte window, then move to its
+        // front (the two halves do not overlap).
         reserve(40)
         var digits = 0
         var rest = value
         let end = base + count + 40
-        while rest != 0 {
+        let pairs = TraceBytes.digitPairs.utf8Start
+        while rest >= 100 {
+            let pair = Int(truncatingIfNeeded: rest % 100) &* 2
+            rest /= 100
+            digits &+= 2
+            (end - digits)[0] = pairs[pair]
+            (end - digits)[1] = pairs[pair &+ 1]
+        }
+        if rest >= 10 {
+            let pair = Int(truncatingIfNeeded: rest) &* 2
+            digits &+= 2
+            (end - digits)[0] = pairs[pair]
+            (end - digits)[1] = pairs[pair &+ 1]
+        } else {
             digits &+= 1
-            (end - digits).pointee = 0x30 &+ UInt8(truncatingIfNeeded: rest % 10)
-            rest /= 10
+            (end - digits).pointee = 0x30 &+ UInt8(truncatingIfNeeded: rest)
         }
         (base + count).update(from: end - digits, count: digits)
         count &+= digits
     }
+
+    /// "00" to "99", for writing decimals two digits at a time.
+    private static let digitPairs: StaticString = "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899"
 
     mutating func signedDecimal(_ value: Int64) {
         if value < 0 { append(0x2D) }
@@ -257,44 +272,153 @@ struct TraceBytes: ~Copyable {
     var array: [UInt8] { withBytes { Array($0) } }
 }
 
-/// Names as UTF-8 bytes, made once from the ABI's own names.
+/// A list of names as UTF-8 in one allocation, indexed from 0.
+///
+/// The renderer copies a name or two per argument of every traced call. Held as arrays, each
+/// copy costs a retain and a release; held as raw memory it costs two loads. The tables in
+/// `TraceNames` are built once from the ABI's own names and live as long as the process.
+struct NameTable: @unchecked Sendable {
+    // Name i is bytes[ends[i-1] ..< ends[i]] (from 0 for the first); immutable once built.
+    private let bytes: UnsafeMutablePointer<UInt8>
+    private let ends: UnsafeMutablePointer<Int>
+    let count: Int
+
+    init(_ names: [String]) {
+        let utf8 = names.map { Array($0.utf8) }
+        let total = utf8.reduce(0) { $0 + $1.count }
+        bytes = .allocate(capacity: max(total, 1))
+        ends = .allocate(capacity: max(names.count, 1))
+        count = names.count
+        var end = 0
+        for (index, name) in utf8.enumerated() {
+            (bytes + end).initialize(from: name, count: name.count)
+            end += name.count
+            ends[index] = end
+        }
+    }
+
+    /// Frees a table made for one use (the shared ones are never freed).
+    func deallocate() {
+        bytes.deallocate()
+        ends.deallocate()
+    }
+
+    /// Name `index` (empty when out of range).
+    @inline(__always)
+    func name(_ index: Int) -> UnsafeRawBufferPointer {
+        guard index >= 0 && index < count else { return UnsafeRawBufferPointer(start: nil, count: 0) }
+        let start = index == 0 ? 0 : ends[index - 1]
+        return UnsafeRawBufferPointer(start: bytes + start, count: ends[index] - start)
+    }
+}
+
+/// The names and bits of a flag set, as `NameTable` keeps names.
+struct FlagTable: @unchecked Sendable {
+    let names: NameTable
+    // bits[i] is the bit of name i; immutable once built.
+    private let bits: UnsafeMutablePointer<UInt64>
+
+    init(_ flags: [WASIFlagName]) {
+        names = NameTable(flags.map(\.name))
+        bits = .allocate(capacity: max(flags.count, 1))
+        for (index, flag) in flags.enumerated() { bits[index] = flag.bit }
+    }
+
+    func deallocate() {
+        names.deallocate()
+        bits.deallocate()
+    }
+
+    @inline(__always)
+    func bit(_ index: Int) -> UInt64 { index >= 0 && index < names.count ? bits[index] : 0 }
+}
+
+/// Everything the renderer looks up per call, made once from the ABI's own names.
 enum TraceNames {
-    static let functions: [[UInt8]] = WASIFunction.allCases.map { Array($0.name.utf8) }
-    static let groups: [[UInt8]] = WASIFunction.allCases.map { Array($0.group.rawValue.utf8) }
-    static let params: [[[UInt8]]] = WASIFunction.allCases.map { $0.params.map { Array($0.name.utf8) } }
-    /// Indexed by raw value; `ESUCCESS` for 0.
-    static let errnos: [[UInt8]] = {
-        var table = Array(repeating: [UInt8](), count: Int(WASIErrno.allCases.map(\.rawValue).max() ?? 0) + 1)
-        for code in WASIErrno.allCases { table[Int(code.rawValue)] = Array(code.name.utf8) }
-        return table
+    /// Room per function in the parameter tables (no function has more than 9 parameters).
+    static let paramSlots = 16
+    static let functions = NameTable(WASIFunction.allCases.map(\.name))
+    static let groups = NameTable(WASIFunction.allCases.map(\.group.rawValue))
+    /// Parameter `p` of function `f` at `f.rawValue * paramSlots + p`.
+    static let params = NameTable(WASIFunction.allCases.flatMap { function in
+        (0..<paramSlots).map { $0 < function.params.count ? function.params[$0].name : "" }
+    })
+    /// The kinds of the parameters, laid out as `params`. Trivial values, so reading one costs
+    /// no reference counting (an element of `function.params` carries the name's String).
+    static let kinds: UnsafePointer<WASIParamKind> = {
+        let table = UnsafeMutablePointer<WASIParamKind>.allocate(capacity: WASIFunction.allCases.count * paramSlots)
+        for function in WASIFunction.allCases {
+            for slot in 0..<paramSlots {
+                let kind = slot < function.params.count ? function.params[slot].kind : .length
+                (table + function.rawValue * paramSlots + slot).initialize(to: kind)
+            }
+        }
+        return UnsafePointer(table)
     }()
-    static let whences: [[UInt8]] = WASIWhence.allCases.map { Array($0.name.utf8) }
-    static let clocks: [[UInt8]] = WASIClockID.allCases.map { Array($0.name.utf8) }
-    static let advices: [[UInt8]] = WASIAdvice.allCases.map { Array($0.name.utf8) }
-    static let fileTypes: [[UInt8]] = WASIFileType.allCases.map { Array($0.name.utf8) }
-    static let eventTypes: [[UInt8]] = WASIEventType.allCases.map { Array($0.name.utf8) }
-    static let signals: [[UInt8]] = WASISignal.names.map { Array($0.utf8) }
+    static let paramCounts: UnsafePointer<Int> = {
+        let table = UnsafeMutablePointer<Int>.allocate(capacity: WASIFunction.allCases.count)
+        for function in WASIFunction.allCases { (table + function.rawValue).initialize(to: function.params.count) }
+        return UnsafePointer(table)
+    }()
+    /// Indexed by raw value; `ESUCCESS` for 0.
+    static let errnos: NameTable = {
+        var names = Array(repeating: "", count: Int(WASIErrno.allCases.map(\.rawValue).max() ?? 0) + 1)
+        for code in WASIErrno.allCases { names[Int(code.rawValue)] = code.name }
+        return NameTable(names)
+    }()
+    static let whences = NameTable(WASIWhence.allCases.map(\.name))
+    static let clocks = NameTable(WASIClockID.allCases.map(\.name))
+    static let advices = NameTable(WASIAdvice.allCases.map(\.name))
+    static let fileTypes = NameTable(WASIFileType.allCases.map(\.name))
+    static let eventTypes = NameTable(WASIEventType.allCases.map(\.name))
+    static let signals = NameTable(WASISignal.names)
+
+    static let rights = FlagTable(WASIRights.names)
+    static let fdflags = FlagTable(WASIFDFlags.names)
+    static let oflags = FlagTable(WASIOFlags.names)
+    static let lookupflags = FlagTable(WASILookupFlags.names)
+    static let fstflags = FlagTable(WASIFstFlags.names)
+    static let riflags = FlagTable(WASIMiscFlags.riflagsNames)
+    static let sdflags = FlagTable(WASIMiscFlags.sdflagsNames)
+    static let roflags = FlagTable(WASIMiscFlags.roflagsNames)
+    static let subclock = FlagTable(WASIMiscFlags.subclockNames)
+    static let eventrw = FlagTable(WASIMiscFlags.eventrwNames)
+
+    static func flags(_ kind: WASIFlagsKind) -> FlagTable {
+        switch kind {
+        case .rights: return rights
+        case .fdflags: return fdflags
+        case .oflags: return oflags
+        case .lookupflags: return lookupflags
+        case .fstflags: return fstflags
+        case .riflags: return riflags
+        case .sdflags: return sdflags
+        case .siflags: return riflags  // not used: siflags show as a number
+        }
+    }
 }
 
 extension TraceBytes {
-    /// `table[index]` when it exists, else `value` in decimal (an unknown enumeration value).
-    mutating func name(_ table: [[UInt8]], _ index: UInt64, orDecimal value: UInt64) {
-        if index < UInt64(table.count) { append(table[Int(index)]) } else { decimal(value) }
+    mutating func append(_ table: NameTable, _ index: Int) { append(table.name(index)) }
+
+    /// Name `index` of `table` when it exists, else `value` in decimal (an unknown value).
+    mutating func name(_ table: NameTable, _ index: UInt64, orDecimal value: UInt64) {
+        if index < UInt64(table.count) { append(table.name(Int(index))) } else { decimal(value) }
     }
 
     /// A flag set as `NAME|NAME`, `0` when empty, leftover unknown bits as hex.
-    mutating func flags(_ value: UInt64, _ names: [WASIFlagName]) {
+    mutating func flags(_ value: UInt64, _ table: FlagTable) {
         if value == 0 {
             append(0x30)
             return
         }
         var rest = value
         var first = true
-        for entry in names where value & entry.bit != 0 {
+        for index in 0..<table.names.count where value & table.bit(index) != 0 {
             if !first { append(0x7C) }
-            append(entry.utf8)
+            append(table.names.name(index))
             first = false
-            rest &= ~entry.bit
+            rest &= ~table.bit(index)
         }
         if rest != 0 {
             if !first { append(0x7C) }
