@@ -140,8 +140,14 @@ public final class WASIHost {
     func perform(_ function: WASIFunction, _ args: UnsafeBufferPointer<UInt64>, _ memory: GuestMemory)
         -> WASIResult {
         guard args.count == WASIHost.parameterCounts[function.rawValue] else { return .errno(.inval) }
+        return perform(function, args, view: GuestView(memory))
+    }
+
+    /// The same on a view of memory already fetched for this call (the trace decodes the call
+    /// from the view the call then runs on: memory cannot change size during a WASI call).
+    func perform(_ function: WASIFunction, _ args: UnsafeBufferPointer<UInt64>, view m: GuestView) -> WASIResult {
+        guard args.count == WASIHost.parameterCounts[function.rawValue] else { return .errno(.inval) }
         let a = Arguments(raw: args)
-        let m = GuestView(memory)
         do throws(WASIErrno) {
             switch function {
             case .proc_exit: return .exit(a.u32(0))

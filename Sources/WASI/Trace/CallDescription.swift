@@ -8,7 +8,7 @@ public struct WASICallDescription: Sendable {
     /// The text line up to the last argument, as decoded before the call, with holes for the
     /// arguments the call fills.
     let opening: [UInt8]
-    let holes: [TraceHole]
+    let holes: TraceHoles
     let stringLimit: Int
 
     /// Decodes the inputs of `function(arguments)` against the guest memory and host as they
@@ -48,7 +48,7 @@ public struct WASICallDescription: Sendable {
         var tail = TraceBytes()
         guard let memory, let host else {
             // Holes as addresses, no result.
-            for hole in holes.reversed() {
+            for hole in holes.list.reversed() {
                 tail.removeAll()
                 line.copy(hole.offset, line.count, into: &tail)
                 line.truncate(to: hole.offset)

@@ -15,6 +15,30 @@ struct TraceHole: Sendable {
     let offset: Int
 }
 
+/// The holes of one line, kept inline (no function has more than one argument the call fills;
+/// room for two keeps this general without an array to allocate and free on every call).
+struct TraceHoles: Sendable {
+    private(set) var first: TraceHole?
+    private(set) var second: TraceHole?
+
+    var isEmpty: Bool { first == nil }
+
+    /// Records a hole; false when both places are taken.
+    mutating func add(_ hole: TraceHole) -> Bool {
+        if first == nil {
+            first = hole
+        } else if second == nil {
+            second = hole
+        } else {
+            return false
+        }
+        return true
+    }
+
+    /// The holes in the order of the line.
+    var list: [TraceHole] { [first, second].compactMap { $0 } }
+}
+
 struct CallRenderer {
     let function: WASIFunction
     let args: UnsafeBufferPointer<UInt64>
@@ -39,7 +63,7 @@ struct CallRenderer {
     /// Writes the start of the line and the arguments known before the call: `fd_write(1<stdout>,
     /// [{"hi\n", 3}], 1, 0x10` or `{"call":"fd_write",...,"args":{"fd":"1<stdout>",...`.
     /// Returns the holes left for arguments the call fills.
-    func open(into line: inout TraceBytes, scratch: inout TraceBytes) -> [TraceHole] {
+    func open(into line: inout TraceBytes, scratch: inout TraceBytes) -> TraceHoles {
         let index = function.rawValue
         if json {
             line.append("{\"call\":\"")
@@ -51,20 +75,21 @@ struct CallRenderer {
             line.append(TraceNames.functions, index)
             line.append(0x28)
         }
-        var holes: [TraceHole] = []
+        var holes = TraceHoles()
         var first = true
         for position in 0..<paramCount {
             let kind = kind(position)
             if case .length = kind { continue }
             separator(&first, position, into: &line)
+            let filledByCall: Bool
             switch kind {
-            case .iovecs, .outBuffer, .dirents, .events:
-                holes.append(TraceHole(param: position, offset: line.count))
-            default:
-                let start = line.count
-                argument(position, kind, into: &line)
-                if json { line.makeJSONValue(from: start, scratch: &scratch) }
+            case .iovecs, .outBuffer, .dirents, .events: filledByCall = true
+            default: filledByCall = false
             }
+            if filledByCall && holes.add(TraceHole(param: position, offset: line.count)) { continue }
+            let start = line.count
+            argument(position, kind, into: &line)
+            if json { line.makeJSONValue(from: start, scratch: &scratch) }
         }
         return holes
     }
@@ -84,9 +109,10 @@ struct CallRenderer {
 
     /// Fills the holes once the call returned `result` (nil: it has not run, show addresses).
     /// `tail` and `scratch` are working space.
-    func fill(_ holes: [TraceHole], in line: inout TraceBytes, result: WASIErrno?,
+    func fill(_ holes: TraceHoles, in line: inout TraceBytes, result: WASIErrno?,
               tail: inout TraceBytes, scratch: inout TraceBytes) {
         guard let firstHole = holes.first else { return }
+        let holes = holes.list
         tail.removeAll()
         line.copy(firstHole.offset, line.count, into: &tail)
         line.truncate(to: firstHole.offset)

@@ -88,8 +88,9 @@ public final class WASIMonitor: WASICallObserver {
         let printing = printed[index] && sink != nil && args.count == TraceNames.paramCounts[index]
         let timing = isSelected && (summarising || showTime)
         var renderer: CallRenderer?
-        var holes: [TraceHole] = []
+        var holes = TraceHoles()
         if printing {
+            // The call runs on the same view of memory it is decoded from: one fetch.
             let made = CallRenderer(function: function, args: args, memory: GuestView(memory), host: host,
                                     limit: stringLimit, json: json)
             line.removeAll()
@@ -103,7 +104,14 @@ public final class WASIMonitor: WASICallObserver {
         }
 
         let start = timing ? now() : 0
-        let result = injected.map { WASIResult.errno($0) } ?? host.perform(function, args, memory)
+        let result: WASIResult
+        if let injected {
+            result = .errno(injected)
+        } else if let renderer {
+            result = host.perform(function, args, view: renderer.memory)
+        } else {
+            result = host.perform(function, args, memory)
+        }
         let duration = timing ? now() &- start : 0
 
         let code: WASIErrno

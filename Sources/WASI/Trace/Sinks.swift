@@ -25,24 +25,25 @@ public final class FileTraceSink: WASITraceSink {
     private let fd: Int32
     private let ownsFD: Bool
     private let lineBuffered: Bool
-    // One sink serves one monitor on one thread: see WASIMonitor's state for why unchecked.
-    @exclusivity(unchecked) private var buffer: [UInt8] = []
     private let capacity = 1 << 16
+    // One sink serves one monitor on one thread: see WASIMonitor's state for why unchecked.
+    @exclusivity(unchecked) private var buffer: TraceBytes
 
     public init(fd: Int32, ownsFD: Bool = false, lineBuffered: Bool = false) {
         self.fd = fd
         self.ownsFD = ownsFD
         self.lineBuffered = lineBuffered
-        buffer.reserveCapacity(capacity)
+        buffer = TraceBytes(capacity: capacity + 4096)
     }
 
-    /// Opens (creates, truncates) a file for `--trace-output`.
+    /// Opens (creates, truncates) a file for `--trace-output`. A terminal gets each line at
+    /// once, like stderr, so the trace stays in order with the guest's output on it.
     public convenience init(path: String) throws(WASIHostError) {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
             throw WASIHostError("cannot open trace output '\(path)': \(String(cString: strerror(errno)))")
         }
-        self.init(fd: fd, ownsFD: true)
+        self.init(fd: fd, ownsFD: true, lineBuffered: isatty(fd) == 1)
     }
 
     deinit {
@@ -51,29 +52,28 @@ public final class FileTraceSink: WASITraceSink {
     }
 
     public func write(_ line: String) {
-        buffer.append(contentsOf: line.utf8)
-        buffer.append(0x0A)
-        if lineBuffered || buffer.count >= capacity { flush() }
+        var line = line
+        line.withUTF8 { write(utf8: $0) }
     }
 
     public func write(utf8 line: UnsafeBufferPointer<UInt8>) {
-        buffer.append(contentsOf: line)
+        buffer.append(UnsafeRawBufferPointer(line))
         buffer.append(0x0A)
         if lineBuffered || buffer.count >= capacity { flush() }
     }
 
     public func flush() {
-        var offset = 0
-        while offset < buffer.count {
-            let written = buffer.withUnsafeBytes { bytes -> Int in
-                guard let base = bytes.baseAddress else { return 0 }
-                return Glibc.write(fd, base + offset, bytes.count - offset)
+        buffer.withBytes { bytes in
+            guard let base = bytes.baseAddress else { return }
+            var offset = 0
+            while offset < bytes.count {
+                let written = Glibc.write(fd, base + offset, bytes.count - offset)
+                if written < 0 && errno == EINTR { continue }
+                if written <= 0 { break }  // the trace is best effort; never fail the guest for it
+                offset += written
             }
-            if written < 0 && errno == EINTR { continue }
-            if written <= 0 { break }  // the trace is best effort; never fail the guest for it
-            offset += written
         }
-        buffer.removeAll(keepingCapacity: true)
+        buffer.removeAll()
     }
 }
 

@@ -66,13 +66,23 @@ struct TraceBytes: ~Copyable {
 
     /// An ASCII literal.
     mutating func append(_ text: StaticString) {
-        text.withUTF8Buffer { append(UnsafeRawBufferPointer($0)) }
+        if text.hasPointerRepresentation {
+            append(UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+        } else {
+            text.withUTF8Buffer { append(UnsafeRawBufferPointer($0)) }
+        }
     }
 
     mutating func append(_ bytes: UnsafeRawBufferPointer) {
         guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
         reserve(bytes.count)
-        (base + count).update(from: source.assumingMemoryBound(to: UInt8.self), count: bytes.count)
+        if bytes.count <= 16 {
+            // Names and punctuation: a loop costs less than calling memcpy.
+            let to = base + count
+            for index in 0..<bytes.count { to[index] = source.load(fromByteOffset: index, as: UInt8.self) }
+        } else {
+            (base + count).update(from: source.assumingMemoryBound(to: UInt8.self), count: bytes.count)
+        }
         count &+= bytes.count
     }
 
@@ -134,23 +144,25 @@ struct TraceBytes: ~Copyable {
 
     /// `value` in lower-case hex without a prefix.
     mutating func hexDigits(_ value: UInt64) {
-        reserve(32)
-        var digits = 0
+        reserve(16)
+        // The number of digits first, then the digits written from the last one back.
+        let digits = value == 0 ? 1 : (64 &- value.leadingZeroBitCount &+ 3) / 4
         var rest = value
-        let end = base + count + 32
-        repeat {
-            digits &+= 1
-            (end - digits).pointee = TraceBytes.hexDigit(UInt8(truncatingIfNeeded: rest & 0xF))
+        var at = base + count + digits
+        for _ in 0..<digits {
+            at -= 1
+            at.pointee = TraceBytes.hexDigit(UInt8(truncatingIfNeeded: rest & 0xF))
             rest >>= 4
-        } while rest != 0
-        (base + count).update(from: end - digits, count: digits)
+        }
         count &+= digits
     }
 
     /// `0x` and `value` in lower-case hex: how addresses show.
     mutating func hex(_ value: UInt64) {
-        append(0x30)
-        append(0x78)
+        reserve(18)
+        base[count] = 0x30
+        base[count &+ 1] = 0x78
+        count &+= 2
         hexDigits(value)
     }
 
