@@ -25,6 +25,8 @@ final class Descriptor {
     var flags: WASIFDFlags
     /// What the trace shows after the fd number: `/data`, `/data/notes.txt`, `stdout`.
     let label: String
+    /// `label` in UTF-8, made once: the trace copies it for every call on this fd.
+    let labelUTF8: [UInt8]
     /// The guest name when this is a preopened directory (fd_prestat_*).
     let preopenName: String?
     /// Whether `hostFD` is ours to close (stdio descriptors belong to the embedder).
@@ -42,6 +44,7 @@ final class Descriptor {
         self.rightsInheriting = rightsInheriting
         self.flags = flags
         self.label = label
+        labelUTF8 = Array(label.utf8)
         self.preopenName = preopenName
         self.ownsHostFD = ownsHostFD
     }

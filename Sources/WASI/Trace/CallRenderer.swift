@@ -52,10 +52,27 @@ struct CallRenderer {
     static let listLimit = 16
 
     /// Where this function's parameters start in `TraceNames.params` and `.kinds`.
-    private var paramBase: Int { function.rawValue &* TraceNames.paramSlots }
+    private let paramBase: Int
     /// The parameters shown: callers check that `args` has one value per parameter.
-    private var paramCount: Int { min(args.count, TraceNames.paramCounts[function.rawValue]) }
-    private func kind(_ position: Int) -> WASIParamKind { TraceNames.kinds[paramBase &+ position] }
+    private let paramCount: Int
+    /// This function's parameter kinds (`TraceNames.kinds` from `paramBase`).
+    private let kinds: UnsafePointer<WASIParamKind>
+
+    init(function: WASIFunction, args: UnsafeBufferPointer<UInt64>, memory: GuestView, host: WASIHost,
+         limit: Int, json: Bool) {
+        self.function = function
+        self.args = args
+        self.memory = memory
+        self.host = host
+        self.limit = limit
+        self.json = json
+        paramBase = function.rawValue &* TraceNames.paramSlots
+        paramCount = min(args.count, TraceNames.paramCounts[function.rawValue])
+        kinds = TraceNames.kinds + paramBase
+    }
+
+    @inline(__always)
+    private func kind(_ position: Int) -> WASIParamKind { kinds[position] }
     private func next(_ index: Int) -> UInt64 { index + 1 < args.count ? args[index + 1] : 0 }
 
     // MARK: the line
@@ -247,9 +264,9 @@ struct CallRenderer {
 
     func fd(_ fd: UInt32, into line: inout TraceBytes) {
         line.decimal(UInt64(fd))
-        if let label = host.label(ofFD: fd) {
+        if let descriptor = host.table.lookup(fd) {
             line.append(0x3C)
-            line.append(utf8: label)
+            line.append(descriptor.labelUTF8)
             line.append(0x3E)
         }
     }
@@ -267,21 +284,22 @@ struct CallRenderer {
     func iovecs(_ pointer: UInt64, count: UInt64, filled: UInt64?, into line: inout TraceBytes) {
         typealias V = WASILayout.IOVec
         let base = UInt32(truncatingIfNeeded: pointer)
-        // Every entry must be in bounds, as for the call itself, before any is shown.
+        // Every entry must be in bounds, as for the call itself: the shown ones are checked as
+        // they are written, the rest after; any failure shows the address instead.
         guard count <= UInt64(UInt32.max), (try? memory.range(base, Int(count) * V.size)) != nil
         else { return line.hex(pointer) }
+        let mark = line.count
         let total = UInt32(count)
+        var remaining = filled ?? UInt64.max
+        line.append(0x5B)
         for index in 0..<total {
             let entry = base &+ index &* UInt32(V.size)
             guard let buf = try? memory.u32(entry &+ UInt32(V.buf)), let len = try? memory.u32(entry &+ UInt32(V.bufLen)),
-                  (try? memory.range(buf, Int(len))) != nil else { return line.hex(pointer) }
-        }
-        var remaining = filled ?? UInt64.max
-        line.append(0x5B)
-        for index in 0..<min(total, UInt32(CallRenderer.listLimit)) {
-            let entry = base &+ index &* UInt32(V.size)
-            let buf = (try? memory.u32(entry &+ UInt32(V.buf))) ?? 0
-            let len = (try? memory.u32(entry &+ UInt32(V.bufLen))) ?? 0
+                  (try? memory.range(buf, Int(len))) != nil else {
+                line.truncate(to: mark)
+                return line.hex(pointer)
+            }
+            guard index < UInt32(CallRenderer.listLimit) else { continue }
             let contentLength = min(UInt64(len), remaining)
             if filled != nil { remaining -= contentLength }
             if index > 0 { line.append(", ") }

@@ -74,44 +74,52 @@ public final class WASIMonitor: WASICallObserver {
                      host: WASIHost) -> WASIResult {
         let index = function.rawValue
         guard interesting[index] else { return host.perform(function, args, memory) }
-
-        var injected: WASIErrno?
-        if injectable[index] {
-            for slot in rules[index].indices {
-                rules[index][slot].calls += 1
-                if injected == nil && rules[index][slot].rule.matches(call: rules[index][slot].calls) {
-                    injected = rules[index][slot].rule.errno
-                }
-            }
+        let injected = injectable[index] ? countInjections(index) : nil
+        if printed[index] && sink != nil && args.count == TraceNames.paramCounts[index] {
+            return printedCall(function, args, memory, host: host, injected: injected)
         }
-        let isSelected = selected[index]
-        let printing = printed[index] && sink != nil && args.count == TraceNames.paramCounts[index]
-        let timing = isSelected && (summarising || showTime)
-        var renderer: CallRenderer?
-        var holes = TraceHoles()
-        if printing {
-            // The call runs on the same view of memory it is decoded from: one fetch.
-            let made = CallRenderer(function: function, args: args, memory: GuestView(memory), host: host,
-                                    limit: stringLimit, json: json)
-            line.removeAll()
-            holes = made.open(into: &line, scratch: &scratch)
-            if function == .proc_exit && !failedOnly {
-                // It does not return: write the line at entry.
-                made.close(into: &line, result: nil, injected: false, duration: nil, scratch: &scratch)
-                emitLine()
-            }
-            renderer = made
-        }
-
+        let timing = selected[index] && summarising
         let start = timing ? now() : 0
-        let result: WASIResult
-        if let injected {
-            result = .errno(injected)
-        } else if let renderer {
-            result = host.perform(function, args, view: renderer.memory)
-        } else {
-            result = host.perform(function, args, memory)
+        let result = injected.map { WASIResult.errno($0) } ?? host.perform(function, args, memory)
+        if timing { summaryTable.record(function, failed: Self.failed(result), nanoseconds: now() &- start) }
+        return result
+    }
+
+    /// Counts the call for each injection rule of its function; the errno of the first rule
+    /// that fails it.
+    private func countInjections(_ index: Int) -> WASIErrno? {
+        var injected: WASIErrno?
+        for slot in rules[index].indices {
+            rules[index][slot].calls += 1
+            if injected == nil && rules[index][slot].rule.matches(call: rules[index][slot].calls) {
+                injected = rules[index][slot].rule.errno
+            }
         }
+        return injected
+    }
+
+    private static func failed(_ result: WASIResult) -> Bool {
+        if case .errno(let code) = result { return code != .success }
+        return false
+    }
+
+    /// A call with a trace line: decoded before it runs, completed after.
+    private func printedCall(_ function: WASIFunction, _ args: UnsafeBufferPointer<UInt64>, _ memory: GuestMemory,
+                             host: WASIHost, injected: WASIErrno?) -> WASIResult {
+        // The call runs on the same view of memory it is decoded from: one fetch.
+        let renderer = CallRenderer(function: function, args: args, memory: GuestView(memory), host: host,
+                                    limit: stringLimit, json: json)
+        line.removeAll()
+        let holes = renderer.open(into: &line, scratch: &scratch)
+        if function == .proc_exit && !failedOnly {
+            // It does not return: write the line at entry.
+            renderer.close(into: &line, result: nil, injected: false, duration: nil, scratch: &scratch)
+            emitLine()
+        }
+
+        let timing = summarising || showTime
+        let start = timing ? now() : 0
+        let result = injected.map { WASIResult.errno($0) } ?? host.perform(function, args, view: renderer.memory)
         let duration = timing ? now() &- start : 0
 
         let code: WASIErrno
@@ -119,10 +127,8 @@ public final class WASIMonitor: WASICallObserver {
         case .errno(let value): code = value
         case .exit: code = .success
         }
-        if isSelected && summarising {
-            summaryTable.record(function, failed: code != .success, nanoseconds: duration)
-        }
-        if let renderer, function != .proc_exit, !failedOnly || code != .success {
+        if summarising { summaryTable.record(function, failed: code != .success, nanoseconds: duration) }
+        if function != .proc_exit && (!failedOnly || code != .success) {
             renderer.fill(holes, in: &line, result: code, tail: &tail, scratch: &scratch)
             renderer.close(into: &line, result: code, injected: injected != nil,
                            duration: showTime ? duration : nil, scratch: &scratch)
