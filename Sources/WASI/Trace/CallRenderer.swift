@@ -43,7 +43,9 @@ struct CallRenderer {
     let function: WASIFunction
     let args: UnsafeBufferPointer<UInt64>
     let memory: GuestView
-    let host: WASIHost
+    // The renderer lives only during one call of `host` (which its caller holds), so it keeps
+    // no reference count on it.
+    unowned(unsafe) let host: WASIHost
     let limit: Int
     /// JSON object instead of a strace-like text line.
     let json: Bool
@@ -215,8 +217,11 @@ struct CallRenderer {
     @discardableResult
     private func outputs(into line: inout TraceBytes, scratch: inout TraceBytes) -> Bool {
         var any = false
-        for position in 0..<paramCount {
-            guard case .out(let kind) = kind(position) else { continue }
+        var outs = TraceNames.outMasks[function.rawValue]
+        while outs != 0 {
+            let position = outs.trailingZeroBitCount
+            outs &= outs &- 1
+            guard position < paramCount, case .out(let kind) = kind(position) else { continue }
             let mark = line.count
             if json {
                 if any { line.append(0x2C) }

@@ -5,6 +5,8 @@
 public final class WASIMonitor: WASICallObserver {
     public let options: WASITraceOptions
     private let sink: WASITraceSink?
+    /// `sink` when it is a file: lines are then written straight into its buffer.
+    private let fileSink: FileTraceSink?
     private let now: () -> UInt64
     // Per function (by raw value), fixed at init: observed at all (traced, summarised or
     // targeted by an injection), selected by the filter, printed, targeted by an injection.
@@ -40,6 +42,7 @@ public final class WASIMonitor: WASICallObserver {
     public init(options: WASITraceOptions, sink: WASITraceSink?, clock: (() -> UInt64)? = nil) {
         self.options = options
         self.sink = sink
+        fileSink = sink as? FileTraceSink
         self.now = clock ?? POSIX.monotonicNow
         var table: [[InjectionState]] = Array(repeating: [], count: WASIFunction.allCases.count)
         for rule in options.injections {
@@ -103,23 +106,42 @@ public final class WASIMonitor: WASICallObserver {
         return false
     }
 
-    /// A call with a trace line: decoded before it runs, completed after.
+    /// A call with a trace line: decoded before it runs, completed after. A file sink gets the
+    /// line written straight into its buffer; another sink gets it from `line`.
     private func printedCall(_ function: WASIFunction, _ args: UnsafeBufferPointer<UInt64>, _ memory: GuestMemory,
                              host: WASIHost, injected: WASIErrno?) -> WASIResult {
         // The call runs on the same view of memory it is decoded from: one fetch.
         let renderer = CallRenderer(function: function, args: args, memory: GuestView(memory), host: host,
                                     limit: stringLimit, json: json)
+        if let fileSink {
+            let result = printedCall(renderer, injected: injected, into: &fileSink.buffer) { _ in }
+            fileSink.flushIfDue()
+            return result
+        }
         line.removeAll()
+        return printedCall(renderer, injected: injected, into: &line) { line in
+            line.withBytes { sink?.write(utf8: $0) }
+            line.removeAll()
+        }
+    }
+
+    /// Appends the call's line to `line` (ended by a newline for a file; `emit` hands it on
+    /// otherwise). A line the trace does not show (`--trace-failed`) is taken back.
+    private func printedCall(_ renderer: CallRenderer, injected: WASIErrno?, into line: inout TraceBytes,
+                             emit: (inout TraceBytes) -> Void) -> WASIResult {
+        let function = renderer.function
+        let lineStart = line.count
         let holes = renderer.open(into: &line, scratch: &scratch)
-        if function == .proc_exit && !failedOnly {
+        let returns = function != .proc_exit
+        if !returns && !failedOnly {
             // It does not return: write the line at entry.
             renderer.close(into: &line, result: nil, injected: false, duration: nil, scratch: &scratch)
-            emitLine()
+            endLine(&line, emit)
         }
 
         let timing = summarising || showTime
         let start = timing ? now() : 0
-        let result = injected.map { WASIResult.errno($0) } ?? host.perform(function, args, view: renderer.memory)
+        let result = injected.map { WASIResult.errno($0) } ?? renderer.host.perform(function, renderer.args, view: renderer.memory)
         let duration = timing ? now() &- start : 0
 
         let code: WASIErrno
@@ -128,18 +150,20 @@ public final class WASIMonitor: WASICallObserver {
         case .exit: code = .success
         }
         if summarising { summaryTable.record(function, failed: code != .success, nanoseconds: duration) }
-        if function != .proc_exit && (!failedOnly || code != .success) {
+        if returns && (!failedOnly || code != .success) {
             renderer.fill(holes, in: &line, result: code, tail: &tail, scratch: &scratch)
             renderer.close(into: &line, result: code, injected: injected != nil,
                            duration: showTime ? duration : nil, scratch: &scratch)
-            emitLine()
+            endLine(&line, emit)
+        } else if returns {
+            line.truncate(to: lineStart)
         }
         return result
     }
 
-    private func emitLine() {
-        guard let sink else { return }
-        line.withBytes { sink.write(utf8: $0) }
+    @inline(__always)
+    private func endLine(_ line: inout TraceBytes, _ emit: (inout TraceBytes) -> Void) {
+        if fileSink != nil { line.append(0x0A) } else { emit(&line) }
     }
 
     /// The call as the trace would show it before it runs (out-values and filled buffers as

@@ -26,8 +26,10 @@ public final class FileTraceSink: WASITraceSink {
     private let ownsFD: Bool
     private let lineBuffered: Bool
     private let capacity = 1 << 16
-    // One sink serves one monitor on one thread: see WASIMonitor's state for why unchecked.
-    @exclusivity(unchecked) private var buffer: TraceBytes
+    /// Lines not written yet. The monitor renders lines straight into it, then calls
+    /// `flushIfDue`. One sink serves one monitor on one thread: see WASIMonitor's state for
+    /// why unchecked.
+    @exclusivity(unchecked) var buffer: TraceBytes
 
     public init(fd: Int32, ownsFD: Bool = false, lineBuffered: Bool = false) {
         self.fd = fd
@@ -59,6 +61,12 @@ public final class FileTraceSink: WASITraceSink {
     public func write(utf8 line: UnsafeBufferPointer<UInt8>) {
         buffer.append(UnsafeRawBufferPointer(line))
         buffer.append(0x0A)
+        flushIfDue()
+    }
+
+    /// Writes the buffer out when it is full, or after every line when line-buffered.
+    @inline(__always)
+    func flushIfDue() {
         if lineBuffered || buffer.count >= capacity { flush() }
     }
 

@@ -372,6 +372,18 @@ enum TraceNames {
         for function in WASIFunction.allCases { (table + function.rawValue).initialize(to: function.params.count) }
         return UnsafePointer(table)
     }()
+    /// Per function, bit p set when parameter p is an out-value.
+    static let outMasks: UnsafePointer<UInt16> = {
+        let table = UnsafeMutablePointer<UInt16>.allocate(capacity: WASIFunction.allCases.count)
+        for function in WASIFunction.allCases {
+            var mask: UInt16 = 0
+            for (position, param) in function.params.enumerated() {
+                if case .out = param.kind { mask |= 1 << UInt16(position) }
+            }
+            (table + function.rawValue).initialize(to: mask)
+        }
+        return UnsafePointer(table)
+    }()
     /// Indexed by raw value; `ESUCCESS` for 0.
     static let errnos: NameTable = {
         var names = Array(repeating: "", count: Int(WASIErrno.allCases.map(\.rawValue).max() ?? 0) + 1)
