@@ -114,6 +114,7 @@ struct CallRenderer {
     }
 
     /// `, ` in text; `,"name":` in JSON (without the comma for the first).
+    @inline(__always)
     private func separator(_ first: inout Bool, _ position: Int, into line: inout TraceBytes) {
         if json {
             if !first { line.append(0x2C) }
@@ -267,6 +268,7 @@ struct CallRenderer {
         }
     }
 
+    @inline(__always)
     func fd(_ fd: UInt32, into line: inout TraceBytes) {
         line.decimal(UInt64(fd))
         if let descriptor = host.table.lookup(fd) {
@@ -277,6 +279,7 @@ struct CallRenderer {
     }
 
     /// A string from guest memory, or the address if it is out of bounds.
+    @inline(__always)
     func quotedMemory(_ pointer: UInt64, _ length: UInt64, into line: inout TraceBytes) {
         guard pointer <= UInt64(UInt32.max), length <= UInt64(UInt32.max),
               let start = try? memory.range(UInt32(pointer), Int(length))

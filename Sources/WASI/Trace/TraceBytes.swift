@@ -46,6 +46,7 @@ struct TraceBytes: ~Copyable {
     mutating func removeAll() { count = 0 }
 
     /// Drops everything written after `mark` (an earlier `count`).
+    @inline(__always)
     mutating func truncate(to mark: Int) {
         if mark >= 0 && mark < count { count = mark }
     }
@@ -65,6 +66,7 @@ struct TraceBytes: ~Copyable {
     }
 
     /// An ASCII literal.
+    @inline(__always)
     mutating func append(_ text: StaticString) {
         if text.hasPointerRepresentation {
             append(UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
@@ -73,6 +75,7 @@ struct TraceBytes: ~Copyable {
         }
     }
 
+    @inline(__always)
     mutating func append(_ bytes: UnsafeRawBufferPointer) {
         guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
         reserve(bytes.count)
@@ -86,6 +89,7 @@ struct TraceBytes: ~Copyable {
         count &+= bytes.count
     }
 
+    @inline(__always)
     mutating func append(_ bytes: [UInt8]) {
         bytes.withUnsafeBytes { append($0) }
     }
@@ -143,6 +147,7 @@ struct TraceBytes: ~Copyable {
     }
 
     /// `value` in lower-case hex without a prefix.
+    @inline(__always)
     mutating func hexDigits(_ value: UInt64) {
         reserve(16)
         // The number of digits first, then the digits written from the last one back.
@@ -158,6 +163,7 @@ struct TraceBytes: ~Copyable {
     }
 
     /// `0x` and `value` in lower-case hex: how addresses show.
+    @inline(__always)
     mutating func hex(_ value: UInt64) {
         reserve(18)
         base[count] = 0x30
@@ -167,7 +173,9 @@ struct TraceBytes: ~Copyable {
     }
 
     @inline(__always)
-    static func hexDigit(_ nibble: UInt8) -> UInt8 { nibble < 10 ? 0x30 &+ nibble : 0x57 &+ nibble }
+    static func hexDigit(_ nibble: UInt8) -> UInt8 { hexDigits.utf8Start[Int(nibble & 0xF)] }
+
+    private static let hexDigits: StaticString = "0123456789abcdef"
 
     /// `"text"` with C escapes (`\n`, `\t`, `\r`, `\\`, `\"`, `\xHH` for other bytes outside
     /// printable ASCII), then `...` when `truncated`.
@@ -423,9 +431,11 @@ enum TraceNames {
 }
 
 extension TraceBytes {
+    @inline(__always)
     mutating func append(_ table: NameTable, _ index: Int) { append(table.name(index)) }
 
     /// Name `index` of `table` when it exists, else `value` in decimal (an unknown value).
+    @inline(__always)
     mutating func name(_ table: NameTable, _ index: UInt64, orDecimal value: UInt64) {
         if index < UInt64(table.count) { append(table.name(Int(index))) } else { decimal(value) }
     }
