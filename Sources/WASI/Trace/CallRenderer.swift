@@ -303,7 +303,7 @@ struct CallRenderer {
         for index in 0..<total {
             let entry = base &+ index &* UInt32(V.size)
             guard let buf = try? memory.u32(entry &+ UInt32(V.buf)), let len = try? memory.u32(entry &+ UInt32(V.bufLen)),
-                  (try? memory.range(buf, Int(len))) != nil else {
+                  let start = try? memory.range(buf, Int(len)) else {
                 line.truncate(to: mark)
                 return line.hex(pointer)
             }
@@ -312,7 +312,10 @@ struct CallRenderer {
             if filled != nil { remaining -= contentLength }
             if index > 0 { line.append(", ") }
             line.append(0x7B)
-            quotedMemory(UInt64(buf), contentLength, into: &line)
+            // The content is part of the buffer just checked.
+            let shown = Int(min(contentLength, UInt64(limit)))
+            line.quoted(UnsafeRawBufferPointer(rebasing: memory.bytes[start..<start + shown]),
+                        truncated: contentLength > UInt64(shown))
             line.append(", ")
             line.decimal(UInt64(len))
             line.append(0x7D)

@@ -111,31 +111,59 @@ struct TraceBytes: ~Copyable {
             append(0x30 &+ UInt8(truncatingIfNeeded: value))
             return
         }
-        // Digits go in backwards, two at a time, at the end of a 40-byte window, then move to its
-        // front (the two halves do not overlap).
-        reserve(40)
-        var digits = 0
-        var rest = value
-        let end = base + count + 40
+        reserve(20)
+        if value <= UInt64(UInt32.max) {
+            digits32(UInt32(truncatingIfNeeded: value))
+            return
+        }
+        // Above 32 bits: the part above the last 8 digits, then those 8 digits, zero-padded,
+        // so most of the work is done in cheaper 32-bit arithmetic.
+        let high = value / 100_000_000
+        if high <= UInt64(UInt32.max) {
+            digits32(UInt32(truncatingIfNeeded: high))
+        } else {
+            digits32(UInt32(truncatingIfNeeded: high / 100_000_000))
+            eightDigits(UInt32(truncatingIfNeeded: high % 100_000_000))
+        }
+        eightDigits(UInt32(truncatingIfNeeded: value % 100_000_000))
+    }
+
+    /// `value` in decimal, two digits at a time from the last; room for 10 bytes reserved.
+    @inline(__always)
+    private mutating func digits32(_ value: UInt32) {
+        var length = 1
+        var bound: UInt32 = 10
+        while length < 10 && value >= bound {
+            length &+= 1
+            bound = bound &* 10
+        }
+        writeDigits(value, length)
+    }
+
+    /// `value` (below 10^8) as exactly 8 digits; room reserved by the caller.
+    @inline(__always)
+    private mutating func eightDigits(_ value: UInt32) { writeDigits(value, 8) }
+
+    /// The last `length` digits of `value`, written from the end back.
+    @inline(__always)
+    private mutating func writeDigits(_ value: UInt32, _ length: Int) {
         let pairs = TraceBytes.digitPairs.utf8Start
-        while rest >= 100 {
+        var rest = value
+        var at = base + count + length
+        var left = length
+        while left >= 2 {
             let pair = Int(truncatingIfNeeded: rest % 100) &* 2
             rest /= 100
-            digits &+= 2
-            (end - digits)[0] = pairs[pair]
-            (end - digits)[1] = pairs[pair &+ 1]
+            at -= 2
+            at[0] = pairs[pair]
+            at[1] = pairs[pair &+ 1]
+            left &-= 2
         }
-        if rest >= 10 {
-            let pair = Int(truncatingIfNeeded: rest) &* 2
-            digits &+= 2
-            (end - digits)[0] = pairs[pair]
-            (end - digits)[1] = pairs[pair &+ 1]
-        } else {
-            digits &+= 1
-            (end - digits).pointee = 0x30 &+ UInt8(truncatingIfNeeded: rest)
+        if left == 1 {
+            at -= 1
+            at.pointee = 0x30 &+ UInt8(truncatingIfNeeded: rest % 10)
         }
-        (base + count).update(from: end - digits, count: digits)
-        count &+= digits
+        count &+= length
     }
 
     /// "00" to "99", for writing decimals two digits at a time.
