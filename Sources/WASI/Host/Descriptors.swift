@@ -25,8 +25,9 @@ final class Descriptor {
     var flags: WASIFDFlags
     /// What the trace shows after the fd number: `/data`, `/data/notes.txt`, `stdout`.
     let label: String
-    /// `label` in UTF-8, made once: the trace copies it for every call on this fd.
-    let labelUTF8: [UInt8]
+    /// `label` in UTF-8, made once: the trace copies it for every call on this fd. Raw memory
+    /// owned by this descriptor, so reading it costs no reference counting.
+    let labelUTF8: UnsafeRawBufferPointer
     /// The guest name when this is a preopened directory (fd_prestat_*).
     let preopenName: String?
     /// Whether `hostFD` is ours to close (stdio descriptors belong to the embedder).
@@ -44,10 +45,14 @@ final class Descriptor {
         self.rightsInheriting = rightsInheriting
         self.flags = flags
         self.label = label
-        labelUTF8 = Array(label.utf8)
+        let storage = UnsafeMutableRawPointer.allocate(byteCount: max(label.utf8.count, 1), alignment: 1)
+        UnsafeMutableRawBufferPointer(start: storage, count: label.utf8.count).copyBytes(from: label.utf8)
+        labelUTF8 = UnsafeRawBufferPointer(start: storage, count: label.utf8.count)
         self.preopenName = preopenName
         self.ownsHostFD = ownsHostFD
     }
+
+    deinit { labelUTF8.baseAddress?.deallocate() }
 
     func require(_ rights: WASIRights) throws(WASIErrno) {
         if !rightsBase.isSuperset(of: rights) { throw .notcapable }
@@ -74,6 +79,14 @@ struct DescriptorTable {
     func lookup(_ fd: UInt32) -> Descriptor? {
         let index = Int(fd)
         return index < slots.count ? slots[index] : nil
+    }
+
+    /// The label's bytes of an open fd; valid while the fd stays open (during the call).
+    @inline(__always)
+    func traceLabel(_ fd: UInt32) -> UnsafeRawBufferPointer? {
+        let index = Int(fd)
+        guard index < slots.count, let descriptor = slots[index] else { return nil }
+        return descriptor.labelUTF8
     }
 
     mutating func insert(_ descriptor: Descriptor) throws(WASIErrno) -> UInt32 {

@@ -59,6 +59,10 @@ struct CallRenderer {
     private let paramCount: Int
     /// This function's parameter kinds (`TraceNames.kinds` from `paramBase`).
     private let kinds: UnsafePointer<WASIParamKind>
+    /// `TraceNames.params`, and which parameters are out-values: read once here rather than
+    /// through the lazily made globals on every use.
+    private let paramNames: NameTable
+    private let outMask: UInt16
 
     init(function: WASIFunction, args: UnsafeBufferPointer<UInt64>, memory: GuestView, host: WASIHost,
          limit: Int, json: Bool) {
@@ -71,6 +75,8 @@ struct CallRenderer {
         paramBase = function.rawValue &* TraceNames.paramSlots
         paramCount = min(args.count, TraceNames.paramCounts[function.rawValue])
         kinds = TraceNames.kinds + paramBase
+        paramNames = TraceNames.params
+        outMask = TraceNames.outMasks[function.rawValue]
     }
 
     @inline(__always)
@@ -119,7 +125,7 @@ struct CallRenderer {
         if json {
             if !first { line.append(0x2C) }
             line.append(0x22)
-            line.append(TraceNames.params, paramBase &+ position)
+            line.append(paramNames, paramBase &+ position)
             line.append("\":")
         } else if !first {
             line.append(", ")
@@ -218,7 +224,7 @@ struct CallRenderer {
     @discardableResult
     private func outputs(into line: inout TraceBytes, scratch: inout TraceBytes) -> Bool {
         var any = false
-        var outs = TraceNames.outMasks[function.rawValue]
+        var outs = outMask
         while outs != 0 {
             let position = outs.trailingZeroBitCount
             outs &= outs &- 1
@@ -227,11 +233,11 @@ struct CallRenderer {
             if json {
                 if any { line.append(0x2C) }
                 line.append(0x22)
-                line.append(TraceNames.params, paramBase &+ position)
+                line.append(paramNames, paramBase &+ position)
                 line.append("\":")
             } else {
                 if any { line.append(", ") }
-                line.append(TraceNames.params, paramBase &+ position)
+                line.append(paramNames, paramBase &+ position)
                 line.append(0x3D)
             }
             let start = line.count
@@ -271,9 +277,9 @@ struct CallRenderer {
     @inline(__always)
     func fd(_ fd: UInt32, into line: inout TraceBytes) {
         line.decimal(UInt64(fd))
-        if let descriptor = host.table.lookup(fd) {
+        if let label = host.table.traceLabel(fd) {
             line.append(0x3C)
-            line.append(descriptor.labelUTF8)
+            line.append(label)
             line.append(0x3E)
         }
     }
