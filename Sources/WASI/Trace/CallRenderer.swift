@@ -241,7 +241,18 @@ struct CallRenderer {
                 line.append(0x3D)
             }
             let start = line.count
-            if out(kind, UInt32(truncatingIfNeeded: args[position]), into: &line) {
+            let at = UInt32(truncatingIfNeeded: args[position])
+            let written: Bool
+            switch kind {
+            // The common ones (byte counts, times, offsets) without a call.
+            case .size:
+                if let value = try? memory.u32(at) { line.decimal(UInt64(value)); written = true } else { written = false }
+            case .u64:
+                if let value = try? memory.u64(at) { line.decimal(value); written = true } else { written = false }
+            default:
+                written = out(kind, at, into: &line)
+            }
+            if written {
                 if json { line.makeJSONValue(from: start, scratch: &scratch) }
                 any = true
             } else {

@@ -5,8 +5,9 @@
 public final class WASIMonitor: WASICallObserver {
     public let options: WASITraceOptions
     private let sink: WASITraceSink?
-    /// `sink` when it is a file: lines are then written straight into its buffer.
-    private let fileSink: FileTraceSink?
+    /// `sink` when it is a file: lines are then written straight into its buffer. (`sink`
+    /// holds it; this reference spares a reference count per call.)
+    private unowned(unsafe) let fileSink: FileTraceSink?
     private let now: () -> UInt64
     // Per function (by raw value), fixed at init: observed at all (traced, summarised or
     // targeted by an injection), selected by the filter, printed, targeted by an injection.

@@ -106,11 +106,17 @@ struct TraceBytes: ~Copyable {
     }
 
     /// `value` in decimal.
+    @inline(__always)
     mutating func decimal(_ value: UInt64) {
+        // Most numbers in a trace are counts and small fds: one digit, written in place.
         if value < 10 {
             append(0x30 &+ UInt8(truncatingIfNeeded: value))
-            return
+        } else {
+            longDecimal(value)
         }
+    }
+
+    private mutating func longDecimal(_ value: UInt64) {
         reserve(20)
         if value <= UInt64(UInt32.max) {
             digits32(UInt32(truncatingIfNeeded: value))
