@@ -12,7 +12,7 @@ final class TraceScenario {
     let stdout: Int32
     private var fakeTime: UInt64 = 0
 
-    init(_ options: WASITraceOptions) throws {
+    init(_ options: WASITraceOptions, sink other: WASITraceSink? = nil) throws {
         tree.mkdir("data")
         var config = WASIConfiguration(arguments: ["prog", "hello world"], environment: ["LANG=C"],
                                        preopens: [WASIPreopen(hostPath: tree.path("data"), guestPath: "/data")])
@@ -23,7 +23,7 @@ final class TraceScenario {
         guest = try Guest(config)
         // Each reading of the trace clock advances it by 1.5 µs: every call "takes" 1.5 µs.
         var ticks: UInt64 = 0
-        monitor = WASIMonitor(options: options, sink: sink, clock: { ticks += 1500; return ticks })
+        monitor = WASIMonitor(options: options, sink: other ?? sink, clock: { ticks += 1500; return ticks })
         monitor.install(on: guest.host)
     }
 
@@ -93,6 +93,21 @@ final class TraceScenario {
         scenario.run()
         #expect(scenario.sink.lines == Self.golden)
         #expect(scenario.tree.read("stdout.txt") == "done\n")
+    }
+
+    @Test func fileSinkGetsTheSameLines() throws {
+        // A file collects lines in the monitor and gets them in chunks: at finish(), or when the
+        // monitor goes away without one.
+        let tree = TempTree()
+        for finishing in [true, false] {
+            let path = tree.path("trace-\(finishing).txt")
+            do {
+                let scenario = try TraceScenario(WASITraceOptions(), sink: try FileTraceSink(path: path))
+                scenario.run()
+                if finishing { scenario.monitor.finish() }
+            }
+            #expect(tree.read("trace-\(finishing).txt") == Self.golden.map { $0 + "\n" }.joined())
+        }
     }
 
     @Test func timesAndJSON() throws {

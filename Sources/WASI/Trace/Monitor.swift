@@ -5,9 +5,12 @@
 public final class WASIMonitor: WASICallObserver {
     public let options: WASITraceOptions
     private let sink: WASITraceSink?
-    /// `sink` when it is a file: lines are then written straight into its buffer. (`sink`
-    /// holds it; this reference spares a reference count per call.)
-    private unowned(unsafe) let fileSink: FileTraceSink?
+    /// `sink` when it is a file.
+    private let fileSink: FileTraceSink?
+    /// Lines for a (not line-buffered) file collect in `line`, which goes to the file in
+    /// chunks of `batchSize` bytes: a traced call then does not touch the sink at all.
+    private let batching: Bool
+    private static let batchSize = 1 << 16
     private let now: () -> UInt64
     // Per function (by raw value), fixed at init: observed at all (traced, summarised or
     // targeted by an injection), selected by the filter, printed, targeted by an injection.
@@ -44,6 +47,7 @@ public final class WASIMonitor: WASICallObserver {
         self.options = options
         self.sink = sink
         fileSink = sink as? FileTraceSink
+        batching = fileSink.map { !$0.lineBuffered } ?? false
         self.now = clock ?? POSIX.monotonicNow
         var table: [[InjectionState]] = Array(repeating: [], count: WASIFunction.allCases.count)
         for rule in options.injections {
@@ -65,6 +69,8 @@ public final class WASIMonitor: WASICallObserver {
     }
 
     public func observes(_ function: WASIFunction) -> Bool { interesting[function.rawValue] }
+
+    deinit { flushBatch() }
 
     /// Installs this monitor on `host` (replacing any other observer).
     public func install(on host: WASIHost) { host.observer = self }
@@ -107,29 +113,35 @@ public final class WASIMonitor: WASICallObserver {
         return false
     }
 
-    /// A call with a trace line: decoded before it runs, completed after. A file sink gets the
-    /// line written straight into its buffer; another sink gets it from `line`.
+    /// A call with a trace line: decoded before it runs, completed after.
     private func printedCall(_ function: WASIFunction, _ args: UnsafeBufferPointer<UInt64>, _ memory: GuestMemory,
                              host: WASIHost, injected: WASIErrno?) -> WASIResult {
         // The call runs on the same view of memory it is decoded from: one fetch.
         let renderer = CallRenderer(function: function, args: args, memory: GuestView(memory), host: host,
                                     limit: stringLimit, json: json)
-        if let fileSink {
-            let result = printedCall(renderer, injected: injected, into: &fileSink.buffer) { _ in }
-            fileSink.flushIfDue()
+        if batching {
+            let result = printedCall(renderer, host: host, injected: injected, into: &line) { _ in }
+            if line.count >= Self.batchSize { flushBatch() }
             return result
         }
         line.removeAll()
-        return printedCall(renderer, injected: injected, into: &line) { line in
+        return printedCall(renderer, host: host, injected: injected, into: &line) { line in
             line.withBytes { sink?.write(utf8: $0) }
             line.removeAll()
         }
     }
 
-    /// Appends the call's line to `line` (ended by a newline for a file; `emit` hands it on
+    /// Hands the collected lines to the file.
+    private func flushBatch() {
+        guard batching, line.count > 0 else { return }
+        line.withBytes { fileSink?.write(lines: $0) }
+        line.removeAll()
+    }
+
+    /// Appends the call's line to `line` (ended by a newline when batching; `emit` hands it on
     /// otherwise). A line the trace does not show (`--trace-failed`) is taken back.
-    private func printedCall(_ renderer: CallRenderer, injected: WASIErrno?, into line: inout TraceBytes,
-                             emit: (inout TraceBytes) -> Void) -> WASIResult {
+    private func printedCall(_ renderer: CallRenderer, host: WASIHost, injected: WASIErrno?,
+                             into line: inout TraceBytes, emit: (inout TraceBytes) -> Void) -> WASIResult {
         let function = renderer.function
         let lineStart = line.count
         let holes = renderer.open(into: &line, scratch: &scratch)
@@ -142,7 +154,7 @@ public final class WASIMonitor: WASICallObserver {
 
         let timing = summarising || showTime
         let start = timing ? now() : 0
-        let result = injected.map { WASIResult.errno($0) } ?? renderer.host.perform(function, renderer.args, view: renderer.memory)
+        let result = injected.map { WASIResult.errno($0) } ?? host.perform(function, renderer.args, view: renderer.memory)
         let duration = timing ? now() &- start : 0
 
         let code: WASIErrno
@@ -164,7 +176,7 @@ public final class WASIMonitor: WASICallObserver {
 
     @inline(__always)
     private func endLine(_ line: inout TraceBytes, _ emit: (inout TraceBytes) -> Void) {
-        if fileSink != nil { line.append(0x0A) } else { emit(&line) }
+        if batching { line.append(0x0A) } else { emit(&line) }
     }
 
     /// The call as the trace would show it before it runs (out-values and filled buffers as
@@ -195,6 +207,7 @@ public final class WASIMonitor: WASICallObserver {
 
     /// Writes the summary (when enabled) and flushes the sink. Call when the guest finished.
     public func finish() {
+        flushBatch()
         if options.summary { for line in summaryTable.table().split(separator: "\n") { sink?.write(String(line)) } }
         sink?.flush()
     }

@@ -24,12 +24,11 @@ extension WASITraceSink {
 public final class FileTraceSink: WASITraceSink {
     private let fd: Int32
     private let ownsFD: Bool
-    private let lineBuffered: Bool
+    let lineBuffered: Bool
     private let capacity = 1 << 16
-    /// Lines not written yet. The monitor renders lines straight into it, then calls
-    /// `flushIfDue`. One sink serves one monitor on one thread: see WASIMonitor's state for
-    /// why unchecked.
-    @exclusivity(unchecked) var buffer: TraceBytes
+    // Lines not written yet. One sink serves one monitor on one thread: see WASIMonitor's
+    // state for why unchecked.
+    @exclusivity(unchecked) private var buffer: TraceBytes
 
     public init(fd: Int32, ownsFD: Bool = false, lineBuffered: Bool = false) {
         self.fd = fd
@@ -70,18 +69,27 @@ public final class FileTraceSink: WASITraceSink {
         if lineBuffered || buffer.count >= capacity { flush() }
     }
 
+    /// Whole lines, newlines included, collected by the monitor: written after what is
+    /// buffered.
+    func write(lines: UnsafeBufferPointer<UInt8>) {
+        flush()
+        writeAll(lines)
+    }
+
     public func flush() {
-        buffer.withBytes { bytes in
-            guard let base = bytes.baseAddress else { return }
-            var offset = 0
-            while offset < bytes.count {
-                let written = Glibc.write(fd, base + offset, bytes.count - offset)
-                if written < 0 && errno == EINTR { continue }
-                if written <= 0 { break }  // the trace is best effort; never fail the guest for it
-                offset += written
-            }
-        }
+        buffer.withBytes { writeAll($0) }
         buffer.removeAll()
+    }
+
+    private func writeAll(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let base = bytes.baseAddress else { return }
+        var offset = 0
+        while offset < bytes.count {
+            let written = Glibc.write(fd, base + offset, bytes.count - offset)
+            if written < 0 && errno == EINTR { continue }
+            if written <= 0 { break }  // the trace is best effort; never fail the guest for it
+            offset += written
+        }
     }
 }
 
