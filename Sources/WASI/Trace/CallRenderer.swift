@@ -64,8 +64,11 @@ struct CallRenderer {
     private let paramNames: NameTable
     private let outMask: UInt16
 
+    private let tables: TraceTables
+
     init(function: WASIFunction, args: UnsafeBufferPointer<UInt64>, memory: GuestView, host: WASIHost,
-         limit: Int, json: Bool) {
+         limit: Int, json: Bool, tables: TraceTables = .shared) {
+        self.tables = tables
         self.function = function
         self.args = args
         self.memory = memory
@@ -73,10 +76,10 @@ struct CallRenderer {
         self.limit = limit
         self.json = json
         paramBase = function.rawValue &* TraceNames.paramSlots
-        paramCount = min(args.count, TraceNames.paramCounts[function.rawValue])
-        kinds = TraceNames.kinds + paramBase
-        paramNames = TraceNames.params
-        outMask = TraceNames.outMasks[function.rawValue]
+        paramCount = min(args.count, tables.paramCounts[function.rawValue])
+        kinds = tables.kinds + paramBase
+        paramNames = tables.params
+        outMask = tables.outMasks[function.rawValue]
     }
 
     @inline(__always)
@@ -92,12 +95,12 @@ struct CallRenderer {
         let index = function.rawValue
         if json {
             line.append("{\"call\":\"")
-            line.append(TraceNames.functions, index)
+            line.append(tables.functions, index)
             line.append("\",\"group\":\"")
-            line.append(TraceNames.groups, index)
+            line.append(tables.groups, index)
             line.append("\",\"args\":{")
         } else {
-            line.append(TraceNames.functions, index)
+            line.append(tables.functions, index)
             line.append(0x28)
         }
         var holes = TraceHoles()
@@ -187,7 +190,7 @@ struct CallRenderer {
                 line.append(",\"errno\":")
                 line.decimal(UInt64(result.rawValue))
                 line.append(",\"errno_name\":\"")
-                line.append(TraceNames.errnos, Int(result.rawValue))
+                line.append(tables.errnos, Int(result.rawValue))
                 line.append(injected ? "\",\"injected\":true,\"out\":{" : "\",\"injected\":false,\"out\":{")
                 if result == .success { outputs(into: &line, scratch: &scratch) }
                 line.append(0x7D)
@@ -204,7 +207,7 @@ struct CallRenderer {
         line.append(0x29)
         if let result {
             line.append(" = ")
-            if result == .success { line.append(0x30) } else { line.append(TraceNames.errnos, Int(result.rawValue)) }
+            if result == .success { line.append(0x30) } else { line.append(tables.errnos, Int(result.rawValue)) }
             if injected { line.append(" (injected)") }
             if result == .success {
                 let mark = line.count

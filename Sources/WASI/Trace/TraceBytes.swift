@@ -117,59 +117,42 @@ struct TraceBytes: ~Copyable {
     }
 
     private mutating func longDecimal(_ value: UInt64) {
-        reserve(20)
-        if value <= UInt64(UInt32.max) {
-            digits32(UInt32(truncatingIfNeeded: value))
-            return
-        }
-        // Above 32 bits: the part above the last 8 digits, then those 8 digits, zero-padded,
-        // so most of the work is done in cheaper 32-bit arithmetic.
-        let high = value / 100_000_000
-        if high <= UInt64(UInt32.max) {
-            digits32(UInt32(truncatingIfNeeded: high))
-        } else {
-            digits32(UInt32(truncatingIfNeeded: high / 100_000_000))
-            eightDigits(UInt32(truncatingIfNeeded: high % 100_000_000))
-        }
-        eightDigits(UInt32(truncatingIfNeeded: value % 100_000_000))
-    }
-
-    /// `value` in decimal, two digits at a time from the last; room for 10 bytes reserved.
-    @inline(__always)
-    private mutating func digits32(_ value: UInt32) {
-        var length = 1
-        var bound: UInt32 = 10
-        while length < 10 && value >= bound {
-            length &+= 1
-            bound = bound &* 10
-        }
-        writeDigits(value, length)
-    }
-
-    /// `value` (below 10^8) as exactly 8 digits; room reserved by the caller.
-    @inline(__always)
-    private mutating func eightDigits(_ value: UInt32) { writeDigits(value, 8) }
-
-    /// The last `length` digits of `value`, written from the end back.
-    @inline(__always)
-    private mutating func writeDigits(_ value: UInt32, _ length: Int) {
+        // The digit count from the bit length (log10(2) ~ 1233/4096), corrected by one
+        // comparison; then the digits two at a time from the last.
+        let bits = 64 &- value.leadingZeroBitCount
+        var length = (bits &* 1233) >> 12
+        length &+= value >= TraceBytes.powerOfTen(length) ? 1 : 0
+        reserve(length)
         let pairs = TraceBytes.digitPairs.utf8Start
         var rest = value
         var at = base + count + length
-        var left = length
-        while left >= 2 {
+        while rest >= 100 {
             let pair = Int(truncatingIfNeeded: rest % 100) &* 2
             rest /= 100
             at -= 2
             at[0] = pairs[pair]
             at[1] = pairs[pair &+ 1]
-            left &-= 2
         }
-        if left == 1 {
+        if rest >= 10 {
+            let pair = Int(truncatingIfNeeded: rest) &* 2
+            at -= 2
+            at[0] = pairs[pair]
+            at[1] = pairs[pair &+ 1]
+        } else {
             at -= 1
-            at.pointee = 0x30 &+ UInt8(truncatingIfNeeded: rest % 10)
+            at.pointee = 0x30 &+ UInt8(truncatingIfNeeded: rest)
         }
         count &+= length
+    }
+
+    /// 10^exponent for 0...19 (the largest below 2^64).
+    @inline(__always)
+    private static func powerOfTen(_ exponent: Int) -> UInt64 {
+        powersOfTen.withUnsafeBufferPointer { $0[min(max(exponent, 0), 19)] }
+    }
+
+    private static let powersOfTen: [UInt64] = (0...19).map { exponent in
+        (0..<exponent).reduce(UInt64(1)) { value, _ in value * 10 }
     }
 
     /// "00" to "99", for writing decimals two digits at a time.
@@ -462,6 +445,20 @@ enum TraceNames {
         case .siflags: return riflags  // not used: siflags show as a number
         }
     }
+}
+
+/// The tables every traced call reads, gathered so a monitor reads the globals once (each
+/// read of a lazily made global costs a `swift_once` check).
+struct TraceTables: @unchecked Sendable {
+    let functions = TraceNames.functions
+    let groups = TraceNames.groups
+    let params = TraceNames.params
+    let errnos = TraceNames.errnos
+    let kinds = TraceNames.kinds
+    let paramCounts = TraceNames.paramCounts
+    let outMasks = TraceNames.outMasks
+
+    static let shared = TraceTables()
 }
 
 extension TraceBytes {
