@@ -68,6 +68,9 @@ struct DescriptorTable {
     /// Upper bound on open guest descriptors, so a guest cannot grow the table without limit.
     static let limit = 4096
     private(set) var slots: [Descriptor?] = []
+    /// The trace label bytes of each slot's descriptor (owned by it), kept in step with `slots`:
+    /// trivial values, so the trace reads them without reference counting.
+    private var labels: [UnsafeRawBufferPointer?] = []
 
     @inline(__always)
     func get(_ fd: UInt32) throws(WASIErrno) -> Descriptor {
@@ -85,31 +88,40 @@ struct DescriptorTable {
     @inline(__always)
     func traceLabel(_ fd: UInt32) -> UnsafeRawBufferPointer? {
         let index = Int(fd)
-        guard index < slots.count, let descriptor = slots[index] else { return nil }
-        return descriptor.labelUTF8
+        return index < labels.count ? labels[index] : nil
     }
 
     mutating func insert(_ descriptor: Descriptor) throws(WASIErrno) -> UInt32 {
         if let free = slots.firstIndex(where: { $0 == nil }) {
             slots[free] = descriptor
+            labels[free] = descriptor.labelUTF8
             return UInt32(free)
         }
         guard slots.count < DescriptorTable.limit else { throw .nfile }
         slots.append(descriptor)
+        labels.append(descriptor.labelUTF8)
         return UInt32(slots.count - 1)
     }
 
     mutating func set(_ fd: UInt32, _ descriptor: Descriptor?) {
         let index = Int(fd)
-        while slots.count <= index { slots.append(nil) }
+        while slots.count <= index {
+            slots.append(nil)
+            labels.append(nil)
+        }
         slots[index] = descriptor
+        labels[index] = descriptor?.labelUTF8
     }
 
     @discardableResult
     mutating func remove(_ fd: UInt32) throws(WASIErrno) -> Descriptor {
         let entry = try get(fd)
         slots[Int(fd)] = nil
-        while let last = slots.last, last == nil { slots.removeLast() }
+        labels[Int(fd)] = nil
+        while let last = slots.last, last == nil {
+            slots.removeLast()
+            labels.removeLast()
+        }
         return entry
     }
 }

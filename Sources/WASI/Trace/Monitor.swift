@@ -24,7 +24,8 @@ public final class WASIMonitor: WASICallObserver {
     private let summarising: Bool
     private let json: Bool
     private let stringLimit: Int
-    private let tables = TraceTables.shared
+    /// Built only when some call is printed (a filter that selects nothing costs nothing).
+    private let tables: TraceTables?
 
     // Mutable state. The monitor serves one host on one thread and nothing it calls while it
     // updates these re-enters it, so accesses cannot overlap: `unchecked` spares the runtime
@@ -47,7 +48,13 @@ public final class WASIMonitor: WASICallObserver {
     public init(options: WASITraceOptions, sink: WASITraceSink?, clock: (() -> UInt64)? = nil) {
         self.options = options
         self.sink = sink
-        fileSink = sink as? FileTraceSink
+        // A metatype comparison, not `as?`: the cast's conformance lookup costs more than a
+        // thousand calls' worth of tracing.
+        if let sink, type(of: sink) == FileTraceSink.self {
+            fileSink = unsafeDowncast(sink as AnyObject, to: FileTraceSink.self)
+        } else {
+            fileSink = nil
+        }
         batching = fileSink.map { !$0.lineBuffered } ?? false
         self.now = clock ?? POSIX.monotonicNow
         var table: [[InjectionState]] = Array(repeating: [], count: WASIFunction.allCases.count)
@@ -67,6 +74,7 @@ public final class WASIMonitor: WASICallObserver {
         summarising = options.summary
         json = options.format == .json
         stringLimit = max(0, options.stringLimit)
+        tables = printed.contains(true) ? TraceTables.shared : nil
     }
 
     public func observes(_ function: WASIFunction) -> Bool { interesting[function.rawValue] }
@@ -86,7 +94,7 @@ public final class WASIMonitor: WASICallObserver {
         let index = function.rawValue
         guard interesting[index] else { return host.perform(function, args, memory) }
         let injected = injectable[index] ? countInjections(index) : nil
-        if printed[index] && sink != nil && args.count == tables.paramCounts[index] {
+        if printed[index] && sink != nil && args.count == WASIHost.parameterCounts[index] {
             return printedCall(function, args, memory, host: host, injected: injected)
         }
         let timing = selected[index] && summarising
@@ -119,7 +127,7 @@ public final class WASIMonitor: WASICallObserver {
                              host: WASIHost, injected: WASIErrno?) -> WASIResult {
         // The call runs on the same view of memory it is decoded from: one fetch.
         let renderer = CallRenderer(function: function, args: args, memory: GuestView(memory), host: host,
-                                    limit: stringLimit, json: json, tables: tables)
+                                    limit: stringLimit, json: json, tables: tables ?? .shared)
         if batching {
             let result = printedCall(renderer, host: host, injected: injected, into: &line) { _ in }
             if line.count >= Self.batchSize { flushBatch() }
