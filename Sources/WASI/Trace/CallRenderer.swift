@@ -190,7 +190,7 @@ struct CallRenderer {
                 line.append(",\"errno\":")
                 line.decimal(UInt64(result.rawValue))
                 line.append(",\"errno_name\":\"")
-                line.append(tables.errnos, Int(result.rawValue))
+                line.append(TraceNames.errnos, Int(result.rawValue))
                 line.append(injected ? "\",\"injected\":true,\"out\":{" : "\",\"injected\":false,\"out\":{")
                 if result == .success { outputs(into: &line, scratch: &scratch) }
                 line.append(0x7D)
@@ -207,7 +207,7 @@ struct CallRenderer {
         line.append(0x29)
         if let result {
             line.append(" = ")
-            if result == .success { line.append(0x30) } else { line.append(tables.errnos, Int(result.rawValue)) }
+            if result == .success { line.append(0x30) } else { line.append(TraceNames.errnos, Int(result.rawValue)) }
             if injected { line.append(" (injected)") }
             if result == .success {
                 let mark = line.count

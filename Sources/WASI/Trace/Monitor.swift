@@ -24,8 +24,7 @@ public final class WASIMonitor: WASICallObserver {
     private let summarising: Bool
     private let json: Bool
     private let stringLimit: Int
-    /// Built only when some call is printed (a filter that selects nothing costs nothing).
-    private let tables: TraceTables?
+    private let tables = TraceTables.shared
 
     // Mutable state. The monitor serves one host on one thread and nothing it calls while it
     // updates these re-enters it, so accesses cannot overlap: `unchecked` spares the runtime
@@ -74,7 +73,6 @@ public final class WASIMonitor: WASICallObserver {
         summarising = options.summary
         json = options.format == .json
         stringLimit = max(0, options.stringLimit)
-        tables = printed.contains(true) ? TraceTables.shared : nil
     }
 
     public func observes(_ function: WASIFunction) -> Bool { interesting[function.rawValue] }
@@ -94,7 +92,7 @@ public final class WASIMonitor: WASICallObserver {
         let index = function.rawValue
         guard interesting[index] else { return host.perform(function, args, memory) }
         let injected = injectable[index] ? countInjections(index) : nil
-        if printed[index] && sink != nil && args.count == WASIHost.parameterCounts[index] {
+        if printed[index] && sink != nil && args.count == tables.paramCounts[index] {
             return printedCall(function, args, memory, host: host, injected: injected)
         }
         let timing = selected[index] && summarising
@@ -127,7 +125,7 @@ public final class WASIMonitor: WASICallObserver {
                              host: WASIHost, injected: WASIErrno?) -> WASIResult {
         // The call runs on the same view of memory it is decoded from: one fetch.
         let renderer = CallRenderer(function: function, args: args, memory: GuestView(memory), host: host,
-                                    limit: stringLimit, json: json, tables: tables ?? .shared)
+                                    limit: stringLimit, json: json, tables: tables)
         if batching {
             let result = printedCall(renderer, host: host, injected: injected, into: &line) { _ in }
             if line.count >= Self.batchSize { flushBatch() }

@@ -448,12 +448,12 @@ enum TraceNames {
 }
 
 /// The tables every traced call reads, gathered so a monitor reads the globals once (each
-/// read of a lazily made global costs a `swift_once` check).
+/// read of a lazily made global costs a `swift_once` check). Errno names stay apart: they are
+/// made (by reflection, slow the first time) only when a call fails or JSON is written.
 struct TraceTables: @unchecked Sendable {
     let functions = TraceNames.functions
     let groups = TraceNames.groups
     let params = TraceNames.params
-    let errnos = TraceNames.errnos
     let kinds = TraceNames.kinds
     let paramCounts = TraceNames.paramCounts
     let outMasks = TraceNames.outMasks
