@@ -109,14 +109,17 @@ struct CallRenderer {
             let kind = kind(position)
             if case .length = kind { continue }
             separator(&first, position, into: &line)
-            let filledByCall: Bool
-            switch kind {
-            case .iovecs, .outBuffer, .dirents, .events: filledByCall = true
-            default: filledByCall = false
-            }
-            if filledByCall && holes.add(TraceHole(param: position, offset: line.count)) { continue }
             let start = line.count
-            argument(position, kind, into: &line)
+            // The plain numbers and addresses right here; the rest through `argument`.
+            switch kind {
+            case .pointer, .out: line.hex(args[position])
+            case .u32: line.decimal(UInt64(UInt32(truncatingIfNeeded: args[position])))
+            case .u64, .timestamp: line.decimal(args[position])
+            case .iovecs, .outBuffer, .dirents, .events:
+                if holes.add(TraceHole(param: position, offset: start)) { continue }
+                argument(position, kind, into: &line)
+            default: argument(position, kind, into: &line)
+            }
             if json { line.makeJSONValue(from: start, scratch: &scratch) }
         }
         return holes
