@@ -115,6 +115,10 @@ struct CallRenderer {
             case .pointer, .out: line.hex(args[position])
             case .u32: line.decimal(UInt64(UInt32(truncatingIfNeeded: args[position])))
             case .u64, .timestamp: line.decimal(args[position])
+            case .fd: fd(UInt32(truncatingIfNeeded: args[position]), into: &line)
+            case .clockID:
+                let value = args[position]
+                line.name(TraceNames.clocks, UInt64(UInt32(truncatingIfNeeded: value)), orDecimal: value)
             case .iovecs, .outBuffer, .dirents, .events:
                 if holes.add(TraceHole(param: position, offset: start)) { continue }
                 argument(position, kind, into: &line)
