@@ -64,11 +64,16 @@ struct CallRenderer {
     private let paramNames: NameTable
     private let outMask: UInt16
 
-    private let tables: TraceTables
+    /// Function and group names.
+    private let functionNames: NameTable
+    private let groupNames: NameTable
+    private let clockNames: NameTable
 
     init(function: WASIFunction, args: UnsafeBufferPointer<UInt64>, memory: GuestView, host: WASIHost,
          limit: Int, json: Bool, tables: TraceTables = .shared) {
-        self.tables = tables
+        functionNames = tables.functions
+        groupNames = tables.groups
+        clockNames = tables.clocks
         self.function = function
         self.args = args
         self.memory = memory
@@ -95,12 +100,12 @@ struct CallRenderer {
         let index = function.rawValue
         if json {
             line.append("{\"call\":\"")
-            line.append(tables.functions, index)
+            line.append(functionNames, index)
             line.append("\",\"group\":\"")
-            line.append(tables.groups, index)
+            line.append(groupNames, index)
             line.append("\",\"args\":{")
         } else {
-            line.append(tables.functions, index)
+            line.append(functionNames, index)
             line.append(0x28)
         }
         var holes = TraceHoles()
@@ -118,7 +123,7 @@ struct CallRenderer {
             case .fd: fd(UInt32(truncatingIfNeeded: args[position]), into: &line)
             case .clockID:
                 let value = args[position]
-                line.name(TraceNames.clocks, UInt64(UInt32(truncatingIfNeeded: value)), orDecimal: value)
+                line.name(clockNames, UInt64(UInt32(truncatingIfNeeded: value)), orDecimal: value)
             case .iovecs, .outBuffer, .dirents, .events:
                 if holes.add(TraceHole(param: position, offset: start)) { continue }
                 argument(position, kind, into: &line)

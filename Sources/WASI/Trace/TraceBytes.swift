@@ -457,6 +457,7 @@ struct TraceTables: @unchecked Sendable {
     let kinds = TraceNames.kinds
     let paramCounts = TraceNames.paramCounts
     let outMasks = TraceNames.outMasks
+    let clocks = TraceNames.clocks
 
     static let shared = TraceTables()
 }
