@@ -47,13 +47,7 @@ public final class WASIMonitor: WASICallObserver {
     public init(options: WASITraceOptions, sink: WASITraceSink?, clock: (() -> UInt64)? = nil) {
         self.options = options
         self.sink = sink
-        // A metatype comparison, not `as?`: the cast's conformance lookup costs more than a
-        // thousand calls' worth of tracing.
-        if let sink, type(of: sink) == FileTraceSink.self {
-            fileSink = unsafeDowncast(sink as AnyObject, to: FileTraceSink.self)
-        } else {
-            fileSink = nil
-        }
+        fileSink = sink as? FileTraceSink
         batching = fileSink.map { !$0.lineBuffered } ?? false
         self.now = clock ?? POSIX.monotonicNow
         var table: [[InjectionState]] = Array(repeating: [], count: WASIFunction.allCases.count)
