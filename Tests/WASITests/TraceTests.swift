@@ -12,7 +12,7 @@ final class TraceScenario {
     let stdout: Int32
     private var fakeTime: UInt64 = 0
 
-    init(_ options: WASITraceOptions) throws {
+    init(_ options: WASITraceOptions, sink other: WASITraceSink? = nil) throws {
         tree.mkdir("data")
         var config = WASIConfiguration(arguments: ["prog", "hello world"], environment: ["LANG=C"],
                                        preopens: [WASIPreopen(hostPath: tree.path("data"), guestPath: "/data")])
@@ -23,7 +23,7 @@ final class TraceScenario {
         guest = try Guest(config)
         // Each reading of the trace clock advances it by 1.5 µs: every call "takes" 1.5 µs.
         var ticks: UInt64 = 0
-        monitor = WASIMonitor(options: options, sink: sink, clock: { ticks += 1500; return ticks })
+        monitor = WASIMonitor(options: options, sink: other ?? sink, clock: { ticks += 1500; return ticks })
         monitor.install(on: guest.host)
     }
 
@@ -93,6 +93,21 @@ final class TraceScenario {
         scenario.run()
         #expect(scenario.sink.lines == Self.golden)
         #expect(scenario.tree.read("stdout.txt") == "done\n")
+    }
+
+    @Test func fileSinkGetsTheSameLines() throws {
+        // A file collects lines in the monitor and gets them in chunks: at finish(), or when the
+        // monitor goes away without one.
+        let tree = TempTree()
+        for finishing in [true, false] {
+            let path = tree.path("trace-\(finishing).txt")
+            do {
+                let scenario = try TraceScenario(WASITraceOptions(), sink: try FileTraceSink(path: path))
+                scenario.run()
+                if finishing { scenario.monitor.finish() }
+            }
+            #expect(tree.read("trace-\(finishing).txt") == Self.golden.map { $0 + "\n" }.joined())
+        }
     }
 
     @Test func timesAndJSON() throws {
@@ -228,7 +243,8 @@ final class TraceScenario {
     }
 
     @Test func unselectedCallsAreNotDecoded() throws {
-        // The host fetches memory once to run a call; decoding it for the trace fetches again.
+        // The host fetches memory once per call it runs. A call the filter does not select goes
+        // straight to the host; a traced one is decoded from the same view it then runs on.
         let g = try Guest(WASIConfiguration())
         let time = g.alloc(8)
         func fetches(_ body: () -> Void) -> Int {
@@ -240,11 +256,17 @@ final class TraceScenario {
         var options = WASITraceOptions()
         options.filter = try WASICallFilter(parsing: "sock_send")
         let sink = MemoryTraceSink()
-        WASIMonitor(options: options, sink: sink).install(on: g.host)
-        #expect(fetches { g.call(.clock_time_get, 1, 0, UInt64(time)) } == 1)  // passed straight through
-        WASIMonitor(options: WASITraceOptions(), sink: sink).install(on: g.host)
-        #expect(fetches { g.call(.clock_time_get, 1, 0, UInt64(time)) } == 2)  // decoded, then run
+        let unselected = WASIMonitor(options: options, sink: sink)
+        unselected.install(on: g.host)
+        #expect(!unselected.observes(.clock_time_get))
+        #expect(fetches { g.call(.clock_time_get, 1, 0, UInt64(time)) } == 1)
+        #expect(sink.lines.isEmpty)
+        let all = WASIMonitor(options: WASITraceOptions(), sink: sink)
+        all.install(on: g.host)
+        #expect(all.observes(.clock_time_get))
+        #expect(fetches { g.call(.clock_time_get, 1, 0, UInt64(time)) } == 1)
         #expect(sink.lines.count == 1)
+        #expect(sink.lines.first?.hasPrefix("clock_time_get(CLOCK_MONOTONIC, 0, 0x") == true)
     }
 
     @Test func offCostsNothingAndNonMatchingFilterIsTransparent() throws {
@@ -334,6 +356,28 @@ final class TraceScenario {
         #expect(WASIMonitor.describeCall(.fd_read, [0, UInt64(iov), 1, 0x10], memory: g.memory, host: g.host)
             == "fd_read(0<stdin>, \(String(format: "0x%x", iov)), 1, 0x10)")
         #expect(WASIMonitor.describeCall(.fd_close, [1, 2], memory: g.memory, host: g.host) == "fd_close(1, 2)")
+    }
+
+    @Test func numbersMatchSwiftFormatting() {
+        var values: [UInt64] = [0, 1, 9, 10, 11, 99, 100, 101, 999, 1000, UInt64.max, UInt64.max - 1, 1 << 63]
+        var power: UInt64 = 1
+        for _ in 0..<19 {
+            power *= 10
+            values += [power - 1, power, power + 1]
+        }
+        let random = SeededRandomSource(seed: 3)
+        values += (0..<200).map { _ in random.next() >> (random.next() % 64) }
+        for value in values {
+            var text = TraceBytes(capacity: 16)
+            text.decimal(value)
+            text.append(0x20)
+            text.hex(value)
+            text.append(0x20)
+            text.signedDecimal(Int64(bitPattern: value))
+            #expect(text.string == "\(value) 0x\(String(value, radix: 16)) \(Int64(bitPattern: value))")
+        }
+        #expect(formatFlags(0x9 | 0x100, WASIOFlags.names) == "O_CREAT|O_TRUNC|0x100")
+        #expect(formatFlags(0x100, WASIOFlags.names) == "0x100")
     }
 
     @Test func quoting() {

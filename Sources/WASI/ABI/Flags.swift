@@ -9,15 +9,11 @@ public struct WASIFlagName: Sendable {
 
 /// Renders `value` as `NAME|NAME`, `0` when empty, and leftover unknown bits as hex.
 public func formatFlags(_ value: UInt64, _ names: [WASIFlagName]) -> String {
-    if value == 0 { return "0" }
-    var parts: [String] = []
-    var rest = value
-    for entry in names where value & entry.bit != 0 {
-        parts.append(entry.name)
-        rest &= ~entry.bit
-    }
-    if rest != 0 { parts.append("0x" + String(rest, radix: 16)) }
-    return parts.joined(separator: "|")
+    let table = FlagTable(names)
+    defer { table.deallocate() }
+    var text = TraceBytes(capacity: 64)
+    text.flags(value, table)
+    return text.string
 }
 
 private func bits(_ names: [String]) -> [WASIFlagName] {

@@ -25,6 +25,9 @@ final class Descriptor {
     var flags: WASIFDFlags
     /// What the trace shows after the fd number: `/data`, `/data/notes.txt`, `stdout`.
     let label: String
+    /// `label` in UTF-8, made once: the trace copies it for every call on this fd. Raw memory
+    /// owned by this descriptor, so reading it costs no reference counting.
+    let labelUTF8: UnsafeRawBufferPointer
     /// The guest name when this is a preopened directory (fd_prestat_*).
     let preopenName: String?
     /// Whether `hostFD` is ours to close (stdio descriptors belong to the embedder).
@@ -42,9 +45,14 @@ final class Descriptor {
         self.rightsInheriting = rightsInheriting
         self.flags = flags
         self.label = label
+        let storage = UnsafeMutableRawPointer.allocate(byteCount: max(label.utf8.count, 1), alignment: 1)
+        UnsafeMutableRawBufferPointer(start: storage, count: label.utf8.count).copyBytes(from: label.utf8)
+        labelUTF8 = UnsafeRawBufferPointer(start: storage, count: label.utf8.count)
         self.preopenName = preopenName
         self.ownsHostFD = ownsHostFD
     }
+
+    deinit { labelUTF8.baseAddress?.deallocate() }
 
     func require(_ rights: WASIRights) throws(WASIErrno) {
         if !rightsBase.isSuperset(of: rights) { throw .notcapable }
@@ -60,6 +68,9 @@ struct DescriptorTable {
     /// Upper bound on open guest descriptors, so a guest cannot grow the table without limit.
     static let limit = 4096
     private(set) var slots: [Descriptor?] = []
+    /// The trace label bytes of each slot's descriptor (owned by it), kept in step with `slots`:
+    /// trivial values, so the trace reads them without reference counting.
+    private var labels: [UnsafeRawBufferPointer?] = []
 
     @inline(__always)
     func get(_ fd: UInt32) throws(WASIErrno) -> Descriptor {
@@ -73,27 +84,44 @@ struct DescriptorTable {
         return index < slots.count ? slots[index] : nil
     }
 
+    /// The label's bytes of an open fd; valid while the fd stays open (during the call).
+    @inline(__always)
+    func traceLabel(_ fd: UInt32) -> UnsafeRawBufferPointer? {
+        let index = Int(fd)
+        return index < labels.count ? labels[index] : nil
+    }
+
     mutating func insert(_ descriptor: Descriptor) throws(WASIErrno) -> UInt32 {
         if let free = slots.firstIndex(where: { $0 == nil }) {
             slots[free] = descriptor
+            labels[free] = descriptor.labelUTF8
             return UInt32(free)
         }
         guard slots.count < DescriptorTable.limit else { throw .nfile }
         slots.append(descriptor)
+        labels.append(descriptor.labelUTF8)
         return UInt32(slots.count - 1)
     }
 
     mutating func set(_ fd: UInt32, _ descriptor: Descriptor?) {
         let index = Int(fd)
-        while slots.count <= index { slots.append(nil) }
+        while slots.count <= index {
+            slots.append(nil)
+            labels.append(nil)
+        }
         slots[index] = descriptor
+        labels[index] = descriptor?.labelUTF8
     }
 
     @discardableResult
     mutating func remove(_ fd: UInt32) throws(WASIErrno) -> Descriptor {
         let entry = try get(fd)
         slots[Int(fd)] = nil
-        while let last = slots.last, last == nil { slots.removeLast() }
+        labels[Int(fd)] = nil
+        while let last = slots.last, last == nil {
+            slots.removeLast()
+            labels.removeLast()
+        }
         return entry
     }
 }

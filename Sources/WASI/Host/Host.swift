@@ -23,6 +23,9 @@ public enum WASIResult: Equatable, Sendable {
 public protocol WASICallObserver: AnyObject {
     func call(_ function: WASIFunction, _ args: [UInt64], _ memory: GuestMemory, host: WASIHost)
         -> WASIResult
+    /// The same with the parameters in place (the VM's own slots), so nothing is copied.
+    func call(_ function: WASIFunction, arguments: UnsafeBufferPointer<UInt64>, _ memory: GuestMemory,
+              host: WASIHost) -> WASIResult
     /// Whether `call` does anything for this function. The host asks first, so a call no filter
     /// selects runs without copying its arguments for the observer.
     func observes(_ function: WASIFunction) -> Bool
@@ -30,6 +33,11 @@ public protocol WASICallObserver: AnyObject {
 
 extension WASICallObserver {
     public func observes(_ function: WASIFunction) -> Bool { true }
+
+    public func call(_ function: WASIFunction, arguments: UnsafeBufferPointer<UInt64>, _ memory: GuestMemory,
+                     host: WASIHost) -> WASIResult {
+        call(function, Array(arguments), memory, host: host)
+    }
 }
 
 public final class WASIHost {
@@ -39,7 +47,10 @@ public final class WASIHost {
     }
 
     let configuration: WASIConfiguration
-    var table = DescriptorTable()
+    // The host serves one guest on one thread, and its calls never nest (no WASI function runs
+    // guest code), so accesses to the table cannot overlap: `unchecked` spares a runtime
+    // exclusivity check on every fd lookup of every call and of every trace line.
+    @exclusivity(unchecked) var table = DescriptorTable()
     let argumentBytes: [[UInt8]]
     let environmentBytes: [[UInt8]]
 
@@ -119,7 +130,7 @@ public final class WASIHost {
     public func call(_ function: WASIFunction, arguments: UnsafeBufferPointer<UInt64>,
                      memory: GuestMemory) -> WASIResult {
         if let observer, observer.observes(function) {
-            return observer.call(function, Array(arguments), memory, host: self)
+            return observer.call(function, arguments: arguments, memory, host: self)
         }
         return perform(function, arguments, memory)
     }
@@ -132,8 +143,14 @@ public final class WASIHost {
     func perform(_ function: WASIFunction, _ args: UnsafeBufferPointer<UInt64>, _ memory: GuestMemory)
         -> WASIResult {
         guard args.count == WASIHost.parameterCounts[function.rawValue] else { return .errno(.inval) }
+        return perform(function, args, view: GuestView(memory))
+    }
+
+    /// The same on a view of memory already fetched for this call (the trace decodes the call
+    /// from the view the call then runs on: memory cannot change size during a WASI call).
+    func perform(_ function: WASIFunction, _ args: UnsafeBufferPointer<UInt64>, view m: GuestView) -> WASIResult {
+        guard args.count == WASIHost.parameterCounts[function.rawValue] else { return .errno(.inval) }
         let a = Arguments(raw: args)
-        let m = GuestView(memory)
         do throws(WASIErrno) {
             switch function {
             case .proc_exit: return .exit(a.u32(0))

@@ -5,8 +5,10 @@
 public struct WASICallDescription: Sendable {
     public let function: WASIFunction
     public let arguments: [UInt64]
-    /// Texts of the arguments known before the call (nil: filled by the call or folded).
-    let before: [String?]
+    /// The text line up to the last argument, as decoded before the call, with holes for the
+    /// arguments the call fills.
+    let opening: [UInt8]
+    let holes: TraceHoles
     let stringLimit: Int
 
     /// Decodes the inputs of `function(arguments)` against the guest memory and host as they
@@ -16,26 +18,52 @@ public struct WASICallDescription: Sendable {
         guard arguments.count == function.params.count else { return nil }
         self.function = function
         self.arguments = arguments
-        self.stringLimit = max(0, stringLimit)
-        before = CallRenderer(function: function, args: arguments, memory: GuestView(memory), host: host,
-                              limit: self.stringLimit).before()
+        let limit = max(0, stringLimit)
+        self.stringLimit = limit
+        (opening, holes) = arguments.withUnsafeBufferPointer { raw in
+            let renderer = CallRenderer(function: function, args: raw, memory: GuestView(memory), host: host,
+                                        limit: limit, json: false)
+            var line = TraceBytes()
+            var scratch = TraceBytes()
+            let holes = renderer.open(into: &line, scratch: &scratch)
+            return (line.array, holes)
+        }
     }
 
     /// `fd_write(1<stdout>, [{"hi\n", 3}], 1, 0x10)`: the call before it runs.
     public var callText: String {
-        var call = RenderedCall(function: function, raw: arguments)
-        for (index, param) in function.params.enumerated() where param.kind != .length {
-            call.arguments.append((param.name, before[index] ?? "0x" + String(arguments[index], radix: 16)))
-        }
-        return WASIMonitor.textLine(call, result: nil, injected: false, duration: nil)
+        // Nothing is read from memory without a result: no memory is needed.
+        finish(result: nil, memory: nil, host: nil)
     }
 
     /// `fd_write(1<stdout>, [{"hi\n", 3}], 1, 0x10) = 0 (nwritten=3)`: the call once it returned
     /// `result`, buffers and out-values read from `memory` as it is now.
     public func returnText(_ result: WASIErrno, memory: GuestMemory, host: WASIHost) -> String {
-        let renderer = CallRenderer(function: function, args: arguments, memory: GuestView(memory), host: host,
-                                    limit: stringLimit)
-        return WASIMonitor.textLine(renderer.after(before, result: result), result: result, injected: false,
-                                    duration: nil)
+        finish(result: result, memory: memory, host: host)
+    }
+
+    private func finish(result: WASIErrno?, memory: GuestMemory?, host: WASIHost?) -> String {
+        var line = TraceBytes(opening)
+        var scratch = TraceBytes()
+        var tail = TraceBytes()
+        guard let memory, let host else {
+            // Holes as addresses, no result.
+            for hole in holes.list.reversed() {
+                tail.removeAll()
+                line.copy(hole.offset, line.count, into: &tail)
+                line.truncate(to: hole.offset)
+                line.hex(arguments[hole.param])
+                tail.withBytes { line.append(UnsafeRawBufferPointer($0)) }
+            }
+            line.append(0x29)
+            return line.string
+        }
+        return arguments.withUnsafeBufferPointer { raw in
+            let renderer = CallRenderer(function: function, args: raw, memory: GuestView(memory), host: host,
+                                        limit: stringLimit, json: false)
+            renderer.fill(holes, in: &line, result: result, tail: &tail, scratch: &scratch)
+            renderer.close(into: &line, result: result, injected: false, duration: nil, scratch: &scratch)
+            return line.string
+        }
     }
 }

@@ -9,7 +9,13 @@ import Darwin
 public protocol WASITraceSink: AnyObject {
     /// One line, without its newline.
     func write(_ line: String)
+    /// One line as UTF-8 bytes, without its newline (how the monitor hands lines over).
+    func write(utf8 line: UnsafeBufferPointer<UInt8>)
     func flush()
+}
+
+extension WASITraceSink {
+    public func write(utf8 line: UnsafeBufferPointer<UInt8>) { write(String(decoding: line, as: UTF8.self)) }
 }
 
 /// Writes to a host descriptor through a 64 KiB buffer, so tracing to a file costs one write(2)
@@ -18,24 +24,27 @@ public protocol WASITraceSink: AnyObject {
 public final class FileTraceSink: WASITraceSink {
     private let fd: Int32
     private let ownsFD: Bool
-    private let lineBuffered: Bool
-    private var buffer: [UInt8] = []
+    let lineBuffered: Bool
     private let capacity = 1 << 16
+    // Lines not written yet. One sink serves one monitor on one thread: see WASIMonitor's
+    // state for why unchecked.
+    @exclusivity(unchecked) private var buffer: TraceBytes
 
     public init(fd: Int32, ownsFD: Bool = false, lineBuffered: Bool = false) {
         self.fd = fd
         self.ownsFD = ownsFD
         self.lineBuffered = lineBuffered
-        buffer.reserveCapacity(capacity)
+        buffer = TraceBytes(capacity: capacity + 4096)
     }
 
-    /// Opens (creates, truncates) a file for `--trace-output`.
+    /// Opens (creates, truncates) a file for `--trace-output`. A terminal gets each line at
+    /// once, like stderr, so the trace stays in order with the guest's output on it.
     public convenience init(path: String) throws(WASIHostError) {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
             throw WASIHostError("cannot open trace output '\(path)': \(String(cString: strerror(errno)))")
         }
-        self.init(fd: fd, ownsFD: true)
+        self.init(fd: fd, ownsFD: true, lineBuffered: isatty(fd) == 1)
     }
 
     deinit {
@@ -44,23 +53,43 @@ public final class FileTraceSink: WASITraceSink {
     }
 
     public func write(_ line: String) {
-        buffer.append(contentsOf: line.utf8)
+        var line = line
+        line.withUTF8 { write(utf8: $0) }
+    }
+
+    public func write(utf8 line: UnsafeBufferPointer<UInt8>) {
+        buffer.append(UnsafeRawBufferPointer(line))
         buffer.append(0x0A)
+        flushIfDue()
+    }
+
+    /// Writes the buffer out when it is full, or after every line when line-buffered.
+    @inline(__always)
+    func flushIfDue() {
         if lineBuffered || buffer.count >= capacity { flush() }
     }
 
+    /// Whole lines, newlines included, collected by the monitor: written after what is
+    /// buffered.
+    func write(lines: UnsafeBufferPointer<UInt8>) {
+        flush()
+        writeAll(lines)
+    }
+
     public func flush() {
+        buffer.withBytes { writeAll($0) }
+        buffer.removeAll()
+    }
+
+    private func writeAll(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let base = bytes.baseAddress else { return }
         var offset = 0
-        while offset < buffer.count {
-            let written = buffer.withUnsafeBytes { bytes -> Int in
-                guard let base = bytes.baseAddress else { return 0 }
-                return Glibc.write(fd, base + offset, bytes.count - offset)
-            }
+        while offset < bytes.count {
+            let written = Glibc.write(fd, base + offset, bytes.count - offset)
             if written < 0 && errno == EINTR { continue }
             if written <= 0 { break }  // the trace is best effort; never fail the guest for it
             offset += written
         }
-        buffer.removeAll(keepingCapacity: true)
     }
 }
 

@@ -7,18 +7,27 @@ public struct WASICallSummary: Sendable {
         public var nanoseconds: UInt64 = 0
     }
 
-    public private(set) var entries: [WASIFunction: Entry] = [:]
+    /// Indexed by `WASIFunction.rawValue` (counting a call is an array update, not a hash).
+    private var counts = Array(repeating: Entry(), count: WASIFunction.allCases.count)
+
+    /// The functions called so far.
+    public var entries: [WASIFunction: Entry] {
+        var result: [WASIFunction: Entry] = [:]
+        for function in WASIFunction.allCases where counts[function.rawValue].calls > 0 {
+            result[function] = counts[function.rawValue]
+        }
+        return result
+    }
 
     mutating func record(_ function: WASIFunction, failed: Bool, nanoseconds: UInt64) {
-        var entry = entries[function] ?? Entry()
-        entry.calls += 1
-        if failed { entry.errors += 1 }
-        entry.nanoseconds &+= nanoseconds
-        entries[function] = entry
+        counts[function.rawValue].calls += 1
+        if failed { counts[function.rawValue].errors += 1 }
+        counts[function.rawValue].nanoseconds &+= nanoseconds
     }
 
     /// Rows sorted by time (then calls, then name), a rule, and a total row.
     public func table() -> String {
+        let entries = self.entries
         let total = entries.values.reduce(UInt64(0)) { $0 &+ $1.nanoseconds }
         let rows = entries.sorted {
             if $0.value.nanoseconds != $1.value.nanoseconds { return $0.value.nanoseconds > $1.value.nanoseconds }
