@@ -114,7 +114,7 @@ private struct ScriptParser {
     private func parseModule() throws(WatError) -> WastModule {
         let open = p.peek
         guard p.atList("module") else { throw p.unexpected(p.peek(1), expected: "\"module\"") }
-        let close = Int(s.matching[p.pos])
+        let close = Int(s.matching(p.pos))
         p.pos += 2
         let name = p.optionalID()?.0
         let source: WastModuleSource

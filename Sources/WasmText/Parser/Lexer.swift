@@ -28,52 +28,171 @@ struct Token: Sendable {
     var column: Int32
 }
 
-/// The tokens of one source, with the index of each `(`'s matching `)`.
+/// The source bytes, copied once into memory this object owns and followed by a 0 byte.
+///
+/// The lexer and the parser's keyword and identifier lookups read every byte of the text,
+/// several times; they are the hot core of the assembler (a 6 MB module is 30 million byte
+/// reads). Reading through this pointer skips the array's bounds check, and the 0 sentinel
+/// lets the lexer's inner loops run without an end test (0 is neither an idchar nor trivia).
+/// Every read is at an index in `0...count`: the loops stop at the sentinel, and each read
+/// one or two bytes ahead happens only after the byte before it was found to be non-zero
+/// (or after an explicit `index < count` check).
+final class SourceText: @unchecked Sendable {
+    /// `count + 1` bytes: the text, then the 0 sentinel. Immutable after `init`.
+    let base: UnsafePointer<UInt8>
+    let count: Int
+
+    init(_ bytes: [UInt8]) {
+        let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: bytes.count + 1)
+        bytes.withUnsafeBufferPointer { b in
+            if let from = b.baseAddress { buffer.initialize(from: from, count: b.count) }
+        }
+        buffer[bytes.count] = 0
+        base = UnsafePointer(buffer)
+        count = bytes.count
+    }
+
+    deinit { UnsafeMutablePointer(mutating: base).deallocate() }
+}
+
+/// The tokens of one source, and for each `(` the index of its `)`.
+///
+/// The lexer fills the storage with unchecked writes (below its own capacity checks); reads
+/// are bounds-checked like an array's. Immutable once made.
+final class TokenList: RandomAccessCollection, @unchecked Sendable {
+    private let base: UnsafeMutablePointer<Token>
+    /// For a `(` at index i, the index of its `)`; -1 for other tokens.
+    private let partners: UnsafeMutablePointer<Int32>
+    let count: Int
+
+    /// Takes ownership of `base` and `partners` (allocated with `allocate(capacity:)`).
+    fileprivate init(base: UnsafeMutablePointer<Token>, partners: UnsafeMutablePointer<Int32>, count: Int) {
+        self.base = base
+        self.partners = partners
+        self.count = count
+    }
+
+    deinit {
+        base.deallocate()
+        partners.deallocate()
+    }
+
+    var startIndex: Int { 0 }
+    var endIndex: Int { count }
+
+    @inline(__always) subscript(i: Int) -> Token {
+        precondition(i >= 0 && i < count, "token index out of range")
+        return base[i]
+    }
+
+    /// The index of the `)` matching the `(` at `i`; -1 when token `i` is not a `(`.
+    @inline(__always) func partner(_ i: Int) -> Int {
+        precondition(i >= 0 && i < count, "token index out of range")
+        return Int(partners[i])
+    }
+}
+
+/// The growing storage the lexer appends to, turned into a `TokenList` at the end.
+private struct TokenWriter {
+    var base: UnsafeMutablePointer<Token>
+    var partners: UnsafeMutablePointer<Int32>
+    var count = 0
+    var capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = max(16, capacity)
+        base = .allocate(capacity: self.capacity)
+        partners = .allocate(capacity: self.capacity)
+    }
+
+    /// Appends `token` with `partner` and returns its index.
+    @inline(__always)
+    mutating func append(_ token: Token, partner: Int32) -> Int32 {
+        if count == capacity { grow() }
+        // count < capacity here: the write is inside the allocation.
+        base[count] = token
+        partners[count] = partner
+        count += 1
+        return Int32(truncatingIfNeeded: count - 1)
+    }
+
+    @inline(never)
+    private mutating func grow() {
+        let newCapacity = capacity * 2
+        let newBase = UnsafeMutablePointer<Token>.allocate(capacity: newCapacity)
+        newBase.moveInitialize(from: base, count: count)
+        base.deallocate()
+        base = newBase
+        let newPartners = UnsafeMutablePointer<Int32>.allocate(capacity: newCapacity)
+        newPartners.moveInitialize(from: partners, count: count)
+        partners.deallocate()
+        partners = newPartners
+        capacity = newCapacity
+    }
+
+    /// Reads and writes partner slots of tokens already appended (`i < count`).
+    @inline(__always) func partner(_ i: Int32) -> Int32 { partners[Int(i)] }
+    @inline(__always) func setPartner(_ i: Int32, _ value: Int32) { partners[Int(i)] = value }
+
+    /// Hands the storage to a `TokenList`; the writer must not be used afterwards.
+    func finish() -> TokenList { TokenList(base: base, partners: partners, count: count) }
+
+    /// Frees the storage (when lexing fails); the writer must not be used afterwards.
+    func discard() {
+        base.deallocate()
+        partners.deallocate()
+    }
+}
+
+/// The tokens of one source.
 struct TokenStream: Sendable {
     var bytes: [UInt8]
-    var tokens: [Token]
-    /// For each token index holding `(`, the index of its `)`; -1 for other tokens.
-    var matching: [Int32]
+    /// The same bytes, for the unchecked reads of the hot paths (see `SourceText`).
+    var source: SourceText
+    var tokens: TokenList
     var file: String
     /// Line and column of byte 0 (a module cut out of a script starts mid-file).
     var baseLine: Int
     var baseColumn: Int
+
+    /// The index of the `)` matching the `(` at token `i`; -1 for other tokens.
+    @inline(__always) func matching(_ i: Int) -> Int { tokens.partner(i) }
 }
 
 struct Lexer {
     private let bytes: [UInt8]
+    private let text: SourceText
+    /// `text.base`: valid for reads at `0...count` (see `SourceText`).
+    private let src: UnsafePointer<UInt8>
+    private let count: Int
     private let file: String
     private var index = 0
     private var line: Int32
-    private var lineStart = 0
+    /// The column of byte offset `o` is `o - columnOrigin` (updated at each newline; on the
+    /// first line it includes the column the text starts at).
+    private var columnOrigin: Int
     private let baseLine: Int
     private let baseColumn: Int
-    /// A copy of `idcharTable`, so the hot loop does not go through the lazy global.
-    private let idchar = Lexer.idcharTable
 
-    init(bytes: [UInt8], file: String, line: Int = 1, column: Int = 1) {
+    private init(bytes: [UInt8], text: SourceText, file: String, line: Int, column: Int) {
         self.bytes = bytes
+        self.text = text
+        self.src = text.base
+        self.count = text.count
         self.file = file
         self.line = Int32(truncatingIfNeeded: line)
         self.baseLine = line
         self.baseColumn = column
+        self.columnOrigin = -column
     }
 
-    /// Character class of each byte: bit 0 = idchar.
-    private static let idcharTable: [Bool] = {
-        var table = [Bool](repeating: false, count: 256)
-        for b in UInt8(ascii: "0")...UInt8(ascii: "9") { table[Int(b)] = true }
-        for b in UInt8(ascii: "A")...UInt8(ascii: "Z") { table[Int(b)] = true }
-        for b in UInt8(ascii: "a")...UInt8(ascii: "z") { table[Int(b)] = true }
-        for c in "!#$%&'*+-./:<=>?@\\^_`|~".utf8 { table[Int(c)] = true }
-        return table
-    }()
-
-    private func column(of offset: Int) -> Int32 {
-        let col = offset - lineStart + 1
-        // The first line of a cut-out module continues the enclosing file's line.
-        let base = Int(line) == baseLine ? baseColumn - 1 : 0
-        return Int32(truncatingIfNeeded: col + base)
+    /// Whether `b` is an idchar (spec §6.3.5: letters, digits and ``!#$%&'*+-./:<=>?@\^_`|~``),
+    /// as two 64-bit masks over the ASCII range.
+    @inline(__always)
+    static func isIdchar(_ b: UInt8) -> Bool {
+        if b < 64 { return (0xF7FF_ECFA_0000_0000 as UInt64) >> UInt64(b) & 1 != 0 }
+        if b < 128 { return (0x57FF_FFFF_D7FF_FFFF as UInt64) >> UInt64(b &- 64) & 1 != 0 }
+        return false
     }
 
     private func error(_ message: String, at offset: Int) -> WatError {
@@ -87,52 +206,65 @@ struct Lexer {
             // Token positions are 32-bit; a 2 GiB text is not a module anyone writes by hand.
             throw WatError(message: "input too large (\(bytes.count) bytes)", location: SourceLocation(file: file, line: line, column: column))
         }
-        var lexer = Lexer(bytes: bytes, file: file, line: line, column: column)
-        var tokens: [Token] = []
-        tokens.reserveCapacity(bytes.count / 4)
-        var matching: [Int32] = []
-        matching.reserveCapacity(bytes.count / 4)
-        var open: [Int32] = []
+        let text = SourceText(bytes)
+        var lexer = Lexer(bytes: bytes, text: text, file: file, line: line, column: column)
+        // About one token per four bytes in typical text; the writer grows when needed.
+        var writer = TokenWriter(capacity: bytes.count / 4)
+        // The innermost open `(`; each open `(` keeps the one enclosing it in its partner
+        // slot until its `)` replaces that with the `)`'s index.
+        var open: Int32 = -1
         while true {
-            let token = try lexer.next()
-            let i = Int32(tokens.count)
-            tokens.append(token)
-            matching.append(-1)
+            let token: Token
+            do {
+                token = try lexer.next()
+            } catch {
+                writer.discard()
+                throw error
+            }
             switch token.kind {
-            case .lparen: open.append(i)
+            case .lparen:
+                open = writer.append(token, partner: open)
             case .rparen:
-                guard let o = open.popLast() else {
+                guard open >= 0 else {
+                    writer.discard()
                     throw lexer.error("unexpected ')': no '(' to close", at: Int(token.start))
                 }
-                matching[Int(o)] = i
+                let i = writer.append(token, partner: -1)
+                let enclosing = writer.partner(open)
+                writer.setPartner(open, i)
+                open = enclosing
             case .eof:
-                if let o = open.last {
-                    let stream = TokenStream(bytes: bytes, tokens: tokens, matching: matching, file: file,
-                                             baseLine: line, baseColumn: column)
+                _ = writer.append(token, partner: -1)
+                let stream = TokenStream(bytes: bytes, source: text, tokens: writer.finish(), file: file,
+                                         baseLine: line, baseColumn: column)
+                if open >= 0 {
+                    let tokens = stream.tokens
                     if let (culprit, next) = stream.likelyUnclosedDefinition() {
                         let t = tokens[next]
                         throw lexer.error("unclosed '(': missing ')' before the \(stream.text(tokens[next + 1])) at \(t.line):\(t.column)",
                                           at: Int(tokens[culprit].start))
                     }
                     throw lexer.error("unclosed '(': missing ')' before the end of the input",
-                                      at: Int(tokens[Int(o)].start))
+                                      at: Int(tokens[Int(open)].start))
                 }
-                return TokenStream(bytes: bytes, tokens: tokens, matching: matching, file: file,
-                                   baseLine: line, baseColumn: column)
-            default: break
+                return stream
+            default:
+                _ = writer.append(token, partner: -1)
             }
         }
     }
 
+    @inline(__always)
     private mutating func newline(at offset: Int) {
         line &+= 1
-        lineStart = offset + 1
+        columnOrigin = offset
     }
 
-    /// Skips whitespace, comments and annotations.
+    /// Skips whitespace, comments and annotations. Stops at the sentinel.
+    @inline(__always)
     private mutating func skipTrivia() throws(WatError) {
-        while index < bytes.count {
-            let b = bytes[index]
+        while true {
+            let b = src[index]
             switch b {
             case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"):
                 index += 1
@@ -140,16 +272,14 @@ struct Lexer {
                 newline(at: index)
                 index += 1
             case UInt8(ascii: ";"):
-                guard index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: ";") else { return }
-                // A line comment ends at LF or CR (the text format's newline is either).
-                while index < bytes.count && bytes[index] != UInt8(ascii: "\n")
-                    && bytes[index] != UInt8(ascii: "\r") { index += 1 }
+                // b is not the sentinel, so index + 1 <= count.
+                guard src[index + 1] == UInt8(ascii: ";") else { return }
+                skipLineComment()
             case UInt8(ascii: "("):
-                guard index + 1 < bytes.count else { return }
-                if bytes[index + 1] == UInt8(ascii: ";") {
+                let c = src[index + 1]
+                if c == UInt8(ascii: ";") {
                     try skipBlockComment()
-                } else if bytes[index + 1] == UInt8(ascii: "@"), index + 2 < bytes.count,
-                          idchar[Int(bytes[index + 2])] {
+                } else if c == UInt8(ascii: "@"), Lexer.isIdchar(src[index + 2]) {
                     try skipAnnotation()
                 } else {
                     return
@@ -160,15 +290,26 @@ struct Lexer {
         }
     }
 
+    /// A line comment ends at LF or CR (the text format's newline is either), or at the end.
+    @inline(never)
+    private mutating func skipLineComment() {
+        while index < count {
+            let c = src[index]
+            if c == UInt8(ascii: "\n") || c == UInt8(ascii: "\r") { return }
+            index += 1
+        }
+    }
+
+    @inline(never)
     private mutating func skipBlockComment() throws(WatError) {
         let start = index
         var depth = 0
-        while index < bytes.count {
-            let b = bytes[index]
-            if b == UInt8(ascii: "("), index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: ";") {
+        while index < count {
+            let b = src[index]
+            if b == UInt8(ascii: "("), src[index + 1] == UInt8(ascii: ";") {
                 depth += 1
                 index += 2
-            } else if b == UInt8(ascii: ";"), index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: ")") {
+            } else if b == UInt8(ascii: ";"), src[index + 1] == UInt8(ascii: ")") {
                 depth -= 1
                 index += 2
                 if depth == 0 { return }
@@ -181,14 +322,15 @@ struct Lexer {
     }
 
     /// `(@name …)`: skipped with its balanced contents (strings may hold parentheses).
+    @inline(never)
     private mutating func skipAnnotation() throws(WatError) {
         let start = index
         index += 2
         var depth = 1
         while depth > 0 {
             try skipTrivia()
-            guard index < bytes.count else { throw error("unterminated annotation", at: start) }
-            let b = bytes[index]
+            guard index < count else { throw error("unterminated annotation", at: start) }
+            let b = src[index]
             if b == UInt8(ascii: "(") {
                 depth += 1
                 index += 1
@@ -207,8 +349,8 @@ struct Lexer {
     private mutating func scanString() throws(WatError) {
         let start = index
         index += 1
-        while index < bytes.count {
-            let b = bytes[index]
+        while index < count {
+            let b = src[index]
             if b == UInt8(ascii: "\"") {
                 index += 1
                 return
@@ -220,27 +362,27 @@ struct Lexer {
                 throw error("illegal control character in string", at: index)
             }
             if b == UInt8(ascii: "\\") {
-                guard index + 1 < bytes.count else { break }
-                let e = bytes[index + 1]
+                guard index + 1 < count else { break }
+                let e = src[index + 1]
                 switch e {
                 case UInt8(ascii: "t"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "\""),
                      UInt8(ascii: "'"), UInt8(ascii: "\\"):
                     index += 2
                 case UInt8(ascii: "u"):
-                    guard index + 2 < bytes.count, bytes[index + 2] == UInt8(ascii: "{") else {
+                    guard index + 2 < count, src[index + 2] == UInt8(ascii: "{") else {
                         throw error("illegal escape: \\u must be followed by {hex}", at: index)
                     }
                     var j = index + 3
                     var value: UInt32 = 0
                     var digits = 0
                     var lastUnderscore = false
-                    while j < bytes.count, bytes[j] != UInt8(ascii: "}") {
-                        if bytes[j] == UInt8(ascii: "_"), digits > 0, !lastUnderscore {
+                    while j < count, src[j] != UInt8(ascii: "}") {
+                        if src[j] == UInt8(ascii: "_"), digits > 0, !lastUnderscore {
                             lastUnderscore = true
                             j += 1
                             continue
                         }
-                        guard let d = hexDigitValue(bytes[j]) else {
+                        guard let d = hexDigitValue(src[j]) else {
                             throw error("illegal escape: bad hex digit in \\u{…}", at: j)
                         }
                         lastUnderscore = false
@@ -248,14 +390,14 @@ struct Lexer {
                         digits += 1
                         j += 1
                     }
-                    guard j < bytes.count, digits > 0, !lastUnderscore,
+                    guard j < count, digits > 0, !lastUnderscore,
                           value < 0xD800 || (value >= 0xE000 && value <= 0x10FFFF) else {
                         throw error("illegal escape: invalid Unicode scalar in \\u{…}", at: index)
                     }
                     index = j + 1
                 default:
-                    guard index + 2 < bytes.count, hexDigitValue(e) != nil,
-                          hexDigitValue(bytes[index + 2]) != nil else {
+                    guard index + 2 < count, hexDigitValue(e) != nil,
+                          hexDigitValue(src[index + 2]) != nil else {
                         throw error("illegal escape", at: index)
                     }
                     index += 3
@@ -267,37 +409,72 @@ struct Lexer {
         throw error("unterminated string: no closing '\"'", at: start)
     }
 
+    @inline(__always)
+    private func token(_ kind: Token.Kind, _ start: Int, _ end: Int, _ line: Int32, _ column: Int32) -> Token {
+        Token(kind: kind, start: Int32(truncatingIfNeeded: start), end: Int32(truncatingIfNeeded: end),
+              line: line, column: column)
+    }
+
+    /// Whether byte `b` at `i` would continue a token past a run of idchars (a string or a
+    /// reserved character; `;;` starts a comment instead). `i < count` when `b` is not 0.
+    @inline(__always)
+    private func continuesToken(_ b: UInt8, at i: Int) -> Bool {
+        switch b {
+        case UInt8(ascii: "\""), UInt8(ascii: ","), UInt8(ascii: "["), UInt8(ascii: "]"),
+             UInt8(ascii: "{"), UInt8(ascii: "}"):
+            return true
+        case UInt8(ascii: ";"):
+            return src[i + 1] != UInt8(ascii: ";")
+        default:
+            return false
+        }
+    }
+
+    @inline(__always)
     mutating func next() throws(WatError) -> Token {
         try skipTrivia()
         let start = index
-        let tokenLine = line
-        let tokenColumn = column(of: start)
-        func make(_ kind: Token.Kind) -> Token {
-            Token(kind: kind, start: Int32(truncatingIfNeeded: start), end: Int32(truncatingIfNeeded: index),
-                  line: tokenLine, column: tokenColumn)
-        }
-        guard index < bytes.count else { return make(.eof) }
-        let first = bytes[index]
+        let column = Int32(truncatingIfNeeded: start - columnOrigin)
+        guard start < count else { return token(.eof, start, start, line, column) }
+        let first = src[start]
         if first == UInt8(ascii: "(") {
             index += 1
-            return make(.lparen)
+            return token(.lparen, start, index, line, column)
         }
         if first == UInt8(ascii: ")") {
             index += 1
-            return make(.rparen)
+            return token(.rparen, start, index, line, column)
         }
-        // A maximal run of idchars, strings and reserved characters.
+        // The common case: a run of idchars (the sentinel ends it) followed by something
+        // that is not part of the token.
+        var i = start
+        while Lexer.isIdchar(src[i]) { i += 1 }
+        if i > start && !continuesToken(src[i], at: i) {
+            index = i
+            if first >= UInt8(ascii: "a") && first <= UInt8(ascii: "z") { return token(.keyword, start, i, line, column) }
+            if first == UInt8(ascii: "$") {
+                return token(i - start > 1 ? .id : .reserved, start, i, line, column)
+            }
+            return token(.atom, start, i, line, column)
+        }
+        return try mixedToken(start: start, line: line, column: column)
+    }
+
+    /// A maximal run of idchars, strings and reserved characters that is not a plain idchar run.
+    @inline(never)
+    private mutating func mixedToken(start: Int, line: Int32, column: Int32) throws(WatError) -> Token {
+        index = start
         var idchars = 0, strings = 0, others = 0
-        while index < bytes.count {
-            let b = bytes[index]
-            if idchar[Int(b)] {
+        while index < count {
+            let b = src[index]
+            if Lexer.isIdchar(b) {
                 idchars += 1
                 index += 1
             } else if b == UInt8(ascii: "\"") {
                 strings += 1
                 try scanString()
             } else if b == UInt8(ascii: ";") {
-                if index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: ";") { break }
+                if src[index + 1] == UInt8(ascii: ";") { break }
                 others += 1
                 index += 1
             } else if b == UInt8(ascii: ",") || b == UInt8(ascii: "[") || b == UInt8(ascii: "]")
@@ -310,14 +487,16 @@ struct Lexer {
         }
         if index == start {
             // Not a token character at all (a control character or non-ASCII byte).
+            let first = src[start]
             throw error(first >= 0x80 ? "unexpected non-ASCII character" : "unexpected character", at: start)
         }
-        if strings == 1 && idchars == 0 && others == 0 { return make(.string) }
-        if strings > 0 || others > 0 { return make(.reserved) }
-        if first >= UInt8(ascii: "a") && first <= UInt8(ascii: "z") { return make(.keyword) }
-        if first == UInt8(ascii: "$") && index - start > 1 { return make(.id) }
-        if first == UInt8(ascii: "$") { return make(.reserved) }
-        return make(.atom)
+        let first = src[start]
+        if strings == 1 && idchars == 0 && others == 0 { return token(.string, start, index, line, column) }
+        if strings > 0 || others > 0 { return token(.reserved, start, index, line, column) }
+        if first >= UInt8(ascii: "a") && first <= UInt8(ascii: "z") { return token(.keyword, start, index, line, column) }
+        if first == UInt8(ascii: "$") && index - start > 1 { return token(.id, start, index, line, column) }
+        if first == UInt8(ascii: "$") { return token(.reserved, start, index, line, column) }
+        return token(.atom, start, index, line, column)
     }
 }
 

@@ -8,7 +8,7 @@ extension WatParser {
         var end = s.tokens.count - 1   // the eof token
         if peek.kind == .lparen, peek(1).kind == .keyword, s.equals(peek(1), "module") {
             moduleLocation = peek
-            let close = Int(s.matching[pos])
+            let close = Int(s.matching(pos))
             pos += 2
             if let (name, _) = optionalID() { module.names.moduleName = name }
             if peek.kind == .keyword, s.equals(peek, "binary") || s.equals(peek, "quote") {
@@ -24,7 +24,7 @@ extension WatParser {
         var p = fieldsStart
         while p < end {
             pos = p
-            let close = Int(s.matching[p])
+            let close = Int(s.matching(p))
             try parseField(close: close)
             p = close + 1
         }
@@ -43,7 +43,7 @@ extension WatParser {
             let open = s.tokens[p]
             guard open.kind == .lparen else { throw unexpected(open, expected: "a module field \"(\"") }
             let keyword = token(p + 1)
-            let close = Int(s.matching[p])
+            let close = Int(s.matching(p))
             guard keyword.kind == .keyword else { throw unexpected(keyword, expected: "a module field") }
             pos = p + 2
             func definition(_ space: IndexSpace, noun: String) throws(WatError) {
@@ -113,7 +113,7 @@ extension WatParser {
                 guard k.kind == .keyword else { return false }
                 if s.equals(k, kw) { return true }
                 if !s.equals(k, "export") { return false }
-                j = Int(s.matching[j]) + 1
+                j = Int(s.matching(j)) + 1
             } else {
                 j += 1
             }
