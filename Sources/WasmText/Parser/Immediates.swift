@@ -9,11 +9,11 @@ extension WatParser {
         atIndex ? try parseIndex(space) : fallback
     }
 
-    func parseImmediates(_ op: Opcode, _ t: Token) throws(WatError) -> Instruction {
-        let info = op.info
-        switch info.immediate {
+    func parseImmediates(_ m: MnemonicInfo, _ t: Token) throws(WatError) -> Instruction {
+        let op = m.opcode
+        switch m.immediate {
         case .none, .block:
-            if op == .select, atList("result") { return try parseImmediates(.selectTyped, t) }
+            if op == .select, atList("result") { return try parseImmediates(MnemonicInfo(.selectTyped), t) }
             return Instruction(op)
         case .label:
             return Instruction(op, .index(try parseLabel()))
@@ -37,9 +37,9 @@ extension WatParser {
         case .memory, .memoryFill:
             return Instruction(op, .index(try optionalIndex(.memory)))
         case .memarg:
-            return Instruction(op, .memarg(try parseMemArg(natural: info.naturalAlignment)))
+            return Instruction(op, .memarg(try parseMemArg(natural: m.naturalAlignment)))
         case .memlane:
-            let memarg = try parseMemArg(natural: info.naturalAlignment)
+            let memarg = try parseMemArg(natural: m.naturalAlignment)
             return Instruction(op, .memlane(memarg, lane: try parseLaneIndex()))
         case .lane:
             return Instruction(op, .lane(try parseLaneIndex()))

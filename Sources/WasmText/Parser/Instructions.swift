@@ -9,34 +9,38 @@ extension WatParser {
     /// An open construct whose contents are being parsed.
     enum OpenConstruct {
         /// `block`/`loop`/`if` in the flat form: `instr*` up to `else` or `end`.
-        case plainBlock(op: Opcode, label: String?, token: Token, elseIndex: Int?)
+        case plainBlock(op: Opcode, label: Label, token: Token, elseIndex: Int?)
         /// `(block …)` / `(loop …)`: `instr*` up to `)`.
         case foldedBlock
         /// `(if …)` before `(then`: folded condition instructions.
-        case foldedIfCondition(label: String?, type: BlockType, token: Token)
+        case foldedIfCondition(label: Label, type: BlockType, token: Token)
         /// `(then instr*)`.
         case foldedThen
         /// `(else instr*)`; `elseIndex` is where its `else` opcode went (dropped when empty).
         case foldedElse(elseIndex: Int)
-        /// `(op immediates folded-operand*)`: the instruction is emitted after its operands.
-        case foldedPlain(Instruction, Token)
+        /// `(op immediates folded-operand*)`: the instruction is emitted after its operands;
+        /// until then it waits on `pending` (so this enum holds no references to copy).
+        case foldedPlain(Token)
     }
 
     func beginBody(recordLocations: Bool) {
         code = []
         codeLocations = []
         labels = []
+        pending = []
         labelNames = [:]
         blockOrdinal = 0
         self.recordLocations = recordLocations
-        if !recordLocations { localNames = [:] }
+        if !recordLocations { localNames.removeAll() }
     }
 
     /// Enters the block-like instruction just emitted; its label name (if any) is kept by
     /// its ordinal among the body's block/loop/if, the name section's label numbering.
-    private func pushLabel(_ label: String?) {
+    private func pushLabel(_ label: Label) {
         labels.append(label)
-        if let label, recordLocations { labelNames[blockOrdinal] = label }
+        if label.isNamed, recordLocations {
+            labelNames[blockOrdinal] = String(decoding: s.bytes[Int(label.start)..<Int(label.end)], as: UTF8.self)
+        }
         blockOrdinal &+= 1
     }
 
@@ -52,8 +56,8 @@ extension WatParser {
             || s.equals(t, "item") || s.equals(t, "offset")
     }
 
-    @inline(__always) func opcode(_ t: Token) -> Opcode? {
-        Mnemonics.table.lookup(s.bytes, Int(t.start), Int(t.end))
+    @inline(__always) func mnemonic(_ t: Token) -> MnemonicInfo? {
+        mnemonics.lookup(source, Int(t.start), Int(t.end))
     }
 
     func unknownOperator(_ t: Token) -> WatError {
@@ -115,12 +119,12 @@ extension WatParser {
                 } else {
                     throw unexpected(t, expected: "\"(then\"")
                 }
-            case .foldedPlain(let instruction, let token):
+            case .foldedPlain(let token):
                 if t.kind == .lparen {
                     try beginFolded(&stack)
                 } else if t.kind == .rparen {
                     advance()
-                    emit(instruction, at: token)
+                    emit(pending.removeLast(), at: token)
                     stack.removeLast()
                 } else {
                     throw unexpected(t, expected: "a folded operand or \")\" to close \(token.line):\(token.column)")
@@ -200,16 +204,17 @@ extension WatParser {
         case .lparen:
             let k = peek(1)
             guard k.kind == .keyword else { return false }
-            if opcode(k) == nil {
+            guard let m = mnemonic(k) else {
                 if isStructuralKeyword(k) { return false }
                 throw unknownOperator(k)
             }
-            try beginFolded(&stack)
+            try beginFolded(&stack, known: m)
             return true
         case .keyword:
             if s.equals(t, "end") || s.equals(t, "else") { return false }
-            guard let op = opcode(t) else { throw unknownOperator(t) }
+            guard let m = mnemonic(t) else { throw unknownOperator(t) }
             advance()
+            let op = m.opcode
             switch op {
             case .block, .loop, .if:
                 let label = parseBlockLabel()
@@ -218,7 +223,7 @@ extension WatParser {
                 pushLabel(label)
                 stack.append(.plainBlock(op: op, label: label, token: t, elseIndex: nil))
             default:
-                emit(try parseImmediates(op, t), at: t)
+                emit(try parseImmediates(m, t), at: t)
             }
             return true
         case .reserved:
@@ -228,13 +233,15 @@ extension WatParser {
         }
     }
 
-    /// Opens `( op …` at `pos` (the `(`).
-    private func beginFolded(_ stack: inout [OpenConstruct]) throws(WatError) {
+    /// Opens `( op …` at `pos` (the `(`); `known` is the mnemonic after it when the caller
+    /// has looked it up already.
+    private func beginFolded(_ stack: inout [OpenConstruct], known: MnemonicInfo? = nil) throws(WatError) {
         advance()
         let t = peek
         guard t.kind == .keyword else { throw unexpected(t, expected: "an instruction") }
-        guard let op = opcode(t) else { throw unknownOperator(t) }
+        guard let m = known ?? mnemonic(t) else { throw unknownOperator(t) }
         advance()
+        let op = m.opcode
         switch op {
         case .block, .loop:
             let label = parseBlockLabel()
@@ -249,22 +256,27 @@ extension WatParser {
         case .else, .end:
             throw error("\(op.mnemonic) cannot be folded", at: t)
         default:
-            stack.append(.foldedPlain(try parseImmediates(op, t), t))
+            pending.append(try parseImmediates(m, t))
+            stack.append(.foldedPlain(t))
         }
     }
 
     /// An optional label after `block`/`loop`/`if`.
-    private func parseBlockLabel() -> String? {
-        guard peek.kind == .id else { return nil }
-        let name = idName(peek)
+    private func parseBlockLabel() -> Label {
+        let t = peek
+        guard t.kind == .id else { return .none }
         advance()
-        return name
+        return Label(start: t.start + 1, end: t.end)
     }
 
     /// The `$id` that may follow `end` or `else`; it must repeat the block's label.
-    private func checkClosingLabel(_ label: String?) throws(WatError) {
-        guard peek.kind == .id else { return }
-        if idName(peek) != label { throw error("mismatching label \(text(peek))", at: peek) }
+    private func checkClosingLabel(_ label: Label) throws(WatError) {
+        let t = peek
+        guard t.kind == .id else { return }
+        let n = Int(t.end - t.start) - 1
+        guard Int(label.end - label.start) == n, source.equal(Int(label.start), Int(t.start) + 1, count: n) else {
+            throw error("mismatching label \(text(t))", at: t)
+        }
         advance()
     }
 

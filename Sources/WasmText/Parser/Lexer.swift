@@ -28,31 +28,65 @@ struct Token: Sendable {
     var column: Int32
 }
 
-/// The source bytes, copied once into memory this object owns and followed by a 0 byte.
+/// The source bytes, copied once into memory this object owns and followed by zero bytes.
 ///
 /// The lexer and the parser's keyword and identifier lookups read every byte of the text,
 /// several times; they are the hot core of the assembler (a 6 MB module is 30 million byte
 /// reads). Reading through this pointer skips the array's bounds check, and the 0 sentinel
 /// lets the lexer's inner loops run without an end test (0 is neither an idchar nor trivia).
-/// Every read is at an index in `0...count`: the loops stop at the sentinel, and each read
-/// one or two bytes ahead happens only after the byte before it was found to be non-zero
-/// (or after an explicit `index < count` check).
+/// Every byte read is at an index in `0...count`: the loops stop at the sentinel, and each
+/// read one or two bytes ahead happens only after the byte before it was found to be
+/// non-zero (or after an explicit `index < count` check). Word reads (`word(at:length:)`)
+/// start inside the text and end at most 8 bytes past it, inside the padding.
 final class SourceText: @unchecked Sendable {
-    /// `count + 1` bytes: the text, then the 0 sentinel. Immutable after `init`.
+    /// Zero bytes after the text: the sentinel and room for one 8-byte load past the end.
+    static let padding = 16
+    /// `count + padding` bytes: the text, then zeros. Immutable after `init`.
     let base: UnsafePointer<UInt8>
     let count: Int
 
     init(_ bytes: [UInt8]) {
-        let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: bytes.count + 1)
+        let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: bytes.count + SourceText.padding)
         bytes.withUnsafeBufferPointer { b in
             if let from = b.baseAddress { buffer.initialize(from: from, count: b.count) }
         }
-        buffer[bytes.count] = 0
+        (buffer + bytes.count).initialize(repeating: 0, count: SourceText.padding)
         base = UnsafePointer(buffer)
         count = bytes.count
     }
 
     deinit { UnsafeMutablePointer(mutating: base).deallocate() }
+
+    /// The bytes `offset ..< offset + min(length, 8)` as a little-endian word, the rest zero.
+    /// `offset < count`, or `offset <= count` with `length == 0`.
+    @inline(__always)
+    func word(at offset: Int, length: Int) -> UInt64 {
+        let w = UInt64(littleEndian: UnsafeRawPointer(base + offset).loadUnaligned(as: UInt64.self))
+        return length >= 8 ? w : w & ((1 &<< UInt64(8 &* length)) &- 1)
+    }
+
+    /// A hash of the bytes `start ..< end` (a range of the text), a word at a time.
+    @inline(__always)
+    func hash(_ start: Int, _ end: Int) -> UInt64 {
+        var h = UInt64(truncatingIfNeeded: end &- start) &* 0x9E37_79B9_7F4A_7C15
+        var i = start
+        repeat {
+            h = (h ^ word(at: i, length: end &- i)) &* 0xFF51_AFD7_ED55_8CCD
+            i &+= 8
+        } while i < end
+        return h ^ (h >> 32)
+    }
+
+    /// Whether the ranges `a ..< a + n` and `b ..< b + n` of the text hold the same bytes.
+    @inline(__always)
+    func equal(_ a: Int, _ b: Int, count n: Int) -> Bool {
+        var i = 0
+        while i < n {
+            if word(at: a &+ i, length: n &- i) != word(at: b &+ i, length: n &- i) { return false }
+            i &+= 8
+        }
+        return true
+    }
 }
 
 /// The tokens of one source, and for each `(` the index of its `)`.

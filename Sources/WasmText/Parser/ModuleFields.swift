@@ -295,12 +295,12 @@ extension WatParser {
         let typeIndex = try resolve(use, at: funcToken)
 
         // Locals: parameters first (named by the inline params), then declared locals.
-        localNames = [:]
+        localNames.removeAll()
         var localNameList: [UInt32: String] = [:]
         let paramCount = use.hasInline || use.explicit == nil ? use.params.count : signature(of: typeIndex).params.count
         for (i, name) in use.paramNames.enumerated() {
             guard let (n, t) = name else { continue }
-            if localNames.updateValue(UInt32(i), forKey: n) != nil { throw error("duplicate local $\(n)", at: t) }
+            if !defineLocal(t, index: UInt32(i)) { throw error("duplicate local $\(n)", at: t) }
             localNameList[UInt32(i)] = n
         }
         var localCount = UInt32(paramCount)
@@ -316,7 +316,7 @@ extension WatParser {
         while atList("local") {
             pos += 2
             if let (n, t) = optionalID() {
-                if localNames.updateValue(localCount, forKey: n) != nil { throw error("duplicate local $\(n)", at: t) }
+                if !defineLocal(t, index: localCount) { throw error("duplicate local $\(n)", at: t) }
                 localNameList[localCount] = n
                 addLocal(try parseValueType())
             } else {
@@ -335,7 +335,7 @@ extension WatParser {
         functionLocations.append(codeLocations)
         if !labelNames.isEmpty { module.names.labelNames[index] = labelNames }
         module.functions.append(Function(typeIndex: typeIndex, locals: declarations, body: body))
-        localNames = [:]
+        localNames.removeAll()
     }
 
     // MARK: tables, memories, globals
@@ -515,7 +515,7 @@ extension WatParser {
             try expectRParen()
             return e
         }
-        if peek.kind == .lparen, peek(1).kind == .keyword, Mnemonics.table.lookup(s.bytes, Int(peek(1).start), Int(peek(1).end)) != nil {
+        if peek.kind == .lparen, peek(1).kind == .keyword, mnemonic(peek(1)) != nil {
             beginBody(recordLocations: false)
             try parseFoldedInstruction()
             emit(Instruction(.end), at: peek)

@@ -42,9 +42,14 @@ final class WatParser {
     // thread and never holds an inout access to these across a call.
     @exclusivity(unchecked) var pos = 0
 
+    /// The source bytes of `s`, for the lookups that read them unchecked.
+    let source: SourceText
+    /// `Mnemonics.table`, kept here so a lookup does not check the global's initialisation.
+    let mnemonics = Mnemonics.table
+
     var module = Module()
     /// Identifier tables per index space (without the `$`).
-    var names: [[String: UInt32]] = Array(repeating: [:], count: IndexSpace.allCases.count)
+    @exclusivity(unchecked) var names: [NameTable] = Array(repeating: NameTable(), count: IndexSpace.allCases.count)
     var counts: [UInt32] = Array(repeating: 0, count: IndexSpace.allCases.count)
     /// Whether `memory.init` or `data.drop` occurs: wabt then writes the data count section.
     var usesDataCount = false
@@ -59,14 +64,27 @@ final class WatParser {
     @exclusivity(unchecked) var code: [Instruction] = []
     @exclusivity(unchecked) var codeLocations: [Int64] = []
     @exclusivity(unchecked) var recordLocations = false
-    @exclusivity(unchecked) var labels: [String?] = []
+    /// The instructions of the open folded plain instructions, innermost last (each is
+    /// emitted after its operands).
+    @exclusivity(unchecked) var pending: [Instruction] = []
+    /// The labels of the open blocks, innermost last.
+    @exclusivity(unchecked) var labels: [Label] = []
     /// Label names of the current body by block ordinal, and the next ordinal.
     var labelNames: [UInt32: String] = [:]
     var blockOrdinal: UInt32 = 0
-    var localNames: [String: UInt32] = [:]
+    @exclusivity(unchecked) var localNames = NameTable()
+
+    /// A block's label: the source range of its `$id` without the `$`; empty when unnamed.
+    struct Label {
+        var start: Int32
+        var end: Int32
+        static let none = Label(start: 0, end: 0)
+        var isNamed: Bool { end > start }
+    }
 
     init(_ stream: TokenStream) {
         self.s = stream
+        self.source = stream.source
         self.moduleLocation = stream.tokens[0]
     }
 
@@ -264,16 +282,21 @@ final class WatParser {
 
     func define(_ space: IndexSpace, _ name: (String, Token)?, index: UInt32) throws(WatError) {
         guard let (n, t) = name else { return }
-        if names[space.rawValue].updateValue(index, forKey: n) != nil {
+        if !names[space.rawValue].insert(source, Int(t.start) + 1, Int(t.end), value: index) {
             throw error("duplicate \(space.fieldKeyword) $\(n)", at: t)
         }
+    }
+
+    /// Adds a local's name; false when the function already has a local of that name.
+    func defineLocal(_ t: Token, index: UInt32) -> Bool {
+        localNames.insert(source, Int(t.start) + 1, Int(t.end), value: index)
     }
 
     /// A numeric or symbolic index into a module-level space.
     func parseIndex(_ space: IndexSpace) throws(WatError) -> UInt32 {
         let t = peek
         if t.kind == .id {
-            guard let index = names[space.rawValue][idName(t)] else {
+            guard let index = names[space.rawValue].find(source, Int(t.start) + 1, Int(t.end)) else {
                 throw error("unknown \(space.noun) \(text(t))", at: t)
             }
             advance()
@@ -288,7 +311,9 @@ final class WatParser {
     func parseLocalIndex() throws(WatError) -> UInt32 {
         let t = peek
         if t.kind == .id {
-            guard let index = localNames[idName(t)] else { throw error("unknown local \(text(t))", at: t) }
+            guard let index = localNames.find(source, Int(t.start) + 1, Int(t.end)) else {
+                throw error("unknown local \(text(t))", at: t)
+            }
             advance()
             return index
         }
@@ -299,11 +324,13 @@ final class WatParser {
     func parseLabel() throws(WatError) -> UInt32 {
         let t = peek
         if t.kind == .id {
-            let name = idName(t)
+            let start = Int(t.start) + 1
+            let n = Int(t.end) - start
             var depth: UInt32 = 0
             var i = labels.count - 1
             while i >= 0 {
-                if labels[i] == name {
+                let label = labels[i]
+                if Int(label.end - label.start) == n, source.equal(Int(label.start), start, count: n) {
                     advance()
                     return depth
                 }
