@@ -139,15 +139,43 @@ private struct TokenWriter {
         partners = .allocate(capacity: self.capacity)
     }
 
+    /// The innermost `(` not closed yet, -1 when none. Each open `(` keeps the one enclosing
+    /// it in its partner slot until its `)` replaces that with the `)`'s index.
+    var innermostOpen: Int32 = -1
+
     /// Appends `token` with `partner` and returns its index.
     @inline(__always)
-    mutating func append(_ token: Token, partner: Int32) -> Int32 {
+    private mutating func append(_ token: Token, partner: Int32) -> Int32 {
         if count == capacity { grow() }
         // count < capacity here: the write is inside the allocation.
         base[count] = token
         partners[count] = partner
-        count += 1
-        return Int32(truncatingIfNeeded: count - 1)
+        count &+= 1
+        return Int32(truncatingIfNeeded: count &- 1)
+    }
+
+    /// Appends a token other than `(` and `)`.
+    @inline(__always)
+    mutating func append(_ token: Token) {
+        _ = append(token, partner: -1)
+    }
+
+    /// Appends a `(`.
+    @inline(__always)
+    mutating func open(_ token: Token) {
+        innermostOpen = append(token, partner: innermostOpen)
+    }
+
+    /// Appends a `)` and pairs it with the innermost open `(`; false when there is none.
+    @inline(__always)
+    mutating func close(_ token: Token) -> Bool {
+        let o = innermostOpen
+        guard o >= 0 else { return false }
+        let k = append(token, partner: -1)
+        // o < k: both slots are inside the allocation.
+        innermostOpen = partners[Int(o)]
+        partners[Int(o)] = k
+        return true
     }
 
     @inline(never)
@@ -163,10 +191,6 @@ private struct TokenWriter {
         partners = newPartners
         capacity = newCapacity
     }
-
-    /// Reads and writes partner slots of tokens already appended (`i < count`).
-    @inline(__always) func partner(_ i: Int32) -> Int32 { partners[Int(i)] }
-    @inline(__always) func setPartner(_ i: Int32, _ value: Int32) { partners[Int(i)] = value }
 
     /// Hands the storage to a `TokenList`; the writer must not be used afterwards.
     func finish() -> TokenList { TokenList(base: base, partners: partners, count: count) }
@@ -244,10 +268,66 @@ struct Lexer {
         var lexer = Lexer(bytes: bytes, text: text, file: file, line: line, column: column)
         // About one token per four bytes in typical text; the writer grows when needed.
         var writer = TokenWriter(capacity: bytes.count / 4)
-        // The innermost open `(`; each open `(` keeps the one enclosing it in its partner
-        // slot until its `)` replaces that with the `)`'s index.
-        var open: Int32 = -1
+        // The fast path: blanks, idchar runs and parentheses, with the position in locals.
+        // Everything else goes through `next()`. Reads stay in `0...count` as `SourceText`
+        // explains: the loops stop at the 0 sentinel, `src[i + 1]` follows a non-zero byte.
+        let src = text.base
+        let classes = Lexer.byteClasses
+        var i = 0
+        var tokenLine = lexer.line
+        var columnOrigin = lexer.columnOrigin
         while true {
+            let b = src[i]
+            var c = classes[Int(b)]
+            if c & (ByteClass.blank | ByteClass.newline) != 0 {
+                repeat {
+                    if c == ByteClass.newline {
+                        tokenLine &+= 1
+                        columnOrigin = i
+                    }
+                    i &+= 1
+                    c = classes[Int(src[i])]
+                } while c & (ByteClass.blank | ByteClass.newline) != 0
+                continue
+            }
+            let tokenColumn = Int32(truncatingIfNeeded: i &- columnOrigin)
+            if c & ByteClass.idchar != 0 {
+                let start = i
+                i &+= 1
+                while classes[Int(src[i])] & ByteClass.idchar != 0 { i &+= 1 }
+                let stop = src[i]
+                if classes[Int(stop)] & ByteClass.joins == 0
+                    || (stop == UInt8(ascii: ";") && src[i &+ 1] == UInt8(ascii: ";")) {
+                    let kind: Token.Kind = b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z") ? .keyword
+                        : b != UInt8(ascii: "$") ? .atom : i &- start > 1 ? .id : .reserved
+                    writer.append(Token(kind: kind, start: Int32(truncatingIfNeeded: start), end: Int32(truncatingIfNeeded: i),
+                                        line: tokenLine, column: tokenColumn))
+                    continue
+                }
+                i = start   // a run mixed with strings or reserved characters: next() lexes it
+            } else if b == UInt8(ascii: "(") {
+                let after = src[i &+ 1]
+                if after != UInt8(ascii: ";")
+                    && !(after == UInt8(ascii: "@") && classes[Int(src[i &+ 2])] & ByteClass.idchar != 0) {
+                    writer.open(Token(kind: .lparen, start: Int32(truncatingIfNeeded: i), end: Int32(truncatingIfNeeded: i &+ 1),
+                                      line: tokenLine, column: tokenColumn))
+                    i &+= 1
+                    continue
+                }
+            } else if b == UInt8(ascii: ")") {
+                let token = Token(kind: .rparen, start: Int32(truncatingIfNeeded: i), end: Int32(truncatingIfNeeded: i &+ 1),
+                                  line: tokenLine, column: tokenColumn)
+                guard writer.close(token) else {
+                    writer.discard()
+                    throw lexer.error("unexpected ')': no '(' to close", at: i)
+                }
+                i &+= 1
+                continue
+            }
+            // Comments, annotations, strings, reserved tokens, the end and errors.
+            lexer.index = i
+            lexer.line = tokenLine
+            lexer.columnOrigin = columnOrigin
             let token: Token
             do {
                 token = try lexer.next()
@@ -255,20 +335,20 @@ struct Lexer {
                 writer.discard()
                 throw error
             }
+            i = lexer.index
+            tokenLine = lexer.line
+            columnOrigin = lexer.columnOrigin
             switch token.kind {
             case .lparen:
-                open = writer.append(token, partner: open)
+                writer.open(token)
             case .rparen:
-                guard open >= 0 else {
+                guard writer.close(token) else {
                     writer.discard()
                     throw lexer.error("unexpected ')': no '(' to close", at: Int(token.start))
                 }
-                let i = writer.append(token, partner: -1)
-                let enclosing = writer.partner(open)
-                writer.setPartner(open, i)
-                open = enclosing
             case .eof:
-                _ = writer.append(token, partner: -1)
+                writer.append(token)
+                let open = writer.innermostOpen
                 let stream = TokenStream(bytes: bytes, source: text, tokens: writer.finish(), file: file,
                                          baseLine: line, baseColumn: column)
                 if open >= 0 {
@@ -283,10 +363,38 @@ struct Lexer {
                 }
                 return stream
             default:
-                _ = writer.append(token, partner: -1)
+                writer.append(token)
             }
         }
     }
+
+    /// Bits of `byteClasses`.
+    private enum ByteClass {
+        static let idchar: UInt8 = 1
+        /// Space, tab and CR.
+        static let blank: UInt8 = 2
+        static let newline: UInt8 = 4
+        /// Bytes that continue a token after an idchar run (`"` `,` `;` `[` `]` `{` `}`;
+        /// `;;` starts a comment instead).
+        static let joins: UInt8 = 8
+    }
+
+    /// The class bits of each byte value, for the fast path of `tokenize`.
+    private static let byteClasses: UnsafePointer<UInt8> = {
+        let table = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
+        for b in 0..<256 {
+            var c: UInt8 = isIdchar(UInt8(b)) ? ByteClass.idchar : 0
+            switch UInt8(b) {
+            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"): c |= ByteClass.blank
+            case UInt8(ascii: "\n"): c |= ByteClass.newline
+            case UInt8(ascii: "\""), UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "["), UInt8(ascii: "]"),
+                 UInt8(ascii: "{"), UInt8(ascii: "}"): c |= ByteClass.joins
+            default: break
+            }
+            table[b] = c
+        }
+        return UnsafePointer(table)   // lives as long as the process, like any global
+    }()
 
     @inline(__always)
     private mutating func newline(at offset: Int) {
