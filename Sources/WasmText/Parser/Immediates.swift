@@ -118,7 +118,7 @@ extension WatParser {
         var alignBytes = UInt64(max(1, natural))
         if peek.kind == .keyword, s.hasPrefix(peek, "offset=") {
             let t = peek
-            guard let v = Literals.unsigned(s.bytes, Int(t.start) + 7, Int(t.end)) else {
+            guard let v = plainDecimal(Int(t.start) + 7, Int(t.end)) ?? Literals.unsigned(s.bytes, Int(t.start) + 7, Int(t.end)) else {
                 throw error(Literals.isDigitRun(s.bytes, Int(t.start) + 7, Int(t.end)) ? "i32 constant out of range" : "unknown operator \(describe(t)): malformed offset", at: t)
             }
             guard v <= UInt64(UInt32.max) else { throw error("i32 constant out of range (offset)", at: t) }

@@ -23,12 +23,16 @@ extension WatParser {
         case foldedPlain(Token)
     }
 
-    func beginBody(recordLocations: Bool) {
+    /// Starts a body of about `expectedSize` instructions (a guess that saves most of the
+    /// growth of `code`; an instruction takes about three tokens in folded text).
+    func beginBody(recordLocations: Bool, expectedSize: Int = 0) {
         code = []
+        code.reserveCapacity(expectedSize)
         codeLocations = []
-        labels = []
-        pending = []
-        labelNames = [:]
+        if recordLocations { codeLocations.reserveCapacity(expectedSize) }
+        labels.removeAll(keepingCapacity: true)
+        pending.removeAll(keepingCapacity: true)
+        namedLabels.removeAll(keepingCapacity: true)
         blockOrdinal = 0
         self.recordLocations = recordLocations
         if !recordLocations { localNames.removeAll() }
@@ -39,7 +43,7 @@ extension WatParser {
     private func pushLabel(_ label: Label) {
         labels.append(label)
         if label.isNamed, recordLocations {
-            labelNames[blockOrdinal] = String(decoding: s.bytes[Int(label.start)..<Int(label.end)], as: UTF8.self)
+            namedLabels.append((blockOrdinal, label))
         }
         blockOrdinal &+= 1
     }
@@ -282,6 +286,7 @@ extension WatParser {
 
     private func parseBlockType() throws(WatError) -> BlockType {
         let at = peek
+        if at.kind != .lparen { return .empty }   // no type use at all: the common case
         var use = try parseTypeUse(allowParamNames: false)
         var sig = FuncType(params: use.params, results: use.results)
         if let explicit = use.explicit {

@@ -280,6 +280,7 @@ extension WatParser {
 
     private func parseFunction() throws(WatError) {
         let funcToken = token(pos - 1)
+        let funcOpen = pos - 2   // parseField moved past `(` and `func`
         let index = UInt32(module.functionCount)
         let id = optionalID()
         if let id { module.names.functionNames[index] = id.0 }
@@ -326,14 +327,21 @@ extension WatParser {
         }
         if !localNameList.isEmpty { module.names.localNames[index] = localNameList }
 
-        beginBody(recordLocations: true)
+        // The body runs to the `)` matching the function's `(`.
+        beginBody(recordLocations: true, expectedSize: max(0, s.matching(funcOpen) - pos) / 3)
         try parseInstructions()
         guard peek.kind == .rparen else { throw unexpectedInInstructions() }
         emit(Instruction(.end), at: peek)
         advance()
         let body = Expression(code)
         functionLocations.append(codeLocations)
-        if !labelNames.isEmpty { module.names.labelNames[index] = labelNames }
+        if !namedLabels.isEmpty {
+            var names = [UInt32: String](minimumCapacity: namedLabels.count)
+            for (ordinal, label) in namedLabels {
+                names[ordinal] = String(decoding: s.bytes[Int(label.start)..<Int(label.end)], as: UTF8.self)
+            }
+            module.names.labelNames[index] = names
+        }
         module.functions.append(Function(typeIndex: typeIndex, locals: declarations, body: body))
         localNames.removeAll()
     }

@@ -11,6 +11,8 @@ struct NameTable {
         var start: Int32
         var length: Int32
         var hash: UInt64
+        /// The first 8 bytes (zero-padded), for the linear search.
+        var firstWord: UInt64
         var value: UInt32
     }
 
@@ -30,14 +32,16 @@ struct NameTable {
     /// Looks up the name in `source` bytes `start ..< end`.
     @inline(__always)
     func find(_ source: SourceText, _ start: Int, _ end: Int) -> UInt32? {
-        let h = source.hash(start, end)
         let n = end - start
         if slots.isEmpty {
-            for e in entries where e.hash == h && Int(e.length) == n && source.equal(Int(e.start), start, count: n) {
+            let first = source.word(at: start, length: n)
+            for e in entries where e.firstWord == first && Int(e.length) == n
+                && (n <= 8 || source.equal(Int(e.start) + 8, start + 8, count: n - 8)) {
                 return e.value
             }
             return nil
         }
+        let h = source.hash(start, end)
         let mask = slots.count - 1
         var slot = Int(truncatingIfNeeded: h) & mask
         while true {
@@ -54,7 +58,8 @@ struct NameTable {
     mutating func insert(_ source: SourceText, _ start: Int, _ end: Int, value: UInt32) -> Bool {
         if find(source, start, end) != nil { return false }
         entries.append(Entry(start: Int32(truncatingIfNeeded: start), length: Int32(truncatingIfNeeded: end - start),
-                             hash: source.hash(start, end), value: value))
+                             hash: source.hash(start, end), firstWord: source.word(at: start, length: end - start),
+                             value: value))
         if entries.count > NameTable.linearLimit {
             if slots.count < entries.count * 2 {
                 rehash(capacity: max(32, slots.count * 4))

@@ -70,7 +70,7 @@ final class WatParser {
     /// The labels of the open blocks, innermost last.
     @exclusivity(unchecked) var labels: [Label] = []
     /// Label names of the current body by block ordinal, and the next ordinal.
-    var labelNames: [UInt32: String] = [:]
+    @exclusivity(unchecked) var namedLabels: [(ordinal: UInt32, label: Label)] = []
     var blockOrdinal: UInt32 = 0
     @exclusivity(unchecked) var localNames = NameTable()
 
@@ -179,8 +179,30 @@ final class WatParser {
         return name
     }
 
+    /// The value of `source` bytes `start ..< end` when they are 1 to 18 decimal digits (no
+    /// `_`, sign or hex), the usual spelling of numbers; nil otherwise (`Literals` then
+    /// parses the general forms and says what is wrong). 18 digits cannot overflow.
+    @inline(__always)
+    func plainDecimal(_ start: Int, _ end: Int) -> UInt64? {
+        guard start < end, end - start <= 18 else { return nil }
+        let src = source.base
+        var v: UInt64 = 0
+        var i = start
+        while i < end {
+            let d = src[i] &- UInt8(ascii: "0")
+            guard d < 10 else { return nil }
+            v = v &* 10 &+ UInt64(d)
+            i &+= 1
+        }
+        return v
+    }
+
     func parseU32() throws(WatError) -> UInt32 {
         let t = peek
+        if t.kind == .atom, let v = plainDecimal(Int(t.start), Int(t.end)), let u = UInt32(exactly: v) {
+            advance()
+            return u
+        }
         guard t.kind == .atom, let v = Literals.unsigned(s.bytes, Int(t.start), Int(t.end)) else {
             if t.kind == .atom, Literals.isDigitRun(s.bytes, Int(t.start), Int(t.end)) {
                 throw error("i32 constant out of range", at: t)
@@ -196,6 +218,19 @@ final class WatParser {
     func parseInteger(bits: Int) throws(WatError) -> UInt64 {
         let t = peek
         guard t.kind == .atom else { throw unexpected(t, expected: "an i\(bits) literal") }
+        // Plain decimals with an optional `-`, with `Literals.integer`'s range rules.
+        let negative = source.base[Int(t.start)] == UInt8(ascii: "-")
+        if let magnitude = plainDecimal(Int(t.start) + (negative ? 1 : 0), Int(t.end)) {
+            let mask: UInt64 = bits == 64 ? .max : (1 << UInt64(bits)) &- 1
+            if negative, magnitude <= 1 << UInt64(bits - 1) {
+                advance()
+                return (0 &- magnitude) & mask
+            }
+            if !negative, magnitude <= mask {
+                advance()
+                return magnitude
+            }
+        }
         switch Literals.integer(s.bytes, Int(t.start), Int(t.end), bits: bits) {
         case .value(let v):
             advance()
