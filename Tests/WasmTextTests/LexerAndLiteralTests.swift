@@ -16,7 +16,7 @@ import WasmCore
         let stream = try Lexer.tokenize(Array("(func\n  (i32.const 0x10))".utf8), file: "t")
         let t = stream.tokens[3]
         #expect(stream.text(t) == "i32.const")
-        #expect(t.line == 2 && t.column == 4)
+        #expect(stream.position(of: t) == (2, 4))
         #expect(stream.matching(0) == 6 && stream.matching(2) == 5 && stream.matching(1) == -1)
     }
 
@@ -57,7 +57,7 @@ import WasmCore
             #expect(throws: WatError.self, "\(Array(bad.utf8))") { try Lexer.tokenize(Array(bad.utf8), file: "t") }
         }
         let stream = try Lexer.tokenize(Array("x\n  $y".utf8), file: "t")
-        #expect(stream.tokens[1].line == 2 && stream.tokens[1].column == 3 && stream.tokens[2].kind == .eof)
+        #expect(stream.position(of: stream.tokens[1]) == (2, 3) && stream.tokens[2].kind == .eof)
     }
 
     @Test func badStringsAndCommentsAreErrors() {

@@ -50,7 +50,7 @@ extension WatParser {
 
     @inline(__always) func emit(_ instruction: Instruction, at t: Token) {
         code.append(instruction)
-        if recordLocations { codeLocations.append(Int64(t.line) << 32 | Int64(t.column)) }
+        if recordLocations { codeLocations.append(packedLocation(t)) }
     }
 
     /// Keywords that end an instruction sequence inside a list (`(then …)`, `(local …)` …).
@@ -131,7 +131,7 @@ extension WatParser {
                     emit(pending.removeLast(), at: token)
                     stack.removeLast()
                 } else {
-                    throw unexpected(t, expected: "a folded operand or \")\" to close \(token.line):\(token.column)")
+                    throw unexpected(t, expected: "a folded operand or \")\" to close \(place(token))")
                 }
             case .plainBlock(let op, let label, let token, let elseIndex):
                 if try beginInstruction(&stack) { continue }
@@ -144,7 +144,7 @@ extension WatParser {
                 }
                 guard t.kind == .keyword, s.equals(t, "end") else {
                     if t.kind == .rparen || t.kind == .eof {
-                        throw error("missing \"end\" for \(op.mnemonic) at \(token.line):\(token.column)", at: t)
+                        throw error("missing \"end\" for \(op.mnemonic) at \(place(token))", at: t)
                     }
                     throw unexpectedInInstructions()
                 }
@@ -260,8 +260,15 @@ extension WatParser {
         case .else, .end:
             throw error("\(op.mnemonic) cannot be folded", at: t)
         default:
-            pending.append(try parseImmediates(m, t))
-            stack.append(.foldedPlain(t))
+            let instruction = try parseImmediates(m, t)
+            if peek.kind == .rparen {
+                // No folded operands (`(local.get 0)`, `(i32.const 1)`): done already.
+                advance()
+                emit(instruction, at: t)
+            } else {
+                pending.append(instruction)
+                stack.append(.foldedPlain(t))
+            }
         }
     }
 

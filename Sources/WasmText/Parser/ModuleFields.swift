@@ -187,7 +187,7 @@ extension WatParser {
     /// them ("global 3", "data segment 0" …), so its errors can point at the field.
     private func noteFieldLocations(_ t: Token, since before: (imports: Int, globals: Int, elements: Int, data: Int,
                                                                exports: Int, start: UInt32?)) {
-        let at = Int64(t.line) << 32 | Int64(t.column)
+        let at = packedLocation(t)
         for i in before.imports..<module.imports.count { fieldLocations["import \(i)"] = at }
         for i in before.globals..<module.globalCount { fieldLocations["global \(i)"] = at }
         for i in before.elements..<module.elements.count { fieldLocations["element segment \(i)"] = at }

@@ -90,6 +90,41 @@ final class WatParser {
 
     // MARK: token access
 
+    /// The line (index into `s.lines.starts`) of the last token `packedLocation` placed:
+    /// instructions are located in nearly source order, so the next one is usually on that
+    /// line or a few after it.
+    @exclusivity(unchecked) var lineCursor = 0
+
+    /// `line << 32 | column` of token `t`, the source map's packing.
+    @inline(__always)
+    func packedLocation(_ t: Token) -> Int64 {
+        let offset = Int(t.start)
+        let lines = s.lines
+        var k = lineCursor
+        if Int(lines.starts[k]) <= offset {
+            var steps = 0
+            while k + 1 < lines.starts.count, Int(lines.starts[k + 1]) <= offset {
+                k += 1
+                steps += 1
+                if steps == 8 {
+                    k = lines.lineIndex(of: offset)
+                    break
+                }
+            }
+        } else {
+            k = lines.lineIndex(of: offset)
+        }
+        lineCursor = k
+        let (line, column) = lines.position(of: offset, onLine: k)
+        return Int64(line) << 32 | Int64(column)
+    }
+
+    /// `line:column` of token `t`, for messages.
+    func place(_ t: Token) -> String {
+        let (line, column) = s.position(of: t)
+        return "\(line):\(column)"
+    }
+
     @inline(__always) var peek: Token { s.tokens[pos] }
 
     @inline(__always) func token(_ i: Int) -> Token {
