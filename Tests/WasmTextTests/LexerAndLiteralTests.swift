@@ -60,6 +60,18 @@ import WasmCore
         #expect(stream.position(of: stream.tokens[1]) == (2, 3) && stream.tokens[2].kind == .eof)
     }
 
+    /// More tokens than the storage reserves at first (one per two bytes): it grows, and
+    /// the parentheses still match.
+    @Test func denseTextGrowsTheTokenStorage() throws {
+        let depth = 700
+        let text = String(repeating: "(", count: depth) + String(repeating: "()", count: 500) + String(repeating: ")", count: depth)
+        let stream = try Lexer.tokenize(Array(text.utf8), file: "t")
+        #expect(stream.tokens.count == 2 * depth + 1000 + 1)
+        for i in 0..<depth { #expect(stream.matching(i) == 2 * depth + 1000 - 1 - i) }
+        for k in 0..<500 { #expect(stream.matching(depth + 2 * k) == depth + 2 * k + 1) }
+        #expect(stream.matching(stream.tokens.count - 1) == -1)
+    }
+
     @Test func badStringsAndCommentsAreErrors() {
         for bad in ["\"abc", "\"a\\qb\"", "\"\\u{D800}\"", "\"\\u{110000}\"", "\"\\4\"", "(; open", "\"tab\u{7}\""] {
             #expect(throws: WatError.self) { try Lexer.tokenize(Array(bad.utf8), file: "t") }
