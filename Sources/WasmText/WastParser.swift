@@ -27,7 +27,8 @@ private struct ScriptParser {
     init(_ parser: WatParser) { self.p = parser }
 
     func location(_ t: Token) -> SourceLocation {
-        SourceLocation(file: s.file, line: Int(t.line), column: Int(t.column))
+        let (line, column) = s.position(of: t)
+        return SourceLocation(file: s.file, line: line, column: column)
     }
 
     func parseScript() throws(WatError) -> [WastDirective] {
@@ -100,7 +101,7 @@ private struct ScriptParser {
             throw p.error("unknown command \(p.describe(head))", at: head)
         }
         guard p.peek.kind == .rparen else {
-            throw p.unexpected(p.peek, expected: "\")\" to close the command at \(open.line):\(open.column)")
+            throw p.unexpected(p.peek, expected: "\")\" to close the command at \(p.place(open))")
         }
         p.advance()
         return command
@@ -114,7 +115,7 @@ private struct ScriptParser {
     private func parseModule() throws(WatError) -> WastModule {
         let open = p.peek
         guard p.atList("module") else { throw p.unexpected(p.peek(1), expected: "\"module\"") }
-        let close = Int(s.matching[p.pos])
+        let close = Int(s.matching(p.pos))
         p.pos += 2
         let name = p.optionalID()?.0
         let source: WastModuleSource

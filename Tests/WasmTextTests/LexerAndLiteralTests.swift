@@ -16,8 +16,8 @@ import WasmCore
         let stream = try Lexer.tokenize(Array("(func\n  (i32.const 0x10))".utf8), file: "t")
         let t = stream.tokens[3]
         #expect(stream.text(t) == "i32.const")
-        #expect(t.line == 2 && t.column == 4)
-        #expect(stream.matching[0] == 6 && stream.matching[2] == 5)
+        #expect(stream.position(of: t) == (2, 4))
+        #expect(stream.matching(0) == 6 && stream.matching(2) == 5 && stream.matching(1) == -1)
     }
 
     @Test func mixedRunsAreReserved() throws {
@@ -29,6 +29,47 @@ import WasmCore
         let stream = try Lexer.tokenize(Array(#""\t\n\r\"\'\\\41\u{48}\u{1F600}é""#.utf8), file: "t")
         let expected: [UInt8] = [9, 10, 13, 34, 39, 92, 0x41, 0x48, 0xF0, 0x9F, 0x98, 0x80, 0xC3, 0xA9]
         #expect(stream.stringValue(stream.tokens[0]) == expected)
+    }
+
+    /// The lexer's bit masks against the spec's list of idchars (§6.3.5).
+    @Test func idcharMasksMatchTheSpec() {
+        var spec = Set<UInt8>()
+        for range in [UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                      UInt8(ascii: "a")...UInt8(ascii: "z")] { spec.formUnion(range) }
+        spec.formUnion("!#$%&'*+-./:<=>?@\\^_`|~".utf8)
+        for b in 0...255 {
+            #expect(Lexer.isIdchar(UInt8(b)) == spec.contains(UInt8(b)), "byte \(b)")
+        }
+    }
+
+    /// Tokens and comments that run up to the last byte, and 0 bytes inside the text (the
+    /// lexer's end sentinel is a 0 byte too).
+    @Test func endOfInputAndZeroBytes() throws {
+        #expect(try kinds("$x") == [.id, .eof])
+        #expect(try kinds("i32.add") == [.keyword, .eof])
+        #expect(try kinds("a;") == [.reserved, .eof])
+        #expect(try kinds("a;;") == [.keyword, .eof])
+        #expect(try kinds("$") == [.reserved, .eof])
+        #expect(try kinds("1 ;; comment") == [.atom, .eof])
+        #expect(try kinds("1 ;; zero \u{0} in a comment\n2") == [.atom, .atom, .eof])
+        #expect(try kinds("(; \u{0} ;)") == [.eof])
+        for bad in ["a\u{0}", "\u{0}", "\"\u{0}\"", "(@", "(@a", "\"", "(;"] {
+            #expect(throws: WatError.self, "\(Array(bad.utf8))") { try Lexer.tokenize(Array(bad.utf8), file: "t") }
+        }
+        let stream = try Lexer.tokenize(Array("x\n  $y".utf8), file: "t")
+        #expect(stream.position(of: stream.tokens[1]) == (2, 3) && stream.tokens[2].kind == .eof)
+    }
+
+    /// More tokens than the storage reserves at first (one per two bytes): it grows, and
+    /// the parentheses still match.
+    @Test func denseTextGrowsTheTokenStorage() throws {
+        let depth = 700
+        let text = String(repeating: "(", count: depth) + String(repeating: "()", count: 500) + String(repeating: ")", count: depth)
+        let stream = try Lexer.tokenize(Array(text.utf8), file: "t")
+        #expect(stream.tokens.count == 2 * depth + 1000 + 1)
+        for i in 0..<depth { #expect(stream.matching(i) == 2 * depth + 1000 - 1 - i) }
+        for k in 0..<500 { #expect(stream.matching(depth + 2 * k) == depth + 2 * k + 1) }
+        #expect(stream.matching(stream.tokens.count - 1) == -1)
     }
 
     @Test func badStringsAndCommentsAreErrors() {

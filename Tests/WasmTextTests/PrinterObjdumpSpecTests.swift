@@ -49,15 +49,7 @@ import WasmCore
         while start < files.count {
             let batch = Array(files[start..<min(start + 300, files.count)])
             start += batch.count
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: objdump)
-            process.arguments = ["-h", "-d"] + batch.map(\.name)
-            process.currentDirectoryURL = dir
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            try process.run()
-            let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
+            let output = try PrinterTestSupport.run(objdump, ["-h", "-d"] + batch.map(\.name), in: dir).stdout
             let ours = batch.map(\.expected).joined()
             if output == ours {
                 matched += batch.count

@@ -20,20 +20,32 @@ enum PrinterTestSupport {
         var stderr: String
     }
 
-    static func run(_ executable: String, _ arguments: [String]) throws -> ToolResult {
+    /// Runs the tool, optionally in `directory`, with its output going to temporary files
+    /// rather than pipes: Foundation's `readDataToEndOfFile` traps when a signal interrupts
+    /// the read (as the exit of another test's child process can), and two pipes read one
+    /// after the other can fill up and deadlock.
+    static func run(_ executable: String, _ arguments: [String], in directory: URL? = nil) throws -> ToolResult {
+        let scratch = FileManager.default.temporaryDirectory
+            .appendingPathComponent("wdb-tool-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let outURL = scratch.appendingPathComponent("out"), errURL = scratch.appendingPathComponent("err")
+        FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
-        let out = Pipe(), err = Pipe()
+        if let directory { process.currentDirectoryURL = directory }
         process.standardOutput = out
         process.standardError = err
         try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
+        try out.close()
+        try err.close()
         return ToolResult(status: process.terminationStatus,
-                          stdout: String(decoding: outData, as: UTF8.self),
-                          stderr: String(decoding: errData, as: UTF8.self))
+                          stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
+                          stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
     }
 
     /// A fresh scratch folder: in memory (`/dev/shm`) where there is one, since some tests

@@ -35,6 +35,45 @@ import WasmCore
         #expect(map.location(function: 1, instruction: 0)?.file == "m.wat")
     }
 
+    /// Every instruction's location against a line and column counted naively from the text:
+    /// folded operators placed after operands many lines down, long jumps forward, newlines
+    /// inside block comments, CR LF line ends, and a module that starts mid-line of a script.
+    @Test func locationsMatchTheText() throws {
+        var lines = ["(module (func $f (result i32)"]
+        lines.append("  (i32.add")
+        for i in 0..<30 { lines.append("    (i32.const \(i)) (; a\n comment ;) (drop)\r") }
+        lines.append("    (i32.const 1))")
+        for _ in 0..<20 { lines.append("") }
+        lines.append("  nop (i32.mul (i32.const 2)\n (i32.const 3)) drop))")
+        let text = lines.joined(separator: "\n")
+        let bytes = Array(text.utf8)
+        func naive(_ offset: Int, baseLine: Int, baseColumn: Int) -> (Int, Int) {
+            var line = baseLine, lineStart = 0
+            for i in 0..<offset where bytes[i] == UInt8(ascii: "\n") {
+                line += 1
+                lineStart = i + 1
+            }
+            return (line, offset - lineStart + 1 + (line == baseLine ? baseColumn - 1 : 0))
+        }
+        for (baseLine, baseColumn) in [(1, 1), (40, 7)] {
+            let (module, map) = try WatAssembler.parse(bytes: bytes, file: "t.wat", line: baseLine, column: baseColumn)
+            let body = module.functions[0].body.instructions
+            var checked = 0
+            // The mnemonic of each instruction starts where the map says.
+            for i in 0..<body.count - 1 {
+                let location = try #require(map.location(function: 0, instruction: i))
+                let mnemonic = body[i].opcode.mnemonic
+                let offsets = (0...bytes.count - mnemonic.utf8.count).filter { o in
+                    naive(o, baseLine: baseLine, baseColumn: baseColumn) == (location.line, location.column)
+                }
+                #expect(offsets.count == 1 && bytes[offsets[0]..<offsets[0] + mnemonic.utf8.count].elementsEqual(mnemonic.utf8),
+                        "instruction \(i) (\(mnemonic)) at \(location.line):\(location.column)")
+                checked += 1
+            }
+            #expect(checked == body.count - 1 && checked == 67)
+        }
+    }
+
     @Test func fileOffsetsPointAtTheEncodedInstructions() throws {
         let assembled = try WatAssembler.assemble(Self.text, file: "m.wat")
         let map = assembled.sourceMap

@@ -9,11 +9,11 @@ extension WatParser {
         atIndex ? try parseIndex(space) : fallback
     }
 
-    func parseImmediates(_ op: Opcode, _ t: Token) throws(WatError) -> Instruction {
-        let info = op.info
-        switch info.immediate {
+    func parseImmediates(_ m: MnemonicInfo, _ t: Token) throws(WatError) -> Instruction {
+        let op = m.opcode
+        switch m.immediate {
         case .none, .block:
-            if op == .select, atList("result") { return try parseImmediates(.selectTyped, t) }
+            if op == .select, atList("result") { return try parseImmediates(MnemonicInfo(.selectTyped), t) }
             return Instruction(op)
         case .label:
             return Instruction(op, .index(try parseLabel()))
@@ -37,9 +37,9 @@ extension WatParser {
         case .memory, .memoryFill:
             return Instruction(op, .index(try optionalIndex(.memory)))
         case .memarg:
-            return Instruction(op, .memarg(try parseMemArg(natural: info.naturalAlignment)))
+            return Instruction(op, .memarg(try parseMemArg(natural: m.naturalAlignment)))
         case .memlane:
-            let memarg = try parseMemArg(natural: info.naturalAlignment)
+            let memarg = try parseMemArg(natural: m.naturalAlignment)
             return Instruction(op, .memlane(memarg, lane: try parseLaneIndex()))
         case .lane:
             return Instruction(op, .lane(try parseLaneIndex()))
@@ -118,7 +118,7 @@ extension WatParser {
         var alignBytes = UInt64(max(1, natural))
         if peek.kind == .keyword, s.hasPrefix(peek, "offset=") {
             let t = peek
-            guard let v = Literals.unsigned(s.bytes, Int(t.start) + 7, Int(t.end)) else {
+            guard let v = plainDecimal(Int(t.start) + 7, Int(t.end)) ?? Literals.unsigned(s.bytes, Int(t.start) + 7, Int(t.end)) else {
                 throw error(Literals.isDigitRun(s.bytes, Int(t.start) + 7, Int(t.end)) ? "i32 constant out of range" : "unknown operator \(describe(t)): malformed offset", at: t)
             }
             guard v <= UInt64(UInt32.max) else { throw error("i32 constant out of range (offset)", at: t) }

@@ -9,40 +9,48 @@ extension WatParser {
     /// An open construct whose contents are being parsed.
     enum OpenConstruct {
         /// `block`/`loop`/`if` in the flat form: `instr*` up to `else` or `end`.
-        case plainBlock(op: Opcode, label: String?, token: Token, elseIndex: Int?)
+        case plainBlock(op: Opcode, label: Label, token: Token, elseIndex: Int?)
         /// `(block …)` / `(loop …)`: `instr*` up to `)`.
         case foldedBlock
         /// `(if …)` before `(then`: folded condition instructions.
-        case foldedIfCondition(label: String?, type: BlockType, token: Token)
+        case foldedIfCondition(label: Label, type: BlockType, token: Token)
         /// `(then instr*)`.
         case foldedThen
         /// `(else instr*)`; `elseIndex` is where its `else` opcode went (dropped when empty).
         case foldedElse(elseIndex: Int)
-        /// `(op immediates folded-operand*)`: the instruction is emitted after its operands.
-        case foldedPlain(Instruction, Token)
+        /// `(op immediates folded-operand*)`: the instruction is emitted after its operands;
+        /// until then it waits on `pending` (so this enum holds no references to copy).
+        case foldedPlain(Token)
     }
 
-    func beginBody(recordLocations: Bool) {
+    /// Starts a body of about `expectedSize` instructions (a guess that saves most of the
+    /// growth of `code`; an instruction takes about three tokens in folded text).
+    func beginBody(recordLocations: Bool, expectedSize: Int = 0) {
         code = []
+        code.reserveCapacity(expectedSize)
         codeLocations = []
-        labels = []
-        labelNames = [:]
+        if recordLocations { codeLocations.reserveCapacity(expectedSize) }
+        labels.removeAll(keepingCapacity: true)
+        pending.removeAll(keepingCapacity: true)
+        namedLabels.removeAll(keepingCapacity: true)
         blockOrdinal = 0
         self.recordLocations = recordLocations
-        if !recordLocations { localNames = [:] }
+        if !recordLocations { localNames.removeAll() }
     }
 
     /// Enters the block-like instruction just emitted; its label name (if any) is kept by
     /// its ordinal among the body's block/loop/if, the name section's label numbering.
-    private func pushLabel(_ label: String?) {
+    private func pushLabel(_ label: Label) {
         labels.append(label)
-        if let label, recordLocations { labelNames[blockOrdinal] = label }
+        if label.isNamed, recordLocations {
+            namedLabels.append((blockOrdinal, label))
+        }
         blockOrdinal &+= 1
     }
 
     @inline(__always) func emit(_ instruction: Instruction, at t: Token) {
         code.append(instruction)
-        if recordLocations { codeLocations.append(Int64(t.line) << 32 | Int64(t.column)) }
+        if recordLocations { codeLocations.append(packedLocation(t)) }
     }
 
     /// Keywords that end an instruction sequence inside a list (`(then …)`, `(local …)` …).
@@ -52,8 +60,8 @@ extension WatParser {
             || s.equals(t, "item") || s.equals(t, "offset")
     }
 
-    @inline(__always) func opcode(_ t: Token) -> Opcode? {
-        Mnemonics.table.lookup(s.bytes, Int(t.start), Int(t.end))
+    @inline(__always) func mnemonic(_ t: Token) -> MnemonicInfo? {
+        mnemonics.lookup(source, Int(t.start), Int(t.end))
     }
 
     func unknownOperator(_ t: Token) -> WatError {
@@ -115,15 +123,15 @@ extension WatParser {
                 } else {
                     throw unexpected(t, expected: "\"(then\"")
                 }
-            case .foldedPlain(let instruction, let token):
+            case .foldedPlain(let token):
                 if t.kind == .lparen {
                     try beginFolded(&stack)
                 } else if t.kind == .rparen {
                     advance()
-                    emit(instruction, at: token)
+                    emit(pending.removeLast(), at: token)
                     stack.removeLast()
                 } else {
-                    throw unexpected(t, expected: "a folded operand or \")\" to close \(token.line):\(token.column)")
+                    throw unexpected(t, expected: "a folded operand or \")\" to close \(place(token))")
                 }
             case .plainBlock(let op, let label, let token, let elseIndex):
                 if try beginInstruction(&stack) { continue }
@@ -136,7 +144,7 @@ extension WatParser {
                 }
                 guard t.kind == .keyword, s.equals(t, "end") else {
                     if t.kind == .rparen || t.kind == .eof {
-                        throw error("missing \"end\" for \(op.mnemonic) at \(token.line):\(token.column)", at: t)
+                        throw error("missing \"end\" for \(op.mnemonic) at \(place(token))", at: t)
                     }
                     throw unexpectedInInstructions()
                 }
@@ -200,16 +208,17 @@ extension WatParser {
         case .lparen:
             let k = peek(1)
             guard k.kind == .keyword else { return false }
-            if opcode(k) == nil {
+            guard let m = mnemonic(k) else {
                 if isStructuralKeyword(k) { return false }
                 throw unknownOperator(k)
             }
-            try beginFolded(&stack)
+            try beginFolded(&stack, known: m)
             return true
         case .keyword:
             if s.equals(t, "end") || s.equals(t, "else") { return false }
-            guard let op = opcode(t) else { throw unknownOperator(t) }
+            guard let m = mnemonic(t) else { throw unknownOperator(t) }
             advance()
+            let op = m.opcode
             switch op {
             case .block, .loop, .if:
                 let label = parseBlockLabel()
@@ -218,7 +227,7 @@ extension WatParser {
                 pushLabel(label)
                 stack.append(.plainBlock(op: op, label: label, token: t, elseIndex: nil))
             default:
-                emit(try parseImmediates(op, t), at: t)
+                emit(try parseImmediates(m, t), at: t)
             }
             return true
         case .reserved:
@@ -228,13 +237,15 @@ extension WatParser {
         }
     }
 
-    /// Opens `( op …` at `pos` (the `(`).
-    private func beginFolded(_ stack: inout [OpenConstruct]) throws(WatError) {
+    /// Opens `( op …` at `pos` (the `(`); `known` is the mnemonic after it when the caller
+    /// has looked it up already.
+    private func beginFolded(_ stack: inout [OpenConstruct], known: MnemonicInfo? = nil) throws(WatError) {
         advance()
         let t = peek
         guard t.kind == .keyword else { throw unexpected(t, expected: "an instruction") }
-        guard let op = opcode(t) else { throw unknownOperator(t) }
+        guard let m = known ?? mnemonic(t) else { throw unknownOperator(t) }
         advance()
+        let op = m.opcode
         switch op {
         case .block, .loop:
             let label = parseBlockLabel()
@@ -249,27 +260,40 @@ extension WatParser {
         case .else, .end:
             throw error("\(op.mnemonic) cannot be folded", at: t)
         default:
-            stack.append(.foldedPlain(try parseImmediates(op, t), t))
+            let instruction = try parseImmediates(m, t)
+            if peek.kind == .rparen {
+                // No folded operands (`(local.get 0)`, `(i32.const 1)`): done already.
+                advance()
+                emit(instruction, at: t)
+            } else {
+                pending.append(instruction)
+                stack.append(.foldedPlain(t))
+            }
         }
     }
 
     /// An optional label after `block`/`loop`/`if`.
-    private func parseBlockLabel() -> String? {
-        guard peek.kind == .id else { return nil }
-        let name = idName(peek)
+    private func parseBlockLabel() -> Label {
+        let t = peek
+        guard t.kind == .id else { return .none }
         advance()
-        return name
+        return Label(start: t.start + 1, end: t.end)
     }
 
     /// The `$id` that may follow `end` or `else`; it must repeat the block's label.
-    private func checkClosingLabel(_ label: String?) throws(WatError) {
-        guard peek.kind == .id else { return }
-        if idName(peek) != label { throw error("mismatching label \(text(peek))", at: peek) }
+    private func checkClosingLabel(_ label: Label) throws(WatError) {
+        let t = peek
+        guard t.kind == .id else { return }
+        let n = Int(t.end - t.start) - 1
+        guard Int(label.end - label.start) == n, source.equal(Int(label.start), Int(t.start) + 1, count: n) else {
+            throw error("mismatching label \(text(t))", at: t)
+        }
         advance()
     }
 
     private func parseBlockType() throws(WatError) -> BlockType {
         let at = peek
+        if at.kind != .lparen { return .empty }   // no type use at all: the common case
         var use = try parseTypeUse(allowParamNames: false)
         var sig = FuncType(params: use.params, results: use.results)
         if let explicit = use.explicit {

@@ -1,67 +1,96 @@
 import WasmCore
 
-/// A hash table from ASCII byte strings to values, looked up directly from a slice of the
+/// A hash table from ASCII byte strings to values, looked up directly from a range of the
 /// source (no `String` is made per token). Used for instruction mnemonics, which it takes from
-/// `Opcode.byMnemonic` (the one instruction table), and for the format's structural keywords.
+/// `Opcode.byMnemonic` (the one instruction table).
+///
+/// Keys are hashed and compared a word (8 bytes) at a time with `SourceText.hash` and
+/// `SourceText.word(at:length:)`, the same functions the lookup applies to the source.
 struct ByteKeyTable<Value>: @unchecked Sendable {
-    private var keys: [[UInt8]] = []
-    private var values: [Value] = []
-    /// Open addressing: index into keys/values, -1 for empty.
+    private struct Entry {
+        var hash: UInt64
+        /// The key's first 8 bytes (zero-padded), and where its further words start in `rest`.
+        var firstWord: UInt64
+        var restStart: Int32
+        var length: Int32
+        var value: Value
+    }
+
+    private var entries: [Entry] = []
+    /// The words after the first of keys longer than 8 bytes.
+    private var rest: [UInt64] = []
+    /// Open addressing: entry index + 1, 0 for empty.
     private var slots: [Int32]
     private let mask: Int
 
-    init(_ entries: [(String, Value)]) {
+    init(_ keysAndValues: [(String, Value)]) {
         var size = 16
-        while size < entries.count * 3 { size *= 2 }
-        slots = [Int32](repeating: -1, count: size)
+        while size < keysAndValues.count * 4 { size *= 2 }
+        slots = [Int32](repeating: 0, count: size)
         mask = size - 1
-        for (key, value) in entries {
-            let k = Array(key.utf8)
-            var slot = ByteKeyTable.hash(k, 0, k.count) & mask
-            while slots[slot] >= 0 { slot = (slot + 1) & mask }
-            slots[slot] = Int32(keys.count)
-            keys.append(k)
-            values.append(value)
+        for (key, value) in keysAndValues {
+            let text = SourceText(Array(key.utf8))
+            let n = text.count
+            let restStart = rest.count
+            for i in stride(from: 8, to: n, by: 8) { rest.append(text.word(at: i, length: n - i)) }
+            let entry = Entry(hash: text.hash(0, n), firstWord: text.word(at: 0, length: n),
+                              restStart: Int32(restStart), length: Int32(n), value: value)
+            var slot = Int(truncatingIfNeeded: entry.hash) & mask
+            while slots[slot] != 0 { slot = (slot + 1) & mask }
+            entries.append(entry)
+            slots[slot] = Int32(entries.count)
         }
     }
 
+    /// The value of the key spelled by `source` bytes `start ..< end`.
     @inline(__always)
-    private static func hash(_ bytes: [UInt8], _ start: Int, _ end: Int) -> Int {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        var i = start
-        while i < end {
-            h = (h ^ UInt64(bytes[i])) &* 0x100_0000_01b3
-            i += 1
-        }
-        return Int(truncatingIfNeeded: h ^ (h >> 29))
-    }
-
-    func lookup(_ bytes: [UInt8], _ start: Int, _ end: Int) -> Value? {
-        var slot = ByteKeyTable.hash(bytes, start, end) & mask
+    func lookup(_ source: SourceText, _ start: Int, _ end: Int) -> Value? {
+        let h = source.hash(start, end)
         let n = end - start
+        var slot = Int(truncatingIfNeeded: h) & mask
         while true {
-            let index = Int(slots[slot])
-            if index < 0 { return nil }
-            let key = keys[index]
-            if key.count == n {
-                var same = true
-                var k = 0
-                while k < n {
-                    if key[k] != bytes[start + k] { same = false; break }
-                    k += 1
-                }
-                if same { return values[index] }
+            let k = Int(slots[slot])
+            if k == 0 { return nil }
+            let e = entries[k - 1]
+            if e.hash == h, Int(e.length) == n, e.firstWord == source.word(at: start, length: n),
+               restMatches(e, source, start, n) {
+                return e.value
             }
             slot = (slot + 1) & mask
         }
     }
 
-    var allKeys: [[UInt8]] { keys }
+    @inline(__always)
+    private func restMatches(_ e: Entry, _ source: SourceText, _ start: Int, _ n: Int) -> Bool {
+        var i = 8
+        var r = Int(e.restStart)
+        while i < n {
+            if rest[r] != source.word(at: start + i, length: n - i) { return false }
+            i += 8
+            r += 1
+        }
+        return true
+    }
+}
+
+/// What the parser needs to know of an instruction once its mnemonic is looked up (copying
+/// the whole `OpcodeInfo`, with its strings and arrays, per instruction shows in profiles).
+struct MnemonicInfo: Sendable {
+    var opcode: Opcode
+    var immediate: ImmediateKind
+    var naturalAlignment: UInt8
+
+    init(_ opcode: Opcode) {
+        let info = opcode.info
+        self.opcode = opcode
+        self.immediate = info.immediate
+        self.naturalAlignment = info.naturalAlignment
+    }
 }
 
 enum Mnemonics {
     /// Every instruction mnemonic, from the generated instruction table.
-    static let table = ByteKeyTable(Opcode.byMnemonic.map { ($0.key, $0.value) })
+    static let table = ByteKeyTable(Opcode.byMnemonic.map { ($0.key, MnemonicInfo($0.value)) })
 
     /// The mnemonic closest to `word` by edit distance, when reasonably close.
     static func suggestion(for word: String) -> String? {

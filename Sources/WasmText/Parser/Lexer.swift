@@ -1,79 +1,41 @@
-/// The WAT/WAST lexer (spec §6.2): turns UTF-8 bytes into tokens with line and column.
+/// The WAT/WAST lexer (spec §6.2): turns UTF-8 bytes into tokens (Tokens.swift).
 ///
 /// It works on bytes, never on `Character`s, because the spec test suite is megabytes of text.
 /// Comments (`;; …`, nested `(; … ;)`) and annotations (`(@name …)`) are skipped. Tokens are
 /// maximal runs of identifier characters and strings; a run that mixes them (`$l"a"`, `0"x"`)
 /// becomes a `reserved` token that the parser rejects, as the spec demands.
 
-struct Token: Sendable {
-    enum Kind: UInt8, Sendable {
-        case lparen, rparen
-        /// An idchar run that starts with a lowercase letter (`i32.add`, `offset=4`, `nan:0x1`).
-        case keyword
-        /// `$name`.
-        case id
-        /// Any other idchar run: numbers (`-0x1p3`, `1_000`), `+inf`, or junk.
-        case atom
-        case string
-        /// Anything else the spec calls reserved (mixed strings and idchars, `,`, `[`...).
-        case reserved
-        case eof
-    }
-
-    var kind: Kind
-    /// Byte range in the source.
-    var start: Int32
-    var end: Int32
-    var line: Int32
-    var column: Int32
-}
-
-/// The tokens of one source, with the index of each `(`'s matching `)`.
-struct TokenStream: Sendable {
-    var bytes: [UInt8]
-    var tokens: [Token]
-    /// For each token index holding `(`, the index of its `)`; -1 for other tokens.
-    var matching: [Int32]
-    var file: String
-    /// Line and column of byte 0 (a module cut out of a script starts mid-file).
-    var baseLine: Int
-    var baseColumn: Int
-}
-
 struct Lexer {
     private let bytes: [UInt8]
+    private let text: SourceText
+    /// `text.base`: valid for reads at `0...count` (see `SourceText`).
+    private let src: UnsafePointer<UInt8>
+    private let count: Int
     private let file: String
     private var index = 0
-    private var line: Int32
-    private var lineStart = 0
+    /// Where each line starts (offsets after each LF).
+    private var lines: LineTable
     private let baseLine: Int
     private let baseColumn: Int
-    /// A copy of `idcharTable`, so the hot loop does not go through the lazy global.
-    private let idchar = Lexer.idcharTable
 
-    init(bytes: [UInt8], file: String, line: Int = 1, column: Int = 1) {
+    private init(bytes: [UInt8], text: SourceText, file: String, line: Int, column: Int) {
         self.bytes = bytes
+        self.text = text
+        self.src = text.base
+        self.count = text.count
         self.file = file
-        self.line = Int32(truncatingIfNeeded: line)
+        self.lines = LineTable(baseLine: line, baseColumn: column)
         self.baseLine = line
         self.baseColumn = column
     }
 
-    /// Character class of each byte: bit 0 = idchar.
-    private static let idcharTable: [Bool] = {
-        var table = [Bool](repeating: false, count: 256)
-        for b in UInt8(ascii: "0")...UInt8(ascii: "9") { table[Int(b)] = true }
-        for b in UInt8(ascii: "A")...UInt8(ascii: "Z") { table[Int(b)] = true }
-        for b in UInt8(ascii: "a")...UInt8(ascii: "z") { table[Int(b)] = true }
-        for c in "!#$%&'*+-./:<=>?@\\^_`|~".utf8 { table[Int(c)] = true }
-        return table
-    }()
-
-    private func column(of offset: Int) -> Int32 {
-        let col = offset - lineStart + 1
-        // The first line of a cut-out module continues the enclosing file's line.
-        let base = Int(line) == baseLine ? baseColumn - 1 : 0
-        return Int32(truncatingIfNeeded: col + base)
+    /// Whether `b` is an idchar (spec §6.3.5: letters, digits and ``!#$%&'*+-./:<=>?@\^_`|~``),
+    /// as two 64-bit masks over the ASCII range.
+    @inline(__always)
+    static func isIdchar(_ b: UInt8) -> Bool {
+        if b < 64 { return (0xF7FF_ECFA_0000_0000 as UInt64) >> UInt64(b) & 1 != 0 }
+        if b < 128 { return (0x57FF_FFFF_D7FF_FFFF as UInt64) >> UInt64(b &- 64) & 1 != 0 }
+        return false
     }
 
     private func error(_ message: String, at offset: Int) -> WatError {
@@ -87,52 +49,138 @@ struct Lexer {
             // Token positions are 32-bit; a 2 GiB text is not a module anyone writes by hand.
             throw WatError(message: "input too large (\(bytes.count) bytes)", location: SourceLocation(file: file, line: line, column: column))
         }
-        var lexer = Lexer(bytes: bytes, file: file, line: line, column: column)
-        var tokens: [Token] = []
-        tokens.reserveCapacity(bytes.count / 4)
-        var matching: [Int32] = []
-        matching.reserveCapacity(bytes.count / 4)
-        var open: [Int32] = []
+        let text = SourceText(bytes)
+        var lexer = Lexer(bytes: bytes, text: text, file: file, line: line, column: column)
+        // Typical text has a token per four bytes, minified text up to one per two; the writer
+        // grows (doubling) when even that is short. Pages of the allocation that no token
+        // reaches are never touched, so reserving generously costs address space, not memory,
+        // and saves the copy (and the page faults) of growing in the common case.
+        var writer = TokenWriter(capacity: bytes.count / 2 + 16)
+        // The fast path: blanks, idchar runs and parentheses, with the position in locals.
+        // Everything else goes through `next()`. Reads stay in `0...count` as `SourceText`
+        // explains: the loops stop at the 0 sentinel, `src[i + 1]` follows a non-zero byte.
+        let src = text.base
+        let classes = Lexer.byteClasses
+        var i = 0
         while true {
-            let token = try lexer.next()
-            let i = Int32(tokens.count)
-            tokens.append(token)
-            matching.append(-1)
+            let b = src[i]
+            var c = classes[Int(b)]
+            if c & (ByteClass.blank | ByteClass.newline) != 0 {
+                repeat {
+                    if c == ByteClass.newline { lexer.lines.starts.append(Int32(truncatingIfNeeded: i &+ 1)) }
+                    i &+= 1
+                    c = classes[Int(src[i])]
+                } while c & (ByteClass.blank | ByteClass.newline) != 0
+                continue
+            }
+            if c & ByteClass.idchar != 0 {
+                let start = i
+                i &+= 1
+                while classes[Int(src[i])] & ByteClass.idchar != 0 { i &+= 1 }
+                let stop = src[i]
+                if classes[Int(stop)] & ByteClass.joins == 0
+                    || (stop == UInt8(ascii: ";") && src[i &+ 1] == UInt8(ascii: ";")) {
+                    let kind: Token.Kind = b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z") ? .keyword
+                        : b != UInt8(ascii: "$") ? .atom : i &- start > 1 ? .id : .reserved
+                    writer.append(Token(kind: kind, start: Int32(truncatingIfNeeded: start), end: Int32(truncatingIfNeeded: i)))
+                    continue
+                }
+                i = start   // a run mixed with strings or reserved characters: next() lexes it
+            } else if b == UInt8(ascii: "(") {
+                let after = src[i &+ 1]
+                if after != UInt8(ascii: ";")
+                    && !(after == UInt8(ascii: "@") && classes[Int(src[i &+ 2])] & ByteClass.idchar != 0) {
+                    writer.open(Token(kind: .lparen, start: Int32(truncatingIfNeeded: i), end: Int32(truncatingIfNeeded: i &+ 1)))
+                    i &+= 1
+                    continue
+                }
+            } else if b == UInt8(ascii: ")") {
+                let token = Token(kind: .rparen, start: Int32(truncatingIfNeeded: i), end: Int32(truncatingIfNeeded: i &+ 1))
+                guard writer.close(token) else {
+                    writer.discard()
+                    throw lexer.error("unexpected ')': no '(' to close", at: i)
+                }
+                i &+= 1
+                continue
+            }
+            // Comments, annotations, strings, reserved tokens, the end and errors.
+            lexer.index = i
+            let token: Token
+            do {
+                token = try lexer.next()
+            } catch {
+                writer.discard()
+                throw error
+            }
+            i = lexer.index
             switch token.kind {
-            case .lparen: open.append(i)
+            case .lparen:
+                writer.open(token)
             case .rparen:
-                guard let o = open.popLast() else {
+                guard writer.close(token) else {
+                    writer.discard()
                     throw lexer.error("unexpected ')': no '(' to close", at: Int(token.start))
                 }
-                matching[Int(o)] = i
             case .eof:
-                if let o = open.last {
-                    let stream = TokenStream(bytes: bytes, tokens: tokens, matching: matching, file: file,
-                                             baseLine: line, baseColumn: column)
+                writer.append(token)
+                let open = writer.innermostOpen
+                let stream = TokenStream(bytes: bytes, source: text, tokens: writer.finish(), file: file,
+                                         lines: lexer.lines)
+                if open >= 0 {
+                    let tokens = stream.tokens
                     if let (culprit, next) = stream.likelyUnclosedDefinition() {
-                        let t = tokens[next]
-                        throw lexer.error("unclosed '(': missing ')' before the \(stream.text(tokens[next + 1])) at \(t.line):\(t.column)",
+                        let (line, column) = stream.position(of: tokens[next])
+                        throw lexer.error("unclosed '(': missing ')' before the \(stream.text(tokens[next + 1])) at \(line):\(column)",
                                           at: Int(tokens[culprit].start))
                     }
                     throw lexer.error("unclosed '(': missing ')' before the end of the input",
-                                      at: Int(tokens[Int(o)].start))
+                                      at: Int(tokens[Int(open)].start))
                 }
-                return TokenStream(bytes: bytes, tokens: tokens, matching: matching, file: file,
-                                   baseLine: line, baseColumn: column)
-            default: break
+                return stream
+            default:
+                writer.append(token)
             }
         }
     }
 
-    private mutating func newline(at offset: Int) {
-        line &+= 1
-        lineStart = offset + 1
+    /// Bits of `byteClasses`.
+    private enum ByteClass {
+        static let idchar: UInt8 = 1
+        /// Space, tab and CR.
+        static let blank: UInt8 = 2
+        static let newline: UInt8 = 4
+        /// Bytes that continue a token after an idchar run (`"` `,` `;` `[` `]` `{` `}`;
+        /// `;;` starts a comment instead).
+        static let joins: UInt8 = 8
     }
 
-    /// Skips whitespace, comments and annotations.
+    /// The class bits of each byte value, for the fast path of `tokenize`.
+    private static let byteClasses: UnsafePointer<UInt8> = {
+        let table = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
+        for b in 0..<256 {
+            var c: UInt8 = isIdchar(UInt8(b)) ? ByteClass.idchar : 0
+            switch UInt8(b) {
+            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"): c |= ByteClass.blank
+            case UInt8(ascii: "\n"): c |= ByteClass.newline
+            case UInt8(ascii: "\""), UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "["), UInt8(ascii: "]"),
+                 UInt8(ascii: "{"), UInt8(ascii: "}"): c |= ByteClass.joins
+            default: break
+            }
+            table[b] = c
+        }
+        return UnsafePointer(table)   // lives as long as the process, like any global
+    }()
+
+    @inline(__always)
+    private mutating func newline(at offset: Int) {
+        lines.starts.append(Int32(truncatingIfNeeded: offset + 1))
+    }
+
+    /// Skips whitespace, comments and annotations. Stops at the sentinel.
+    @inline(__always)
     private mutating func skipTrivia() throws(WatError) {
-        while index < bytes.count {
-            let b = bytes[index]
+        while true {
+            let b = src[index]
             switch b {
             case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"):
                 index += 1
@@ -140,16 +188,14 @@ struct Lexer {
                 newline(at: index)
                 index += 1
             case UInt8(ascii: ";"):
-                guard index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: ";") else { return }
-                // A line comment ends at LF or CR (the text format's newline is either).
-                while index < bytes.count && bytes[index] != UInt8(ascii: "\n")
-                    && bytes[index] != UInt8(ascii: "\r") { index += 1 }
+                // b is not the sentinel, so index + 1 <= count.
+                guard src[index + 1] == UInt8(ascii: ";") else { return }
+                skipLineComment()
             case UInt8(ascii: "("):
-                guard index + 1 < bytes.count else { return }
-                if bytes[index + 1] == UInt8(ascii: ";") {
+                let c = src[index + 1]
+                if c == UInt8(ascii: ";") {
                     try skipBlockComment()
-                } else if bytes[index + 1] == UInt8(ascii: "@"), index + 2 < bytes.count,
-                          idchar[Int(bytes[index + 2])] {
+                } else if c == UInt8(ascii: "@"), Lexer.isIdchar(src[index + 2]) {
                     try skipAnnotation()
                 } else {
                     return
@@ -160,15 +206,26 @@ struct Lexer {
         }
     }
 
+    /// A line comment ends at LF or CR (the text format's newline is either), or at the end.
+    @inline(never)
+    private mutating func skipLineComment() {
+        while index < count {
+            let c = src[index]
+            if c == UInt8(ascii: "\n") || c == UInt8(ascii: "\r") { return }
+            index += 1
+        }
+    }
+
+    @inline(never)
     private mutating func skipBlockComment() throws(WatError) {
         let start = index
         var depth = 0
-        while index < bytes.count {
-            let b = bytes[index]
-            if b == UInt8(ascii: "("), index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: ";") {
+        while index < count {
+            let b = src[index]
+            if b == UInt8(ascii: "("), src[index + 1] == UInt8(ascii: ";") {
                 depth += 1
                 index += 2
-            } else if b == UInt8(ascii: ";"), index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: ")") {
+            } else if b == UInt8(ascii: ";"), src[index + 1] == UInt8(ascii: ")") {
                 depth -= 1
                 index += 2
                 if depth == 0 { return }
@@ -181,14 +238,15 @@ struct Lexer {
     }
 
     /// `(@name …)`: skipped with its balanced contents (strings may hold parentheses).
+    @inline(never)
     private mutating func skipAnnotation() throws(WatError) {
         let start = index
         index += 2
         var depth = 1
         while depth > 0 {
             try skipTrivia()
-            guard index < bytes.count else { throw error("unterminated annotation", at: start) }
-            let b = bytes[index]
+            guard index < count else { throw error("unterminated annotation", at: start) }
+            let b = src[index]
             if b == UInt8(ascii: "(") {
                 depth += 1
                 index += 1
@@ -207,8 +265,8 @@ struct Lexer {
     private mutating func scanString() throws(WatError) {
         let start = index
         index += 1
-        while index < bytes.count {
-            let b = bytes[index]
+        while index < count {
+            let b = src[index]
             if b == UInt8(ascii: "\"") {
                 index += 1
                 return
@@ -220,27 +278,27 @@ struct Lexer {
                 throw error("illegal control character in string", at: index)
             }
             if b == UInt8(ascii: "\\") {
-                guard index + 1 < bytes.count else { break }
-                let e = bytes[index + 1]
+                guard index + 1 < count else { break }
+                let e = src[index + 1]
                 switch e {
                 case UInt8(ascii: "t"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "\""),
                      UInt8(ascii: "'"), UInt8(ascii: "\\"):
                     index += 2
                 case UInt8(ascii: "u"):
-                    guard index + 2 < bytes.count, bytes[index + 2] == UInt8(ascii: "{") else {
+                    guard index + 2 < count, src[index + 2] == UInt8(ascii: "{") else {
                         throw error("illegal escape: \\u must be followed by {hex}", at: index)
                     }
                     var j = index + 3
                     var value: UInt32 = 0
                     var digits = 0
                     var lastUnderscore = false
-                    while j < bytes.count, bytes[j] != UInt8(ascii: "}") {
-                        if bytes[j] == UInt8(ascii: "_"), digits > 0, !lastUnderscore {
+                    while j < count, src[j] != UInt8(ascii: "}") {
+                        if src[j] == UInt8(ascii: "_"), digits > 0, !lastUnderscore {
                             lastUnderscore = true
                             j += 1
                             continue
                         }
-                        guard let d = hexDigitValue(bytes[j]) else {
+                        guard let d = hexDigitValue(src[j]) else {
                             throw error("illegal escape: bad hex digit in \\u{…}", at: j)
                         }
                         lastUnderscore = false
@@ -248,14 +306,14 @@ struct Lexer {
                         digits += 1
                         j += 1
                     }
-                    guard j < bytes.count, digits > 0, !lastUnderscore,
+                    guard j < count, digits > 0, !lastUnderscore,
                           value < 0xD800 || (value >= 0xE000 && value <= 0x10FFFF) else {
                         throw error("illegal escape: invalid Unicode scalar in \\u{…}", at: index)
                     }
                     index = j + 1
                 default:
-                    guard index + 2 < bytes.count, hexDigitValue(e) != nil,
-                          hexDigitValue(bytes[index + 2]) != nil else {
+                    guard index + 2 < count, hexDigitValue(e) != nil,
+                          hexDigitValue(src[index + 2]) != nil else {
                         throw error("illegal escape", at: index)
                     }
                     index += 3
@@ -267,37 +325,70 @@ struct Lexer {
         throw error("unterminated string: no closing '\"'", at: start)
     }
 
+    @inline(__always)
+    private func token(_ kind: Token.Kind, _ start: Int, _ end: Int) -> Token {
+        Token(kind: kind, start: Int32(truncatingIfNeeded: start), end: Int32(truncatingIfNeeded: end))
+    }
+
+    /// Whether byte `b` at `i` would continue a token past a run of idchars (a string or a
+    /// reserved character; `;;` starts a comment instead). `i < count` when `b` is not 0.
+    @inline(__always)
+    private func continuesToken(_ b: UInt8, at i: Int) -> Bool {
+        switch b {
+        case UInt8(ascii: "\""), UInt8(ascii: ","), UInt8(ascii: "["), UInt8(ascii: "]"),
+             UInt8(ascii: "{"), UInt8(ascii: "}"):
+            return true
+        case UInt8(ascii: ";"):
+            return src[i + 1] != UInt8(ascii: ";")
+        default:
+            return false
+        }
+    }
+
+    @inline(__always)
     mutating func next() throws(WatError) -> Token {
         try skipTrivia()
         let start = index
-        let tokenLine = line
-        let tokenColumn = column(of: start)
-        func make(_ kind: Token.Kind) -> Token {
-            Token(kind: kind, start: Int32(truncatingIfNeeded: start), end: Int32(truncatingIfNeeded: index),
-                  line: tokenLine, column: tokenColumn)
-        }
-        guard index < bytes.count else { return make(.eof) }
-        let first = bytes[index]
+        guard start < count else { return token(.eof, start, start) }
+        let first = src[start]
         if first == UInt8(ascii: "(") {
             index += 1
-            return make(.lparen)
+            return token(.lparen, start, index)
         }
         if first == UInt8(ascii: ")") {
             index += 1
-            return make(.rparen)
+            return token(.rparen, start, index)
         }
-        // A maximal run of idchars, strings and reserved characters.
+        // The common case: a run of idchars (the sentinel ends it) followed by something
+        // that is not part of the token.
+        var i = start
+        while Lexer.isIdchar(src[i]) { i += 1 }
+        if i > start && !continuesToken(src[i], at: i) {
+            index = i
+            if first >= UInt8(ascii: "a") && first <= UInt8(ascii: "z") { return token(.keyword, start, i) }
+            if first == UInt8(ascii: "$") {
+                return token(i - start > 1 ? .id : .reserved, start, i)
+            }
+            return token(.atom, start, i)
+        }
+        return try mixedToken(start: start)
+    }
+
+    /// A maximal run of idchars, strings and reserved characters that is not a plain idchar run.
+    @inline(never)
+    private mutating func mixedToken(start: Int) throws(WatError) -> Token {
+        index = start
         var idchars = 0, strings = 0, others = 0
-        while index < bytes.count {
-            let b = bytes[index]
-            if idchar[Int(b)] {
+        while index < count {
+            let b = src[index]
+            if Lexer.isIdchar(b) {
                 idchars += 1
                 index += 1
             } else if b == UInt8(ascii: "\"") {
                 strings += 1
                 try scanString()
             } else if b == UInt8(ascii: ";") {
-                if index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: ";") { break }
+                if src[index + 1] == UInt8(ascii: ";") { break }
                 others += 1
                 index += 1
             } else if b == UInt8(ascii: ",") || b == UInt8(ascii: "[") || b == UInt8(ascii: "]")
@@ -310,14 +401,16 @@ struct Lexer {
         }
         if index == start {
             // Not a token character at all (a control character or non-ASCII byte).
+            let first = src[start]
             throw error(first >= 0x80 ? "unexpected non-ASCII character" : "unexpected character", at: start)
         }
-        if strings == 1 && idchars == 0 && others == 0 { return make(.string) }
-        if strings > 0 || others > 0 { return make(.reserved) }
-        if first >= UInt8(ascii: "a") && first <= UInt8(ascii: "z") { return make(.keyword) }
-        if first == UInt8(ascii: "$") && index - start > 1 { return make(.id) }
-        if first == UInt8(ascii: "$") { return make(.reserved) }
-        return make(.atom)
+        let first = src[start]
+        if strings == 1 && idchars == 0 && others == 0 { return token(.string, start, index) }
+        if strings > 0 || others > 0 { return token(.reserved, start, index) }
+        if first >= UInt8(ascii: "a") && first <= UInt8(ascii: "z") { return token(.keyword, start, index) }
+        if first == UInt8(ascii: "$") && index - start > 1 { return token(.id, start, index) }
+        if first == UInt8(ascii: "$") { return token(.reserved, start, index) }
+        return token(.atom, start, index)
     }
 }
 
@@ -328,98 +421,5 @@ func hexDigitValue(_ b: UInt8) -> UInt8? {
     case UInt8(ascii: "a")...UInt8(ascii: "f"): b - UInt8(ascii: "a") + 10
     case UInt8(ascii: "A")...UInt8(ascii: "F"): b - UInt8(ascii: "A") + 10
     default: nil
-    }
-}
-
-extension TokenStream {
-    @inline(__always) func text(_ t: Token) -> String {
-        String(decoding: bytes[Int(t.start)..<Int(t.end)], as: UTF8.self)
-    }
-
-    /// Whether token `t` spells exactly `literal` (ASCII).
-    @inline(__always) func equals(_ t: Token, _ literal: StaticString) -> Bool {
-        let n = Int(t.end - t.start)
-        guard n == literal.utf8CodeUnitCount else { return false }
-        let p = literal.utf8Start
-        var i = 0
-        let s = Int(t.start)
-        while i < n {
-            if bytes[s + i] != p[i] { return false }
-            i += 1
-        }
-        return true
-    }
-
-    /// Whether token `t` begins with `prefix` (ASCII).
-    func hasPrefix(_ t: Token, _ prefix: StaticString) -> Bool {
-        let n = prefix.utf8CodeUnitCount
-        guard Int(t.end - t.start) >= n else { return false }
-        let p = prefix.utf8Start
-        for i in 0..<n where bytes[Int(t.start) + i] != p[i] { return false }
-        return true
-    }
-
-    /// The bytes a string token denotes, escapes decoded.
-    func stringValue(_ t: Token) -> [UInt8] {
-        var out: [UInt8] = []
-        var i = Int(t.start) + 1
-        let end = Int(t.end) - 1
-        out.reserveCapacity(end - i)
-        while i < end {
-            let b = bytes[i]
-            if b != UInt8(ascii: "\\") {
-                out.append(b)
-                i += 1
-                continue
-            }
-            let e = bytes[i + 1]
-            switch e {
-            case UInt8(ascii: "t"): out.append(9); i += 2
-            case UInt8(ascii: "n"): out.append(10); i += 2
-            case UInt8(ascii: "r"): out.append(13); i += 2
-            case UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: "\\"): out.append(e); i += 2
-            case UInt8(ascii: "u"):
-                var j = i + 3
-                var value: UInt32 = 0
-                while j < end, bytes[j] != UInt8(ascii: "}") {
-                    if let d = hexDigitValue(bytes[j]) { value = (value << 4) | UInt32(d) }
-                    j += 1
-                }
-                if let scalar = Unicode.Scalar(value) { out.append(contentsOf: Array(String(Character(scalar)).utf8)) }
-                i = j + 1
-            default:
-                out.append((hexDigitValue(e) ?? 0) << 4 | (hexDigitValue(bytes[i + 2]) ?? 0))
-                i += 3
-            }
-        }
-        return out
-    }
-}
-
-extension TokenStream {
-    /// When parentheses do not balance, the `(` that lacks its `)` is usually not the outermost
-    /// one: a function missing its `)` swallows the fields after it. A list that cannot appear
-    /// inside a function or global (`(func`, `(memory` …) reveals the definition left open.
-    /// Returns that definition's `(` and the revealing `(`.
-    func likelyUnclosedDefinition() -> (Int, Int)? {
-        var stack: [(index: Int, isDefinition: Bool)] = []
-        for (i, t) in tokens.enumerated() {
-            if t.kind == .rparen {
-                _ = stack.popLast()
-                continue
-            }
-            guard t.kind == .lparen, i + 1 < tokens.count, tokens[i + 1].kind == .keyword else {
-                if t.kind == .lparen { stack.append((i, false)) }
-                continue
-            }
-            let k = tokens[i + 1]
-            let isField = equals(k, "func") || equals(k, "memory") || equals(k, "table") || equals(k, "global")
-                || equals(k, "elem") || equals(k, "data") || equals(k, "start")
-            if isField, let open = stack.last(where: \.isDefinition) {
-                return (open.index, i)
-            }
-            stack.append((i, equals(k, "func") || equals(k, "global")))
-        }
-        return nil
     }
 }

@@ -8,7 +8,7 @@ extension WatParser {
         var end = s.tokens.count - 1   // the eof token
         if peek.kind == .lparen, peek(1).kind == .keyword, s.equals(peek(1), "module") {
             moduleLocation = peek
-            let close = Int(s.matching[pos])
+            let close = Int(s.matching(pos))
             pos += 2
             if let (name, _) = optionalID() { module.names.moduleName = name }
             if peek.kind == .keyword, s.equals(peek, "binary") || s.equals(peek, "quote") {
@@ -24,7 +24,7 @@ extension WatParser {
         var p = fieldsStart
         while p < end {
             pos = p
-            let close = Int(s.matching[p])
+            let close = Int(s.matching(p))
             try parseField(close: close)
             p = close + 1
         }
@@ -43,7 +43,7 @@ extension WatParser {
             let open = s.tokens[p]
             guard open.kind == .lparen else { throw unexpected(open, expected: "a module field \"(\"") }
             let keyword = token(p + 1)
-            let close = Int(s.matching[p])
+            let close = Int(s.matching(p))
             guard keyword.kind == .keyword else { throw unexpected(keyword, expected: "a module field") }
             pos = p + 2
             func definition(_ space: IndexSpace, noun: String) throws(WatError) {
@@ -113,7 +113,7 @@ extension WatParser {
                 guard k.kind == .keyword else { return false }
                 if s.equals(k, kw) { return true }
                 if !s.equals(k, "export") { return false }
-                j = Int(s.matching[j]) + 1
+                j = Int(s.matching(j)) + 1
             } else {
                 j += 1
             }
@@ -187,7 +187,7 @@ extension WatParser {
     /// them ("global 3", "data segment 0" …), so its errors can point at the field.
     private func noteFieldLocations(_ t: Token, since before: (imports: Int, globals: Int, elements: Int, data: Int,
                                                                exports: Int, start: UInt32?)) {
-        let at = Int64(t.line) << 32 | Int64(t.column)
+        let at = packedLocation(t)
         for i in before.imports..<module.imports.count { fieldLocations["import \(i)"] = at }
         for i in before.globals..<module.globalCount { fieldLocations["global \(i)"] = at }
         for i in before.elements..<module.elements.count { fieldLocations["element segment \(i)"] = at }
@@ -280,6 +280,7 @@ extension WatParser {
 
     private func parseFunction() throws(WatError) {
         let funcToken = token(pos - 1)
+        let funcOpen = pos - 2   // parseField moved past `(` and `func`
         let index = UInt32(module.functionCount)
         let id = optionalID()
         if let id { module.names.functionNames[index] = id.0 }
@@ -295,12 +296,12 @@ extension WatParser {
         let typeIndex = try resolve(use, at: funcToken)
 
         // Locals: parameters first (named by the inline params), then declared locals.
-        localNames = [:]
+        localNames.removeAll()
         var localNameList: [UInt32: String] = [:]
         let paramCount = use.hasInline || use.explicit == nil ? use.params.count : signature(of: typeIndex).params.count
         for (i, name) in use.paramNames.enumerated() {
             guard let (n, t) = name else { continue }
-            if localNames.updateValue(UInt32(i), forKey: n) != nil { throw error("duplicate local $\(n)", at: t) }
+            if !defineLocal(t, index: UInt32(i)) { throw error("duplicate local $\(n)", at: t) }
             localNameList[UInt32(i)] = n
         }
         var localCount = UInt32(paramCount)
@@ -316,7 +317,7 @@ extension WatParser {
         while atList("local") {
             pos += 2
             if let (n, t) = optionalID() {
-                if localNames.updateValue(localCount, forKey: n) != nil { throw error("duplicate local $\(n)", at: t) }
+                if !defineLocal(t, index: localCount) { throw error("duplicate local $\(n)", at: t) }
                 localNameList[localCount] = n
                 addLocal(try parseValueType())
             } else {
@@ -326,16 +327,23 @@ extension WatParser {
         }
         if !localNameList.isEmpty { module.names.localNames[index] = localNameList }
 
-        beginBody(recordLocations: true)
+        // The body runs to the `)` matching the function's `(`.
+        beginBody(recordLocations: true, expectedSize: max(0, s.matching(funcOpen) - pos) / 3)
         try parseInstructions()
         guard peek.kind == .rparen else { throw unexpectedInInstructions() }
         emit(Instruction(.end), at: peek)
         advance()
         let body = Expression(code)
         functionLocations.append(codeLocations)
-        if !labelNames.isEmpty { module.names.labelNames[index] = labelNames }
+        if !namedLabels.isEmpty {
+            var names = [UInt32: String](minimumCapacity: namedLabels.count)
+            for (ordinal, label) in namedLabels {
+                names[ordinal] = String(decoding: s.bytes[Int(label.start)..<Int(label.end)], as: UTF8.self)
+            }
+            module.names.labelNames[index] = names
+        }
         module.functions.append(Function(typeIndex: typeIndex, locals: declarations, body: body))
-        localNames = [:]
+        localNames.removeAll()
     }
 
     // MARK: tables, memories, globals
@@ -515,7 +523,7 @@ extension WatParser {
             try expectRParen()
             return e
         }
-        if peek.kind == .lparen, peek(1).kind == .keyword, Mnemonics.table.lookup(s.bytes, Int(peek(1).start), Int(peek(1).end)) != nil {
+        if peek.kind == .lparen, peek(1).kind == .keyword, mnemonic(peek(1)) != nil {
             beginBody(recordLocations: false)
             try parseFoldedInstruction()
             emit(Instruction(.end), at: peek)

@@ -42,9 +42,14 @@ final class WatParser {
     // thread and never holds an inout access to these across a call.
     @exclusivity(unchecked) var pos = 0
 
+    /// The source bytes of `s`, for the lookups that read them unchecked.
+    let source: SourceText
+    /// `Mnemonics.table`, kept here so a lookup does not check the global's initialisation.
+    let mnemonics = Mnemonics.table
+
     var module = Module()
     /// Identifier tables per index space (without the `$`).
-    var names: [[String: UInt32]] = Array(repeating: [:], count: IndexSpace.allCases.count)
+    @exclusivity(unchecked) var names: [NameTable] = Array(repeating: NameTable(), count: IndexSpace.allCases.count)
     var counts: [UInt32] = Array(repeating: 0, count: IndexSpace.allCases.count)
     /// Whether `memory.init` or `data.drop` occurs: wabt then writes the data count section.
     var usesDataCount = false
@@ -59,18 +64,66 @@ final class WatParser {
     @exclusivity(unchecked) var code: [Instruction] = []
     @exclusivity(unchecked) var codeLocations: [Int64] = []
     @exclusivity(unchecked) var recordLocations = false
-    @exclusivity(unchecked) var labels: [String?] = []
+    /// The instructions of the open folded plain instructions, innermost last (each is
+    /// emitted after its operands).
+    @exclusivity(unchecked) var pending: [Instruction] = []
+    /// The labels of the open blocks, innermost last.
+    @exclusivity(unchecked) var labels: [Label] = []
     /// Label names of the current body by block ordinal, and the next ordinal.
-    var labelNames: [UInt32: String] = [:]
+    @exclusivity(unchecked) var namedLabels: [(ordinal: UInt32, label: Label)] = []
     var blockOrdinal: UInt32 = 0
-    var localNames: [String: UInt32] = [:]
+    @exclusivity(unchecked) var localNames = NameTable()
+
+    /// A block's label: the source range of its `$id` without the `$`; empty when unnamed.
+    struct Label {
+        var start: Int32
+        var end: Int32
+        static let none = Label(start: 0, end: 0)
+        var isNamed: Bool { end > start }
+    }
 
     init(_ stream: TokenStream) {
         self.s = stream
+        self.source = stream.source
         self.moduleLocation = stream.tokens[0]
     }
 
     // MARK: token access
+
+    /// The line (index into `s.lines.starts`) of the last token `packedLocation` placed:
+    /// instructions are located in nearly source order, so the next one is usually on that
+    /// line or a few after it.
+    @exclusivity(unchecked) var lineCursor = 0
+
+    /// `line << 32 | column` of token `t`, the source map's packing.
+    @inline(__always)
+    func packedLocation(_ t: Token) -> Int64 {
+        let offset = Int(t.start)
+        let lines = s.lines
+        var k = lineCursor
+        if Int(lines.starts[k]) <= offset {
+            var steps = 0
+            while k + 1 < lines.starts.count, Int(lines.starts[k + 1]) <= offset {
+                k += 1
+                steps += 1
+                if steps == 8 {
+                    k = lines.lineIndex(of: offset)
+                    break
+                }
+            }
+        } else {
+            k = lines.lineIndex(of: offset)
+        }
+        lineCursor = k
+        let (line, column) = lines.position(of: offset, onLine: k)
+        return Int64(line) << 32 | Int64(column)
+    }
+
+    /// `line:column` of token `t`, for messages.
+    func place(_ t: Token) -> String {
+        let (line, column) = s.position(of: t)
+        return "\(line):\(column)"
+    }
 
     @inline(__always) var peek: Token { s.tokens[pos] }
 
@@ -161,8 +214,30 @@ final class WatParser {
         return name
     }
 
+    /// The value of `source` bytes `start ..< end` when they are 1 to 18 decimal digits (no
+    /// `_`, sign or hex), the usual spelling of numbers; nil otherwise (`Literals` then
+    /// parses the general forms and says what is wrong). 18 digits cannot overflow.
+    @inline(__always)
+    func plainDecimal(_ start: Int, _ end: Int) -> UInt64? {
+        guard start < end, end - start <= 18 else { return nil }
+        let src = source.base
+        var v: UInt64 = 0
+        var i = start
+        while i < end {
+            let d = src[i] &- UInt8(ascii: "0")
+            guard d < 10 else { return nil }
+            v = v &* 10 &+ UInt64(d)
+            i &+= 1
+        }
+        return v
+    }
+
     func parseU32() throws(WatError) -> UInt32 {
         let t = peek
+        if t.kind == .atom, let v = plainDecimal(Int(t.start), Int(t.end)), let u = UInt32(exactly: v) {
+            advance()
+            return u
+        }
         guard t.kind == .atom, let v = Literals.unsigned(s.bytes, Int(t.start), Int(t.end)) else {
             if t.kind == .atom, Literals.isDigitRun(s.bytes, Int(t.start), Int(t.end)) {
                 throw error("i32 constant out of range", at: t)
@@ -178,6 +253,19 @@ final class WatParser {
     func parseInteger(bits: Int) throws(WatError) -> UInt64 {
         let t = peek
         guard t.kind == .atom else { throw unexpected(t, expected: "an i\(bits) literal") }
+        // Plain decimals with an optional `-`, with `Literals.integer`'s range rules.
+        let negative = source.base[Int(t.start)] == UInt8(ascii: "-")
+        if let magnitude = plainDecimal(Int(t.start) + (negative ? 1 : 0), Int(t.end)) {
+            let mask: UInt64 = bits == 64 ? .max : (1 << UInt64(bits)) &- 1
+            if negative, magnitude <= 1 << UInt64(bits - 1) {
+                advance()
+                return (0 &- magnitude) & mask
+            }
+            if !negative, magnitude <= mask {
+                advance()
+                return magnitude
+            }
+        }
         switch Literals.integer(s.bytes, Int(t.start), Int(t.end), bits: bits) {
         case .value(let v):
             advance()
@@ -264,16 +352,21 @@ final class WatParser {
 
     func define(_ space: IndexSpace, _ name: (String, Token)?, index: UInt32) throws(WatError) {
         guard let (n, t) = name else { return }
-        if names[space.rawValue].updateValue(index, forKey: n) != nil {
+        if !names[space.rawValue].insert(source, Int(t.start) + 1, Int(t.end), value: index) {
             throw error("duplicate \(space.fieldKeyword) $\(n)", at: t)
         }
+    }
+
+    /// Adds a local's name; false when the function already has a local of that name.
+    func defineLocal(_ t: Token, index: UInt32) -> Bool {
+        localNames.insert(source, Int(t.start) + 1, Int(t.end), value: index)
     }
 
     /// A numeric or symbolic index into a module-level space.
     func parseIndex(_ space: IndexSpace) throws(WatError) -> UInt32 {
         let t = peek
         if t.kind == .id {
-            guard let index = names[space.rawValue][idName(t)] else {
+            guard let index = names[space.rawValue].find(source, Int(t.start) + 1, Int(t.end)) else {
                 throw error("unknown \(space.noun) \(text(t))", at: t)
             }
             advance()
@@ -288,7 +381,9 @@ final class WatParser {
     func parseLocalIndex() throws(WatError) -> UInt32 {
         let t = peek
         if t.kind == .id {
-            guard let index = localNames[idName(t)] else { throw error("unknown local \(text(t))", at: t) }
+            guard let index = localNames.find(source, Int(t.start) + 1, Int(t.end)) else {
+                throw error("unknown local \(text(t))", at: t)
+            }
             advance()
             return index
         }
@@ -299,11 +394,13 @@ final class WatParser {
     func parseLabel() throws(WatError) -> UInt32 {
         let t = peek
         if t.kind == .id {
-            let name = idName(t)
+            let start = Int(t.start) + 1
+            let n = Int(t.end) - start
             var depth: UInt32 = 0
             var i = labels.count - 1
             while i >= 0 {
-                if labels[i] == name {
+                let label = labels[i]
+                if Int(label.end - label.start) == n, source.equal(Int(label.start), start, count: n) {
                     advance()
                     return depth
                 }
