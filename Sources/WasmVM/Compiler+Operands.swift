@@ -52,6 +52,7 @@ extension Compiler {
             return try translateLocalSet(instruction, offset: offset)
         case .localTee:
             if try foldLocalTee(instruction, offset: offset) { return true }
+            if try teePendingTop(instruction, offset: offset) { return true }
         case .brIf:
             return try translateBrIf(instruction, offset: offset)
         case .if:
@@ -211,8 +212,17 @@ extension Compiler {
                 materialize(first)
             }
         }
-        // A memory access always begins a stop point of its own (watchpoints patch stop points).
-        stopForRun(offset: offset, ownStop: kind == .load || kind == .store)
+        // `cmp; i32.eqz`: the eqz continues the comparison's run, so that a br_if / if after it
+        // can replace both by one inverted compare-and-branch.
+        var negated: (start: Int, op: Opcode, lhs: Int, rhs: RegisterOperand)?
+        if op == .i32Eqz, stack[first].pending == nil, let producer = lastProducer(of: stack[first].slot),
+           let comparison = producer.comparison {
+            negated = (producer.start, comparison.op, comparison.lhs, comparison.rhs)
+            extendRun(to: offset)
+        } else {
+            // A memory access always begins a stop point of its own (watchpoints patch them).
+            stopForRun(offset: offset, ownStop: kind == .load || kind == .store)
+        }
         if kind == .load || kind == .store || Compiler.canTrap(op) {
             trapSites.append(codeIndex: code.count, fileOffset: offset, node: topNode, arity: n)
         }
@@ -243,7 +253,10 @@ extension Compiler {
         }
         var last = LastEmission(start: start, end: code.count, destination: destination)
         if kind == .compare { last.comparison = (op, lhs, operands[1]) }
-        if op == .i32Eqz { last.eqzSource = lhs }
+        if op == .i32Eqz {
+            last.eqzSource = lhs
+            last.negatedComparison = negated
+        }
         lastEmission = last
     }
 
@@ -274,6 +287,12 @@ extension Compiler {
         // Pending reads of this local must take its value before it changes.
         let readBelow = hasPendingRead(ofLocal: local, below: stack.count - 1)
         materializeReads(ofLocal: local, below: stack.count - 1)
+        if case .local(let source)? = top.pending?.provider, source == local {
+            // `local.get $x; local.set $x` changes nothing.
+            try pop()
+            lastEmission = nil
+            return true
+        }
         if let pending = top.pending {
             stopForRun(offset: offset)
             switch pending.provider {
@@ -318,6 +337,26 @@ extension Compiler {
                                                  hasStop: false, epoch: stopCodeIndex.count)
         renode(from: stack.count - 1)
         extendRun(to: offset)
+        lastEmission = nil
+        return true
+    }
+
+    /// `local.get $y; local.tee $x` (or a constant): $x gets the value, and the entry stays a
+    /// pending read of $y (or the constant), which still holds it. Returns false when the top
+    /// is not pending.
+    private mutating func teePendingTop(_ instruction: Instruction, offset: UInt32) throws(CompileError) -> Bool {
+        let index = Int(instruction.index)
+        guard index < localTypes.count else { throw CompileError("unknown local") }
+        let local = localSlots[index]
+        guard localTypes[index] != .v128, let top = stack.last, let pending = top.pending, pending.hasStop,
+              let c = controls.last, stack.count > c.baseCount else { return false }
+        materializeReads(ofLocal: local, below: stack.count - 1)
+        if case .local(let source) = pending.provider, source == local { return true }
+        stopForRun(offset: offset)
+        switch pending.provider {
+        case .local(let source): emit(.copy, local, UInt64(source))
+        case .constant(let value): emit(.const, local, value)
+        }
         lastEmission = nil
         return true
     }
@@ -385,6 +424,20 @@ extension Compiler {
             stopForRun(offset: offset)
             try pop()
             emit(simple, slot, 0)
+        } else if let producer = lastProducer(of: top.slot), let comparison = producer.negatedComparison {
+            // `cmp; i32.eqz; br_if`: one compare-and-branch with the opposite sense, in place
+            // of both (the eqz has no stop point of its own; the comparison's stays).
+            code.removeSubrange(comparison.start...)
+            try pop()
+            extendRun(to: offset)
+            switch comparison.rhs {
+            case .slot(let rhs):
+                emitRegister(comparison.op, branchWhenTrue ? .rrBranchUnless : .rrBranch, 0,
+                             UInt64(comparison.lhs) | UInt64(rhs) << 32, 0)
+            case .immediate(let value):
+                emitRegister(comparison.op, branchWhenTrue ? .riBranchUnless : .riBranch, 0,
+                             UInt64(comparison.lhs), value, 0)
+            }
         } else if let producer = lastProducer(of: top.slot), let comparison = producer.comparison {
             // Replace the comparison by its compare-and-branch form; its stop point stays.
             code.removeSubrange(producer.start...)

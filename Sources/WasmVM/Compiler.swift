@@ -56,8 +56,11 @@ struct Compiler {
         var end: Int
         var destination: Int
         var comparison: (op: Opcode, lhs: Int, rhs: RegisterOperand)?
-        /// For i32.eqz / i64.eqz: the tested slot (a branch on it inverts).
+        /// For i32.eqz: the tested slot (a branch on it inverts).
         var eqzSource: Int?
+        /// For an i32.eqz right after a comparison whose result it tests: that comparison and
+        /// where it starts, so a branch on the eqz becomes one compare-and-branch, inverted.
+        var negatedComparison: (start: Int, op: Opcode, lhs: Int, rhs: RegisterOperand)?
     }
 
     enum ControlKind { case function, block, loop, `if` }
