@@ -39,12 +39,17 @@ import Glibc
     /// Sends `message`, reads the same number of bytes back, then shuts down the write side.
     static func echo(_ fd: Int32, _ message: String) -> String {
         let bytes = Array(message.utf8)
-        let sent = bytes.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        // Calls a signal interrupts (EINTR, say SIGCHLD from another test's child) are retried.
+        var sent: Int
+        repeat {
+            sent = bytes.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        } while sent < 0 && errno == EINTR
         guard sent == bytes.count else { return "<send failed>" }
         var received: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 256)
         while received.count < bytes.count {
             let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if n < 0 && errno == EINTR { continue }
             if n <= 0 { break }
             received += buffer[0..<n]
         }
@@ -79,11 +84,19 @@ import Glibc
         // A port that was free a moment ago (bind to 0, read it, release it).
         let (probe, port) = try WASIConfiguration.tcpListen("127.0.0.1:0")
         close(probe.hostFD)
+        // Output goes to files, not pipes: Foundation's `readDataToEndOfFile` traps when a signal
+        // interrupts the read (SIGCHLD from another test's child), and two pipes read one after
+        // the other can fill up and deadlock. Nothing here needs the output before the exit.
+        let scratch = try E2E.temporaryDirectory("socket")
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let outURL = scratch.appendingPathComponent("out"), errURL = scratch.appendingPathComponent("err")
+        FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
         let process = Process()
         process.executableURL = wdb
         process.arguments = ["run", "--tcplisten", "127.0.0.1:\(port)", "--trace=sock",
                              E2E.fixture("echo_server.wasm").path]
-        let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
@@ -91,10 +104,12 @@ import Glibc
         defer { if process.isRunning { process.terminate() } }
         let fd = try #require(Self.connectLoopback(port: port))
         #expect(Self.echo(fd, "hello, guest") == "hello, guest")
-        let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let trace = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         close(fd)
+        try out.close()
+        try err.close()
+        let output = String(decoding: try Data(contentsOf: outURL), as: UTF8.self)
+        let trace = String(decoding: try Data(contentsOf: errURL), as: UTF8.self)
         #expect(process.terminationStatus == 0, "\(trace)")
         #expect(output == "echoed 12 bytes\n")
         #expect(trace.hasPrefix("sock_accept(3<tcp:127.0.0.1:\(port)>"), "\(trace)")

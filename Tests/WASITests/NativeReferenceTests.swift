@@ -12,11 +12,17 @@ import Testing
 
     func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
              stdin: String? = nil) throws -> (String, Int32) {
+        // stdout goes to a file, not a pipe: Foundation's `readDataToEndOfFile` traps when a
+        // signal interrupts the read (SIGCHLD from another test's child, in a parallel run).
+        let scratch = try E2E.temporaryDirectory("native")
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let outURL = scratch.appendingPathComponent("out")
+        FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        let output = try FileHandle(forWritingTo: outURL)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         if let environment { process.environment = environment }
-        let output = Pipe()
         process.standardOutput = output
         let input = Pipe()
         process.standardInput = stdin == nil ? FileHandle.nullDevice : input
@@ -25,9 +31,9 @@ import Testing
             input.fileHandleForWriting.write(Data(stdin.utf8))
             try input.fileHandleForWriting.close()
         }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return (String(decoding: data, as: UTF8.self), process.terminationStatus)
+        try output.close()
+        return (String(decoding: try Data(contentsOf: outURL), as: UTF8.self), process.terminationStatus)
     }
 
     @Test func nativeBuildsPrintTheExpectedOutputs() throws {

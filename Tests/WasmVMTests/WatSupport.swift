@@ -57,18 +57,27 @@ enum TestPaths {
     }
 }
 
-/// Runs a process; returns (exit status, stdout, stderr).
+/// Runs a process; returns (exit status, stdout, stderr). The streams go to temporary files
+/// rather than pipes: Foundation's `readDataToEndOfFile` traps when a signal interrupts the
+/// read (as SIGCHLD from another test's child can while tests run in parallel), and two pipes
+/// read one after the other can fill up and deadlock.
 func runProcess(_ executable: URL, _ arguments: [String]) throws -> (Int32, String, String) {
+    let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("wdb-process-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: scratch) }
+    let outURL = scratch.appendingPathComponent("out"), errURL = scratch.appendingPathComponent("err")
+    FileManager.default.createFile(atPath: outURL.path, contents: nil)
+    FileManager.default.createFile(atPath: errURL.path, contents: nil)
+    let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
     let process = Process()
     process.executableURL = executable
     process.arguments = arguments
-    let out = Pipe(), err = Pipe()
     process.standardOutput = out
     process.standardError = err
     try process.run()
-    // Read both pipes concurrently enough for our outputs: stderr is small.
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    let errData = err.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+    try out.close()
+    try err.close()
+    return (process.terminationStatus, String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
+            String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
 }

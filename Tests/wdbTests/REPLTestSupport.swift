@@ -47,10 +47,11 @@ enum REPLTestSupport {
         environment.removeValue(forKey: "NO_COLOR")
         process.environment = environment
         let input = Pipe()
-        let output = Pipe()
+        // One file for both streams keeps their order, as one shared pipe did.
+        let output = try WdbTestSupport.OutputFile()
         process.standardInput = input
-        process.standardOutput = output
-        process.standardError = output
+        process.standardOutput = output.handle
+        process.standardError = output.handle
         try process.run()
         let writer = input.fileHandleForWriting
         let data = Data(stdin.utf8)
@@ -66,9 +67,9 @@ enum REPLTestSupport {
             }
         }
         DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: watchdog)
-        let bytes = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         watchdog.cancel()
+        let bytes = output.finish()
         return Result(status: process.terminationStatus, output: String(decoding: bytes, as: UTF8.self),
                       timedOut: timedOut.value)
     }

@@ -37,19 +37,12 @@ enum WdbTestSupport {
         process.executableURL = executable
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = directory }
-        // stderr goes to a file, so neither stream can fill up and block the child.
-        let errURL = FileManager.default.temporaryDirectory.appendingPathComponent("wdb-stderr-\(UUID().uuidString)")
-        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: errURL) }
-        let out = Pipe()
-        let err = try FileHandle(forWritingTo: errURL)
-        process.standardOutput = out
-        process.standardError = err
+        let out = try OutputFile(), err = try OutputFile()
+        process.standardOutput = out.handle
+        process.standardError = err.handle
         try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        try err.close()
-        let errData = (try? Data(contentsOf: errURL)) ?? Data()
+        let outData = out.finish(), errData = err.finish()
         return Result(status: process.terminationStatus,
                       stdout: String(decoding: outData, as: UTF8.self),
                       stderr: String(decoding: errData, as: UTF8.self),
@@ -60,6 +53,27 @@ enum WdbTestSupport {
     static func wdb(_ arguments: [String], in directory: URL? = nil) throws -> Result {
         guard let executable else { throw Missing(what: "the wdb executable (build it with `swift build`)") }
         return try run(executable, arguments, in: directory)
+    }
+
+    /// A fresh temporary file that a child process writes its output to. Files rather than
+    /// pipes: Foundation's `readDataToEndOfFile` traps when a signal interrupts the read (as
+    /// SIGCHLD from another test's child can while tests run in parallel), and a pipe that
+    /// nobody drains can fill up and block the child.
+    struct OutputFile {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("wdb-output-\(UUID().uuidString)")
+        let handle: FileHandle
+
+        init() throws {
+            FileManager.default.createFile(atPath: url.path, contents: nil)
+            handle = try FileHandle(forWritingTo: url)
+        }
+
+        /// Closes the file, reads what was written and removes it; call after the child exits.
+        func finish() -> Data {
+            try? handle.close()
+            defer { try? FileManager.default.removeItem(at: url) }
+            return (try? Data(contentsOf: url)) ?? Data()
+        }
     }
 
     struct Missing: Error, CustomStringConvertible {

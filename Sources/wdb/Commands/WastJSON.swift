@@ -21,11 +21,16 @@ enum WastJSON {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["wast2json", path, "-o", json.path]
         process.standardOutput = FileHandle.nullDevice
-        let errors = Pipe()
+        // stderr goes to a file in the scratch folder, not a pipe: Foundation's
+        // `readDataToEndOfFile` traps when a signal (say SIGCHLD) interrupts the read.
+        let errorsURL = dir.appendingPathComponent("wast2json.stderr")
+        fm.createFile(atPath: errorsURL.path, contents: nil)
+        let errors = try FileHandle(forWritingTo: errorsURL)
         process.standardError = errors
         try process.run()
-        let message = errors.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
+        try? errors.close()
+        let message = (try? Data(contentsOf: errorsURL)) ?? Data()
         guard process.terminationStatus == 0 else {
             throw Failure(description: "wast2json failed: \(String(decoding: message, as: UTF8.self))")
         }

@@ -123,11 +123,23 @@ extension ReplSession {
         }
         defer { try? handle.close() }
         // Bounded, so `source /dev/zero` ends with an error instead of eating memory forever.
+        // read(2) rather than FileHandle.readData, which traps when a signal interrupts the read
+        // (a named pipe waiting for its writer is interruptible): a stray signal is retried,
+        // Ctrl-C abandons the script.
         var data = Data()
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
-            let chunk = handle.readData(ofLength: 1 << 16)
-            if chunk.isEmpty { break }
-            data.append(chunk)
+            let count = chunk.withUnsafeMutableBytes { read(handle.fileDescriptor, $0.baseAddress, $0.count) }
+            if count < 0 {
+                let code = errno
+                if code != EINTR {
+                    throw ReplError("\(path): error: cannot read file: \(String(cString: strerror(code)))")
+                }
+                if takeInterrupt() { throw ReplError("\(path): error: interrupted while reading") }
+                continue
+            }
+            if count == 0 { break }
+            data.append(contentsOf: chunk[0..<count])
             if data.count > Self.maxScriptSize {
                 throw ReplError("\(path): error: script larger than \(Self.maxScriptSize >> 20) MiB")
             }

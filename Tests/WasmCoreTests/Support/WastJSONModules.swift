@@ -87,17 +87,23 @@ enum Tools {
         .trimmingCharacters(in: .whitespacesAndNewlines)
 
     /// Runs an executable; its standard output, or nil when it cannot start or fails.
+    /// The output goes to a temporary file rather than a pipe: Foundation's
+    /// `readDataToEndOfFile` traps when a signal interrupts the read, as the exit of another
+    /// test's child process (SIGCHLD) can while tests run in parallel.
     static func run(_ executable: String, _ arguments: [String]) -> String? {
+        let outURL = FileManager.default.temporaryDirectory.appendingPathComponent("wdb-tool-\(UUID().uuidString)")
+        guard FileManager.default.createFile(atPath: outURL.path, contents: nil),
+              let out = try? FileHandle(forWritingTo: outURL) else { return nil }
+        defer { try? FileManager.default.removeItem(at: outURL) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
+        process.standardOutput = out
         process.standardError = FileHandle.nullDevice
-        do { try process.run() } catch { return nil }
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        do { try process.run() } catch { try? out.close(); return nil }
         process.waitUntilExit()
-        guard process.terminationStatus == 0 else { return nil }
+        try? out.close()
+        guard process.terminationStatus == 0, let data = try? Data(contentsOf: outURL) else { return nil }
         return String(decoding: data, as: UTF8.self)
     }
 }
