@@ -63,12 +63,41 @@ extension Compiler {
                 return true
             }
         }
-        try materialize(below: stack.count)
+        if let k = try operandCount(instruction), k > 0, k <= stack.count {
+            // Only the operands need their canonical slots; reads below them stay pending (no
+            // instruction here writes a local of this frame).
+            let firstOperand = stack.count - k
+            materialize { i, _ in i >= firstOperand }
+        } else {
+            try materialize(below: stack.count)
+        }
         switch op {
         case .block, .loop, .else, .end: lastEmission = nil   // a label: nothing may fold across it
         default: break
         }
         return nil
+    }
+
+    /// How many top entries an instruction that is not folded reads, when only those need to be
+    /// in canonical slots; nil when everything must be (labels, branches, anything else).
+    private func operandCount(_ instruction: Instruction) throws(CompileError) -> Int? {
+        switch instruction.opcode {
+        case .call:
+            return env.module.functionType(of: instruction.index)?.params.count
+        case .callIndirect:
+            guard case .indexPair(let typeIndex, _) = instruction.immediate,
+                  Int(typeIndex) < env.module.types.count else { return nil }
+            return env.module.types[Int(typeIndex)].params.count + 1
+        case .select, .selectTyped:
+            return 3
+        case .globalSet:
+            return 1
+        case .return:
+            // Everything below the results is discarded.
+            return controls.first?.results.count
+        default:
+            return nil
+        }
     }
 
     private mutating func defer_(_ provider: Pending.Provider, type: ValueType, offset: UInt32) {
@@ -108,7 +137,13 @@ extension Compiler {
 
     private mutating func materialize(_ i: Int, ownStop: Bool) {
         guard let pending = stack[i].pending else { return }
-        if ownStop { stop(pending.offset, node: pending.nodeBefore) }
+        if ownStop {
+            stop(pending.offset, node: pending.nodeBefore)
+        } else if code.count == afterCall {
+            // A call's return point begins a stop point: here, at the instruction that needs
+            // the value, with the stack as it is.
+            stop(currentOffset, node: topNode)
+        }
         let start = code.count
         let slot = stack[i].slot
         switch pending.provider {
@@ -199,15 +234,14 @@ extension Compiler {
         // where their values live.
         var op = wasmOp
         let first = stack.count - n
-        // The first operand must be a slot (immediates are only supported second).
+        // The first operand must be a slot (immediates are only supported second): swap the
+        // operands of a commutative (or mirrored) operation, else emit the constant.
+        var swapOperands = false
         if case .immediate = operand(stack[first]) {
             if (kind == .binary || kind == .compare), case .slot = operand(stack[first + 1]),
                let other = Compiler.swapped(op) {
                 op = other
-                // Swap the values, keeping each position's canonical slot.
-                let lower = stack[first], upper = stack[first + 1]
-                stack[first].pending = upper.pending
-                stack[first + 1].pending = lower.pending
+                swapOperands = true
             } else {
                 materialize(first)
             }
@@ -226,7 +260,8 @@ extension Compiler {
         if kind == .load || kind == .store || Compiler.canTrap(op) {
             trapSites.append(codeIndex: code.count, fileOffset: offset, node: topNode, arity: n)
         }
-        let operands = stack[first...].map(operand)
+        var operands = stack[first...].map(operand)
+        if swapOperands { operands.swapAt(0, 1) }
         let destination = stack[first].slot
         let resultType = op.info.signature?.results.first
         _ = try pop(n)

@@ -101,6 +101,11 @@ struct Compiler {
     var localSlots: [Int] = []
     var interruptPoints: [UInt32] = [0]
     var lastEmission: LastEmission?
+    /// The Wasm offset of the instruction being translated.
+    var currentOffset: UInt32 = 0
+    /// The code index right after the last call: the return point must begin a stop point
+    /// (step-over and interrupts rely on it), so nothing stopless may be emitted there.
+    var afterCall = -1
 
     /// Params + locals of one function the engine accepts (each is zeroed on every call).
     static let maxLocals: UInt64 = 1 << 20
@@ -296,6 +301,7 @@ struct Compiler {
 
     /// Translates one instruction; returns whether the code after it is reachable.
     private mutating func translate(_ instruction: Instruction, offset: UInt32, wasReachable: Bool) throws(CompileError) -> Bool {
+        currentOffset = offset
         if let handled = try translateWithOperands(instruction, offset: offset) { return handled }
         let op = instruction.opcode
         switch op {
@@ -406,6 +412,7 @@ struct Compiler {
             let base = try slotOfTop(type.params.count)
             stop(offset)
             emit(.call, base, UInt64(env.functionAddresses[index]))
+            afterCall = code.count
             _ = try pop(type.params.count)
             for r in type.results { _ = push(r) }
             return true
@@ -418,6 +425,7 @@ struct Compiler {
             let index = try pop()
             let base = try slotOfTop(type.params.count)
             emit(.callIndirect, base, UInt64(table), UInt64(env.typeIDs[Int(typeIndex)]) | UInt64(index.slot) << 32)
+            afterCall = code.count
             _ = try pop(type.params.count)
             for r in type.results { _ = push(r) }
             return true

@@ -65,7 +65,11 @@ import WasmCore
             (local.get 0) (local.tee 1) (i32.add)
             (local.get 1) (local.set 1)
             (block (br_if 0 (i32.eqz (i32.lt_s (local.get 0) (i32.const 3)))) (local.set 0 (i32.const 9)))
-            (local.get 0) (i32.add)))
+            (local.get 0) (i32.add)
+            ;; Pending reads and constants below a call's arguments stay pending across it.
+            (i32.add (i32.const 1) (call $fib (i32.const 5)))
+            (i32.sub (local.get 1) (call $fib (local.get 1)))
+            (i32.add) (i32.add)))
         """, [("fib", [.i32(6)]), ("multi", [.i32(3)]), ("multi", [.i32(4)]),
               ("switch", [.i32(0)]), ("switch", [.i32(1)]), ("switch", [.i32(9)]),
               ("loop-params", [.i32(4)]), ("alias", [.i32(7), .i32(0)]), ("alias", [.i32(7), .i32(3)])]),
