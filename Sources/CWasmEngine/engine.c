@@ -73,6 +73,8 @@ bool wdb_core_handles(uint16_t operation) {
 uint8_t wdb_core_run(wdb_core *core, uint64_t firstWord, bool singleStep) {
     // One table entry per operation number; unset entries are operations left to Swift.
     static const void *table[WDB_TABLE_SIZE];
+    // Bytes accessed by each register-form load and store (0 for every other operation).
+    static uint8_t accessSize[WDB_TABLE_SIZE];
     static const void *stepTable[WDB_TABLE_SIZE];
     static bool ready = false;
     if (!ready) {
@@ -113,6 +115,13 @@ uint8_t wdb_core_run(wdb_core *core, uint64_t firstWord, bool singleStep) {
 #define REGISTER_STORE(N, T) \
         table[WDB_FUSED(WDB_OP_##N, WDB_FORM_RR)] = &&F_##N##_RR; \
         table[WDB_FUSED(WDB_OP_##N, WDB_FORM_RI)] = &&F_##N##_RI;
+#define SIZE_OF_LOAD(N, T, widen) accessSize[WDB_FUSED(WDB_OP_##N, WDB_FORM_R)] = sizeof(T);
+#define SIZE_OF_STORE(N, T) \
+        accessSize[WDB_FUSED(WDB_OP_##N, WDB_FORM_RR)] = sizeof(T); \
+        accessSize[WDB_FUSED(WDB_OP_##N, WDB_FORM_RI)] = sizeof(T);
+        WDB_LOAD_OPS(SIZE_OF_LOAD)
+        WDB_STORE_OPS(SIZE_OF_STORE)
+        table[WDB_IOP_WATCHED_ACCESS] = &&L_WATCHED_ACCESS;
         WDB_COMPARE_OPS(REGISTER_COMPARE)
         WDB_BINARY_OPS(REGISTER_BINARY)
         WDB_DIVISION_OPS(REGISTER_DIVISION)
@@ -218,6 +227,22 @@ L_GLOBAL_GET2: { const u64 *g = globals[pc[1]]; fp[A] = g[0]; fp[A + 1] = g[1]; 
 L_GLOBAL_SET2: { u64 *g = globals[pc[1]]; g[0] = fp[A]; g[1] = fp[A + 1]; pc += 2; DISPATCH(); }
 L_BREAKPOINT: status = WDB_STATUS_BREAKPOINT; goto leave;
 L_INTERRUPT: status = WDB_STATUS_INTERRUPTED; goto leave;
+L_WATCHED_ACCESS: {
+    // The original operation is kept in bits 16..31 of the patched word (Debug/Patching.swift).
+    u64 original = (word & 0xFFFFFFFF00000000ull) | ((word >> 16) & 0xFFFF);
+    uint16_t op = (uint16_t)original;
+    uint8_t size = accessSize[op & (WDB_TABLE_SIZE - 1)];
+    if (size != 0) {
+        // Loads and stores keep the offset in word 1 and the address slot in word 2's low half.
+        u64 ea = (fp[(u32)pc[2]] & 0xFFFFFFFFu) + pc[1];
+        if (ea >= core->watchHigh || ea + size <= core->watchLow) {
+            word = original;
+            goto *table[op & (WDB_TABLE_SIZE - 1)];
+        }
+    }
+    status = WDB_STATUS_WATCH;
+    goto leave;
+}
 
     // ---- Wasm operations ----
 L_UNREACHABLE: TRAP(WDB_TRAP_UNREACHABLE);

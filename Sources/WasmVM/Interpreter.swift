@@ -51,7 +51,7 @@ extension Interpreter {
             memBase: r.memBase?.assumingMemoryBound(to: UInt8.self), memSize: r.memSize,
             globals: r.context.pointee.globals, depth: r.depth, entryDepth: r.entryDepth,
             entries: UnsafePointer(r.entries), frames: ex.frames, stackEnd: ex.stackEnd, maxDepth: ex.maxDepth,
-            trap: 0)
+            watchLow: ex.watchLow, watchHigh: ex.watchHigh, trap: 0)
         let status = wdb_core_run(&core, word, singleStep)
         r.pc = core.pc
         r.fp = core.fp
@@ -201,8 +201,6 @@ extension Interpreter {
                     if code == .detailed { ex.trapDetail = .invalidCode("unknown SIMD operation") }
                     return trap(ex, code)
                 }
-            case .watchedAccess:
-                return watchedAccess(word, &r, store, ex)
             case .unsupported:
                 let name = Opcode(rawValue: UInt16(truncatingIfNeeded: pc[1]))?.mnemonic ?? "?"
                 ex.trapDetail = .invalidCode("instruction \(name) is not supported")

@@ -58,6 +58,10 @@ typedef struct wdb_core {
     wdb_frame *_Nonnull frames;
     uint64_t *_Nonnull stackEnd;
     intptr_t maxDepth;
+    /// Union of the watched memory ranges, [watchLow, watchHigh) (empty when low >= high): a
+    /// watched-access patch lets accesses outside it run inline.
+    uint64_t watchLow;
+    uint64_t watchHigh;
     /// The trap (Swift `TrapCode` raw value) when the result is WDB_STATUS_TRAPPED.
     uint8_t trap;
 } wdb_core;
@@ -69,6 +73,8 @@ enum {
     WDB_STATUS_TRAPPED = 2,
     WDB_STATUS_BREAKPOINT = 3,
     WDB_STATUS_INTERRUPTED = 4,
+    /// A watched access (or a watched global or bulk operation) is about to run: pc is at it.
+    WDB_STATUS_WATCH = 5,
     /// The instruction at pc is one the core leaves to Swift; nothing was executed.
     WDB_STATUS_SLOW = 16,
 };

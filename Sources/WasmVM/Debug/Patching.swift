@@ -3,6 +3,8 @@ import WasmCore
 // The run-loop side of the debug patches (DESIGN.md §2.4, §2.6, §2.7). A patched word keeps
 // the original operation in bits 16..31 (see `CodeWord.patched`), so resuming executes the
 // original instruction from the patched word itself: no table lookup, no unpatch/repatch.
+// The checking variant of a watched memory access, which runs accesses outside the watched
+// ranges inline and stops before the others, is in the C core (L_WATCHED_ACCESS).
 
 extension Interpreter {
     /// Executes the instruction at pc with the original of its (possibly patched) first word.
@@ -10,21 +12,6 @@ extension Interpreter {
     @inline(never)
     static func replay(_ r: inout Registers, _ store: Store, _ ex: Execution) -> Status {
         executeOne(word: CodeWord.unpatched(r.pc.pointee), &r, store, ex)
-    }
-
-    /// The checking variant of a memory access while a memory watchpoint exists: runs the
-    /// original when the accessed bytes miss the watched union, else stops before the access
-    /// so the debugger can compare the bytes around it. Global accesses and bulk memory
-    /// operations always stop (they are only patched when a watch concerns them).
-    @inline(never)
-    static func watchedAccess(_ word: UInt64, _ r: inout Registers, _ store: Store, _ ex: Execution) -> Status {
-        let original = CodeWord.unpatched(word)
-        if let access = RegisterOperation.memoryAccess(original, pc: r.pc, fp: r.fp) {
-            if access.address >= ex.watchHigh || access.address &+ access.size <= ex.watchLow {
-                return executeOne(word: original, &r, store, ex)
-            }
-        }
-        return .watch
     }
 }
 
