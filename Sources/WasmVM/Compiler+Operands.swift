@@ -169,12 +169,24 @@ extension Compiler {
     /// folded local.tee is fresh, the producer's run simply goes on (no stop point), unless
     /// `ownStop` (memory accesses: watchpoints patch stop points).
     private mutating func stopForRun(offset: UInt32, ownStop: Bool = false) {
-        let fresh = stack.compactMap(\.pending).filter(isFresh)
-        if !ownStop && fresh.contains(where: { !$0.hasStop }) {
+        // A plain loop: this runs for most instructions, and a closure over `self` would copy
+        // the whole compiler.
+        let epoch = stopCodeIndex.count
+        var earliest: Pending?
+        var continuesTee = false
+        for entry in stack {
+            guard let pending = entry.pending, pending.epoch == epoch else { continue }
+            if !pending.hasStop {
+                continuesTee = true
+            } else if earliest.map({ pending.offset < $0.offset }) ?? true {
+                earliest = pending
+            }
+        }
+        if !ownStop && continuesTee {
             extendRun(to: offset)
             return
         }
-        if let earliest = fresh.filter(\.hasStop).min(by: { $0.offset < $1.offset }) {
+        if let earliest {
             stop(earliest.offset, node: earliest.nodeBefore)
             extendRun(to: offset)
         } else {
