@@ -122,6 +122,7 @@ uint8_t wdb_core_run(wdb_core *core, uint64_t firstWord, bool singleStep) {
         WDB_LOAD_OPS(SIZE_OF_LOAD)
         WDB_STORE_OPS(SIZE_OF_STORE)
         table[WDB_IOP_WATCHED_ACCESS] = &&L_WATCHED_ACCESS;
+        table[WDB_IOP_SELECT_SLOTS] = &&L_SELECT_SLOTS;
         WDB_COMPARE_OPS(REGISTER_COMPARE)
         WDB_BINARY_OPS(REGISTER_BINARY)
         WDB_DIVISION_OPS(REGISTER_DIVISION)
@@ -217,6 +218,12 @@ L_CALL: {
     code = e->code;
     pc = code;
     function = callee;
+    DISPATCH();
+}
+L_SELECT_SLOTS: {
+    u64 w = pc[1];
+    fp[A] = U32(fp[(u32)pc[2]]) ? fp[(u32)w] : fp[w >> 32];
+    pc += 3;
     DISPATCH();
 }
 L_SELECT2:

@@ -53,6 +53,8 @@ extension Compiler {
         case .localTee:
             if try foldLocalTee(instruction, offset: offset) { return true }
             if try teePendingTop(instruction, offset: offset) { return true }
+        case .select, .selectTyped:
+            if try translateSelect(offset: offset) { return true }
         case .brIf:
             return try translateBrIf(instruction, offset: offset)
         case .if:
@@ -385,6 +387,30 @@ extension Compiler {
         renode(from: stack.count - 1)
         extendRun(to: offset)
         lastEmission = nil
+        return true
+    }
+
+    /// `select` of one-slot values, reading its operands where they are (pending locals
+    /// included) and writing a destination a following local.set / local.tee may redirect.
+    /// Returns false for v128 (the old path).
+    private mutating func translateSelect(offset: UInt32) throws(CompileError) -> Bool {
+        try requireOperands(3)
+        let first = stack.count - 3
+        guard stack[first].type != .v128 else { return false }
+        for i in first..<stack.count {
+            if case .constant? = stack[i].pending?.provider { materialize(i) }
+        }
+        stopForRun(offset: offset)
+        let operands = stack[first...].map(operand)
+        guard case .slot(let v1) = operands[0], case .slot(let v2) = operands[1],
+              case .slot(let condition) = operands[2] else { throw CompileError("internal: select operand") }
+        let type = stack[first].type
+        let destination = stack[first].slot
+        _ = try pop(3)
+        _ = push(type)
+        let start = code.count
+        emit(.selectSlots, destination, UInt64(v1) | UInt64(v2) << 32, UInt64(condition))
+        lastEmission = LastEmission(start: start, end: code.count, destination: destination)
         return true
     }
 

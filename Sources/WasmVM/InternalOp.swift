@@ -71,10 +71,13 @@ enum InternalOp: UInt16, CaseIterable {
     /// A memory or global access while a watchpoint exists: checks the access and stops
     /// before it when it may touch a watched range, else runs the original.
     case watchedAccess
+    /// fp[a] = fp[w2] as i32 != 0 ? fp[w1 & 0xFFFFFFFF] : fp[w1 >> 32] (one-slot `select` with
+    /// its operands named by slot; Compiler+Operands.swift)
+    case selectSlots
 
     /// Number of cases (a literal, so the run loop's range check costs no lazy initialisation;
     /// a test checks it against `allCases`).
-    static let count: UInt16 = 22
+    static let count: UInt16 = 23
 
     /// The operation of an instruction word's low 16 bits, known to be >= `base`.
     ///

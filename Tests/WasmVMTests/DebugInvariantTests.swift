@@ -69,7 +69,10 @@ import WasmCore
             ;; Pending reads and constants below a call's arguments stay pending across it.
             (i32.add (i32.const 1) (call $fib (i32.const 5)))
             (i32.sub (local.get 1) (call $fib (local.get 1)))
-            (i32.add) (i32.add)))
+            (i32.add) (i32.add)
+            ;; select reading locals, a constant and a computed value, redirected by local.tee
+            (local.tee 0 (select (local.get 1) (i32.const 7) (i32.lt_s (local.get 0) (i32.const 50))))
+            (i32.add)))
         """, [("fib", [.i32(6)]), ("multi", [.i32(3)]), ("multi", [.i32(4)]),
               ("switch", [.i32(0)]), ("switch", [.i32(1)]), ("switch", [.i32(9)]),
               ("loop-params", [.i32(4)]), ("alias", [.i32(7), .i32(0)]), ("alias", [.i32(7), .i32(3)])]),
