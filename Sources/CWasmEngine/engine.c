@@ -91,6 +91,7 @@ uint8_t wdb_core_run(wdb_core *core, uint64_t firstWord, bool singleStep) {
         table[WDB_IOP_BR_TABLE] = &&L_BR_TABLE;
         table[WDB_IOP_RETURN] = &&L_RETURN;
         table[WDB_IOP_CALL] = &&L_CALL;
+        table[WDB_IOP_CALL_INDIRECT] = &&L_CALL_INDIRECT;
         table[WDB_IOP_SELECT2] = &&L_SELECT2;
         table[WDB_IOP_GLOBAL_GET2] = &&L_GLOBAL_GET2;
         table[WDB_IOP_GLOBAL_SET2] = &&L_GLOBAL_SET2;
@@ -146,6 +147,10 @@ uint8_t wdb_core_run(wdb_core *core, uint64_t firstWord, bool singleStep) {
     const void *const *const next = singleStep ? stepTable : table;
     u64 word = firstWord;
     uint8_t status;
+    // The call being made (L_CALL and L_CALL_INDIRECT share its tail).
+    u32 callee;
+    u64 *base;
+    u64 *returnPC;
 
 #define A ((intptr_t)(word >> 32))
 #define DISPATCH() do { word = *pc; goto *next[word & (WDB_TABLE_SIZE - 1)]; } while (0)
@@ -201,10 +206,25 @@ L_RETURN: {
     code = e->code;
     DISPATCH();
 }
-L_CALL: {
-    u32 callee = (u32)pc[1];
-    u64 *base = fp + A;
-    u64 *returnPC = pc + 2;
+L_CALL_INDIRECT: {
+    // w1 = table index; w2 = type id | index slot << 32. Anything that traps (index out of
+    // bounds, null entry, type mismatch) goes to Swift, which reports it in detail.
+    const wdb_table_view *t = core->tables[pc[1]];
+    u64 w = pc[2];
+    u64 index = U32(fp[w >> 32]);
+    if (index >= t->count) goto slow;
+    u64 ref = t->elements[index];
+    if (ref == 0 || entries[(u32)(ref - 1)].typeID != (u32)w) goto slow;
+    callee = (u32)(ref - 1);
+    base = fp + A;
+    returnPC = pc + 3;
+    goto call;
+}
+L_CALL:
+    callee = (u32)pc[1];
+    base = fp + A;
+    returnPC = pc + 2;
+call: {
     const wdb_function_entry *e = &entries[callee];
     // Host functions, callees not compiled yet and calls into another instance go to Swift.
     if (e->isHost || e->code == NULL || e->contextPointer != core->context) goto slow;

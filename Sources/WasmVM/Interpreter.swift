@@ -49,7 +49,9 @@ extension Interpreter {
         var core = wdb_core(
             pc: r.pc, fp: r.fp, code: r.code, function: r.function, context: UnsafeMutableRawPointer(r.context),
             memBase: r.memBase?.assumingMemoryBound(to: UInt8.self), memSize: r.memSize,
-            globals: r.context.pointee.globals, depth: r.depth, entryDepth: r.entryDepth,
+            globals: r.context.pointee.globals,
+            tables: UnsafeRawPointer(r.context.pointee.tables)?.assumingMemoryBound(to: UnsafePointer<wdb_table_view>.self),
+            depth: r.depth, entryDepth: r.entryDepth,
             entries: UnsafePointer(r.entries), frames: ex.frames, stackEnd: ex.stackEnd, maxDepth: ex.maxDepth,
             watchLow: ex.watchLow, watchHigh: ex.watchHigh, trap: 0)
         let status = wdb_core_run(&core, word, singleStep)

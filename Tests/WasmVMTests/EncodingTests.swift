@@ -36,6 +36,13 @@ import WasmCore
         #expect(Int(highest) < Int(WDB_TABLE_SIZE))
     }
 
+    /// The C core reads a table's elements and count through `wdb_table_view`.
+    @Test func tableStorageStartsLikeTheCoreView() {
+        #expect(MemoryLayout<TableStorage>.offset(of: \TableStorage.elements) == 0)
+        #expect(MemoryLayout<TableStorage>.offset(of: \TableStorage.count) == MemoryLayout<wdb_table_view>.offset(of: \wdb_table_view.count))
+        #expect(MemoryLayout<wdb_table_view>.offset(of: \wdb_table_view.count) == 8)
+    }
+
     /// Every register form the compiler emits has a handler in the core (else it would reach
     /// the Swift slow path, which does not know register forms), and the slow operations don't.
     @Test func theCoreHandlesEveryRegisterForm() {

@@ -33,6 +33,12 @@ typedef struct wdb_function_entry {
     bool isHost;
 } wdb_function_entry;
 
+/// The first two fields of a table (Swift `TableStorage`, whose layout a test checks).
+typedef struct wdb_table_view {
+    uint64_t *_Nullable elements;
+    uint64_t count;
+} wdb_table_view;
+
 /// A saved caller (Swift: `Frame`): where to continue when the callee returns.
 typedef struct wdb_frame {
     uint32_t function;
@@ -52,6 +58,8 @@ typedef struct wdb_core {
     uint64_t memSize;
     /// The instance's globals (two slots each), NULL when it has none.
     uint64_t *_Nonnull *_Nullable globals;
+    /// The instance's tables, NULL when it has none.
+    const wdb_table_view *_Nonnull const *_Nullable tables;
     intptr_t depth;
     intptr_t entryDepth;
     const wdb_function_entry *_Nonnull entries;
