@@ -233,7 +233,12 @@ call: {
     core->frames[depth] = (wdb_frame){ .function = function, .fp = fp, .returnPC = returnPC };
     depth += 1;
     // Non-parameter locals start at zero.
-    for (u64 *p = base + e->paramSlots, *end = base + e->localsEnd; p < end; p++) *p = 0;
+    // (The empty asm keeps clang from turning this loop into a memset call, which costs more
+    // than the loop for the handful of locals a function has: 14 % of a call-heavy benchmark.)
+    for (u64 *p = base + e->paramSlots, *end = base + e->localsEnd; p < end; p++) {
+        *p = 0;
+        __asm__ volatile("" : "+r"(p));
+    }
     fp = base;
     code = e->code;
     pc = code;
