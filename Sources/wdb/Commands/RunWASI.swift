@@ -1,6 +1,7 @@
 // `wdb run FILE [ARGS...]` without --invoke: a WASI command. ARGS become argv (argv[0] is FILE
 // unless --argv0), stdio is passed through, and the exit status is proc_exit's code (0 when
-// _start returns), 134 on a trap (fuel and --timeout included), 1 for a bad module or usage.
+// _start returns), 134 on a trap (fuel and --timeout included: RunTimeout.swift), 1 for a bad
+// module or usage.
 
 import ArgumentParser
 import Foundation
