@@ -33,8 +33,12 @@ public enum WASIRun {
     ///
     /// Throws `ValidationError` or `LinkError` for a module that cannot be instantiated, and
     /// `WASIRunError` when it exports no `_start`. Traps are outcomes, not errors.
+    ///
+    /// `invokeStart`, when given, calls `_start` in place of a plain `invoke` (wdb runs it as
+    /// an interruptible invocation for `--timeout`); a `Trap` it throws is an outcome too.
     public static func run(module: Module, host: WASIHost, runtime: Runtime, imports: Imports = Imports(),
-                           validated: Bool = false) throws -> WASIRunOutcome {
+                           validated: Bool = false,
+                           invokeStart: ((Instance, FunctionInstance) throws -> Void)? = nil) throws -> WASIRunOutcome {
         var imports = imports
         WASIBinding(host: host).define(in: &imports, runtime: runtime)
         let instance: Instance
@@ -50,7 +54,7 @@ public enum WASIRun {
             throw WASIRunError("_start must take no arguments and return nothing, not \(start.type)")
         }
         do {
-            _ = try start.invoke()
+            if let invokeStart { try invokeStart(instance, start) } else { _ = try start.invoke() }
             return .exited(0)
         } catch let trap as Trap {
             return outcome(of: trap)

@@ -321,6 +321,17 @@ public final class Debuggee {
         armedInterrupts.removeAll()
     }
 
+    /// A trap of `kind` placed at the invocation's current stop, with the backtrace a trap
+    /// there would carry: for a run the host abandons at a stop (`wdb run --timeout` turns its
+    /// interrupt into a trap report). The invocation itself is left as it is.
+    public func trap(_ kind: TrapKind, at invocation: Invocation) -> Trap {
+        guard case .running = invocation.state, let r = invocation.registers else { return Trap(kind) }
+        let (frames, omitted) = store.backtrace(r, trapped: false)
+        var trap = Trap(kind, backtrace: frames)
+        trap.omittedFrameCount = omitted
+        return trap
+    }
+
     // MARK: running
 
     /// Runs until a debug event. Does not replay a patch at pc: call `step` first to get past

@@ -41,8 +41,9 @@ struct Run: ParsableCommand {
 
     func run() throws {
         let engine = try engineConfiguration()
-        if let timeout { try Run.startWatchdog(timeout) }
-        guard let name = invoke else { return try runCommand(engine) }
+        let limit = try timeLimit()
+        limit?.start()
+        guard let name = invoke else { return try runCommand(engine, limit: limit) }
         let runtime = Runtime(configuration: engine)
         var monitor: WASIMonitor?
         do {
@@ -53,7 +54,9 @@ struct Run: ParsableCommand {
             monitor = installed
             WASIBinding(host: host).define(in: &imports, runtime: runtime)
             let instance = try runtime.instantiate(module, imports: imports, validated: true)
-            if let initialize = instance.function("_initialize") { _ = try initialize.invoke() }
+            if let initialize = instance.function("_initialize") {
+                _ = try limit?.invoke(initialize, in: instance) ?? initialize.invoke()
+            }
             guard let function = instance.function(name) else { throw fail("no exported function \"\(name)\"") }
             let params = function.type.params
             var args = arguments
@@ -68,7 +71,7 @@ struct Run: ParsableCommand {
                 }
                 values.append(value)
             }
-            let results = try function.invoke(values)
+            let results = try limit?.invoke(function, in: instance, values) ?? function.invoke(values)
             monitor?.finish()
             print(results.map(\.description).joined(separator: " "))
         } catch let trap as Trap {

@@ -1,6 +1,7 @@
 // `wdb run FILE [ARGS...]` without --invoke: a WASI command. ARGS become argv (argv[0] is FILE
 // unless --argv0), stdio is passed through, and the exit status is proc_exit's code (0 when
-// _start returns), 134 on a trap (fuel and --timeout included), 1 for a bad module or usage.
+// _start returns), 134 on a trap (fuel and --timeout included: RunTimeout.swift), 1 for a bad
+// module or usage.
 
 import ArgumentParser
 import Foundation
@@ -89,7 +90,7 @@ struct WASIFlags: ParsableArguments {
 
 extension Run {
     /// Runs `_start` of a WASI command and exits with its status.
-    func runCommand(_ engine: Configuration) throws {
+    func runCommand(_ engine: Configuration, limit: TimeLimit?) throws {
         let runtime = Runtime(configuration: engine)
         var guestArguments = arguments
         if guestArguments.first == "--" { guestArguments.removeFirst() }
@@ -106,7 +107,12 @@ extension Run {
             let (host, installed) = try wasi.options.makeHost(arguments: [wasi.argv0 ?? file] + guestArguments,
                                                              stdin: stdinFD)
             monitor = installed
-            outcome = try WASIRun.run(module: module, host: host, runtime: runtime, imports: imports, validated: true)
+            // Under --timeout, _start runs as an invocation the watchdog can interrupt.
+            let invokeStart = limit.map { limit in { (instance: Instance, start: FunctionInstance) in
+                _ = try limit.invoke(start, in: instance)
+            } }
+            outcome = try WASIRun.run(module: module, host: host, runtime: runtime, imports: imports, validated: true,
+                                      invokeStart: invokeStart)
             host.close()
         } catch let trap as Trap {
             // Only a --preload module's start function gets here; the command's traps are outcomes.
@@ -133,20 +139,11 @@ extension Run {
         Foundation.exit(status)
     }
 
-    /// `--timeout`: a watchdog thread ends the run as a trap (status 134) when time is up. The
-    /// engine has no time limit of its own yet, so no backtrace can be shown.
-    static func startWatchdog(_ text: String) throws {
-        guard let seconds = parseDuration(text) else {
-            FileHandle.standardError.write("error: bad --timeout \"\(text)\" (examples: 10s, 500ms, 2m)\n".data(using: .utf8)!)
-            throw ExitCode(1)
-        }
-        let thread = Thread {
-            Thread.sleep(forTimeInterval: seconds)
-            let message = "error: trap: time limit exceeded (--timeout \(text))\n"
-            _ = message.withCString { write(2, $0, strlen($0)) }
-            _exit(134)
-        }
-        thread.start()
+    /// The `--timeout` limit (RunTimeout.swift), if one was given.
+    func timeLimit() throws -> TimeLimit? {
+        guard let timeout else { return nil }
+        guard let limit = TimeLimit(timeout) else { throw fail("bad --timeout \"\(timeout)\" (examples: 10s, 500ms, 2m)") }
+        return limit
     }
 
     /// `500ms`, `10s`, `2m`, `1h`, or a bare number of seconds.
