@@ -49,6 +49,49 @@ func hostSession() throws -> DebugSession {
         #expect(stop.reason == .returned(values: []))
     }
 
+    /// SIMD stores (v128.store, store lanes) and loads are watched like the scalar ones.
+    @Test func simdAccessesHitWatchpoints() throws {
+        let s = DebugSession()
+        try s.load(wat: """
+        (module (memory 1)
+          (func (export "wide") (param i32)
+            (v128.store (local.get 0) (v128.const i32x4 1 2 3 4)))
+          (func (export "lane") (param i32)
+            (v128.store32_lane 2 (local.get 0) (v128.const i32x4 5 6 7 8)))
+          (func (export "load") (param i32) (result i32)
+            (i32x4.extract_lane 0 (v128.load (local.get 0)))))
+        """, file: "simd.wat")
+        let w = try s.watch("mem.i32[0x48]")
+        // Stores to 0x40..0x4f cover 0x48: lane 2 of the stored vector.
+        var stop = try s.invoke("wide", [.i32(0x40)])
+        guard case .watchpoint(let n, let old, let new, _) = stop.reason else {
+            Issue.record("expected a watchpoint stop, got \(stop.reason)")
+            return
+        }
+        #expect(n == w.number && old == .value(.i32(0)) && new == .value(.i32(3)))
+        stop = try s.continueExecution()
+        #expect(stop.reason == .returned(values: []))
+        // A store that misses the watched bytes runs on.
+        stop = try s.invoke("wide", [.i32(0x100)])
+        #expect(stop.reason == .returned(values: []))
+        // store32_lane writes 4 bytes: lane 2 (7) at the address.
+        stop = try s.invoke("lane", [.i32(0x48)])
+        guard case .watchpoint(_, _, let laneValue, _) = stop.reason else {
+            Issue.record("expected a watchpoint stop, got \(stop.reason)")
+            return
+        }
+        #expect(laneValue == .value(.i32(7)))
+        _ = try s.continueExecution()
+        try s.delete()
+        let r = try s.watch("mem.i32[0x48]", kind: .read)
+        stop = try s.invoke("load", [.i32(0x40)])
+        guard case .watchpoint(let rn, _, _, _) = stop.reason else {
+            Issue.record("expected a read watchpoint stop, got \(stop.reason)")
+            return
+        }
+        #expect(rn == r.number)
+    }
+
     @Test func readAndAccessWatchpointsAndConditions() throws {
         let s = try session()
         try s.writeMemory(0x40, [9, 0, 0, 0])

@@ -266,6 +266,8 @@ public final class Debuggee {
                 var watch = false
                 if memory != nil, let op = RegisterOperation.memoryOperation(raw) {
                     watch = RegisterKind.of(op) == .store || memoryReads
+                } else if memory != nil, let (op, _) = VectorMemoryAccess.operation(CodeWord.unpatched(c.code[k]), code: c.code + k) {
+                    watch = VectorMemoryAccess.isStore(op) || memoryReads
                 } else if memory != nil, let op = raw < InternalOp.base ? Opcode(rawValue: raw) : nil {
                     if op == .memoryFill || op == .memoryCopy || op == .memoryInit {
                         watch = true
@@ -435,7 +437,8 @@ public final class Debuggee {
         let a = CodeWord.a(original)
         let fp = r.fp
         func u32(_ i: Int) -> UInt64 { fp[i] & 0xFFFF_FFFF }
-        if let access = RegisterOperation.memoryAccess(original, pc: r.pc, fp: fp) {
+        if let access = RegisterOperation.memoryAccess(original, pc: r.pc, fp: fp)
+            ?? VectorMemoryAccess.access(original, pc: r.pc, fp: fp) {
             return .memory(address: access.address, size: access.size, isWrite: access.isWrite)
         }
         if raw == Opcode.globalSet.rawValue || raw == InternalOp.globalSet2.rawValue {
