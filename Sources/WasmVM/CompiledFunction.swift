@@ -156,6 +156,8 @@ extension CompiledFunction {
             case .constant(let bits):
                 var raw = bits
                 stack.append(Value.load(type, from: &raw))
+            case .sum(let s, let addend):
+                stack.append(.i32(UInt32(truncatingIfNeeded: fp[s]) &+ addend))
             }
             slot += type.slotCount
         }
@@ -171,4 +173,7 @@ enum StackHome: Hashable {
     case local(slot: Int)
     /// A folded constant still pending.
     case constant(UInt64)
+    /// An `i32.add` of a slot and a constant folded into the load that uses it (only at that
+    /// load's trap site): the value is the slot's i32 plus the addend.
+    case sum(slot: Int, addend: UInt32)
 }

@@ -263,15 +263,30 @@ extension Compiler {
         // `cmp; i32.eqz`: the eqz continues the comparison's run, so that a br_if / if after it
         // can replace both by one inverted compare-and-branch.
         var negated: (start: Int, op: Opcode, lhs: Int, rhs: RegisterOperand)?
+        // `i32.add x, C; load`: the load computes x + C itself (the add goes), when the add
+        // begins a stop point, which the load then begins (memory accesses must).
+        var addend: (base: Int, addend: UInt32)?
         if op == .i32Eqz, stack[first].pending == nil, let producer = lastProducer(of: stack[first].slot),
            let comparison = producer.comparison {
             negated = (producer.start, comparison.op, comparison.lhs, comparison.rhs)
+            extendRun(to: offset)
+        } else if kind == .load, stack[first].pending == nil, let producer = lastProducer(of: stack[first].slot),
+                  let sum = producer.addImmediate, stopCodeIndex.last == UInt32(producer.start) {
+            code.removeSubrange(producer.start...)
+            addend = sum
             extendRun(to: offset)
         } else {
             // A memory access always begins a stop point of its own (watchpoints patch them).
             stopForRun(offset: offset, ownStop: kind == .load || kind == .store)
         }
-        if kind == .load || kind == .store || Compiler.canTrap(op) {
+        if let addend {
+            // The address was never written: the trap site's stack says how to compute it.
+            let parent: Int32 = stack.count >= 2 ? nodes[stack.count - 2] : -1
+            nodeParents.append(parent)
+            nodeTypes.append(.i32)
+            nodeHomes.append(.sum(slot: addend.base, addend: addend.addend))
+            trapSites.append(codeIndex: code.count, fileOffset: offset, node: Int32(nodeTypes.count - 1), arity: n)
+        } else if kind == .load || kind == .store || Compiler.canTrap(op) {
             trapSites.append(codeIndex: code.count, fileOffset: offset, node: topNode, arity: n)
         }
         var operands = stack[first...].map(operand)
@@ -286,7 +301,11 @@ extension Compiler {
         case .unary:
             emitRegister(op, .r, destination, UInt64(lhs))
         case .load:
-            emitRegister(op, .r, destination, memoryOffset, UInt64(lhs))
+            if let addend {
+                emitRegister(op, .r, destination, memoryOffset, UInt64(addend.base) | UInt64(addend.addend) << 32)
+            } else {
+                emitRegister(op, .r, destination, memoryOffset, UInt64(lhs))
+            }
         case .store:
             switch operands[1] {
             case .slot(let value): emitRegister(op, .rr, 0, memoryOffset, UInt64(lhs) | UInt64(value) << 32)
@@ -302,6 +321,9 @@ extension Compiler {
         }
         var last = LastEmission(start: start, end: code.count, destination: destination)
         if kind == .compare { last.comparison = (op, lhs, operands[1]) }
+        if op == .i32Add, case .immediate(let value) = operands[1] {
+            last.addImmediate = (lhs, UInt32(truncatingIfNeeded: value))
+        }
         if op == .i32Eqz {
             last.eqzSource = lhs
             last.negatedComparison = negated

@@ -61,6 +61,8 @@ struct Compiler {
         /// For an i32.eqz right after a comparison whose result it tests: that comparison and
         /// where it starts, so a branch on the eqz becomes one compare-and-branch, inverted.
         var negatedComparison: (start: Int, op: Opcode, lhs: Int, rhs: RegisterOperand)?
+        /// For `i32.add` of a slot and a constant: a load of the sum can fold it in.
+        var addImmediate: (base: Int, addend: UInt32)?
     }
 
     enum ControlKind { case function, block, loop, `if` }

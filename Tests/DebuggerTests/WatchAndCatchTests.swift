@@ -49,6 +49,29 @@ func hostSession() throws -> DebugSession {
         #expect(stop.reason == .returned(values: []))
     }
 
+    /// A load whose address `i32.add x, C` was folded into it is checked at x + C.
+    @Test func readWatchOnALoadWithAFoldedAddend() throws {
+        let s = DebugSession()
+        try s.load(wat: """
+        (module (memory 1)
+          (func (export "get") (param i32) (result i32)
+            (i32.load (i32.add (local.get 0) (i32.const 8)))))
+        """, file: "addend.wat")
+        let r = try s.watch("mem.i32[0x48]", kind: .read)
+        var stop = try s.invoke("get", [.i32(0x40)])
+        guard case .watchpoint(let n, _, _, let accessor) = stop.reason else {
+            Issue.record("expected a read watchpoint stop, got \(stop.reason)")
+            return
+        }
+        #expect(n == r.number)
+        #expect(accessor.description.hasPrefix("get+0x6 "))
+        stop = try s.continueExecution()
+        #expect(stop.reason == .returned(values: [.i32(0)]))
+        // x + C misses the watched word: no stop.
+        stop = try s.invoke("get", [.i32(0x100)])
+        #expect(stop.reason == .returned(values: [.i32(0)]))
+    }
+
     /// SIMD stores (v128.store, store lanes) and loads are watched like the scalar ones.
     @Test func simdAccessesHitWatchpoints() throws {
         let s = DebugSession()

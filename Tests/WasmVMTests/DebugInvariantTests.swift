@@ -146,6 +146,32 @@ import WasmCore
         #expect(sum.startInvocation([.i64(1)]).state != .running)
     }
 
+    /// `i32.add x, C` folded into the load that uses it: the sum wraps at 32 bits as the add
+    /// does, and after an out-of-bounds trap the stack shows the address the load used.
+    @Test func anAddFoldedIntoALoadKeepsWasmSemantics() throws {
+        let instance = try instantiate("""
+        (module (memory 1)
+          (data (i32.const 8) "\\01\\02\\03\\04\\05\\06\\07\\08")
+          (func (export "f") (param i32) (result i32)
+            (i32.load8_u offset=2 (i32.add (local.get 0) (i32.const 0x10)))))
+        """)
+        let f = try #require(instance.function("f"))
+        // 0xFFFFFFF8 + 0x10 wraps to 8; the byte at 8 + 2 is 3.
+        #expect(try f.invoke([.i32(0xFFFF_FFF8)]) == [.i32(3)])
+        let invocation = f.startInvocation([.i32(0xFFFF)])
+        guard case .trapped(let trap) = invocation.run() else {
+            Issue.record("expected a trap")
+            return
+        }
+        #expect(trap.message == "out of bounds memory access")
+        #expect(invocation.frames.first?.operandStack == [.i32(0xFFFF + 0x10)])
+        // The position is the load's (f+0x6: local.get at +0x1, i32.const +0x3, i32.add +0x5).
+        let load = try #require(invocation.frames.first?.position?.fileOffset)
+        let add = try #require(trap.backtrace.first?.position?.fileOffset)
+        #expect(load == add)
+        #expect(trap.backtrace.first?.description.hasPrefix("f+0x6 ") == true)
+    }
+
     @Test func trapLeavesFramesInspectable() throws {
         let instance = try instantiate("""
         (module
