@@ -116,8 +116,7 @@ uint8_t wdb_core_run(wdb_core *core, uint64_t firstWord, bool singleStep) {
 #define REGISTER_STORE(N, T) \
         table[WDB_FUSED(WDB_OP_##N, WDB_FORM_RR)] = &&F_##N##_RR; \
         table[WDB_FUSED(WDB_OP_##N, WDB_FORM_RI)] = &&F_##N##_RI;
-// (Loads are marked with 0x80: their address word carries an addend, see DEFINE_LOAD.)
-#define SIZE_OF_LOAD(N, T, widen) accessSize[WDB_FUSED(WDB_OP_##N, WDB_FORM_R)] = 0x80 | sizeof(T);
+#define SIZE_OF_LOAD(N, T, widen) accessSize[WDB_FUSED(WDB_OP_##N, WDB_FORM_R)] = sizeof(T);
 #define SIZE_OF_STORE(N, T) \
         accessSize[WDB_FUSED(WDB_OP_##N, WDB_FORM_RR)] = sizeof(T); \
         accessSize[WDB_FUSED(WDB_OP_##N, WDB_FORM_RI)] = sizeof(T);
@@ -266,11 +265,9 @@ L_WATCHED_ACCESS: {
     uint16_t op = (uint16_t)original;
     uint8_t size = accessSize[op & (WDB_TABLE_SIZE - 1)];
     if (size != 0) {
-        // Loads and stores keep the offset in word 1 and the address slot in word 2's low half;
-        // a load's high half is an addend (DEFINE_LOAD), a store's is its value slot.
-        u64 w2 = pc[2];
-        u64 ea = (size & 0x80) ? (u64)(u32)(fp[(u32)w2] + (w2 >> 32)) + pc[1] : (fp[(u32)w2] & 0xFFFFFFFFu) + pc[1];
-        size &= 0x7F;
+        // The address of a load or store, as DEFINE_LOAD/DEFINE_STORE compute it.
+        u64 w1 = pc[1];
+        u64 ea = (u64)(u32)(fp[(u32)pc[2]] + (w1 >> 32)) + (u32)w1;
         if (ea >= core->watchHigh || ea + size <= core->watchLow) {
             word = original;
             goto *table[op & (WDB_TABLE_SIZE - 1)];
@@ -301,21 +298,22 @@ L_MEMORY_SIZE: fp[A] = memSize / 65536; pc += 2; DISPATCH();
     F_##N##_RI: { u64 x = fp[(u32)pc[1]], y = pc[2]; check; fp[A] = (expr); pc += 3; DISPATCH(); }
 #define DEFINE_UNARY(N, expr) \
     F_##N##_R: { u64 x = fp[(u32)pc[1]]; fp[A] = (expr); pc += 2; DISPATCH(); }
-// A load's word 2 is the address slot and, in its high half, an addend: an `i32.add` of a
-// constant that computed the address, folded in (the sum wraps at 32 bits, as the add does).
+// Loads and stores: word 1 is the offset (low half) and an addend (high half): an `i32.add` of
+// a constant that computed the address, folded in (the sum wraps at 32 bits, as the add does).
+// Word 2's low half is the address slot; a store's value slot (RR) is in its high half.
+#define ADDRESS() ((u64)(u32)(fp[(u32)pc[2]] + (pc[1] >> 32)) + (u32)pc[1])
 #define DEFINE_LOAD(N, T, widen) \
     F_##N##_R: { \
-        u64 w2 = pc[2]; \
-        u64 ea = (u64)(u32)(fp[(u32)w2] + (w2 >> 32)) + pc[1]; \
+        u64 ea = ADDRESS(); \
         if (ea + sizeof(T) > memSize) TRAP(WDB_TRAP_OUT_OF_BOUNDS_MEMORY); \
         T v; memcpy(&v, mem + ea, sizeof(T)); fp[A] = (widen); pc += 3; DISPATCH(); }
 #define DEFINE_STORE(N, T) \
     F_##N##_RR: { \
-        u64 ea = (fp[(u32)pc[2]] & 0xFFFFFFFFu) + pc[1]; \
+        u64 ea = ADDRESS(); \
         if (ea + sizeof(T) > memSize) TRAP(WDB_TRAP_OUT_OF_BOUNDS_MEMORY); \
         T v = (T)fp[pc[2] >> 32]; memcpy(mem + ea, &v, sizeof(T)); pc += 3; DISPATCH(); } \
     F_##N##_RI: { \
-        u64 ea = (fp[(u32)pc[2]] & 0xFFFFFFFFu) + pc[1]; \
+        u64 ea = ADDRESS(); \
         if (ea + sizeof(T) > memSize) TRAP(WDB_TRAP_OUT_OF_BOUNDS_MEMORY); \
         T v = (T)pc[3]; memcpy(mem + ea, &v, sizeof(T)); pc += 4; DISPATCH(); }
 

@@ -244,6 +244,8 @@ extension Compiler {
                                             offset: UInt32) throws(CompileError) {
         let n = kind.arity
         try requireOperands(n)
+        // The offset shares its word with an addend (wdb_engine.h): memory32 offsets are u32.
+        guard memoryOffset <= 0xFFFF_FFFF else { throw CompileError("memory offset \(memoryOffset) exceeds 32 bits") }
         // Pending entries below the operands stay pending: the stop points' stack nodes say
         // where their values live.
         var op = wasmOp
@@ -270,7 +272,8 @@ extension Compiler {
            let comparison = producer.comparison {
             negated = (producer.start, comparison.op, comparison.lhs, comparison.rhs)
             extendRun(to: offset)
-        } else if kind == .load, stack[first].pending == nil, let producer = lastProducer(of: stack[first].slot),
+        } else if kind == .load || kind == .store, stack[first].pending == nil,
+                  let producer = lastProducer(of: stack[first].slot),
                   let sum = producer.addImmediate, stopCodeIndex.last == UInt32(producer.start) {
             code.removeSubrange(producer.start...)
             addend = sum
@@ -281,11 +284,14 @@ extension Compiler {
         }
         if let addend {
             // The address was never written: the trap site's stack says how to compute it.
-            let parent: Int32 = stack.count >= 2 ? nodes[stack.count - 2] : -1
-            nodeParents.append(parent)
-            nodeTypes.append(.i32)
-            nodeHomes.append(.sum(slot: addend.base, addend: addend.addend))
-            trapSites.append(codeIndex: code.count, fileOffset: offset, node: Int32(nodeTypes.count - 1), arity: n)
+            var node: Int32 = first > 0 ? nodes[first - 1] : -1
+            for i in first..<stack.count {
+                nodeParents.append(node)
+                nodeTypes.append(stack[i].type)
+                nodeHomes.append(i == first ? .sum(slot: addend.base, addend: addend.addend) : nodeHomes[Int(nodes[i])])
+                node = Int32(nodeTypes.count - 1)
+            }
+            trapSites.append(codeIndex: code.count, fileOffset: offset, node: node, arity: n)
         } else if kind == .load || kind == .store || Compiler.canTrap(op) {
             trapSites.append(codeIndex: code.count, fileOffset: offset, node: topNode, arity: n)
         }
@@ -301,15 +307,14 @@ extension Compiler {
         case .unary:
             emitRegister(op, .r, destination, UInt64(lhs))
         case .load:
-            if let addend {
-                emitRegister(op, .r, destination, memoryOffset, UInt64(addend.base) | UInt64(addend.addend) << 32)
-            } else {
-                emitRegister(op, .r, destination, memoryOffset, UInt64(lhs))
-            }
+            emitRegister(op, .r, destination, memoryOffset | UInt64(addend?.addend ?? 0) << 32,
+                         UInt64(addend?.base ?? lhs))
         case .store:
+            let offsetWord = memoryOffset | UInt64(addend?.addend ?? 0) << 32
+            let address = UInt64(addend?.base ?? lhs)
             switch operands[1] {
-            case .slot(let value): emitRegister(op, .rr, 0, memoryOffset, UInt64(lhs) | UInt64(value) << 32)
-            case .immediate(let value): emitRegister(op, .ri, 0, memoryOffset, UInt64(lhs), value)
+            case .slot(let value): emitRegister(op, .rr, 0, offsetWord, address | UInt64(value) << 32)
+            case .immediate(let value): emitRegister(op, .ri, 0, offsetWord, address, value)
             }
             lastEmission = nil
             return

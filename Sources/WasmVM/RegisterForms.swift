@@ -82,16 +82,15 @@ enum RegisterOperation {
 
     /// The guest-memory access of the load or store at `pc` (whose unpatched first word is
     /// `word`): effective address, size, and whether it writes. Loads and stores both keep the
-    /// offset in word 1 and the address slot in the low half of word 2; a load keeps an addend
-    /// (a folded `i32.add` of a constant) in the high half, a store its value slot.
+    /// offset in the low half of word 1 and an addend (a folded `i32.add` of a constant) in its
+    /// high half, and the address slot in the low half of word 2.
     static func memoryAccess(_ word: UInt64, pc: UnsafeMutablePointer<UInt64>, fp: UnsafeMutablePointer<UInt64>)
         -> (address: UInt64, size: UInt64, isWrite: Bool)? {
         guard let op = memoryOperation(CodeWord.op(word)) else { return nil }
         let addressSlot = Int(UInt32(truncatingIfNeeded: pc[2]))
-        let isStore = RegisterKind.of(op) == .store
-        let addend = isStore ? 0 : UInt32(truncatingIfNeeded: pc[2] >> 32)
-        let address = UInt64(UInt32(truncatingIfNeeded: fp[addressSlot]) &+ addend) &+ pc[1]
-        return (address, UInt64(op.info.naturalAlignment), isStore)
+        let addend = UInt32(truncatingIfNeeded: pc[1] >> 32)
+        let address = UInt64(UInt32(truncatingIfNeeded: fp[addressSlot]) &+ addend) &+ (pc[1] & 0xFFFF_FFFF)
+        return (address, UInt64(op.info.naturalAlignment), RegisterKind.of(op) == .store)
     }
 }
 

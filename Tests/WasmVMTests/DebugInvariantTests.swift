@@ -153,7 +153,9 @@ import WasmCore
         (module (memory 1)
           (data (i32.const 8) "\\01\\02\\03\\04\\05\\06\\07\\08")
           (func (export "f") (param i32) (result i32)
-            (i32.load8_u offset=2 (i32.add (local.get 0) (i32.const 0x10)))))
+            (i32.load8_u offset=2 (i32.add (local.get 0) (i32.const 0x10))))
+          (func (export "put") (param i32 i32)
+            (i32.store16 offset=1 (i32.add (local.get 0) (i32.const 0x20)) (local.get 1))))
         """)
         let f = try #require(instance.function("f"))
         // 0xFFFFFFF8 + 0x10 wraps to 8; the byte at 8 + 2 is 3.
@@ -170,6 +172,16 @@ import WasmCore
         let add = try #require(trap.backtrace.first?.position?.fileOffset)
         #expect(load == add)
         #expect(trap.backtrace.first?.description.hasPrefix("f+0x6 ") == true)
+        // The same for a store: (0xFFFFFFF0 + 0x20) wraps to 0x10; 0x10 + 1 gets 0xBEEF.
+        let put = try #require(instance.function("put"))
+        _ = try put.invoke([.i32(0xFFFF_FFF0), .i32(0xBEEF)])
+        #expect(try f.invoke([.i32(0xFFFF_FFFF)]) == [.i32(0xEF)])   // (-1 + 0x10) + 2 = 0x11
+        let store = put.startInvocation([.i32(0xFFFF), .i32(1)])
+        guard case .trapped = store.run() else {
+            Issue.record("expected a trap")
+            return
+        }
+        #expect(store.frames.first?.operandStack == [.i32(0xFFFF + 0x20), .i32(1)])
     }
 
     @Test func trapLeavesFramesInspectable() throws {

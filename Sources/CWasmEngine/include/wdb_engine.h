@@ -134,8 +134,10 @@ enum {
 ///   RR_BR     lhs | rhs << 32, branch target (code index): branch when the comparison holds
 ///   RI_BR     lhs, immediate, target
 ///   RR_BRNOT, RI_BRNOT: the same, branching when it does not hold (the `if` instruction)
-/// Loads (form R): offset, address slot. Stores: RR: offset, address slot | value slot << 32;
-/// RI: offset, address slot, immediate value. Branch forms have no destination.
+/// Loads (form R): offset | addend << 32, address slot. Stores: RR: offset | addend << 32,
+/// address slot | value slot << 32; RI: offset | addend << 32, address slot, immediate value.
+/// The address is (u32)(slot value + addend) + offset (the addend is a folded i32.add).
+/// Branch forms have no destination.
 enum {
     WDB_FORM_RR = 0,
     WDB_FORM_RI = 1,
