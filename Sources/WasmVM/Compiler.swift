@@ -313,24 +313,17 @@ struct Compiler {
             stop(offset)
             emitWasm(.unreachable, 0)
             return false
-        case .block, .loop, .if:
+        case .block, .loop:
+            // (`if`, `br_if`, `drop`, constants and local.set are Compiler+Operands.swift's.)
             guard case .block(let bt) = instruction.immediate else { throw CompileError("bad block") }
             let (params, results) = try blockSignature(bt)
-            var elseFixup: Int?
-            if op == .if {
-                stop(offset)
-                let cond = try pop()
-                emit(.brIfNot, cond.slot, 0)
-                elseFixup = code.count - 1
-            }
             guard stack.count - (controls.last?.baseCount ?? 0) >= params.count else {
                 throw CompileError("operand stack underflow")
             }
             let baseCount = stack.count - params.count
             let baseSlot = try slotOfTop(params.count)
-            var control = Control(kind: op == .block ? .block : (op == .loop ? .loop : .if),
+            var control = Control(kind: op == .block ? .block : .loop,
                                   params: params, results: results, baseCount: baseCount, baseSlot: baseSlot)
-            control.elseFixup = elseFixup
             if op == .loop {
                 control.loopStart = code.count
                 if interruptPoints.last != UInt32(code.count) { interruptPoints.append(UInt32(code.count)) }
@@ -377,11 +370,6 @@ struct Compiler {
             stop(offset)
             try emitBranch(instruction.index, conditionSlot: nil)
             return false
-        case .brIf:
-            stop(offset)
-            let cond = try pop()
-            try emitBranch(instruction.index, conditionSlot: cond.slot)
-            return true
         case .brTable:
             guard case .brTable(let targets, let defaultTarget) = instruction.immediate else {
                 throw CompileError("bad br_table")
@@ -431,9 +419,6 @@ struct Compiler {
             _ = try pop(type.params.count)
             for r in type.results { _ = push(r) }
             return true
-        case .drop:
-            try pop()
-            return true
         case .select, .selectTyped:
             stop(offset)
             try pop()
@@ -447,21 +432,17 @@ struct Compiler {
             _ = v2
             _ = push(v1.type)
             return true
-        case .localGet, .localSet, .localTee:
+        case .localGet, .localTee:
+            // v128 reads, and the tees Compiler+Operands.swift does not fold.
             let index = Int(instruction.index)
             guard index < localTypes.count else { throw CompileError("unknown local") }
             let type = localTypes[index]
             let local = localSlots[index]
             let copy: InternalOp = type == .v128 ? .copy2 : .copy
             stop(offset)
-            switch op {
-            case .localGet:
-                let dst = push(type)
-                emit(copy, dst, UInt64(local))
-            case .localSet:
-                let src = try pop()
-                emit(copy, local, UInt64(src.slot))
-            default:
+            if op == .localGet {
+                emit(copy, push(type), UInt64(local))
+            } else {
                 emit(copy, local, UInt64(try slotOfTop(1)))
             }
             return true
@@ -480,18 +461,6 @@ struct Compiler {
                 let src = try pop()
                 if type == .v128 { emit(.globalSet2, src.slot, UInt64(index)) } else { emitWasm(.globalSet, src.slot, UInt64(index)) }
             }
-            return true
-        case .i32Const, .i64Const, .f32Const, .f64Const:
-            let value: UInt64
-            switch instruction.immediate {
-            case .i32(let v): value = UInt64(UInt32(bitPattern: v))
-            case .i64(let v): value = UInt64(bitPattern: v)
-            case .f32(let v): value = UInt64(v)
-            case .f64(let v): value = v
-            default: throw CompileError("bad constant")
-            }
-            stop(offset)
-            emit(.const, push(op.info.signature?.results.first ?? .i32), value)
             return true
         case .v128Const:
             guard case .v128(let v) = instruction.immediate else { throw CompileError("bad constant") }
