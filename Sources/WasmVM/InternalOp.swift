@@ -1,23 +1,29 @@
 import WasmCore
 
-// The engine's instruction format ("internal code").
+// The engine's instruction format ("internal code"), executed by the C core
+// (Sources/CWasmEngine) and, for the slow operations, by Interpreter.swift.
 //
 // Code is an array of 64-bit words. The first word of every instruction holds the operation in
 // its low 16 bits and one operand slot (`a`, a frame-relative slot index) in its high 32 bits;
-// further words hold pre-decoded immediates. Operations that keep a Wasm instruction's meaning
-// one to one (arithmetic, loads, stores, ...) use that instruction's `Opcode` raw value, so the
-// instruction table stays the one definition of the instruction set; the operations that exist
-// only in the register-machine form (slot copies, resolved branches, calls ...) are
-// `InternalOp`s, numbered above every `Opcode`.
+// further words hold pre-decoded immediates. Operation numbers come in three ranges:
+// - below `InternalOp.base`: a Wasm instruction in stack form, numbered by its `Opcode` raw
+//   value (the instruction table stays the one definition of the instruction set): operands
+//   at `a`, `a+1`, `a+2`, the result at `a`. Used for what has no register form (SIMD, bulk
+//   memory, tables, the trapping float truncations, globals, memory.size/grow);
+// - `InternalOp`s: the operations of the compiled form itself (copies, constants, resolved
+//   branches, calls, returns, debug patches);
+// - from `RegisterOperation.base` (RegisterForms.swift): the arithmetic, comparisons, loads
+//   and stores in register form, whose operands are named by slot or given as immediates, and
+//   which fold `local.get`, constants, `local.set`/`local.tee` and compare-and-branch.
 //
-// Operand convention: for an instruction at Wasm operand-stack height h (in slots), the
-// compiler passes `a` = the canonical slot of its first operand (localsEnd + h - inputs), and
-// the result goes to `a` too; the other operands follow at a+1, a+2. So at each stop point all
-// live Wasm operand-stack values are in their canonical slots.
+// Slots: params and locals first, then the Wasm operand stack, each entry at its canonical
+// slot (localsEnd + the slots below it). At each stop point every live operand-stack value is
+// in its canonical slot, or the stop point's stack node says where it is (a folded read of a
+// local or a constant; Compiler+Operands.swift).
 //
 // Patching: a breakpoint can replace the low 16 bits of an instruction's first word with a
-// breakpoint operation and keep the original word aside; every instruction starts at a word
-// boundary recorded in the function's stop-point table, so this is always possible.
+// breakpoint operation and keep the original operation in bits 16..31; every stop point
+// starts an instruction, so this is always possible.
 
 enum InternalOp: UInt16, CaseIterable {
     /// Numbered above every Opcode so both share the 16-bit operation field.
