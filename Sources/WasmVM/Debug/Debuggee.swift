@@ -184,10 +184,12 @@ public final class Debuggee {
         store.position(function: location.function, codeIndex: location.codeIndex, trapped: true)
     }
 
-    /// The operation at a location, as an `Opcode` when it is one (nil for internal operations).
+    /// The operation at a location, as an `Opcode` when it is one (a register form gives its
+    /// Wasm operation; nil for internal operations).
     public func opcode(at location: CodeLocation) -> Opcode? {
         guard let word = word(at: location) else { return nil }
         let raw = CodeWord.original(word)
+        if let (op, _) = RegisterOperation.decode(raw) { return op }
         return raw < InternalOp.base ? Opcode(rawValue: raw) : nil
     }
 
