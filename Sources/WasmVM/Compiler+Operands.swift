@@ -157,7 +157,8 @@ extension Compiler {
         lastEmission = LastEmission(start: start, end: code.count, destination: slot)
     }
 
-    private func operand(_ entry: Entry) -> RegisterOperand {
+    /// Static, so `map(Compiler.operand)` does not capture (and copy) the compiler.
+    private static func operand(_ entry: Entry) -> RegisterOperand {
         switch entry.pending?.provider {
         case .local(let slot)?: .slot(slot)
         case .constant(let value)?: .immediate(value)
@@ -253,8 +254,8 @@ extension Compiler {
         // The first operand must be a slot (immediates are only supported second): swap the
         // operands of a commutative (or mirrored) operation, else emit the constant.
         var swapOperands = false
-        if case .immediate = operand(stack[first]) {
-            if (kind == .binary || kind == .compare), case .slot = operand(stack[first + 1]),
+        if case .immediate = Compiler.operand(stack[first]) {
+            if (kind == .binary || kind == .compare), case .slot = Compiler.operand(stack[first + 1]),
                let other = Compiler.swapped(op) {
                 op = other
                 swapOperands = true
@@ -295,7 +296,7 @@ extension Compiler {
         } else if kind == .load || kind == .store || Compiler.canTrap(op) {
             trapSites.append(codeIndex: code.count, fileOffset: offset, node: topNode, arity: n)
         }
-        var operands = stack[first...].map(operand)
+        var operands = stack[first...].map(Compiler.operand)
         if swapOperands { operands.swapAt(0, 1) }
         let destination = stack[first].slot
         let resultType = op.info.signature?.results.first
@@ -428,7 +429,7 @@ extension Compiler {
             if case .constant? = stack[i].pending?.provider { materialize(i) }
         }
         stopForRun(offset: offset)
-        let operands = stack[first...].map(operand)
+        let operands = stack[first...].map(Compiler.operand)
         guard case .slot(let v1) = operands[0], case .slot(let v2) = operands[1],
               case .slot(let condition) = operands[2] else { throw CompileError("internal: select operand") }
         let type = stack[first].type
