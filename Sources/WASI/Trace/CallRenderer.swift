@@ -42,7 +42,7 @@ struct TraceHoles: Sendable {
 struct CallRenderer {
     let function: WASIFunction
     let args: UnsafeBufferPointer<UInt64>
-    let memory: GuestView
+    let memory: TraceMemory
     // The renderer lives only during one call of `host` (which its caller holds), so it keeps
     // no reference count on it.
     unowned(unsafe) let host: WASIHost
@@ -69,7 +69,7 @@ struct CallRenderer {
     private let groupNames: NameTable
     private let clockNames: NameTable
 
-    init(function: WASIFunction, args: UnsafeBufferPointer<UInt64>, memory: GuestView, host: WASIHost,
+    init(function: WASIFunction, args: UnsafeBufferPointer<UInt64>, memory: TraceMemory, host: WASIHost,
          limit: Int, json: Bool, tables: TraceTables = .shared) {
         functionNames = tables.functions
         groupNames = tables.groups
