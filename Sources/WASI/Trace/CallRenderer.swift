@@ -44,8 +44,10 @@ struct CallRenderer {
     let args: UnsafeBufferPointer<UInt64>
     let memory: TraceMemory
     // The renderer lives only during one call of `host` (which its caller holds), so it keeps
-    // no reference count on it.
-    unowned(unsafe) let host: WASIHost
+    // no reference count on it; `hostRef` lends it to a read without a retain and release
+    // (an `unowned(unsafe)` load is retained for the whole of `open`, even for calls without fds).
+    private let hostRef: Unmanaged<WASIHost>
+    var host: WASIHost { hostRef.takeUnretainedValue() }
     let limit: Int
     /// JSON object instead of a strace-like text line.
     let json: Bool
@@ -77,7 +79,7 @@ struct CallRenderer {
         self.function = function
         self.args = args
         self.memory = memory
-        self.host = host
+        hostRef = Unmanaged.passUnretained(host)
         self.limit = limit
         self.json = json
         paramBase = function.rawValue &* TraceNames.paramSlots
@@ -303,7 +305,7 @@ struct CallRenderer {
     @inline(__always)
     func fd(_ fd: UInt32, into line: inout TraceBytes) {
         line.decimal(UInt64(fd))
-        if let label = host.table.traceLabel(fd) {
+        if let label = hostRef._withUnsafeGuaranteedRef({ $0.table.traceLabel(fd) }) {
             line.append(0x3C)
             line.append(label)
             line.append(0x3E)
