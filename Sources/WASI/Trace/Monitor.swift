@@ -167,7 +167,8 @@ public final class WASIMonitor: WASICallObserver {
         }
         if summarising { summaryTable.record(function, failed: code != .success, nanoseconds: duration) }
         if returns && (!failedOnly || code != .success) {
-            renderer.fill(holes, in: &line, result: code, tail: &tail, scratch: &scratch)
+            // Most calls leave no hole: skip the call then.
+            if !holes.isEmpty { renderer.fill(holes, in: &line, result: code, tail: &tail, scratch: &scratch) }
             renderer.close(into: &line, result: code, injected: injected != nil,
                            duration: showTime ? duration : nil, scratch: &scratch)
             endLine(&line, emit)
