@@ -117,7 +117,7 @@ struct CallRenderer {
             if case .length = kind { continue }
             separator(&first, position, into: &line)
             let start = line.count
-            // The plain numbers and addresses right here; the rest through `argument`.
+            // The plain numbers, addresses and write buffers right here; the rest through `argument`.
             switch kind {
             case .pointer, .out: line.hex(args[position])
             case .u32: line.decimal(UInt64(UInt32(truncatingIfNeeded: args[position])))
@@ -126,6 +126,7 @@ struct CallRenderer {
             case .clockID:
                 let value = args[position]
                 line.name(clockNames, UInt64(UInt32(truncatingIfNeeded: value)), orDecimal: value)
+            case .ciovecs: iovecs(args[position], count: next(position), filled: nil, into: &line)
             case .iovecs, .outBuffer, .dirents, .events:
                 if holes.add(TraceHole(param: position, offset: start)) { continue }
                 argument(position, kind, into: &line)

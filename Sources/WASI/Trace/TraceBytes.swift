@@ -174,6 +174,12 @@ struct TraceBytes: ~Copyable {
     @inline(__always)
     mutating func hexDigits(_ value: UInt64) {
         reserve(16)
+        writeHexDigits(value)
+    }
+
+    /// `hexDigits` without the reserve (the caller made room for 16 bytes).
+    @inline(__always)
+    private mutating func writeHexDigits(_ value: UInt64) {
         // The number of digits first, then the digits written from the last one back.
         let digits = value == 0 ? 1 : (64 &- value.leadingZeroBitCount &+ 3) / 4
         var rest = value
@@ -193,7 +199,7 @@ struct TraceBytes: ~Copyable {
         base[count] = 0x30
         base[count &+ 1] = 0x78
         count &+= 2
-        hexDigits(value)
+        writeHexDigits(value)
     }
 
     @inline(__always)
