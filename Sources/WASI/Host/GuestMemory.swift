@@ -26,6 +26,13 @@ struct GuestView {
         self.bytes = memory.bytes
     }
 
+    /// A view whose bytes the caller already fetched from `memory` for this call (the trace
+    /// decodes the call from them first).
+    init(_ memory: GuestMemory, bytes: UnsafeMutableRawBufferPointer) {
+        self.memory = memory
+        self.bytes = bytes
+    }
+
     var size: Int { bytes.count }
 
     /// The start offset of `[offset, offset+count)` if it lies inside memory.

@@ -21,7 +21,7 @@ public struct WASICallDescription: Sendable {
         let limit = max(0, stringLimit)
         self.stringLimit = limit
         (opening, holes) = arguments.withUnsafeBufferPointer { raw in
-            let renderer = CallRenderer(function: function, args: raw, memory: GuestView(memory), host: host,
+            let renderer = CallRenderer(function: function, args: raw, memory: TraceMemory(memory.bytes), host: host,
                                         limit: limit, json: false)
             var line = TraceBytes()
             var scratch = TraceBytes()
@@ -59,7 +59,7 @@ public struct WASICallDescription: Sendable {
             return line.string
         }
         return arguments.withUnsafeBufferPointer { raw in
-            let renderer = CallRenderer(function: function, args: raw, memory: GuestView(memory), host: host,
+            let renderer = CallRenderer(function: function, args: raw, memory: TraceMemory(memory.bytes), host: host,
                                         limit: stringLimit, json: false)
             renderer.fill(holes, in: &line, result: result, tail: &tail, scratch: &scratch)
             renderer.close(into: &line, result: result, injected: false, duration: nil, scratch: &scratch)

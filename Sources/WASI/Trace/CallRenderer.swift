@@ -42,10 +42,12 @@ struct TraceHoles: Sendable {
 struct CallRenderer {
     let function: WASIFunction
     let args: UnsafeBufferPointer<UInt64>
-    let memory: GuestView
+    let memory: TraceMemory
     // The renderer lives only during one call of `host` (which its caller holds), so it keeps
-    // no reference count on it.
-    unowned(unsafe) let host: WASIHost
+    // no reference count on it; `hostRef` lends it to a read without a retain and release
+    // (an `unowned(unsafe)` load is retained for the whole of `open`, even for calls without fds).
+    private let hostRef: Unmanaged<WASIHost>
+    var host: WASIHost { hostRef.takeUnretainedValue() }
     let limit: Int
     /// JSON object instead of a strace-like text line.
     let json: Bool
@@ -69,7 +71,7 @@ struct CallRenderer {
     private let groupNames: NameTable
     private let clockNames: NameTable
 
-    init(function: WASIFunction, args: UnsafeBufferPointer<UInt64>, memory: GuestView, host: WASIHost,
+    init(function: WASIFunction, args: UnsafeBufferPointer<UInt64>, memory: TraceMemory, host: WASIHost,
          limit: Int, json: Bool, tables: TraceTables = .shared) {
         functionNames = tables.functions
         groupNames = tables.groups
@@ -77,7 +79,7 @@ struct CallRenderer {
         self.function = function
         self.args = args
         self.memory = memory
-        self.host = host
+        hostRef = Unmanaged.passUnretained(host)
         self.limit = limit
         self.json = json
         paramBase = function.rawValue &* TraceNames.paramSlots
@@ -115,7 +117,7 @@ struct CallRenderer {
             if case .length = kind { continue }
             separator(&first, position, into: &line)
             let start = line.count
-            // The plain numbers and addresses right here; the rest through `argument`.
+            // The plain numbers, addresses and write buffers right here; the rest through `argument`.
             switch kind {
             case .pointer, .out: line.hex(args[position])
             case .u32: line.decimal(UInt64(UInt32(truncatingIfNeeded: args[position])))
@@ -124,6 +126,7 @@ struct CallRenderer {
             case .clockID:
                 let value = args[position]
                 line.name(clockNames, UInt64(UInt32(truncatingIfNeeded: value)), orDecimal: value)
+            case .ciovecs: iovecs(args[position], count: next(position), filled: nil, into: &line)
             case .iovecs, .outBuffer, .dirents, .events:
                 if holes.add(TraceHole(param: position, offset: start)) { continue }
                 argument(position, kind, into: &line)
@@ -303,7 +306,7 @@ struct CallRenderer {
     @inline(__always)
     func fd(_ fd: UInt32, into line: inout TraceBytes) {
         line.decimal(UInt64(fd))
-        if let label = host.table.traceLabel(fd) {
+        if let label = hostRef._withUnsafeGuaranteedRef({ $0.table.traceLabel(fd) }) {
             line.append(0x3C)
             line.append(label)
             line.append(0x3E)

@@ -117,16 +117,17 @@ public final class WASIMonitor: WASICallObserver {
     /// A call with a trace line: decoded before it runs, completed after.
     private func printedCall(_ function: WASIFunction, _ args: UnsafeBufferPointer<UInt64>, _ memory: GuestMemory,
                              host: WASIHost, injected: WASIErrno?) -> WASIResult {
-        // The call runs on the same view of memory it is decoded from: one fetch.
-        let renderer = CallRenderer(function: function, args: args, memory: GuestView(memory), host: host,
+        // The call runs on the same bytes of memory it is decoded from: one fetch.
+        let bytes = memory.bytes
+        let renderer = CallRenderer(function: function, args: args, memory: TraceMemory(bytes), host: host,
                                     limit: stringLimit, json: json, tables: tables)
         if batching {
-            let result = printedCall(renderer, host: host, injected: injected, into: &line) { _ in }
+            let result = printedCall(renderer, memory, host: host, injected: injected, into: &line) { _ in }
             if line.count >= Self.batchSize { flushBatch() }
             return result
         }
         line.removeAll()
-        return printedCall(renderer, host: host, injected: injected, into: &line) { line in
+        return printedCall(renderer, memory, host: host, injected: injected, into: &line) { line in
             line.withBytes { sink?.write(utf8: $0) }
             line.removeAll()
         }
@@ -141,7 +142,7 @@ public final class WASIMonitor: WASICallObserver {
 
     /// Appends the call's line to `line` (ended by a newline when batching; `emit` hands it on
     /// otherwise). A line the trace does not show (`--trace-failed`) is taken back.
-    private func printedCall(_ renderer: CallRenderer, host: WASIHost, injected: WASIErrno?,
+    private func printedCall(_ renderer: CallRenderer, _ memory: GuestMemory, host: WASIHost, injected: WASIErrno?,
                              into line: inout TraceBytes, emit: (inout TraceBytes) -> Void) -> WASIResult {
         let function = renderer.function
         let lineStart = line.count
@@ -155,7 +156,8 @@ public final class WASIMonitor: WASICallObserver {
 
         let timing = summarising || showTime
         let start = timing ? now() : 0
-        let result = injected.map { WASIResult.errno($0) } ?? host.perform(function, renderer.args, view: renderer.memory)
+        let result = injected.map { WASIResult.errno($0) } ?? host.perform(function, renderer.args,
+                                                                     view: GuestView(memory, bytes: renderer.memory.bytes))
         let duration = timing ? now() &- start : 0
 
         let code: WASIErrno
@@ -165,7 +167,8 @@ public final class WASIMonitor: WASICallObserver {
         }
         if summarising { summaryTable.record(function, failed: code != .success, nanoseconds: duration) }
         if returns && (!failedOnly || code != .success) {
-            renderer.fill(holes, in: &line, result: code, tail: &tail, scratch: &scratch)
+            // Most calls leave no hole: skip the call then.
+            if !holes.isEmpty { renderer.fill(holes, in: &line, result: code, tail: &tail, scratch: &scratch) }
             renderer.close(into: &line, result: code, injected: injected != nil,
                            duration: showTime ? duration : nil, scratch: &scratch)
             endLine(&line, emit)
@@ -189,7 +192,7 @@ public final class WASIMonitor: WASICallObserver {
             return function.name + "(" + args.map { String($0) }.joined(separator: ", ") + ")"
         }
         return args.withUnsafeBufferPointer { raw in
-            let renderer = CallRenderer(function: function, args: raw, memory: GuestView(memory), host: host,
+            let renderer = CallRenderer(function: function, args: raw, memory: TraceMemory(memory.bytes), host: host,
                                         limit: max(0, stringLimit), json: false)
             var line = TraceBytes()
             var scratch = TraceBytes()

@@ -74,10 +74,27 @@ struct TraceBytes: ~Copyable {
     mutating func append(_ bytes: UnsafeRawBufferPointer) {
         guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
         reserve(bytes.count)
-        if bytes.count <= 16 {
-            // Names and punctuation: a loop costs less than calling memcpy.
-            let to = base + count
-            for index in 0..<bytes.count { to[index] = source.load(fromByteOffset: index, as: UInt8.self) }
+        let length = bytes.count
+        let to = UnsafeMutableRawPointer(base + count)
+        if length <= 16 {
+            // Names and punctuation: cheaper than calling memcpy or a loop per byte. Two word
+            // copies that may overlap cover any length from the word size to twice it.
+            if length >= 8 {
+                to.storeBytes(of: source.loadUnaligned(as: UInt64.self), as: UInt64.self)
+                (to + (length &- 8)).storeBytes(of: source.loadUnaligned(fromByteOffset: length &- 8, as: UInt64.self),
+                                                as: UInt64.self)
+            } else if length >= 4 {
+                to.storeBytes(of: source.loadUnaligned(as: UInt32.self), as: UInt32.self)
+                (to + (length &- 4)).storeBytes(of: source.loadUnaligned(fromByteOffset: length &- 4, as: UInt32.self),
+                                                as: UInt32.self)
+            } else {
+                to.storeBytes(of: source.load(as: UInt8.self), as: UInt8.self)
+                if length > 1 {
+                    (to + 1).storeBytes(of: source.load(fromByteOffset: 1, as: UInt8.self), as: UInt8.self)
+                    (to + (length &- 1)).storeBytes(of: source.load(fromByteOffset: length &- 1, as: UInt8.self),
+                                                    as: UInt8.self)
+                }
+            }
         } else {
             (base + count).update(from: source.assumingMemoryBound(to: UInt8.self), count: bytes.count)
         }
@@ -157,6 +174,12 @@ struct TraceBytes: ~Copyable {
     @inline(__always)
     mutating func hexDigits(_ value: UInt64) {
         reserve(16)
+        writeHexDigits(value)
+    }
+
+    /// `hexDigits` without the reserve (the caller made room for 16 bytes).
+    @inline(__always)
+    private mutating func writeHexDigits(_ value: UInt64) {
         // The number of digits first, then the digits written from the last one back.
         let digits = value == 0 ? 1 : (64 &- value.leadingZeroBitCount &+ 3) / 4
         var rest = value
@@ -176,7 +199,7 @@ struct TraceBytes: ~Copyable {
         base[count] = 0x30
         base[count &+ 1] = 0x78
         count &+= 2
-        hexDigits(value)
+        writeHexDigits(value)
     }
 
     @inline(__always)
