@@ -100,7 +100,14 @@ public final class DebugSession {
     public func load(wasm: [UInt8], file: String) throws {
         let module = try BinaryDecoder.decode(wasm)
         try Validator.validate(module)
-        try install(module, bytes: wasm, sourceMap: SourceMap(module: module), file: file)
+        try load(validatedModule: module, bytes: wasm, file: file)
+    }
+
+    /// Loads a module the caller has already decoded from `bytes` and validated (the REPL has,
+    /// for its own commands): decoding and validating a large module again would cost as much
+    /// as a short run.
+    public func load(validatedModule module: Module, bytes: [UInt8], file: String) throws {
+        try install(module, bytes: bytes, sourceMap: SourceMap(module: module), file: file)
     }
 
     private func install(_ module: Module, bytes: [UInt8], sourceMap: SourceMap?, file: String) throws {

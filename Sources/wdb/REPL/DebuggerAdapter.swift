@@ -70,7 +70,8 @@ final class DebuggerAdapter: DebuggerBackend {
                 try debugger.load(wat: text, file: module.path)
                 source = text.split(separator: "\n", omittingEmptySubsequences: false)
             } else {
-                try debugger.load(wasm: module.bytes, file: module.path)
+                // ModuleLoader decoded and validated it (ModuleCommands loads with validate: true).
+                try debugger.load(validatedModule: module.module, bytes: module.bytes, file: module.path)
                 source = []
             }
             loadError = nil
