@@ -72,15 +72,6 @@ final class CompiledFunction {
         return s
     }
 
-    /// The operand-stack types at a stop point, bottom first.
-    func stackTypes(atStop stop: Int) -> [ValueType] {
-        stackTypes(node: stopStackNode[stop])
-    }
-
-    func stackTypes(node start: Int32) -> [ValueType] {
-        stackEntries(node: start).map(\.type)
-    }
-
     /// The operand stack's entries at `node`, bottom first: type and where the value lives.
     func stackEntries(node start: Int32) -> [(type: ValueType, home: StackHome)] {
         var entries: [(type: ValueType, home: StackHome)] = []

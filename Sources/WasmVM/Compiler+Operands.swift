@@ -71,7 +71,7 @@ extension Compiler {
             let firstOperand = stack.count - k
             materialize { i, _ in i >= firstOperand }
         } else {
-            try materialize(below: stack.count)
+            materialize(below: stack.count)
         }
         switch op {
         case .block, .loop, .else, .end: lastEmission = nil   // a label: nothing may fold across it
@@ -116,7 +116,7 @@ extension Compiler {
     }
 
     /// Emits every pending entry below stack index `limit`.
-    mutating func materialize(below limit: Int) throws(CompileError) {
+    mutating func materialize(below limit: Int) {
         materialize(where: { i, _ in i < limit })
     }
 
@@ -337,6 +337,17 @@ extension Compiler {
         lastEmission = last
     }
 
+    /// A compare-and-branch form of comparison `op`, branching when the comparison gives
+    /// `whenTrue`; its target word (the last) is left 0 for the caller.
+    private mutating func emitCompareAndBranch(_ op: Opcode, _ lhs: Int, _ rhs: RegisterOperand, whenTrue: Bool) {
+        switch rhs {
+        case .slot(let slot):
+            emitRegister(op, whenTrue ? .rrBranch : .rrBranchUnless, 0, UInt64(lhs) | UInt64(slot) << 32, 0)
+        case .immediate(let value):
+            emitRegister(op, whenTrue ? .riBranch : .riBranchUnless, 0, UInt64(lhs), value, 0)
+        }
+    }
+
     private mutating func emitRegister(_ op: Opcode, _ form: RegisterForm, _ destination: Int, _ words: UInt64...) {
         code.append(CodeWord.make(RegisterOperation.number(op, form), destination))
         code.append(contentsOf: words)
@@ -355,7 +366,7 @@ extension Compiler {
         let local = localSlots[index]
         try requireOperands(1)
         guard localTypes[index] != .v128, let top = stack.last else {
-            try materialize(below: stack.count)
+            materialize(below: stack.count)
             stop(offset)
             let source = try pop()
             emit(localTypes[index] == .v128 ? .copy2 : .copy, local, UInt64(source.slot))
@@ -477,9 +488,9 @@ extension Compiler {
 
     private mutating func translateBrIf(_ instruction: Instruction, offset: UInt32) throws(CompileError) -> Bool {
         try requireOperands(1)
-        try materialize(below: stack.count - 1)
+        materialize(below: stack.count - 1)
         guard let branch = try simpleBranch(instruction.index, afterPopping: 1) else {
-            try materialize(below: stack.count)
+            materialize(below: stack.count)
             stop(offset)
             let cond = try pop()
             try emitBranch(instruction.index, conditionSlot: cond.slot)
@@ -496,7 +507,7 @@ extension Compiler {
         guard case .block(let bt) = instruction.immediate else { throw CompileError("bad block") }
         let (params, results) = try blockSignature(bt)
         try requireOperands(1)
-        try materialize(below: stack.count - 1)
+        materialize(below: stack.count - 1)
         var elseFixup = 0
         try emitConditional(offset: offset, branchWhenTrue: false) { _, targetWord in
             elseFixup = targetWord
@@ -531,27 +542,13 @@ extension Compiler {
             code.removeSubrange(comparison.start...)
             try pop()
             extendRun(to: offset)
-            switch comparison.rhs {
-            case .slot(let rhs):
-                emitRegister(comparison.op, branchWhenTrue ? .rrBranchUnless : .rrBranch, 0,
-                             UInt64(comparison.lhs) | UInt64(rhs) << 32, 0)
-            case .immediate(let value):
-                emitRegister(comparison.op, branchWhenTrue ? .riBranchUnless : .riBranch, 0,
-                             UInt64(comparison.lhs), value, 0)
-            }
+            emitCompareAndBranch(comparison.op, comparison.lhs, comparison.rhs, whenTrue: !branchWhenTrue)
         } else if let producer = lastProducer(of: top.slot), let comparison = producer.comparison {
             // Replace the comparison by its compare-and-branch form; its stop point stays.
             code.removeSubrange(producer.start...)
             try pop()
             extendRun(to: offset)
-            switch comparison.rhs {
-            case .slot(let rhs):
-                emitRegister(comparison.op, branchWhenTrue ? .rrBranch : .rrBranchUnless, 0,
-                             UInt64(comparison.lhs) | UInt64(rhs) << 32, 0)
-            case .immediate(let value):
-                emitRegister(comparison.op, branchWhenTrue ? .riBranch : .riBranchUnless, 0,
-                             UInt64(comparison.lhs), value, 0)
-            }
+            emitCompareAndBranch(comparison.op, comparison.lhs, comparison.rhs, whenTrue: branchWhenTrue)
         } else if let producer = lastProducer(of: top.slot), let source = producer.eqzSource {
             // Branching on i32.eqz x is branching on x with the opposite sense.
             code.removeSubrange(producer.start...)

@@ -4,15 +4,10 @@ import WasmCore
 // written to fp[a]. fp points into the value stack, and the compiler guarantees that a and
 // a+1 lie inside the current frame (frameSize covers the maximum operand height).
 
-@inline(__always) private func u32(_ fp: UnsafeMutablePointer<UInt64>, _ i: Int) -> UInt32 { UInt32(truncatingIfNeeded: fp[i]) }
-@inline(__always) private func s32(_ fp: UnsafeMutablePointer<UInt64>, _ i: Int) -> Int32 { Int32(truncatingIfNeeded: fp[i]) }
-@inline(__always) private func s64(_ fp: UnsafeMutablePointer<UInt64>, _ i: Int) -> Int64 { Int64(bitPattern: fp[i]) }
 @inline(__always) private func f32(_ fp: UnsafeMutablePointer<UInt64>, _ i: Int) -> Float { Float(bitPattern: UInt32(truncatingIfNeeded: fp[i])) }
 @inline(__always) private func f64(_ fp: UnsafeMutablePointer<UInt64>, _ i: Int) -> Double { Double(bitPattern: fp[i]) }
 @inline(__always) private func b(_ v: Bool) -> UInt64 { v ? 1 : 0 }
 @inline(__always) private func w32(_ v: UInt32) -> UInt64 { UInt64(v) }
-@inline(__always) private func wf32(_ v: Float) -> UInt64 { UInt64(v.bitPattern) }
-@inline(__always) private func wf64(_ v: Double) -> UInt64 { v.bitPattern }
 
 enum Interpreter {
     /// Executes one of the one-word numeric instructions the C core leaves to Swift (those that

@@ -77,30 +77,4 @@ enum Numerics {
         if x.isNaN { return 0 }
         return truncU64(x) ?? (x < 0 ? .min : .max)
     }
-
-    // MARK: integers
-
-    @inline(__always)
-    static func rotl32(_ x: UInt32, _ k: UInt32) -> UInt32 {
-        let n = k & 31
-        return (x &<< n) | (x &>> ((32 &- n) & 31))
-    }
-
-    @inline(__always)
-    static func rotr32(_ x: UInt32, _ k: UInt32) -> UInt32 {
-        let n = k & 31
-        return (x &>> n) | (x &<< ((32 &- n) & 31))
-    }
-
-    @inline(__always)
-    static func rotl64(_ x: UInt64, _ k: UInt64) -> UInt64 {
-        let n = k & 63
-        return (x &<< n) | (x &>> ((64 &- n) & 63))
-    }
-
-    @inline(__always)
-    static func rotr64(_ x: UInt64, _ k: UInt64) -> UInt64 {
-        let n = k & 63
-        return (x &>> n) | (x &<< ((64 &- n) & 63))
-    }
 }

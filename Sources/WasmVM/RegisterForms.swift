@@ -100,12 +100,12 @@ enum RegisterOperation {
 enum VectorMemoryAccess {
     /// The SIMD load or store a (unpatched) first word stands for, and the word holding its
     /// offset, or nil.
-    static func operation(_ word: UInt64, code: UnsafeMutablePointer<UInt64>) -> (op: Opcode, offsetWord: Int)? {
+    static func operation(_ word: UInt64, at pc: UnsafeMutablePointer<UInt64>) -> (op: Opcode, offsetWord: Int)? {
         let raw = CodeWord.op(word)
         if raw == Opcode.v128Load.rawValue || raw == Opcode.v128Store.rawValue {
             return (raw == Opcode.v128Load.rawValue ? .v128Load : .v128Store, 1)
         }
-        guard raw == InternalOp.simd.rawValue, let op = Opcode(rawValue: UInt16(truncatingIfNeeded: code[1])),
+        guard raw == InternalOp.simd.rawValue, let op = Opcode(rawValue: UInt16(truncatingIfNeeded: pc[1])),
               op.info.immediate == .memarg || op.info.immediate == .memlane else { return nil }
         return (op, 2)
     }
@@ -115,7 +115,7 @@ enum VectorMemoryAccess {
     /// Effective address, size and direction of the SIMD access at `pc`.
     static func access(_ word: UInt64, pc: UnsafeMutablePointer<UInt64>, fp: UnsafeMutablePointer<UInt64>)
         -> (address: UInt64, size: UInt64, isWrite: Bool)? {
-        guard let (op, offsetWord) = operation(word, code: pc) else { return nil }
+        guard let (op, offsetWord) = operation(word, at: pc) else { return nil }
         let address = (fp[CodeWord.a(word)] & 0xFFFF_FFFF) &+ pc[offsetWord]
         return (address, UInt64(op.info.naturalAlignment), isStore(op))
     }

@@ -268,7 +268,7 @@ public final class Debuggee {
                 var watch = false
                 if memory != nil, let op = RegisterOperation.memoryOperation(raw) {
                     watch = RegisterKind.of(op) == .store || memoryReads
-                } else if memory != nil, let (op, _) = VectorMemoryAccess.operation(CodeWord.unpatched(c.code[k]), code: c.code + k) {
+                } else if memory != nil, let (op, _) = VectorMemoryAccess.operation(CodeWord.unpatched(c.code[k]), at: c.code + k) {
                     watch = VectorMemoryAccess.isStore(op) || memoryReads
                 } else if memory != nil, let op = raw < InternalOp.base ? Opcode(rawValue: raw) : nil {
                     if op == .memoryFill || op == .memoryCopy || op == .memoryInit {
