@@ -121,6 +121,30 @@ import WasmVM
         #expect(try s.readMemory(0x100, count: 4) == [0, 0, 0, 0])
     }
 
+    /// A stack entry that is a folded `local.get` still waiting for its consumer shows the
+    /// local's value; writing it is refused with a message (the local is what to change).
+    @Test func aFoldedReadOnTheStackIsShownButNotWritable() throws {
+        let s = DebugSession()
+        try s.load(wat: """
+        (module
+          (func (export "alias") (param i32 i32) (result i32)
+            (local.get 0) (local.get 1) (i32.eqz) (i32.add)))
+        """, file: "alias.wat")
+        try s.setBreakpoint("alias")
+        _ = try s.invoke("alias", [.i32(7), .i32(0)])
+        _ = try s.stepInstruction()
+        // At the i32.add: local 0 (still pending) under eqz's result.
+        #expect(try s.operandStack() == [.i32(7), .i32(1)])
+        do {
+            try s.setVariable("stack[1] = 3")
+            Issue.record("expected the write to be refused")
+        } catch {
+            #expect("\(error)".contains("folded local.get"))
+        }
+        try s.setVariable("stack[0] = 5")
+        #expect(try s.continueExecution().reason == .returned(values: [.i32(12)]))
+    }
+
     @Test func changingALocalChangesTheResult() throws {
         let s = try session()
         try s.setBreakpoint("*0xfe")   // after local.set $k in $sum
