@@ -7,6 +7,7 @@
 // accessed only after the one bounds check against memSize.
 #include "wdb_engine.h"
 #include "operations.h"
+#include "chains.h"
 
 #include <math.h>
 #include <string.h>
@@ -52,6 +53,29 @@ static inline u64 rotr64(u64 x, u64 n) { n &= 63; return n ? (x >> n) | (x << (6
 /// a forward copy is right for overlapping ranges.
 static inline void move_slots(u64 *fp, intptr_t src, intptr_t dst, intptr_t count) {
     for (intptr_t i = 0; i < count; i++) fp[dst + i] = fp[src + i];
+}
+
+// Each non-trapping binary operation as a function, for the chained forms (chains.h), which
+// apply two of them in one handler.
+#define DEFINE_BINARY_FUNCTION(N, expr) \
+    static inline __attribute__((always_inline)) u64 binary_##N(u64 x, u64 y) { return (expr); }
+WDB_BINARY_OPS(DEFINE_BINARY_FUNCTION)
+
+_Static_assert(WDB_FUSED(WDB_OPCODE_COUNT, 0) <= WDB_CHAIN_BASE, "chained forms overlap register forms");
+
+int wdb_chain_index(uint16_t first, uint16_t second) {
+    // Numbered in WDB_CHAINS order, as the handler table is filled.
+    static int16_t index[256][256];
+    static bool ready = false;
+    if (!ready) {
+        int16_t n = 0;
+#define NUMBER_CHAIN(F, S) index[WDB_OP_##F][WDB_OP_##S] = ++n;
+        WDB_CHAINS(NUMBER_CHAIN)
+        _Static_assert(WDB_CHAIN_BASE + 194 * WDB_CHAIN_FORM_COUNT <= WDB_TABLE_SIZE, "chains beyond the table");
+        ready = true;
+    }
+    if (first >= 256 || second >= 256) return -1;
+    return index[first][second] - 1;
 }
 
 static const void *const *handlers;
@@ -130,6 +154,18 @@ uint8_t wdb_core_run(wdb_core *core, uint64_t firstWord, bool singleStep) {
         WDB_UNARY_OPS(REGISTER_UNARY)
         WDB_LOAD_OPS(REGISTER_LOAD)
         WDB_STORE_OPS(REGISTER_STORE)
+        {
+            int chain = 0;
+#define REGISTER_CHAIN(F, S) \
+            table[WDB_CHAIN_BASE + chain * WDB_CHAIN_FORM_COUNT + WDB_CHAIN_RR] = &&C_##F##_##S##_RR; \
+            table[WDB_CHAIN_BASE + chain * WDB_CHAIN_FORM_COUNT + WDB_CHAIN_RI] = &&C_##F##_##S##_RI; \
+            table[WDB_CHAIN_BASE + chain * WDB_CHAIN_FORM_COUNT + WDB_CHAIN_RR_I] = &&C_##F##_##S##_RR_I; \
+            table[WDB_CHAIN_BASE + chain * WDB_CHAIN_FORM_COUNT + WDB_CHAIN_RI_I] = &&C_##F##_##S##_RI_I; \
+            table[WDB_CHAIN_BASE + chain * WDB_CHAIN_FORM_COUNT + WDB_CHAIN_RR_REV] = &&C_##F##_##S##_RR_REV; \
+            table[WDB_CHAIN_BASE + chain * WDB_CHAIN_FORM_COUNT + WDB_CHAIN_RI_REV] = &&C_##F##_##S##_RI_REV; \
+            chain += 1;
+            WDB_CHAINS(REGISTER_CHAIN)
+        }
         handlers = table;
         slowHandler = &&slow;
         ready = true;
@@ -323,6 +359,22 @@ L_MEMORY_SIZE: fp[A] = memSize / 65536; pc += 2; DISPATCH();
     WDB_UNARY_OPS(DEFINE_UNARY)
     WDB_LOAD_OPS(DEFINE_LOAD)
     WDB_STORE_OPS(DEFINE_STORE)
+
+    // ---- chained operations (chains.h; word layouts in wdb_engine.h) ----
+#define DEFINE_CHAIN(F, S) \
+    C_##F##_##S##_RR: { u64 w = pc[1]; \
+        fp[A] = binary_##S(binary_##F(fp[(u32)w], fp[w >> 32]), fp[(u32)pc[2]]); pc += 3; DISPATCH(); } \
+    C_##F##_##S##_RI: { u64 w = pc[1]; \
+        fp[A] = binary_##S(binary_##F(fp[(u32)w], pc[2]), fp[w >> 32]); pc += 3; DISPATCH(); } \
+    C_##F##_##S##_RR_I: { u64 w = pc[1]; \
+        fp[A] = binary_##S(binary_##F(fp[(u32)w], fp[w >> 32]), pc[2]); pc += 3; DISPATCH(); } \
+    C_##F##_##S##_RI_I: \
+        fp[A] = binary_##S(binary_##F(fp[(u32)pc[1]], pc[2]), pc[3]); pc += 4; DISPATCH(); \
+    C_##F##_##S##_RR_REV: { u64 w = pc[1]; \
+        fp[A] = binary_##S(fp[(u32)pc[2]], binary_##F(fp[(u32)w], fp[w >> 32])); pc += 3; DISPATCH(); } \
+    C_##F##_##S##_RI_REV: { u64 w = pc[1]; \
+        fp[A] = binary_##S(fp[w >> 32], binary_##F(fp[(u32)w], pc[2])); pc += 3; DISPATCH(); }
+    WDB_CHAINS(DEFINE_CHAIN)
 
 slow:
     status = WDB_STATUS_SLOW;

@@ -158,7 +158,7 @@ extension Compiler {
     }
 
     /// Static, so `map(Compiler.operand)` does not capture (and copy) the compiler.
-    private static func operand(_ entry: Entry) -> RegisterOperand {
+    static func operand(_ entry: Entry) -> RegisterOperand {
         switch entry.pending?.provider {
         case .local(let slot)?: .slot(slot)
         case .constant(let value)?: .immediate(value)
@@ -212,7 +212,7 @@ extension Compiler {
         }
     }
 
-    private func requireOperands(_ n: Int) throws(CompileError) {
+    func requireOperands(_ n: Int) throws(CompileError) {
         guard let c = controls.last, stack.count - c.baseCount >= n else { throw CompileError("operand stack underflow") }
     }
 
@@ -263,6 +263,7 @@ extension Compiler {
                 materialize(first)
             }
         }
+        if kind == .binary, try emitChain(op, first: first, offset: offset) { return }
         // `cmp; i32.eqz`: the eqz continues the comparison's run, so that a br_if / if after it
         // can replace both by one inverted compare-and-branch.
         var negated: (start: Int, op: Opcode, lhs: Int, rhs: RegisterOperand)?
@@ -327,6 +328,7 @@ extension Compiler {
         }
         var last = LastEmission(start: start, end: code.count, destination: destination)
         if kind == .compare { last.comparison = (op, lhs, operands[1]) }
+        if kind == .binary && !Compiler.canTrap(op) { last.binary = (op, lhs, operands[1]) }
         if op == .i32Add, case .immediate(let value) = operands[1] {
             last.addImmediate = (lhs, UInt32(truncatingIfNeeded: value))
         }
@@ -348,7 +350,7 @@ extension Compiler {
         }
     }
 
-    private mutating func emitRegister(_ op: Opcode, _ form: RegisterForm, _ destination: Int, _ words: UInt64...) {
+    mutating func emitRegister(_ op: Opcode, _ form: RegisterForm, _ destination: Int, _ words: UInt64...) {
         code.append(CodeWord.make(RegisterOperation.number(op, form), destination))
         code.append(contentsOf: words)
     }

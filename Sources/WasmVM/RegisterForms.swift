@@ -67,7 +67,7 @@ enum RegisterOperation {
 
     /// The Wasm operation and form of an operation number, nil when it is not a register form.
     static func decode(_ raw: UInt16) -> (Opcode, RegisterForm)? {
-        guard raw >= base else { return nil }
+        guard raw >= base, raw < UInt16(WDB_CHAIN_BASE) else { return nil }
         let index = raw - base
         guard let op = Opcode(rawValue: index / RegisterForm.count),
               let form = RegisterForm(rawValue: index % RegisterForm.count) else { return nil }

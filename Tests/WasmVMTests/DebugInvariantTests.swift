@@ -76,9 +76,38 @@ import WasmCore
         """, [("fib", [.i32(6)]), ("multi", [.i32(3)]), ("multi", [.i32(4)]),
               ("switch", [.i32(0)]), ("switch", [.i32(1)]), ("switch", [.i32(9)]),
               ("loop-params", [.i32(4)]), ("alias", [.i32(7), .i32(0)]), ("alias", [.i32(7), .i32(3)])]),
+        // Chained operations (Compiler+Chains.swift) in every form: the second operation runs in
+        // the first's run, so the intermediate value must never show on a stop point's stack.
+        ("""
+        (module
+          (func (export "ints") (param i32 i32 i32) (result i32) (local i32)
+            (i32.add (i32.mul (local.get 0) (local.get 1)) (local.get 2))         ;; RR
+            (i32.xor (i32.and (local.get 0) (i32.const 255)) (local.get 1))       ;; RI
+            (i32.shl (i32.xor (local.get 0) (local.get 2)) (i32.const 2))         ;; RR, K
+            (i32.mul (i32.xor (local.get 1) (i32.const 7)) (i32.const 16777619)) ;; RI, K
+            (i32.sub (local.get 2) (i32.mul (local.get 0) (local.get 1)))         ;; reversed
+            (i32.shr_u (local.get 1) (i32.sub (local.get 0) (i32.const 3)))       ;; reversed, C
+            (i32.sub (i32.const 1000) (i32.add (local.get 0) (local.get 1)))      ;; constant first
+            (local.set 3 (i32.or (i32.shl (local.get 0) (i32.const 3)) (local.get 2)))  ;; into a local
+            (local.tee 3 (i32.sub (i32.add (local.get 3) (i32.const 1)) (local.get 0))) ;; tee of a chain
+            (i32.add (i32.mul (local.get 3) (local.get 3)) (i32.const -5))
+            (i32.add) (i32.add) (i32.add) (i32.add) (i32.add) (i32.add) (i32.add) (i32.add))
+          (func (export "wide") (param i64 i64) (result i64)
+            (i64.xor (i64.shr_u (local.get 0) (i64.const 33)) (i64.mul (local.get 1) (local.get 0)))
+            (i64.sub (i64.and (local.get 1) (i64.const 0xFFFF)) (i64.const 9))
+            (i64.add))
+          (func (export "floats") (param f64 f64) (result f64) (local f64 i32)
+            (loop $l
+              (local.set 2 (f64.add (f64.mul (local.get 0) (local.get 0)) (local.get 1)))
+              (local.set 0 (f64.sub (f64.div (local.get 2) (f64.const 3)) (local.get 0)))
+              (local.set 1 (f64.sub (f64.const 0.5) (f64.mul (local.get 1) (local.get 2))))
+              (br_if $l (i32.lt_u (local.tee 3 (i32.add (local.get 3) (i32.const 1))) (i32.const 3))))
+            (f64.add (local.get 0) (local.get 1))))
+        """, [("ints", [.i32(7), .i32(300), .i32(5)]), ("ints", [.i32(0xFFFF_FFFF), .i32(2), .i32(0x7FFF_FFFF)]),
+              ("wide", [.i64(0x1234_5678_9ABC), .i64(0xFFFF_FFFF_FFFF_FFFD)]), ("floats", [.f64((0.25).bitPattern), .f64((-1.5).bitPattern)])]),
     ]
 
-    @Test(arguments: 0..<2)
+    @Test(arguments: 0..<3)
     func framesMatchTheReferenceAtEveryStop(_ fixture: Int) throws {
         let (wat, calls) = DebugInvariantTests.fixtures[fixture]
         let module = try assemble(wat)

@@ -68,6 +68,30 @@ import WasmCore
         #expect(wdb_core_handles(InternalOp.copy.rawValue))
     }
 
+    /// Every chain the compiler can form has all its forms in the core, and chains stay within
+    /// one type's non-trapping binary operations.
+    @Test func theCoreHandlesEveryChainedForm() {
+        var chains = 0
+        for first in Opcode.allCases {
+            for second in Opcode.allCases {
+                let index = wdb_chain_index(first.rawValue, second.rawValue)
+                guard index >= 0 else { continue }
+                chains += 1
+                #expect(RegisterKind.of(first) == .binary && RegisterKind.of(second) == .binary)
+                #expect(!Compiler.canTrap(first) && !Compiler.canTrap(second))
+                #expect(first.info.signature?.params == second.info.signature?.params, "\(first.mnemonic) \(second.mnemonic)")
+                for form in 0..<6 {
+                    let number = UInt16(WDB_CHAIN_BASE) + UInt16(index) * UInt16(WDB_CHAIN_FORM_COUNT) + UInt16(form)
+                    #expect(wdb_core_handles(number), "\(first.mnemonic) \(second.mnemonic) \(form)")
+                    #expect(RegisterOperation.decode(number) == nil)
+                }
+            }
+        }
+        #expect(chains == 194)
+        #expect(wdb_chain_index(Opcode.i32Add.rawValue, Opcode.i64Add.rawValue) < 0)
+        #expect(wdb_chain_index(Opcode.i32DivU.rawValue, Opcode.i32Add.rawValue) < 0)
+    }
+
     @Test func instructionWordsCarryOperationAndSlot() {
         let word = CodeWord.make(InternalOp.copy.rawValue, 123_456)
         #expect(CodeWord.op(word) == InternalOp.copy.rawValue)
@@ -102,5 +126,23 @@ import WasmCore
         #expect(throws: Trap.self) { _ = try f.invoke([.i32(1)]) }
         compiled.code[first] = original
         #expect(try f.invoke([.i32(1)]) == [.i32(1)])
+    }
+
+    /// `(x * y) + z` compiles to one chained instruction, with one stop point for both.
+    @Test func aBinaryFeedingABinaryIsOneInstruction() throws {
+        let m = try instantiate("""
+        (module (func (export "f") (param i32 i32 i32) (result i32)
+          (i32.add (i32.mul (local.get 0) (local.get 1)) (local.get 2))))
+        """)
+        let f = try #require(m.function("f"))
+        #expect(try f.invoke([.i32(6), .i32(7), .i32(0xFFFF_FFFE)]) == [.i32(40)])
+        let compiled = try #require(m.store.compiled(f.address))
+        let chained = (0..<compiled.codeCount).filter { k in
+            compiled.stopCodeIndex.contains(UInt32(k)) && CodeWord.op(compiled.code[k]) >= UInt16(WDB_CHAIN_BASE)
+                && CodeWord.op(compiled.code[k]) < UInt16(WDB_TABLE_SIZE)
+        }
+        #expect(chained.count == 1)
+        // One run from the first local.get through the add: stop points at it and the end.
+        #expect(compiled.stopCodeIndex.count == 2)
     }
 }

@@ -182,9 +182,39 @@ struct ReferenceInterpreter {
             default: Int32(bitPattern: UInt32(bitPattern: a) % UInt32(bitPattern: b))
             }
             f.stack.append(.i32(UInt32(bitPattern: r)))
-        case .i64Add, .i64Sub, .i64Mul:
+        case .i32Or, .i32Xor, .i32Shl, .i32ShrU, .i32ShrS, .i32LtU:
+            let b = i32(pop()), a = i32(pop())
+            let r: UInt32 = switch ins.opcode {
+            case .i32Or: a | b
+            case .i32Xor: a ^ b
+            case .i32Shl: a << (b & 31)
+            case .i32ShrU: a >> (b & 31)
+            case .i32ShrS: UInt32(bitPattern: Int32(bitPattern: a) >> (b & 31))
+            default: a < b ? 1 : 0
+            }
+            f.stack.append(.i32(r))
+        case .i64Add, .i64Sub, .i64Mul, .i64And, .i64Xor, .i64ShrU:
             let b = i64(pop()), a = i64(pop())
-            f.stack.append(.i64(ins.opcode == .i64Add ? a &+ b : ins.opcode == .i64Sub ? a &- b : a &* b))
+            let r: UInt64 = switch ins.opcode {
+            case .i64Add: a &+ b
+            case .i64Sub: a &- b
+            case .i64Mul: a &* b
+            case .i64And: a & b
+            case .i64Xor: a ^ b
+            default: a >> (b & 63)
+            }
+            f.stack.append(.i64(r))
+        case .f64Const: if case .f64(let v) = ins.immediate { f.stack.append(.f64(v)) }
+        case .f64Add, .f64Sub, .f64Mul, .f64Div:
+            func f64(_ v: Value) -> Double { if case .f64(let x) = v { return Double(bitPattern: x) }; return 0 }
+            let b = f64(pop()), a = f64(pop())
+            let r: Double = switch ins.opcode {
+            case .f64Add: a + b
+            case .f64Sub: a - b
+            case .f64Mul: a * b
+            default: a / b
+            }
+            f.stack.append(.f64(r.bitPattern))
         case .i64ExtendI32U: f.stack.append(.i64(UInt64(i32(pop()))))
         default:
             unsupported = ins.opcode.mnemonic

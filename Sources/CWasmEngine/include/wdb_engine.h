@@ -153,6 +153,31 @@ enum {
 };
 #define WDB_FUSED(opcode, form) (WDB_FUSED_BASE + (opcode) * WDB_FORM_COUNT + (form))
 
+/// Chained operations (chains.h): operation number WDB_CHAIN_BASE + chain index * 8 + form,
+/// where the chain index is wdb_chain_index(first, second). Word 0 is the operation with the
+/// destination slot in bits 32..63; the words after it hold, by form:
+///   RR        x | y << 32, z slot           op2(op1(x, y), z)
+///   RI        x | z << 32, immediate C      op2(op1(x, C), z)
+///   RR_I      x | y << 32, immediate K      op2(op1(x, y), K)
+///   RI_I      x, immediate C, immediate K   op2(op1(x, C), K)
+///   RR_REV    x | y << 32, z slot           op2(z, op1(x, y))
+///   RI_REV    x | z << 32, immediate C      op2(z, op1(x, C))
+enum {
+    WDB_CHAIN_RR = 0,
+    WDB_CHAIN_RI = 1,
+    WDB_CHAIN_RR_I = 2,
+    WDB_CHAIN_RI_I = 3,
+    WDB_CHAIN_RR_REV = 4,
+    WDB_CHAIN_RI_REV = 5,
+    WDB_CHAIN_FORM_COUNT = 8,
+    /// Above every register form (WDB_FUSED of every opcode).
+    WDB_CHAIN_BASE = 0x1600,
+};
+
+/// The chain index of `first` feeding `second` (Wasm opcodes), or -1 when they have no chained
+/// form.
+int wdb_chain_index(uint16_t first, uint16_t second);
+
 /// Whether the core executes `operation` itself (else it returns WDB_STATUS_SLOW at it).
 bool wdb_core_handles(uint16_t operation);
 

@@ -1,0 +1,89 @@
+import CWasmEngine
+import WasmCore
+
+// Chained operations: `x op1 y` followed by a binary operation that uses its result becomes one
+// instruction (the C core's chains.h), saving a dispatch and the intermediate value's trip
+// through its stack slot.
+//
+// Debugging guarantees: the chain is fused only when the first operation was the last thing
+// emitted and no stop point begins after it, so the second operation runs inside the first's
+// run (a breakpoint on it stops before the run, as for any folded instruction) and the
+// intermediate value is never on the operand stack at a stop point. Neither operation can
+// trap, so no trap site needs the intermediate value either.
+
+enum ChainForm: UInt16 {
+    case rr = 0, ri, rrImmediate, riImmediate, rrReversed, riReversed
+}
+
+extension Compiler {
+    /// Emits binary operation `op2`, whose operands are the top two entries from `first`, as a
+    /// chain with the operation that produced one of them. Returns false (nothing changed) when
+    /// it cannot chain.
+    mutating func emitChain(_ op2: Opcode, first: Int, offset: UInt32) throws(CompileError) -> Bool {
+        guard let producer = lastEmission, producer.end == code.count, let op1 = producer.binary,
+              (stopCodeIndex.last.map { Int($0) } ?? -1) <= producer.start,
+              stack.count == first + 2 else { return false }
+        let chain = wdb_chain_index(op1.op.rawValue, op2.rawValue)
+        guard chain >= 0 else { return false }
+        let lhs = stack[first], rhs = stack[first + 1]
+        // The producer's result and op2's other operand; whether the result is op2's first operand.
+        let other: RegisterOperand
+        var resultFirst: Bool
+        if lhs.pending == nil && lhs.slot == producer.destination {
+            other = Compiler.operand(rhs)
+            resultFirst = true
+        } else if rhs.pending == nil && rhs.slot == producer.destination {
+            other = Compiler.operand(lhs)
+            resultFirst = false
+        } else {
+            return false
+        }
+        if !resultFirst, case .immediate = other {
+            // A constant first operand: only a commutative op2 can take it second.
+            guard Compiler.isCommutative(op2) else { return false }
+            resultFirst = true
+        }
+        if !resultFirst && Compiler.isCommutative(op2) { resultFirst = true }
+
+        let destination = stack[first].slot
+        let resultType = op2.info.signature?.results.first ?? lhs.type
+        _ = try pop(2)
+        _ = push(resultType)
+        code.removeSubrange(producer.start...)
+        extendRun(to: offset)
+        let number = { (form: ChainForm) in
+            UInt16(WDB_CHAIN_BASE) + UInt16(chain) * UInt16(WDB_CHAIN_FORM_COUNT) + form.rawValue
+        }
+        let x = UInt64(op1.lhs)
+        switch (op1.rhs, other, resultFirst) {
+        case (.slot(let y), .slot(let z), true):
+            emitChainWords(number(.rr), destination, x | UInt64(y) << 32, UInt64(z))
+        case (.immediate(let c), .slot(let z), true):
+            emitChainWords(number(.ri), destination, x | UInt64(z) << 32, c)
+        case (.slot(let y), .immediate(let k), _):
+            emitChainWords(number(.rrImmediate), destination, x | UInt64(y) << 32, k)
+        case (.immediate(let c), .immediate(let k), _):
+            emitChainWords(number(.riImmediate), destination, x, c, k)
+        case (.slot(let y), .slot(let z), false):
+            emitChainWords(number(.rrReversed), destination, x | UInt64(y) << 32, UInt64(z))
+        case (.immediate(let c), .slot(let z), false):
+            emitChainWords(number(.riReversed), destination, x | UInt64(z) << 32, c)
+        }
+        // A following local.set / local.tee may still redirect the result; nothing chains on.
+        lastEmission = LastEmission(start: producer.start, end: code.count, destination: destination)
+        return true
+    }
+
+    private mutating func emitChainWords(_ number: UInt16, _ destination: Int, _ words: UInt64...) {
+        code.append(CodeWord.make(number, destination))
+        code.append(contentsOf: words)
+    }
+
+    static func isCommutative(_ op: Opcode) -> Bool {
+        switch op {
+        case .i32Add, .i32Mul, .i32And, .i32Or, .i32Xor, .i64Add, .i64Mul, .i64And, .i64Or, .i64Xor,
+             .f32Add, .f32Mul, .f64Add, .f64Mul: true
+        default: false
+        }
+    }
+}
