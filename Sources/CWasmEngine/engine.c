@@ -71,7 +71,8 @@ int wdb_chain_index(uint16_t first, uint16_t second) {
         int16_t n = 0;
 #define NUMBER_CHAIN(F, S) index[WDB_OP_##F][WDB_OP_##S] = ++n;
         WDB_CHAINS(NUMBER_CHAIN)
-        _Static_assert(WDB_CHAIN_BASE + 194 * WDB_CHAIN_FORM_COUNT <= WDB_TABLE_SIZE, "chains beyond the table");
+        _Static_assert(WDB_CHAIN_BASE + 194 * WDB_CHAIN_FORM_COUNT <= WDB_STEP_BASE, "chains overlap steps");
+        _Static_assert(WDB_STEP_BASE + 10 * WDB_STEP_FORM_COUNT <= WDB_TABLE_SIZE, "steps beyond the table");
         ready = true;
     }
     if (first >= 256 || second >= 256) return -1;
@@ -166,6 +167,12 @@ uint8_t wdb_core_run(wdb_core *core, uint64_t firstWord, bool singleStep) {
             chain += 1;
             WDB_CHAINS(REGISTER_CHAIN)
         }
+#define REGISTER_STEP(N, expr) \
+        table[WDB_STEP_BASE + (WDB_OP_##N - WDB_OP_I32_EQ) * WDB_STEP_FORM_COUNT + WDB_STEP_RR_BR] = &&S_##N##_RR_BR; \
+        table[WDB_STEP_BASE + (WDB_OP_##N - WDB_OP_I32_EQ) * WDB_STEP_FORM_COUNT + WDB_STEP_RI_BR] = &&S_##N##_RI_BR; \
+        table[WDB_STEP_BASE + (WDB_OP_##N - WDB_OP_I32_EQ) * WDB_STEP_FORM_COUNT + WDB_STEP_RR_BRNOT] = &&S_##N##_RR_BRNOT; \
+        table[WDB_STEP_BASE + (WDB_OP_##N - WDB_OP_I32_EQ) * WDB_STEP_FORM_COUNT + WDB_STEP_RI_BRNOT] = &&S_##N##_RI_BRNOT;
+        WDB_I32_COMPARE_OPS(REGISTER_STEP)
         handlers = table;
         slowHandler = &&slow;
         ready = true;
@@ -375,6 +382,15 @@ L_MEMORY_SIZE: fp[A] = memSize / 65536; pc += 2; DISPATCH();
     C_##F##_##S##_RI_REV: { u64 w = pc[1]; \
         fp[A] = binary_##S(fp[w >> 32], binary_##F(fp[(u32)w], pc[2])); pc += 3; DISPATCH(); }
     WDB_CHAINS(DEFINE_CHAIN)
+
+    // ---- increment-and-branch (wdb_engine.h): the local is written before y is read ----
+#define STEP_INCREMENT() u64 w = pc[1]; u64 x = (u32)(U32(fp[(u32)w]) + (u32)(w >> 32)); fp[A] = x
+#define DEFINE_STEP(N, expr) \
+    S_##N##_RR_BR: { STEP_INCREMENT(); u64 y = fp[(u32)pc[2]]; pc = (expr) ? code + pc[3] : pc + 4; DISPATCH(); } \
+    S_##N##_RI_BR: { STEP_INCREMENT(); u64 y = pc[2]; pc = (expr) ? code + pc[3] : pc + 4; DISPATCH(); } \
+    S_##N##_RR_BRNOT: { STEP_INCREMENT(); u64 y = fp[(u32)pc[2]]; pc = (expr) ? pc + 4 : code + pc[3]; DISPATCH(); } \
+    S_##N##_RI_BRNOT: { STEP_INCREMENT(); u64 y = pc[2]; pc = (expr) ? pc + 4 : code + pc[3]; DISPATCH(); }
+    WDB_I32_COMPARE_OPS(DEFINE_STEP)
 
 slow:
     status = WDB_STATUS_SLOW;

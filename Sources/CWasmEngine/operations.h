@@ -15,12 +15,17 @@
 #define F64(v) f64_of(v)
 
 /// Comparisons: also fused with a following br_if (BR) or if (BRNOT).
-#define WDB_COMPARE_OPS(X) \
+#define WDB_COMPARE_OPS(X) WDB_I32_COMPARE_OPS(X) WDB_OTHER_COMPARE_OPS(X)
+
+/// The i32 comparisons, in opcode order (eq = first): also fused with an increment (below).
+#define WDB_I32_COMPARE_OPS(X) \
     X(I32_EQ, U32(x) == U32(y)) X(I32_NE, U32(x) != U32(y)) \
     X(I32_LT_S, S32(x) < S32(y)) X(I32_LT_U, U32(x) < U32(y)) \
     X(I32_GT_S, S32(x) > S32(y)) X(I32_GT_U, U32(x) > U32(y)) \
     X(I32_LE_S, S32(x) <= S32(y)) X(I32_LE_U, U32(x) <= U32(y)) \
-    X(I32_GE_S, S32(x) >= S32(y)) X(I32_GE_U, U32(x) >= U32(y)) \
+    X(I32_GE_S, S32(x) >= S32(y)) X(I32_GE_U, U32(x) >= U32(y))
+
+#define WDB_OTHER_COMPARE_OPS(X) \
     X(I64_EQ, x == y) X(I64_NE, x != y) \
     X(I64_LT_S, S64(x) < S64(y)) X(I64_LT_U, x < y) \
     X(I64_GT_S, S64(x) > S64(y)) X(I64_GT_U, x > y) \

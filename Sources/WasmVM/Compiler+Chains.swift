@@ -74,6 +74,39 @@ extension Compiler {
         return true
     }
 
+    /// Replaces a comparison starting at code index `start`, branched on, and the tee'd
+    /// increment right before it that wrote one of its operands, by one increment-and-branch
+    /// (wdb_engine.h, WDB_STEP_*); its target word (the last) is left 0 for the caller. Returns
+    /// false (nothing changed) when they do not fit that form. No stop point lies between them
+    /// (the comparison continues the increment's run), so the pair was one step already.
+    mutating func emitStepAndBranch(_ op: Opcode, _ lhs: Int, _ rhs: RegisterOperand, at start: Int,
+                                    whenTrue: Bool) -> Bool {
+        guard let step = teeIncrement, step.end == start,
+              (stopCodeIndex.last.map { Int($0) } ?? -1) <= step.start,
+              op.rawValue >= Opcode.i32Eq.rawValue, op.rawValue <= Opcode.i32GeU.rawValue else { return false }
+        var compare = op
+        let other: RegisterOperand
+        if lhs == step.local {
+            other = rhs
+        } else if case .slot(let r) = rhs, r == step.local, let mirrored = Compiler.swapped(op) {
+            compare = mirrored
+            other = .slot(lhs)
+        } else {
+            return false
+        }
+        let form: Int
+        let y: UInt64
+        switch other {
+        case .slot(let slot): form = whenTrue ? WDB_STEP_RR_BR : WDB_STEP_RR_BRNOT; y = UInt64(slot)
+        case .immediate(let value): form = whenTrue ? WDB_STEP_RI_BR : WDB_STEP_RI_BRNOT; y = value
+        }
+        let number = Int(WDB_STEP_BASE) + Int(compare.rawValue - Opcode.i32Eq.rawValue) * Int(WDB_STEP_FORM_COUNT) + form
+        code.removeSubrange(step.start...)
+        emitChainWords(UInt16(number), step.local, UInt64(step.base) | UInt64(step.addend) << 32, y, 0)
+        teeIncrement = nil
+        return true
+    }
+
     private mutating func emitChainWords(_ number: UInt16, _ destination: Int, _ words: UInt64...) {
         code.append(CodeWord.make(number, destination))
         code.append(contentsOf: words)

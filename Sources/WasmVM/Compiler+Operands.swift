@@ -74,7 +74,10 @@ extension Compiler {
             materialize(below: stack.count)
         }
         switch op {
-        case .block, .loop, .else, .end: lastEmission = nil   // a label: nothing may fold across it
+        case .block, .loop, .else, .end:
+            // A label: nothing may fold across it.
+            lastEmission = nil
+            teeIncrement = nil
         default: break
         }
         return nil
@@ -217,7 +220,7 @@ extension Compiler {
     }
 
     /// `op` with its operands swapped, for a constant first operand: nil when not allowed.
-    private static func swapped(_ op: Opcode) -> Opcode? {
+    static func swapped(_ op: Opcode) -> Opcode? {
         switch op {
         case .i32Add, .i32Mul, .i32And, .i32Or, .i32Xor, .i32Eq, .i32Ne,
              .i64Add, .i64Mul, .i64And, .i64Or, .i64Xor, .i64Eq, .i64Ne: op
@@ -423,6 +426,7 @@ extension Compiler {
               !hasPendingRead(ofLocal: localSlots[index], below: stack.count - 1) else { return false }
         let local = localSlots[index]
         code[producer.start] = (code[producer.start] & 0xFFFF_FFFF) | UInt64(local) << 32
+        teeIncrement = producer.addImmediate.map { (producer.start, producer.end, local, $0.base, $0.addend) }
         stack[stack.count - 1].pending = Pending(provider: .local(slot: local), offset: 0, nodeBefore: -1,
                                                  hasStop: false, epoch: stopCodeIndex.count)
         renode(from: stack.count - 1)
@@ -541,16 +545,22 @@ extension Compiler {
         } else if let producer = lastProducer(of: top.slot), let comparison = producer.negatedComparison {
             // `cmp; i32.eqz; br_if`: one compare-and-branch with the opposite sense, in place
             // of both (the eqz has no stop point of its own; the comparison's stays).
-            code.removeSubrange(comparison.start...)
             try pop()
             extendRun(to: offset)
-            emitCompareAndBranch(comparison.op, comparison.lhs, comparison.rhs, whenTrue: !branchWhenTrue)
+            if !emitStepAndBranch(comparison.op, comparison.lhs, comparison.rhs, at: comparison.start,
+                                  whenTrue: !branchWhenTrue) {
+                code.removeSubrange(comparison.start...)
+                emitCompareAndBranch(comparison.op, comparison.lhs, comparison.rhs, whenTrue: !branchWhenTrue)
+            }
         } else if let producer = lastProducer(of: top.slot), let comparison = producer.comparison {
             // Replace the comparison by its compare-and-branch form; its stop point stays.
-            code.removeSubrange(producer.start...)
             try pop()
             extendRun(to: offset)
-            emitCompareAndBranch(comparison.op, comparison.lhs, comparison.rhs, whenTrue: branchWhenTrue)
+            if !emitStepAndBranch(comparison.op, comparison.lhs, comparison.rhs, at: producer.start,
+                                  whenTrue: branchWhenTrue) {
+                code.removeSubrange(producer.start...)
+                emitCompareAndBranch(comparison.op, comparison.lhs, comparison.rhs, whenTrue: branchWhenTrue)
+            }
         } else if let producer = lastProducer(of: top.slot), let source = producer.eqzSource {
             // Branching on i32.eqz x is branching on x with the opposite sense.
             code.removeSubrange(producer.start...)

@@ -102,8 +102,18 @@ import WasmCore
               (local.set 0 (f64.sub (f64.div (local.get 2) (f64.const 3)) (local.get 0)))
               (local.set 1 (f64.sub (f64.const 0.5) (f64.mul (local.get 1) (local.get 2))))
               (br_if $l (i32.lt_u (local.tee 3 (i32.add (local.get 3) (i32.const 1))) (i32.const 3))))
-            (f64.add (local.get 0) (local.get 1))))
-        """, [("ints", [.i32(7), .i32(300), .i32(5)]), ("ints", [.i32(0xFFFF_FFFF), .i32(2), .i32(0x7FFF_FFFF)]),
+            (f64.add (local.get 0) (local.get 1)))
+          ;; A counter's tee'd step fused with the comparison and branch that test it.
+          (func (export "steps") (param i32) (result i32) (local i32 i32)
+            (loop $l
+              (local.set 2 (i32.add (local.get 2) (local.get 1)))
+              (br_if $l (i32.gt_s (local.get 0) (local.tee 1 (i32.add (local.get 1) (i32.const 2))))))
+            (if (i32.eq (local.tee 1 (i32.add (local.get 1) (i32.const -1))) (local.get 0))
+              (then (local.set 2 (i32.const 0))))
+            (block $b
+              (br_if $b (i32.eqz (i32.ge_u (local.tee 1 (i32.add (local.get 1) (i32.const 1))) (local.get 1)))))
+            (i32.add (local.get 1) (local.get 2))))
+        """, [("steps", [.i32(9)]), ("steps", [.i32(1)]), ("ints", [.i32(7), .i32(300), .i32(5)]), ("ints", [.i32(0xFFFF_FFFF), .i32(2), .i32(0x7FFF_FFFF)]),
               ("wide", [.i64(0x1234_5678_9ABC), .i64(0xFFFF_FFFF_FFFF_FFFD)]), ("floats", [.f64((0.25).bitPattern), .f64((-1.5).bitPattern)])]),
     ]
 

@@ -128,6 +128,27 @@ import WasmCore
         #expect(try f.invoke([.i32(1)]) == [.i32(1)])
     }
 
+    /// A loop counter's `local.tee (i32.add x C)`, its comparison and the br_if on it compile
+    /// to one increment-and-branch.
+    @Test func aCounterStepAndItsTestAreOneInstruction() throws {
+        let m = try instantiate("""
+        (module (func (export "count") (param i32 i32) (result i32) (local i32)
+          (loop $l
+            (local.set 2 (i32.add (local.get 2) (i32.const 3)))
+            (br_if $l (i32.ne (local.get 1) (local.tee 0 (i32.add (local.get 0) (i32.const 1))))))
+          (local.get 2)))
+        """)
+        let f = try #require(m.function("count"))
+        #expect(try f.invoke([.i32(0), .i32(10)]) == [.i32(30)])
+        #expect(try f.invoke([.i32(0xFFFF_FFFE), .i32(1)]) == [.i32(9)])   // wraps through 0
+        let compiled = try #require(m.store.compiled(f.address))
+        let steps = (0..<compiled.codeCount).filter { k in
+            compiled.stopCodeIndex.contains(UInt32(k)) && CodeWord.op(compiled.code[k]) >= UInt16(WDB_STEP_BASE)
+                && CodeWord.op(compiled.code[k]) < UInt16(WDB_TABLE_SIZE)
+        }
+        #expect(steps.count == 1)
+    }
+
     /// `(x * y) + z` compiles to one chained instruction, with one stop point for both.
     @Test func aBinaryFeedingABinaryIsOneInstruction() throws {
         let m = try instantiate("""

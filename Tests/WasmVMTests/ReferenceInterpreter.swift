@@ -182,7 +182,7 @@ struct ReferenceInterpreter {
             default: Int32(bitPattern: UInt32(bitPattern: a) % UInt32(bitPattern: b))
             }
             f.stack.append(.i32(UInt32(bitPattern: r)))
-        case .i32Or, .i32Xor, .i32Shl, .i32ShrU, .i32ShrS, .i32LtU:
+        case .i32Or, .i32Xor, .i32Shl, .i32ShrU, .i32ShrS, .i32LtU, .i32GeU:
             let b = i32(pop()), a = i32(pop())
             let r: UInt32 = switch ins.opcode {
             case .i32Or: a | b
@@ -190,6 +190,7 @@ struct ReferenceInterpreter {
             case .i32Shl: a << (b & 31)
             case .i32ShrU: a >> (b & 31)
             case .i32ShrS: UInt32(bitPattern: Int32(bitPattern: a) >> (b & 31))
+            case .i32GeU: a >= b ? 1 : 0
             default: a < b ? 1 : 0
             }
             f.stack.append(.i32(r))

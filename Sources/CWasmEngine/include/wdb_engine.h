@@ -174,6 +174,21 @@ enum {
     WDB_CHAIN_BASE = 0x1600,
 };
 
+/// Increment-and-branch: `local.tee l (i32.add x C)` followed by an i32 comparison of l with y
+/// and a br_if / if on it (a loop counter's step and test), as one instruction. Operation number
+/// WDB_STEP_BASE + (comparison opcode - i32.eq) * 4 + form; word 0 is the operation with local
+/// l in bits 32..63; then x | C << 32, y (a slot for the RR forms, an immediate for RI), target.
+/// l is compared on the left (the compiler mirrors a comparison that has it on the right).
+enum {
+    WDB_STEP_RR_BR = 0,
+    WDB_STEP_RI_BR = 1,
+    WDB_STEP_RR_BRNOT = 2,
+    WDB_STEP_RI_BRNOT = 3,
+    WDB_STEP_FORM_COUNT = 4,
+    /// Above the chained forms.
+    WDB_STEP_BASE = 0x1E00,
+};
+
 /// The chain index of `first` feeding `second` (Wasm opcodes), or -1 when they have no chained
 /// form.
 int wdb_chain_index(uint16_t first, uint16_t second);
