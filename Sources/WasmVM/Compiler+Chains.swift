@@ -21,32 +21,13 @@ extension Compiler {
     /// it cannot chain.
     mutating func emitChain(_ op2: Opcode, first: Int, offset: UInt32) throws(CompileError) -> Bool {
         guard let producer = lastEmission, producer.end == code.count, let op1 = producer.binary,
-              (stopCodeIndex.last.map { Int($0) } ?? -1) <= producer.start,
-              stack.count == first + 2 else { return false }
+              (stopCodeIndex.last.map { Int($0) } ?? -1) <= producer.start else { return false }
         let chain = wdb_chain_index(op1.op.rawValue, op2.rawValue)
-        guard chain >= 0 else { return false }
-        let lhs = stack[first], rhs = stack[first + 1]
-        // The producer's result and op2's other operand; whether the result is op2's first operand.
-        let other: RegisterOperand
-        var resultFirst: Bool
-        if lhs.pending == nil && lhs.slot == producer.destination {
-            other = Compiler.operand(rhs)
-            resultFirst = true
-        } else if rhs.pending == nil && rhs.slot == producer.destination {
-            other = Compiler.operand(lhs)
-            resultFirst = false
-        } else {
+        guard chain >= 0, let (resultFirst, other) = chainOperands(op2, first: first, producer: producer) else {
             return false
         }
-        if !resultFirst, case .immediate = other {
-            // A constant first operand: only a commutative op2 can take it second.
-            guard Compiler.isCommutative(op2) else { return false }
-            resultFirst = true
-        }
-        if !resultFirst && Compiler.isCommutative(op2) { resultFirst = true }
-
         let destination = stack[first].slot
-        let resultType = op2.info.signature?.results.first ?? lhs.type
+        let resultType = op2.info.signature?.results.first ?? stack[first].type
         _ = try pop(2)
         _ = push(resultType)
         code.removeSubrange(producer.start...)
@@ -72,6 +53,62 @@ extension Compiler {
         // A following local.set / local.tee may still redirect the result; nothing chains on.
         lastEmission = LastEmission(start: producer.start, end: code.count, destination: destination)
         return true
+    }
+
+    /// Emits binary operation `op2` as a load-and-operate when one of its operands is the value
+    /// of the load emitted last (chains.h): the load's words stay (its stop point, trap site and
+    /// watchpoint address are unchanged), its operation becomes the combined one. Returns false
+    /// (nothing changed) when they do not combine.
+    mutating func emitLoadChain(_ op2: Opcode, first: Int, offset: UInt32) throws(CompileError) -> Bool {
+        guard let producer = lastEmission, producer.end == code.count, let load = producer.load,
+              (stopCodeIndex.last.map { Int($0) } ?? -1) <= producer.start,
+              producer.end - producer.start == 3 else { return false }
+        let index = wdb_load_chain_index(load.rawValue, op2.rawValue)
+        guard index >= 0, let (resultFirst, other) = chainOperands(op2, first: first, producer: producer) else {
+            return false
+        }
+        let form: Int
+        switch (other, resultFirst) {
+        case (.slot, true): form = Int(WDB_LOAD_FIRST)
+        case (.slot, false): form = Int(WDB_LOAD_SECOND)
+        case (.immediate, _): form = Int(WDB_LOAD_IMMEDIATE)
+        }
+        let destination = stack[first].slot
+        let resultType = op2.info.signature?.results.first ?? stack[first].type
+        _ = try pop(2)
+        _ = push(resultType)
+        extendRun(to: offset)
+        let number = Int(WDB_LOAD_CHAIN_BASE) + Int(index) * Int(WDB_LOAD_FORM_COUNT) + form
+        code[producer.start] = CodeWord.make(UInt16(number), destination)
+        switch other {
+        case .slot(let z): code[producer.start + 2] = (code[producer.start + 2] & 0xFFFF_FFFF) | UInt64(z) << 32
+        case .immediate(let k): code.append(k)
+        }
+        lastEmission = LastEmission(start: producer.start, end: code.count, destination: destination)
+        return true
+    }
+
+    /// Which of `op2`'s two operands (from stack index `first`) is `producer`'s result, and the
+    /// other operand; a commutative op2 always gets the result first, and a constant other
+    /// operand must come second. Nil when the producer's result is not an operand.
+    private func chainOperands(_ op2: Opcode, first: Int, producer: LastEmission) -> (Bool, RegisterOperand)? {
+        let lhs = stack[first], rhs = stack[first + 1]
+        let other: RegisterOperand
+        var resultFirst: Bool
+        if lhs.pending == nil && lhs.slot == producer.destination {
+            other = Compiler.operand(rhs)
+            resultFirst = true
+        } else if rhs.pending == nil && rhs.slot == producer.destination {
+            other = Compiler.operand(lhs)
+            resultFirst = false
+        } else {
+            return nil
+        }
+        if !resultFirst {
+            if case .immediate = other, !Compiler.isCommutative(op2) { return nil }
+            if Compiler.isCommutative(op2) { resultFirst = true }
+        }
+        return (resultFirst, other)
     }
 
     /// Replaces a comparison starting at code index `start`, branched on, and the tee'd

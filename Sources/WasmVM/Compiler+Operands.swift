@@ -266,6 +266,7 @@ extension Compiler {
                 materialize(first)
             }
         }
+        if kind == .binary, try emitLoadChain(op, first: first, offset: offset) { return }
         if kind == .binary, try emitChain(op, first: first, offset: offset) { return }
         // `cmp; i32.eqz`: the eqz continues the comparison's run, so that a br_if / if after it
         // can replace both by one inverted compare-and-branch.
@@ -332,6 +333,7 @@ extension Compiler {
         var last = LastEmission(start: start, end: code.count, destination: destination)
         if kind == .compare { last.comparison = (op, lhs, operands[1]) }
         if kind == .binary && !Compiler.canTrap(op) { last.binary = (op, lhs, operands[1]) }
+        if kind == .load { last.load = op }
         if op == .i32Add, case .immediate(let value) = operands[1] {
             last.addImmediate = (lhs, UInt32(truncatingIfNeeded: value))
         }

@@ -66,6 +66,8 @@ struct Compiler {
         /// For a non-trapping binary operation: what a following one can chain with it
         /// (Compiler+Chains.swift).
         var binary: (op: Opcode, lhs: Int, rhs: RegisterOperand)?
+        /// For a load: a following binary operation can take its value directly.
+        var load: Opcode?
     }
 
     enum ControlKind { case function, block, loop, `if` }

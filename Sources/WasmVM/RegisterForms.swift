@@ -74,11 +74,27 @@ enum RegisterOperation {
         return (op, form)
     }
 
-    /// The Wasm load or store an operation number stands for.
+    /// The Wasm load or store an operation number stands for (a load-and-operate's load).
     static func memoryOperation(_ raw: UInt16) -> Opcode? {
+        if raw >= UInt16(WDB_LOAD_CHAIN_BASE) {
+            let index = Int(raw - UInt16(WDB_LOAD_CHAIN_BASE)) / Int(WDB_LOAD_FORM_COUNT)
+            return index < loadChainLoads.count ? loadChainLoads[index] : nil
+        }
         guard let (op, _) = decode(raw), let kind = RegisterKind.of(op), kind == .load || kind == .store else { return nil }
         return op
     }
+
+    /// The load of each load-and-operate index (chains.h numbers them in the C core).
+    static let loadChainLoads: [Opcode] = {
+        var loads: [Int: Opcode] = [:]
+        for load in Opcode.allCases where RegisterKind.of(load) == .load {
+            for op in Opcode.allCases where RegisterKind.of(op) == .binary {
+                let index = wdb_load_chain_index(load.rawValue, op.rawValue)
+                if index >= 0 { loads[Int(index)] = load }
+            }
+        }
+        return (0..<loads.count).compactMap { loads[$0] }
+    }()
 
     /// The guest-memory access of the load or store at `pc` (whose unpatched first word is
     /// `word`): effective address, size, and whether it writes. Loads and stores both keep the

@@ -41,6 +41,24 @@ import WasmVM
         #expect(stop.reason == .returned(values: []))
     }
 
+    /// A load whose value an add uses at once runs as one instruction in the engine; a read
+    /// watch still sees it, names the load as the accessor, and ignores reads outside the range.
+    @Test func accessWatchSeesALoadThatFeedsAnOperation() throws {
+        let s = try session("bulk.wat")
+        let w = try s.watch("mem[0x2..0x3]", kind: .access)
+        var stop = try s.invoke("peekplus", [.i32(0x6)])
+        #expect(stop.reason == .returned(values: [.i32(0x68)]))
+        stop = try s.invoke("peekplus", [.i32(0x2)])
+        guard case .watchpoint(w.number, _, .bytes([0x63]), .instruction(let accessor)) = stop.reason else {
+            Issue.record("expected a read hit, got \(stop.reason)")
+            return
+        }
+        // The accessor is the load itself, inside the run that begins at the local.get.
+        #expect(accessor.position.fileOffset == (try offset(s, "peekplus", 1)))
+        stop = try s.continueExecution()
+        #expect(stop.reason == .returned(values: [.i32(0x64)]))
+    }
+
     /// File offset of instruction `k` of an exported function.
     func offset(_ s: DebugSession, _ name: String, _ k: Int) throws -> UInt32 {
         guard let module = s.module, let index = try s.resolveFunction(name), let f = module.definedFunction(index) else {

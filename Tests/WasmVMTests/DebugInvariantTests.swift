@@ -115,9 +115,28 @@ import WasmCore
             (i32.add (local.get 1) (local.get 2))))
         """, [("steps", [.i32(9)]), ("steps", [.i32(1)]), ("ints", [.i32(7), .i32(300), .i32(5)]), ("ints", [.i32(0xFFFF_FFFF), .i32(2), .i32(0x7FFF_FFFF)]),
               ("wide", [.i64(0x1234_5678_9ABC), .i64(0xFFFF_FFFF_FFFF_FFFD)]), ("floats", [.f64((0.25).bitPattern), .f64((-1.5).bitPattern)])]),
+        // Loads whose value a binary operation uses right away (load-and-operate), in every
+        // form, with an add-folded address and a value redirected into a local.
+        ("""
+        (module (memory 1)
+          (func (export "loads") (param i32) (result i32) (local i32 f64 i64)
+            (i32.store (i32.const 16) (i32.const 0x8081_F0F3))
+            (i64.store (i32.const 24) (i64.const 0x0102_0304_0506_0708))
+            (f64.store (i32.const 32) (f64.const 2.5))
+            (i32.add (i32.load (i32.const 16)) (local.get 0))                     ;; first
+            (i32.sub (local.get 0) (i32.load8_u offset=1 (i32.const 16)))         ;; second
+            (i32.and (i32.load8_s (i32.add (local.get 1) (i32.const 19))) (i32.const 0x7F0)) ;; K, folded add
+            (local.set 1 (i32.shr_u (i32.load16_u (i32.const 18)) (local.get 0))) ;; into a local
+            (local.set 2 (f64.mul (local.get 2) (f64.load (i32.const 32))))
+            (local.set 2 (f64.sub (f64.load (i32.const 32)) (local.get 2)))
+            (local.set 3 (i64.xor (i64.load (i32.const 24)) (i64.const -1)))
+            (i32.add (i32.wrap_i64 (local.get 3)) (local.get 1))
+            (i32.add (i32.trunc_f64_s (local.get 2)))
+            (i32.add) (i32.add) (i32.add)))
+        """, [("loads", [.i32(3)]), ("loads", [.i32(0xFFFF_FFFF)])]),
     ]
 
-    @Test(arguments: 0..<3)
+    @Test(arguments: 0..<4)
     func framesMatchTheReferenceAtEveryStop(_ fixture: Int) throws {
         let (wat, calls) = DebugInvariantTests.fixtures[fixture]
         let module = try assemble(wat)

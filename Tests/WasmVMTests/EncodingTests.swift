@@ -149,6 +149,34 @@ import WasmCore
         #expect(steps.count == 1)
     }
 
+    /// `load + z` compiles to one load-and-operate that is still the load to watchpoints and
+    /// traps: its memory operation is the load's, and an out-of-bounds access shows the address
+    /// on the stack at the load's offset.
+    @Test func aLoadFeedingABinaryIsOneInstruction() throws {
+        let m = try instantiate("""
+        (module (memory 1) (data (i32.const 4) "\\05\\01")
+          (func (export "f") (param i32 i32) (result i32)
+            (i32.add (i32.load16_u (local.get 0)) (local.get 1))))
+        """)
+        let f = try #require(m.function("f"))
+        #expect(try f.invoke([.i32(4), .i32(2)]) == [.i32(0x107)])
+        let compiled = try #require(m.store.compiled(f.address))
+        let fused = (0..<compiled.codeCount).filter { k in
+            compiled.stopCodeIndex.contains(UInt32(k)) && CodeWord.op(compiled.code[k]) >= UInt16(WDB_LOAD_CHAIN_BASE)
+                && CodeWord.op(compiled.code[k]) < UInt16(WDB_TABLE_SIZE)
+        }
+        try #require(fused.count == 1)
+        #expect(RegisterOperation.memoryOperation(CodeWord.op(compiled.code[fused[0]])) == .i32Load16U)
+        let invocation = f.startInvocation([.i32(0xFFFF), .i32(1)])
+        guard case .trapped(let trap) = invocation.run() else {
+            Issue.record("expected a trap")
+            return
+        }
+        #expect(trap.message == "out of bounds memory access")
+        #expect(invocation.frames.first?.operandStack == [.i32(0xFFFF)])
+        #expect(trap.backtrace.first?.description.hasPrefix("f+0x3 ") == true)
+    }
+
     /// `(x * y) + z` compiles to one chained instruction, with one stop point for both.
     @Test func aBinaryFeedingABinaryIsOneInstruction() throws {
         let m = try instantiate("""

@@ -2,7 +2,7 @@ import WasmCore
 @testable import WasmVM
 
 /// A deliberately naive Wasm stack interpreter over the decoded instruction list, for a small
-/// subset (integer arithmetic, locals, control flow, calls). It is the oracle of the debug
+/// subset (integer arithmetic, locals, control flow, calls, a few loads and stores). It is the oracle of the debug
 /// invariant test: it knows nothing of slots or internal code.
 struct ReferenceInterpreter {
     struct Label {
@@ -23,6 +23,8 @@ struct ReferenceInterpreter {
     let module: Module
     var frames: [Frame] = []
     var results: [Value]?
+    /// One page of linear memory, zeroed (fixtures fill it with stores).
+    var memory = [UInt8](repeating: 0, count: 65536)
     /// Set when the fixture used an instruction outside the subset (the test then fails).
     var unsupported: String?
     /// For each block/loop/if: index of its `else` (if any) and `end`, per function.
@@ -206,6 +208,28 @@ struct ReferenceInterpreter {
             }
             f.stack.append(.i64(r))
         case .f64Const: if case .f64(let v) = ins.immediate { f.stack.append(.f64(v)) }
+        case .i32Load, .i32Load8U, .i32Load8S, .i32Load16U, .i64Load, .f64Load:
+            guard case .memarg(let m) = ins.immediate else { return }
+            let address = Int(i32(pop())) + Int(m.offset)
+            let size = ins.opcode == .i32Load ? 4 : ins.opcode == .i32Load16U ? 2 : ins.opcode == .i64Load || ins.opcode == .f64Load ? 8 : 1
+            var bits: UInt64 = 0
+            for k in 0..<size { bits |= UInt64(memory[address + k]) << (8 * UInt64(k)) }
+            switch ins.opcode {
+            case .i64Load: f.stack.append(.i64(bits))
+            case .f64Load: f.stack.append(.f64(bits))
+            case .i32Load8S: f.stack.append(.i32(UInt32(bitPattern: Int32(Int8(truncatingIfNeeded: bits)))))
+            default: f.stack.append(.i32(UInt32(truncatingIfNeeded: bits)))
+            }
+        case .i32Store, .i64Store, .f64Store:
+            guard case .memarg(let m) = ins.immediate else { return }
+            let value = pop()
+            let address = Int(i32(pop())) + Int(m.offset)
+            let (bits, size): (UInt64, Int) = switch value {
+            case .i32(let v): (UInt64(v), 4)
+            case .i64(let v), .f64(let v): (v, 8)
+            default: (0, 0)
+            }
+            for k in 0..<size { memory[address + k] = UInt8(truncatingIfNeeded: bits >> (8 * UInt64(k))) }
         case .f64Add, .f64Sub, .f64Mul, .f64Div:
             func f64(_ v: Value) -> Double { if case .f64(let x) = v { return Double(bitPattern: x) }; return 0 }
             let b = f64(pop()), a = f64(pop())
@@ -217,6 +241,10 @@ struct ReferenceInterpreter {
             }
             f.stack.append(.f64(r.bitPattern))
         case .i64ExtendI32U: f.stack.append(.i64(UInt64(i32(pop()))))
+        case .i32WrapI64: f.stack.append(.i32(UInt32(truncatingIfNeeded: i64(pop()))))
+        case .i32TruncF64S:
+            guard case .f64(let bits) = pop() else { return }
+            f.stack.append(.i32(UInt32(bitPattern: Int32(Double(bitPattern: bits)))))   // fixtures stay in range
         default:
             unsupported = ins.opcode.mnemonic
             frames.removeAll()

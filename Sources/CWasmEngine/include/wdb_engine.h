@@ -1,7 +1,8 @@
 // The hot core of wdb's engine: the run loop over internal code (Sources/WasmVM/InternalOp.swift
 // describes the instruction format). It is C because C has what Swift lacks for an interpreter:
-// computed goto, so each handler ends in its own indirect jump (better branch prediction than one
-// shared switch) and the machine registers stay in CPU registers instead of an inout struct.
+// guaranteed tail calls (`musttail`), so each handler is a small function that ends in its own
+// indirect jump to the next (better branch prediction than one shared switch) and the machine
+// registers stay in CPU registers, as the handlers' arguments, instead of an inout struct.
 //
 // The core executes the frequent, simple operations. Any other operation (host calls, calls that
 // must compile their callee or switch instance, bulk memory, tables, SIMD, trapping float
@@ -188,6 +189,21 @@ enum {
     /// Above the chained forms.
     WDB_STEP_BASE = 0x1E00,
 };
+
+/// Load-and-operate (chains.h): operation number WDB_LOAD_CHAIN_BASE + index * 4 + form, where
+/// the index is wdb_load_chain_index(load, operation). Words: offset | addend << 32, address
+/// slot | z slot << 32, and for LOAD_IMMEDIATE the immediate K.
+enum {
+    WDB_LOAD_FIRST = 0,        // op(load, z)
+    WDB_LOAD_SECOND = 1,       // op(z, load)
+    WDB_LOAD_IMMEDIATE = 2,    // op(load, K)
+    WDB_LOAD_FORM_COUNT = 4,
+    /// Above the increment-and-branch forms.
+    WDB_LOAD_CHAIN_BASE = 0x1E40,
+};
+
+/// The index of load `load` feeding binary operation `operation` (Wasm opcodes), or -1.
+int wdb_load_chain_index(uint16_t load, uint16_t operation);
 
 /// The chain index of `first` feeding `second` (Wasm opcodes), or -1 when they have no chained
 /// form.

@@ -12,4 +12,10 @@
   (func $poke (export "poke") (param $a i32) (param $v i32)
     local.get $a
     local.get $v
-    i32.store8))
+    i32.store8)
+  ;; The load's value feeds an add right away: one load-and-operate instruction in the engine.
+  (func $peekplus (export "peekplus") (param $a i32) (result i32)
+    local.get $a
+    i32.load8_u
+    i32.const 1
+    i32.add))
