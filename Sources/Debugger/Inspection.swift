@@ -96,6 +96,7 @@ extension DebugSession {
     }
 
     public func writeMemory(_ address: UInt64, _ bytes: [UInt8]) throws {
+        pristine = false
         guard let memory = instance?.defaultMemory else { throw DebuggerError("the module has no memory") }
         do { try memory.write(bytes, at: address) } catch {
             throw DebuggerError("cannot access memory at 0x\(String(address, radix: 16)) (\(bytes.count) bytes; memory is \(memory.byteCount) bytes)")
@@ -120,6 +121,7 @@ extension DebugSession {
     /// `set var LVALUE = EXPR`: a local, global, operand-stack slot or memory.
     @discardableResult
     public func setVariable(_ text: String) throws -> Value {
+        pristine = false
         guard let eq = text.firstIndex(of: "="), !text[text.index(after: eq)...].hasPrefix("=") else {
             throw DebuggerError("use set var LVALUE = VALUE")
         }

@@ -27,27 +27,32 @@ public final class DebugSession {
     // MARK: the run's world
 
     /// WASI argv after argv[0] (`set args`).
-    public var arguments: [String] = []
+    public var arguments: [String] = [] { didSet { if arguments != oldValue { pristine = false } } }
     /// `NAME=VALUE` (`set env`).
-    public var environment: [String] = []
+    public var environment: [String] = [] { didSet { if environment != oldValue { pristine = false } } }
     /// `HOST[::GUEST]` preopens (`dir`).
-    public var directories: [String] = []
+    public var directories: [String] = [] { didSet { if directories != oldValue { pristine = false } } }
     /// The guest's standard streams (host file descriptors).
-    public var stdinFD: Int32 = 0
-    public var stdoutFD: Int32 = 1
-    public var stderrFD: Int32 = 2
+    public var stdinFD: Int32 = 0 { didSet { if stdinFD != oldValue { pristine = false } } }
+    public var stdoutFD: Int32 = 1 { didSet { if stdoutFD != oldValue { pristine = false } } }
+    public var stderrFD: Int32 = 2 { didSet { if stderrFD != oldValue { pristine = false } } }
     /// Further imports of a new instance (other host modules); WASI is provided by the
     /// session itself when the module imports it.
-    public var importProvider: ((DebugSession, Runtime, Module) throws -> Imports)?
+    public var importProvider: ((DebugSession, Runtime, Module) throws -> Imports)? { didSet { pristine = false } }
     /// The WASI host of the current instance (argv = file name + `arguments`).
     public private(set) var wasiHost: WASIHost?
     /// Recognises the trap that means the guest exited (WASI `proc_exit`).
     public var exitCode: ((Trap) -> Int32?)? = { $0.exitCode.map { Int32(truncatingIfNeeded: $0) } }
-    public var configuration = Configuration()
+    public var configuration = Configuration() { didSet { pristine = false } }
 
     public private(set) var runtime: Runtime?
     public private(set) var instance: Instance?
     public private(set) var debuggee: Debuggee?
+    /// Whether `instance` is still exactly what `instantiate()` made, with the settings it was
+    /// made with: no code has run in it (not even a start function), nothing wrote to it, and it
+    /// was not handed out. `run` and `start` then use it instead of instantiating again, which
+    /// would compile every function a second time (the load made it, for breakpoints).
+    var pristine = false
 
     /// Calls in progress, outermost first (an `invoke` while stopped nests a call).
     struct Active {
@@ -167,7 +172,13 @@ public final class DebugSession {
         }
         refreshWatches()
         refreshHostFilter()
+        pristine = module.start == nil
     }
+
+    /// The instance was written or handed out outside the session (the REPL restores memory and
+    /// globals after a module change, and registers instances for other modules to import):
+    /// the next `run` or `start` must make a fresh one.
+    public func instanceChanged() { pristine = false }
 
     // MARK: the program
 
@@ -212,7 +223,8 @@ public final class DebugSession {
 
     private func begin() throws {
         kill()
-        try instantiate()
+        if !pristine || instance == nil { try instantiate() }
+        pristine = false
         guard let instance, let f = instance.function("_start") else {
             throw DebuggerError("the module exports no _start; use invoke FN ARGS")
         }
@@ -228,6 +240,7 @@ public final class DebugSession {
     /// inside are honoured. While stopped, the call nests above the stopped one.
     public func invoke(_ name: String, _ arguments: [Value]) throws -> Stop {
         if instance == nil { try instantiate() }
+        pristine = false
         guard let function = try resolveFunction(name), let instance, let debuggee else {
             throw DebuggerError("no function \"\(name)\"")
         }

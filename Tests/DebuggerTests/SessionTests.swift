@@ -104,4 +104,39 @@ import WasmVM
         stop = try s.run()
         #expect(stop.reason == .exited(code: 32))
     }
+
+    /// `run` right after loading uses the instance the load made (compiling every function
+    /// twice was most of a session's fixed cost), and a fresh one after anything touched it.
+    @Test func runReusesTheLoadedInstanceOnlyWhileUntouched() throws {
+        let s = DebugSession()
+        try s.load(wat: """
+            (module
+              (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+              (memory 1)
+              (global $g (mut i32) (i32.const 5))
+              (func (export "bump") (global.set $g (i32.add (global.get $g) (i32.const 1))))
+              (func (export "_start")
+                (call $exit (i32.add (global.get $g) (i32.load (i32.const 0))))))
+            """, file: "fresh.wat")
+        let loaded = try #require(s.debuggee)
+        var stop = try s.run()
+        #expect(stop.reason == .exited(code: 5))
+        #expect(s.debuggee === loaded)
+        // Each later run starts from a fresh instance.
+        stop = try s.run()
+        #expect(stop.reason == .exited(code: 5))
+        #expect(s.debuggee !== loaded)
+        // A write or a call before the run does not leak into it.
+        try s.load(wat: "(module (import \"wasi_snapshot_preview1\" \"proc_exit\" (func $exit (param i32))) (memory 1) (global $g (mut i32) (i32.const 5)) (func (export \"bump\") (global.set $g (i32.add (global.get $g) (i32.const 1)))) (func (export \"_start\") (call $exit (i32.add (global.get $g) (i32.load (i32.const 0))))))", file: "fresh.wat")
+        try s.writeMemory(0, [7])
+        stop = try s.run()
+        #expect(stop.reason == .exited(code: 5))
+        _ = try s.invoke("bump", [])
+        #expect(s.globals().first?.value == .i32(6))
+        stop = try s.run()
+        #expect(stop.reason == .exited(code: 5))
+        _ = try s.setVariable("$g = 40")
+        stop = try s.run()
+        #expect(stop.reason == .exited(code: 5))
+    }
 }

@@ -25,7 +25,10 @@ extension DebuggerAdapter {
             lastListedLine = nil
             pendingInvocations.removeAll()
             // A `(module $name …)` typed at the prompt goes on under its name.
-            if let name = promptModuleName, let instance = debugger.instance { namedModules[name] = instance }
+            if let name = promptModuleName, let instance = debugger.instance {
+                namedModules[name] = instance
+                debugger.instanceChanged()
+            }
         } else {
             moduleDidLoad(module, in: session)
         }
@@ -35,6 +38,7 @@ extension DebuggerAdapter {
                          + "\(deleted.count == 1 ? "its function is" : "their functions are") not the same in the new module.")
         }
         guard let old, let debuggee = debugger.debuggee, let new = debugger.module else { return }
+        debugger.instanceChanged()
         for note in restore(old, into: debuggee, module: new, oldDataCount: oldDataCount) { console.line(note) }
     }
 

@@ -30,8 +30,10 @@ extension DebuggerAdapter {
         let keyword = WatModuleText.keyword(of: text) ?? "command"
         switch directive.command {
         case .register(let name, let moduleName):
-            let instance = try wastInstance(moduleName).instance
+            let (instance, isCurrent) = try wastInstance(moduleName)
             registeredModules[name] = instance
+            // Other modules may now call into it: `run` must not reuse it as a fresh instance.
+            if isCurrent { debugger.instanceChanged() }
             var shared: [String] = []
             var skipped: [String] = []
             for (export, value) in instance.exports {

@@ -65,6 +65,9 @@ final class DebuggerAdapter: DebuggerBackend {
     // MARK: DebuggerBackend
 
     func moduleDidLoad(_ module: LoadedModule, in session: ReplSession) {
+        // The instance the load makes is the one `run` starts with while nothing has changed
+        // (DebugSession.pristine), so it gets the run's settings now.
+        applyGuestSettings(session)
         do {
             if let text = module.source {
                 try debugger.load(wat: text, file: module.path)
@@ -88,6 +91,7 @@ final class DebuggerAdapter: DebuggerBackend {
                 // Kept without the `$`, as the WAST parser gives names.
                 promptModuleName = String(first.dropFirst())
                 namedModules[String(first.dropFirst())] = instance
+                debugger.instanceChanged()
             }
         }
         lastListedLine = nil
@@ -280,9 +284,7 @@ final class DebuggerAdapter: DebuggerBackend {
         if !words.isEmpty || input == nil && !invocation.arguments.isEmpty {
             session.guestArguments = words
         }
-        debugger.arguments = session.guestArguments
-        debugger.environment = session.environment.map { "\($0.name)=\($0.value)" }
-        debugger.directories = session.directories
+        applyGuestSettings(session)
         if let input {
             let fd = open(input, O_RDONLY)
             guard fd >= 0 else { throw ReplError("cannot open \(input) as the program's input: \(String(cString: strerror(errno)))") }
@@ -304,6 +306,13 @@ final class DebuggerAdapter: DebuggerBackend {
         let first = try debugger.start()
         try installMonitor()
         return runFreely ? try debugger.continueExecution() : first
+    }
+
+    /// `set args`, `set env` and `dir` as the next instance will see them.
+    private func applyGuestSettings(_ session: ReplSession) {
+        debugger.arguments = session.guestArguments
+        debugger.environment = session.environment.map { "\($0.name)=\($0.value)" }
+        debugger.directories = session.directories
     }
 
     /// A descriptor this adapter opened for the guest's stdin (closed when replaced).
