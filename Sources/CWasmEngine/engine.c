@@ -143,6 +143,8 @@ static wdb_handler *const table = runTable.handlers;
 static wdb_dispatch stepTable;
 /// Bytes accessed by each register-form load and store (0 for every other operation).
 static uint8_t accessSize[WDB_TABLE_SIZE];
+/// Whether a load or store's address adds an index slot rather than a constant addend.
+static bool accessIndexed[WDB_TABLE_SIZE];
 
 HANDLER(h_slow) { (void)word; (void)mem; (void)next; EXIT(WDB_STATUS_SLOW); }
 HANDLER(h_step_done) { (void)word; (void)mem; (void)next; EXIT(WDB_STATUS_RUNNING); }
@@ -257,7 +259,8 @@ HANDLER(L_WATCHED_ACCESS) {
     if (size != 0) {
         // The address of a load or store, as ADDRESS() computes it.
         u64 w1 = pc[1];
-        u64 ea = (u64)(u32)(fp[(u32)pc[2]] + (w1 >> 32)) + (u32)w1;
+        u64 addend = accessIndexed[op & (WDB_TABLE_SIZE - 1)] ? fp[w1 >> 32] : (w1 >> 32);
+        u64 ea = (u64)(u32)(fp[(u32)pc[2]] + addend) + (u32)w1;
         if (ea >= core->watchHigh || ea + size <= core->watchLow) TAIL(table[op], original);
     }
     EXIT(WDB_STATUS_WATCH);
@@ -288,11 +291,26 @@ HANDLER(L_MEMORY_SIZE) { fp[A] = core->memSize / 65536; pc += 2; DISPATCH(); }
 // a constant that computed the address, folded in (the sum wraps at 32 bits, as the add does).
 // Word 2's low half is the address slot; a store's value slot (RR) is in its high half.
 #define ADDRESS() ((u64)(u32)(fp[(u32)pc[2]] + (pc[1] >> 32)) + (u32)pc[1])
+#define INDEXED_ADDRESS() ((u64)(u32)(fp[(u32)pc[2]] + fp[pc[1] >> 32]) + (u32)pc[1])
 #define DEFINE_LOAD(N, T, widen) \
     HANDLER(F_##N##_R) { \
         u64 ea = ADDRESS(); \
         if (ea + sizeof(T) > core->memSize) TRAP(WDB_TRAP_OUT_OF_BOUNDS_MEMORY); \
         T v; memcpy(&v, mem + ea, sizeof(T)); fp[A] = (widen); pc += 3; DISPATCH(); }
+#define DEFINE_INDEXED_LOAD(N, T, widen) \
+    HANDLER(X_##N) { \
+        u64 ea = INDEXED_ADDRESS(); \
+        if (ea + sizeof(T) > core->memSize) TRAP(WDB_TRAP_OUT_OF_BOUNDS_MEMORY); \
+        T v; memcpy(&v, mem + ea, sizeof(T)); fp[A] = (widen); pc += 3; DISPATCH(); }
+#define DEFINE_INDEXED_STORE(N, T) \
+    HANDLER(X_##N##_R) { \
+        u64 ea = INDEXED_ADDRESS(); \
+        if (ea + sizeof(T) > core->memSize) TRAP(WDB_TRAP_OUT_OF_BOUNDS_MEMORY); \
+        T v = (T)fp[pc[2] >> 32]; memcpy(mem + ea, &v, sizeof(T)); pc += 3; DISPATCH(); } \
+    HANDLER(X_##N##_I) { \
+        u64 ea = INDEXED_ADDRESS(); \
+        if (ea + sizeof(T) > core->memSize) TRAP(WDB_TRAP_OUT_OF_BOUNDS_MEMORY); \
+        T v = (T)pc[3]; memcpy(mem + ea, &v, sizeof(T)); pc += 4; DISPATCH(); }
 #define DEFINE_STORE(N, T) \
     HANDLER(F_##N##_RR) { \
         u64 ea = ADDRESS(); \
@@ -309,6 +327,8 @@ WDB_DIVISION_OPS(DEFINE_DIVISION)
 WDB_UNARY_OPS(DEFINE_UNARY)
 WDB_LOAD_OPS(DEFINE_LOAD)
 WDB_STORE_OPS(DEFINE_STORE)
+WDB_LOAD_OPS(DEFINE_INDEXED_LOAD)
+WDB_STORE_OPS(DEFINE_INDEXED_STORE)
 
 // ---- chained operations (chains.h; word layouts in wdb_engine.h) ----
 #define DEFINE_CHAIN(F, S) \
@@ -402,6 +422,16 @@ static void fill_tables(void) {
     WDB_UNARY_OPS(REGISTER_UNARY)
     WDB_LOAD_OPS(REGISTER_LOAD)
     WDB_STORE_OPS(REGISTER_STORE)
+#define REGISTER_INDEXED_LOAD(N, T, widen) { \
+    int number = WDB_FUSED(WDB_OP_##N, WDB_FORM_INDEXED); \
+    table[number] = X_##N; accessSize[number] = sizeof(T); accessIndexed[number] = true; }
+#define REGISTER_INDEXED_STORE(N, T) { \
+    int number = WDB_FUSED(WDB_OP_##N, WDB_FORM_INDEXED); \
+    table[number] = X_##N##_R; accessSize[number] = sizeof(T); accessIndexed[number] = true; \
+    number = WDB_FUSED(WDB_OP_##N, WDB_FORM_INDEXED_I); \
+    table[number] = X_##N##_I; accessSize[number] = sizeof(T); accessIndexed[number] = true; }
+    WDB_LOAD_OPS(REGISTER_INDEXED_LOAD)
+    WDB_STORE_OPS(REGISTER_INDEXED_STORE)
     int chain = 0;
 #define REGISTER_CHAIN(F, S) { \
     int number = WDB_CHAIN_BASE + chain * WDB_CHAIN_FORM_COUNT; \

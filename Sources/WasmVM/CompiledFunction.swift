@@ -149,6 +149,8 @@ extension CompiledFunction {
                 stack.append(Value.load(type, from: &raw))
             case .sum(let s, let addend):
                 stack.append(.i32(UInt32(truncatingIfNeeded: fp[s]) &+ addend))
+            case .slotSum(let base, let index):
+                stack.append(.i32(UInt32(truncatingIfNeeded: fp[base]) &+ UInt32(truncatingIfNeeded: fp[index])))
             }
             slot += type.slotCount
         }
@@ -167,4 +169,6 @@ enum StackHome: Hashable {
     /// An `i32.add` of a slot and a constant folded into the load that uses it (only at that
     /// load's trap site): the value is the slot's i32 plus the addend.
     case sum(slot: Int, addend: UInt32)
+    /// The same for an `i32.add` of two slots (an indexed load or store).
+    case slotSum(base: Int, index: Int)
 }

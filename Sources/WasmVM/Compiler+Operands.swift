@@ -274,6 +274,8 @@ extension Compiler {
         // `i32.add x, C; load`: the load computes x + C itself (the add goes), when the add
         // begins a stop point, which the load then begins (memory accesses must).
         var addend: (base: Int, addend: UInt32)?
+        // `i32.add x, y; load` (both slots): an indexed load computes x + y itself.
+        var indexed: (base: Int, index: Int)?
         if op == .i32Eqz, stack[first].pending == nil, let producer = lastProducer(of: stack[first].slot),
            let comparison = producer.comparison {
             negated = (producer.start, comparison.op, comparison.lhs, comparison.rhs)
@@ -284,17 +286,25 @@ extension Compiler {
             code.removeSubrange(producer.start...)
             addend = sum
             extendRun(to: offset)
+        } else if kind == .load || kind == .store, stack[first].pending == nil,
+                  let producer = lastProducer(of: stack[first].slot),
+                  let sum = producer.addSlots, stopCodeIndex.last == UInt32(producer.start) {
+            code.removeSubrange(producer.start...)
+            indexed = sum
+            extendRun(to: offset)
         } else {
             // A memory access always begins a stop point of its own (watchpoints patch them).
             stopForRun(offset: offset, ownStop: kind == .load || kind == .store)
         }
-        if let addend {
+        if addend != nil || indexed != nil {
             // The address was never written: the trap site's stack says how to compute it.
+            let home: StackHome = if let addend { .sum(slot: addend.base, addend: addend.addend) }
+                else if let indexed { .slotSum(base: indexed.base, index: indexed.index) } else { .canonical }
             var node: Int32 = first > 0 ? nodes[first - 1] : -1
             for i in first..<stack.count {
                 nodeParents.append(node)
                 nodeTypes.append(stack[i].type)
-                nodeHomes.append(i == first ? .sum(slot: addend.base, addend: addend.addend) : nodeHomes[Int(nodes[i])])
+                nodeHomes.append(i == first ? home : nodeHomes[Int(nodes[i])])
                 node = Int32(nodeTypes.count - 1)
             }
             trapSites.append(codeIndex: code.count, fileOffset: offset, node: node, arity: n)
@@ -313,14 +323,20 @@ extension Compiler {
         case .unary:
             emitRegister(op, .r, destination, UInt64(lhs))
         case .load:
-            emitRegister(op, .r, destination, memoryOffset | UInt64(addend?.addend ?? 0) << 32,
-                         UInt64(addend?.base ?? lhs))
+            if let indexed {
+                emitRegister(op, .indexed, destination, memoryOffset | UInt64(indexed.index) << 32, UInt64(indexed.base))
+            } else {
+                emitRegister(op, .r, destination, memoryOffset | UInt64(addend?.addend ?? 0) << 32,
+                             UInt64(addend?.base ?? lhs))
+            }
         case .store:
-            let offsetWord = memoryOffset | UInt64(addend?.addend ?? 0) << 32
-            let address = UInt64(addend?.base ?? lhs)
+            let offsetWord = memoryOffset | UInt64(indexed?.index ?? Int(addend?.addend ?? 0)) << 32
+            let address = UInt64(indexed?.base ?? addend?.base ?? lhs)
             switch operands[1] {
-            case .slot(let value): emitRegister(op, .rr, 0, offsetWord, address | UInt64(value) << 32)
-            case .immediate(let value): emitRegister(op, .ri, 0, offsetWord, address, value)
+            case .slot(let value):
+                emitRegister(op, indexed == nil ? .rr : .indexed, 0, offsetWord, address | UInt64(value) << 32)
+            case .immediate(let value):
+                emitRegister(op, indexed == nil ? .ri : RegisterForm.indexedImmediateStore, 0, offsetWord, address, value)
             }
             lastEmission = nil
             return
@@ -333,7 +349,9 @@ extension Compiler {
         var last = LastEmission(start: start, end: code.count, destination: destination)
         if kind == .compare { last.comparison = (op, lhs, operands[1]) }
         if kind == .binary && !Compiler.canTrap(op) { last.binary = (op, lhs, operands[1]) }
-        if kind == .load { last.load = op }
+        // (Load-and-operate keeps the plain load's address layout: not for indexed loads.)
+        if kind == .load && indexed == nil { last.load = op }
+        if op == .i32Add, case .slot(let index) = operands[1] { last.addSlots = (lhs, index) }
         if op == .i32Add, case .immediate(let value) = operands[1] {
             last.addImmediate = (lhs, UInt32(truncatingIfNeeded: value))
         }

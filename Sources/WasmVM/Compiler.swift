@@ -63,6 +63,8 @@ struct Compiler {
         var negatedComparison: (start: Int, op: Opcode, lhs: Int, rhs: RegisterOperand)?
         /// For `i32.add` of a slot and a constant: a load of the sum can fold it in.
         var addImmediate: (base: Int, addend: UInt32)?
+        /// For `i32.add` of two slots: a load or store of the sum can fold it in (indexed form).
+        var addSlots: (base: Int, index: Int)?
         /// For a non-trapping binary operation: what a following one can chain with it
         /// (Compiler+Chains.swift).
         var binary: (op: Opcode, lhs: Int, rhs: RegisterOperand)?

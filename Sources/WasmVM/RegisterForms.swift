@@ -9,6 +9,11 @@ import WasmCore
 
 enum RegisterForm: UInt16 {
     case rr = 0, ri, r, rrBranch, riBranch, rrBranchUnless, riBranchUnless
+    /// A load or store whose address adds two slots (an `i32.add` folded in); a store's value
+    /// is a slot. A store with an immediate value uses `indexedImmediateStore`'s number (r's,
+    /// which stores have no other use for).
+    case indexed = 7
+    static let indexedImmediateStore = RegisterForm.r
 
     static let count = UInt16(WDB_FORM_COUNT)
 }
@@ -80,8 +85,18 @@ enum RegisterOperation {
             let index = Int(raw - UInt16(WDB_LOAD_CHAIN_BASE)) / Int(WDB_LOAD_FORM_COUNT)
             return index < loadChainLoads.count ? loadChainLoads[index] : nil
         }
-        guard let (op, _) = decode(raw), let kind = RegisterKind.of(op), kind == .load || kind == .store else { return nil }
-        return op
+        guard let (op, form) = decode(raw), let kind = RegisterKind.of(op) else { return nil }
+        switch (kind, form) {
+        case (.load, .r), (.load, .indexed), (.store, .rr), (.store, .ri), (.store, .indexed),
+             (.store, RegisterForm.indexedImmediateStore): return op
+        default: return nil
+        }
+    }
+
+    /// Whether a load or store's address adds an index slot (instead of a constant addend).
+    static func isIndexed(_ raw: UInt16) -> Bool {
+        guard let (op, form) = decode(raw), let kind = RegisterKind.of(op) else { return false }
+        return form == .indexed || (kind == .store && form == RegisterForm.indexedImmediateStore)
     }
 
     /// The load of each load-and-operate index (chains.h numbers them in the C core).
@@ -99,12 +114,14 @@ enum RegisterOperation {
     /// The guest-memory access of the load or store at `pc` (whose unpatched first word is
     /// `word`): effective address, size, and whether it writes. Loads and stores both keep the
     /// offset in the low half of word 1 and an addend (a folded `i32.add` of a constant) in its
-    /// high half, and the address slot in the low half of word 2.
+    /// high half (indexed forms: the slot of the value added), and the address slot in the low
+    /// half of word 2.
     static func memoryAccess(_ word: UInt64, pc: UnsafeMutablePointer<UInt64>, fp: UnsafeMutablePointer<UInt64>)
         -> (address: UInt64, size: UInt64, isWrite: Bool)? {
-        guard let op = memoryOperation(CodeWord.op(word)) else { return nil }
+        let raw = CodeWord.op(word)
+        guard let op = memoryOperation(raw) else { return nil }
         let addressSlot = Int(UInt32(truncatingIfNeeded: pc[2]))
-        let addend = UInt32(truncatingIfNeeded: pc[1] >> 32)
+        let addend = isIndexed(raw) ? UInt32(truncatingIfNeeded: fp[Int(pc[1] >> 32)]) : UInt32(truncatingIfNeeded: pc[1] >> 32)
         let address = UInt64(UInt32(truncatingIfNeeded: fp[addressSlot]) &+ addend) &+ (pc[1] & 0xFFFF_FFFF)
         return (address, UInt64(op.info.naturalAlignment), RegisterKind.of(op) == .store)
     }

@@ -59,6 +59,22 @@ import WasmVM
         #expect(stop.reason == .returned(values: [.i32(0x64)]))
     }
 
+    /// A store whose address adds two locals runs as one indexed store; a watch sees it write
+    /// and lets stores outside the range run on.
+    @Test func watchSeesAStoreWhoseAddressAddsTwoSlots() throws {
+        let s = try session("bulk.wat")
+        let w = try s.watch("mem[0x40..0x41]", kind: .write)
+        var stop = try s.invoke("pokeat", [.i32(0x30), .i32(0x11), .i32(1)])
+        #expect(stop.reason == .returned(values: []))
+        stop = try s.invoke("pokeat", [.i32(0x30), .i32(0x10), .i32(9)])
+        guard case .watchpoint(w.number, .bytes([0])?, .bytes([9]), .instruction(let accessor)) = stop.reason else {
+            Issue.record("expected a write hit, got \(stop.reason)")
+            return
+        }
+        #expect(accessor.position.fileOffset == (try offset(s, "pokeat", 4)))
+        #expect(try s.readMemory(0x41, count: 1) == [1])
+    }
+
     /// File offset of instruction `k` of an exported function.
     func offset(_ s: DebugSession, _ name: String, _ k: Int) throws -> UInt32 {
         guard let module = s.module, let index = try s.resolveFunction(name), let f = module.definedFunction(index) else {

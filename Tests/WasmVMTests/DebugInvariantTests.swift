@@ -132,8 +132,16 @@ import WasmCore
             (local.set 3 (i64.xor (i64.load (i32.const 24)) (i64.const -1)))
             (i32.add (i32.wrap_i64 (local.get 3)) (local.get 1))
             (i32.add (i32.trunc_f64_s (local.get 2)))
-            (i32.add) (i32.add) (i32.add)))
-        """, [("loads", [.i32(3)]), ("loads", [.i32(0xFFFF_FFFF)])]),
+            (i32.add) (i32.add) (i32.add))
+          ;; Addresses that add two slots (indexed loads and stores), away from what "loads"
+          ;; wrote (the reference starts each call with zeroed memory).
+          (func (export "indexed") (param i32 i32) (result i32)
+            (i32.store (i32.add (local.get 0) (local.get 1)) (i32.const 77))
+            (i32.store8 (i32.add (local.get 1) (local.get 0)) (local.get 1))
+            (i32.add (i32.load (i32.add (local.get 0) (local.get 1)))
+                     (i32.load8_u offset=4 (i32.add (local.get 0) (local.get 1))))))
+        """, [("loads", [.i32(3)]), ("loads", [.i32(0xFFFF_FFFF)]),
+              ("indexed", [.i32(208), .i32(16)]), ("indexed", [.i32(0xFFFF_FFF0), .i32(0x110)])]),
     ]
 
     @Test(arguments: 0..<4)

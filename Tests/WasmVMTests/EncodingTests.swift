@@ -55,8 +55,10 @@ import WasmCore
             let forms: [RegisterForm]
             switch kind {
             case .compare: forms = [.rr, .ri, .rrBranch, .riBranch, .rrBranchUnless, .riBranchUnless]
-            case .binary, .store: forms = [.rr, .ri]
-            case .unary, .load: forms = [.r]
+            case .binary: forms = [.rr, .ri]
+            case .store: forms = [.rr, .ri, .indexed, RegisterForm.indexedImmediateStore]
+            case .unary: forms = [.r]
+            case .load: forms = [.r, .indexed]
             }
             for form in forms {
                 #expect(wdb_core_handles(RegisterOperation.number(op, form)), "\(op.mnemonic) \(form)")
@@ -175,6 +177,39 @@ import WasmCore
         #expect(trap.message == "out of bounds memory access")
         #expect(invocation.frames.first?.operandStack == [.i32(0xFFFF)])
         #expect(trap.backtrace.first?.description.hasPrefix("f+0x3 ") == true)
+    }
+
+    /// `i32.add` of two slots folds into the load or store of the sum (indexed forms): the sum
+    /// wraps at 32 bits, a trap shows the address on the stack, and the access is still a
+    /// memory operation to watchpoints.
+    @Test func anAddOfTwoSlotsFoldsIntoTheAccess() throws {
+        let m = try instantiate("""
+        (module (memory 1)
+          (func (export "put") (param i32 i32 i32)
+            (i32.store16 offset=2 (i32.add (local.get 0) (local.get 1)) (local.get 2))
+            (i32.store8 (i32.add (local.get 0) (local.get 1)) (i32.const 0x5A)))
+          (func (export "get") (param i32 i32) (result i32)
+            (i32.load offset=1 (i32.add (local.get 0) (local.get 1)))))
+        """)
+        let put = try #require(m.function("put")), get = try #require(m.function("get"))
+        // 0xFFFFFFF0 + 0x20 wraps to 0x10.
+        _ = try put.invoke([.i32(0xFFFF_FFF0), .i32(0x20), .i32(0xBEEF)])
+        #expect(try get.invoke([.i32(0x0F), .i32(0)]) == [.i32(0xBEEF_005A)])
+        for f in [put, get] {
+            let compiled = try #require(m.store.compiled(f.address))
+            let indexed = (0..<compiled.codeCount).filter { k in
+                compiled.stopCodeIndex.contains(UInt32(k)) && RegisterOperation.isIndexed(CodeWord.op(compiled.code[k]))
+            }
+            #expect(!indexed.isEmpty)
+            #expect(indexed.allSatisfy { RegisterOperation.memoryOperation(CodeWord.op(compiled.code[$0])) != nil })
+        }
+        let invocation = get.startInvocation([.i32(0xFFF0), .i32(0x20)])
+        guard case .trapped(let trap) = invocation.run() else {
+            Issue.record("expected a trap")
+            return
+        }
+        #expect(trap.message == "out of bounds memory access")
+        #expect(invocation.frames.first?.operandStack == [.i32(0x10010)])
     }
 
     /// `(x * y) + z` compiles to one chained instruction, with one stop point for both.

@@ -220,12 +220,12 @@ struct ReferenceInterpreter {
             case .i32Load8S: f.stack.append(.i32(UInt32(bitPattern: Int32(Int8(truncatingIfNeeded: bits)))))
             default: f.stack.append(.i32(UInt32(truncatingIfNeeded: bits)))
             }
-        case .i32Store, .i64Store, .f64Store:
+        case .i32Store, .i32Store8, .i64Store, .f64Store:
             guard case .memarg(let m) = ins.immediate else { return }
             let value = pop()
             let address = Int(i32(pop())) + Int(m.offset)
             let (bits, size): (UInt64, Int) = switch value {
-            case .i32(let v): (UInt64(v), 4)
+            case .i32(let v): (UInt64(v), ins.opcode == .i32Store8 ? 1 : 4)
             case .i64(let v), .f64(let v): (v, 8)
             default: (0, 0)
             }

@@ -138,6 +138,9 @@ enum {
 /// Loads (form R): offset | addend << 32, address slot. Stores: RR: offset | addend << 32,
 /// address slot | value slot << 32; RI: offset | addend << 32, address slot, immediate value.
 /// The address is (u32)(slot value + addend) + offset (the addend is a folded i32.add).
+/// Indexed loads and stores (an i32.add of two slots folded in) put the second slot where the
+/// addend was: the address is (u32)(base slot value + index slot value) + offset. Loads: form
+/// INDEXED; stores: INDEXED (value slot) and INDEXED_I (immediate value), same word layouts.
 /// Branch forms have no destination.
 enum {
     WDB_FORM_RR = 0,
@@ -147,6 +150,9 @@ enum {
     WDB_FORM_RI_BR = 4,
     WDB_FORM_RR_BRNOT = 5,
     WDB_FORM_RI_BRNOT = 6,
+    /// Memory accesses only (their kinds use none of the branch form numbers).
+    WDB_FORM_INDEXED = 7,
+    WDB_FORM_INDEXED_I = 2,
     WDB_FORM_COUNT = 8,
     WDB_FUSED_BASE = 0x800,
     /// Dispatch table entries: a power of two above every operation number.

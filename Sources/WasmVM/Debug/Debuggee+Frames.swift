@@ -96,7 +96,7 @@ extension Debuggee {
             // The entry is a folded local.get whose value is still read from the local.
             let local = c.localSlots.firstIndex(of: slot).map { "local \($0)" } ?? "a local"
             throw DebugAccessError("that stack entry is the value of \(local) (a folded local.get); set the local instead")
-        case .constant, .sum:
+        case .constant, .sum, .slotSum:
             throw DebugAccessError("that stack entry is folded into the next instruction; it cannot be changed")
         }
     }

@@ -18,4 +18,7 @@
     local.get $a
     i32.load8_u
     i32.const 1
-    i32.add))
+    i32.add)
+  ;; The address adds two locals: an indexed store in the engine.
+  (func $pokeat (export "pokeat") (param $base i32) (param $i i32) (param $v i32)
+    (i32.store8 (i32.add (local.get $base) (local.get $i)) (local.get $v))))
