@@ -90,7 +90,8 @@ int wdb_load_chain_index(uint16_t load, uint16_t operation) {
         int16_t n = 0;
 #define NUMBER_LOAD_CHAIN(L, T, widen, N) index[WDB_OP_##L][WDB_OP_##N] = ++n;
         WDB_LOAD_CHAINS(NUMBER_LOAD_CHAIN)
-        _Static_assert(WDB_LOAD_CHAIN_BASE + 62 * WDB_LOAD_FORM_COUNT <= WDB_TABLE_SIZE, "load chains beyond the table");
+        _Static_assert(WDB_LOAD_CHAIN_BASE + 62 * WDB_LOAD_FORM_COUNT <= WDB_STEP_SLOT_BASE, "load chains overlap steps");
+        _Static_assert(WDB_STEP64_SLOT_BASE + 10 * WDB_STEP_FORM_COUNT <= WDB_TABLE_SIZE, "steps beyond the table");
         ready = true;
     }
     if (load >= 256 || operation >= 256) return -1;
@@ -347,13 +348,19 @@ WDB_STORE_OPS(DEFINE_INDEXED_STORE)
 WDB_CHAINS(DEFINE_CHAIN)
 
 // ---- increment-and-branch (wdb_engine.h): the local is written before y is read ----
-#define STEP_INCREMENT() u64 w = pc[1]; u64 x = (u32)(U32(fp[(u32)w]) + (u32)(w >> 32)); fp[A] = x
-#define DEFINE_STEP(N, expr) \
-    HANDLER(S_##N##_RR_BR) { STEP_INCREMENT(); u64 y = fp[(u32)pc[2]]; pc = (expr) ? code + pc[3] : pc + 4; DISPATCH(); } \
-    HANDLER(S_##N##_RI_BR) { STEP_INCREMENT(); u64 y = pc[2]; pc = (expr) ? code + pc[3] : pc + 4; DISPATCH(); } \
-    HANDLER(S_##N##_RR_BRNOT) { STEP_INCREMENT(); u64 y = fp[(u32)pc[2]]; pc = (expr) ? pc + 4 : code + pc[3]; DISPATCH(); } \
-    HANDLER(S_##N##_RI_BRNOT) { STEP_INCREMENT(); u64 y = pc[2]; pc = (expr) ? pc + 4 : code + pc[3]; DISPATCH(); }
+#define STEP_I32() u64 w = pc[1]; u64 x = (u32)(U32(fp[(u32)w]) + (u32)(w >> 32)); fp[A] = x
+#define STEP_I32_SLOT() u64 w = pc[1]; u64 x = (u32)(U32(fp[(u32)w]) + U32(fp[w >> 32])); fp[A] = x
+#define STEP_I64() u64 w = pc[1]; u64 x = fp[(u32)w] + (u64)(i64)(i32)(u32)(w >> 32); fp[A] = x
+#define STEP_I64_SLOT() u64 w = pc[1]; u64 x = fp[(u32)w] + fp[w >> 32]; fp[A] = x
+#define DEFINE_STEP_FAMILY(P, INCREMENT, N, expr) \
+    HANDLER(P##_##N##_RR_BR) { INCREMENT(); u64 y = fp[(u32)pc[2]]; pc = (expr) ? code + pc[3] : pc + 4; DISPATCH(); } \
+    HANDLER(P##_##N##_RI_BR) { INCREMENT(); u64 y = pc[2]; pc = (expr) ? code + pc[3] : pc + 4; DISPATCH(); } \
+    HANDLER(P##_##N##_RR_BRNOT) { INCREMENT(); u64 y = fp[(u32)pc[2]]; pc = (expr) ? pc + 4 : code + pc[3]; DISPATCH(); } \
+    HANDLER(P##_##N##_RI_BRNOT) { INCREMENT(); u64 y = pc[2]; pc = (expr) ? pc + 4 : code + pc[3]; DISPATCH(); }
+#define DEFINE_STEP(N, expr) DEFINE_STEP_FAMILY(S, STEP_I32, N, expr) DEFINE_STEP_FAMILY(SS, STEP_I32_SLOT, N, expr)
+#define DEFINE_STEP64(N, expr) DEFINE_STEP_FAMILY(S64, STEP_I64, N, expr) DEFINE_STEP_FAMILY(SS64, STEP_I64_SLOT, N, expr)
 WDB_I32_COMPARE_OPS(DEFINE_STEP)
+WDB_I64_COMPARE_OPS(DEFINE_STEP64)
 
 // ---- load-and-operate (chains.h) ----
 #define LOAD_CHAIN_VALUE(T, widen) \
@@ -443,13 +450,18 @@ static void fill_tables(void) {
     table[number + WDB_CHAIN_RI_REV] = C_##F##_##S##_RI_REV; \
     chain += 1; }
     WDB_CHAINS(REGISTER_CHAIN)
-#define REGISTER_STEP(N, expr) { \
-    int number = WDB_STEP_BASE + (WDB_OP_##N - WDB_OP_I32_EQ) * WDB_STEP_FORM_COUNT; \
-    table[number + WDB_STEP_RR_BR] = S_##N##_RR_BR; \
-    table[number + WDB_STEP_RI_BR] = S_##N##_RI_BR; \
-    table[number + WDB_STEP_RR_BRNOT] = S_##N##_RR_BRNOT; \
-    table[number + WDB_STEP_RI_BRNOT] = S_##N##_RI_BRNOT; }
+#define REGISTER_STEP_FAMILY(P, BASE, FIRST, N) { \
+    int number = BASE + (WDB_OP_##N - WDB_OP_##FIRST) * WDB_STEP_FORM_COUNT; \
+    table[number + WDB_STEP_RR_BR] = P##_##N##_RR_BR; \
+    table[number + WDB_STEP_RI_BR] = P##_##N##_RI_BR; \
+    table[number + WDB_STEP_RR_BRNOT] = P##_##N##_RR_BRNOT; \
+    table[number + WDB_STEP_RI_BRNOT] = P##_##N##_RI_BRNOT; }
+#define REGISTER_STEP(N, expr) \
+    REGISTER_STEP_FAMILY(S, WDB_STEP_BASE, I32_EQ, N) REGISTER_STEP_FAMILY(SS, WDB_STEP_SLOT_BASE, I32_EQ, N)
+#define REGISTER_STEP64(N, expr) \
+    REGISTER_STEP_FAMILY(S64, WDB_STEP64_BASE, I64_EQ, N) REGISTER_STEP_FAMILY(SS64, WDB_STEP64_SLOT_BASE, I64_EQ, N)
     WDB_I32_COMPARE_OPS(REGISTER_STEP)
+    WDB_I64_COMPARE_OPS(REGISTER_STEP64)
     chain = 0;
 #define REGISTER_LOAD_CHAIN(L, T, widen, N) { \
     int number = WDB_LOAD_CHAIN_BASE + chain * WDB_LOAD_FORM_COUNT; \

@@ -15,9 +15,10 @@
 #define F64(v) f64_of(v)
 
 /// Comparisons: also fused with a following br_if (BR) or if (BRNOT).
-#define WDB_COMPARE_OPS(X) WDB_I32_COMPARE_OPS(X) WDB_OTHER_COMPARE_OPS(X)
+#define WDB_COMPARE_OPS(X) WDB_I32_COMPARE_OPS(X) WDB_I64_COMPARE_OPS(X) WDB_FLOAT_COMPARE_OPS(X)
 
-/// The i32 comparisons, in opcode order (eq = first): also fused with an increment (below).
+/// The i32 and i64 comparisons, each in opcode order (eq first): also fused with an increment
+/// (increment-and-branch, wdb_engine.h).
 #define WDB_I32_COMPARE_OPS(X) \
     X(I32_EQ, U32(x) == U32(y)) X(I32_NE, U32(x) != U32(y)) \
     X(I32_LT_S, S32(x) < S32(y)) X(I32_LT_U, U32(x) < U32(y)) \
@@ -25,12 +26,14 @@
     X(I32_LE_S, S32(x) <= S32(y)) X(I32_LE_U, U32(x) <= U32(y)) \
     X(I32_GE_S, S32(x) >= S32(y)) X(I32_GE_U, U32(x) >= U32(y))
 
-#define WDB_OTHER_COMPARE_OPS(X) \
+#define WDB_I64_COMPARE_OPS(X) \
     X(I64_EQ, x == y) X(I64_NE, x != y) \
     X(I64_LT_S, S64(x) < S64(y)) X(I64_LT_U, x < y) \
     X(I64_GT_S, S64(x) > S64(y)) X(I64_GT_U, x > y) \
     X(I64_LE_S, S64(x) <= S64(y)) X(I64_LE_U, x <= y) \
-    X(I64_GE_S, S64(x) >= S64(y)) X(I64_GE_U, x >= y) \
+    X(I64_GE_S, S64(x) >= S64(y)) X(I64_GE_U, x >= y)
+
+#define WDB_FLOAT_COMPARE_OPS(X) \
     X(F32_EQ, F32(x) == F32(y)) X(F32_NE, F32(x) != F32(y)) \
     X(F32_LT, F32(x) < F32(y)) X(F32_GT, F32(x) > F32(y)) \
     X(F32_LE, F32(x) <= F32(y)) X(F32_GE, F32(x) >= F32(y)) \

@@ -112,15 +112,31 @@ extension Compiler {
     }
 
     /// Replaces a comparison starting at code index `start`, branched on, and the tee'd
-    /// increment right before it that wrote one of its operands, by one increment-and-branch
+    /// increment (i32 or i64, by a constant or a slot) right before it that wrote one of its
+    /// operands, by one increment-and-branch
     /// (wdb_engine.h, WDB_STEP_*); its target word (the last) is left 0 for the caller. Returns
     /// false (nothing changed) when they do not fit that form. No stop point lies between them
     /// (the comparison continues the increment's run), so the pair was one step already.
     mutating func emitStepAndBranch(_ op: Opcode, _ lhs: Int, _ rhs: RegisterOperand, at start: Int,
                                     whenTrue: Bool) -> Bool {
         guard let step = teeIncrement, step.end == start,
-              (stopCodeIndex.last.map { Int($0) } ?? -1) <= step.start,
-              op.rawValue >= Opcode.i32Eq.rawValue, op.rawValue <= Opcode.i32GeU.rawValue else { return false }
+              (stopCodeIndex.last.map { Int($0) } ?? -1) <= step.start else { return false }
+        let first: Opcode = step.wide ? .i64Eq : .i32Eq
+        let last: Opcode = step.wide ? .i64GeU : .i32GeU
+        guard op.rawValue >= first.rawValue, op.rawValue <= last.rawValue else { return false }
+        // The step rides in 32 bits of word 1: a slot, or a constant (i64: sign-extended).
+        let base: Int, stepBits: UInt64
+        switch step.step {
+        case .slot(let slot):
+            base = step.wide ? WDB_STEP64_SLOT_BASE : WDB_STEP_SLOT_BASE
+            stepBits = UInt64(slot)
+        case .immediate(let value):
+            if step.wide {
+                guard Int64(bitPattern: value) == Int64(Int32(truncatingIfNeeded: value)) else { return false }
+            }
+            base = step.wide ? WDB_STEP64_BASE : WDB_STEP_BASE
+            stepBits = value & 0xFFFF_FFFF
+        }
         var compare = op
         let other: RegisterOperand
         if lhs == step.local {
@@ -137,9 +153,9 @@ extension Compiler {
         case .slot(let slot): form = whenTrue ? WDB_STEP_RR_BR : WDB_STEP_RR_BRNOT; y = UInt64(slot)
         case .immediate(let value): form = whenTrue ? WDB_STEP_RI_BR : WDB_STEP_RI_BRNOT; y = value
         }
-        let number = Int(WDB_STEP_BASE) + Int(compare.rawValue - Opcode.i32Eq.rawValue) * Int(WDB_STEP_FORM_COUNT) + form
+        let number = Int(base) + Int(compare.rawValue - first.rawValue) * Int(WDB_STEP_FORM_COUNT) + form
         code.removeSubrange(step.start...)
-        emitChainWords(UInt16(number), step.local, UInt64(step.base) | UInt64(step.addend) << 32, y, 0)
+        emitChainWords(UInt16(number), step.local, UInt64(step.base) | stepBits << 32, y, 0)
         teeIncrement = nil
         return true
     }

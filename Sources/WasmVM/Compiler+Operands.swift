@@ -446,7 +446,10 @@ extension Compiler {
               !hasPendingRead(ofLocal: localSlots[index], below: stack.count - 1) else { return false }
         let local = localSlots[index]
         code[producer.start] = (code[producer.start] & 0xFFFF_FFFF) | UInt64(local) << 32
-        teeIncrement = producer.addImmediate.map { (producer.start, producer.end, local, $0.base, $0.addend) }
+        teeIncrement = nil
+        if let add = producer.binary, add.op == .i32Add || add.op == .i64Add {
+            teeIncrement = (producer.start, producer.end, local, add.op == .i64Add, add.lhs, add.rhs)
+        }
         stack[stack.count - 1].pending = Pending(provider: .local(slot: local), offset: 0, nodeBefore: -1,
                                                  hasStop: false, epoch: stopCodeIndex.count)
         renode(from: stack.count - 1)

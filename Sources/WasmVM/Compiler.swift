@@ -110,9 +110,10 @@ struct Compiler {
     var localSlots: [Int] = []
     var interruptPoints: [UInt32] = [0]
     var lastEmission: LastEmission?
-    /// The last `local.tee l (i32.add x C)` folded into its add (a loop counter's step): a
-    /// comparison of l right after it, branched on, fuses with it (Compiler+Chains.swift).
-    var teeIncrement: (start: Int, end: Int, local: Int, base: Int, addend: UInt32)?
+    /// The last `local.tee l (i32.add x step)` (or i64.add) folded into its add (a loop
+    /// counter's step): a comparison of l right after it, branched on, fuses with it
+    /// (Compiler+Chains.swift). The step is a slot or a constant.
+    var teeIncrement: (start: Int, end: Int, local: Int, wide: Bool, base: Int, step: RegisterOperand)?
     /// The Wasm offset of the instruction being translated.
     var currentOffset: UInt32 = 0
     /// The code index right after the last call: the return point must begin a stop point

@@ -82,6 +82,7 @@ enum RegisterOperation {
     /// The Wasm load or store an operation number stands for (a load-and-operate's load).
     static func memoryOperation(_ raw: UInt16) -> Opcode? {
         if raw >= UInt16(WDB_LOAD_CHAIN_BASE) {
+            guard raw < UInt16(WDB_STEP_SLOT_BASE) else { return nil }
             let index = Int(raw - UInt16(WDB_LOAD_CHAIN_BASE)) / Int(WDB_LOAD_FORM_COUNT)
             return index < loadChainLoads.count ? loadChainLoads[index] : nil
         }

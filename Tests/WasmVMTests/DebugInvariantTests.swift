@@ -112,8 +112,19 @@ import WasmCore
               (then (local.set 2 (i32.const 0))))
             (block $b
               (br_if $b (i32.eqz (i32.ge_u (local.tee 1 (i32.add (local.get 1) (i32.const 1))) (local.get 1)))))
-            (i32.add (local.get 1) (local.get 2))))
-        """, [("steps", [.i32(9)]), ("steps", [.i32(1)]), ("ints", [.i32(7), .i32(300), .i32(5)]), ("ints", [.i32(0xFFFF_FFFF), .i32(2), .i32(0x7FFF_FFFF)]),
+            (i32.add (local.get 1) (local.get 2)))
+          ;; Steps by a slot, and i64 counters (by a slot and by a constant).
+          (func (export "steps64") (param i64 i64) (result i64) (local i64 i32)
+            (loop $l
+              (local.set 3 (i32.add (local.get 3) (i32.const 1)))
+              (br_if $l (i64.le_u (local.tee 2 (i64.add (local.get 2) (local.get 0))) (local.get 1))))
+            (loop $m
+              (br_if $m (i32.lt_s (local.tee 3 (i32.add (local.get 3) (local.get 3))) (i32.const 100))))
+            (block $b
+              (br_if $b (i64.ne (local.get 1) (local.tee 2 (i64.add (local.get 2) (i64.const -3))))))
+            (i64.add (local.get 2) (i64.extend_i32_u (local.get 3)))))
+        """, [("steps", [.i32(9)]), ("steps", [.i32(1)]), ("steps64", [.i64(7), .i64(100)]),
+              ("steps64", [.i64(0x10), .i64(0x100)]), ("ints", [.i32(7), .i32(300), .i32(5)]), ("ints", [.i32(0xFFFF_FFFF), .i32(2), .i32(0x7FFF_FFFF)]),
               ("wide", [.i64(0x1234_5678_9ABC), .i64(0xFFFF_FFFF_FFFF_FFFD)]), ("floats", [.f64((0.25).bitPattern), .f64((-1.5).bitPattern)])]),
         // Loads whose value a binary operation uses right away (load-and-operate), in every
         // form, with an add-folded address and a value redirected into a local.
@@ -160,9 +171,11 @@ import WasmCore
                 let frames = invocation.frames
                 let innermost = try #require(frames.first?.position)
                 // Skip the instructions that compile to nothing (block, loop, nop, drop, end).
+                // After a step the reference moves at least once: every run executes an
+                // instruction, and a loop whose body is one run comes back to the same offset.
                 var guardSteps = 0
-                while !reference.isFinished,
-                      reference.offset != innermost.fileOffset || reference.frames.count != frames.count {
+                while !reference.isFinished, stops > 0 && guardSteps == 0
+                        || reference.offset != innermost.fileOffset || reference.frames.count != frames.count {
                     reference.step()
                     guardSteps += 1
                     if guardSteps > 1000 { break }

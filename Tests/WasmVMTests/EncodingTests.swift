@@ -151,6 +151,26 @@ import WasmCore
         #expect(steps.count == 1)
     }
 
+    /// The same for an i64 counter stepped by a slot (`j += i; j <= limit`).
+    @Test func anI64CounterSteppedByASlotIsOneInstruction() throws {
+        let m = try instantiate("""
+        (module (func (export "count") (param i64 i64) (result i32) (local i64 i32)
+          (loop $l
+            (local.set 3 (i32.add (local.get 3) (i32.const 1)))
+            (br_if $l (i64.le_u (local.tee 2 (i64.add (local.get 2) (local.get 0))) (local.get 1))))
+          (local.get 3)))
+        """)
+        let f = try #require(m.function("count"))
+        #expect(try f.invoke([.i64(3), .i64(30)]) == [.i32(11)])   // 3, 6, …, 30 go on; 33 ends
+        let compiled = try #require(m.store.compiled(f.address))
+        let steps = (0..<compiled.codeCount).filter { k in
+            let op = CodeWord.op(compiled.code[k])
+            return compiled.stopCodeIndex.contains(UInt32(k)) && op >= UInt16(WDB_STEP64_SLOT_BASE)
+                && op < UInt16(WDB_STEP64_SLOT_BASE) + 40
+        }
+        #expect(steps.count == 1)
+    }
+
     /// `load + z` compiles to one load-and-operate that is still the load to watchpoints and
     /// traps: its memory operation is the load's, and an out-of-bounds access shows the address
     /// on the stack at the load's offset.

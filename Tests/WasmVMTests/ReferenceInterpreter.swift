@@ -196,6 +196,9 @@ struct ReferenceInterpreter {
             default: a < b ? 1 : 0
             }
             f.stack.append(.i32(r))
+        case .i64LeU, .i64Ne:
+            let b = i64(pop()), a = i64(pop())
+            f.stack.append(.i32((ins.opcode == .i64LeU ? a <= b : a != b) ? 1 : 0))
         case .i64Add, .i64Sub, .i64Mul, .i64And, .i64Xor, .i64ShrU:
             let b = i64(pop()), a = i64(pop())
             let r: UInt64 = switch ins.opcode {

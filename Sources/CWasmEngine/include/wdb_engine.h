@@ -186,6 +186,9 @@ enum {
 /// WDB_STEP_BASE + (comparison opcode - i32.eq) * 4 + form; word 0 is the operation with local
 /// l in bits 32..63; then x | C << 32, y (a slot for the RR forms, an immediate for RI), target.
 /// l is compared on the left (the compiler mirrors a comparison that has it on the right).
+/// The same with a step from a slot (x | step slot << 32: WDB_STEP_SLOT_BASE), and for i64
+/// (i64.add and the i64 comparisons, counted from i64.eq): WDB_STEP64_BASE with a constant step
+/// (sign-extended from the 32 bits it has in word 1), WDB_STEP64_SLOT_BASE with a slot.
 enum {
     WDB_STEP_RR_BR = 0,
     WDB_STEP_RI_BR = 1,
@@ -194,6 +197,10 @@ enum {
     WDB_STEP_FORM_COUNT = 4,
     /// Above the chained forms.
     WDB_STEP_BASE = 0x1E00,
+    /// Above the load-and-operate forms; each family has 10 comparisons * 4 forms.
+    WDB_STEP_SLOT_BASE = 0x1F40,
+    WDB_STEP64_BASE = 0x1F68,
+    WDB_STEP64_SLOT_BASE = 0x1F90,
 };
 
 /// Load-and-operate (chains.h): operation number WDB_LOAD_CHAIN_BASE + index * 4 + form, where
