@@ -1,9 +1,11 @@
 import CWasmEngine
 import WasmCore
 
-// Chained operations: `x op1 y` followed by a binary operation that uses its result becomes one
-// instruction (the C core's chains.h), saving a dispatch and the intermediate value's trip
-// through its stack slot.
+// Superinstructions formed inside one run (the C core's chains.h and wdb_engine.h):
+// - chained operations: `x op1 y` followed by a binary operation that uses its result becomes
+//   one instruction, saving a dispatch and the intermediate value's trip through its slot;
+// - load-and-operate: a load whose value a binary operation of its type uses at once;
+// - increment-and-branch: a counter's tee'd add, the comparison and the branch that test it.
 //
 // Debugging guarantees: the chain is fused only when the first operation was the last thing
 // emitted and no stop point begins after it, so the second operation runs inside the first's
