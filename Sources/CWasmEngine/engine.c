@@ -65,38 +65,13 @@ static inline void move_slots(u64 *fp, intptr_t src, intptr_t dst, intptr_t coun
     static inline __attribute__((always_inline, unused)) u64 binary_##N(u64 x, u64 y) { return (expr); }
 WDB_BINARY_OPS(DEFINE_BINARY_FUNCTION)
 
+// The operation-number ranges, in order (194 chains, 10 comparisons per step family, 62
+// load-and-operate pairs: fill_tables counts them as it registers them).
 _Static_assert(WDB_FUSED(WDB_OPCODE_COUNT, 0) <= WDB_CHAIN_BASE, "chained forms overlap register forms");
-
-int wdb_chain_index(uint16_t first, uint16_t second) {
-    // Numbered in WDB_CHAINS order, as the handler table is filled.
-    static int16_t index[256][256];
-    static bool ready = false;
-    if (!ready) {
-        int16_t n = 0;
-#define NUMBER_CHAIN(F, S) index[WDB_OP_##F][WDB_OP_##S] = ++n;
-        WDB_CHAINS(NUMBER_CHAIN)
-        _Static_assert(WDB_CHAIN_BASE + 194 * WDB_CHAIN_FORM_COUNT <= WDB_STEP_BASE, "chains overlap steps");
-        _Static_assert(WDB_STEP_BASE + 10 * WDB_STEP_FORM_COUNT <= WDB_TABLE_SIZE, "steps beyond the table");
-        ready = true;
-    }
-    if (first >= 256 || second >= 256) return -1;
-    return index[first][second] - 1;
-}
-
-int wdb_load_chain_index(uint16_t load, uint16_t operation) {
-    static int16_t index[256][256];
-    static bool ready = false;
-    if (!ready) {
-        int16_t n = 0;
-#define NUMBER_LOAD_CHAIN(L, T, widen, N) index[WDB_OP_##L][WDB_OP_##N] = ++n;
-        WDB_LOAD_CHAINS(NUMBER_LOAD_CHAIN)
-        _Static_assert(WDB_LOAD_CHAIN_BASE + 62 * WDB_LOAD_FORM_COUNT <= WDB_STEP_SLOT_BASE, "load chains overlap steps");
-        _Static_assert(WDB_STEP64_SLOT_BASE + 10 * WDB_STEP_FORM_COUNT <= WDB_TABLE_SIZE, "steps beyond the table");
-        ready = true;
-    }
-    if (load >= 256 || operation >= 256) return -1;
-    return index[load][operation] - 1;
-}
+_Static_assert(WDB_CHAIN_BASE + 194 * WDB_CHAIN_FORM_COUNT <= WDB_STEP_BASE, "chains overlap steps");
+_Static_assert(WDB_STEP_BASE + 10 * WDB_STEP_FORM_COUNT <= WDB_LOAD_CHAIN_BASE, "steps overlap load chains");
+_Static_assert(WDB_LOAD_CHAIN_BASE + 62 * WDB_LOAD_FORM_COUNT <= WDB_STEP_SLOT_BASE, "load chains overlap steps");
+_Static_assert(WDB_STEP64_SLOT_BASE + 10 * WDB_STEP_FORM_COUNT <= WDB_TABLE_SIZE, "steps beyond the table");
 
 // ---- Threaded dispatch ----
 //
@@ -142,6 +117,10 @@ static wdb_dispatch runTable;
 static wdb_handler *const table = runTable.handlers;
 /// Single steps: every entry returns before the next instruction runs.
 static wdb_dispatch stepTable;
+/// Chain index + 1 of each (first, second) and (load, operation) pair of Wasm opcodes (0: none),
+/// numbered as fill_tables registers their handlers.
+static int16_t chainIndex[256][256];
+static int16_t loadChainIndex[256][256];
 /// Bytes accessed by each register-form load and store (0 for every other operation).
 static uint8_t accessSize[WDB_TABLE_SIZE];
 /// Whether a load or store's address adds an index slot rather than a constant addend.
@@ -448,6 +427,7 @@ static void fill_tables(void) {
     table[number + WDB_CHAIN_RI_I] = C_##F##_##S##_RI_I; \
     table[number + WDB_CHAIN_RR_REV] = C_##F##_##S##_RR_REV; \
     table[number + WDB_CHAIN_RI_REV] = C_##F##_##S##_RI_REV; \
+    chainIndex[WDB_OP_##F][WDB_OP_##S] = (int16_t)(chain + 1); \
     chain += 1; }
     WDB_CHAINS(REGISTER_CHAIN)
 #define REGISTER_STEP_FAMILY(P, BASE, FIRST, N) { \
@@ -470,11 +450,22 @@ static void fill_tables(void) {
     table[number + WDB_LOAD_IMMEDIATE] = LC_##L##_##N##_IMMEDIATE; \
     accessSize[number + WDB_LOAD_FIRST] = accessSize[number + WDB_LOAD_SECOND] = \
         accessSize[number + WDB_LOAD_IMMEDIATE] = sizeof(T); \
+    loadChainIndex[WDB_OP_##L][WDB_OP_##N] = (int16_t)(chain + 1); \
     chain += 1; }
     WDB_LOAD_CHAINS(REGISTER_LOAD_CHAIN)
 }
 
 static pthread_once_t tablesFilled = PTHREAD_ONCE_INIT;
+
+int wdb_chain_index(uint16_t first, uint16_t second) {
+    pthread_once(&tablesFilled, fill_tables);
+    return first < 256 && second < 256 ? chainIndex[first][second] - 1 : -1;
+}
+
+int wdb_load_chain_index(uint16_t load, uint16_t operation) {
+    pthread_once(&tablesFilled, fill_tables);
+    return load < 256 && operation < 256 ? loadChainIndex[load][operation] - 1 : -1;
+}
 
 bool wdb_core_handles(uint16_t operation) {
     pthread_once(&tablesFilled, fill_tables);

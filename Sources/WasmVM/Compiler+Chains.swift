@@ -40,17 +40,17 @@ extension Compiler {
         let x = UInt64(op1.lhs)
         switch (op1.rhs, other, resultFirst) {
         case (.slot(let y), .slot(let z), true):
-            emitChainWords(number(.rr), destination, x | UInt64(y) << 32, UInt64(z))
+            emitNumbered(number(.rr), destination, x | UInt64(y) << 32, UInt64(z))
         case (.immediate(let c), .slot(let z), true):
-            emitChainWords(number(.ri), destination, x | UInt64(z) << 32, c)
+            emitNumbered(number(.ri), destination, x | UInt64(z) << 32, c)
         case (.slot(let y), .immediate(let k), _):
-            emitChainWords(number(.rrImmediate), destination, x | UInt64(y) << 32, k)
+            emitNumbered(number(.rrImmediate), destination, x | UInt64(y) << 32, k)
         case (.immediate(let c), .immediate(let k), _):
-            emitChainWords(number(.riImmediate), destination, x, c, k)
+            emitNumbered(number(.riImmediate), destination, x, c, k)
         case (.slot(let y), .slot(let z), false):
-            emitChainWords(number(.rrReversed), destination, x | UInt64(y) << 32, UInt64(z))
+            emitNumbered(number(.rrReversed), destination, x | UInt64(y) << 32, UInt64(z))
         case (.immediate(let c), .slot(let z), false):
-            emitChainWords(number(.riReversed), destination, x | UInt64(z) << 32, c)
+            emitNumbered(number(.riReversed), destination, x | UInt64(z) << 32, c)
         }
         // A following local.set / local.tee may still redirect the result; nothing chains on.
         lastEmission = LastEmission(start: producer.start, end: code.count, destination: destination)
@@ -157,14 +157,9 @@ extension Compiler {
         }
         let number = Int(base) + Int(compare.rawValue - first.rawValue) * Int(WDB_STEP_FORM_COUNT) + form
         code.removeSubrange(step.start...)
-        emitChainWords(UInt16(number), step.local, UInt64(step.base) | stepBits << 32, y, 0)
+        emitNumbered(UInt16(number), step.local, UInt64(step.base) | stepBits << 32, y, 0)
         teeIncrement = nil
         return true
-    }
-
-    private mutating func emitChainWords(_ number: UInt16, _ destination: Int, _ words: UInt64...) {
-        code.append(CodeWord.make(number, destination))
-        code.append(contentsOf: words)
     }
 
     static func isCommutative(_ op: Opcode) -> Bool {

@@ -213,6 +213,12 @@ struct Compiler {
         code.append(contentsOf: immediates)
     }
 
+    /// An instruction by operation number (the C core's chained and increment-and-branch forms).
+    mutating func emitNumbered(_ number: UInt16, _ a: Int, _ immediates: UInt64...) {
+        code.append(CodeWord.make(number, a))
+        code.append(contentsOf: immediates)
+    }
+
     mutating func emitWasm(_ op: Opcode, _ a: Int, _ immediates: UInt64...) {
         code.append(CodeWord.make(op.rawValue, a))
         code.append(contentsOf: immediates)
