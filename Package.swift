@@ -12,6 +12,8 @@ let package = Package(
         .library(name: "WasmVM", targets: ["WasmVM"]),
         .library(name: "WASI", targets: ["WASI"]),
         .library(name: "Debugger", targets: ["Debugger"]),
+        .library(name: "WastScripts", targets: ["WastScripts"]),
+        .library(name: "DebuggerCommands", targets: ["DebuggerCommands"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -30,13 +32,19 @@ let package = Package(
         .target(name: "CWasmEngine", cSettings: [.unsafeFlags(["-gdwarf-4", "-momit-leaf-frame-pointer", "-falign-functions=64"])]),
         .target(name: "WasmVM", dependencies: ["WasmCore", "CWasmEngine"]),
         .target(name: "WASI", dependencies: ["WasmCore", "WasmVM"]),
+        // Spec-test scripts (.wast): the runner `wdb wast`, the REPL and the tests share.
+        .target(name: "WastScripts", dependencies: ["WasmCore", "WasmText", "WasmVM"]),
         .target(name: "Debugger", dependencies: ["WasmCore", "WasmText", "WasmVM", "WASI"]),
+        // The debugger's command language: one table of commands with their handlers, the
+        // session that runs typed lines, and the terminal driver. Front ends call it.
+        .target(name: "DebuggerCommands",
+                dependencies: ["WasmCore", "WasmText", "WasmVM", "WASI", "Debugger", "WastScripts", "LineEditor"]),
         .systemLibrary(name: "CEditLine", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
         .target(name: "LineEditor", dependencies: ["CEditLine"]),
         .executableTarget(
             name: "wdb",
             dependencies: [
-                "WasmCore", "WasmText", "WasmVM", "WASI", "Debugger", "LineEditor",
+                "WasmCore", "WasmText", "WasmVM", "WASI", "Debugger", "WastScripts", "DebuggerCommands",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "WasmCoreTests", dependencies: ["WasmCore"]),
@@ -45,7 +53,10 @@ let package = Package(
         .testTarget(name: "WASITests", dependencies: ["WASI", "WasmCore", "WasmVM", "WasmText"]),
         .testTarget(name: "DebuggerTests", dependencies: ["Debugger", "WasmCore", "WasmText", "WasmVM", "WASI"]),
         .testTarget(name: "LineEditorTests", dependencies: ["LineEditor"]),
-        .testTarget(name: "wdbTests", dependencies: ["wdb"]),
+        .testTarget(name: "WastScriptsTests", dependencies: ["WastScripts", "WasmCore", "WasmText", "WasmVM"]),
+        .testTarget(name: "DebuggerCommandsTests",
+                    dependencies: ["DebuggerCommands", "Debugger", "WasmCore", "WasmText", "WasmVM", "LineEditor"]),
+        .testTarget(name: "wdbTests", dependencies: ["wdb", "DebuggerCommands", "WasmText"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -87,32 +87,26 @@ public final class DebugSession {
 
     // MARK: loading
 
-    /// Loads a `.wat` (assembled in-process, keeping the source map) or `.wasm` file.
+    /// Loads a module file through the one loader (content decides binary or WAT; a WAT
+    /// file keeps its source map).
     public func load(path: String) throws {
-        guard let data = DebugSession.readFile(path) else { throw DebuggerError("cannot read \(path)") }
-        if path.hasSuffix(".wat") || path.hasSuffix(".wast") {
-            try load(wat: String(decoding: data, as: UTF8.self), file: path)
-        } else {
-            try load(wasm: data, file: path)
-        }
+        do { try load(try ModuleLoader.load(path: path)) } catch let error as ModuleLoadError { throw DebuggerError(error.message) }
     }
 
+    /// WAT text (typed, or read by the caller).
     public func load(wat text: String, file: String) throws {
-        let assembled = try WatAssembler.assemble(text, file: file)
-        try install(assembled.module, bytes: assembled.bytes, sourceMap: assembled.sourceMap, file: file)
+        do { try load(try ModuleLoader.assemble(text, path: file)) } catch let error as ModuleLoadError { throw DebuggerError(error.message) }
     }
 
+    /// A binary already in memory.
     public func load(wasm: [UInt8], file: String) throws {
-        let module = try BinaryDecoder.decode(wasm)
-        try Validator.validate(module)
-        try load(validatedModule: module, bytes: wasm, file: file)
+        do { try load(try ModuleLoader.load(bytes: wasm, path: file)) } catch let error as ModuleLoadError { throw DebuggerError(error.message) }
     }
 
-    /// Loads a module the caller has already decoded from `bytes` and validated (the REPL has,
-    /// for its own commands): decoding and validating a large module again would cost as much
-    /// as a short run.
-    public func load(validatedModule module: Module, bytes: [UInt8], file: String) throws {
-        try install(module, bytes: bytes, sourceMap: SourceMap(module: module), file: file)
+    /// A module the loader has already decoded (or assembled) and validated: a front end that
+    /// loaded it for its own commands hands it over without a second decode or validation.
+    public func load(_ loaded: LoadedModule) throws {
+        try install(loaded.module, bytes: loaded.bytes, sourceMap: loaded.sourceMap, file: loaded.path)
     }
 
     private func install(_ module: Module, bytes: [UInt8], sourceMap: SourceMap?, file: String) throws {
@@ -129,19 +123,6 @@ public final class DebugSession {
         breakpoints.removeAll { if case .code = $0.kind { return true } else { return false } }
         refreshWatches()
         refreshHostFilter()
-    }
-
-    static func readFile(_ path: String) -> [UInt8]? {
-        guard let f = fopen(path, "rb") else { return nil }
-        defer { fclose(f) }
-        var out: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let n = fread(&buffer, 1, buffer.count, f)
-            if n > 0 { out += buffer[0..<n] }
-            if n < buffer.count { break }
-        }
-        return out
     }
 
     /// A fresh instance of the module (memory, globals and tables as at start), with the

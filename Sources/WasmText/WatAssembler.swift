@@ -105,6 +105,12 @@ public enum WatAssembler {
                 }
             }
             module.sectionLocations = decoded.sectionLocations
+            // The custom sections the bytes hold (the name section just written), so the model
+            // shows what a decoder of the same bytes would.
+            module.customSections = decoded.customSections
+            // With a name section written, its names are the module's (what wabt writes: no label
+            // names), so a dump of the text and of its binary agree.
+            if options.debugNames { module.names = decoded.names }
         }
         if options.embedSourceMap, let payload = map.customSectionPayload() {
             // Appended after everything else, so no instruction offset moves.

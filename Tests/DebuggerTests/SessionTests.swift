@@ -6,7 +6,7 @@ import WasmVM
 
 @Suite struct SessionTests {
     @Test func aBinaryWithoutSourceMapStepsByInstruction() throws {
-        let text = String(decoding: DebugSession.readFile(fixturePath("calls.wat")) ?? [], as: UTF8.self)
+        let text = String(decoding: (try? ModuleLoader.readFile(fixturePath("calls.wat"))) ?? [], as: UTF8.self)
         let assembled = try WatAssembler.assemble(text, file: "calls.wat", options: .init(debugNames: true))
         let s = DebugSession()
         try s.load(wasm: assembled.bytes, file: "calls.wasm")

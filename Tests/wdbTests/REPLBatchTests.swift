@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import wdb
+@testable import DebuggerCommands
 
 /// Batch mode of the real binary: command scripts piped into `wdb debug`, whole output compared
 /// with the golden files in Tests/Fixtures/repl (NAME.wdb → NAME.out). Set WDB_UPDATE_GOLDEN=1

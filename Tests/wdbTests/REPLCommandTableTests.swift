@@ -1,7 +1,7 @@
 import Foundation
 import LineEditor
 import Testing
-@testable import wdb
+@testable import DebuggerCommands
 
 /// The command table's lookup (gdb's names, aliases, unique prefixes), help for every command,
 /// and the session's dispatch, without a terminal or a process.
@@ -102,38 +102,9 @@ import Testing
     }
 }
 
-/// A stand-in for the debugger engine: it takes `break` and WAT input and names functions.
-final class FakeBackend: DebuggerBackend {
-    var executed: [String] = []
-    var evaluated: [String] = []
-
-    func execute(_ invocation: CommandInvocation, in session: ReplSession) throws -> Bool {
-        guard invocation.name == "break" else { return false }
-        if invocation.arguments.isEmpty { throw ReplError("Usage: \(invocation.spec.usage)") }
-        executed.append(invocation.arguments)
-        session.console.line("Breakpoint \(executed.count) at \(invocation.arguments)")
-        return true
-    }
-
-    func evaluate(text: String, in session: ReplSession) throws -> Bool {
-        evaluated.append(text)
-        return true
-    }
-
-    func completions(for source: CompletionSource) -> [String] {
-        switch source {
-        case .functions: ["$fact", "$fact_rec", "$main"]
-        case .breakpoints: ["1", "2"]
-        default: []
-        }
-    }
-
-    func moduleDidLoad(_ module: LoadedModule, in session: ReplSession) {}
-}
-
 @Suite struct REPLSessionTests {
-    func session(interactive: Bool = false, backend: DebuggerBackend? = nil) -> ReplSession {
-        let session = ReplSession(console: .capturing(), backend: backend)
+    func session(interactive: Bool = false) -> ReplSession {
+        let session = ReplSession(console: .capturing())
         session.isInteractive = interactive
         return session
     }
@@ -145,10 +116,10 @@ final class FakeBackend: DebuggerBackend {
         #expect(s.failureCount == 1)
     }
 
-    @Test func engineCommandsSayTheyAreNotAvailableYet() {
+    @Test func commandsThatNeedAProgramSaySo() {
         let s = session()
         #expect(!s.execute("bt"))
-        #expect(s.console.captured == "\"backtrace\" is not available yet: it needs the debugger engine, which has not landed.\n")
+        #expect(s.console.captured == "No stack: the program is not being run.\n")
     }
 
     @Test func enterRepeatsOnlySteppingAndExamining() {
@@ -156,7 +127,7 @@ final class FakeBackend: DebuggerBackend {
         s.execute("stepi")
         s.execute("")
         s.execute("   ")
-        #expect(s.failureCount == 3)  // stepi three times, each "not available yet"
+        #expect(s.failureCount == 3)  // stepi three times, each "not being run"
         s.execute("show dirs")
         s.execute("")
         #expect(s.failureCount == 3)
@@ -170,27 +141,27 @@ final class FakeBackend: DebuggerBackend {
         #expect(s.failureCount == 1)
     }
 
-    @Test func aBackendTakesOverItsCommands() {
-        let backend = FakeBackend()
-        let s = session(interactive: true, backend: backend)
+    @Test func watAndCommandsReachTheDebugger() {
+        let s = session(interactive: true)
+        #expect(s.execute("(module (func $main))"))
         #expect(s.execute("b $main"))
         #expect(!s.execute("break"))
-        #expect(s.execute("(module (func))"))
         #expect(s.execute("i32.const 2 i32.const 3 i32.add"))
-        #expect(backend.executed == ["$main"])
-        #expect(backend.evaluated == ["(module (func))", "i32.const 2 i32.const 3 i32.add"])
-        #expect(s.console.captured?.hasPrefix("Breakpoint 1 at $main\nUsage: break LOC [if EXPR]\n") == true)
-        // Commands the backend declines still run as builtins.
         #expect(s.execute("show args"))
+        let output = s.console.captured ?? ""
+        #expect(output.contains("Loaded <input> (WAT, 1 function, 0 exports).\nBreakpoint 1 at $main"), "\(output)")
+        #expect(output.contains("break needs a location"), "\(output)")
+        #expect(output.contains("i32:5"), "\(output)")
     }
 
     @Test func scriptsJoinWatLinesAndGoOnAfterFailures() {
-        let backend = FakeBackend()
-        let s = session(backend: backend)
+        let s = session()
         let ok = s.runScript("(module\n  (func $f)\n)\nfo\nbreak $f\n")
         #expect(!ok)
-        #expect(backend.evaluated == ["(module\n  (func $f)\n)"])
-        #expect(backend.executed == ["$f"])
+        let output = s.console.captured ?? ""
+        #expect(output.contains("Loaded <input>"))
+        #expect(output.contains("Undefined command: \"fo\""))
+        #expect(output.contains("Breakpoint 1 at $f"), "\(output)")
     }
 
     @Test func sourceRefusesEndlessNesting() throws {
@@ -264,8 +235,10 @@ final class FakeBackend: DebuggerBackend {
         #expect(candidates("help break ") == [])
     }
 
-    @Test func completesNamesFromTheBackend() {
-        let s = ReplSession(console: .capturing(), backend: FakeBackend())
+    @Test func completesNamesTheDebuggerKnows() {
+        let s = ReplSession(console: .capturing())
+        #expect(s.execute("(module (func $fact) (func $fact_rec) (func $main))"))
+        #expect(s.execute("break $fact") && s.execute("break $main"))
         #expect(candidates("break $f", session: s) == ["$fact", "$fact_rec"])
         #expect(candidates("delete ", session: s) == ["1", "2"])
         #expect(candidates("info functions $m", session: s) == ["$main"])
@@ -313,13 +286,11 @@ final class FakeBackend: DebuggerBackend {
         let headings = Set(text.split(separator: "\n").filter { $0.hasPrefix("###") }.map {
             String($0.drop(while: { $0 == "#" }).dropFirst())
         })
-        // As the real binary: with the debugger adapter as the backend.
-        let session = ReplSession(console: .capturing(), backend: DebuggerAdapter())
         var checked = 0
         func visit(_ table: CommandTable, path: [String]) {
             for spec in table.commands {
                 let name = (path + [spec.name]).joined(separator: " ")
-                let expected = session.isUnavailable(spec) ? name + " (not available yet)" : name
+                let expected = name
                 #expect(headings.contains(expected), "Docs/commands.md has no heading \"\(expected)\"")
                 #expect(text.contains("(wdb) " + spec.example + "\n"), "example of \(name)")
                 checked += 1

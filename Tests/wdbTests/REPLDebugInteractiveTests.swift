@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import wdb
+@testable import DebuggerCommands
 
 /// Ctrl-C in a real terminal stops a running guest at an instruction, and `continue` resumes it.
 @Suite(.enabled(if: WdbTestSupport.tool("tmux") != nil, "tmux is not installed"),

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import wdb
+@testable import DebuggerCommands
 
 /// Debugging sessions of the real binary through the DebugSession adapter: command scripts
 /// piped into `wdb`, whole output compared with Tests/Fixtures/repl/debug-*.out (set
@@ -146,7 +146,7 @@ struct REPLDebugTests {
 /// The adapter inside a session in memory (no process): Enter repeats, completion sources.
 @Suite struct REPLDebugSessionTests {
     func session() throws -> ReplSession {
-        let session = ReplSession(console: .capturing(), backend: DebuggerAdapter())
+        let session = ReplSession(console: .capturing())
         try session.load(path: WdbTestSupport.packageRoot.appendingPathComponent("Examples/loop.wat").path)
         return session
     }
@@ -164,7 +164,7 @@ struct REPLDebugTests {
 
     @Test func completionOffersFunctionsBreakpointsAndVariables() throws {
         let session = try session()
-        let adapter = try #require(session.backend as? DebuggerAdapter)
+        let adapter = session.adapter
         #expect(adapter.completions(for: .functions) == ["$bump", "$count_to", "$fact"])
         #expect(session.execute("break $bump"))
         #expect(adapter.completions(for: .breakpoints) == ["1"])

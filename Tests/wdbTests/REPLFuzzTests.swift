@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import wdb
+@testable import DebuggerCommands
 
 /// Thousands of random and mutated command lines piped into the real binary: it must finish
 /// (no hang), exit normally with 0 or 1 (no crash), and still run the last command.

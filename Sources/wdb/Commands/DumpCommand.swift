@@ -22,8 +22,8 @@ struct DumpCommand: ParsableCommand {
     var file: String
 
     func run() throws {
-        try reportingErrors { () throws(CommandError) in
-            let loaded = try ModuleLoader.load(file, validate: false)
+        try reportingErrors {
+            let loaded = try ModuleLoader.load(path: file, validate: false)
             let module = loaded.module
             let nothingChosen = !disassemble && !details && !headers
             let showHeaders = headers || nothingChosen

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DebuggerCommands
 import Foundation
 
 /// `wdb debug [FILE] [-x FILE] [-ex CMD]... [--batch] [-nx] [--history-file F] [-q] [-- ARGS]`:

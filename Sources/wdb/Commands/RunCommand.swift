@@ -131,25 +131,14 @@ struct Run: ParsableCommand {
         FileHandle.standardError.write(text.data(using: .utf8)!)
     }
 
-    /// Reads a .wasm (decoded) or .wat (assembled in process) file and validates it.
+    /// Loads and validates a module through the one loader; its message goes to stderr.
     static func loadModule(_ path: String) throws -> Module {
-        guard let data = FileManager.default.contents(atPath: path) else { throw LoadError("cannot read \(path)") }
-        let bytes = [UInt8](data)
-        var module: Module
-        if bytes.starts(with: [0x00, 0x61, 0x73, 0x6D]) {
-            do { module = try BinaryDecoder.decode(bytes) } catch { throw LoadError("\(path): \(error)") }
-        } else {
-            do {
-                let assembled = try WatAssembler.assemble(String(decoding: bytes, as: UTF8.self), file: path)
-                // Decode the encoding so the module carries file offsets for positions.
-                module = (try? BinaryDecoder.decode(assembled.bytes)) ?? assembled.module
-                module.names = assembled.module.names
-            } catch {
-                throw LoadError("\(error)")
-            }
+        do {
+            return try ModuleLoader.load(path: path).module
+        } catch {
+            Output.standardError(error.message)
+            throw ExitCode(1)
         }
-        do { try Validator.validate(module) } catch { throw LoadError("\(path): invalid module: \(error)") }
-        return module
     }
 
     /// `16MiB`, `64KiB`, `1GiB`, or a bare number of 64 KiB pages.
@@ -164,7 +153,3 @@ struct Run: ParsableCommand {
     }
 }
 
-struct LoadError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
-}

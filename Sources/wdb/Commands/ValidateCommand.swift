@@ -1,4 +1,5 @@
 import ArgumentParser
+import WasmText
 
 /// `wdb validate FILE`: decode (assembling `.wat` first) and validate. Silent on success.
 struct ValidateCommand: ParsableCommand {
@@ -10,8 +11,8 @@ struct ValidateCommand: ParsableCommand {
     var file: String
 
     func run() throws {
-        try reportingErrors { () throws(CommandError) in
-            _ = try ModuleLoader.load(file, validate: true)
+        try reportingErrors {
+            _ = try ModuleLoader.load(path: file, validate: true)
         }
     }
 }

@@ -18,8 +18,8 @@ struct Wasm2WatCommand: ParsableCommand {
     var fold = false
 
     func run() throws {
-        try reportingErrors { () throws(CommandError) in
-            let loaded = try ModuleLoader.load(file, validate: false)
+        try reportingErrors {
+            let loaded = try ModuleLoader.load(path: file, validate: false)
             let text = WatPrinter.print(loaded.module, folded: fold)
             if let output {
                 try Output.write(Array(text.utf8), to: output)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import WasmText
 
 /// `wdb wat2wasm FILE.wat [-o OUT] [--debug-names]`: assemble and validate a WAT module.
 struct Wat2WasmCommand: ParsableCommand {
@@ -16,10 +17,17 @@ struct Wat2WasmCommand: ParsableCommand {
     var debugNames = false
 
     func run() throws {
-        try reportingErrors { () throws(CommandError) in
-            let source = try ModuleLoader.read(file)
+        try reportingErrors {
+            // The assembler itself, not a load: the output keeps exactly the names asked for.
+            let source = try ModuleLoader.readFile(file)
             try ModuleLoader.checkUTF8(source, path: file)
-            let binary = try TextFrontEnd.assemble(bytes: source, file: file, debugNames: debugNames, validate: true)
+            let options = WatAssembler.Options(validate: true, debugNames: debugNames, recordOffsets: false)
+            let binary: [UInt8]
+            do {
+                binary = try WatAssembler.assemble(bytes: source, file: file, options: options).bytes
+            } catch {
+                throw CommandError("\(error)")
+            }
             try Output.write(binary, to: output ?? Self.defaultOutput(for: file))
         }
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import WasmText
 
 /// A failure a command reports to the user: the complete text for stderr (already in its final
 /// form: `FILE: error: …`, or the WAT front end's `file:line:col: error:` with source line and
@@ -57,10 +58,13 @@ enum Output {
 }
 
 /// Runs a command body, turning a `CommandError` into its message on stderr and exit status 1.
-func reportingErrors(_ body: () throws(CommandError) -> Void) throws {
+func reportingErrors(_ body: () throws -> Void) throws {
     do {
         try body()
-    } catch {
+    } catch let error as CommandError {
+        Output.standardError(error.message)
+        throw ExitCode(1)
+    } catch let error as ModuleLoadError {
         Output.standardError(error.message)
         throw ExitCode(1)
     }

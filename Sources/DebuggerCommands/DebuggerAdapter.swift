@@ -4,13 +4,14 @@ import WASI
 import WasmCore
 import WasmText
 import WasmVM
+import WastScripts
 
 /// Plugs the Debugger library's `DebugSession` into the REPL: runs the gdb-style commands and
 /// prints their results per COMMANDS.md (stop reports, tables, values in DESIGN.md §3 notation).
 ///
 /// End of a run: `[Inferior 1 exited with code N]` (gdb's wording); a returning `_start` prints
 /// `[Inferior 1 exited normally]`, an `invoke` prints `add(i32:2, i32:3) => i32:5`.
-final class DebuggerAdapter: DebuggerBackend {
+final class DebuggerAdapter {
     let debugger = DebugSession()
     /// `display` expressions: number → (format, expression).
     var displays: [(number: Int, format: String?, expression: String)] = []
@@ -62,21 +63,16 @@ final class DebuggerAdapter: DebuggerBackend {
         }
     }
 
-    // MARK: DebuggerBackend
+    // MARK: the module
 
     func moduleDidLoad(_ module: LoadedModule, in session: ReplSession) {
         // The instance the load makes is the one `run` starts with while nothing has changed
         // (DebugSession.pristine), so it gets the run's settings now.
         applyGuestSettings(session)
         do {
-            if let text = module.source {
-                try debugger.load(wat: text, file: module.path)
-                source = text.split(separator: "\n", omittingEmptySubsequences: false)
-            } else {
-                // ModuleLoader decoded and validated it (ModuleCommands loads with validate: true).
-                try debugger.load(validatedModule: module.module, bytes: module.bytes, file: module.path)
-                source = []
-            }
+            // The loader decoded (or assembled) and validated it once; the debugger takes it as is.
+            try debugger.load(module)
+            source = module.source.map { $0.split(separator: "\n", omittingEmptySubsequences: false) } ?? []
             loadError = nil
         } catch {
             // Reported when a command needs the engine; inspecting the module still works.
@@ -138,12 +134,19 @@ final class DebuggerAdapter: DebuggerBackend {
         }
     }
 
-    func execute(_ invocation: CommandInvocation, in session: ReplSession) throws -> Bool {
+    /// Runs a resolved command's handler: refused while the module could not be prepared
+    /// (for commands that need it), under Ctrl-C's watch when it lets the guest run, with the
+    /// debugger's errors turned into the REPL's.
+    func perform(_ invocation: CommandInvocation, in session: ReplSession) throws {
         do {
-            if Self.runningCommands.contains(invocation.path[0]) {
-                return try DebuggerInterruptWatcher.run(debugger) { try dispatch(invocation, in: session) }
+            if let loadError, invocation.spec.availability == .engine {
+                throw ReplError(loadError)
             }
-            return try dispatch(invocation, in: session)
+            if invocation.spec.runsGuest {
+                try DebuggerInterruptWatcher.run(debugger) { try invocation.spec.handler(session, invocation) }
+            } else {
+                try invocation.spec.handler(session, invocation)
+            }
         } catch let error as DebuggerError {
             throw ReplError(error.message)
         } catch let error as ReplError {
@@ -153,120 +156,209 @@ final class DebuggerAdapter: DebuggerBackend {
         }
     }
 
-    /// Commands that let the guest run, so Ctrl-C must be able to stop it.
-    static let runningCommands: Set<String> = ["run", "start", "starti", "restart", "invoke", "continue", "step",
-                                               "next", "stepi", "nexti", "finish", "until", "advance"]
+    // MARK: command handlers (the catalog names them)
 
-    private func dispatch(_ invocation: CommandInvocation, in session: ReplSession) throws -> Bool {
-        if let loadError, invocation.spec.availability == .engine {
-            throw ReplError(loadError)
-        }
-        let args = invocation.arguments
-        switch invocation.path {
-        case ["run"], ["start"], ["starti"]:
-            try prepareWorld(invocation, in: session)
-            report(try startProgram(runFreely: invocation.path[0] == "run"), in: session)
-        case ["restart"]:
-            try prepareWorld(invocation, in: session)
-            debugger.kill()
-            report(try startProgram(runFreely: true), in: session)
-        case ["trace", "wasi"]:
-            try traceCommand(invocation.words, in: session)
-        case ["wasi", "inject"]:
-            try injectCommand(args, in: session)
-        case ["info", "wasi-summary"]:
-            try summaryCommand(in: session)
-        case ["kill"]:
-            try requireRunning()
-            debugger.kill()
-            pendingInvocations.removeAll()
-            session.console.line("[Inferior 1 killed]")
-        case ["invoke"]:
-            try invoke(invocation.words, in: session)
-        case ["continue"]:
-            try requireRunning()
-            let n = try count(args)
-            if n > 1, case .breakpoint(let number)? = lastStop?.reason {
-                session.console.line("Will ignore next \(n - 1) crossings of breakpoint \(number).  Continuing.")
-            }
-            report(try debugger.continueExecution(n, from: lastStop), in: session)
-        case ["step"]:
-            try requireRunning()
-            report(try debugger.step(try count(args)), in: session)
-        case ["next"]:
-            try requireRunning()
-            report(try debugger.next(try count(args)), in: session)
-        case ["stepi"]:
-            try requireRunning()
-            report(try debugger.stepInstruction(try count(args)), in: session)
-        case ["nexti"]:
-            try requireRunning()
-            report(try debugger.nextInstruction(try count(args)), in: session)
-        case ["finish"]:
-            try requireRunning()
-            if let frame = try? debugger.frame() {
-                session.console.line("Run till exit from #\(frame.level) \(frame.description.drop { $0 != " " }.dropFirst())")
-            }
-            report(try debugger.finish(), in: session)
-        case ["until"]:
-            try requireRunning()
-            report(try debugger.until(args.isEmpty ? nil : args), in: session)
-        case ["advance"]:
-            try requireRunning()
-            guard !args.isEmpty else { throw ReplError("advance needs a location: advance LOC") }
-            report(try debugger.advance(args), in: session)
-        case ["break"], ["tbreak"]:
-            try breakCommand(args, temporary: invocation.path == ["tbreak"], in: session)
-        case ["condition"]:
-            let words = invocation.words
-            guard let first = words.first, let n = Int(first) else { throw ReplError("usage: condition N [EXPR]") }
-            let rest = String(args.dropFirst(first.count)).trimmed
-            try debugger.setCondition(n, rest.isEmpty ? nil : rest)
-            session.console.line(rest.isEmpty ? "Breakpoint \(n) now unconditional." : "Breakpoint \(n) stops only if \(rest).")
-        case ["ignore"]:
-            let words = invocation.words
-            guard words.count == 2, let n = Int(words[0]), let c = Int(words[1]), c >= 0 else {
-                throw ReplError("usage: ignore N COUNT (COUNT a number >= 0)")
-            }
-            try debugger.ignore(n, count: c)
-            session.console.line("Will ignore next \(c) crossings of breakpoint \(n).")
-        case ["delete"]:
-            let targets = try numbers(invocation.words)
-            try debugger.delete(targets)
-            for n in targets.isEmpty ? Array(breakpointCommands.keys) : targets {
-                breakpointCommands[n] = nil
-                dprintfFormats[n] = nil
-            }
-        case ["commands"]:
-            try commandsCommand(args, in: session)
-        case ["dprintf"]:
-            try dprintfCommand(args, in: session)
-        case ["printf"]:
-            try printfCommand(args, in: session)
-        case ["disable"]:
-            try debugger.disable(try numbers(invocation.words))
-        case ["enable"]:
-            try debugger.enable(try numbers(invocation.words))
-        case ["watch"], ["rwatch"], ["awatch"]:
-            try watchCommand(args, kind: invocation.path[0], in: session)
-        case let path where path.count == 2 && path[0] == "catch":
-            try catchCommand(invocation, in: session)
-        case ["info", "breakpoints"]:
-            printBreakpoints(debugger.breakpoints, in: session)
-        case ["info", "watchpoints"]:
-            printBreakpoints(debugger.breakpoints.filter { if case .watch = $0.kind { true } else { false } }, in: session)
-        case ["info", "lastwrite"]:
-            guard let address = parseNumber(args) else { throw ReplError("usage: info lastwrite ADDR (a number such as 0x64)") }
-            if let who = debugger.lastWrite(address) {
-                session.console.line("Last write to 0x\(String(address, radix: 16)): \(who)")
-            } else {
-                session.console.line("No watched write to 0x\(String(address, radix: 16)) recorded.")
-            }
-        default:
-            return try dispatchData(invocation, in: session)
-        }
-        return true
+    /// `run`, `start`, `starti`.
+    func handleRun(_ invocation: CommandInvocation, in session: ReplSession) throws {
+        try prepareWorld(invocation, in: session)
+        report(try startProgram(runFreely: invocation.path[0] == "run"), in: session)
     }
+
+    /// `restart`.
+    func handleRestart(_ invocation: CommandInvocation, in session: ReplSession) throws {
+        try prepareWorld(invocation, in: session)
+        debugger.kill()
+        report(try startProgram(runFreely: true), in: session)
+    }
+
+    /// `trace wasi`.
+    func handleTraceWasi(_ invocation: CommandInvocation, in session: ReplSession) throws {
+        try traceCommand(invocation.words, in: session)
+    }
+
+    /// `wasi inject`.
+    func handleWasiInject(_ invocation: CommandInvocation, in session: ReplSession) throws {
+        let args = invocation.arguments
+        try injectCommand(args, in: session)
+    }
+
+    /// `info wasi-summary`.
+    func handleInfoWasiSummary(_ invocation: CommandInvocation, in session: ReplSession) throws {
+        try summaryCommand(in: session)
+    }
+
+    /// `kill`.
+    func handleKill(_ invocation: CommandInvocation, in session: ReplSession) throws {
+        try requireRunning()
+        debugger.kill()
+        pendingInvocations.removeAll()
+        session.console.line("[Inferior 1 killed]")
+    }
+
+    /// `invoke`.
+    func handleInvoke(_ invocation: CommandInvocation, in session: ReplSession) throws {
+        try invoke(invocation.words, in: session)
+    }
+
+    /// `continue`.
+    func handleContinue(_ invocation: CommandInvocation, in session: ReplSession) throws {
+        let args = invocation.arguments
+        try requireRunning()
+        let n = try count(args)
+        if n > 1, case .breakpoint(let number)? = lastStop?.reason {
+            session.console.line("Will ignore next \(n - 1) crossings of breakpoint \(number).  Continuing.")
+        }
+        report(try debugger.continueExecution(n, from: lastStop), in: session)
+    }
+
+    /// `step`.
+    func handleStep(_ invocation: CommandInvocation, in session: ReplSession) throws {
+        let args = invocation.arguments
+        try requireRunning()
+        report(try debugger.step(try count(args)), in: session)
+    }
+
+    /// `next`.
+    func handleNext(_ invocation: CommandInvocation, in session: ReplSession) throws {
+        let args = invocation.arguments
+        try requireRunning()
+        report(try debugger.next(try count(args)), in: session)
+    }
+
+    /// `stepi`.
+    func handleStepi(_ invocation: CommandInvocation, in session: ReplSession) throws {
+        let args = invocation.arguments
+        try requireRunning()
+        report(try debugger.stepInstruction(try count(args)), in: session)
+    }
+
+    /// `nexti`.
+    func handleNexti(_ invocation: CommandInvocation, in session: ReplSession) throws {
+        let args = invocation.arguments
+        try requireRunning()
+        report(try debugger.nextInstruction(try count(args)), in: session)
+    }
+
+    /// `finish`.
+    func handleFinish(_ invocation: CommandInvocation, in session: ReplSession) throws {
+        try requireRunning()
+        if let frame = try? debugger.frame() {
+            session.console.line("Run till exit from #\(frame.level) \(frame.description.drop { $0 != " " }.dropFirst())")
+        }
+        report(try debugger.finish(), in: session)
+    }
+
+    /// `until`.
+    func handleUntil(_ invocation: CommandInvocation, in session: ReplSession) throws {
+        let args = invocation.arguments
+        try requireRunning()
+        report(try debugger.until(args.isEmpty ? nil : args), in: session)
+    }
+
+    /// `advance`.
+    func handleAdvance(_ invocation: CommandInvocation, in session: ReplSession) throws {
+        let args = invocation.arguments
+        try requireRunning()
+        guard !args.isEmpty else { throw ReplError("advance needs a location: advance LOC") }
+        report(try debugger.advance(args), in: session)
+    }
+
+    /// `break`, `tbreak`.
+    func handleBreak(_ invocation: CommandInvocation, in session: ReplSession) throws {
+        let args = invocation.arguments
+        try breakCommand(args, temporary: invocation.path == ["tbreak"], in: session)
+    }
+
+    /// `condition`.
+    func handleCondition(_ invocation: CommandInvocation, in session: ReplSession) throws {
+        let args = invocation.arguments
+        let words = invocation.words
+        guard let first = words.first, let n = Int(first) else { throw ReplError("usage: condition N [EXPR]") }
+        let rest = String(args.dropFirst(first.count)).trimmed
+        try debugger.setCondition(n, rest.isEmpty ? nil : rest)
+        session.console.line(rest.isEmpty ? "Breakpoint \(n) now unconditional." : "Breakpoint \(n) stops only if \(rest).")
+    }
+
+    /// `ignore`.
+    func handleIgnore(_ invocation: CommandInvocation, in session: ReplSession) throws {
+        let words = invocation.words
+        guard words.count == 2, let n = Int(words[0]), let c = Int(words[1]), c >= 0 else {
+            throw ReplError("usage: ignore N COUNT (COUNT a number >= 0)")
+        }
+        try debugger.ignore(n, count: c)
+        session.console.line("Will ignore next \(c) crossings of breakpoint \(n).")
+    }
+
+    /// `delete`.
+    func handleDelete(_ invocation: CommandInvocation, in session: ReplSession) throws {
+        let targets = try numbers(invocation.words)
+        try debugger.delete(targets)
+        for n in targets.isEmpty ? Array(breakpointCommands.keys) : targets {
+            breakpointCommands[n] = nil
+            dprintfFormats[n] = nil
+        }
+    }
+
+    /// `commands`.
+    func handleCommands(_ invocation: CommandInvocation, in session: ReplSession) throws {
+        let args = invocation.arguments
+        try commandsCommand(args, in: session)
+    }
+
+    /// `dprintf`.
+    func handleDprintf(_ invocation: CommandInvocation, in session: ReplSession) throws {
+        let args = invocation.arguments
+        try dprintfCommand(args, in: session)
+    }
+
+    /// `printf`.
+    func handlePrintf(_ invocation: CommandInvocation, in session: ReplSession) throws {
+        let args = invocation.arguments
+        try printfCommand(args, in: session)
+    }
+
+    /// `disable`.
+    func handleDisable(_ invocation: CommandInvocation, in session: ReplSession) throws {
+        try debugger.disable(try numbers(invocation.words))
+    }
+
+    /// `enable`.
+    func handleEnable(_ invocation: CommandInvocation, in session: ReplSession) throws {
+        try debugger.enable(try numbers(invocation.words))
+    }
+
+    /// `watch`, `rwatch`, `awatch`.
+    func handleWatch(_ invocation: CommandInvocation, in session: ReplSession) throws {
+        let args = invocation.arguments
+        try watchCommand(args, kind: invocation.path[0], in: session)
+    }
+
+    /// `catch *`.
+    func handleCatch(_ invocation: CommandInvocation, in session: ReplSession) throws {
+        try catchCommand(invocation, in: session)
+    }
+
+    /// `info breakpoints`.
+    func handleInfoBreakpoints(_ invocation: CommandInvocation, in session: ReplSession) throws {
+        printBreakpoints(debugger.breakpoints, in: session)
+    }
+
+    /// `info watchpoints`.
+    func handleInfoWatchpoints(_ invocation: CommandInvocation, in session: ReplSession) throws {
+        printBreakpoints(debugger.breakpoints.filter { if case .watch = $0.kind { true } else { false } }, in: session)
+    }
+
+    /// `info lastwrite`.
+    func handleInfoLastwrite(_ invocation: CommandInvocation, in session: ReplSession) throws {
+        let args = invocation.arguments
+        guard let address = parseNumber(args) else { throw ReplError("usage: info lastwrite ADDR (a number such as 0x64)") }
+        if let who = debugger.lastWrite(address) {
+            session.console.line("Last write to 0x\(String(address, radix: 16)): \(who)")
+        } else {
+            session.console.line("No watched write to 0x\(String(address, radix: 16)) recorded.")
+        }
+    }
+
 
     // MARK: running
 

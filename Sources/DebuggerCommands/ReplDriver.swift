@@ -2,36 +2,38 @@ import Foundation
 import LineEditor
 
 /// How a session starts: the command-line choices of `wdb [FILE] [-x FILE] [-ex CMD]...`.
-struct ReplOptions {
+public struct ReplOptions {
     /// A `-x FILE` or an `-ex CMD`, in command-line order.
-    enum ScriptStep: Equatable {
+    public enum ScriptStep: Equatable {
         case file(String)
         case command(String)
     }
 
-    var file: String?
-    var steps: [ScriptStep] = []
-    var batch = false
-    var skipInitFile = false
+    public var file: String?
+    public var steps: [ScriptStep] = []
+    public var batch = false
+    public var skipInitFile = false
     /// nil: `~/.wdb_history`.
-    var historyFile: String?
-    var quiet = false
-    var verbose = false
-    var guestArguments: [String] = []
-    var environment: [String] = []
-    var directories: [String] = []
+    public var historyFile: String?
+    public var quiet = false
+    public var verbose = false
+    public var guestArguments: [String] = []
+    public var environment: [String] = []
+    public var directories: [String] = []
+
+    public init() {}
 }
 
 /// Runs a session: init file, the module, `-x`/`-ex` steps, then the prompt (on a terminal)
 /// or the commands on stdin (batch mode).
-enum ReplDriver {
+public enum ReplDriver {
     static let prompt = "(wdb) "
 
-    static func run(_ options: ReplOptions) -> Int32 {
+    public static func run(_ options: ReplOptions) -> Int32 {
         let stdinIsTerminal = isatty(0) == 1
         let batch = options.batch || !options.steps.isEmpty || !stdinIsTerminal
         let console = ReplConsole(useColor: !batch && ReplConsole.colorWanted())
-        let session = ReplSession(console: console, backend: DebuggerAdapter())
+        let session = ReplSession(console: console)
         session.echoCommands = batch && options.verbose
         session.guestArguments = options.guestArguments
         session.directories = options.directories

@@ -4,35 +4,45 @@ extension CommandCatalog {
         CommandSpec(
             name: "breakpoints", aliases: ["b", "break"], category: .status,
             usage: "info breakpoints", summary: "List breakpoints, watchpoints and catchpoints",
-            example: "info breakpoints"),
+            example: "info breakpoints",
+            handler: { try $0.adapter.handleInfoBreakpoints($1, in: $0) }),
         CommandSpec(
             name: "watchpoints", category: .status,
-            usage: "info watchpoints", summary: "List watchpoints", example: "info watchpoints"),
+            usage: "info watchpoints", summary: "List watchpoints", example: "info watchpoints",
+            handler: { try $0.adapter.handleInfoWatchpoints($1, in: $0) }),
         CommandSpec(
             name: "lastwrite", category: .status,
             usage: "info lastwrite ADDR", summary: "Name the instruction or WASI call that last wrote a watched address",
-            example: "info lastwrite 0x64", argument: .expression),
+            example: "info lastwrite 0x64", argument: .expression,
+            handler: { try $0.adapter.handleInfoLastwrite($1, in: $0) }),
         CommandSpec(
             name: "frame", aliases: ["f"], category: .status,
-            usage: "info frame", summary: "Describe the selected frame", example: "info frame"),
+            usage: "info frame", summary: "Describe the selected frame", example: "info frame",
+            handler: { try $0.adapter.handleInfoFrame($1, in: $0) }),
         CommandSpec(
             name: "locals", category: .status,
-            usage: "info locals", summary: "Locals of the selected frame with their names", example: "info locals"),
+            usage: "info locals", summary: "Locals of the selected frame with their names", example: "info locals",
+            handler: { try $0.adapter.handleInfoLocals($1, in: $0) }),
         CommandSpec(
             name: "args", category: .status,
-            usage: "info args", summary: "Parameters of the selected frame", example: "info args"),
+            usage: "info args", summary: "Parameters of the selected frame", example: "info args",
+            handler: { try $0.adapter.handleInfoArgs($1, in: $0) }),
         CommandSpec(
             name: "globals", category: .status,
-            usage: "info globals", summary: "Globals with their values", example: "info globals"),
+            usage: "info globals", summary: "Globals with their values", example: "info globals",
+            handler: { try $0.adapter.handleInfoGlobals($1, in: $0) }),
         CommandSpec(
             name: "stack", aliases: ["s"], category: .status,
-            usage: "info stack", summary: "The operand stack of the selected frame", example: "info stack"),
+            usage: "info stack", summary: "The operand stack of the selected frame", example: "info stack",
+            handler: { try $0.adapter.handleInfoStack($1, in: $0) }),
         CommandSpec(
             name: "registers", aliases: ["r"], category: .status,
-            usage: "info registers", summary: "Locals and operand stack as raw slots", example: "info registers"),
+            usage: "info registers", summary: "Locals and operand stack as raw slots", example: "info registers",
+            handler: { try $0.adapter.handleInfoRegisters($1, in: $0) }),
         CommandSpec(
             name: "display", category: .status,
-            usage: "info display", summary: "List the expressions shown at each stop", example: "info display"),
+            usage: "info display", summary: "List the expressions shown at each stop", example: "info display",
+            handler: { try $0.adapter.handleInfoDisplay($1, in: $0) }),
         CommandSpec(
             name: "module", category: .status,
             usage: "info module", summary: "Summary of the loaded module's sections",
@@ -72,7 +82,8 @@ extension CommandCatalog {
         CommandSpec(
             name: "wasi-summary", category: .status,
             usage: "info wasi-summary", summary: "WASI call counts and times, as --trace-summary",
-            example: "info wasi-summary"),
+            example: "info wasi-summary",
+            handler: { try $0.adapter.handleInfoWasiSummary($1, in: $0) }),
     ]
 
     static let setSubcommands: [CommandSpec] = [
@@ -90,7 +101,8 @@ extension CommandCatalog {
         CommandSpec(
             name: "var", aliases: ["variable"], category: .status,
             usage: "set var LVALUE = VALUE", summary: "Change a local, global, operand-stack slot or memory",
-            example: "set var $n = 10", argument: .expression),
+            example: "set var $n = 10", argument: .expression,
+            handler: { try $0.adapter.handleSetVar($1, in: $0) }),
     ]
 
     static let showSubcommands: [CommandSpec] = [
@@ -129,14 +141,17 @@ extension CommandCatalog {
             name: "wasi", category: .breakpoints,
             usage: "catch wasi [NAME|GROUP...] [after] [if EXPR]", summary: "Stop before WASI calls, with decoded arguments",
             details: "Groups: filesystem, clock, random, proc, poll, sock, args, environ. With `after`, stop when the call returns, showing its result and out-values.",
-            example: "catch wasi fd_write", argument: .wasiCall),
+            example: "catch wasi fd_write", argument: .wasiCall,
+            handler: { try $0.adapter.handleCatch($1, in: $0) }),
         CommandSpec(
             name: "trap", category: .breakpoints,
-            usage: "catch trap", summary: "Stop when the program traps", example: "catch trap"),
+            usage: "catch trap", summary: "Stop when the program traps", example: "catch trap",
+            handler: { try $0.adapter.handleCatch($1, in: $0) }),
         CommandSpec(
             name: "call", category: .breakpoints,
             usage: "catch call IMPORT", summary: "Stop before a call to a host import",
-            example: "catch call env.log", argument: .function),
+            example: "catch call env.log", argument: .function,
+            handler: { try $0.adapter.handleCatch($1, in: $0) }),
     ]
 
     static let traceSubcommands: [CommandSpec] = [
@@ -145,7 +160,8 @@ extension CommandCatalog {
             usage: "trace wasi [on|off] [FILTER] [--strsize N] [--time] [--output FILE] [--failed]",
             summary: "Turn the WASI call trace on or off",
             details: "The same format as `wdb run --trace`: one line per call with decoded arguments and result.",
-            example: "trace wasi filesystem --time", argument: .wasiCall),
+            example: "trace wasi filesystem --time", argument: .wasiCall,
+            handler: { try $0.adapter.handleTraceWasi($1, in: $0) }),
     ]
 
     static let wasiSubcommands: [CommandSpec] = [
@@ -153,6 +169,7 @@ extension CommandCatalog {
             name: "inject", category: .wasi,
             usage: "wasi inject NAME:ERRNO[:when=N|N+|N..M] | wasi inject clear",
             summary: "Make a WASI call fail with ERRNO (all calls, the Nth, from the Nth, or a range)",
-            example: "wasi inject fd_write:EIO:when=3", argument: .wasiCall),
+            example: "wasi inject fd_write:EIO:when=3", argument: .wasiCall,
+            handler: { try $0.adapter.handleWasiInject($1, in: $0) }),
     ]
 }

@@ -3,8 +3,8 @@ import WasmCore
 import WasmText
 
 /// The link to the WAT/WAST front end (WasmText).
-enum WastText {
-    static func parseScript(_ file: String) throws -> [WastDirective] {
+public enum WastText {
+    public static func parseScript(_ file: String) throws -> [WastDirective] {
         guard let data = FileManager.default.contents(atPath: file) else {
             throw WastJSON.Failure(description: "cannot read \(file)")
         }
@@ -16,7 +16,7 @@ enum WastText {
     }
 
     /// Parses a text or quoted script module (not validated).
-    static func parseModule(_ m: WastModule) -> Outcome<Module> {
+    public static func parseModule(_ m: WastModule) -> Outcome<Module> {
         do {
             return .success(try WatAssembler.parse(m).0)
         } catch {

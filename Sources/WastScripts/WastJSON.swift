@@ -5,13 +5,13 @@ import WasmText
 /// Reads the JSON script that wabt's `wast2json` writes (with its .wasm/.wat side files) into
 /// the same directives the WAST parser produces. A development and cross-checking path:
 /// `wdb wast --wast2json` runs scripts through wabt's parser instead of ours.
-enum WastJSON {
-    struct Failure: Error, CustomStringConvertible {
-        var description: String
+public enum WastJSON {
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
     }
 
     /// Runs `wast2json` on `path` in a temporary folder and reads the result.
-    static func convert(_ path: String) throws -> [WastDirective] {
+    public static func convert(_ path: String) throws -> [WastDirective] {
         let fm = FileManager.default
         let dir = fm.temporaryDirectory.appendingPathComponent("wdb-wast-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)")
         try fm.createDirectory(at: dir, withIntermediateDirectories: true)

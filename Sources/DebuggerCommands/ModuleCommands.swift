@@ -15,14 +15,14 @@ extension ReplSession {
             throw ReplError("No module file to reload. Use \"file FILE\" first.")
         }
         try load(path: current.path)
-        if current.edits != nil { console.line("The fields typed at the prompt are gone: the file was read again.") }
+        if moduleEdits != nil { console.line("The fields typed at the prompt are gone: the file was read again.") }
     }
 
     /// Reads, decodes (or assembles) and validates a module file, as `wdb dump` does. On any
     /// error the current module stays loaded.
     func load(path: String) throws {
         do {
-            install(try ModuleLoader.load(path, validate: true))
+            install(try ModuleLoader.load(path: path))
         } catch {
             throw ReplError(error.message)
         }
@@ -34,18 +34,12 @@ extension ReplSession {
         if let scripted = try Self.scriptModule(text) {
             switch scripted.source {
             case .binary(let bytes):
-                let module: Module
+                guard ModuleLoader.isBinary(bytes) else { throw ReplError("\(path): error: (module binary …) must start with the \\0asm magic") }
                 do {
-                    module = try ModuleLoader.decode(bytes, path: path)
+                    install(try ModuleLoader.load(bytes: bytes, path: path))
                 } catch {
                     throw ReplError(error.message)
                 }
-                do {
-                    try Validator.validate(module)
-                } catch {
-                    throw ReplError("\(path): error: \(error.description)")
-                }
-                install(LoadedModule(path: path, module: module, bytes: bytes, source: nil))
             case .quote(let body), .text(let body):
                 let name = scripted.name.map { " $" + $0 } ?? ""
                 try loadWatModule(text: "(module\(name)\n\(body))", path: path)
@@ -53,9 +47,7 @@ extension ReplSession {
             return
         }
         do {
-            let binary = try TextFrontEnd.assemble(text, file: path, debugNames: true, validate: true)
-            let module = try ModuleLoader.decode(binary, path: path)
-            install(LoadedModule(path: path, module: module, bytes: binary, source: text))
+            install(try ModuleLoader.assemble(text, path: path))
         } catch {
             throw ReplError(error.message)
         }
@@ -77,12 +69,13 @@ extension ReplSession {
 
     private func install(_ loaded: LoadedModule) {
         module = loaded
+        moduleEdits = nil
         let functions = loaded.module.functionCount
         let exports = loaded.module.exports.count
         console.line("Loaded \(loaded.path) (\(loaded.source == nil ? "binary" : "WAT"), "
                      + "\(functions) function\(functions == 1 ? "" : "s"), "
                      + "\(exports) export\(exports == 1 ? "" : "s")).")
-        backend?.moduleDidLoad(loaded, in: self)
+        adapter.moduleDidLoad(loaded, in: self)
     }
 
     func requireModule() throws -> LoadedModule {

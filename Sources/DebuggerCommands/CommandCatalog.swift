@@ -28,7 +28,8 @@ enum CommandCatalog {
                 Shows the WAT source of the module around LOC (a function, $name+0x12, *0x86 \
                 or FILE:LINE), or the next lines after the previous listing.
                 """,
-            example: "list $main", argument: .location, repeatsOnEnter: true),
+            example: "list $main", argument: .location, repeatsOnEnter: true,
+            handler: { try $0.adapter.handleList($1, in: $0) }),
         CommandSpec(
             name: "disassemble", aliases: ["disas"], category: .files,
             usage: "disassemble [FN]", summary: "Show a function's instructions with file offsets",
@@ -36,7 +37,8 @@ enum CommandCatalog {
                 Prints the WAT text of FN (default: the current function) with the file offsets \
                 wasm-objdump -d prints, and `=>` at the current instruction.
                 """,
-            example: "disassemble $fact", argument: .function),
+            example: "disassemble $fact", argument: .function,
+            handler: { try $0.adapter.handleDisassemble($1, in: $0) }),
     ]
 
     static let running: [CommandSpec] = [
@@ -44,22 +46,31 @@ enum CommandCatalog {
             name: "run", aliases: ["r"], category: .running,
             usage: "run [ARGS...]", summary: "Run _start with WASI arguments",
             details: "Starts the program from _start; ARGS (or `set args`) become the WASI argv after the file name.",
-            example: "run input.txt"),
+            example: "run input.txt",
+            runsGuest: true,
+            handler: { try $0.adapter.handleRun($1, in: $0) }),
         CommandSpec(
             name: "start", category: .running,
             usage: "start [ARGS...]", summary: "Run and stop at the start of _start",
-            example: "start"),
+            example: "start",
+            runsGuest: true,
+            handler: { try $0.adapter.handleRun($1, in: $0) }),
         CommandSpec(
             name: "starti", category: .running,
             usage: "starti [ARGS...]", summary: "Run and stop at _start's first instruction",
-            example: "starti"),
+            example: "starti",
+            runsGuest: true,
+            handler: { try $0.adapter.handleRun($1, in: $0) }),
         CommandSpec(
             name: "kill", category: .running,
-            usage: "kill", summary: "Stop the running program", example: "kill"),
+            usage: "kill", summary: "Stop the running program", example: "kill",
+            handler: { try $0.adapter.handleKill($1, in: $0) }),
         CommandSpec(
             name: "restart", category: .running,
             usage: "restart", summary: "Kill the program and run it again with the same arguments",
-            example: "restart"),
+            example: "restart",
+            runsGuest: true,
+            handler: { try $0.adapter.handleRestart($1, in: $0) }),
         CommandSpec(
             name: "invoke", aliases: ["call"], category: .running,
             usage: "invoke FN [ARGS...]", summary: "Call an export or function with arguments",
@@ -68,7 +79,9 @@ enum CommandCatalog {
                 (i32:2, 3, 1.5, (f64.const 1.5)) and prints add(i32:2, i32:3) => i32:5. \
                 Breakpoints inside are honoured.
                 """,
-            example: "invoke add 2 3", argument: .function),
+            example: "invoke add 2 3", argument: .function,
+            runsGuest: true,
+            handler: { try $0.adapter.handleInvoke($1, in: $0) }),
     ]
 
     static let breakpoints: [CommandSpec] = [
@@ -80,32 +93,39 @@ enum CommandCatalog {
                 file offset (*0x86) or a WAT line (loop.wat:14). The report says where it landed. \
                 With `if EXPR` it stops only when EXPR is non-zero.
                 """,
-            example: "break $bump if $n > 3", argument: .location),
+            example: "break $bump if $n > 3", argument: .location,
+            handler: { try $0.adapter.handleBreak($1, in: $0) }),
         CommandSpec(
             name: "tbreak", category: .breakpoints,
             usage: "tbreak LOC", summary: "Set a breakpoint that is deleted when hit",
-            example: "tbreak $main", argument: .location),
+            example: "tbreak $main", argument: .location,
+            handler: { try $0.adapter.handleBreak($1, in: $0) }),
         CommandSpec(
             name: "condition", category: .breakpoints,
             usage: "condition N [EXPR]", summary: "Stop at breakpoint N only when EXPR holds",
             details: "Without EXPR the condition is removed.",
-            example: "condition 1 $i == 10", argument: .breakpoint),
+            example: "condition 1 $i == 10", argument: .breakpoint,
+            handler: { try $0.adapter.handleCondition($1, in: $0) }),
         CommandSpec(
             name: "ignore", category: .breakpoints,
             usage: "ignore N COUNT", summary: "Pass breakpoint N the next COUNT times",
-            example: "ignore 1 5", argument: .breakpoint),
+            example: "ignore 1 5", argument: .breakpoint,
+            handler: { try $0.adapter.handleIgnore($1, in: $0) }),
         CommandSpec(
             name: "delete", aliases: ["d"], category: .breakpoints,
             usage: "delete [N...]", summary: "Delete breakpoints (all without N)",
-            example: "delete 2", argument: .breakpoint),
+            example: "delete 2", argument: .breakpoint,
+            handler: { try $0.adapter.handleDelete($1, in: $0) }),
         CommandSpec(
             name: "disable", category: .breakpoints,
             usage: "disable [N...]", summary: "Disable breakpoints (all without N)",
-            example: "disable 1", argument: .breakpoint),
+            example: "disable 1", argument: .breakpoint,
+            handler: { try $0.adapter.handleDisable($1, in: $0) }),
         CommandSpec(
             name: "enable", category: .breakpoints,
             usage: "enable [N...]", summary: "Enable breakpoints (all without N)",
-            example: "enable 1", argument: .breakpoint),
+            example: "enable 1", argument: .breakpoint,
+            handler: { try $0.adapter.handleEnable($1, in: $0) }),
         CommandSpec(
             name: "commands", category: .breakpoints,
             usage: "commands [N|N-M]...", summary: "Give commands to run when breakpoint N is hit",
@@ -115,7 +135,8 @@ enum CommandCatalog {
                 line `silent` hides the stop report. A command that resumes the program \
                 (continue, step, …) ends the list; the next stop runs its own list.
                 """,
-            example: "commands 1", argument: .breakpoint),
+            example: "commands 1", argument: .breakpoint,
+            handler: { try $0.adapter.handleCommands($1, in: $0) }),
         CommandSpec(
             name: "dprintf", category: .breakpoints,
             usage: "dprintf LOC,\"FORMAT\",ARGS...", summary: "Print a message at a location without stopping",
@@ -123,7 +144,8 @@ enum CommandCatalog {
                 A breakpoint whose commands are `silent`, `printf "FORMAT",ARGS...` and \
                 `continue`. The format and arguments are those of printf.
                 """,
-            example: "dprintf $bump,\"by=%d counter=%d\\n\",$by,$counter", argument: .location),
+            example: "dprintf $bump,\"by=%d counter=%d\\n\",$by,$counter", argument: .location,
+            handler: { try $0.adapter.handleDprintf($1, in: $0) }),
         CommandSpec(
             name: "watch", category: .breakpoints,
             usage: "watch EXPR [if COND]", summary: "Stop when a memory range or global changes",
@@ -131,55 +153,75 @@ enum CommandCatalog {
                 EXPR is mem.i32[0x64], mem[0x64..0x68] or a global ($counter). On a hit the old \
                 and new values and the instruction that wrote are shown.
                 """,
-            example: "watch mem.i32[0x64]", argument: .expression),
+            example: "watch mem.i32[0x64]", argument: .expression,
+            handler: { try $0.adapter.handleWatch($1, in: $0) }),
         CommandSpec(
             name: "rwatch", category: .breakpoints,
             usage: "rwatch EXPR", summary: "Stop when a memory range is read",
-            example: "rwatch mem.i32[0x64]", argument: .expression),
+            example: "rwatch mem.i32[0x64]", argument: .expression,
+            handler: { try $0.adapter.handleWatch($1, in: $0) }),
         CommandSpec(
             name: "awatch", category: .breakpoints,
             usage: "awatch EXPR", summary: "Stop when a memory range is read or written",
-            example: "awatch mem[0x64..0x68]", argument: .expression),
+            example: "awatch mem[0x64..0x68]", argument: .expression,
+            handler: { try $0.adapter.handleWatch($1, in: $0) }),
         CommandSpec(
             name: "catch", category: .breakpoints,
             usage: "catch wasi|trap|call ...", summary: "Stop at WASI calls, traps or host calls",
-            example: "catch wasi fd_write", subcommands: CommandTable(catchSubcommands)),
+            example: "catch wasi fd_write", subcommands: CommandTable(catchSubcommands),
+            handler: { session, _ in session.listSubcommands(of: "catch") }),
     ]
 
     static let stepping: [CommandSpec] = [
         CommandSpec(
             name: "continue", aliases: ["c", "cont", "fg"], category: .stepping,
             usage: "continue [N]", summary: "Resume the program (ignoring this breakpoint N-1 times)",
-            example: "continue"),
+            example: "continue",
+            runsGuest: true,
+            handler: { try $0.adapter.handleContinue($1, in: $0) }),
         CommandSpec(
             name: "step", aliases: ["s"], category: .stepping,
             usage: "step [N]", summary: "Step by source line (by instruction without a source map), into calls",
-            example: "step 3", repeatsOnEnter: true),
+            example: "step 3", repeatsOnEnter: true,
+            runsGuest: true,
+            handler: { try $0.adapter.handleStep($1, in: $0) }),
         CommandSpec(
             name: "next", aliases: ["n"], category: .stepping,
             usage: "next [N]", summary: "Step by source line over calls",
-            example: "next", repeatsOnEnter: true),
+            example: "next", repeatsOnEnter: true,
+            runsGuest: true,
+            handler: { try $0.adapter.handleNext($1, in: $0) }),
         CommandSpec(
             name: "stepi", aliases: ["si"], category: .stepping,
             usage: "stepi [N]", summary: "Step to the next stop point (instruction), into calls",
             details: "Folded instructions step together; the report shows their offsets.",
-            example: "stepi", repeatsOnEnter: true),
+            example: "stepi", repeatsOnEnter: true,
+            runsGuest: true,
+            handler: { try $0.adapter.handleStepi($1, in: $0) }),
         CommandSpec(
             name: "nexti", aliases: ["ni"], category: .stepping,
             usage: "nexti [N]", summary: "Step one instruction over calls",
-            example: "nexti", repeatsOnEnter: true),
+            example: "nexti", repeatsOnEnter: true,
+            runsGuest: true,
+            handler: { try $0.adapter.handleNexti($1, in: $0) }),
         CommandSpec(
             name: "finish", aliases: ["fin"], category: .stepping,
             usage: "finish", summary: "Run until the current function returns and print its results",
-            example: "finish"),
+            example: "finish",
+            runsGuest: true,
+            handler: { try $0.adapter.handleFinish($1, in: $0) }),
         CommandSpec(
             name: "until", aliases: ["u"], category: .stepping,
             usage: "until [LOC]", summary: "Run until a location, or past the current loop",
-            example: "until loop.wat:20", argument: .location),
+            example: "until loop.wat:20", argument: .location,
+            runsGuest: true,
+            handler: { try $0.adapter.handleUntil($1, in: $0) }),
         CommandSpec(
             name: "advance", category: .stepping,
             usage: "advance LOC", summary: "Run until LOC (or the current function returns)",
-            example: "advance $step", argument: .location),
+            example: "advance $step", argument: .location,
+            runsGuest: true,
+            handler: { try $0.adapter.handleAdvance($1, in: $0) }),
     ]
 
     static let stack: [CommandSpec] = [
@@ -187,17 +229,21 @@ enum CommandCatalog {
             name: "backtrace", aliases: ["bt", "where"], category: .stack,
             usage: "backtrace [full|N]", summary: "Show the call stack, innermost first",
             details: "Frames print as #1 $_start+0x8 (func 2, offset 0x86) at loop.wat:14; `full` adds locals.",
-            example: "backtrace full"),
+            example: "backtrace full",
+            handler: { try $0.adapter.handleBacktrace($1, in: $0) }),
         CommandSpec(
             name: "frame", aliases: ["f"], category: .stack,
             usage: "frame [N]", summary: "Select frame N, or show the selected frame",
-            example: "frame 1"),
+            example: "frame 1",
+            handler: { try $0.adapter.handleFrame($1, in: $0) }),
         CommandSpec(
             name: "up", category: .stack,
-            usage: "up [N]", summary: "Select the frame N levels out (the caller)", example: "up"),
+            usage: "up [N]", summary: "Select the frame N levels out (the caller)", example: "up",
+            handler: { try $0.adapter.handleUp($1, in: $0) }),
         CommandSpec(
             name: "down", category: .stack,
-            usage: "down [N]", summary: "Select the frame N levels in (the callee)", example: "down"),
+            usage: "down [N]", summary: "Select the frame N levels in (the callee)", example: "down",
+            handler: { try $0.adapter.handleDown($1, in: $0) }),
     ]
 
     static let data: [CommandSpec] = [
@@ -213,11 +259,13 @@ enum CommandCatalog {
                 (reach a Wasm name made of digits as local[N] or global[N]); other $names are \
                 locals and globals, and a local or global named $_ wins over x's address.
                 """,
-            example: "print/x $n + 1", argument: .expression),
+            example: "print/x $n + 1", argument: .expression,
+            handler: { try $0.adapter.handlePrint($1, in: $0) }),
         CommandSpec(
             name: "output", category: .data,
             usage: "output EXPR", summary: "Print a value without a newline or history number",
-            example: "output $n", argument: .expression),
+            example: "output $n", argument: .expression,
+            handler: { try $0.adapter.handlePrint($1, in: $0) }),
         CommandSpec(
             name: "printf", category: .data,
             usage: "printf \"FORMAT\", EXPR...", summary: "Print expressions through a C format",
@@ -227,7 +275,8 @@ enum CommandCatalog {
                 and ignored, since the value's type decides. Escapes \\n \\t \\" \\\\. \
                 No newline is added. %s is not supported (use x/s ADDR).
                 """,
-            example: "printf \"i=%d at 0x%x\\n\", $i, $i * 4", argument: .expression),
+            example: "printf \"i=%d at 0x%x\\n\", $i, $i * 4", argument: .expression,
+            handler: { try $0.adapter.handlePrintf($1, in: $0) }),
         CommandSpec(
             name: "x", category: .data,
             usage: "x/NFU ADDR", summary: "Examine linear memory",
@@ -236,27 +285,32 @@ enum CommandCatalog {
                 and ASCII dump of 16 bytes a row; x/i disassembles at a code offset. Enter \
                 continues after the last address shown.
                 """,
-            example: "x/8xw 0x100", argument: .expression, repeatsOnEnter: true),
+            example: "x/8xw 0x100", argument: .expression, repeatsOnEnter: true,
+            handler: { try $0.adapter.handleX($1, in: $0) }),
         CommandSpec(
             name: "display", category: .data,
             usage: "display[/FMT] EXPR", summary: "Print EXPR at every stop",
-            example: "display $i", argument: .expression),
+            example: "display $i", argument: .expression,
+            handler: { try $0.adapter.handleDisplay($1, in: $0) }),
         CommandSpec(
             name: "undisplay", category: .data,
             usage: "undisplay [N...]", summary: "Stop displaying expressions (all without N)",
-            example: "undisplay 1"),
+            example: "undisplay 1",
+            handler: { try $0.adapter.handleUndisplay($1, in: $0) }),
     ]
 
     static let wasi: [CommandSpec] = [
         CommandSpec(
             name: "trace", category: .wasi,
             usage: "trace wasi [on|off] [FILTER] [OPTIONS]", summary: "Trace WASI calls during the session",
-            example: "trace wasi fd_write,path_open", subcommands: CommandTable(traceSubcommands)),
+            example: "trace wasi fd_write,path_open", subcommands: CommandTable(traceSubcommands),
+            handler: { session, _ in session.listSubcommands(of: "trace") }),
         CommandSpec(
             name: "wasi", category: .wasi,
             usage: "wasi inject NAME:ERRNO[:when=N|N+|N..M] | wasi inject clear",
             summary: "Inject WASI errors (fault injection)",
-            example: "wasi inject fd_write:EIO:when=3", subcommands: CommandTable(wasiSubcommands)),
+            example: "wasi inject fd_write:EIO:when=3", subcommands: CommandTable(wasiSubcommands),
+            handler: { session, _ in session.listSubcommands(of: "wasi") }),
     ]
 
     static let status: [CommandSpec] = [

@@ -1,8 +1,18 @@
 import Foundation
 import LineEditor
 
+/// The names TAB offers for arguments that only the debugger knows.
+enum CompletionSource: Hashable, Sendable {
+    case functions
+    case exports
+    case breakpoints
+    case wasiCalls
+    /// Locals and globals of the selected frame, for expressions.
+    case variables
+}
+
 /// What TAB offers: command names, subcommands, then arguments by the command's
-/// `ArgumentKind` (names from the backend or the loaded module, WASI calls, file paths).
+/// `ArgumentKind` (names the debugger knows, WASI calls, file paths).
 extension ReplSession {
     func completionCandidates(_ request: CompletionRequest) -> [String] {
         let words = request.precedingWords
@@ -64,18 +74,9 @@ extension ReplSession {
         }
     }
 
-    /// Names from the backend, else what the loaded module knows.
+    /// Names the debugger knows (functions, exports, breakpoints, variables).
     func names(_ source: CompletionSource) -> [String] {
-        if let backend { return backend.completions(for: source) }
-        guard let m = module?.module else { return [] }
-        switch source {
-        case .functions:
-            return (0..<UInt32(clamping: m.functionCount)).compactMap { m.names.functionNames[$0].map { "$" + $0 } }
-        case .exports:
-            return m.exports.filter { $0.kind == .function }.map(\.name)
-        case .breakpoints, .wasiCalls, .variables:
-            return []
-        }
+        adapter.completions(for: source)
     }
 
     /// Entries of the directory named by `word` up to its last `/`, as `word`-style paths;
@@ -101,7 +102,7 @@ extension ReplSession {
         return result.sorted()
     }
 
-    /// WASI preview1 calls and the trace groups, offered until the backend supplies its own.
+    /// WASI preview1 calls and the trace groups, offered when the debugger has none.
     static let wasiCallNames = [
         "args_get", "args_sizes_get", "environ_get", "environ_sizes_get", "clock_res_get",
         "clock_time_get", "fd_advise", "fd_allocate", "fd_close", "fd_datasync", "fd_fdstat_get",

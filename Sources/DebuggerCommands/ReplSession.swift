@@ -1,3 +1,4 @@
+import WasmText
 import Foundation
 import LineEditor
 import WasmCore
@@ -5,10 +6,13 @@ import WasmCore
 /// The state of one interactive or batch session, and the dispatcher that runs a line.
 final class ReplSession {
     let console: ReplConsole
-    var backend: DebuggerBackend?
+    /// Carries out the debugger's commands on its `DebugSession`.
+    let adapter: DebuggerAdapter
     let commands: CommandTable
     /// The module `file` loaded, if any.
     var module: LoadedModule?
+    /// The module's WAT with the fields typed at the prompt since it was loaded (nil: none yet).
+    var moduleEdits: WatModuleText?
     /// The WASI world of the next run (`set args`, `set env`, `dir`).
     var guestArguments: [String] = []
     var environment: [(name: String, value: String)] = []
@@ -20,7 +24,7 @@ final class ReplSession {
     /// Reads the answer to a question at the terminal (nil: end of input or Ctrl-C).
     var askQuestion: ((String) -> String?)?
     /// True when the commands are read from stdin (a pipe or file), so the program must not
-    /// read it: the backend gives the guest /dev/null unless `run < FILE` or `--stdin` says so.
+    /// read it: the debugger gives the guest /dev/null unless `run < FILE` or `--stdin` says so.
     var commandsComeFromStdin = false
     /// Batch mode with `-v`: print each command before running it.
     var echoCommands = false
@@ -44,9 +48,9 @@ final class ReplSession {
     /// Set while breakpoint command lists run (they may stop again and queue another list).
     var runningCommandLists = false
 
-    init(console: ReplConsole, backend: DebuggerBackend? = nil) {
+    init(console: ReplConsole) {
         self.console = console
-        self.backend = backend
+        self.adapter = DebuggerAdapter()
         self.commands = CommandCatalog.table
     }
 
@@ -83,14 +87,7 @@ final class ReplSession {
     }
 
     private func run(_ invocation: CommandInvocation) -> Bool {
-        report {
-            if let backend, try backend.execute(invocation, in: self) { return }
-            if let handler = invocation.spec.handler {
-                try handler(self, invocation)
-                return
-            }
-            throw ReplError(notAvailable(invocation.name))
-        }
+        report { try adapter.perform(invocation, in: self) }
     }
 
     /// Runs `body`, printing a thrown `ReplError` and counting it as a failure.
@@ -112,10 +109,6 @@ final class ReplSession {
         return false
     }
 
-    func notAvailable(_ what: String) -> String {
-        "\"\(what)\" is not available yet: it needs the debugger engine, which has not landed."
-    }
-
     /// A line such as `i32.const 2 i32.const 3 i32.add`: its first word is an instruction.
     private func startsWithInstruction(_ text: String) -> Bool {
         let first = text.prefix { !$0.isWhitespace }
@@ -124,18 +117,15 @@ final class ReplSession {
     }
 
     private func evaluateWat(_ text: String) throws {
-        if let backend, try backend.evaluate(text: text, in: self) { return }
+        if try adapter.evaluate(text: text, in: self) { return }
         if ParenthesisBalance.openCount(text) != 0 {
             throw ReplError("Unbalanced parentheses in WAT input: \(ParenthesisBalance.openCount(text) > 0 ? "missing )" : "extra )").")
         }
-        guard text.hasPrefix("(") else { throw ReplError(notAvailable("evaluating instructions")) }
         let keyword = WatModuleText.keyword(of: text) ?? ""
         if keyword == "module" {
             try loadWatModule(text: text, path: "<input>")
         } else if WatModuleText.fieldKeywords.contains(keyword) {
             try addField(text)
-        } else if DebuggerAdapter.wastKeywords.contains(keyword) || keyword == "invoke" {
-            throw ReplError(notAvailable("(\(keyword) …)"))
         } else {
             throw ReplError("Unknown form \"(\(keyword)\" at the prompt: expected (module …), a module field "
                             + "(\(WatModuleText.fieldKeywords.sorted().joined(separator: ", "))), (invoke …), (get …), "

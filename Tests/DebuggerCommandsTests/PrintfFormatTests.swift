@@ -1,5 +1,5 @@
 import Testing
-@testable import wdb
+@testable import DebuggerCommands
 
 /// `printf`'s format string and arguments, as gdb's printf reads them.
 struct PrintfFormatTests {

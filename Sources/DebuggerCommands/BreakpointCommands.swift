@@ -56,7 +56,7 @@ extension ReplSession {
         guard !runningCommandLists else { return }
         runningCommandLists = true
         defer { runningCommandLists = false }
-        while let list = backend?.takeStopCommands() {
+        while let list = adapter.takeStopCommands() {
             for line in list {
                 if quitRequested { return }
                 if takeInterrupt() {

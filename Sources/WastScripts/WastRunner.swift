@@ -6,38 +6,38 @@ import WasmVM
 /// Runs the directives of one WAST script against a fresh runtime with the `spectest` module,
 /// counting passed and failed commands. Failures are reported as
 /// `file:line: assertion: expected …, got …`.
-final class WastRunner {
+public final class WastRunner {
     /// How a script module became (or failed to become) a `Module`.
-    enum LoadFailure: Error {
+    public enum LoadFailure: Error {
         case malformed(String)
         case invalid(String)
     }
 
     /// Turns a script module into a validated module.
-    typealias Loader = (WastModule) -> Result<Module, LoadFailure>
+    public typealias Loader = (WastModule) -> Result<Module, LoadFailure>
 
     /// WDB_WAST_TRACE=1 prints each command's line before running it (to find a hang).
     static let trace = ProcessInfo.processInfo.environment["WDB_WAST_TRACE"] != nil
 
-    let runtime: Runtime
+    public let runtime: Runtime
     private let load: Loader
     /// Carries out actions instead of the runner's own instances (the REPL runs them in the
     /// debugger); nil: the runner's current or named instance.
-    var performAction: ((WastAction) -> Outcome<[Value]>)?
+    public var performAction: ((WastAction) -> Outcome<[Value]>)?
     private var imports = Imports()
     private var named: [String: Instance] = [:]
     private var current: Instance?
-    private(set) var passed = 0
-    private(set) var failed = 0
-    private(set) var failures: [String] = []
+    public private(set) var passed = 0
+    public private(set) var failed = 0
+    public private(set) var failures: [String] = []
 
-    init(configuration: Configuration = Configuration(), loader: @escaping Loader) {
+    public init(configuration: Configuration = Configuration(), loader: @escaping Loader = WastSuite.load) {
         runtime = Runtime(configuration: configuration)
         load = loader
         for (name, value) in SpecTestHost.exports(in: runtime) { imports.define("spectest", name, value) }
     }
 
-    func run(_ directives: [WastDirective]) {
+    public func run(_ directives: [WastDirective]) {
         for directive in directives {
             if WastRunner.trace { FileHandle.standardError.write("\(directive.location.file):\(directive.location.line)\n".data(using: .utf8)!) }
             if let problem = execute(directive.command) {
@@ -51,12 +51,12 @@ final class WastRunner {
     }
 
     /// Makes `value` importable as `module`.`name` (a module registered elsewhere).
-    func define(_ module: String, _ name: String, _ value: ExternalValue) {
+    public func define(_ module: String, _ name: String, _ value: ExternalValue) {
         imports.define(module, name, value)
     }
 
     /// Runs one command; returns a failure description, or nil when it passed.
-    func execute(_ command: WastCommand) -> String? {
+    public func execute(_ command: WastCommand) -> String? {
         switch command {
         case .module(let m):
             switch instantiate(m) {
@@ -187,7 +187,7 @@ final class WastRunner {
 
     // MARK: values
 
-    static func value(_ v: WastValue) -> Value {
+    public static func value(_ v: WastValue) -> Value {
         switch v {
         case .i32(let x): .i32(x)
         case .i64(let x): .i64(x)
@@ -200,7 +200,7 @@ final class WastRunner {
         }
     }
 
-    static func matches(_ value: Value, _ expected: WastExpected) -> Bool {
+    public static func matches(_ value: Value, _ expected: WastExpected) -> Bool {
         switch expected {
         case .value(let v):
             switch (v, value) {
@@ -286,14 +286,14 @@ final class WastRunner {
 }
 
 /// A result whose failure is a message.
-enum Outcome<T> {
+public enum Outcome<T> {
     case success(T)
     case failure(String)
 }
 
 /// The `spectest` host module of the spec test suite.
-enum SpecTestHost {
-    static func exports(in runtime: Runtime) -> [String: ExternalValue] {
+public enum SpecTestHost {
+    public static func exports(in runtime: Runtime) -> [String: ExternalValue] {
         var exports: [String: ExternalValue] = [:]
         func printer(_ name: String, _ params: [ValueType]) {
             exports[name] = .function(runtime.makeFunction(

@@ -1,5 +1,5 @@
 import Testing
-@testable import wdb
+@testable import DebuggerCommands
 
 /// Where fields typed at the prompt go into a WAT module's text.
 struct WatModuleTextTests {

@@ -6,100 +6,163 @@ import WasmVM
 
 /// Stack, data and code inspection: backtrace, frames, print, x, display, disassemble, list.
 extension DebuggerAdapter {
-    func dispatchData(_ invocation: CommandInvocation, in session: ReplSession) throws -> Bool {
+    // MARK: command handlers (the catalog names them)
+
+    /// `backtrace`.
+    func handleBacktrace(_ invocation: CommandInvocation, in session: ReplSession) throws {
         let console = session.console
-        let args = invocation.arguments
-        switch invocation.path {
-        case ["backtrace"]:
-            let frames = debugger.backtrace()
-            guard !frames.isEmpty else { throw ReplError("No stack: the program is not being run.") }
-            let full = invocation.words.first == "full"
-            for frame in frames {
-                console.line(frame.description)
-                if full {
-                    for local in frame.locals { console.line("        \(local.name) = \(local.value)") }
-                }
+        let frames = debugger.backtrace()
+        guard !frames.isEmpty else { throw ReplError("No stack: the program is not being run.") }
+        let full = invocation.words.first == "full"
+        for frame in frames {
+            console.line(frame.description)
+            if full {
+                for local in frame.locals { console.line("        \(local.name) = \(local.value)") }
             }
-        case ["frame"]:
-            let frame = args.isEmpty ? try debugger.frame() : try debugger.selectFrame(try level(args))
-            printFrame(frame, in: session)
-        case ["up"]:
-            printFrame(try debugger.up(args.isEmpty ? 1 : try level(args)), in: session)
-        case ["down"]:
-            printFrame(try debugger.down(args.isEmpty ? 1 : try level(args)), in: session)
-        case ["info", "frame"]:
-            let frame = try debugger.frame()
-            console.line("Stack level \(frame.level), frame at \(frame.description.drop { $0 != " " }.dropFirst())")
-            console.line("  function: \(functionName(frame.functionIndex)) (func \(frame.functionIndex))")
-            console.line("  parameters: \(frame.locals.filter(\.isParameter).count), locals: \(frame.locals.filter { !$0.isParameter }.count), operand stack: \(frame.operandStack.count) value(s)")
-        case ["info", "locals"]:
-            printValues(try debugger.locals(), none: "No locals.", in: session)
-        case ["info", "args"]:
-            printValues(try debugger.frameArguments(), none: "No arguments.", in: session)
-        case ["info", "globals"]:
-            guard debugger.module != nil else { throw ReplError("No module loaded. Use \"file FILE\" first.") }
-            printValues(debugger.globals(), none: "No globals.", in: session)
-        case ["info", "stack"]:
-            let stack = try debugger.operandStack()
-            if stack.isEmpty { console.line("The operand stack is empty.") }
-            for (i, value) in stack.enumerated().reversed() { console.line("[\(i)] \(value)") }
-        case ["info", "registers"]:
-            let frame = try debugger.frame()
-            for local in frame.locals { console.line("local[\(local.index)] \(local.value)") }
-            for (i, value) in frame.operandStack.enumerated() { console.line("stack[\(i)] \(value)") }
-        case ["print"], ["output"]:
-            guard !args.isEmpty else { throw ReplError("print needs an expression: print $n * 2, print mem.i32[0x64]") }
-            let value = try evaluateExpression(args)
-            let text = try formatValue(value, format: invocation.format)
-            if invocation.path == ["print"] {
-                console.line("$\(recordInHistory(value)) = \(text)")
-            } else {
-                console.write(text, toError: false)
-            }
-        case ["set", "var"]:
-            let value = try debugger.setVariable(try substituteHistory(args))
-            console.line("\(args.split(separator: "=").first.map { String($0).trimmed } ?? args) = \(value)")
-        case ["x"]:
-            // Enter after `x` goes on after the last address shown.
-            if invocation.isRepeat, let next = nextExamineAddress {
-                try examine("0x" + String(next, radix: 16), format: invocation.format, in: session)
-            } else {
-                try examine(args, format: invocation.format, in: session)
-            }
-        case ["display"]:
-            if args.isEmpty {
-                showDisplays(in: session)
-                return true
-            }
-            displays.append((nextDisplayNumber, invocation.format, args))
-            nextDisplayNumber += 1
-            if debugger.isRunning, let last = displays.last { showDisplay(last, in: session) }
-        case ["undisplay"]:
-            if invocation.words.isEmpty {
-                displays.removeAll()
-            } else {
-                for word in invocation.words {
-                    guard let n = Int(word), displays.contains(where: { $0.number == n }) else {
-                        throw ReplError("No display number \(word). See \"info display\".")
-                    }
-                    displays.removeAll { $0.number == n }
-                }
-            }
-        case ["info", "display"]:
-            if displays.isEmpty { console.line("There are no auto-display expressions now.") }
-            else {
-                console.line("Auto-display expressions now in effect:")
-                for d in displays { console.line("\(d.number):   \(d.format.map { "/" + $0 + " " } ?? "")\(d.expression)") }
-            }
-        case ["disassemble"]:
-            try disassemble(args, in: session)
-        case ["list"]:
-            try list(args, repeated: invocation.isRepeat, in: session)
-        default:
-            return false
         }
-        return true
     }
+
+    /// `frame`.
+    func handleFrame(_ invocation: CommandInvocation, in session: ReplSession) throws {
+        let args = invocation.arguments
+        let frame = args.isEmpty ? try debugger.frame() : try debugger.selectFrame(try level(args))
+        printFrame(frame, in: session)
+    }
+
+    /// `up`.
+    func handleUp(_ invocation: CommandInvocation, in session: ReplSession) throws {
+        let args = invocation.arguments
+        printFrame(try debugger.up(args.isEmpty ? 1 : try level(args)), in: session)
+    }
+
+    /// `down`.
+    func handleDown(_ invocation: CommandInvocation, in session: ReplSession) throws {
+        let args = invocation.arguments
+        printFrame(try debugger.down(args.isEmpty ? 1 : try level(args)), in: session)
+    }
+
+    /// `info frame`.
+    func handleInfoFrame(_ invocation: CommandInvocation, in session: ReplSession) throws {
+        let console = session.console
+        let frame = try debugger.frame()
+        console.line("Stack level \(frame.level), frame at \(frame.description.drop { $0 != " " }.dropFirst())")
+        console.line("  function: \(functionName(frame.functionIndex)) (func \(frame.functionIndex))")
+        console.line("  parameters: \(frame.locals.filter(\.isParameter).count), locals: \(frame.locals.filter { !$0.isParameter }.count), operand stack: \(frame.operandStack.count) value(s)")
+    }
+
+    /// `info locals`.
+    func handleInfoLocals(_ invocation: CommandInvocation, in session: ReplSession) throws {
+        printValues(try debugger.locals(), none: "No locals.", in: session)
+    }
+
+    /// `info args`.
+    func handleInfoArgs(_ invocation: CommandInvocation, in session: ReplSession) throws {
+        printValues(try debugger.frameArguments(), none: "No arguments.", in: session)
+    }
+
+    /// `info globals`.
+    func handleInfoGlobals(_ invocation: CommandInvocation, in session: ReplSession) throws {
+        guard debugger.module != nil else { throw ReplError("No module loaded. Use \"file FILE\" first.") }
+        printValues(debugger.globals(), none: "No globals.", in: session)
+    }
+
+    /// `info stack`.
+    func handleInfoStack(_ invocation: CommandInvocation, in session: ReplSession) throws {
+        let console = session.console
+        let stack = try debugger.operandStack()
+        if stack.isEmpty { console.line("The operand stack is empty.") }
+        for (i, value) in stack.enumerated().reversed() { console.line("[\(i)] \(value)") }
+    }
+
+    /// `info registers`.
+    func handleInfoRegisters(_ invocation: CommandInvocation, in session: ReplSession) throws {
+        let console = session.console
+        let frame = try debugger.frame()
+        for local in frame.locals { console.line("local[\(local.index)] \(local.value)") }
+        for (i, value) in frame.operandStack.enumerated() { console.line("stack[\(i)] \(value)") }
+    }
+
+    /// `print`, `output`.
+    func handlePrint(_ invocation: CommandInvocation, in session: ReplSession) throws {
+        let args = invocation.arguments
+        let console = session.console
+        guard !args.isEmpty else { throw ReplError("print needs an expression: print $n * 2, print mem.i32[0x64]") }
+        let value = try evaluateExpression(args)
+        let text = try formatValue(value, format: invocation.format)
+        if invocation.path == ["print"] {
+            console.line("$\(recordInHistory(value)) = \(text)")
+        } else {
+            console.write(text, toError: false)
+        }
+    }
+
+    /// `set var`.
+    func handleSetVar(_ invocation: CommandInvocation, in session: ReplSession) throws {
+        let args = invocation.arguments
+        let console = session.console
+        let value = try debugger.setVariable(try substituteHistory(args))
+        console.line("\(args.split(separator: "=").first.map { String($0).trimmed } ?? args) = \(value)")
+    }
+
+    /// `x`.
+    func handleX(_ invocation: CommandInvocation, in session: ReplSession) throws {
+        let args = invocation.arguments
+        // Enter after `x` goes on after the last address shown.
+        if invocation.isRepeat, let next = nextExamineAddress {
+            try examine("0x" + String(next, radix: 16), format: invocation.format, in: session)
+        } else {
+            try examine(args, format: invocation.format, in: session)
+        }
+    }
+
+    /// `display`.
+    func handleDisplay(_ invocation: CommandInvocation, in session: ReplSession) throws {
+        let args = invocation.arguments
+        if args.isEmpty {
+            showDisplays(in: session)
+            return
+        }
+        displays.append((nextDisplayNumber, invocation.format, args))
+        nextDisplayNumber += 1
+        if debugger.isRunning, let last = displays.last { showDisplay(last, in: session) }
+    }
+
+    /// `undisplay`.
+    func handleUndisplay(_ invocation: CommandInvocation, in session: ReplSession) throws {
+        if invocation.words.isEmpty {
+            displays.removeAll()
+        } else {
+            for word in invocation.words {
+                guard let n = Int(word), displays.contains(where: { $0.number == n }) else {
+                    throw ReplError("No display number \(word). See \"info display\".")
+                }
+                displays.removeAll { $0.number == n }
+            }
+        }
+    }
+
+    /// `info display`.
+    func handleInfoDisplay(_ invocation: CommandInvocation, in session: ReplSession) throws {
+        let console = session.console
+        if displays.isEmpty { console.line("There are no auto-display expressions now.") }
+        else {
+            console.line("Auto-display expressions now in effect:")
+            for d in displays { console.line("\(d.number):   \(d.format.map { "/" + $0 + " " } ?? "")\(d.expression)") }
+        }
+    }
+
+    /// `disassemble`.
+    func handleDisassemble(_ invocation: CommandInvocation, in session: ReplSession) throws {
+        let args = invocation.arguments
+        try disassemble(args, in: session)
+    }
+
+    /// `list`.
+    func handleList(_ invocation: CommandInvocation, in session: ReplSession) throws {
+        let args = invocation.arguments
+        try list(args, repeated: invocation.isRepeat, in: session)
+    }
+
 
     private func level(_ text: String) throws -> Int {
         guard let n = Int(text), n >= 0 else { throw ReplError("expected a frame number, not \"\(text)\"") }

@@ -1,3 +1,4 @@
+import WasmText
 import Debugger
 import Foundation
 import WasmCore

@@ -3,6 +3,7 @@ import Foundation
 import WasmCore
 import WasmText
 import WasmVM
+import WastScripts
 
 /// WAST commands at the prompt, as the spec interpreter runs them: `(assert_return …)`,
 /// `(assert_trap …)`, `(assert_exhaustion …)`, `(assert_invalid …)`, `(assert_malformed …)`,
@@ -78,7 +79,7 @@ extension DebuggerAdapter {
     /// The runner whose checks the prompt uses (with the `spectest` module and registered ones).
     var wastRunner: WastRunner {
         if let promptRunner { return promptRunner }
-        let runner = WastRunner(loader: Wast.load)
+        let runner = WastRunner(loader: WastSuite.load)
         promptRunner = runner
         return runner
     }

@@ -39,21 +39,12 @@ extension ReplSession {
         console.line("Type \"help\" followed by a command name for its description and an example.")
         console.line("Type \"help wat\" for WAT and WAST typed at the prompt.")
         console.line("Type \"apropos WORD\" to search the help texts.")
-        if commands.commands.contains(where: isUnavailable) {
-            console.line("Commands marked [not available yet] need the debugger engine, which has not landed.")
-        }
     }
 
-    /// `name (aliases) -- summary`, marked when the command cannot run yet.
+    /// `name (aliases) -- summary`.
     func summaryLine(_ spec: CommandSpec, prefix: String) -> String {
         let aliases = spec.aliases.isEmpty ? "" : " (\(spec.aliases.joined(separator: ", ")))"
-        let mark = isUnavailable(spec) ? " [not available yet]" : ""
-        return "\(prefix)\(spec.name)\(aliases) -- \(spec.summary)\(mark)"
-    }
-
-    func isUnavailable(_ spec: CommandSpec) -> Bool {
-        spec.handler == nil && !(backend?.implements(spec) ?? false)
-            && !(spec.subcommands?.commands.contains { !isUnavailable($0) } ?? false)
+        return "\(prefix)\(spec.name)\(aliases) -- \(spec.summary)"
     }
 
     func helpText(for spec: CommandSpec, path: [String]) -> String {
@@ -67,9 +58,6 @@ extension ReplSession {
         if !spec.aliases.isEmpty { lines.append("Aliases: " + spec.aliases.joined(separator: ", ")) }
         if spec.repeatsOnEnter { lines.append("Enter on an empty line repeats it.") }
         lines.append("Example: " + spec.example)
-        if isUnavailable(spec) {
-            lines.append("Not available yet: it needs the debugger engine.")
-        }
         return lines.joined(separator: "\n")
     }
 
@@ -242,7 +230,7 @@ extension ReplSession {
     /// asks). y/yes quits, n/no stays, anything else asks again; the end of input answers
     /// yes (as gdb does), Ctrl-C no.
     func confirmQuit() -> Bool {
-        guard isInteractive, backend?.hasLiveGuest == true, let ask = askQuestion else { return true }
+        guard isInteractive, adapter.hasLiveGuest, let ask = askQuestion else { return true }
         console.line("A debugging session is active.")
         console.line("")
         console.line("\tInferior 1 will be killed.")

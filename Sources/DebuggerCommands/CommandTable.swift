@@ -32,11 +32,12 @@ enum ArgumentKind: Hashable, Sendable {
     case expression
 }
 
-/// Who carries out a command.
+/// What a command needs before its handler runs.
 enum CommandAvailability: Hashable, Sendable {
-    /// Implemented in the REPL itself (module inspection, settings, help, scripts).
+    /// Runs on its own (module inspection, settings, help, scripts).
     case builtin
-    /// Needs the debugger engine; says "not available yet" until a backend handles it.
+    /// Needs a module the debugger could prepare: refused with the load's reason while it could
+    /// not (an import nothing provides).
     case engine
 }
 
@@ -57,7 +58,7 @@ struct CommandInvocation {
     var name: String { path.joined(separator: " ") }
 }
 
-/// Runs a builtin command. Errors are thrown as `ReplError` and printed by the session.
+/// Runs a command. Errors are thrown as `ReplError` and printed by the session.
 typealias CommandHandler = (ReplSession, CommandInvocation) throws -> Void
 
 /// One command: its names, its help, and how it runs.
@@ -76,10 +77,13 @@ struct CommandSpec {
     /// Enter on an empty line repeats it (step, next, stepi, nexti, x, list).
     var repeatsOnEnter = false
     var availability: CommandAvailability = .engine
+    /// It lets the guest run (run, continue, step, …), so Ctrl-C must be able to stop it.
+    var runsGuest = false
     /// Subcommands (`info`, `set`, `show`, …); the command itself then takes a subcommand word.
     var subcommands: CommandTable? = nil
-    /// For builtins.
-    var handler: CommandHandler? = nil
+    /// What the command does: every command has one, so a command cannot be listed and
+    /// then fail as unknown when typed.
+    var handler: CommandHandler
 
     var allNames: [String] { [name] + aliases }
 }

@@ -4,7 +4,7 @@ import WasmText
 
 /// Module fields typed at the prompt: `(func …)`, `(global …)`, `(memory …)`, `(data …)`, …
 /// They extend the current module when it came from WAT, else a scratch module; the result is
-/// re-assembled and handed to the backend, which keeps memory and globals where it can.
+/// re-assembled and handed to the debugger, which keeps memory and globals where it can.
 /// Input that does not assemble or validate changes nothing.
 extension ReplSession {
     static let scratchPath = "<scratch>"
@@ -33,7 +33,7 @@ extension ReplSession {
         let editable: WatModuleText
         let path: String
         if let current, let source = current.source {
-            editable = current.edits ?? WatModuleText(base: source)
+            editable = moduleEdits ?? WatModuleText(base: source)
             path = current.path
         } else {
             editable = WatModuleText(base: "(module)")
@@ -44,10 +44,9 @@ extension ReplSession {
         // The field just typed is the last import or the last other field.
         let firstLine = (WatModuleText.isImport(text) ? importLines.last : fieldLines.last) ?? 1
         let lineCount = text.split(separator: "\n", omittingEmptySubsequences: false).count
-        let binary: [UInt8]
+        let assembled: AssembledModule
         do {
-            let options = WatAssembler.Options(validate: true, debugNames: true, recordOffsets: false)
-            binary = try WatAssembler.assemble(composed, file: path, options: options).bytes
+            assembled = try WatAssembler.assemble(composed, file: path, options: ModuleLoader.assemblyOptions(validate: true))
         } catch {
             var located = error
             located.location.file = "<input>"
@@ -67,29 +66,26 @@ extension ReplSession {
             }
             throw ReplError(located.description)
         }
-        let decoded: Module
-        do {
-            decoded = try ModuleLoader.decode(binary, path: path)
-        } catch {
-            throw ReplError(error.message)
-        }
-        if let problem = backend?.linkProblem(decoded) {
+        let decoded = assembled.module
+        if let problem = adapter.linkProblem(decoded) {
             throw ReplError("The field was not added: the module could not be instantiated: \(problem).")
         }
         if let current, current.source == nil {
             console.line("\(current.path) is a binary module: the field starts a scratch module (\"file \(current.path)\" goes back).")
         }
-        let loaded = LoadedModule(path: path, module: decoded, bytes: binary, source: composed, edits: edited)
+        let loaded = LoadedModule(path: path, module: decoded, bytes: assembled.bytes, source: composed,
+                                  sourceMap: assembled.sourceMap)
         module = loaded
+        moduleEdits = edited
         let functions = decoded.functionCount
         let exports = decoded.exports.count
         console.line("Added \(WatModuleText.title(of: text)) to \(path) (\(functions) function\(functions == 1 ? "" : "s"), "
                      + "\(exports) export\(exports == 1 ? "" : "s")).")
         // A scratch module replacing a binary one starts afresh; an edited module keeps its state.
         if current?.source != nil {
-            backend?.moduleDidChange(loaded, in: self)
+            adapter.moduleDidChange(loaded, in: self)
         } else {
-            backend?.moduleDidLoad(loaded, in: self)
+            adapter.moduleDidLoad(loaded, in: self)
         }
     }
 }

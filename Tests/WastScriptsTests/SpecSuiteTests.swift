@@ -1,0 +1,76 @@
+import Foundation
+import Testing
+import WastScripts
+
+/// The spec scripts run in-process through the WastScripts library (what `wdb wast` prints).
+/// The suite lives in `../shared/testsuite`; without it these tests fail, they never pass empty.
+@Suite(.serialized) struct SpecSuiteTests {
+    /// `shared/testsuite`, searched upward from this file (main checkout and worktrees).
+    static func testsuite() throws -> URL {
+        var dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        for _ in 0..<6 {
+            let candidate = dir.appendingPathComponent("shared/testsuite")
+            if FileManager.default.fileExists(atPath: candidate.appendingPathComponent("core").path) { return candidate }
+            dir = dir.deletingLastPathComponent()
+        }
+        throw Missing()
+    }
+
+    struct Missing: Error, CustomStringConvertible {
+        var description: String { "the spec test suite (shared/testsuite beside the repository) was not found" }
+    }
+
+    @Test func coreSpecSuitePassesEveryCommand() throws {
+        let summary = try WastSuite.run(paths: [try Self.testsuite().appendingPathComponent("core").path])
+        #expect(summary.files.count > 50)
+        #expect(summary.passed > 27_000)
+        #expect(summary.failed == 0, "\(summary.files.flatMap(\.failures).prefix(20).joined(separator: "\n"))")
+    }
+
+    @Test func simdSpecSuitePassesEveryCommand() throws {
+        let summary = try WastSuite.run(paths: [try Self.testsuite().appendingPathComponent("core/simd").path])
+        #expect(summary.passed > 25_000)
+        #expect(summary.failed == 0, "\(summary.files.flatMap(\.failures).prefix(20).joined(separator: "\n"))")
+    }
+
+    @Test func failuresNameTheFileAndLine() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("wdb-wast-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let script = dir.appendingPathComponent("mixed.wast")
+        try """
+        (module (func (export "one") (result i32) (i32.const 1))
+          (func (export "boom") (unreachable)))
+        (assert_return (invoke "one") (i32.const 1))
+        (assert_return (invoke "one") (i32.const 2))
+        (assert_trap (invoke "boom") "unreachable")
+        (assert_trap (invoke "one") "unreachable")
+        (register "m")
+        (module (import "m" "one" (func (result i32))))
+        (assert_unlinkable (module (import "m" "two" (func))) "unknown import")
+        (module (import "spectest" "global_i32" (global $g i32))
+          (func (export "g") (result i32) (global.get $g)))
+        (assert_return (invoke "g") (i32.const 666))
+        """.write(to: script, atomically: true, encoding: .utf8)
+        let summary = try WastSuite.run(paths: [dir.path])
+        #expect(summary.passed == 8 && summary.failed == 2)
+        let failures = summary.files.flatMap(\.failures)
+        #expect(failures.contains { $0.hasSuffix("mixed.wast:4: assert_return: expected i32:2, got i32:1") })
+        #expect(failures.contains { $0.hasSuffix("mixed.wast:6: assert_trap: expected trap \"unreachable\", got i32:1") })
+    }
+
+    @Test func aScriptThatDoesNotParseIsOneFailureWithItsPosition() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("wdb-wast-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let script = dir.appendingPathComponent("broken.wast")
+        try "(module (func (i32.const 1)\n(assert_return".write(to: script, atomically: true, encoding: .utf8)
+        let result = WastSuite.run(file: script.path)
+        #expect(result.failed == 1 && result.passed == 0)
+        #expect(result.failures.first?.hasPrefix(script.path) == true, "\(result.failures)")
+    }
+
+    @Test func aMissingPathIsAnError() {
+        #expect(throws: WastSuite.MissingPath.self) { try WastSuite.run(paths: ["/nonexistent/wdb-spec"]) }
+    }
+}
