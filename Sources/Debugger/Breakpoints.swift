@@ -10,6 +10,7 @@ extension DebugSession {
     public func setBreakpoint(_ spec: String, condition: String? = nil, temporary: Bool = false) throws -> Breakpoint {
         let position = try resolveLocation(spec)
         var bp = Breakpoint(number: nextBreakpointNumber, kind: .code(position))
+        bp.location = spec
         bp.temporary = temporary
         if let condition { try setCondition(&bp, condition) }
         nextBreakpointNumber += 1

@@ -19,7 +19,9 @@ extension DebugSession {
     /// `continue [N]`: N > 1 ignores the breakpoint stopped at N - 1 more times.
     public func continueExecution(_ count: Int = 1, from last: Stop? = nil) throws -> Stop {
         _ = try requireRunning()
-        if count > 1, case .breakpoint(let n)? = last?.reason, let i = try? index(ofBreakpoint: n) {
+        // `continue N` at any stop of a numbered breakpoint, watchpoint or catchpoint passes it
+        // N - 1 more times, as gdb's does.
+        if count > 1, let n = last?.reason.breakpointNumber, let i = try? index(ofBreakpoint: n) {
             breakpoints[i].ignoreCount = count - 1
         }
         selectedFrame = 0
@@ -269,8 +271,9 @@ extension DebugSession {
             let name = importName(ofAddress: callee)
             let arguments = debuggee.pendingHostArguments(current.invocation)
             for i in breakpoints.indices {
+                // A catchpoint with `after` stops only once the call has returned.
                 guard breakpoints[i].enabled, case .catchpoint(let target) = breakpoints[i].kind,
-                      catchpointMatches(target, call: name), hit(i) != nil else { continue }
+                      !target.stopsAfter, catchpointMatches(target, call: name), hit(i) != nil else { continue }
                 let decoded = decodeWASICall(name, arguments)
                 passHostCall = true
                 caughtHostCall = (callee, name, arguments, decoded)

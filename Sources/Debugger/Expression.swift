@@ -240,9 +240,21 @@ struct ExpressionParser {
             guard let v = ValueParser.parse(w, as: .f64) else { throw ExpressionError("bad number \"\(w)\"") }
             return .literal(v, typed: false)
         }
-        if let v = ValueParser.parse(w, as: .i32) { return .literal(v, typed: false) }
-        if let v = ValueParser.parse(w, as: .i64) { return .literal(v, typed: false) }
+        if let v = Self.integerLiteral(w) { return .literal(v, typed: false) }
         throw ExpressionError("unknown name or bad number \"\(w)\" (names start with $)")
+    }
+
+    /// An untyped integer takes the first type that holds it, as a C constant does (C11
+    /// 6.4.4.1): decimal int, then long long; hex also the unsigned ones. int is i32 and long
+    /// long is i64; an unsigned int that int cannot hold reads as the i64 of the same value
+    /// (so `0xFFFFFFFF > 0` holds, as in C), and unsigned long long keeps its 64 bits in an i64.
+    static func integerLiteral(_ w: String) -> Value? {
+        if let v = ValueParser.integer(String(w.filter { $0 != "_" })) {
+            if v >= Int(Int32.min) && v <= Int(Int32.max) { return .i32(UInt32(bitPattern: Int32(v))) }
+            return .i64(UInt64(bitPattern: Int64(v)))
+        }
+        // Beyond long long: unsigned long long (hex; decimal too, as gdb accepts it).
+        return ValueParser.parse(w, as: .i64)
     }
 }
 
@@ -321,13 +333,14 @@ struct ExpressionEvaluator {
 
     private static func unify(_ a: Typed, _ b: Typed, _ op: String) throws(ExpressionError) -> (Value, Value) {
         if a.value.type == b.value.type { return (a.value, b.value) }
+        if a.open && b.open {
+            // Two literals: the narrower widens (C's usual arithmetic conversions), never the
+            // wider narrows: `3000000000 > 0` compares as i64.
+            if b.value.type.isNarrower(than: a.value.type), let y = convert(b.value, to: a.value.type) { return (a.value, y) }
+            if a.value.type.isNarrower(than: b.value.type), let x = convert(a.value, to: b.value.type) { return (x, b.value) }
+        }
         if a.open, let x = convert(a.value, to: b.value.type) { return (x, b.value) }
         if b.open, let y = convert(b.value, to: a.value.type) { return (a.value, y) }
-        if a.open && b.open {
-            // Two literals: widen to the larger type.
-            if let y = convert(b.value, to: a.value.type) { return (a.value, y) }
-            if let x = convert(a.value, to: b.value.type) { return (x, b.value) }
-        }
         throw ExpressionError("type mismatch: \(a.value.type) \(op) \(b.value.type)")
     }
 
@@ -412,5 +425,14 @@ struct ExpressionEvaluator {
         default: throw ExpressionError("\(op) does not apply to \(T.self == Float.self ? "f32" : T.self == Double.self ? "f64" : "this type")")
         }
         return .i32(r ? 1 : 0)
+    }
+}
+
+extension ValueType {
+    /// The order of C's usual arithmetic conversions over the numeric types: i32 < i64 < f32 < f64.
+    fileprivate func isNarrower(than other: ValueType) -> Bool {
+        let rank: [ValueType: Int] = [.i32: 0, .i64: 1, .f32: 2, .f64: 3]
+        guard let a = rank[self], let b = rank[other] else { return false }
+        return a < b
     }
 }

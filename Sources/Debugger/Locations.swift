@@ -22,8 +22,14 @@ extension DebugSession {
         let bare = text.hasPrefix("$") ? String(text.dropFirst()) : text
         if let e = module.exports.first(where: { $0.kind == .function && $0.name == bare }) { return e.index }
         if !text.hasPrefix("$"), let (index, _) = module.names.functionNames.first(where: { $0.value == text }) { return index }
-        let known = (0..<UInt32(module.functionCount)).map { module.displayName(ofFunction: $0) }
-        throw DebuggerError("No function named \"\(text)\". Functions: \(known.joined(separator: ", "))")
+        throw DebuggerError("No function named \"\(text)\".\(NameSuggestions.hint(for: text, in: functionNames()))")
+    }
+
+    /// Every name a function answers to: `$name` from the name section, and export names.
+    public func functionNames() -> [String] {
+        guard let module else { return [] }
+        return module.names.functionNames.values.map { "$" + $0 }
+            + module.exports.filter { $0.kind == .function }.map(\.name)
     }
 
     /// The user's view of a code location: `$f+0x3 (func 1, offset 0x40) at f.wat:7`.

@@ -44,7 +44,7 @@ public enum WatchValue: Hashable, Sendable, CustomStringConvertible {
 
 public enum CatchTarget: Hashable, Sendable {
     /// Host calls whose import name is in `names` or whose WASI group is in `groups` (both
-    /// empty: every host call); `after` also stops when the call has returned.
+    /// empty: every host call); with `after` it stops when the call has returned, not before.
     case hostCall(names: Set<String>, groups: Set<String>, after: Bool)
     case trap
 }
@@ -56,6 +56,13 @@ public enum BreakpointKind: Hashable, Sendable {
 }
 
 /// A breakpoint, watchpoint or catchpoint (one numbering, as gdb).
+/// A code breakpoint a new module could not place (`reload`, `file`): why, for the report.
+public struct DroppedBreakpoint: Hashable, Sendable {
+    public var number: Int
+    public var location: String
+    public var reason: String
+}
+
 public struct Breakpoint: Hashable, Sendable {
     public var number: Int
     public var kind: BreakpointKind
@@ -63,6 +70,9 @@ public struct Breakpoint: Hashable, Sendable {
     public var temporary = false
     public var condition: String?
     var parsedCondition: Expression?
+    /// The location as the user gave it (`$f`, `loop.wat:14`, `*0x86`): a new version of the
+    /// module resolves it again.
+    public var location = ""
     /// Hits still to skip before stopping.
     public var ignoreCount = 0
     public var hitCount = 0
@@ -130,4 +140,25 @@ public struct DebuggerError: Error, Hashable, Sendable, CustomStringConvertible 
     public var message: String
     public init(_ message: String) { self.message = message }
     public var description: String { message }
+}
+
+extension StopReason {
+    /// The breakpoint, watchpoint or catchpoint that made this stop, if one did.
+    public var breakpointNumber: Int? {
+        switch self {
+        case .breakpoint(let n): return n
+        case .watchpoint(let n, _, _, _): return n
+        case .catchpoint(let n, _, _, _, _): return n
+        case .trapCaught(let n, _): return n
+        default: return nil
+        }
+    }
+}
+
+extension CatchTarget {
+    /// A host-call catchpoint set with `after`.
+    var stopsAfter: Bool {
+        if case .hostCall(_, _, let after) = self { return after }
+        return false
+    }
 }

@@ -2,28 +2,42 @@ import WasmCore
 
 extension DebugSession {
     /// Loads a new version of the current module's WAT text (the REPL adds fields typed at the
-    /// prompt): as `load(wat:file:)`, but a code breakpoint stays, with its number, condition
-    /// and counts, when its function has the same index and the same body bytes in the new
-    /// module. Returns the numbers of the code breakpoints that were deleted.
+    /// prompt). Breakpoints follow the rules of every load (`droppedBreakpoints`). Returns the
+    /// numbers of the code breakpoints that could not be placed again.
     public func reload(wat text: String, file: String) throws -> [Int] {
-        let oldModule = module
-        let oldBytes = bytes
-        let saved = breakpoints
         try load(wat: text, file: file)
-        var deleted: [Int] = []
+        return droppedBreakpoints.map(\.number)
+    }
+
+    /// Places the code breakpoints of the module just replaced in the current one, as gdb
+    /// re-resolves breakpoints when the program is read again: a breakpoint whose function
+    /// has the same index and body bytes stays at the same place in it; any other is resolved
+    /// again from its location text (`$f`, `loop.wat:14`), except a raw file offset (`*0x86`),
+    /// which means another instruction in a changed module. The rest are deleted and listed in
+    /// `droppedBreakpoints` with the reason.
+    func replaceBreakpoints(_ saved: [Breakpoint], from oldModule: Module?, bytes oldBytes: [UInt8]) {
+        droppedBreakpoints = []
         for bp in saved {
             guard case .code(let position) = bp.kind else { continue }
-            guard let moved = relocate(position.position, from: oldModule, bytes: oldBytes) else {
-                deleted.append(bp.number)
+            var placed = relocate(position.position, from: oldModule, bytes: oldBytes)
+            var reason = "its function is not the same in the new module"
+            if placed == nil, !bp.location.isEmpty, !bp.location.hasPrefix("*") {
+                do {
+                    placed = try resolveLocation(bp.location)
+                } catch {
+                    reason = "\(error)"
+                }
+            }
+            guard let placed else {
+                droppedBreakpoints.append(DroppedBreakpoint(number: bp.number, location: bp.location, reason: reason))
                 continue
             }
             var kept = bp
-            kept.kind = .code(moved)
+            kept.kind = .code(placed)
             breakpoints.append(kept)
-            if kept.enabled { debuggee?.armBreakpoint(moved.location) }
+            if kept.enabled { debuggee?.armBreakpoint(placed.location) }
         }
         breakpoints.sort { $0.number < $1.number }
-        return deleted
     }
 
     /// Where `position` of the old module is in the current one, if its function is unchanged.

@@ -69,6 +69,8 @@ public final class DebugSession {
     // MARK: breakpoints
 
     public internal(set) var breakpoints: [Breakpoint] = []
+    /// The code breakpoints the last load could not place in the new module.
+    public internal(set) var droppedBreakpoints: [DroppedBreakpoint] = []
     var nextBreakpointNumber = 1
     /// Temporary patches of the stepping verbs: location → call depth to match (nil: any).
     var stepTargets: [CodeLocation: Int?] = [:]
@@ -111,6 +113,9 @@ public final class DebugSession {
 
     private func install(_ module: Module, bytes: [UInt8], sourceMap: SourceMap?, file: String) throws {
         kill()
+        let oldModule = self.module, oldBytes = self.bytes
+        let savedCode = breakpoints.filter { if case .code = $0.kind { return true } else { return false } }
+        breakpoints.removeAll { if case .code = $0.kind { return true } else { return false } }
         self.module = module
         self.bytes = bytes
         self.sourceMap = sourceMap
@@ -119,8 +124,7 @@ public final class DebugSession {
         instance = nil
         debuggee = nil
         try instantiate()
-        // Breakpoints of an earlier module point at code that no longer exists.
-        breakpoints.removeAll { if case .code = $0.kind { return true } else { return false } }
+        replaceBreakpoints(savedCode, from: oldModule, bytes: oldBytes)
         refreshWatches()
         refreshHostFilter()
     }

@@ -200,9 +200,10 @@ extension DebuggerAdapter {
 
     // MARK: values and memory
 
-    /// A value in the notation of DESIGN.md §3, or as /x /d /u /o /t /c for integers.
+    /// A value in the value notation (Docs/architecture.md, "One notation"), or as /x /d /u /o
+    /// /t /c /a for integers. /f and /s leave a value as it is (as gdb's /s does for a number).
     func formatValue(_ value: Value, format: String?) throws -> String {
-        guard let format, let letter = format.last, letter != "f" else { return value.description }
+        guard let format, let letter = format.last, letter != "f", letter != "s" else { return value.description }
         let bits: UInt64
         let width: Int
         switch value {
@@ -222,11 +223,33 @@ extension DebuggerAdapter {
         case "u": return String(bits)
         case "o": return "0" + String(bits, radix: 8)
         case "t": return String(bits, radix: 2)
+        case "a": return "0x" + String(bits, radix: 16)
         case "c":
+            // As gdb: the value as a C char (its low byte, signed), then the character.
             let byte = UInt8(truncatingIfNeeded: bits)
-            return "\(signed) '\(printable(byte))'"
+            return "\(Int8(bitPattern: byte)) '\(Self.charLiteral(byte))'"
         default:
-            throw ReplError("unknown format letter \"\(letter)\": use x, d, u, o, t, c, f or s")
+            throw ReplError("unknown format letter \"\(letter)\": use x, d, u, o, t, c, a, f or s")
+        }
+    }
+
+    /// A byte as gdb prints a char: itself, a C escape, or a three-digit octal escape.
+    static func charLiteral(_ byte: UInt8) -> String {
+        switch byte {
+        case 0x07: return "\\a"
+        case 0x08: return "\\b"
+        case 0x09: return "\\t"
+        case 0x0A: return "\\n"
+        case 0x0B: return "\\v"
+        case 0x0C: return "\\f"
+        case 0x0D: return "\\r"
+        case 0x1B: return "\\033"
+        case 0x27: return "\\'"
+        case 0x5C: return "\\\\"
+        case 0x20..<0x7F: return String(UnicodeScalar(byte))
+        default:
+            let octal = String(byte, radix: 8)
+            return "\\" + String(repeating: "0", count: 3 - octal.count) + octal
         }
     }
 
@@ -252,8 +275,8 @@ extension DebuggerAdapter {
                 case "h": unit = 2
                 case "w": unit = 4
                 case "g": unit = 8
-                case "x", "d", "u", "o", "t", "c", "f", "s", "i": letter = c
-                default: throw ReplError("x: unknown format letter \"\(c)\": formats x d u o t c f s, units b h w g")
+                case "x", "d", "u", "o", "t", "c", "a", "f", "s", "i": letter = c
+                default: throw ReplError("x: unknown format letter \"\(c)\": formats x d u o t c a f s i, units b h w g")
                 }
             }
         }
@@ -273,15 +296,20 @@ extension DebuggerAdapter {
             return
         }
         if letter == "s" {
-            var out: [UInt8] = []
+            // COUNT strings, each up to its NUL (at most 4096 bytes shown), one per line.
             var a = address
-            while out.count < 4096, let byte = try debugger.readMemory(a, count: 1).first, byte != 0 {
-                out.append(byte)
+            for _ in 0..<count {
+                var out: [UInt8] = []
+                let start = a
+                while out.count < 4096, let byte = try debugger.readMemory(a, count: 1).first, byte != 0 {
+                    out.append(byte)
+                    a &+= 1
+                }
+                session.console.line("0x\(hex(start)):\t\"\(out.map { $0 == 0x22 ? "\\\"" : Self.charLiteral($0) }.joined())\"")
+                lastExaminedAddress = start
                 a &+= 1
             }
-            session.console.line("0x\(hex(address)):\t\"\(String(decoding: out, as: UTF8.self))\"")
-            nextExamineAddress = a &+ 1
-            lastExaminedAddress = address
+            nextExamineAddress = a
             return
         }
         if letter == "f" && unit < 4 { unit = 4 }

@@ -13,10 +13,10 @@ extension DebuggerAdapter {
         let old = snapshot()
         let oldDataCount = debugger.module?.data.count ?? 0
         let wasRunning = debugger.isRunning
-        var deleted: [Int] = []
         if let text = module.source {
             do {
-                deleted = try debugger.reload(wat: text, file: module.path)
+                // The prompt assembled it once; the debugger takes that module as is.
+                try debugger.load(module)
                 loadError = nil
             } catch {
                 loadError = "cannot run \(module.path): \(error)"
@@ -34,10 +34,7 @@ extension DebuggerAdapter {
             moduleDidLoad(module, in: session)
         }
         if wasRunning { console.line("[Inferior 1 killed: the module changed]") }
-        if !deleted.isEmpty {
-            console.line("Deleted breakpoint\(deleted.count == 1 ? "" : "s") \(deleted.map(String.init).joined(separator: " ")): "
-                         + "\(deleted.count == 1 ? "its function is" : "their functions are") not the same in the new module.")
-        }
+        reportDroppedBreakpoints(in: session)
         guard let old, let debuggee = debugger.debuggee, let new = debugger.module else { return }
         debugger.instanceChanged()
         for note in restore(old, into: debuggee, module: new, oldDataCount: oldDataCount) { console.line(note) }

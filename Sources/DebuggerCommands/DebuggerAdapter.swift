@@ -74,6 +74,7 @@ final class DebuggerAdapter {
             try debugger.load(module)
             source = module.source.map { $0.split(separator: "\n", omittingEmptySubsequences: false) } ?? []
             loadError = nil
+            reportDroppedBreakpoints(in: session)
         } catch {
             // Reported when a command needs the engine; inspecting the module still works.
             loadError = "cannot run \(module.path): \(error)"
@@ -92,6 +93,16 @@ final class DebuggerAdapter {
         }
         lastListedLine = nil
         pendingInvocations.removeAll()
+    }
+
+    /// gdb keeps breakpoints when the program is read again; those the new module has no place
+    /// for are deleted, each with one line saying why.
+    func reportDroppedBreakpoints(in session: ReplSession) {
+        for dropped in debugger.droppedBreakpoints {
+            breakpointCommands[dropped.number] = nil
+            dprintfFormats[dropped.number] = nil
+            session.console.line("Breakpoint \(dropped.number) (\(dropped.location)) deleted: \(dropped.reason).")
+        }
     }
 
     func evaluate(text: String, in session: ReplSession) throws -> Bool {
@@ -205,8 +216,11 @@ final class DebuggerAdapter {
         let args = invocation.arguments
         try requireRunning()
         let n = try count(args)
-        if n > 1, case .breakpoint(let number)? = lastStop?.reason {
+        // gdb's words before the guest runs again.
+        if n > 1, let number = lastStop?.reason.breakpointNumber {
             session.console.line("Will ignore next \(n - 1) crossings of breakpoint \(number).  Continuing.")
+        } else {
+            session.console.line("Continuing.")
         }
         report(try debugger.continueExecution(n, from: lastStop), in: session)
     }

@@ -2,7 +2,7 @@ import Foundation
 import LineEditor
 
 /// How a session starts: the command-line choices of `wdb [FILE] [-x FILE] [-ex CMD]...`.
-public struct ReplOptions {
+public struct ReplOptions: Equatable {
     /// A `-x FILE` or an `-ex CMD`, in command-line order.
     public enum ScriptStep: Equatable {
         case file(String)

@@ -4,7 +4,7 @@ import LineEditor
 import WasmCore
 
 /// The state of one interactive or batch session, and the dispatcher that runs a line.
-final class ReplSession {
+public final class ReplSession {
     let console: ReplConsole
     /// Carries out the debugger's commands on its `DebugSession`.
     let adapter: DebuggerAdapter

@@ -3,7 +3,7 @@ import LineEditor
 
 /// help, apropos, source, history, echo, quit, and the WASI-world settings.
 extension ReplSession {
-    static let versionLine = "wdb 0.1 (WebAssembly debugger)"
+    public static let versionLine = "wdb 0.1 (WebAssembly debugger)"
     static let maxScriptSize = 16 << 20
 
     // MARK: help and apropos

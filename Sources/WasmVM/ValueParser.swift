@@ -25,6 +25,7 @@ public enum ValueParser {
         case .i64:
             if let u = unsigned(text) { return .i64(u) }
             guard let v = integer(text) else { return nil }
+            // (unsigned covers 0...UInt64.max; integer the negative range down to Int64.min)
             return .i64(UInt64(bitPattern: Int64(v)))
         case .f32:
             return float(text, nanBits: 0x7FC0_0000, payloadMask: 0x7F_FFFF) { Float($0).map { UInt64($0.bitPattern) } }
@@ -41,15 +42,21 @@ public enum ValueParser {
         }
     }
 
-    /// A signed decimal or hexadecimal integer, within Int range.
-    private static func integer(_ text: String) -> Int? {
+    /// A signed decimal or hexadecimal integer, within Int range (Int.min included:
+    /// `-9223372036854775808` and `-0x8000000000000000` are i64's minimum).
+    public static func integer(_ text: String) -> Int? {
         var s = Substring(text)
         var negative = false
         if s.hasPrefix("-") { negative = true; s = s.dropFirst() } else if s.hasPrefix("+") { s = s.dropFirst() }
         let magnitude: UInt64?
         if s.hasPrefix("0x") || s.hasPrefix("0X") { magnitude = UInt64(s.dropFirst(2), radix: 16) } else { magnitude = UInt64(s) }
-        guard let m = magnitude, m <= UInt64(Int.max) else { return nil }
-        return negative ? -Int(m) : Int(m)
+        guard let m = magnitude else { return nil }
+        if negative {
+            guard m <= UInt64(Int.max) + 1 else { return nil }
+            return Int(truncatingIfNeeded: 0 &- m)
+        }
+        guard m <= UInt64(Int.max) else { return nil }
+        return Int(m)
     }
 
     private static func unsigned(_ text: String) -> UInt64? {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DebuggerCommands
 import Foundation
 
 /// The `wdb` executable: the batch tools as subcommands, and the interactive debugger as the
@@ -15,15 +16,39 @@ struct WDB: ParsableCommand {
             Wasm2WatCommand.self,
             Run.self,
             Wast.self,
-            InteractiveCommand.self,
-        ],
-        defaultSubcommand: InteractiveCommand.self)
+        ])
+
+    /// The batch tools; any other first word (a file, an option) opens the debugger, whose
+    /// gdb-style command line InteractiveArguments parses (`debug` names it explicitly).
+    static let toolNames: Set<String> = ["validate", "dump", "wat2wasm", "wasm2wat", "run", "wast", "help"]
+
+    /// The interactive debugger: its exit status (the guest's in batch mode, see Docs/cli.md).
+    static func interactive(_ arguments: [String]) -> Int32 {
+        do {
+            switch try InteractiveArguments.parse(arguments) {
+            case .help:
+                Output.standardOutput(InteractiveArguments.usage + "\n")
+                return 0
+            case .version:
+                Output.standardOutput(ReplSession.versionLine + "\n")
+                return 0
+            case .session(let options):
+                return ReplDriver.run(options)
+            }
+        } catch {
+            Output.standardError("wdb: \(error)\n" + "Try \"wdb --help\" for the options.")
+            return 1
+        }
+    }
 
     /// Like ArgumentParser's `main()`, but a usage error exits with status 1 (DESIGN.md §4)
     /// rather than 64, so every failure of wdb has the same status.
     static func main() {
         do {
             let arguments = Run.normalize(Array(CommandLine.arguments.dropFirst()))
+            if arguments.first.map({ !toolNames.contains($0) }) ?? true {
+                Foundation.exit(interactive(arguments.first == "debug" ? Array(arguments.dropFirst()) : arguments))
+            }
             var command: ParsableCommand
             // `wdb run` parses only its own arguments: building the whole command tree first was
             // 40 % of a WASI hello world's start-up. Anything it does not accept (help, errors)

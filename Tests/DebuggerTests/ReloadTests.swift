@@ -33,7 +33,7 @@ import WasmVM
         #expect(stop.position == after)
     }
 
-    @Test func breakpointsOfChangedFunctionsAreDeleted() throws {
+    @Test func breakpointsOfChangedFunctionsAreResolvedAgainByName() throws {
         let s = DebugSession()
         try s.load(wat: Self.base, file: "m.wat")
         let bp = try s.setBreakpoint("$one")
@@ -45,8 +45,28 @@ import WasmVM
             imports.define("env", "f", .function(f))
             return imports
         }
-        #expect(try s.reload(wat: shifted, file: "m.wat") == [bp.number])
-        #expect(s.breakpoint(bp.number) == nil)
-        #expect(try s.invoke("one", []).reason == .returned(values: [.i32(1)]))
+        #expect(try s.reload(wat: shifted, file: "m.wat").isEmpty)
+        let kept = try #require(s.breakpoint(bp.number))
+        guard case .code(let after) = kept.kind else { Issue.record("not a code breakpoint"); return }
+        #expect(after.position.functionIndex == 1)  // moved from 0: the import comes first
+        #expect(try s.invoke("one", []).reason == .breakpoint(number: bp.number))
+    }
+
+    @Test func breakpointsThatNoLongerResolveAreDeletedWithTheReason() throws {
+        let s = DebugSession()
+        try s.load(wat: Self.base, file: "m.wat")
+        let byName = try s.setBreakpoint("$two")
+        let byOffset = try s.setBreakpoint("$one")
+        guard case .code(let one) = byOffset.kind else { Issue.record("not a code breakpoint"); return }
+        let raw = try s.setBreakpoint("*0x" + String(one.position.fileOffset, radix: 16))
+        // $two is gone and $one's body changed: the raw offset cannot follow it.
+        let changed = """
+            (module
+              (func $one (export "one") (result i32) (i32.const 7) (drop) (i32.const 1)))
+            """
+        let dropped = try s.reload(wat: changed, file: "m.wat")
+        #expect(dropped == [byName.number, raw.number])
+        #expect(s.breakpoint(byOffset.number) != nil)
+        #expect(s.droppedBreakpoints.first?.reason.contains("two") == true, "\(s.droppedBreakpoints)")
     }
 }

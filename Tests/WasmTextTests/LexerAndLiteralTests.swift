@@ -143,19 +143,3 @@ import WasmCore
         #expect(Mnemonics.editDistance(Array("kitten".utf8), Array("sitting".utf8)) == 3)
     }
 }
-
-@Suite struct WatLiteralTests {
-    @Test func publicLiterals() throws {
-        #expect(WatLiteral.i32("-1") == 0xFFFF_FFFF)
-        #expect(WatLiteral.i64("0x7fff_ffff_ffff_ffff") == UInt64(Int64.max))
-        #expect(WatLiteral.f32("0x1p-3") == Float(0.125).bitPattern)
-        #expect(WatLiteral.f64("-0.0") == 0x8000_0000_0000_0000)
-        #expect(WatLiteral.f64("nan:0x8") == 0x7FF0_0000_0000_0008)
-        #expect(WatLiteral.i32("1e3") == nil)
-        #expect(WatLiteral.value("inf", type: .f32) == .f32(0x7F80_0000))
-        #expect(try WatLiteral.constant("(f64.const 1.5)") == .f64(Double(1.5).bitPattern))
-        #expect(try WatLiteral.constant("(ref.null extern)") == .refNull(.externref))
-        #expect(throws: WatError.self) { try WatLiteral.constant("(i32.const 1) (i32.const 2)") }
-        #expect(throws: WatError.self) { try WatLiteral.constant("i32.const") }
-    }
-}
