@@ -82,6 +82,12 @@ protocol ExpressionContext {
     func global(_ index: Int) throws(ExpressionError) -> Value
     func stack(_ index: Int) throws(ExpressionError) -> Value
     func memory(_ address: UInt64, count: Int) throws(ExpressionError) -> [UInt8]
+    /// `$pc` and `$sp` (nil: not known here), consulted after locals and globals of that name.
+    func register(_ name: String) throws(ExpressionError) -> Value?
+}
+
+extension ExpressionContext {
+    func register(_ name: String) throws(ExpressionError) -> Value? { nil }
 }
 
 // MARK: parsing
@@ -272,6 +278,7 @@ struct ExpressionEvaluator {
         case .name(let name):
             if let i = context.localIndex(named: name) { return (try context.local(i), false) }
             if let g = context.globalIndex(named: name) { return (try context.global(g), false) }
+            if let v = try context.register(name) { return (v, false) }
             throw ExpressionError("no local or global named \"$\(name)\"")
         case .local(let i): return (try context.local(i), false)
         case .global(let i): return (try context.global(i), false)

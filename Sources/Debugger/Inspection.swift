@@ -166,6 +166,22 @@ extension DebugSession {
 
     func evaluationContext() -> SessionContext { SessionContext(session: self) }
 
+    /// Parses an expression without evaluating it (`display` before the program runs).
+    public func checkExpressionSyntax(_ text: String) throws {
+        _ = try ExpressionParser.parse(text)
+    }
+
+    /// The global that holds the C stack pointer: named `__stack_pointer` in the name
+    /// section or exported under that name (what clang and rustc emit), if the module has one.
+    public var stackPointerGlobal: Int? {
+        guard let module else { return nil }
+        if let (g, _) = module.names.globalNames.first(where: { $0.value == "__stack_pointer" }) { return Int(g) }
+        if let e = module.exports.first(where: { $0.kind == .global && $0.name == "__stack_pointer" }) { return Int(e.index) }
+        if let i = module.imports.filter({ if case .global = $0.descriptor { return true } else { return false } })
+            .firstIndex(where: { $0.name == "__stack_pointer" }) { return i }
+        return nil
+    }
+
     func localIndex(named name: String) -> Int? { evaluationContext().localIndex(named: name) }
     func globalIndex(named name: String) -> Int? { evaluationContext().globalIndex(named: name) }
 }
@@ -196,6 +212,23 @@ struct SessionContext: ExpressionContext {
             throw ExpressionError("no local[\(index)]; the frame has \(f.locals.count) locals")
         }
         return f.locals[index].value
+    }
+
+    /// `$pc`: the file offset of the selected frame's instruction (as `*0x86` and `x/i`
+    /// take it); `$sp`: the `__stack_pointer` global.
+    func register(_ name: String) throws(ExpressionError) -> Value? {
+        switch name {
+        case "pc":
+            guard let position = try frame().position else { throw ExpressionError("no $pc: the frame has no position") }
+            return .i32(position.position.fileOffset)
+        case "sp":
+            guard let g = session.stackPointerGlobal else {
+                throw ExpressionError("no $sp: the module has no __stack_pointer global")
+            }
+            return try global(g)
+        default:
+            return nil
+        }
     }
 
     func global(_ index: Int) throws(ExpressionError) -> Value {

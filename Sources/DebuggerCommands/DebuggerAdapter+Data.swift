@@ -13,13 +13,27 @@ extension DebuggerAdapter {
         let console = session.console
         let frames = debugger.backtrace()
         guard !frames.isEmpty else { throw ReplError("No stack: the program is not being run.") }
-        let full = invocation.words.first == "full"
-        for frame in frames {
+        // gdb's arguments: `full`, and N (the N innermost frames) or -N (the N outermost).
+        var full = false
+        var limit: Int?
+        for word in invocation.words {
+            if word == "full" || word == "-full" {
+                full = true
+            } else if let n = Int(word), n != 0 {
+                limit = n
+            } else {
+                throw ReplError("backtrace takes full, N or -N (a non-zero count), not \"\(word)\"")
+            }
+        }
+        var shown = frames[...]
+        if let limit { shown = limit > 0 ? frames.prefix(limit) : frames.suffix(-limit) }
+        for frame in shown {
             console.line(frame.description)
             if full {
                 for local in frame.locals { console.line("        \(local.name) = \(local.value)") }
             }
         }
+        if let limit, limit > 0, frames.count > limit { console.line("(More stack frames follow...)") }
     }
 
     /// `frame`.
@@ -121,6 +135,14 @@ extension DebuggerAdapter {
         if args.isEmpty {
             showDisplays(in: session)
             return
+        }
+        // Checked when set, as gdb does: an expression that cannot be evaluated now (a typo, an
+        // unknown name) is refused rather than failing at every later stop. Without a program,
+        // only its syntax can be checked.
+        if debugger.isRunning {
+            _ = try formatValue(try evaluateExpression(args), format: invocation.format)
+        } else {
+            try debugger.checkExpressionSyntax(try substituteHistory(args))
         }
         displays.append((nextDisplayNumber, invocation.format, args))
         nextDisplayNumber += 1

@@ -101,7 +101,8 @@ final class DebuggerAdapter {
         for dropped in debugger.droppedBreakpoints {
             breakpointCommands[dropped.number] = nil
             dprintfFormats[dropped.number] = nil
-            session.console.line("Breakpoint \(dropped.number) (\(dropped.location)) deleted: \(dropped.reason).")
+            let reason = dropped.reason.hasSuffix(".") ? String(dropped.reason.dropLast()) : dropped.reason
+            session.console.line("Breakpoint \(dropped.number) (\(dropped.location)) deleted: \(reason).")
         }
     }
 
@@ -132,7 +133,9 @@ final class DebuggerAdapter {
         guard let module = debugger.module else { return [] }
         switch source {
         case .functions:
-            return module.names.functionNames.values.map { "$" + $0 }.sorted()
+            // `break fib` works as well as `break $fib`, so both spellings complete.
+            let names = module.names.functionNames.values
+            return (names.map { "$" + $0 } + names).sorted()
         case .exports:
             return module.exports.map(\.name)
         case .breakpoints:
@@ -171,6 +174,7 @@ final class DebuggerAdapter {
 
     /// `run`, `start`, `starti`.
     func handleRun(_ invocation: CommandInvocation, in session: ReplSession) throws {
+        guard session.confirmRestart() else { throw ReplError("Program not restarted.") }
         try prepareWorld(invocation, in: session)
         report(try startProgram(runFreely: invocation.path[0] == "run"), in: session)
     }

@@ -63,7 +63,8 @@ extension ReplSession {
         case .directory:
             return argumentIndex == 0 ? ReplSession.pathCandidates(word, directoriesOnly: true) : []
         case .location, .function:
-            return names(.functions) + names(.exports)
+            var seen = Set<String>()
+            return (names(.functions) + names(.exports)).filter { seen.insert($0).inserted }
         case .breakpoint:
             return names(.breakpoints)
         case .wasiCall:

@@ -230,13 +230,27 @@ extension ReplSession {
     /// asks). y/yes quits, n/no stays, anything else asks again; the end of input answers
     /// yes (as gdb does), Ctrl-C no.
     func confirmQuit() -> Bool {
-        guard isInteractive, adapter.hasLiveGuest, let ask = askQuestion else { return true }
+        guard isInteractive, adapter.hasLiveGuest, askQuestion != nil else { return true }
         console.line("A debugging session is active.")
         console.line("")
         console.line("\tInferior 1 will be killed.")
         console.line("")
+        return confirm("Quit anyway? (y or n) ")
+    }
+
+    /// At a terminal with a guest stopped in a call, `run` and `start` ask first, as gdb does;
+    /// scripts and pipes never ask.
+    func confirmRestart() -> Bool {
+        guard isInteractive, adapter.hasLiveGuest, askQuestion != nil else { return true }
+        console.line("The program being debugged has been started already.")
+        return confirm("Start it from the beginning? (y or n) ")
+    }
+
+    /// Asks a yes/no question at the terminal until answered; end of input counts as yes.
+    func confirm(_ question: String) -> Bool {
+        guard let ask = askQuestion else { return true }
         while true {
-            guard let answer = ask("Quit anyway? (y or n) ") else {
+            guard let answer = ask(question) else {
                 if takeInterrupt() {
                     console.line("Not confirmed.")
                     return false

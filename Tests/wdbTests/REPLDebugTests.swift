@@ -165,7 +165,7 @@ struct REPLDebugTests {
     @Test func completionOffersFunctionsBreakpointsAndVariables() throws {
         let session = try session()
         let adapter = session.adapter
-        #expect(adapter.completions(for: .functions) == ["$bump", "$count_to", "$fact"])
+        #expect(adapter.completions(for: .functions) == ["$bump", "$count_to", "$fact", "bump", "count_to", "fact"])
         #expect(session.execute("break $bump"))
         #expect(adapter.completions(for: .breakpoints) == ["1"])
         #expect(session.execute("invoke count_to i32:1"))
