@@ -1,6 +1,6 @@
 // WASI preview1: ABI (types, errno, rights, layouts), sandboxed host, trace.
 //
-// `WASIRunOptions` mirrors the run flags of DESIGN.md §4 one to one, so a command-line front
+// `WASIRunOptions` mirrors the run flags (Docs/architecture.md, Command line; Docs/wasi.md) one to one, so a command-line front
 // end only collects strings and calls `makeHost`.
 
 #if canImport(Glibc)

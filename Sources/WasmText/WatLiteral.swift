@@ -1,7 +1,7 @@
 import WasmCore
 
 /// The text format's literals for other parts of wdb (value input in the REPL and
-/// `run --invoke`, DESIGN.md §3): the same rules as the WAT parser, so `0x1p-3`, `1_000`,
+/// `run --invoke`, Docs/architecture.md, Notation: value input): the same rules as the WAT parser, so `0x1p-3`, `1_000`,
 /// `-nan:0x200000`, `inf` and friends read the same everywhere.
 public enum WatLiteral {
     /// An i32 literal: signed or unsigned range, decimal or hex, `_` separators.
