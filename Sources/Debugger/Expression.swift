@@ -59,7 +59,7 @@ public enum MemoryView: String, CaseIterable, Sendable {
     }
 }
 
-/// A parsed expression of the debugger's small language (DESIGN.md §3 values, COMMANDS.md).
+/// A parsed expression of the debugger's small language (Docs/architecture.md, Notation: value input; Docs/commands.md).
 public indirect enum Expression: Hashable, Sendable {
     /// A literal; `typed` is false for a bare number whose type follows its use.
     case literal(Value, typed: Bool)

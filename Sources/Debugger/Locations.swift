@@ -2,7 +2,7 @@ import WasmCore
 import WasmText
 import WasmVM
 
-// Locations (COMMANDS.md): `$name`, `name`, `#3`, `$name+0x12`, `*0x86`, `loop.wat:14`.
+// Locations (Docs/commands.md, Locations): `$name`, `name`, `#3`, `$name+0x12`, `*0x86`, `loop.wat:14`.
 
 extension DebugSession {
     /// A function by name-section name (`$name`), export name or index (`#3`, `3`).

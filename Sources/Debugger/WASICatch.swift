@@ -2,7 +2,7 @@ import WASI
 import WasmCore
 import WasmVM
 
-// A WASI catchpoint's stop shows the call decoded as the WASI trace prints it (DESIGN.md §5):
+// A WASI catchpoint's stop shows the call decoded as the WASI trace prints it (Docs/architecture.md, WASI trace; Docs/trace-format.md):
 // `fd_write(1<stdout>, [{"hello\n", 6}], 1, 0x1ff8)` before the call and, when it stops after,
 // `... = 0 (nwritten=6)`. Inputs are decoded at the stop before the call, since the call may
 // change what they refer to.

@@ -1,5 +1,5 @@
-/// Every command of the REPL (../shared/COMMANDS.md): names, gdb's aliases, usage, help text
-/// and an example. Builtins carry their handler; `.engine` commands wait for the debugger.
+/// Every command of the REPL (Docs/commands.md): names, gdb's aliases, usage, help text
+/// and an example, each with its handler (a command cannot be listed without one).
 enum CommandCatalog {
     static let table = CommandTable(files + running + breakpoints + stepping + stack + data
                                      + wasi + status + support)

@@ -7,7 +7,7 @@ import WasmVM
 import WastScripts
 
 /// Plugs the Debugger library's `DebugSession` into the REPL: runs the gdb-style commands and
-/// prints their results per COMMANDS.md (stop reports, tables, values in DESIGN.md §3 notation).
+/// prints their results per Docs/commands.md (stop reports, tables, values in the notation of Docs/architecture.md, Notation: values).
 ///
 /// End of a run: `[Inferior 1 exited with code N]` (gdb's wording); a returning `_start` prints
 /// `[Inferior 1 exited normally]`, an `invoke` prints `add(i32:2, i32:3) => i32:5`.

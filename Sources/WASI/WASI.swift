@@ -1,6 +1,6 @@
 // WASI preview1: ABI (types, errno, rights, layouts), sandboxed host, trace.
 //
-// `WASIRunOptions` mirrors the run flags of DESIGN.md §4 one to one, so a command-line front
+// `WASIRunOptions` mirrors the run flags (Docs/architecture.md, Command line; Docs/wasi.md) one to one, so a command-line front
 // end only collects strings and calls `makeHost`.
 
 #if canImport(Glibc)
@@ -25,6 +25,8 @@ public struct WASIRunOptions {
     public var traceOutput: String?
     public var traceFormat = "text"
     public var traceStringSize = 32
+    /// `--trace-rights compact|full`.
+    public var traceRights = "compact"
     public var traceTime = false
     public var traceSummary = false
     public var traceFailed = false
@@ -47,6 +49,10 @@ public struct WASIRunOptions {
         options.format = format
         guard traceStringSize >= 0 else { throw WASITraceError("--trace-strsize must not be negative") }
         options.stringLimit = traceStringSize
+        guard let rights = WASITraceRights(rawValue: traceRights) else {
+            throw WASITraceError("--trace-rights must be compact or full, not '\(traceRights)'")
+        }
+        options.rights = rights
         options.showTime = traceTime
         options.summary = traceSummary
         options.failedOnly = traceFailed

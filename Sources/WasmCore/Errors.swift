@@ -22,7 +22,7 @@ public struct ValidationError: Error, Hashable, Sendable, CustomStringConvertibl
     /// Index of the failing instruction within that function's body, if any (lets the WAT
     /// front end point at the instruction's line and column).
     public var instructionIndex: Int?
-    /// The failing instruction's position in the DESIGN.md §3 notation, when known.
+    /// The failing instruction's position in the code-position notation (Docs/architecture.md, Notation: code positions), when known.
     public var position: String?
 
     public init(_ message: String, functionIndex: UInt32? = nil, instructionIndex: Int? = nil,

@@ -1,4 +1,4 @@
-/// The position notation of DESIGN.md §3: `$name+0x12 (func 3, offset 0x86)`.
+/// The position notation (Docs/architecture.md, Notation: code positions): `$name+0x12 (func 3, offset 0x86)`.
 
 /// A code position: a function and a module file offset inside its body.
 public struct CodePosition: Hashable, Sendable {

@@ -27,7 +27,7 @@ final class CompiledFunction {
     let localSlots: [Int]
     let localsEnd: Int
     let frameSize: Int
-    /// Code indices where an interrupt can be armed by patching (DESIGN.md §2.6): the function
+    /// Code indices where an interrupt can be armed by patching (Docs/architecture.md, Engine invariants (6)): the function
     /// entry (0) and the first instruction of every loop, in ascending order.
     let interruptPoints: [UInt32]
 

@@ -9,7 +9,7 @@ import WasmCore
 // after a comparison becomes one compare-and-branch. Everything else first emits the pending
 // entries ("materializes" them: a copy or const into their canonical slot, each at its own stop
 // point), so at every stop point the live operand-stack values are in their canonical slots, as
-// DESIGN.md §2 requires. Pending entries are always the top of the stack, contiguous, and are
+// Docs/architecture.md, Engine invariants (3) requires. Pending entries are always the top of the stack, contiguous, and are
 // emitted in stack order, so code order stays the order of the Wasm offsets.
 //
 // A folded run has one stop point, at the offset of its first instruction, with the operand

@@ -74,6 +74,6 @@ public enum Value: Hashable, Sendable {
 }
 
 extension Value: CustomStringConvertible {
-    /// The value notation of DESIGN.md §3 (`i32:5`, `f64:-0.25`, `funcref:null`).
+    /// The value notation (Docs/architecture.md, Notation: values) (`i32:5`, `f64:-0.25`, `funcref:null`).
     public var description: String { ValueFormatter.format(self) }
 }

@@ -1,6 +1,6 @@
 import WasmCore
 
-/// Formatting and parsing of the value notation of DESIGN.md §3.
+/// Formatting and parsing of the value notation (Docs/architecture.md, Notation: values).
 public enum ValueFormatter {
     public static func format(_ value: Value) -> String {
         switch value {

@@ -1,6 +1,6 @@
 import WasmCore
 
-/// Reads the value input notation of DESIGN.md §3: `i32:5`, `f32:1.5`, `f64:0x1p-3`, `-0.0`,
+/// Reads the value input notation (Docs/architecture.md, Notation: value input): `i32:5`, `f32:1.5`, `f64:0x1p-3`, `-0.0`,
 /// `nan`, `nan:0x200000`, `inf`, `(f64.const 1.5)`, `funcref:null`, `externref:7`, and bare
 /// numbers when the type is known.
 public enum ValueParser {

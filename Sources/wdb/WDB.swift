@@ -41,7 +41,7 @@ struct WDB: ParsableCommand {
         }
     }
 
-    /// Like ArgumentParser's `main()`, but a usage error exits with status 1 (DESIGN.md §4)
+    /// Like ArgumentParser's `main()`, but a usage error exits with status 1 (Docs/architecture.md, Command line)
     /// rather than 64, so every failure of wdb has the same status.
     static func main() {
         do {

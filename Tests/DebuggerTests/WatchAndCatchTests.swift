@@ -150,12 +150,15 @@ func hostSession() throws -> DebugSession {
 
     @Test func catchpointsBeforeAndAfterHostCalls() throws {
         let s = try hostSession()
+        // One catchpoint before the call, one (with `after`) only once it returned.
+        let before = try s.catchHostCalls(["env.note"])
         let c = try s.catchHostCalls(["env.note"], after: true)
         var stop = try s.invoke("main", [])
-        #expect(stop.reason == .catchpoint(number: c.number, call: "env.note", arguments: [.i32(5)], results: nil))
+        #expect(stop.reason == .catchpoint(number: before.number, call: "env.note", arguments: [.i32(5)], results: nil))
         #expect(stop.at == "$main+0xa (func 2, offset 0x5c) at host.wat:11")
         stop = try s.continueExecution()
         #expect(stop.reason == .catchpoint(number: c.number, call: "env.note", arguments: [.i32(5)], results: []))
+        #expect(stop.at == "$main+0xc (func 2, offset 0x5e) at host.wat:12")
         stop = try s.continueExecution()
         #expect(stop.reason == .returned(values: [.i32(0x0403_0201)]))
         try s.delete()

@@ -37,6 +37,12 @@ import Testing
         var failed = WASITraceOptions()
         failed.failedOnly = true
         lines += try Self.successRun(options: failed).map(Self.masked)
+        // Rights sets print compactly above; the long form is the same run as the first text one.
+        lines.append("# success, text, --trace-rights=full")
+        var fullRights = WASITraceOptions()
+        fullRights.stringLimit = 12
+        fullRights.rights = .full
+        lines += try Self.successRun(options: fullRights).map(Self.masked)
         let text = lines.joined(separator: "\n") + "\n"
         if ProcessInfo.processInfo.environment["WDB_UPDATE_TRACE_CORPUS"] != nil {
             try text.write(to: Self.goldenURL, atomically: true, encoding: .utf8)

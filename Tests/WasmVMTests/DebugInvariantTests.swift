@@ -2,7 +2,7 @@ import Testing
 import WasmCore
 @testable import WasmVM
 
-/// DESIGN.md §2 invariants 2, 3 and 5 at the engine level: stepping one internal instruction
+/// Docs/architecture.md, Engine invariants (2), (3) and (5), at the engine level: stepping one internal instruction
 /// at a time (through the same bodies as the run loop), after every step each frame reports a
 /// file offset, locals and an operand stack equal to those of a naive reference interpreter at
 /// the same instruction.

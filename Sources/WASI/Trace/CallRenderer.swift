@@ -51,6 +51,9 @@ struct CallRenderer {
     let limit: Int
     /// JSON object instead of a strace-like text line.
     let json: Bool
+    /// Rights sets as `RIGHTS_ALL&~(…)` (text lines under `--trace-rights=compact`); JSON
+    /// always lists them in full.
+    let compactRights: Bool
 
     /// Maximum list elements (iovecs, dirents, events) shown before `...`.
     static let listLimit = 16
@@ -72,7 +75,7 @@ struct CallRenderer {
     private let clockNames: NameTable
 
     init(function: WASIFunction, args: UnsafeBufferPointer<UInt64>, memory: TraceMemory, host: WASIHost,
-         limit: Int, json: Bool, tables: TraceTables = .shared) {
+         limit: Int, json: Bool, rights: WASITraceRights = .compact, tables: TraceTables = .shared) {
         functionNames = tables.functions
         groupNames = tables.groups
         clockNames = tables.clocks
@@ -82,6 +85,7 @@ struct CallRenderer {
         hostRef = Unmanaged.passUnretained(host)
         self.limit = limit
         self.json = json
+        compactRights = !json && rights == .compact
         paramBase = function.rawValue &* TraceNames.paramSlots
         paramCount = min(args.count, tables.paramCounts[function.rawValue])
         kinds = tables.kinds + paramBase
@@ -294,13 +298,22 @@ struct CallRenderer {
         case .string: quotedMemory(value, next(index), into: &line)
         case .ciovecs: iovecs(value, count: next(index), filled: nil, into: &line)
         case .flags(let flagKind):
-            if flagKind == .siflags { line.decimal(value) } else { line.flags(value, TraceNames.flags(flagKind)) }
+            switch flagKind {
+            case .siflags: line.decimal(value)
+            case .rights: rights(value, into: &line)
+            default: line.flags(value, TraceNames.flags(flagKind))
+            }
         case .whence: line.name(TraceNames.whences, UInt64(UInt8(truncatingIfNeeded: value)), orDecimal: value)
         case .clockID: line.name(TraceNames.clocks, UInt64(UInt32(truncatingIfNeeded: value)), orDecimal: value)
         case .advice: line.name(TraceNames.advices, UInt64(UInt8(truncatingIfNeeded: value)), orDecimal: value)
         case .signal: line.name(TraceNames.signals, value, orDecimal: value)
         case .subscriptions: subscriptions(value, count: args.count > 2 ? args[2] : 0, into: &line)
         }
+    }
+
+    /// A rights set, compact or in full (see `compactRights`).
+    private func rights(_ value: UInt64, into line: inout TraceBytes) {
+        if compactRights { line.compactRights(value, TraceNames.rights) } else { line.flags(value, TraceNames.rights) }
     }
 
     @inline(__always)
@@ -508,9 +521,9 @@ struct CallRenderer {
             line.append(", fs_flags=")
             line.flags(UInt64(flags), TraceNames.fdflags)
             line.append(", fs_rights_base=")
-            line.flags(base, TraceNames.rights)
+            rights(base, into: &line)
             line.append(", fs_rights_inheriting=")
-            line.flags(inheriting, TraceNames.rights)
+            rights(inheriting, into: &line)
             line.append(0x7D)
         case .filestat:
             typealias F = WASILayout.FileStat

@@ -24,6 +24,7 @@ public final class WASIMonitor: WASICallObserver {
     private let summarising: Bool
     private let json: Bool
     private let stringLimit: Int
+    private let rights: WASITraceRights
     private let tables = TraceTables.shared
 
     // Mutable state. The monitor serves one host on one thread and nothing it calls while it
@@ -67,6 +68,7 @@ public final class WASIMonitor: WASICallObserver {
         summarising = options.summary
         json = options.format == .json
         stringLimit = max(0, options.stringLimit)
+        rights = options.rights
     }
 
     public func observes(_ function: WASIFunction) -> Bool { interesting[function.rawValue] }
@@ -120,7 +122,7 @@ public final class WASIMonitor: WASICallObserver {
         // The call runs on the same bytes of memory it is decoded from: one fetch.
         let bytes = memory.bytes
         let renderer = CallRenderer(function: function, args: args, memory: TraceMemory(bytes), host: host,
-                                    limit: stringLimit, json: json, tables: tables)
+                                    limit: stringLimit, json: json, rights: rights, tables: tables)
         if batching {
             let result = printedCall(renderer, memory, host: host, injected: injected, into: &line) { _ in }
             if line.count >= Self.batchSize { flushBatch() }
@@ -187,13 +189,13 @@ public final class WASIMonitor: WASICallObserver {
     /// addresses), for a debugger stopping at a WASI catchpoint:
     /// `fd_write(1<stdout>, [{"hi\n", 3}], 1, 0x10)`.
     public static func describeCall(_ function: WASIFunction, _ args: [UInt64], memory: GuestMemory,
-                                    host: WASIHost, stringLimit: Int = 32) -> String {
+                                    host: WASIHost, stringLimit: Int = 32, rights: WASITraceRights = .compact) -> String {
         guard args.count == function.params.count else {
             return function.name + "(" + args.map { String($0) }.joined(separator: ", ") + ")"
         }
         return args.withUnsafeBufferPointer { raw in
             let renderer = CallRenderer(function: function, args: raw, memory: TraceMemory(memory.bytes), host: host,
-                                        limit: max(0, stringLimit), json: false)
+                                        limit: max(0, stringLimit), json: false, rights: rights)
             var line = TraceBytes()
             var scratch = TraceBytes()
             var tail = TraceBytes()

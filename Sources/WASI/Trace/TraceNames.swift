@@ -48,11 +48,14 @@ struct FlagTable: @unchecked Sendable {
     let names: NameTable
     // bits[i] is the bit of name i; immutable once built.
     private let bits: UnsafeMutablePointer<UInt64>
+    /// Every bit that has a name.
+    let defined: UInt64
 
     init(_ flags: [WASIFlagName]) {
         names = NameTable(flags.map(\.name))
         bits = .allocate(capacity: max(flags.count, 1))
         for (index, flag) in flags.enumerated() { bits[index] = flag.bit }
+        defined = flags.reduce(0) { $0 | $1.bit }
     }
 
     func deallocate() {
@@ -183,6 +186,28 @@ extension TraceBytes {
         if rest != 0 {
             if !first { append(0x7C) }
             hex(rest)
+        }
+    }
+
+    /// A rights set, short: `RIGHTS_ALL` when every defined right is there,
+    /// `RIGHTS_ALL&~FD_WRITE` or `RIGHTS_ALL&~(FD_SEEK|FD_WRITE)` when fewer than half of them
+    /// are missing, else the plain list of `flags` (`0` for none). Bits without a name follow
+    /// as `|0x…`, as in the list form. (C precedence reads the result back as the same set.)
+    mutating func compactRights(_ value: UInt64, _ table: FlagTable) {
+        let missing = table.defined & ~value
+        let missingCount = missing.nonzeroBitCount
+        guard missingCount * 2 < table.names.count else { return flags(value, table) }
+        append("RIGHTS_ALL")
+        if missingCount > 0 {
+            append("&~")
+            if missingCount > 1 { append(0x28) }
+            flags(missing, table)
+            if missingCount > 1 { append(0x29) }
+        }
+        let unknown = value & ~table.defined
+        if unknown != 0 {
+            append(0x7C)
+            hex(unknown)
         }
     }
 }

@@ -11,6 +11,17 @@ public enum WASITraceFormat: String, Sendable {
     case text, json
 }
 
+/// How a text line prints a set of rights (`--trace-rights`). A descriptor usually holds all
+/// thirty rights or nearly all, and spelling each one out made a `path_open` line run to
+/// nearly a thousand characters; `compact` names what is missing from the full set instead.
+/// JSON always lists every right, for tools.
+public enum WASITraceRights: String, Sendable {
+    /// `RIGHTS_ALL`, `RIGHTS_ALL&~(FD_SEEK|FD_WRITE)` when fewer than half are missing, else the list.
+    case compact
+    /// Every right by name, `FD_READ|FD_SEEK|…`.
+    case full
+}
+
 /// The set of traced functions. Parsed from `name,group,!name,...`.
 public struct WASICallFilter: Equatable, Sendable {
     /// Indexed by `WASIFunction.rawValue`.
@@ -126,6 +137,8 @@ public struct WASITraceOptions: Sendable {
     public var format = WASITraceFormat.text
     /// Bytes of each string or buffer shown before `...` (`--trace-strsize`).
     public var stringLimit = 32
+    /// How text lines print rights sets (`--trace-rights`).
+    public var rights = WASITraceRights.compact
     /// Append `<seconds>` (`--trace-time`).
     public var showTime = false
     /// Only calls that returned an errno (`--trace-failed`).

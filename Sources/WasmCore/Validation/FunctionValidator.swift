@@ -7,7 +7,7 @@
 public struct FunctionValidationInfo: Hashable, Sendable {
     /// The most operand-stack values live at once (parameters and locals not counted).
     public var maxStackHeight: Int
-    /// The same in 64-bit slots, where a v128 takes two (DESIGN.md §2, invariant 2).
+    /// The same in 64-bit slots, where a v128 takes two (Docs/architecture.md, Engine invariants (2)).
     public var maxStackSlots: Int
 
     public init(maxStackHeight: Int, maxStackSlots: Int) {

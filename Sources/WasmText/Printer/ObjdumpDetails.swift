@@ -8,21 +8,45 @@ extension Objdump {
     public static func sectionHeaders(_ module: Module) -> String {
         var out = "\nSections:\n\n"
         for location in module.sectionLocations {
-            let name = location.id.description
-            let padded = String(repeating: " ", count: max(0, 9 - name.count)) + name
-            let end = UInt64(location.payloadOffset) + UInt64(location.payloadSize)
-            var line = "\(padded) start=0x\(hex(location.payloadOffset, digits: 8)) end=0x\(hex(end, digits: 8)) (size=0x\(hex(location.payloadSize, digits: 8)))"
+            let detail: String
             switch location.id {
             case .custom:
-                line += " \"\(ObjdumpNames.cString(location.customName ?? ""))\""
+                detail = "\"\(ObjdumpNames.cString(location.customName ?? ""))\""
             case .start:
-                line += " start: \(module.start.map(String.init) ?? "?")"
+                detail = "start: \(module.start.map(String.init) ?? "?")"
             default:
-                line += " count: \(location.count.map(String.init) ?? String(entryCount(location.id, module)))"
+                detail = "count: \(location.count.map(String.init) ?? String(entryCount(location.id, module)))"
             }
-            out += line + "\n"
+            out += headerLine(location.id.description, location.payloadOffset, location.payloadSize, detail)
         }
         return out
+    }
+
+    /// The same table from a walk over the section headers (`BinaryDecoder.walkSections`), for
+    /// a module that cannot be decoded: every section the walk read, including ones the decoder
+    /// does not know (`Tag`). Counts are the numbers the payloads start with, as wasm-objdump
+    /// prints them.
+    public static func sectionHeaders(_ walk: SectionWalk) -> String {
+        var out = "\nSections:\n\n"
+        for header in walk.headers {
+            let number = header.leadingNumber.map(String.init) ?? "?"
+            let detail: String
+            switch header.id {
+            case SectionID.custom.rawValue: detail = "\"\(ObjdumpNames.cString(header.customName ?? ""))\""
+            case SectionID.start.rawValue: detail = "start: \(number)"
+            default: detail = "count: \(number)"
+            }
+            out += headerLine(header.name, header.payloadOffset, header.payloadSize, detail)
+        }
+        return out
+    }
+
+    /// One line of the table: the name right-aligned in 9 columns, payload start, end and size.
+    private static func headerLine(_ name: String, _ payloadOffset: UInt32, _ payloadSize: UInt32,
+                                   _ detail: String) -> String {
+        let padded = String(repeating: " ", count: max(0, 9 - name.count)) + name
+        let end = UInt64(payloadOffset) + UInt64(payloadSize)
+        return "\(padded) start=0x\(hex(payloadOffset, digits: 8)) end=0x\(hex(end, digits: 8)) (size=0x\(hex(payloadSize, digits: 8))) \(detail)\n"
     }
 
     static func entryCount(_ id: SectionID, _ module: Module) -> Int {

@@ -71,9 +71,14 @@ public enum Objdump {
     /// `\nFILE:\tfile format wasm 0x1\n` (the file's name without its folder, as
     /// wasm-objdump prints it) and the module name line when there is one.
     public static func prelude(_ module: Module, fileName: String) -> String {
+        prelude(moduleName: module.names.moduleName, fileName: fileName)
+    }
+
+    /// The same from a module name alone (a module that could only be walked, not decoded).
+    public static func prelude(moduleName: String?, fileName: String) -> String {
         let baseName = fileName.split(separator: "/", omittingEmptySubsequences: true).last.map(String.init) ?? fileName
         var out = "\n\(baseName):\tfile format wasm 0x1\n"
-        if let name = module.names.moduleName { out += "module name: <\(name)>\n" }
+        if let moduleName { out += "module name: <\(moduleName)>\n" }
         return out
     }
 

@@ -8,7 +8,7 @@ public struct DebugAccessError: Error, Hashable, Sendable, CustomStringConvertib
 }
 
 // Frames of a stopped invocation, and writes into them. Every stop path leaves live operand
-// values in their canonical slots (DESIGN.md §2.3), so reading a frame is reading slots.
+// values in their canonical slots (Docs/architecture.md, Engine invariants (3)), so reading a frame is reading slots.
 
 extension Debuggee {
     /// Walks the frames: (level, function, fp, code index, depth, callee fp).

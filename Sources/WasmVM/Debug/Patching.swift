@@ -1,6 +1,6 @@
 import WasmCore
 
-// The run-loop side of the debug patches (DESIGN.md §2.4, §2.6, §2.7). A patched word keeps
+// The run-loop side of the debug patches (Docs/architecture.md, Engine invariants (4), (6), (7)). A patched word keeps
 // the original operation in bits 16..31 (see `CodeWord.patched`), so resuming executes the
 // original instruction from the patched word itself: no table lookup, no unpatch/repatch.
 // The checking variant of a watched memory access, which runs accesses outside the watched

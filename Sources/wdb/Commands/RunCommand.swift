@@ -5,9 +5,9 @@ import WasmCore
 import WasmText
 import WasmVM
 
-/// `wdb run [RUN OPTIONS] [--invoke NAME] FILE [ARGS...]` (DESIGN.md §4). Without --invoke it runs
+/// `wdb run [RUN OPTIONS] [--invoke NAME] FILE [ARGS...]` (Docs/architecture.md, Command line). Without --invoke it runs
 /// a WASI command's `_start` with ARGS as argv (RunWASI.swift); with --invoke it calls one export
-/// and prints its results in the value notation of DESIGN.md §3.
+/// and prints its results in the value notation (Docs/architecture.md, Notation: values).
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",

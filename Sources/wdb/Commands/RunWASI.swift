@@ -15,7 +15,7 @@ import Glibc
 import Darwin
 #endif
 
-/// The WASI run flags of DESIGN.md §4, collected as strings for `WASIRunOptions`.
+/// The WASI run flags (Docs/architecture.md, Command line; Docs/wasi.md), collected as strings for `WASIRunOptions`.
 struct WASIFlags: ParsableArguments {
     @Option(name: .customLong("dir"), help: ArgumentHelp("Make a host directory visible to the guest (repeatable).", valueName: "host[::guest]"))
     var dirs: [String] = []
@@ -55,6 +55,9 @@ struct WASIFlags: ParsableArguments {
     @Option(name: .customLong("trace-strsize"), help: ArgumentHelp("Cut strings and buffers after N bytes.", valueName: "n"))
     var traceStringSize = 32
 
+    @Option(name: .customLong("trace-rights"), help: ArgumentHelp("Rights sets as RIGHTS_ALL&~(…) or every flag (JSON: always every flag).", valueName: "compact|full"))
+    var traceRights = "compact"
+
     @Flag(name: .customLong("trace-time"), help: "Append each call's duration.")
     var traceTime = false
 
@@ -80,6 +83,7 @@ struct WASIFlags: ParsableArguments {
         options.traceOutput = traceOutput
         options.traceFormat = traceFormat
         options.traceStringSize = traceStringSize
+        options.traceRights = traceRights
         options.traceTime = traceTime
         options.traceSummary = traceSummary
         options.traceFailed = traceFailed
@@ -161,7 +165,7 @@ extension Run {
     static let optionsWithValues: Set<String> = [
         "--invoke", "--preload", "--fuel", "--timeout", "--max-memory", "--max-call-depth", "--dir", "--dir-ro",
         "--env", "--argv0", "--stdin", "--tcplisten", "--trace-filter", "--trace-output", "--trace-format",
-        "--trace-strsize", "--inject",
+        "--trace-strsize", "--trace-rights", "--inject",
     ]
 
     /// Rewrites `--trace=FILTER` to `--trace-filter=FILTER` among the options of a `run`
