@@ -140,7 +140,7 @@ extension CommandCatalog {
         CommandSpec(
             name: "wasi", category: .breakpoints,
             usage: "catch wasi [NAME|GROUP...] [after] [if EXPR]", summary: "Stop before WASI calls, with decoded arguments",
-            details: "Groups: filesystem, clock, random, proc, poll, sock, args, environ. With `after`, stop when the call returns, showing its result and out-values.",
+            details: "Groups: filesystem, clock, random, proc, poll, sock, args, environ. With `after`, stop only once the call has returned (not before it), showing its result and out-values.",
             example: "catch wasi fd_write", argument: .wasiCall,
             handler: { try $0.adapter.handleCatch($1, in: $0) }),
         CommandSpec(

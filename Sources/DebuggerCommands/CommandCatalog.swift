@@ -18,7 +18,12 @@ enum CommandCatalog {
         CommandSpec(
             name: "reload", category: .files,
             usage: "reload", summary: "Load the current module's file again",
-            details: "Reads the file given to the last `file` command again, e.g. after rebuilding it.",
+            details: """
+                Reads the file given to the last `file` command again, e.g. after rebuilding it. \
+                Breakpoints are kept: each is placed again (same function body: same place; else \
+                its location is resolved again), and one that no longer resolves is deleted with \
+                a line saying why. `file` does the same for another module.
+                """,
             example: "reload", availability: .builtin,
             handler: { try $0.reloadCommand($1) }),
         CommandSpec(
@@ -45,7 +50,11 @@ enum CommandCatalog {
         CommandSpec(
             name: "run", aliases: ["r"], category: .running,
             usage: "run [ARGS...]", summary: "Run _start with WASI arguments",
-            details: "Starts the program from _start; ARGS (or `set args`) become the WASI argv after the file name.",
+            details: """
+                Starts the program from _start; ARGS (or `set args`) become the WASI argv after the \
+                file name. At a terminal, while the program is stopped in a call, it asks before \
+                starting again.
+                """,
             example: "run input.txt",
             runsGuest: true,
             handler: { try $0.adapter.handleRun($1, in: $0) }),
@@ -175,7 +184,7 @@ enum CommandCatalog {
     static let stepping: [CommandSpec] = [
         CommandSpec(
             name: "continue", aliases: ["c", "cont", "fg"], category: .stepping,
-            usage: "continue [N]", summary: "Resume the program (ignoring this breakpoint N-1 times)",
+            usage: "continue [N]", summary: "Resume the program (passing the breakpoint, watchpoint or catchpoint that stopped it N-1 more times)",
             example: "continue",
             runsGuest: true,
             handler: { try $0.adapter.handleContinue($1, in: $0) }),
@@ -227,8 +236,11 @@ enum CommandCatalog {
     static let stack: [CommandSpec] = [
         CommandSpec(
             name: "backtrace", aliases: ["bt", "where"], category: .stack,
-            usage: "backtrace [full|N]", summary: "Show the call stack, innermost first",
-            details: "Frames print as #1 $_start+0x8 (func 2, offset 0x86) at loop.wat:14; `full` adds locals.",
+            usage: "backtrace [full] [N|-N]", summary: "Show the call stack, innermost first",
+            details: """
+                Frames print as #1 $_start+0x8 (func 2, offset 0x86) at loop.wat:14; `full` adds \
+                locals. N shows the N innermost frames, -N the N outermost.
+                """,
             example: "backtrace full",
             handler: { try $0.adapter.handleBacktrace($1, in: $0) }),
         CommandSpec(
@@ -252,8 +264,12 @@ enum CommandCatalog {
             usage: "print[/FMT] EXPR", summary: "Evaluate an expression and print its value",
             details: """
                 EXPR uses $local, local[2], $global, global[0], stack[0] (top of the operand \
-                stack), mem.u8[A], mem.i32[A], mem.f64[A], arithmetic and comparisons. FMT is \
-                one of x d u o t c f a s. Results are numbered $1, $2, … (the value history): \
+                stack), mem.u8[A], mem.i32[A], mem.f64[A], $pc (the file offset of the frame's \
+                instruction), $sp (the __stack_pointer global), arithmetic and comparisons. A \
+                bare integer takes the first type that holds it, as a C constant: i32, else i64 \
+                (3000000000 is an i64; 0xFFFFFFFF too, the value of C's unsigned int). FMT is one \
+                of x d u o t c a f s (c: the low byte as a C char, 300 is 44 ','; a: hex; f and s \
+                leave a number as it is). Results are numbered $1, $2, … (the value history): \
                 $N is result N, $ the last, $$ the one before, $$N the one N back from the last, \
                 $_ the address of the last unit x examined. $ with digits is always the history \
                 (reach a Wasm name made of digits as local[N] or global[N]); other $names are \
@@ -281,15 +297,20 @@ enum CommandCatalog {
             name: "x", category: .data,
             usage: "x/NFU ADDR", summary: "Examine linear memory",
             details: """
-                N units of size U (b h w g) in format F (x d u o t c f s i) from ADDR, as a hex \
-                and ASCII dump of 16 bytes a row; x/i disassembles at a code offset. Enter \
-                continues after the last address shown.
+                N units of size U (b h w g) in format F (x d u o t c a f s i) from ADDR, as a hex \
+                and ASCII dump of 16 bytes a row; x/Ns shows N NUL-terminated strings, one a \
+                line; x/i disassembles at a code offset. Enter continues after the last address \
+                shown.
                 """,
             example: "x/8xw 0x100", argument: .expression, repeatsOnEnter: true,
             handler: { try $0.adapter.handleX($1, in: $0) }),
         CommandSpec(
             name: "display", category: .data,
             usage: "display[/FMT] EXPR", summary: "Print EXPR at every stop",
+            details: """
+                The expression is checked when it is set (evaluated while the program is stopped, \
+                parsed otherwise): one that cannot be evaluated is refused at once.
+                """,
             example: "display $i", argument: .expression,
             handler: { try $0.adapter.handleDisplay($1, in: $0) }),
         CommandSpec(

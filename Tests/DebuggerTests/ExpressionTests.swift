@@ -13,6 +13,30 @@ import WasmVM
         return s
     }
 
+    /// Untyped integers take the first type that holds them, as C constants (C11 6.4.4.1).
+    @Test func integerLiteralsTakeCsTypes() throws {
+        let s = try stopped()
+        #expect(try s.evaluate("3000000000") == .i64(3_000_000_000))
+        #expect(try s.evaluate("3000000000 > 0") == .i32(1))
+        #expect(try s.evaluate("2147483647") == .i32(0x7FFF_FFFF))
+        #expect(try s.evaluate("-2147483648") == .i32(0x8000_0000))
+        #expect(try s.evaluate("2147483648") == .i64(0x8000_0000))
+        #expect(try s.evaluate("0xFFFFFFFF") == .i64(0xFFFF_FFFF))
+        #expect(try s.evaluate("0xFFFFFFFF > 0") == .i32(1))
+        #expect(try s.evaluate("-9223372036854775808") == .i64(0x8000_0000_0000_0000))
+        #expect(try s.evaluate("0x7FFFFFFFFFFFFFFF") == .i64(0x7FFF_FFFF_FFFF_FFFF))
+        #expect(try s.evaluate("0xFFFFFFFFFFFFFFFF") == .i64(.max))
+        #expect(try s.evaluate("3000000000 + 1") == .i64(3_000_000_001))
+        // Beside a typed value a bare number takes that value's type.
+        #expect(try s.evaluate("$x + 1") == .i32(7))
+    }
+
+    @Test func pcAndSp() throws {
+        let s = try stopped()
+        #expect(try s.evaluate("$pc") == .i32(0xFE))
+        #expect(throws: (any Error).self) { try s.evaluate("$sp") }  // no __stack_pointer here
+    }
+
     @Test func namesIndicesAndStack() throws {
         let s = try stopped()
         #expect(try s.evaluate("$x") == .i32(6))

@@ -117,11 +117,11 @@ import WasmVM
     /// preopens (nor /etc/passwd), and no path relative to a descriptor has a "/" or is "..".
     @Test func straceShowsNoPathOutsideThePreopens() throws {
         guard let strace = ["/usr/bin/strace", "/bin/strace"].first(where: FileManager.default.isExecutableFile) else {
-            print("skipping: strace not installed")
+            Issue.record("missing prerequisite: strace not installed (Scripts/setup.sh installs it)")
             return
         }
         guard let wdb = E2E.wdb else {
-            print("skipping: wdb is not built")
+            Issue.record("missing prerequisite: wdb is not built (Scripts/test.sh builds it first)")
             return
         }
         let root = try Self.layOut()
@@ -133,7 +133,7 @@ import WasmVM
                                  ["-f", "-qq", "-e", "trace=%file", "-o", log.path, wdb.path, "run",
                                   "--dir", "\(box)::/box", "--dir-ro", "\(ro)::/ro", E2E.fixture("escape.wasm").path])
         guard let text = try? String(contentsOf: log, encoding: .utf8), text.contains("execve(") else {
-            print("skipping: strace could not trace here (status \(result.status)): \(result.stderr.prefix(300))")
+            Issue.record("missing prerequisite: strace could not trace here (status \(result.status)): \(result.stderr.prefix(300)) (Scripts/setup.sh installs it)")
             return
         }
         #expect(result.status == 0, "\(result.stderr)")

@@ -78,7 +78,7 @@ import Glibc
 
     @Test func guestEchoServerThroughWdbRun() throws {
         guard let wdb = E2E.wdb else {
-            print("skipping: wdb is not built")
+            Issue.record("missing prerequisite: wdb is not built (Scripts/test.sh builds it first)")
             return
         }
         // A port that was free a moment ago (bind to 0, read it, release it).

@@ -137,7 +137,7 @@ enum E2E {
     /// Runs wdb with `arguments`, or returns nil (after printing why) when it is not built.
     static func wdb(_ arguments: [String], stdin: String? = nil, environment: [String: String]? = nil) throws -> ProcessResult? {
         guard let wdb else {
-            print("skipping: wdb is not built (swift build --product wdb)")
+            Issue.record("missing prerequisite: wdb is not built (swift build --product wdb)")
             return nil
         }
         return try run(wdb, arguments, stdin: stdin, environment: environment)

@@ -12,7 +12,7 @@ import Testing
     @Test func hostOnlyUsesSingleNamesRelativeToDirectoryDescriptors() throws {
         if ProcessInfo.processInfo.environment[Self.childMarker] != nil { return }  // we are the child
         guard let strace = ["/usr/bin/strace", "/bin/strace"].first(where: FileManager.default.isExecutableFile) else {
-            print("skipping: strace not installed")
+            Issue.record("missing prerequisite: strace not installed (Scripts/setup.sh installs it)")
             return
         }
         let executable = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
@@ -30,7 +30,7 @@ import Testing
         try process.run()
         process.waitUntilExit()
         guard let text = try? String(contentsOf: log, encoding: .utf8), text.contains("execve(") else {
-            print("skipping: strace could not trace here (status \(process.terminationStatus))")
+            Issue.record("missing prerequisite: strace could not trace here (status \(process.terminationStatus)) (Scripts/setup.sh installs it)")
             return
         }
         #expect(process.terminationStatus == 0, "the escape suite failed under strace")

@@ -106,7 +106,7 @@ import Testing
         for file in Fixtures.wasmFiles() {
             let path = Fixtures.root.appendingPathComponent("wasm/\(file.name)").path
             guard let listing = Fixtures.run("wasm-objdump", ["-d", path]) else {
-                print("note: wasm-objdump not found; offset comparison skipped")
+                Issue.record("missing prerequisite: wasm-objdump not found (Scripts/setup.sh installs it)")
                 return
             }
             let module = try BinaryDecoder.decode(file.bytes)

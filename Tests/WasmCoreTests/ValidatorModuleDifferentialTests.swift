@@ -111,7 +111,7 @@ import Testing
 
     @Test func verdictsAgreeWithWasmValidate() throws {
         guard let wasmValidate = Tools.path(of: "wasm-validate") else {
-            print("note: wasm-validate not installed; skipped")
+            Issue.record("missing prerequisite: wasm-validate not installed (Scripts/setup.sh installs it)")
             return
         }
         let scratch = FileManager.default.temporaryDirectory

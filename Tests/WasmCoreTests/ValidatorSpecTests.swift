@@ -99,7 +99,7 @@ import Testing
 @Suite struct ValidatorPositionTests {
     @Test func positionMatchesWasmObjdump() throws {
         guard let wat2wasm = Tools.path(of: "wat2wasm"), let objdump = Tools.path(of: "wasm-objdump") else {
-            print("note: wabt not installed; skipped")
+            Issue.record("missing prerequisite: wabt not installed (Scripts/setup.sh installs it)")
             return
         }
         let text = """

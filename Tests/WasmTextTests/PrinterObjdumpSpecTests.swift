@@ -9,11 +9,11 @@ import WasmCore
     @Test func specModulesDisassembleLikeObjdump() throws {
         let scripts = SpecSuite.scripts
         guard !scripts.isEmpty else {
-            print("skipped: spec test suite not found (expected ../shared/testsuite)")
+            Issue.record("missing prerequisite: spec test suite not found (expected ../shared/testsuite) (Scripts/setup.sh installs it)")
             return
         }
         guard let objdump = PrinterTestSupport.tool("wasm-objdump") else {
-            print("skipped: wasm-objdump not on PATH")
+            Issue.record("missing prerequisite: wasm-objdump not on PATH (Scripts/setup.sh installs it)")
             return
         }
         let dir = try PrinterTestSupport.temporaryDirectory()

@@ -133,7 +133,7 @@ import WasmCore
         guard let flat = try PrinterTestSupport.wabtAssemble(WatPrinter.print(module)),
               let folded = try PrinterTestSupport.wabtAssemble(WatPrinter.print(module, folded: true)),
               let objdump = PrinterTestSupport.tool("wasm-objdump") else {
-            print("skipped: wabt (wat2wasm, wasm-objdump) not on PATH")
+            Issue.record("missing prerequisite: wabt (wat2wasm, wasm-objdump) not on PATH (Scripts/setup.sh installs it)")
             return
         }
         #expect(flat.bytes == folded.bytes)

@@ -70,7 +70,7 @@ import WasmCore
 
     @Test func wholeSuite() throws {
         guard !SpecSuite.scripts.isEmpty else {
-            print("SpecScriptTests: ../shared/testsuite not found; skipped")
+            Issue.record("missing prerequisite: ../shared/testsuite not found (Scripts/setup.sh installs it)")
             return
         }
         let c = Self.run()

@@ -50,12 +50,12 @@ import WasmCore
     @Test(arguments: [false, true])
     func specModulesMatchWabtByteForByte(debugNames: Bool) throws {
         guard let tool = Self.findTool("wast2json") else {
-            print("WabtParityTests: wast2json (wabt) not on PATH; skipped")
+            Issue.record("missing prerequisite: wast2json (wabt) not on PATH (Scripts/setup.sh installs it)")
             return
         }
         let scripts = SpecSuite.scripts
         guard !scripts.isEmpty else {
-            print("WabtParityTests: ../shared/testsuite not found; skipped")
+            Issue.record("missing prerequisite: ../shared/testsuite not found (Scripts/setup.sh installs it)")
             return
         }
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("wdb-wabt-parity-\(getpid())-\(debugNames)")

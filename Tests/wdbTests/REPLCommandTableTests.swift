@@ -300,4 +300,29 @@ import Testing
         visit(CommandCatalog.table, path: [])
         #expect(checked == headings.count)
     }
+
+    /// Every command the reference documents is listed by `help` (or `help PARENT`) and
+    /// completes with TAB from its first letters; and each runs its handler (no command is
+    /// listed but unknown when typed: a handler is a required field of every catalog entry).
+    @Test func everyDocumentedCommandIsInHelpAndCompletes() throws {
+        let url = WdbTestSupport.packageRoot.appendingPathComponent("Docs/commands.md")
+        let text = try String(contentsOf: url, encoding: .utf8)
+        let documented = text.split(separator: "\n").filter { $0.hasPrefix("###") }.map {
+            String($0.drop(while: { $0 == "#" }).dropFirst()).split(separator: " ").map(String.init)
+        }
+        #expect(documented.count > 60)
+        for path in documented {
+            let session = ReplSession(console: .capturing())
+            #expect(session.execute(path.count == 1 ? "help" : "help \(path[0])"))
+            #expect(session.console.captured?.contains("\(path.joined(separator: " ")) ") == true
+                        || session.console.captured?.contains("\(path.last!) ") == true, "help lacks \(path)")
+            let typed = (path.dropLast() + [String(path.last!.prefix(2))]).joined(separator: " ")
+            let request = CompletionRequest(textBeforeCursor: typed)
+            let offered = ReplSession(console: .capturing()).completionCandidates(request)
+            #expect(offered.contains(path.last!), "TAB after \"\(typed)\" does not offer \(path.last!)")
+            // The command resolves to a catalog entry (whose handler the table requires).
+            #expect((try? CommandCatalog.table.resolve(path.joined(separator: " ") + " x").get()) != nil
+                        || (try? CommandCatalog.table.resolve(path.joined(separator: " ")).get()) != nil, "\(path)")
+        }
+    }
 }

@@ -11,7 +11,7 @@ struct REPLDebugTests {
     /// debug-wat: breakpoints, invoke, frames, memory, watchpoints, displays on Examples/loop.wat.
     /// debug-wasi: a C program (catch wasi fd_write, run to its exit; exit code 7).
     /// debug-errors: mistakes and traps; the session survives them.
-    static let sessions = ["debug-wat", "debug-wasi", "debug-errors", "debug-commands", "debug-history"]
+    static let sessions = ["debug-wat", "debug-wasi", "debug-errors", "debug-commands", "debug-history", "habits"]
 
     @Test(arguments: sessions)
     func debugSessionMatchesItsGoldenFile(_ name: String) throws {

@@ -1,3 +1,4 @@
+import Testing
 import Foundation
 
 /// One `(module binary "...")` (or `(module $id binary ...)`) found in a spec test script,
@@ -74,7 +75,7 @@ enum WastBinaryModules {
     /// Every binary module of `core/**/*.wast`, or nil (with a printed note) when the
     /// testsuite is not there.
     static func all() -> [WastBinaryModule]? {
-        if cache == nil { print("note: ../shared/testsuite not found; spec binary modules skipped") }
+        if cache == nil { Issue.record("missing prerequisite: ../shared/testsuite not found (Scripts/setup.sh installs it)") }
         return cache
     }
 

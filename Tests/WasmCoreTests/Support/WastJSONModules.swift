@@ -1,3 +1,4 @@
+import Testing
 import Foundation
 
 /// Every module of the spec scripts as wabt's `wast2json` encodes it, text modules included:
@@ -21,7 +22,7 @@ enum WastJSONModules {
 
     /// The modules of `core/**/*.wast`.
     static func all() -> [WastJSONModule]? {
-        if cache == nil { print("note: wast2json or the testsuite not found; wast2json corpus skipped") }
+        if cache == nil { Issue.record("missing prerequisite: wast2json or the testsuite not found (Scripts/setup.sh installs it)") }
         return cache
     }
 
