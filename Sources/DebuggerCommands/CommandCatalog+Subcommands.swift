@@ -157,9 +157,9 @@ extension CommandCatalog {
     static let traceSubcommands: [CommandSpec] = [
         CommandSpec(
             name: "wasi", category: .wasi,
-            usage: "trace wasi [on|off] [FILTER] [--strsize N] [--time] [--output FILE] [--failed]",
+            usage: "trace wasi [on|off] [FILTER] [--strsize N] [--time] [--output FILE] [--failed] [--rights=full]",
             summary: "Turn the WASI call trace on or off",
-            details: "The same format as `wdb run --trace`: one line per call with decoded arguments and result.",
+            details: "The same format as `wdb run --trace`: one line per call with decoded arguments and result. Rights sets print compactly (RIGHTS_ALL&~(FD_WRITE|FD_SEEK)); --rights=full spells out every flag, as --trace-rights=full.",
             example: "trace wasi filesystem --time", argument: .wasiCall,
             handler: { try $0.adapter.handleTraceWasi($1, in: $0) }),
     ]

@@ -42,6 +42,8 @@ extension DebuggerAdapter {
             case "off": turnOn = false
             case "--time": options.showTime = true
             case "--failed": options.failedOnly = true
+            case "--rights=full": options.rights = .full
+            case "--rights=compact": options.rights = .compact
             case "--strsize", "--output":
                 guard index + 1 < words.count else { throw ReplError("\(word) needs a value: trace wasi \(word) \(word == "--strsize" ? "64" : "FILE")") }
                 index += 1
@@ -52,7 +54,7 @@ extension DebuggerAdapter {
                     options.stringLimit = n
                 }
             default:
-                if word.hasPrefix("-") { throw ReplError("unknown trace option \"\(word)\": --strsize N, --time, --output FILE, --failed") }
+                if word.hasPrefix("-") { throw ReplError("unknown trace option \"\(word)\": --strsize N, --time, --output FILE, --failed, --rights=full") }
                 do { options.filter = try WASICallFilter(parsing: word) } catch { throw ReplError("\(error)") }
             }
             index += 1

@@ -5,8 +5,7 @@ import Testing
 /// Batch mode of the real binary: command scripts piped into `wdb debug`, whole output compared
 /// with the golden files in Tests/Fixtures/repl (NAME.wdb → NAME.out). Set WDB_UPDATE_GOLDEN=1
 /// to rewrite the .out files after a deliberate change, then review the diff.
-@Suite(.enabled(if: REPLTestSupport.debugCommandAvailable,
-                "wdb has no `debug` subcommand yet (register InteractiveCommand in WDB.swift)"))
+@Suite
 struct REPLBatchTests {
     static let sessions = ["modules", "errors", "settings", "help", "wat", "fields", "wast"]
 

@@ -3,9 +3,7 @@ import Testing
 @testable import DebuggerCommands
 
 /// Ctrl-C in a real terminal stops a running guest at an instruction, and `continue` resumes it.
-@Suite(.enabled(if: WdbTestSupport.tool("tmux") != nil, "tmux is not installed"),
-       .enabled(if: REPLTestSupport.debugCommandAvailable,
-                "wdb has no `debug` subcommand yet (register InteractiveCommand in WDB.swift)"))
+@Suite
 struct REPLDebugInteractiveTests {
     @Test func ctrlCStopsAnEndlessLoopAndContinueResumesIt() throws {
         let pane = try TmuxPane(tmux: #require(WdbTestSupport.tool("tmux")))

@@ -5,8 +5,7 @@ import Testing
 /// Debugging sessions of the real binary through the DebugSession adapter: command scripts
 /// piped into `wdb`, whole output compared with Tests/Fixtures/repl/debug-*.out (set
 /// WDB_UPDATE_GOLDEN=1 to rewrite them after a deliberate change, then review the diff).
-@Suite(.enabled(if: REPLTestSupport.debugCommandAvailable,
-                "wdb has no `debug` subcommand yet (register InteractiveCommand in WDB.swift)"))
+@Suite
 struct REPLDebugTests {
     /// debug-wat: breakpoints, invoke, frames, memory, watchpoints, displays on Examples/loop.wat.
     /// debug-wasi: a C program (catch wasi fd_write, run to its exit; exit code 7).

@@ -4,8 +4,7 @@ import Testing
 
 /// Thousands of random and mutated command lines piped into the real binary: it must finish
 /// (no hang), exit normally with 0 or 1 (no crash), and still run the last command.
-@Suite(.enabled(if: REPLTestSupport.debugCommandAvailable,
-                "wdb has no `debug` subcommand yet (register InteractiveCommand in WDB.swift)"))
+@Suite
 struct REPLFuzzTests {
     /// A small deterministic generator (xorshift64*), so a failure can be replayed by seed.
     struct Generator: RandomNumberGenerator {

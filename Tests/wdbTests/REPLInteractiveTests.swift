@@ -130,9 +130,7 @@ final class TmuxPane {
     struct Timeout: Error {}
 }
 
-@Suite(.enabled(if: WdbTestSupport.tool("tmux") != nil, "tmux is not installed"),
-       .enabled(if: REPLTestSupport.debugCommandAvailable,
-                "wdb has no `debug` subcommand yet (register InteractiveCommand in WDB.swift)"))
+@Suite
 struct REPLInteractiveTests {
     func pane() throws -> TmuxPane {
         try TmuxPane(tmux: #require(WdbTestSupport.tool("tmux")))

@@ -7,13 +7,6 @@ enum REPLTestSupport {
     static let fixtures = WdbTestSupport.packageRoot.appendingPathComponent("Tests/Fixtures/repl")
     static let wasmFixtures = WdbTestSupport.packageRoot.appendingPathComponent("Tests/Fixtures/wasm")
 
-    /// Whether the built binary has the `debug` subcommand (the lead registers it in WDB.swift).
-    static let debugCommandAvailable: Bool = {
-        guard let executable = WdbTestSupport.executable,
-              let result = try? run(["debug", "--help"], stdin: "", executable: executable) else { return false }
-        return result.status == 0
-    }()
-
     struct Result {
         var status: Int32
         /// stdout and stderr in the order they were written.
