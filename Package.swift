@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "WasmVM", targets: ["WasmVM"]),
         .library(name: "WASI", targets: ["WASI"]),
         .library(name: "Debugger", targets: ["Debugger"]),
+        .library(name: "DebugInfo", targets: ["DebugInfo"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -30,6 +31,8 @@ let package = Package(
         .target(name: "CWasmEngine", cSettings: [.unsafeFlags(["-gdwarf-4", "-momit-leaf-frame-pointer", "-falign-functions=64"])]),
         .target(name: "WasmVM", dependencies: ["WasmCore", "CWasmEngine"]),
         .target(name: "WASI", dependencies: ["WasmCore", "WasmVM"]),
+        // DWARF reader: lines, functions, variables, types of modules built with -g (no I/O).
+        .target(name: "DebugInfo", dependencies: ["WasmCore"]),
         .target(name: "Debugger", dependencies: ["WasmCore", "WasmText", "WasmVM", "WASI"]),
         .systemLibrary(name: "CEditLine", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
         .target(name: "LineEditor", dependencies: ["CEditLine"]),
@@ -44,6 +47,7 @@ let package = Package(
         .testTarget(name: "WasmVMTests", dependencies: ["WasmVM", "WasmText", "WasmCore"]),
         .testTarget(name: "WASITests", dependencies: ["WASI", "WasmCore", "WasmVM", "WasmText"]),
         .testTarget(name: "DebuggerTests", dependencies: ["Debugger", "WasmCore", "WasmText", "WasmVM", "WASI"]),
+        .testTarget(name: "DebugInfoTests", dependencies: ["DebugInfo", "WasmCore"]),
         .testTarget(name: "LineEditorTests", dependencies: ["LineEditor"]),
         .testTarget(name: "wdbTests", dependencies: ["wdb"]),
     ],
