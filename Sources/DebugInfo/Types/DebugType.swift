@@ -141,6 +141,7 @@ public struct Method {
     public var parameterTypes: [TypeLink]
     public var isConst: Bool
     public var isArtificial: Bool
+    public var accessibility: UInt64?
 }
 
 public struct Enumerator: Hashable, Sendable {

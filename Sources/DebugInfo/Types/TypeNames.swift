@@ -158,12 +158,28 @@ func body(of type: DebugType) -> String {
         return head + " {" + items.joined(separator: ", ") + "}"
     }
     var lines: [String] = []
+    // C++ spells the keyword in ptype too ("class geo::Rect {"), and access labels as gdb does:
+    // for a class always, for a struct only when some member is not public.
+    let keyword = type.kind == .union ? "union" : type.kind == .classType ? "class" : "struct"
+    let bodyHead = type.language == .cPlusPlus && type.name != nil ? "\(keyword) \(head)" : head
+    let defaultAccess: UInt64 = type.kind == .classType ? 3 : 1
+    let dataMembers = type.members.filter { !$0.isBaseClass }
+    let showAccess = type.language == .cPlusPlus && type.kind != .union
+        && (type.kind == .classType || dataMembers.contains { ($0.accessibility ?? 1) != 1 })
+    var currentAccess: UInt64? = nil
+    func accessLabel(_ access: UInt64) {
+        guard showAccess, access != currentAccess else { return }
+        if currentAccess != nil { lines.append("") }
+        currentAccess = access
+        lines.append(access == 3 ? "  private:" : access == 2 ? "  protected:" : "  public:")
+    }
     let bases = type.members.filter(\.isBaseClass).map { m -> String in
         let access = m.accessibility == 2 ? "protected " : m.accessibility == 3 ? "private " : "public "
         return access + (m.type.map(typeName) ?? "?")
     }
-    lines.append(head + (bases.isEmpty ? "" : " : " + bases.joined(separator: ", ")) + " {")
-    for member in type.members where !member.isBaseClass {
+    lines.append(bodyHead + (bases.isEmpty ? "" : " : " + bases.joined(separator: ", ")) + " {")
+    for member in dataMembers {
+        accessLabel(member.accessibility ?? defaultAccess)
         let name = member.name ?? ""
         var text = member.type.map { declaration(of: $0, declarator: name, nesting: 0) } ?? "? \(name)"
         if member.isStatic { text = "static " + text }
@@ -171,8 +187,9 @@ func body(of type: DebugType) -> String {
         lines.append("    " + text + ";")
     }
     let methods = type.methods.filter { !$0.isArtificial }
-    if !methods.isEmpty && type.members.contains(where: { !$0.isBaseClass }) { lines.append("") }
+    if !methods.isEmpty && !dataMembers.isEmpty && !showAccess { lines.append("") }
     for method in methods {
+        accessLabel(method.accessibility ?? defaultAccess)
         let parameters = method.parameterTypes.map { $0.type.map(typeName) ?? "void" }
         let isConstructor = method.name == type.name || method.name == "~" + (type.name ?? "")
         let returnText = isConstructor ? "" : (method.returnType?.type.map(typeName) ?? "void") + " "

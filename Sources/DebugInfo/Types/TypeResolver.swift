@@ -156,7 +156,8 @@ final class TypeResolver {
             if let l = link(child) { parameters.append(l) }
         }
         return Method(name: owner.name(of: ref) ?? "?", returnType: link(ref), parameterTypes: parameters,
-                      isConst: isConst, isArtificial: ref.attribute(Attribute.artificial) != nil)
+                      isConst: isConst, isArtificial: ref.attribute(Attribute.artificial) != nil,
+                      accessibility: ref.attribute(Attribute.accessibility)?.unsignedValue)
     }
 
     private func variantPart(_ ref: DIERef, owner: DebugInfo) -> VariantPart {

@@ -100,11 +100,22 @@ extension DebugInfo {
                 let ref = DIERef(unit: unit, index: i)
                 guard case .block(let offset, let length)? = ref.attribute(Attribute.location), length > 0,
                       [0x03, 0xa1].contains(sections.info[offset]) else { continue }
+                // wasm-ld writes a tombstone address for data it removed (an unused global).
+                if let address = staticAddress(Array(sections.info[offset..<offset + length]), in: unit), address >= 0xffff_fffe { continue }
                 guard let v = variable(ref, isParameter: false, frameBase: nil, address: nil) else { continue }
                 if let query, v.name != query, !qualifiedNameMatches(v.qualifiedName, query: query) { continue }
                 result.append(v)
             }
         }
         return result
+    }
+
+    /// The address a `DW_OP_addr`/`DW_OP_addrx` expression starts with.
+    func staticAddress(_ bytes: [UInt8], in unit: Unit) -> UInt64? {
+        var cursor = ByteCursor(bytes: bytes, section: ".debug_info")
+        guard let op = try? cursor.u8() else { return nil }
+        if op == 0x03 { return try? cursor.fixed(unit.addressSize) }
+        if op == 0xa1, let index = try? cursor.uleb() { return indexedAddress(index, in: unit) }
+        return nil
     }
 }
