@@ -57,7 +57,7 @@ public struct LocationExpression: Hashable, Sendable, CustomStringConvertible {
 }
 
 /// Where a variable's value is, once its location expression is evaluated for a frame.
-public enum VariableLocation: Equatable, Sendable {
+public enum VariableLocation: Hashable, Sendable {
     case memory(address: UInt64)
     /// The value itself: computed (`DW_OP_stack_value`: 8 bytes little-endian, the caller keeps
     /// the type's size) or given (`DW_OP_implicit_value`, `DW_AT_const_value`).
@@ -68,7 +68,7 @@ public enum VariableLocation: Equatable, Sendable {
     case pieces([Piece])
     case optimizedOut
 
-    public struct Piece: Equatable, Sendable {
+    public struct Piece: Hashable, Sendable {
         public var location: VariableLocation
         public var sizeInBytes: Int
         public init(location: VariableLocation, sizeInBytes: Int) {

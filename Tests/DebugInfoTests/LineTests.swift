@@ -1,4 +1,5 @@
 import Testing
+import WasmCore
 @testable import DebugInfo
 
 /// Line lookups both ways on every fixture; expected addresses were checked against
@@ -8,20 +9,21 @@ import Testing
 
     @Test func addressToLineAndBackInC() throws {
         let info = try Fixture.debugInfo("c-O0-dwarf5.wasm")
-        // Code payload at 0x9a; is_prime's rows start at DWARF address 0x1f (line 9) and its
-        // prologue ends at 0x44 (line 10, column 15).
-        #expect(info.codeSectionPayloadOffset == 0x9a)
-        #expect(info.location(at: 0x9a + 0x1f) == SourceLocation(file: "primes.c", line: 9, column: 0, isStatement: true))
-        #expect(info.location(at: 0x9a + 0x44) == SourceLocation(file: "primes.c", line: 10, column: 15, isStatement: true))
+        // is_prime's rows start at DWARF address 0x1f (line 9) and its prologue ends at 0x44
+        // (line 10, column 15); file offsets add the Code payload's offset.
+        let base = info.codeSectionPayloadOffset
+        #expect(base == (try Fixture.module("c-O0-dwarf5.wasm")).sectionLocations.first { $0.id == .code }?.payloadOffset)
+        #expect(info.location(at: base + 0x1f) == SourceLocation(file: "primes.c", line: 9, column: 0, isStatement: true))
+        #expect(info.location(at: base + 0x44) == SourceLocation(file: "primes.c", line: 10, column: 15, isStatement: true))
         // Inside a row's range (0x74..<0x87 is line 11, column 11, not a statement).
-        #expect(info.location(at: 0x9a + 0x80) == SourceLocation(file: "primes.c", line: 11, column: 11, isStatement: false))
+        #expect(info.location(at: base + 0x80) == SourceLocation(file: "primes.c", line: 11, column: 11, isStatement: false))
         // Before the Code section and past all code: nothing.
         #expect(info.location(at: 0x10) == nil)
         #expect(info.location(at: 0xffff_0000) == nil)
 
         let loop = try Fixture.line(of: "primes.c", containing: "for (int d = 2;")
         let matches = info.addresses(forFile: "primes.c", line: loop)
-        #expect(matches == [LineMatch(file: "primes.c", line: loop, fileOffset: 0x9a + 0xa9, functionName: "is_prime")])
+        #expect(matches == [LineMatch(file: "primes.c", line: loop, fileOffset: base + 0xa9, functionName: "is_prime")])
         // Line 16 of primes.c (the closing brace of the loop) has no code: the next line that has.
         let brace = try Fixture.lines(of: "primes.c", containing: "return 1;")[0] - 1
         let next = info.addresses(forFile: "primes.c", line: brace)
@@ -29,7 +31,7 @@ import Testing
         #expect(info.function(containing: next[0].fileOffset)?.name == "is_prime")
         // A function's opening line maps past its prologue, like `break primes.c:9` in gdb.
         let opening = info.addresses(forFile: "primes.c", line: 9)
-        #expect(opening.map(\.fileOffset) == [0x9a + 0x44])
+        #expect(opening.map(\.fileOffset) == [base + 0x44])
     }
 
     @Test func everyFixtureMapsItsLinesBothWays() throws {
@@ -96,8 +98,9 @@ import Testing
 
     @Test func addressConversionBothWays() throws {
         let info = try Fixture.debugInfo("c-O0-dwarf5.wasm")
-        #expect(info.fileOffset(ofCodeAddress: 0x1f) == 0xb9)
-        #expect(info.codeAddress(ofFileOffset: 0xb9) == 0x1f)
+        let base = info.codeSectionPayloadOffset
+        #expect(info.fileOffset(ofCodeAddress: 0x1f) == base + 0x1f)
+        #expect(info.codeAddress(ofFileOffset: base + 0x1f) == 0x1f)
         #expect(info.codeAddress(ofFileOffset: 0x10) == nil)
         #expect(info.fileOffset(ofCodeAddress: 0x1_0000_0000) == nil)
     }

@@ -49,6 +49,13 @@ func declaration(of type: DebugType, declarator: String, nesting: Int) -> String
         if t.language == .rust, let name = t.qualifiedName ?? t.name, t.kind != .const {
             return inner.isEmpty ? name : name + " " + inner
         }
+        if t.language == .rust && t.kind == .array && t.name == nil {
+            // Rust spells arrays "[T; N]".
+            let element = t.target.map { nesting < maximumTypeNesting ? declaration(of: $0, declarator: "", nesting: nesting + 1) : "..." } ?? "()"
+            let counts = t.dimensions.map { $0.count.map(String.init) ?? "?" }
+            let name = counts.reversed().reduce(element) { "[\($0); \($1)]" }
+            return inner.isEmpty ? name : name + " " + inner
+        }
         if let head = headName(t) { return joined(head) }
         switch t.kind {
         case .const, .volatile, .restrict, .atomic:

@@ -10,6 +10,16 @@ enum color favourite = GREEN;
 
 static int add(int a, int b) { return a + b; }
 
+// An inner block's `value` hides the parameter.
+int shadowing(int value) {
+    int result = value;
+    {
+        int value = result * 2;
+        result += value;
+    }
+    return result;
+}
+
 int perimeter(const point_t *corners, int count) {
     int total = 0;
     for (int i = 0; i < count; i++) {
@@ -42,5 +52,5 @@ int describe(struct shape *shape) {
         int bonus = shape->op(edges, nodes);
         edges = bonus + first;
     }
-    return edges + bits + weight.i + matrix[1][2] + banner[0] + greeting[0] + describe_calls;
+    return edges + bits + weight.i + matrix[1][2] + banner[0] + greeting[0] + describe_calls + shadowing(3);
 }

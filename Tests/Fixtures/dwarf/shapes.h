@@ -44,3 +44,4 @@ int sum_below(int n);
 int perimeter(const point_t *corners, int count);
 int list_length(const struct node *head);
 int describe(struct shape *shape);
+int shadowing(int value);
