@@ -49,6 +49,11 @@ func declaration(of type: DebugType, declarator: String, nesting: Int) -> String
         if t.language == .rust, let name = t.qualifiedName ?? t.name, t.kind != .const {
             return inner.isEmpty ? name : name + " " + inner
         }
+        if t.language == .rust && t.kind == .pointer && t.name == nil {
+            // rustc leaves a slice's data pointer unnamed; gdb's Rust printer says "*mut T".
+            let pointee = t.target.map { nesting < maximumTypeNesting ? declaration(of: $0, declarator: "", nesting: nesting + 1) : "..." } ?? "()"
+            return inner.isEmpty ? "*mut " + pointee : "*mut " + pointee + " " + inner
+        }
         if t.language == .rust && t.kind == .array && t.name == nil {
             // Rust spells arrays "[T; N]".
             let element = t.target.map { nesting < maximumTypeNesting ? declaration(of: $0, declarator: "", nesting: nesting + 1) : "..." } ?? "()"
