@@ -36,6 +36,12 @@ public final class DebugInfo {
     var addressIndexStorage: [(range: Range<UInt64>, unit: Int)]?
     var nameIndexStorage: NameIndex?
     var typeNameIndexStorage: TypeNameIndex?
+    /// Strings, range lists and location lists by where they are (failures too): names are
+    /// asked for again and again, and a read that failed once fails the same way again.
+    var stringCache: [StringKey: String?] = [:]
+    var rangeListCache: [ListKey: [Range<UInt64>]] = [:]
+    var locationListCache: [ListKey: [LocationListEntry]] = [:]
+    var functionInfoCache: [ListKey: FunctionInfo?] = [:]
     lazy var typeResolver = TypeResolver(owner: self)
 
     public init(sections: [String: [UInt8]], codeSectionPayloadOffset: UInt32) {
@@ -116,6 +122,17 @@ public final class DebugInfo {
               let index = tree.index(ofOffset: offset) else { return nil }
         return DIERef(unit: unit, index: index)
     }
+}
+
+struct StringKey: Hashable {
+    var form: UInt8
+    var offset: UInt64
+    var unit: Int
+}
+
+struct ListKey: Hashable {
+    var offset: UInt64
+    var unit: Int
 }
 
 /// A DIE of a parsed unit.

@@ -8,6 +8,18 @@ struct FunctionEntry {
 /// Every function of the module, built when a question needs names across all units.
 struct NameIndex {
     var functions: [FunctionInfo] = []
+    /// Name, linkage name and last qualified component without template arguments -> indices
+    /// in `functions` (a query is only matched in full against these candidates).
+    var byKey: [String: [Int]] = [:]
+
+    mutating func addKeys() {
+        for (i, f) in functions.enumerated() {
+            var keys: Set<String> = [f.name, stripTemplateArguments(f.name)]
+            if let linkage = f.linkageName { keys.insert(linkage) }
+            if let last = splitQualified(f.qualifiedName).last { keys.insert(stripTemplateArguments(last)) }
+            for key in keys { byKey[key, default: []].append(i) }
+        }
+    }
 }
 
 extension DebugInfo {
@@ -50,6 +62,14 @@ extension DebugInfo {
     }
 
     func functionInfo(_ ref: DIERef, ranges: [Range<UInt64>]) -> FunctionInfo? {
+        let key = ListKey(offset: ref.offset, unit: ref.unit.index)
+        if let cached = functionInfoCache[key] { return cached }
+        let info = makeFunctionInfo(ref, ranges: ranges)
+        functionInfoCache[key] = .some(info)
+        return info
+    }
+
+    private func makeFunctionInfo(_ ref: DIERef, ranges: [Range<UInt64>]) -> FunctionInfo? {
         let fileRanges = fileRanges(ranges)
         guard let low = fileRanges.map(\.lowerBound).min(), let high = fileRanges.map(\.upperBound).max() else { return nil }
         let name = name(of: ref) ?? linkageName(of: ref) ?? "<unnamed>"
@@ -97,6 +117,7 @@ extension DebugInfo {
             }
         }
         index.functions.sort { $0.lowPC < $1.lowPC }
+        index.addKeys()
         nameIndexStorage = index
         return index
     }
@@ -104,7 +125,10 @@ extension DebugInfo {
     /// Functions by `DW_AT_name`, qualified name (or a "::" suffix of it: "Rect::area",
     /// "panic::find") or linkage name.
     public func functions(named query: String) -> [FunctionInfo] {
-        nameIndex.functions.filter {
+        let index = nameIndex
+        var candidates = Set(index.byKey[query] ?? [])
+        if let last = splitQualified(query).last { candidates.formUnion(index.byKey[stripTemplateArguments(last)] ?? []) }
+        return candidates.sorted().map { index.functions[$0] }.filter {
             $0.name == query || $0.linkageName == query || qualifiedNameMatches($0.qualifiedName, query: query)
         }
     }

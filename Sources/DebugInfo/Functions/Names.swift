@@ -117,32 +117,31 @@ func qualifiedNameMatches(_ qualified: String, query: String) -> Bool {
     return tail.map(stripTemplateArguments) == want.map(stripTemplateArguments) && !want.last!.contains("<")
 }
 
-/// Splits on "::" outside angle brackets and parentheses.
+/// Splits on "::" outside angle brackets and parentheses (over UTF-8 bytes: names can be long).
 func splitQualified(_ name: String) -> [String] {
     var parts: [String] = []
-    var current = ""
+    let bytes = Array(name.utf8)
     var depth = 0
-    var chars = Array(name)
+    var start = 0
     var i = 0
-    while i < chars.count {
-        let c = chars[i]
-        if c == "<" || c == "(" { depth += 1 }
-        if c == ">" || c == ")" { depth = max(0, depth - 1) }
-        if depth == 0 && c == ":" && i + 1 < chars.count && chars[i + 1] == ":" {
-            parts.append(current)
-            current = ""
+    while i < bytes.count {
+        switch bytes[i] {
+        case UInt8(ascii: "<"), UInt8(ascii: "("): depth += 1
+        case UInt8(ascii: ">"), UInt8(ascii: ")"): depth = max(0, depth - 1)
+        case UInt8(ascii: ":") where depth == 0 && i + 1 < bytes.count && bytes[i + 1] == UInt8(ascii: ":"):
+            parts.append(String(decoding: bytes[start..<i], as: UTF8.self))
             i += 2
+            start = i
             continue
+        default: break
         }
-        current.append(c)
         i += 1
     }
-    parts.append(current)
-    chars.removeAll()
+    parts.append(String(decoding: bytes[start..<bytes.count], as: UTF8.self))
     return parts
 }
 
 func stripTemplateArguments(_ name: String) -> String {
-    guard let open = name.firstIndex(of: "<"), !name.hasPrefix("operator") else { return name }
+    guard let open = name.utf8.firstIndex(of: UInt8(ascii: "<")), !name.hasPrefix("operator") else { return name }
     return String(name[..<open])
 }

@@ -175,6 +175,21 @@ extension DebugInfo {
     // MARK: resolving values
 
     func string(_ value: FormValue, in unit: Unit) -> String? {
+        let key: StringKey
+        switch value {
+        case .inlineString(let offset): key = StringKey(form: 0, offset: UInt64(offset), unit: -1)
+        case .strp(let offset): key = StringKey(form: 1, offset: offset, unit: -1)
+        case .lineStrp(let offset): key = StringKey(form: 2, offset: offset, unit: -1)
+        case .strIndex(let index): key = StringKey(form: 3, offset: index, unit: unit.index)
+        default: return nil
+        }
+        if let cached = stringCache[key] { return cached }
+        let result = resolveString(value, in: unit)
+        stringCache[key] = .some(result)
+        return result
+    }
+
+    private func resolveString(_ value: FormValue, in unit: Unit) -> String? {
         do {
             switch value {
             case .inlineString(let offset):

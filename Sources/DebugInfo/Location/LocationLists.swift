@@ -9,6 +9,19 @@ struct LocationListEntry {
 extension DebugInfo {
     /// The entries of the list an attribute names (offset or index form).
     func locationList(_ value: FormValue, in unit: Unit) -> [LocationListEntry] {
+        let key: ListKey
+        switch value {
+        case .loclistIndex(let index): key = ListKey(offset: index | (1 << 63), unit: unit.index)
+        case .sectionOffset(let v), .unsigned(let v): key = ListKey(offset: v, unit: unit.index)
+        default: return []
+        }
+        if let cached = locationListCache[key] { return cached }
+        let result = readLocationList(value, in: unit)
+        locationListCache[key] = result
+        return result
+    }
+
+    private func readLocationList(_ value: FormValue, in unit: Unit) -> [LocationListEntry] {
         if unit.version >= 5 {
             let offset: UInt64
             switch value {

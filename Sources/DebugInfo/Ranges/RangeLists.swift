@@ -24,6 +24,19 @@ extension DebugInfo {
 
     /// Reads the range list an attribute names (offset or index form).
     func rangeList(_ value: FormValue, in unit: Unit) -> [Range<UInt64>] {
+        let key: ListKey
+        switch value {
+        case .rnglistIndex(let index): key = ListKey(offset: index | (1 << 63), unit: unit.index)
+        case .sectionOffset(let v), .unsigned(let v): key = ListKey(offset: v, unit: unit.index)
+        default: return []
+        }
+        if let cached = rangeListCache[key] { return cached }
+        let result = readRangeList(value, in: unit)
+        rangeListCache[key] = result
+        return result
+    }
+
+    private func readRangeList(_ value: FormValue, in unit: Unit) -> [Range<UInt64>] {
         if unit.version >= 5 {
             let offset: UInt64
             switch value {
