@@ -32,7 +32,9 @@ let package = Package(
         .target(name: "WasmVM", dependencies: ["WasmCore", "CWasmEngine"]),
         .target(name: "WASI", dependencies: ["WasmCore", "WasmVM"]),
         // DWARF reader: lines, functions, variables, types of modules built with -g (no I/O).
-        .target(name: "DebugInfo", dependencies: ["WasmCore"]),
+        // Its demangler uses the C++ runtime's __cxa_demangle through a small C shim.
+        .target(name: "CDemangle"),
+        .target(name: "DebugInfo", dependencies: ["WasmCore", "CDemangle"], linkerSettings: [.linkedLibrary("stdc++")]),
         .target(name: "Debugger", dependencies: ["WasmCore", "WasmText", "WasmVM", "WASI"]),
         .systemLibrary(name: "CEditLine", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
         .target(name: "LineEditor", dependencies: ["CEditLine"]),

@@ -41,6 +41,7 @@ extension DebugInfo {
                                 version: version, unitType: unitType, addressSize: addressSize,
                                 abbreviationOffset: abbreviationOffset)
                 if unitType == 0x01 || unitType == 0x03 { result.append(unit) }
+                else { warn(section: ".debug_info", offset: start, "unit type 0x\(hex(unitType)) (type or split unit) is not supported") }
                 cursor.limit = sections.info.count
                 cursor.offset = end
             } catch {
