@@ -54,7 +54,7 @@ extension DebugInfo {
         var best: (unit: Unit, entry: FunctionEntry)?
         for unit in units(covering: address) {
             for entry in functionEntries(of: unit) where entry.ranges.contains(where: { $0.contains(address) }) {
-                if best == nil || entry.size < best!.entry.size { best = (unit, entry) }
+                if entry.size < best?.entry.size ?? UInt64.max { best = (unit, entry) }
             }
         }
         guard let best else { return nil }
@@ -71,7 +71,8 @@ extension DebugInfo {
 
     private func makeFunctionInfo(_ ref: DIERef, ranges: [Range<UInt64>]) -> FunctionInfo? {
         let fileRanges = fileRanges(ranges)
-        guard let low = fileRanges.map(\.lowerBound).min(), let high = fileRanges.map(\.upperBound).max() else { return nil }
+        guard let low = fileRanges.map(\.lowerBound).min(), let high = fileRanges.map(\.upperBound).max(),
+              let entryRange = ranges.min(by: { $0.lowerBound < $1.lowerBound }) else { return nil }
         let name = name(of: ref) ?? linkageName(of: ref) ?? "<unnamed>"
         var frameBase: LocationExpression?
         if case .block(let offset, let length)? = ref.attribute(Attribute.frameBase) {
@@ -84,7 +85,7 @@ extension DebugInfo {
             lowPC: low, highPC: high, ranges: fileRanges,
             declFile: declOwner.flatMap { filePath($0.attribute(Attribute.declFile), in: $0.unit) },
             declLine: declLine,
-            prologueEnd: prologueEnd(unit: ref.unit, entry: ranges.min { $0.lowerBound < $1.lowerBound }!),
+            prologueEnd: prologueEnd(unit: ref.unit, entry: entryRange),
             frameBase: frameBase,
             handle: FunctionHandle(unitIndex: ref.unit.index, dieOffset: ref.offset))
     }

@@ -114,7 +114,7 @@ func qualifiedNameMatches(_ qualified: String, query: String) -> Bool {
     guard !want.isEmpty, want.count <= have.count else { return false }
     let tail = Array(have.suffix(want.count))
     if tail == want { return true }
-    return tail.map(stripTemplateArguments) == want.map(stripTemplateArguments) && !want.last!.contains("<")
+    return tail.map(stripTemplateArguments) == want.map(stripTemplateArguments) && !(want.last ?? "").contains("<")
 }
 
 /// Splits on "::" outside angle brackets and parentheses (over UTF-8 bytes: names can be long).

@@ -29,8 +29,8 @@ struct LineTable {
 /// Joins a directory and a name as the line program means them, dropping "." and empty
 /// components ("./" prefixes, "a//b") but keeping ".." (a symbolic link may make it matter).
 func joinPath(_ directory: String?, _ name: String) -> String {
-    if name.hasPrefix("/") || directory == nil || directory!.isEmpty { return normalizePath(name) }
-    return normalizePath(directory! + "/" + name)
+    guard let directory, !directory.isEmpty, !name.hasPrefix("/") else { return normalizePath(name) }
+    return normalizePath(directory + "/" + name)
 }
 
 func normalizePath(_ path: String) -> String {
