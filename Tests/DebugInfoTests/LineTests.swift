@@ -59,6 +59,19 @@ import WasmCore
         }
     }
 
+    @Test func oneMatchPerTemplateInstance() throws {
+        for fixture in ["cpp-O0-dwarf4.wasm", "cpp-O0-dwarf5.wasm"] {
+            let info = try Fixture.debugInfo(fixture)
+            let line = try Fixture.line(of: "rect.cpp", containing: "T best = values[0];")
+            let matches = info.addresses(forFile: "rect.cpp", line: line)
+            #expect(Set(matches.compactMap(\.functionName)) == ["geo::largest<int>", "geo::largest<double>"], "\(fixture)")
+            #expect(matches.count == 2)
+            // The template's opening line goes past each instance's prologue, to that first line.
+            let opening = info.addresses(forFile: "rect.cpp", line: line - 1)
+            #expect(opening.map(\.fileOffset) == matches.map(\.fileOffset))
+        }
+    }
+
     @Test func fileSuffixesMatchWholeComponents() throws {
         let info = try Fixture.debugInfo("c-O0-dwarf5.wasm")
         #expect(!info.addresses(forFile: "./primes.c", line: 13).isEmpty)
