@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "WasmVM", targets: ["WasmVM"]),
         .library(name: "WASI", targets: ["WASI"]),
         .library(name: "Debugger", targets: ["Debugger"]),
+        .library(name: "DebugInfo", targets: ["DebugInfo"]),
         .library(name: "WastScripts", targets: ["WastScripts"]),
         .library(name: "DebuggerCommands", targets: ["DebuggerCommands"]),
     ],
@@ -34,11 +35,15 @@ let package = Package(
         .target(name: "WASI", dependencies: ["WasmCore", "WasmVM"]),
         // Spec-test scripts (.wast): the runner `wdb wast`, the REPL and the tests share.
         .target(name: "WastScripts", dependencies: ["WasmCore", "WasmText", "WasmVM"]),
-        .target(name: "Debugger", dependencies: ["WasmCore", "WasmText", "WasmVM", "WASI"]),
+        // DWARF reader: lines, functions, variables, types of modules built with -g (no I/O).
+        // Its demangler uses the C++ runtime's __cxa_demangle through a small C shim.
+        .target(name: "CDemangle"),
+        .target(name: "DebugInfo", dependencies: ["WasmCore", "CDemangle"], linkerSettings: [.linkedLibrary("stdc++")]),
+        .target(name: "Debugger", dependencies: ["WasmCore", "WasmText", "WasmVM", "WASI", "DebugInfo"]),
         // The debugger's command language: one table of commands with their handlers, the
         // session that runs typed lines, and the terminal driver. Front ends call it.
         .target(name: "DebuggerCommands",
-                dependencies: ["WasmCore", "WasmText", "WasmVM", "WASI", "Debugger", "WastScripts", "LineEditor"]),
+                dependencies: ["WasmCore", "WasmText", "WasmVM", "WASI", "DebugInfo", "Debugger", "WastScripts", "LineEditor"]),
         .systemLibrary(name: "CEditLine", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
         .target(name: "LineEditor", dependencies: ["CEditLine"]),
         .executableTarget(
@@ -51,7 +56,8 @@ let package = Package(
         .testTarget(name: "WasmTextTests", dependencies: ["WasmText", "WasmCore"]),
         .testTarget(name: "WasmVMTests", dependencies: ["WasmVM", "WasmText", "WasmCore"]),
         .testTarget(name: "WASITests", dependencies: ["WASI", "WasmCore", "WasmVM", "WasmText"]),
-        .testTarget(name: "DebuggerTests", dependencies: ["Debugger", "WasmCore", "WasmText", "WasmVM", "WASI"]),
+        .testTarget(name: "DebuggerTests", dependencies: ["Debugger", "DebugInfo", "WasmCore", "WasmText", "WasmVM", "WASI"]),
+        .testTarget(name: "DebugInfoTests", dependencies: ["DebugInfo", "WasmCore"]),
         .testTarget(name: "LineEditorTests", dependencies: ["LineEditor"]),
         .testTarget(name: "WastScriptsTests", dependencies: ["WastScripts", "WasmCore", "WasmText", "WasmVM"]),
         .testTarget(name: "DebuggerCommandsTests",
