@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import DebugInfo
 import WASI
 import WasmCore
 import WasmText
@@ -21,6 +22,9 @@ public final class DebugSession {
 
     public private(set) var module: Module?
     public private(set) var sourceMap: SourceMap?
+    /// The module's DWARF reader once a question needed it (see Source/SourceInfo.swift).
+    var debugInfoStorage: DebugInfo?
+    var debugInfoLooked = false
     public private(set) var fileName: String = ""
     var bytes: [UInt8] = []
 
@@ -119,6 +123,8 @@ public final class DebugSession {
         self.module = module
         self.bytes = bytes
         self.sourceMap = sourceMap
+        debugInfoStorage = nil
+        debugInfoLooked = false
         self.fileName = file
         runtime = nil
         instance = nil
