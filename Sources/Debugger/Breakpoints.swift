@@ -8,13 +8,15 @@ extension DebugSession {
     /// `break LOC [if COND]` / `tbreak LOC`: reports where it landed.
     @discardableResult
     public func setBreakpoint(_ spec: String, condition: String? = nil, temporary: Bool = false) throws -> Breakpoint {
-        let position = try resolveLocation(spec)
+        let positions = try resolveLocations(spec)
+        guard let position = positions.first else { throw DebuggerError("no location \"\(spec)\"") }
         var bp = Breakpoint(number: nextBreakpointNumber, kind: .code(position))
+        bp.otherLocations = Array(positions.dropFirst())
         bp.location = spec
         bp.temporary = temporary
         if let condition { try setCondition(&bp, condition) }
         nextBreakpointNumber += 1
-        debuggee?.armBreakpoint(position.location)
+        for p in positions { debuggee?.armBreakpoint(p.location) }
         breakpoints.append(bp)
         return bp
     }
@@ -59,7 +61,7 @@ extension DebugSession {
             let i = try index(ofBreakpoint: n)
             guard breakpoints[i].enabled != on else { continue }
             breakpoints[i].enabled = on
-            if case .code(let p) = breakpoints[i].kind {
+            for p in breakpoints[i].codeLocations {
                 if on { debuggee?.armBreakpoint(p.location) } else { debuggee?.disarmBreakpoint(p.location) }
             }
         }
@@ -72,7 +74,7 @@ extension DebugSession {
         let targets = numbers.isEmpty ? breakpoints.map(\.number) : numbers
         for n in targets {
             let i = try index(ofBreakpoint: n)
-            if breakpoints[i].enabled, case .code(let p) = breakpoints[i].kind { debuggee?.disarmBreakpoint(p.location) }
+            if breakpoints[i].enabled { for p in breakpoints[i].codeLocations { debuggee?.disarmBreakpoint(p.location) } }
             breakpoints.remove(at: i)
         }
         refreshWatches()

@@ -49,9 +49,10 @@ extension DebugSession {
         return Stop(reason: .stepDone, position: currentPosition)
     }
 
-    /// `step [N]`: by WAT line when a source map exists, else by instruction.
+    /// `step [N]`: by source line where the frame has line information (a WAT source map, or
+    /// DWARF), else by instruction.
     public func step(_ count: Int = 1) throws -> Stop {
-        guard sourceMap != nil else { return try stepInstruction(count) }
+        guard currentHasLineInfo else { return try stepInstruction(count) }
         _ = try requireRunning()
         selectedFrame = 0
         for _ in 0..<max(count, 1) {
@@ -62,7 +63,7 @@ extension DebugSession {
 
     /// `next [N]`: as `step`, over calls (a breakpoint inside a call still stops there).
     public func next(_ count: Int = 1) throws -> Stop {
-        guard sourceMap != nil else { return try nextInstruction(count) }
+        guard currentHasLineInfo else { return try nextInstruction(count) }
         _ = try requireRunning()
         selectedFrame = 0
         for _ in 0..<max(count, 1) {
@@ -166,14 +167,56 @@ extension DebugSession {
         return debuggee.isStopPoint(location) ? nil : toNextStopPoint()
     }
 
-    /// Steps until the WAT line or the frame changes.
+    var currentHasLineInfo: Bool {
+        guard let offset = currentPosition?.position.fileOffset else { return sourceMap != nil }
+        return hasLineInfo(atFileOffset: offset)
+    }
+
+    /// Steps until the source line or the frame changes, as gdb's `step`/`next`: code without
+    /// a line (DWARF line 0) is stepped through; `step` into a function without line
+    /// information (libc built without -g) runs it to its return instead of stopping in it,
+    /// and into one with line information stops at its first line after the prologue.
     private func byLine(over: Bool) -> Stop? {
         guard let current, let debuggee, let (start, depth) = debuggee.current(current.invocation) else { return nil }
         let startLine = line(of: start)
         while true {
             if let stop = over ? overNextStopPoint() : toNextStopPoint() { return stop }
             guard let (location, d) = debuggee.current(current.invocation) else { return nil }
-            if d != depth || line(of: location) != startLine { return nil }
+            if d < depth { return nil }  // returned into the caller: stop there, as gdb
+            if d > depth {
+                // Stepped into a call (`step`): stay only where there is line information.
+                guard let offset = debuggee.position(of: location)?.fileOffset, hasLineInfo(atFileOffset: offset) else {
+                    if let stop = stepOutOfCallee(depth: d) { return stop }
+                    continue
+                }
+                if let stop = toFirstLine(depth: d) { return stop }
+                return nil
+            }
+            guard let here = line(of: location) else { continue }  // line 0: compiler glue
+            if here != startLine { return nil }
+        }
+    }
+
+    /// In a callee without line information: run it to its return (breakpoints inside stop).
+    private func stepOutOfCallee(depth: Int) -> Stop? {
+        guard let current, let debuggee, let ret = debuggee.returnPoint(current.invocation, frame: 0) else { return nil }
+        arm(ret.location, depth: ret.depth, purpose: .step)
+        let stop = runFree()
+        return stop.reason == .stepDone ? nil : stop
+    }
+
+    /// Just entered a function with line information: on to its first line after the
+    /// prologue (where `break FUNC` would stop).
+    private func toFirstLine(depth: Int) -> Stop? {
+        guard let current, let debuggee, let (location, _) = debuggee.current(current.invocation),
+              let offset = debuggee.position(of: location)?.fileOffset else { return nil }
+        if sourceMap != nil { return nil }
+        guard let function = debugInfo?.function(containing: offset), function.prologueEnd > offset else { return nil }
+        while true {
+            if let stop = toNextStopPoint() { return stop }
+            guard let (here, d) = debuggee.current(current.invocation) else { return nil }
+            if d != depth { return nil }
+            if let at = debuggee.position(of: here)?.fileOffset, at >= function.prologueEnd { return nil }
         }
     }
 
@@ -223,7 +266,7 @@ extension DebugSession {
     func breakpointHere() -> Stop? {
         guard let current, let debuggee, let (location, _) = debuggee.current(current.invocation) else { return nil }
         for i in breakpoints.indices {
-            guard breakpoints[i].enabled, case .code(let p) = breakpoints[i].kind, p.location == location else { continue }
+            guard breakpoints[i].enabled, breakpoints[i].codeLocations.contains(where: { $0.location == location }) else { continue }
             if let stop = hit(i) { return stop }
         }
         return nil

@@ -39,11 +39,14 @@ extension DebugSession {
         guard let debuggee, let module,
               let position = instruction ? debuggee.instructionPosition(of: location) : debuggee.position(of: location)
         else { return nil }
-        var text = module.describe(position)
+        var text = describe(position)
         let line = sourceMap?.location(forFileOffset: position.fileOffset)
         if let line { text += " at \(DebugSession.baseName(line.file)):\(line.line)" }
-        return ResolvedPosition(location: location, position: position, description: text, line: line?.line,
-                                requestedOffset: requested.flatMap { $0 == position.fileOffset ? nil : $0 })
+        let source = sourceMap == nil ? sourcePosition(atFileOffset: position.fileOffset) : nil
+        if let source { text += " at \(source.fileAndLine)" }
+        return ResolvedPosition(location: location, position: position, description: text, line: line?.line ?? source?.line,
+                                requestedOffset: requested.flatMap { $0 == position.fileOffset ? nil : $0 },
+                                source: source)
     }
 
     static func baseName(_ path: String) -> String {
@@ -57,30 +60,63 @@ extension DebugSession {
     }
 
     /// Resolves a location to a stop point, sliding forward to the next stop point of the
-    /// same function when the requested offset has none (a folded instruction).
+    /// same function when the requested offset has none (a folded instruction). A source
+    /// location in several places resolves to the first; `resolveLocations` gives them all.
     public func resolveLocation(_ spec: String) throws -> ResolvedPosition {
-        guard let module, let debuggee else { throw DebuggerError("no module loaded; use file F") }
+        guard let first = try resolveLocations(spec).first else { throw DebuggerError("no location \"\(spec)\"") }
+        return first
+    }
+
+    /// Every place a location names: one for Wasm forms, one per function or inlined copy for
+    /// a source line or a source function name (DWARF).
+    public func resolveLocations(_ spec: String) throws -> [ResolvedPosition] {
+        guard module != nil else { throw DebuggerError("no module loaded; use file F") }
         let text = spec.trimmingCharacters(in: .whitespaces)
+        let hasSource = sourceMap != nil || debugInfo != nil
+        // `break 16`: a line of the current file when there is line information (as gdb).
+        if hasSource, !text.isEmpty, text.allSatisfy(\.isNumber), let line = Int(text) {
+            if let map = sourceMap { return [try resolveWatLine(file: map.file, line: line, map: map)] }
+            guard let file = currentSourceFile else { throw DebuggerError("No default source file: use FILE:LINE.") }
+            return try sourceLineLocations(file: file, line: line)
+        }
+        if let colon = text.lastIndex(of: ":"), text[text.index(after: colon)...].allSatisfy(\.isNumber),
+           let line = Int(text[text.index(after: colon)...]) {
+            let file = String(text[..<colon])
+            if let map = sourceMap, DebugSession.baseName(file) == DebugSession.baseName(map.file) {
+                return [try resolveWatLine(file: file, line: line, map: map)]
+            }
+            if debugInfo != nil { return try sourceLineLocations(file: file, line: line) }
+            guard let map = sourceMap else { throw DebuggerError("no source map: \(fileName) was not assembled from WAT and has no DWARF") }
+            throw DebuggerError("no source file \"\(file)\"; the module came from \(DebugSession.baseName(map.file))")
+        }
+        // A bare source name (`main`, `Rect::area`) is DWARF's first; `$name`, `#3` and
+        // `name+0x12` are always the Wasm view's.
+        if debugInfo != nil, !text.hasPrefix("$"), !text.hasPrefix("#"), !text.hasPrefix("*"), !text.contains("+") {
+            let found = sourceFunctionLocations(text)
+            if !found.isEmpty { return found }
+        }
+        return [try resolveWasmLocation(text)]
+    }
+
+    /// The first WAT line at or after `line` that has instructions.
+    private func resolveWatLine(file: String, line: Int, map: SourceMap) throws -> ResolvedPosition {
+        let lastLine = map.maxLine
+        var l = max(line, 1)
+        while l <= lastLine {
+            if let offset = map.fileOffsets(forLine: l).first { return try landing(atFileOffset: offset) }
+            l += 1
+        }
+        throw DebuggerError("line \(line) of \(file) has no code after it")
+    }
+
+    /// `*0x86`, `$name`, `name`, `#3`, `$name+0x12`.
+    private func resolveWasmLocation(_ text: String) throws -> ResolvedPosition {
+        guard let module, let debuggee else { throw DebuggerError("no module loaded; use file F") }
         if text.hasPrefix("*") {
             guard let offset = DebugSession.parseNumber(String(text.dropFirst())) else {
                 throw DebuggerError("bad file offset \"\(text)\"; use *0x86")
             }
             return try landing(atFileOffset: offset)
-        }
-        if let colon = text.lastIndex(of: ":"), let line = Int(text[text.index(after: colon)...]) {
-            let file = String(text[..<colon])
-            guard let map = sourceMap else { throw DebuggerError("no source map: \(fileName) was not assembled from WAT") }
-            guard DebugSession.baseName(file) == DebugSession.baseName(map.file) else {
-                throw DebuggerError("no source file \"\(file)\"; the module came from \(DebugSession.baseName(map.file))")
-            }
-            // The first line at or after `line` that has instructions.
-            let lastLine = map.maxLine
-            var l = max(line, 1)
-            while l <= lastLine {
-                if let offset = map.fileOffsets(forLine: l).first { return try landing(atFileOffset: offset) }
-                l += 1
-            }
-            throw DebuggerError("line \(line) of \(file) has no code after it")
         }
         var name = text
         var delta: UInt32?
@@ -134,9 +170,9 @@ extension DebugSession {
     }
 
     /// The WAT line of a location, when known.
-    func line(of location: CodeLocation) -> Int? {
+    func line(of location: CodeLocation) -> SourceLineKey? {
         guard let position = debuggee?.position(of: location) else { return nil }
-        return sourceMap?.location(forFileOffset: position.fileOffset)?.line
+        return sourceLine(atFileOffset: position.fileOffset)
     }
 }
 

@@ -12,6 +12,8 @@ public struct ResolvedPosition: Hashable, Sendable {
     /// The offset that was asked for, when the breakpoint slid forward from a folded
     /// instruction (one that has no stop point of its own).
     public var requestedOffset: UInt32?
+    /// The source view when DWARF covers the position (function, file, line).
+    public var source: SourcePosition?
 }
 
 public enum WatchKind: String, Hashable, Sendable {
@@ -73,6 +75,15 @@ public struct Breakpoint: Hashable, Sendable {
     /// The location as the user gave it (`$f`, `loop.wat:14`, `*0x86`): a new version of the
     /// module resolves it again.
     public var location = ""
+    /// Further places of a location that is in several (an inlined function, a template, a
+    /// line with code in several functions): armed together, one breakpoint as in gdb.
+    public var otherLocations: [ResolvedPosition] = []
+
+    /// Every place the breakpoint is armed (a code breakpoint), first the one `kind` names.
+    public var codeLocations: [ResolvedPosition] {
+        guard case .code(let first) = kind else { return [] }
+        return [first] + otherLocations
+    }
     /// Hits still to skip before stopping.
     public var ignoreCount = 0
     public var hitCount = 0

@@ -18,24 +18,31 @@ extension DebugSession {
     func replaceBreakpoints(_ saved: [Breakpoint], from oldModule: Module?, bytes oldBytes: [UInt8]) {
         droppedBreakpoints = []
         for bp in saved {
-            guard case .code(let position) = bp.kind else { continue }
-            var placed = relocate(position.position, from: oldModule, bytes: oldBytes)
+            let old = bp.codeLocations
+            guard !old.isEmpty else { continue }
+            var placed: [ResolvedPosition] = []
             var reason = "its function is not the same in the new module"
-            if placed == nil, !bp.location.isEmpty, !bp.location.hasPrefix("*") {
+            // A location resolved from text (a line, a source function) is resolved again, as
+            // gdb does; a raw offset can only follow an unchanged function body.
+            if !bp.location.isEmpty, !bp.location.hasPrefix("*") {
                 do {
-                    placed = try resolveLocation(bp.location)
+                    placed = try resolveLocations(bp.location)
                 } catch {
                     reason = "\(error)"
                 }
             }
-            guard let placed else {
+            if placed.isEmpty {
+                placed = old.compactMap { relocate($0.position, from: oldModule, bytes: oldBytes) }
+            }
+            guard let first = placed.first else {
                 droppedBreakpoints.append(DroppedBreakpoint(number: bp.number, location: bp.location, reason: reason))
                 continue
             }
             var kept = bp
-            kept.kind = .code(placed)
+            kept.kind = .code(first)
+            kept.otherLocations = Array(placed.dropFirst())
             breakpoints.append(kept)
-            if kept.enabled { debuggee?.armBreakpoint(placed.location) }
+            if kept.enabled { for p in placed { debuggee?.armBreakpoint(p.location) } }
         }
         breakpoints.sort { $0.number < $1.number }
     }

@@ -25,6 +25,8 @@ public final class DebugSession {
     /// The module's DWARF reader once a question needed it (see Source/SourceInfo.swift).
     var debugInfoStorage: DebugInfo?
     var debugInfoLooked = false
+    /// Function names as shown (demangled), by function index, filled as they are shown.
+    var shownFunctionNames: [UInt32: String] = [:]
     public private(set) var fileName: String = ""
     var bytes: [UInt8] = []
 
@@ -125,6 +127,7 @@ public final class DebugSession {
         self.sourceMap = sourceMap
         debugInfoStorage = nil
         debugInfoLooked = false
+        shownFunctionNames = [:]
         self.fileName = file
         runtime = nil
         instance = nil
@@ -159,7 +162,7 @@ public final class DebugSession {
         self.debuggee = debuggee
         stepTargets.removeAll()
         for bp in breakpoints where bp.enabled {
-            if case .code(let p) = bp.kind { debuggee.armBreakpoint(p.location) }
+            for p in bp.codeLocations { debuggee.armBreakpoint(p.location) }
         }
         refreshWatches()
         refreshHostFilter()
