@@ -78,12 +78,21 @@ extension WASIRunOptions {
     }
 }
 
+/// Why a module file cannot be used: `reason` alone ("not a regular file (a FIFO)", "cannot
+/// read: Input/output error") for front ends that print the path their own way; the
+/// description is `PATH: REASON`.
+public struct WASIModuleFileError: Error, CustomStringConvertible, Sendable {
+    public let path: String
+    public let reason: String
+    public var description: String { "\(path): \(reason)" }
+}
+
 /// Reading a module file with reasons a person understands.
 public enum WASIModuleFile {
     /// Checks that `path` is a regular file that can be read, without reading it all (and
     /// without waiting on a FIFO): `PATH: not a regular file (a character device)`,
     /// `PATH: cannot read: Input/output error`.
-    public static func check(_ path: String) throws(WASIRunError) {
+    public static func check(_ path: String) throws(WASIModuleFileError) {
         let fd = try openRegular(path)
         defer { close(fd) }
         var byte: UInt8 = 0
@@ -91,7 +100,7 @@ public enum WASIModuleFile {
     }
 
     /// The whole file, with the same errors as `check`.
-    public static func read(_ path: String) throws(WASIRunError) -> [UInt8] {
+    public static func read(_ path: String) throws(WASIModuleFileError) -> [UInt8] {
         let fd = try openRegular(path)
         defer { close(fd) }
         var bytes: [UInt8] = []
@@ -107,7 +116,7 @@ public enum WASIModuleFile {
         }
     }
 
-    private static func openRegular(_ path: String) throws(WASIRunError) -> Int32 {
+    private static func openRegular(_ path: String) throws(WASIModuleFileError) -> Int32 {
         // O_NONBLOCK: opening a FIFO must not wait for a writer before it is refused.
         let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else { throw failure(path, "cannot open", errno) }
@@ -130,10 +139,10 @@ public enum WASIModuleFile {
         default: kind = "a special file"
         }
         close(fd)
-        throw WASIRunError("\(path): not a regular file (\(kind))")
+        throw WASIModuleFileError(path: path, reason: "not a regular file (\(kind))")
     }
 
-    private static func failure(_ path: String, _ what: String, _ code: Int32) -> WASIRunError {
-        WASIRunError("\(path): \(what): \(String(cString: strerror(code)))")
+    private static func failure(_ path: String, _ what: String, _ code: Int32) -> WASIModuleFileError {
+        WASIModuleFileError(path: path, reason: "\(what): \(String(cString: strerror(code)))")
     }
 }

@@ -93,6 +93,12 @@ import Glibc
             #expect(message { try WASIModuleFile.check(path) } == expected)
             #expect(message { _ = try WASIModuleFile.read(path) } == expected)
         }
+        do {
+            try WASIModuleFile.check(fifo)
+            Issue.record("a FIFO was accepted as a module file")
+        } catch {
+            #expect(error.path == fifo && error.reason == "not a regular file (a FIFO)")
+        }
         try WASIModuleFile.check(tree.path("m.wasm"))
         #expect(try WASIModuleFile.read(tree.path("m.wasm")) == [0, 0x61, 0x73, 0x6D, 1, 0, 0, 0])
     }

@@ -98,6 +98,17 @@ import Glibc
             #expect(symlink(g, "sub/out", "l") == .notcapable)
             #expect(symlink(g, "../up", "sub/l") == .notcapable)
         },
+        Scenario(name: "traps placed by others cannot be renamed, hard-linked or carried",
+                 traps: ["up": "../outside", "abs": "/etc/passwd", "a/b/trap": "../../../outside"]) { g in
+            #expect(symlink(g, "q/x", "l") == .success)  // dangling: q does not exist
+            #expect(rename(g, "up", "q") == .notcapable)  // would complete l's path to the outside
+            #expect(rename(g, "up", "up2") == .notcapable)
+            #expect(link(g, "up", "up3") == .notcapable)
+            #expect(rename(g, "abs", "abs2") == .notcapable)
+            #expect(rename(g, "a", "a2") == .notcapable)
+            #expect(rename(g, "a/b", "sub/b") == .notcapable)
+            #expect(g.pathCall(.path_unlink_file, 3, "up") == .success)  // removing one is fine
+        },
         Scenario(name: "absolute, empty and over-climbing targets") { g in
             #expect(symlink(g, "/etc/passwd", "l") == .perm)
             #expect(symlink(g, "/", "l") == .perm)

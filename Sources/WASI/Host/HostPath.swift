@@ -145,8 +145,8 @@ extension WASIHost {
         let kind = info.st_mode & S_IFMT
         if source.trailingSlash { throw kind == S_IFDIR ? .perm : .notdir }
         try Self.checkNewName(target)
-        // A hard link to a symlink is the same text in another directory: it must hold there too.
-        if kind == S_IFLNK && !LinkPlacement.sameDirectory(source.parent, target.parent) {
+        // A hard link to a symlink is the same text under another name: it must hold there too.
+        if kind == S_IFLNK {
             try LinkPlacement.checkMovedLink(parent: source.parent, name: source.name, root: newDir.hostFD,
                                              directory: target.directoryNames)
         }
@@ -188,14 +188,13 @@ extension WASIHost {
             }
         }
         // Relative links keep their text when they move: check them again at the new place.
-        if !LinkPlacement.sameDirectory(source.parent, target.parent) {
-            if kind == S_IFLNK {
-                try LinkPlacement.checkMovedLink(parent: source.parent, name: source.name, root: newDir.hostFD,
-                                                 directory: target.directoryNames)
-            } else if kind == S_IFDIR {
-                try LinkPlacement.checkMovedDirectory(parent: source.parent, name: source.name, root: newDir.hostFD,
-                                                      newPlace: target.directoryNames + [target.name])
-            }
+        // (Also within one directory: a new name can complete the path of a dangling link.)
+        if kind == S_IFLNK {
+            try LinkPlacement.checkMovedLink(parent: source.parent, name: source.name, root: newDir.hostFD,
+                                             directory: target.directoryNames)
+        } else if kind == S_IFDIR {
+            try LinkPlacement.checkMovedDirectory(parent: source.parent, name: source.name, root: newDir.hostFD,
+                                                  newPlace: target.directoryNames + [target.name])
         }
         try POSIX.check { renameat(source.parent, source.name, target.parent, target.name) }
     }

@@ -11,9 +11,11 @@
 // ends inside whatever happens later), and the names after them are resolved now through the
 // links that exist, with the sandbox's own resolver, to catch links placed by others that lead
 // out. Names that do not exist yet are fine: a link the guest creates there later is checked in
-// turn. A relative link keeps its text when it moves, so a rename or hard link to another
-// directory checks it again at its new place, and a directory moved to another directory has
-// every link below it checked at its new place.
+// turn, and so is a link the guest moves there. A relative link keeps its text when it moves, so
+// a renamed or hard-linked symlink is checked again at its new place, and a renamed directory
+// has every link below it checked at its new place. (Within one directory too: the new name may
+// complete the path of a dangling link, and a link placed by others that leads out must not be
+// given one.)
 
 #if canImport(Glibc)
 import Glibc
@@ -47,11 +49,17 @@ enum LinkPlacement {
         }
     }
 
-    /// Checks the symlink `name` in `parent` (if it is one) for a new place, `directory`.
+    /// Checks the symlink `name` in `parent` for a new place, `directory`. Every refusal is
+    /// ENOTCAPABLE here (an absolute link placed by others included): a move must not carry a
+    /// way out to a new name.
     static func checkMovedLink(parent: Int32, name: String, root: Int32, directory: [String]) throws(WASIErrno) {
         let text = try POSIX.readlink(at: parent, name)
         guard let target = String(validating: text, as: UTF8.self) else { throw .ilseq }
-        try check(target: target, root: root, directory: directory)
+        do throws(WASIErrno) {
+            try check(target: target, root: root, directory: directory)
+        } catch {
+            throw error == .loop ? .loop : .notcapable
+        }
     }
 
     /// Checks every symlink below the directory `name` in `parent` as if the directory were at
@@ -118,11 +126,4 @@ enum LinkPlacement {
         return result
     }
 
-    /// Whether two directory descriptors are the same directory (a move within one directory
-    /// changes no link's meaning).
-    static func sameDirectory(_ a: Int32, _ b: Int32) -> Bool {
-        if a == b { return true }
-        guard let x = try? POSIX.fstat(a), let y = try? POSIX.fstat(b) else { return false }
-        return x.st_dev == y.st_dev && x.st_ino == y.st_ino
-    }
 }
