@@ -65,9 +65,10 @@ public struct WASIRunOptions {
     public func makeHost(arguments: [String], stdin: Int32 = 0, stdout: Int32 = 1, stderr: Int32 = 2,
                          traceFD: Int32 = 2) throws -> (WASIHost, WASIMonitor?) {
         var config = WASIConfiguration(arguments: arguments)
+        for spec in env { try Self.checkEnvironment(spec) }
         config.environment = (inheritEnvironment ? WASIRunOptions.hostEnvironment() : []) + env
-        config.preopens = dirs.map { WASIPreopen(parsing: $0) }
-            + readOnlyDirs.map { WASIPreopen(parsing: $0, readOnly: true) }
+        config.preopens = try dirs.map { spec throws(WASIHostError) in try WASIPreopen.parse(spec) }
+            + readOnlyDirs.map { spec throws(WASIHostError) in try WASIPreopen.parse(spec, readOnly: true) }
         config.stdin = stdin
         config.stdout = stdout
         config.stderr = stderr

@@ -23,7 +23,7 @@ import WasmVM
         ("unlink_outside", .notcapable), ("rmdir_parent", .notcapable),
         ("rename_out", .notcapable), ("rename_in", .notcapable), ("link_out", .notcapable), ("link_in", .notcapable),
         ("link_follow_symlink", .notcapable),
-        ("guest_symlink_absolute", .notcapable), ("guest_symlink_up", .notcapable),
+        ("guest_symlink_absolute", .perm), ("guest_symlink_up", .notcapable),
         ("guest_symlink_up_hidden", .notcapable), ("guest_symlink_then_climb", .notcapable),
         ("readlink_outside", .notcapable), ("subdir_fd_dotdot", .notcapable),
         ("ro_open_write", .notcapable), ("ro_truncate", .notcapable), ("ro_create", .notcapable),

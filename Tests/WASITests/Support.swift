@@ -137,7 +137,10 @@ final class TempTree {
     func mkdir(_ relative: String) {
         try? FileManager.default.createDirectory(atPath: path(relative), withIntermediateDirectories: true)
     }
+    /// Writes a file, creating the folders above it.
     func write(_ relative: String, _ text: String) {
+        let parent = (relative as NSString).deletingLastPathComponent
+        if !parent.isEmpty { mkdir(parent) }
         _ = FileManager.default.createFile(atPath: path(relative), contents: Data(text.utf8))
     }
     func read(_ relative: String) -> String? {

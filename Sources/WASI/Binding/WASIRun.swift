@@ -32,7 +32,8 @@ public enum WASIRun {
     /// other modules such as `--preload`ed ones) and runs `_start`.
     ///
     /// Throws `ValidationError` or `LinkError` for a module that cannot be instantiated, and
-    /// `WASIRunError` when it exports no `_start`. Traps are outcomes, not errors.
+    /// `WASIRunError` when it exports no `_start`. Traps are outcomes, not errors. Once the guest
+    /// has run, `host` is closed: every descriptor it opened (and the preopens) are released.
     ///
     /// `invokeStart`, when given, calls `_start` in place of a plain `invoke` (wdb runs it as
     /// an interruptible invocation for `--timeout`); a `Trap` it throws is an outcome too.
@@ -45,8 +46,11 @@ public enum WASIRun {
         do {
             instance = try runtime.instantiate(module, imports: imports, validated: validated)
         } catch let trap as Trap {
+            host.close()
             return outcome(of: trap)
         }
+        // However the command ends, it has ended: close what it opened (proc_exit already did).
+        defer { host.close() }
         guard let start = instance.function("_start") else {
             throw WASIRunError("the module exports no _start function (a WASI command needs one)")
         }

@@ -58,6 +58,9 @@ final class Descriptor {
         if !rightsBase.isSuperset(of: rights) { throw .notcapable }
     }
 
+    /// A listening or an accepted socket (the socket calls check this before rights).
+    var isSocket: Bool { kind == .socket || kind == .listener }
+
     func closeHost() {
         if ownsHostFD { _ = close(hostFD) }
     }

@@ -102,7 +102,10 @@ public final class WASIHost {
 
     deinit { close() }
 
-    /// Closes every host descriptor the host owns. Safe to call more than once.
+    /// Closes every host descriptor the host owns (the preopens, the listeners and everything
+    /// the guest opened; stdio is the embedder's) and empties the table, so later calls get
+    /// EBADF. `proc_exit` does this by itself; call it when `_start` returns. Safe to call more
+    /// than once.
     public func close() {
         for index in table.slots.indices {
             table.slots[index]?.closeHost()
@@ -153,7 +156,11 @@ public final class WASIHost {
         let a = Arguments(raw: args)
         do throws(WASIErrno) {
             switch function {
-            case .proc_exit: return .exit(a.u32(0))
+            case .proc_exit:
+                // The guest is gone: nothing it opened may stay open until the host goes away
+                // (a debugger keeps the host until the next run).
+                close()
+                return .exit(a.u32(0))
             case .args_get: try stringsGet(argumentBytes, m, a)
             case .args_sizes_get: try stringsSizes(argumentBytes, m, a)
             case .environ_get: try stringsGet(environmentBytes, m, a)

@@ -175,8 +175,9 @@ extension WASIHost {
 
     func sockAccept(_ m: GuestView, _ a: Arguments) throws(WASIErrno) {
         let d = try table.get(a.u32(0))
+        // The descriptor's kind first, then its rights (as Linux and wasmtime): a file is ENOTSOCK.
+        guard d.isSocket else { throw .notsock }
         try d.require(.sockAccept)
-        guard d.kind == .listener else { throw .notsock }
         guard a.u32(1) & ~UInt32(WASIFDFlags.nonblock.rawValue) == 0 else { throw .inval }
         let nonblock = a.u32(1) != 0
         _ = try m.range(a.u32(2), 4)
@@ -199,8 +200,8 @@ extension WASIHost {
 
     func sockRecv(_ m: GuestView, _ a: Arguments) throws(WASIErrno) {
         let d = try table.get(a.u32(0))
+        guard d.isSocket else { throw .notsock }
         try d.require(.fdRead)
-        guard d.kind == .socket else { throw .notsock }
         guard a.u32(3) <= 3 else { throw .inval }
         let list = try m.iovecs(a.u32(1), a.u32(2))
         _ = try m.range(a.u32(4), 4)
@@ -229,8 +230,8 @@ extension WASIHost {
 
     func sockSend(_ m: GuestView, _ a: Arguments) throws(WASIErrno) {
         let d = try table.get(a.u32(0))
+        guard d.isSocket else { throw .notsock }
         try d.require(.fdWrite)
-        guard d.kind == .socket else { throw .notsock }
         let list = try m.iovecs(a.u32(1), a.u32(2))
         _ = try m.range(a.u32(4), 4)
         var vectors = list.map { entry in
@@ -250,8 +251,8 @@ extension WASIHost {
 
     func sockShutdown(_ a: Arguments) throws(WASIErrno) {
         let d = try table.get(a.u32(0))
+        guard d.isSocket else { throw .notsock }
         try d.require(.sockShutdown)
-        guard d.kind == .socket else { throw .notsock }
         let how: Int32
         switch a.u32(1) {
         case 1: how = Int32(SHUT_RD)

@@ -34,6 +34,8 @@ extension WASIHost {
         if oflags.contains(.creat) { needed.insert(.pathCreateFile) }
         if oflags.contains(.trunc) { needed.insert(.pathFilestatSetSize) }
         let dir = try directory(a.u32(0), needed)
+        // O_CREAT makes regular files only: asking for a directory too is EINVAL (Linux, wasmtime).
+        if oflags.contains(.creat) && oflags.contains(.directory) { throw .inval }
         // An opened fd never has more rights than its directory passes down. Asking for write
         // access the directory cannot give fails here; other extra rights are dropped, since
         // toolchains ask for more than they use (Rust's std requests FD_FILESTAT_SET_TIMES for
@@ -48,6 +50,8 @@ extension WASIHost {
         let path = try m.string(a.u32(2), a.u32(3))
         let target = try Sandbox.resolve(root: dir.hostFD, path: path, followFinal: try Self.follows(a.u32(1)))
         defer { target.release() }
+        // A name ending in `/` can only be a directory, which O_CREAT cannot make (open(2): EISDIR).
+        if oflags.contains(.creat) && target.trailingSlash { throw .isdir }
 
         var flags = O_CLOEXEC | O_NOFOLLOW
         let writes = !base.isDisjoint(with: [.fdWrite, .fdAllocate, .fdFilestatSetSize])
@@ -137,17 +141,61 @@ extension WASIHost {
         let target = try resolve(newDir, m, a.u32(5), a.u32(6), follow: false)
         defer { target.release() }
         if source.name == "." { throw .perm }  // hard links to directories are not allowed
+        let info = try POSIX.lstat(at: source.parent, source.name)
+        let kind = info.st_mode & S_IFMT
+        if source.trailingSlash { throw kind == S_IFDIR ? .perm : .notdir }
+        try Self.checkNewName(target)
+        // A hard link to a symlink is the same text under another name: it must hold there too.
+        if kind == S_IFLNK {
+            try LinkPlacement.checkMovedLink(parent: source.parent, name: source.name, root: newDir.hostFD,
+                                             directory: target.directoryNames)
+        }
         try POSIX.check { linkat(source.parent, source.name, target.parent, target.name, 0) }
+    }
+
+    /// A new name for path_link and path_symlink that ends in `/` (its final symlink already
+    /// expanded) must name a directory, which then exists: ENOENT when nothing is there, EEXIST
+    /// for a directory, ENOTDIR for anything else (as wasmtime answers).
+    private static func checkNewName(_ target: ResolvedPath) throws(WASIErrno) {
+        guard target.trailingSlash, target.name != "." else { return }
+        let info = try POSIX.lstat(at: target.parent, target.name)
+        throw info.st_mode & S_IFMT == S_IFDIR ? .exist : .notdir
     }
 
     func pathRename(_ m: GuestView, _ a: Arguments) throws(WASIErrno) {
         let oldDir = try directory(a.u32(0), .pathRenameSource)
         let newDir = try directory(a.u32(3), .pathRenameTarget)
-        let source = try resolve(oldDir, m, a.u32(1), a.u32(2), follow: false)
+        let oldPath = try m.string(a.u32(1), a.u32(2))
+        let newPath = try m.string(a.u32(4), a.u32(5))
+        // rename never follows its final components, not even before a trailing `/`.
+        let source = try Sandbox.resolve(root: oldDir.hostFD, path: oldPath, followFinal: false,
+                                         followTrailingSlash: false)
         defer { source.release() }
-        let target = try resolve(newDir, m, a.u32(4), a.u32(5), follow: false)
+        let target = try Sandbox.resolve(root: newDir.hostFD, path: newPath, followFinal: false,
+                                         followTrailingSlash: false)
         defer { target.release() }
-        if source.name == "." || target.name == "." { throw .busy }
+        // `dir/.` names the directory's own entry in itself, which cannot move (rename(2): EBUSY).
+        func endsInDot(_ path: String) -> Bool { path == "." || path.hasSuffix("/.") }
+        if source.name == "." || target.name == "." || endsInDot(oldPath) || endsInDot(newPath) { throw .busy }
+        let info = try POSIX.lstat(at: source.parent, source.name)
+        let kind = info.st_mode & S_IFMT
+        // A trailing `/` on either name asks for a directory (rename(2)); a symlink is not one.
+        if source.trailingSlash || target.trailingSlash {
+            if kind != S_IFDIR { throw .notdir }
+            if target.trailingSlash, let existing = try? POSIX.lstat(at: target.parent, target.name),
+               existing.st_mode & S_IFMT != S_IFDIR {
+                throw .notdir
+            }
+        }
+        // Relative links keep their text when they move: check them again at the new place.
+        // (Also within one directory: a new name can complete the path of a dangling link.)
+        if kind == S_IFLNK {
+            try LinkPlacement.checkMovedLink(parent: source.parent, name: source.name, root: newDir.hostFD,
+                                             directory: target.directoryNames)
+        } else if kind == S_IFDIR {
+            try LinkPlacement.checkMovedDirectory(parent: source.parent, name: source.name, root: newDir.hostFD,
+                                                  newPlace: target.directoryNames + [target.name])
+        }
         try POSIX.check { renameat(source.parent, source.name, target.parent, target.name) }
     }
 
@@ -156,9 +204,11 @@ extension WASIHost {
         let dir = try directory(a.u32(2), .pathSymlink)
         let target = try resolve(dir, m, a.u32(3), a.u32(4), follow: false)
         defer { target.release() }
-        // A link whose target leaves the directory capability could never be followed by this
-        // guest, but it would be a trap for other programs using the host directory: refuse it.
-        guard Sandbox.targetStaysInside(contents, depth: target.depth) else { throw .notcapable }
+        try Self.checkNewName(target)
+        // A link that leads out of the directory capability could never be followed by this
+        // guest, but it would be a trap for other programs using the host directory: refuse it
+        // (LinkPlacement says what "leads out" takes into account).
+        try LinkPlacement.check(target: contents, root: dir.hostFD, directory: target.directoryNames)
         try POSIX.check { symlinkat(contents, target.parent, target.name) }
     }
 

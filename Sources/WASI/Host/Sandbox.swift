@@ -21,8 +21,11 @@ struct ResolvedPath {
     let owned: Bool
     /// The final component: a single name, or "." for the directory itself.
     let name: String
+    /// The real directories from the capability root down to `parent` (symlinks already
+    /// expanded, `..` already applied): where a symlink created here sits.
+    let directoryNames: [String]
     /// How many directories below the capability root `parent` is.
-    let depth: Int
+    var depth: Int { directoryNames.count }
     /// The path ended in `/`: the target must be a directory.
     let trailingSlash: Bool
 
@@ -43,12 +46,16 @@ enum Sandbox {
 
     /// Resolves `path` relative to the directory descriptor `root`.
     /// - Parameter followFinal: expand a symlink in the final position too.
-    static func resolve(root: Int32, path: String, followFinal: Bool) throws(WASIErrno) -> ResolvedPath {
+    /// - Parameter followTrailingSlash: expand a final symlink when the path ends in `/` (what
+    ///   open and stat do; rename never follows its final components).
+    static func resolve(root: Int32, path: String, followFinal: Bool,
+                        followTrailingSlash: Bool = true) throws(WASIErrno) -> ResolvedPath {
         if path.isEmpty { throw .noent }
         if path.hasPrefix("/") { throw .notcapable }
         var pending = Array(components(path).reversed())  // next component at the end
         var trailingSlash = path.hasSuffix("/") || path.hasSuffix("/.")
         var stack: [Int32] = []  // directories opened below root; root itself is not in it
+        var names: [String] = []  // the name of each directory in `stack`
         var expansions = 0
         func top() -> Int32 { stack.last ?? root }
         func closeAll() { for fd in stack { _ = close(fd) } }
@@ -69,25 +76,27 @@ enum Sandbox {
             while let component = pending.popLast() {
                 if component == ".." {
                     guard let last = stack.popLast() else { throw .notcapable }
+                    names.removeLast()
                     _ = close(last)
                     continue
                 }
                 let isLast = pending.isEmpty
                 if isLast {
-                    if followFinal || trailingSlash, let info = try? POSIX.lstat(at: top(), component),
+                    if followFinal || (trailingSlash && followTrailingSlash), let info = try? POSIX.lstat(at: top(), component),
                        info.st_mode & S_IFMT == S_IFLNK {
                         try splice(component)
                         continue
                     }
                     let parent = top()
-                    let owned = stack.popLast() != nil
+                    _ = stack.popLast()
                     closeAll()
-                    return ResolvedPath(parent: parent, owned: owned, name: component,
-                                        depth: stack.count + (owned ? 1 : 0), trailingSlash: trailingSlash)
+                    return ResolvedPath(parent: parent, owned: parent != root, name: component,
+                                        directoryNames: names, trailingSlash: trailingSlash)
                 }
                 let fd = openat(top(), component, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
                 if fd >= 0 {
                     stack.append(fd)
+                    names.append(component)
                     continue
                 }
                 let failure = errno
@@ -104,25 +113,9 @@ enum Sandbox {
         }
         // Every component was consumed by "." or "..": the target is the current directory.
         let parent = top()
-        let owned = stack.popLast() != nil
+        _ = stack.popLast()
         closeAll()
-        return ResolvedPath(parent: parent, owned: owned, name: ".", depth: stack.count + (owned ? 1 : 0),
+        return ResolvedPath(parent: parent, owned: parent != root, name: ".", directoryNames: names,
                             trailingSlash: true)
-    }
-
-    /// Whether a symlink target written into a directory `depth` levels below the capability root
-    /// stays inside it when read lexically. Used to refuse creating links that point out.
-    static func targetStaysInside(_ target: String, depth: Int) -> Bool {
-        if target.isEmpty || target.hasPrefix("/") { return false }
-        var level = depth
-        for component in components(target) {
-            if component == ".." {
-                level -= 1
-                if level < 0 { return false }
-            } else {
-                level += 1
-            }
-        }
-        return true
     }
 }

@@ -101,13 +101,13 @@ extension Run {
         let outcome: WASIRunOutcome
         var monitor: WASIMonitor?
         do {
+            // Flag values and files are checked first, each with a one-line reason.
+            try wasi.options.validate()
+            for item in preload { try WASIModuleFile.check(WASIRunOptions.parsePreload(item).file) }
+            try WASIModuleFile.check(file)
             let imports = try preloadedImports(runtime)
             let module = try Run.loadModule(file)
-            var stdinFD: Int32 = 0
-            if let path = wasi.stdin {
-                stdinFD = open(path, O_RDONLY | O_CLOEXEC)
-                guard stdinFD >= 0 else { throw fail("cannot open --stdin \(path): \(String(cString: strerror(errno)))") }
-            }
+            let stdinFD = try wasi.stdin.map { path throws(WASIHostError) in try WASIRunOptions.openStdin(path) } ?? 0
             let (host, installed) = try wasi.options.makeHost(arguments: [wasi.argv0 ?? file] + guestArguments,
                                                              stdin: stdinFD)
             monitor = installed
