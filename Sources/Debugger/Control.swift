@@ -443,6 +443,9 @@ extension DebugSession {
         passHostCall = false
         switch event {
         case .finished(let values):
+            // A command's _start returned: the program is over, so the descriptors it opened
+            // are closed now, not at the next run (proc_exit closes them itself).
+            if finished.isStart { wasiHost?.close() }
             return Stop(reason: finished.isStart ? .exited(code: 0) : .returned(values: values), position: nil)
         case .trapped(let trap):
             if let code = exitCode?(trap) {

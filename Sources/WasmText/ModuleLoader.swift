@@ -115,11 +115,19 @@ public enum ModuleLoader {
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw ModuleLoadError(file: path, "cannot read file: \(systemMessage(errno))") }
+        let kind: String
         switch info.st_mode & S_IFMT {
-        case S_IFREG: break
-        case S_IFDIR: throw ModuleLoadError(file: path, "cannot read file: Is a directory")
-        default: throw ModuleLoadError(file: path, "cannot read file: not a regular file")
+        case S_IFREG: kind = ""
+        case S_IFDIR: kind = "a directory"
+        case S_IFCHR: kind = "a character device"
+        case S_IFBLK: kind = "a block device"
+        case S_IFIFO: kind = "a FIFO"
+        case S_IFSOCK: kind = "a socket"
+        default: kind = "a special file"
         }
+        // A device or FIFO would never end or would block: refused before any read.
+        guard kind.isEmpty else { throw ModuleLoadError(file: path, "cannot read file: not a regular file (\(kind))") }
+        _ = fcntl(fd, F_SETFL, 0)  // reads block normally again
         var bytes: [UInt8] = []
         bytes.reserveCapacity(max(0, Int(info.st_size)))
         var chunk = [UInt8](repeating: 0, count: 1 << 16)

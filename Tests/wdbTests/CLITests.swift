@@ -67,7 +67,7 @@ import Testing
         let dir = try WdbTestSupport.temporaryDirectory()
         let result = try WdbTestSupport.wdb(["validate", dir.path])
         #expect(result.status == 1)
-        #expect(result.stderr.contains("Is a directory"))
+        #expect(result.stderr.contains("not a regular file (a directory)"), "\(result.stderr)")
     }
 
     @Test func usageErrorsExitWithOne() throws {

@@ -106,10 +106,11 @@ struct Run: ParsableCommand {
     func preloadedImports(_ runtime: Runtime) throws -> Imports {
         var imports = Imports()
         for item in preload {
-            guard let eq = item.firstIndex(of: "=") else { throw fail("--preload expects NAME=FILE, got \"\(item)\"") }
-            let module = try Run.loadModule(String(item[item.index(after: eq)...]))
+            let spec: (name: String, file: String)
+            do { spec = try WASIRunOptions.parsePreload(item) } catch { throw fail(error.description) }
+            let module = try Run.loadModule(spec.file)
             let instance = try runtime.instantiate(module, imports: imports, validated: true)
-            imports.define(String(item[..<eq]), exportsOf: instance)
+            imports.define(spec.name, exportsOf: instance)
         }
         return imports
     }

@@ -101,10 +101,9 @@ extension Run {
         let outcome: WASIRunOutcome
         var monitor: WASIMonitor?
         do {
-            // Flag values and files are checked first, each with a one-line reason.
+            // Flag values are checked first, each with a one-line reason; files by the loader.
             try wasi.options.validate()
-            for item in preload { try WASIModuleFile.check(WASIRunOptions.parsePreload(item).file) }
-            try WASIModuleFile.check(file)
+            for item in preload { _ = try WASIRunOptions.parsePreload(item) }
             let imports = try preloadedImports(runtime)
             let module = try Run.loadModule(file)
             let stdinFD = try wasi.stdin.map { path throws(WASIHostError) in try WASIRunOptions.openStdin(path) } ?? 0
