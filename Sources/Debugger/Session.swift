@@ -25,6 +25,8 @@ public final class DebugSession {
     /// The module's DWARF reader once a question needed it (see Source/SourceInfo.swift).
     var debugInfoStorage: DebugInfo?
     var debugInfoLooked = false
+    /// Where source files are read from (`directory`, `set substitute-path`); kept across loads.
+    public let sourceFiles = SourceFiles()
     /// Function names as shown (demangled), by function index, filled as they are shown.
     var shownFunctionNames: [UInt32: String] = [:]
     public private(set) var fileName: String = ""

@@ -80,6 +80,16 @@ extension CommandCatalog {
             example: "info data", availability: .builtin,
             handler: { try $0.infoData($1) }),
         CommandSpec(
+            name: "source", category: .status,
+            usage: "info source", summary: "The current source file (DWARF) and where it was found",
+            example: "info source", availability: .builtin,
+            handler: { session, _ in try session.adapter.infoSource(in: session) }),
+        CommandSpec(
+            name: "line", category: .status,
+            usage: "info line [LOC]", summary: "Where a source line's code is (file offsets)",
+            example: "info line primes.c:16", argument: .location,
+            handler: { try $0.adapter.infoLine($1.arguments, in: $0) }),
+        CommandSpec(
             name: "wasi-summary", category: .status,
             usage: "info wasi-summary", summary: "WASI call counts and times, as --trace-summary",
             example: "info wasi-summary",
@@ -98,6 +108,12 @@ extension CommandCatalog {
             usage: "set env NAME=VALUE", summary: "Set a WASI environment variable of the next run",
             example: "set env HOME=/data", availability: .builtin,
             handler: { try $0.setEnv($1) }),
+        CommandSpec(
+            name: "substitute-path", category: .status,
+            usage: "set substitute-path FROM TO", summary: "Read source files recorded under FROM from TO",
+            details: "For sources that moved since the module was built: a recorded path starting with FROM (at a / boundary) is read from TO instead.",
+            example: "set substitute-path /build/src /home/me/src", availability: .builtin,
+            handler: { try $0.adapter.substitutePathCommand($1.words, in: $0) }),
         CommandSpec(
             name: "var", aliases: ["variable"], category: .status,
             usage: "set var LVALUE = VALUE", summary: "Change a local, global, operand-stack slot or memory",
@@ -121,6 +137,11 @@ extension CommandCatalog {
             usage: "show dirs", summary: "The preopened directories of the next run",
             example: "show dirs", availability: .builtin,
             handler: { try $0.showDirs($1) }),
+        CommandSpec(
+            name: "substitute-path", category: .status,
+            usage: "show substitute-path", summary: "The source path substitution rules",
+            example: "show substitute-path", availability: .builtin,
+            handler: { session, _ in session.adapter.showSubstitutePath(in: session) }),
         CommandSpec(
             name: "version", category: .status,
             usage: "show version", summary: "wdb's version",

@@ -361,11 +361,24 @@ enum CommandCatalog {
             subcommands: CommandTable(unsetSubcommands),
             handler: { session, _ in session.listSubcommands(of: "unset") }),
         CommandSpec(
-            name: "directory", aliases: ["dir"], category: .status,
-            usage: "directory HOST[::GUEST]", summary: "Preopen a host directory for the next run",
-            details: "Like --dir: HOST is visible to the guest as GUEST (default: the same path). Without an argument, lists them.",
+            name: "dir", category: .status,
+            usage: "dir HOST[::GUEST]", summary: "Preopen a host directory for the next run",
+            details: """
+                Like --dir: HOST is visible to the guest as GUEST (default: the same path). Without \
+                an argument, lists them. (gdb's `directory`, the source search path, is spelled out.)
+                """,
             example: "dir ./data::/data", argument: .directory, availability: .builtin,
             handler: { try $0.directoryCommand($1) }),
+        CommandSpec(
+            name: "directory", category: .status,
+            usage: "directory [DIR[:DIR...]]", summary: "Add directories to search for source files",
+            details: """
+                As gdb's: source files DWARF names are looked for at their recorded path, then in \
+                each DIR (newest first) by their path's tail and base name. Without an argument, \
+                shows the search path.
+                """,
+            example: "directory src", argument: .directory, availability: .builtin,
+            handler: { $0.adapter.directoryCommand($1.arguments, in: $0) }),
     ]
 
     static let support: [CommandSpec] = [

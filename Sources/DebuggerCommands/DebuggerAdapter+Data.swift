@@ -424,8 +424,12 @@ extension DebuggerAdapter {
     }
 
     private func list(_ args: String, repeated: Bool, in session: ReplSession) throws {
+        if source.isEmpty, debugger.debugInfo != nil {
+            try listSource(args, repeated: repeated, in: session)
+            return
+        }
         guard !source.isEmpty else {
-            throw ReplError("No WAT source: the module was loaded from a binary. Use disassemble instead.")
+            throw ReplError("No WAT source or DWARF: the module was loaded from a binary without -g. Use disassemble instead.")
         }
         var first: Int
         if !args.isEmpty {

@@ -21,6 +21,12 @@ final class DebuggerAdapter {
     var pendingInvocations: [String] = []
     /// The last line `list` showed (continuing listings).
     var lastListedLine: Int?
+    /// The same for DWARF sources: the file and the last line shown; whether `list` ran since
+    /// the last stop (then a bare `list` goes on rather than re-centring on the stop).
+    var lastListed: (file: String, line: Int)?
+    var listedSinceStop = false
+    /// Source files already reported missing (told once each).
+    var missingSourceNoted: Set<String> = []
     /// The WAT source of the loaded module, when it came from text.
     var source: [Substring] = []
 
@@ -538,6 +544,8 @@ final class DebuggerAdapter {
     /// The WAT source line when it is known, else the instruction, gdb-style.
     func printSourceOrInstruction(_ position: ResolvedPosition?, in session: ReplSession) {
         guard let position else { return }
+        listedSinceStop = false
+        if position.source != nil, printSourceLine(position, in: session) { return }
         if let line = position.line, line >= 1, line <= source.count {
             session.console.line("\(line)\t\(String(source[line - 1]).trimmed)")
             lastListedLine = line

@@ -24,7 +24,7 @@ import Testing
         ("l", "list"), ("q", "quit"), ("load x.wasm", "file"), ("disas", "disassemble"), ("r", "run"),
         ("d 1", "delete"), ("f 1", "frame"), ("fin", "finish"), ("u", "until"), ("call f", "invoke"),
         ("i b", "info breakpoints"), ("info break", "info breakpoints"), ("i f", "info frame"),
-        ("h", "help"), ("dir .", "directory"), ("set var $x = 1", "set var"), ("show environment", "show env"),
+        ("h", "help"), ("dir .", "dir"), ("directory src", "directory"), ("set var $x = 1", "set var"), ("show environment", "show env"),
     ])
     func aliasesResolve(_ line: String, _ command: String) {
         #expect(resolved(line) == command)
@@ -41,7 +41,7 @@ import Testing
 
     @Test func ambiguousPrefixesListTheCandidates() {
         #expect(failure("st") == "Ambiguous command \"st\": start, starti, step, stepi.")
-        #expect(failure("di") == "Ambiguous command \"di\": directory, disable, disassemble, display.")
+        #expect(failure("di") == "Ambiguous command \"di\": dir, directory, disable, disassemble, display.")
         #expect(failure("info w") == "Ambiguous info command \"w\": wasi-summary, watchpoints.")
     }
 
@@ -225,7 +225,7 @@ import Testing
     @Test func completesSubcommands() {
         #expect(candidates("info fu") == ["functions"])
         #expect(candidates("i m") == ["memory", "module"])
-        #expect(candidates("show ") == ["args", "dirs", "env", "version"])
+        #expect(candidates("show ") == ["args", "dirs", "env", "substitute-path", "version"])
         #expect(candidates("catch w") == ["wasi"])
     }
 
