@@ -3,12 +3,13 @@
 //
 // The module: one page of memory, one mutable i32 global, three functions (`set` writes its
 // argument to memory and to the global, `get` returns their sum, `bump` adds one to both).
-// The runner instantiates it N times in one Runtime (validated once), prints the time per
+// The runner instantiates it N times in one Runtime (validated once), prints the CPU time per
 // instance for each thousand (flat = linear), checks that every instance's memory and global
 // are its own, prints the process's RSS before, at the peak and after dropping every instance.
 //
 // Build and run (release): swift build -c release --product wdb-density
-//                          .build/release/wdb-density [N]
+//                          .build/release/wdb-density [N] [--no-calls]
+// (--no-calls: instantiate and drop only; nothing is compiled and no memory page is touched.)
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -44,9 +45,10 @@ func smallModule() -> Module {
     return m
 }
 
+/// CPU time of the process (user + system), not wall time: the machine may be shared.
 func now() -> Double {
     var t = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &t)
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
     return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
 }
 
@@ -60,12 +62,25 @@ func residentKiB() -> Int {
     return fields.count >= 2 ? fields[1] * Int(sysconf(Int32(_SC_PAGESIZE))) / 1024 : 0
 }
 
+/// `x` with `digits` decimals (the runner does without Foundation).
+func fixed(_ x: Double, _ digits: Int = 2) -> String {
+    var scale = 1.0
+    for _ in 0..<digits { scale *= 10 }
+    let scaled = (abs(x) * scale).rounded()
+    let whole = Int(scaled / scale)
+    let fraction = Int(scaled - Double(whole) * scale)
+    var text = String(fraction)
+    while text.count < digits { text = "0" + text }
+    return (x < 0 ? "-" : "") + String(whole) + (digits > 0 ? "." + text : "")
+}
+
 func fail(_ message: String) -> Never {
     fputs("density: \(message)\n", stderr)
     exit(1)
 }
 
 let count = CommandLine.arguments.count > 1 ? Int(CommandLine.arguments[1]) ?? 10_000 : 10_000
+let callFunctions = !CommandLine.arguments.contains("--no-calls")
 let module = smallModule()
 do { try Validator.validate(module) } catch { fail("the module does not validate: \(error)") }
 let runtime = Runtime()
@@ -82,7 +97,7 @@ for k in 0..<count {
     do { instances.append(try runtime.instantiate(module, validated: true)) } catch { fail("instantiate \(k): \(error)") }
     if (k + 1) % 1000 == 0 {
         let t = now()
-        print(String(format: "  instances %6d-%6d: %6.2f µs per instance", k - 998, k + 1, (t - batchStart) / 1000 * 1e6))
+        print("  instances \(k - 998)-\(k + 1): \(fixed((t - batchStart) / 1000 * 1e6)) µs per instance")
         batchStart = t
     }
 }
@@ -91,7 +106,7 @@ let rssInstantiated = residentKiB()
 
 // Each instance's memory and global are its own: write a distinct value into each, read all back.
 let checkStart = now()
-do {
+if callFunctions { do {
     for (k, instance) in instances.enumerated() { _ = try instance.invoke("set", [.i32(UInt32(k))]) }
     for (k, instance) in instances.enumerated() where k % 2 == 0 { _ = try instance.invoke("bump") }
     for (k, instance) in instances.enumerated() {
@@ -101,7 +116,7 @@ do {
             fail("instance \(k)'s global is not its own")
         }
     }
-} catch { fail("check: \(error)") }
+} catch { fail("check: \(error)") } }
 let checkSeconds = now() - checkStart
 let rssPeak = residentKiB()
 
@@ -110,14 +125,18 @@ do { for instance in instances { try runtime.drop(instance) } } catch { fail("dr
 let dropSeconds = now() - dropStart
 instances = []
 let rssDropped = residentKiB()
+// What the allocator keeps of the freed heap blocks, versus what is still in use: glibc's
+// malloc_trim (found at run time; Swift's Glibc module does not import it) returns free pages.
+if let trim = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") {
+    _ = unsafeBitCast(trim, to: (@convention(c) (Int) -> Int32).self)(0)
+}
+let rssTrimmed = residentKiB()
 
-print(String(format: "instantiate: %.2f µs per instance (%.3f s in all)", instantiateSeconds / Double(count) * 1e6, instantiateSeconds))
-print(String(format: "RSS after instantiating: %d KiB (%.2f KiB per instance)", rssInstantiated,
-             Double(rssInstantiated - rssStart) / Double(count)))
-print(String(format: "check (set, bump, get on each; compiles each instance's functions): %.2f µs per instance",
-             checkSeconds / Double(count) * 1e6))
-print(String(format: "RSS at peak (after the checks): %d KiB (%.2f KiB per instance)", rssPeak,
-             Double(rssPeak - rssStart) / Double(count)))
-print(String(format: "drop: %.2f µs per instance; RSS after dropping all: %d KiB (%+d KiB from the start)",
-             dropSeconds / Double(count) * 1e6, rssDropped, rssDropped - rssStart))
-print("every instance's memory and global were its own")
+let perInstance = { (kib: Int) in fixed(Double(kib - rssStart) / Double(count)) }
+print("instantiate: \(fixed(instantiateSeconds / Double(count) * 1e6)) µs per instance (\(fixed(instantiateSeconds, 3)) s in all)")
+print("RSS after instantiating: \(rssInstantiated) KiB (\(perInstance(rssInstantiated)) KiB per instance)")
+print("check (set, bump, get on each; compiles each instance's functions): \(fixed(checkSeconds / Double(count) * 1e6)) µs per instance")
+print("RSS at peak (after the checks): \(rssPeak) KiB (\(perInstance(rssPeak)) KiB per instance)")
+print("drop: \(fixed(dropSeconds / Double(count) * 1e6)) µs per instance; RSS after dropping all: \(rssDropped) KiB (\(rssDropped - rssStart) KiB above the start)")
+print("RSS after malloc_trim(0): \(rssTrimmed) KiB (\(rssTrimmed - rssStart) KiB above the start)")
+if callFunctions { print("every instance's memory and global were its own") }

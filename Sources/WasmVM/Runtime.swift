@@ -205,6 +205,7 @@ public struct GlobalInstance {
 
     /// Sets a mutable global. Throws when it is immutable or the type differs.
     public func set(_ value: Value) throws {
+        guard !store.isDroppedGlobal(address) else { throw Trap(.host("the global's instance has been dropped")) }
         guard type.isMutable else { throw Trap(.host("global is immutable")) }
         guard value.type == type.valueType else { throw Trap(.host("global has type \(type.valueType), not \(value.type)")) }
         value.store(to: store.globals[address].slots)

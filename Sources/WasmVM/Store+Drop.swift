@@ -51,17 +51,23 @@ extension Store {
             entries[Int(address)].localsEnd = 0
             releaseCompiled(address)
         }
+        // Memories, tables and globals: their small records are freed too, and the address keeps
+        // a shared empty one (a few bytes each left among freed blocks would keep every heap
+        // page the instance used from going back to the system).
         for address in record.memoryAddresses where memoryOwners[address] == index {
             memories[address].pointee.release()
-            memories[address].pointee.pageLimit = 0
+            memories[address].deallocate()
+            memories[address] = Store.droppedMemory
         }
         for address in record.tableAddresses where tableOwners[address] == index {
             free(tables[address].pointee.elements)
-            tables[address].pointee.elements = nil
-            tables[address].pointee.count = 0
-            tables[address].pointee.elementLimit = 0
+            tables[address].deallocate()
+            tables[address] = Store.droppedTable
         }
-        // Globals keep their 16 bytes: a GlobalInstance handle reads them directly.
+        for address in record.globalAddresses where globalOwners[address] == index {
+            globals[address].slots.deallocate()
+            globals[address].slots = Store.droppedGlobalSlots
+        }
         for k in record.exporters { instances[k].importerCount -= 1 }
         record.exporters = []
         record.context.deallocate()
@@ -80,5 +86,31 @@ extension Store {
         record.exports = [:]
         record.typeIDs = []
         record.isDropped = true
+        // The record itself (a few hundred bytes) goes too: the address keeps the shared one.
+        instances[index] = InstanceRecord.dropped
+    }
+
+    /// What a dropped memory's, table's or global's address keeps: one empty entity shared by
+    /// every store, never freed and never written (a memory of no pages that cannot grow, a
+    /// table of no elements, zero slots that `GlobalInstance.set` refuses to write).
+    static let droppedMemory: UnsafeMutablePointer<MemoryStorage> = {
+        let p = UnsafeMutablePointer<MemoryStorage>.allocate(capacity: 1)
+        p.initialize(to: MemoryStorage(declaredMax: nil, pageLimit: 0))
+        return p
+    }()
+    static let droppedTable: UnsafeMutablePointer<TableStorage> = {
+        let p = UnsafeMutablePointer<TableStorage>.allocate(capacity: 1)
+        p.initialize(to: TableStorage(elements: nil, count: 0, declaredMax: nil, elementLimit: 0, elementType: .funcref))
+        return p
+    }()
+    static let droppedGlobalSlots: UnsafeMutablePointer<UInt64> = {
+        let p = UnsafeMutablePointer<UInt64>.allocate(capacity: 2)
+        p.initialize(repeating: 0, count: 2)
+        return p
+    }()
+
+    /// Whether global `address` belonged to an instance that has been dropped.
+    func isDroppedGlobal(_ address: Int) -> Bool {
+        globals[address].slots == Store.droppedGlobalSlots
     }
 }

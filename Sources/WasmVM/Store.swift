@@ -85,6 +85,16 @@ final class InstanceRecord {
         self.module = module
         self.context = context
     }
+
+    /// What a dropped instance's address keeps (Store+Drop.swift): an empty record, shared by
+    /// all of them and never changed (its context is never read: no function refers to it).
+    static let dropped: InstanceRecord = {
+        let context = UnsafeMutablePointer<InstanceContext>.allocate(capacity: 1)
+        context.initialize(to: InstanceContext(memory: nil, globals: nil, tables: nil, instanceIndex: -1))
+        let record = InstanceRecord(module: Module(), context: context)
+        record.isDropped = true
+        return record
+    }()
 }
 
 /// The runtime's world: every function, table, memory, global and instance, by address.
@@ -115,14 +125,15 @@ final class Store {
     deinit {
         entries.deallocate()
         for m in memories {
+            guard m != Store.droppedMemory else { continue }
             m.pointee.release()
             m.deallocate()
         }
-        for t in tables {
+        for t in tables where t != Store.droppedTable {
             free(t.pointee.elements)
             t.deallocate()
         }
-        for g in globals { g.slots.deallocate() }
+        for g in globals where g.slots != Store.droppedGlobalSlots { g.slots.deallocate() }
         for i in instances where !i.isDropped {
             i.context.deallocate()
             i.globalPointers?.deallocate()

@@ -20,10 +20,12 @@ import WasmCore
         let keptMemory = try #require(instances[1].memory("memory"))
         let keptFunction = try #require(instances[1].function("get"))
         let keptTable = try #require(instances[1].table("table"))
-        let storage = runtime.store.memories[keptMemory.address]
+        let keptGlobal = try #require(instances[1].global("g"))
+        #expect(runtime.store.memories[keptMemory.address].pointee.reservedBytes > 0)
         try runtime.drop(instances[1])
         #expect(instances[1].isDropped)
-        #expect(storage.pointee.base == nil && storage.pointee.reservedBytes == 0)
+        // Its memory's reservation went back to the system; the address keeps an empty memory.
+        #expect(runtime.store.memories[keptMemory.address] == Store.droppedMemory)
         // The others are untouched.
         #expect(try instances[0].invoke("get") == [.i32(2)])
         #expect(try instances[2].invoke("get") == [.i32(6)])
@@ -34,6 +36,8 @@ import WasmCore
         #expect(throws: Trap.self) { try keptMemory.read(at: 0, count: 1) }
         #expect(keptMemory.grow(by: 1) == nil)
         #expect(keptTable.count == 0)
+        #expect(throws: Trap.self) { try keptGlobal.set(.i32(1)) }
+        #expect(keptGlobal.value == .i32(0))
         // Dropping again does nothing; new instances work.
         try runtime.drop(instances[1])
         let fresh = try runtime.instantiate(module)
