@@ -52,6 +52,8 @@ let package = Package(
                 "WasmCore", "WasmText", "WasmVM", "WASI", "Debugger", "WastScripts", "DebuggerCommands",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+        // Benchmarks/density: instances per second and bytes per instance (not part of swift test).
+        .executableTarget(name: "wdb-density", dependencies: ["WasmCore", "WasmVM"], path: "Benchmarks/density"),
         .testTarget(name: "WasmCoreTests", dependencies: ["WasmCore"]),
         .testTarget(name: "WasmTextTests", dependencies: ["WasmText", "WasmCore"]),
         .testTarget(name: "WasmVMTests", dependencies: ["WasmVM", "WasmText", "WasmCore"]),

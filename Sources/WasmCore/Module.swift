@@ -284,11 +284,13 @@ public struct Module: Hashable, Sendable {
     public var memoryCount: Int { importedMemoryCount + memories.count }
     public var globalCount: Int { importedGlobalCount + globals.count }
 
-    /// Type indices of every function in the function index space.
+    /// Type indices of every function in the function index space. Builds an array: callers
+    /// that look up many functions build it once (`functionType(of:)` does not use it).
     public var functionTypeIndices: [UInt32] {
         var result: [UInt32] = []
+        result.reserveCapacity(imports.count + functions.count)
         for imp in imports { if case .function(let t) = imp.descriptor { result.append(t) } }
-        result.append(contentsOf: functions.map(\.typeIndex))
+        result.append(contentsOf: functions.lazy.map(\.typeIndex))
         return result
     }
 
@@ -304,11 +306,22 @@ public struct Module: Hashable, Sendable {
         imports.compactMap { if case .global(let g) = $0.descriptor { g } else { nil } } + globals.map(\.type)
     }
 
+    /// The type index of function `index` in the function index space, if it exists. Walks the
+    /// imports only (no allocation): the compiler and the printers call it once per call site.
+    public func functionTypeIndex(of index: UInt32) -> UInt32? {
+        var remaining = Int(index)
+        for imp in imports {
+            guard case .function(let t) = imp.descriptor else { continue }
+            if remaining == 0 { return t }
+            remaining -= 1
+        }
+        return remaining < functions.count ? functions[remaining].typeIndex : nil
+    }
+
     /// The type of function `index` in the function index space, if both exist.
     public func functionType(of index: UInt32) -> FuncType? {
-        let typeIndices = functionTypeIndices
-        guard Int(index) < typeIndices.count, Int(typeIndices[Int(index)]) < types.count else { return nil }
-        return types[Int(typeIndices[Int(index)])]
+        guard let t = functionTypeIndex(of: index), Int(t) < types.count else { return nil }
+        return types[Int(t)]
     }
 
     /// The defined function for an index in the function index space (nil for imports).

@@ -25,6 +25,7 @@ extension Compiler {
     /// Handles the instructions that take part in folding. Returns nil for the others, after
     /// materializing every pending entry (they continue in `translate`).
     mutating func translateWithOperands(_ instruction: Instruction, offset: UInt32) throws(CompileError) -> Bool? {
+        limitPendingDepth()
         let op = instruction.opcode
         switch op {
         case .localGet:
@@ -88,7 +89,7 @@ extension Compiler {
     private func operandCount(_ instruction: Instruction) throws(CompileError) -> Int? {
         switch instruction.opcode {
         case .call:
-            return env.module.functionType(of: instruction.index)?.params.count
+            return env.functionType(of: instruction.index)?.params.count
         case .callIndirect:
             guard case .indexPair(let typeIndex, _) = instruction.immediate,
                   Int(typeIndex) < env.module.types.count else { return nil }
@@ -118,6 +119,19 @@ extension Compiler {
         return 0
     }
 
+    /// How deep below the top of the stack a pending entry may stay. Deeper ones are emitted,
+    /// in batches (`limitPendingDepth`), which bounds the pending entries the per-instruction
+    /// loops visit and the nodes a materialization renews by a constant, so compiling is
+    /// linear in the number of values even when a block, call or return moves tens of thousands.
+    static let pendingDepthLimit = 32
+
+    /// Emits the pending entries more than `pendingDepthLimit` below the top once the lowest is
+    /// twice that deep (a batch: its nodes are renewed once). Real code rarely has them.
+    mutating func limitPendingDepth() {
+        guard let lowest = pendingIndices.first, stack.count - lowest > 2 * Compiler.pendingDepthLimit else { return }
+        materialize(below: stack.count - Compiler.pendingDepthLimit)
+    }
+
     /// Emits every pending entry below stack index `limit`.
     mutating func materialize(below limit: Int) {
         materialize(where: { i, _ in i < limit })
@@ -129,7 +143,8 @@ extension Compiler {
     /// previous run (everything between is straight-line code that falls through to here).
     mutating func materialize(where condition: (Int, Pending) -> Bool) {
         let epoch = stopCodeIndex.count
-        for i in stack.indices {
+        // (A copy: materializing removes entries from the list.)
+        for i in pendingIndices {
             guard let pending = stack[i].pending, condition(i, pending) else { continue }
             materialize(i, ownStop: pending.hasStop && pending.epoch == epoch)
         }
@@ -156,6 +171,7 @@ extension Compiler {
         case .constant(let value): emit(.const, slot, value)
         }
         stack[i].pending = nil
+        if let k = pendingIndices.lastIndex(of: i) { pendingIndices.remove(at: k) }
         renode(from: i)
         lastEmission = LastEmission(start: start, end: code.count, destination: slot)
     }
@@ -180,8 +196,8 @@ extension Compiler {
         let epoch = stopCodeIndex.count
         var earliest: Pending?
         var continuesTee = false
-        for entry in stack {
-            guard let pending = entry.pending, pending.epoch == epoch else { continue }
+        for i in pendingIndices {
+            guard let pending = stack[i].pending, pending.epoch == epoch else { continue }
             if !pending.hasStop {
                 continuesTee = true
             } else if earliest.map({ pending.offset < $0.offset }) ?? true {
@@ -209,8 +225,8 @@ extension Compiler {
     }
 
     private func hasPendingRead(ofLocal slot: Int, below limit: Int) -> Bool {
-        stack[..<limit].contains { entry in
-            if case .local(let s)? = entry.pending?.provider { return s == slot }
+        pendingIndices.contains { i in
+            if i < limit, case .local(let s)? = stack[i].pending?.provider { return s == slot }
             return false
         }
     }
@@ -300,6 +316,7 @@ extension Compiler {
             // The address was never written: the trap site's stack says how to compute it.
             let home: StackHome = if let addend { .sum(slot: addend.base, addend: addend.addend) }
                 else if let indexed { .slotSum(base: indexed.base, index: indexed.index) } else { .canonical }
+            refreshNodes()
             var node: Int32 = first > 0 ? nodes[first - 1] : -1
             for i in first..<stack.count {
                 nodeParents.append(node)
@@ -452,6 +469,7 @@ extension Compiler {
         }
         stack[stack.count - 1].pending = Pending(provider: .local(slot: local), offset: 0, nodeBefore: -1,
                                                  hasStop: false, epoch: stopCodeIndex.count)
+        pendingIndices.append(stack.count - 1)
         renode(from: stack.count - 1)
         extendRun(to: offset)
         lastEmission = nil

@@ -7,7 +7,9 @@ struct CompileError: Error {
     init(_ message: String) { self.message = message }
 }
 
-/// What the compiler needs to know about the instance the function belongs to.
+/// What the compiler needs to know about the instance the function belongs to. Built once per
+/// instance (at its first compilation) and shared by all its functions' compilations: every
+/// lookup the compiler makes per instruction is an array index, never a walk over the module.
 struct CompileEnvironment {
     let module: Module
     /// Store address of each function in the module's function index space.
@@ -15,8 +17,29 @@ struct CompileEnvironment {
     /// Canonical type id of each type in the module's type section.
     let typeIDs: [UInt32]
     let globalTypes: [GlobalType]
+    /// Type index of each function in the module's function index space.
+    let functionTypeIndices: [UInt32]
+    /// Element types of the tables in the module's table index space (imports first).
+    let tableTypes: [TableType]
     /// Emit fuel checks at function entry and loop headers.
     let meterFuel: Bool
+
+    init(module: Module, functionAddresses: [UInt32], typeIDs: [UInt32], globalTypes: [GlobalType], meterFuel: Bool) {
+        self.module = module
+        self.functionAddresses = functionAddresses
+        self.typeIDs = typeIDs
+        self.globalTypes = globalTypes
+        self.functionTypeIndices = module.functionTypeIndices
+        self.tableTypes = module.allTableTypes
+        self.meterFuel = meterFuel
+    }
+
+    /// The type of function `index` of the module's function index space, if both exist.
+    func functionType(of index: UInt32) -> FuncType? {
+        guard Int(index) < functionTypeIndices.count else { return nil }
+        let t = Int(functionTypeIndices[Int(index)])
+        return t < module.types.count ? module.types[t] : nil
+    }
 }
 
 /// Translates one validated function body into internal code (see InternalOp.swift).
@@ -102,7 +125,16 @@ struct Compiler {
     var nodeTypes: [ValueType] = []
     var nodeHomes: [StackHome] = []
     var stack: [Entry] = []
-    var nodes: [Int32] = []    // type node of each stack entry
+    /// Type node of each stack entry; from stack index `staleNodesFrom` up they are out of date.
+    var nodes: [Int32] = []
+    /// Entries whose home changed get new nodes once, when a node is next read (`topNode`),
+    /// rather than at each change: materializing N pending entries one by one would otherwise
+    /// make N²/2 nodes. Int.max: every node is current.
+    var staleNodesFrom = Int.max
+    /// Stack indices of the pending entries, ascending (Compiler+Operands.swift). The loops over
+    /// pending entries run over this list, which `limitPendingDepth` keeps short, never over
+    /// the whole operand stack (a block of N results would make them quadratic).
+    var pendingIndices: [Int] = []
     var controls: [Control] = []
     var localsEnd = 0
     var maxSlot = 0
@@ -133,12 +165,19 @@ struct Compiler {
     // MARK: stack bookkeeping
 
     var height: Int { stack.last.map { $0.slot + $0.type.slotCount } ?? localsEnd }
-    var topNode: Int32 { nodes.last ?? -1 }
+    var topNode: Int32 {
+        mutating get {
+            refreshNodes()
+            return nodes.last ?? -1
+        }
+    }
 
     mutating func push(_ type: ValueType, pending: Pending? = nil) -> Int {
         let slot = height
+        let parent = topNode
         stack.append(Entry(type: type, slot: slot, pending: pending))
-        nodes.append(makeNode(for: stack[stack.count - 1], parent: topNode))
+        if pending != nil { pendingIndices.append(stack.count - 1) }
+        nodes.append(makeNode(for: stack[stack.count - 1], parent: parent))
         maxSlot = max(maxSlot, slot + type.slotCount)
         return slot
     }
@@ -156,12 +195,23 @@ struct Compiler {
         return Int32(nodeTypes.count - 1)
     }
 
-    /// New nodes for the entries from `index` up, after entry `index` changed where it lives.
-    /// (Stop points recorded earlier keep the old nodes, which were true when they were made.)
+    /// Entry `index` changed where it lives: it and the entries above it need new nodes (made
+    /// by `refreshNodes`). Stop points recorded earlier keep the old nodes, which were true when
+    /// they were made.
     mutating func renode(from index: Int) {
-        for i in index..<stack.count {
+        staleNodesFrom = min(staleNodesFrom, index)
+    }
+
+    /// New nodes for the entries from `staleNodesFrom` up.
+    mutating func refreshNodes() {
+        guard staleNodesFrom < stack.count else {
+            staleNodesFrom = .max
+            return
+        }
+        for i in staleNodesFrom..<stack.count {
             nodes[i] = makeNode(for: stack[i], parent: i == 0 ? -1 : nodes[i - 1])
         }
+        staleNodesFrom = .max
     }
 
     @discardableResult
@@ -170,6 +220,7 @@ struct Compiler {
             throw CompileError("operand stack underflow")
         }
         nodes.removeLast()
+        if e.pending != nil, pendingIndices.last == stack.count { pendingIndices.removeLast() }
         return e
     }
 
@@ -271,7 +322,7 @@ struct Compiler {
 
     private mutating func run(functionIndex: UInt32) throws(CompileError) -> CompiledFunction {
         guard let function = env.module.definedFunction(functionIndex),
-              let type = env.module.functionType(of: functionIndex) else {
+              let type = env.functionType(of: functionIndex) else {
             throw CompileError("unknown function \(functionIndex)")
         }
         // A valid module may declare up to 2^32 - 1 locals; refuse before expanding them.
@@ -413,7 +464,7 @@ struct Compiler {
             return false
         case .call:
             let index = Int(instruction.index)
-            guard index < env.functionAddresses.count, let type = env.module.functionType(of: UInt32(index)) else {
+            guard index < env.functionAddresses.count, let type = env.functionType(of: UInt32(index)) else {
                 throw CompileError("unknown function")
             }
             let base = try slotOfTop(type.params.count)
@@ -426,7 +477,7 @@ struct Compiler {
         case .callIndirect:
             guard case .indexPair(let typeIndex, let table) = instruction.immediate,
                   Int(typeIndex) < env.module.types.count else { throw CompileError("unknown type") }
-            guard Int(table) < env.module.tableCount else { throw CompileError("unknown table") }
+            guard Int(table) < env.tableTypes.count else { throw CompileError("unknown table") }
             let type = env.module.types[Int(typeIndex)]
             stop(offset)
             let index = try pop()
@@ -503,6 +554,7 @@ struct Compiler {
     mutating func resetStack(to control: Control, with types: [ValueType]) {
         stack.removeSubrange(control.baseCount...)
         nodes.removeSubrange(control.baseCount...)
+        while let last = pendingIndices.last, last >= control.baseCount { pendingIndices.removeLast() }
         for t in types { _ = push(t) }
     }
 
@@ -573,8 +625,7 @@ struct Compiler {
     }
 
     private func tableType(_ index: UInt32) throws(CompileError) -> ValueType {
-        let tables = env.module.allTableTypes
-        guard Int(index) < tables.count else { throw CompileError("unknown table") }
-        return tables[Int(index)].elementType.valueType
+        guard Int(index) < env.tableTypes.count else { throw CompileError("unknown table") }
+        return env.tableTypes[Int(index)].elementType.valueType
     }
 }

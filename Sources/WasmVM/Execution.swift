@@ -64,23 +64,46 @@ final class Execution {
     var hostCallFilter: ((UInt32) -> Bool)?
     var passNextHostCall = false
 
+    /// Bytes mapped for `stack` and `frames` (see `init`).
+    private let stackBytes: Int
+    private let frameBytes: Int
+
     init(configuration: Configuration) {
-        let slots = max(configuration.stackSlots, 1024)
-        // Left uninitialised (trivial UInt64s): every slot is written before it is read
-        // (arguments and zeroed locals on entry, operands by their producers), and touching
-        // 32 MiB per runtime up front would cost more than the programs it runs.
-        stack = .allocate(capacity: slots)
+        // Both stacks are sized by limits, not by use: they are mapped lazily (VirtualMemory),
+        // so the kernel backs only the pages a run touches, and a limit of a billion calls
+        // costs nothing until the guest recurses that deep. Slots are left uninitialised:
+        // every slot is written before it is read (arguments and zeroed locals on entry,
+        // operands by their producers).
+        var slots = max(configuration.stackSlots, 1024)
+        // (Clamped so the frame array's size cannot overflow: 2^36 frames is 1.5 TiB.)
+        var depth = min(max(configuration.maxCallDepth, 1), 1 << 36)
+        // When the system refuses a mapping (an address-space limit), halve the limit until it
+        // fits: the guest then meets "call stack exhausted" sooner, the host keeps running.
+        var stackMapping = VirtualMemory.allocateLazily(slots * 8)
+        while stackMapping == nil && slots > 1024 {
+            slots /= 2
+            stackMapping = VirtualMemory.allocateLazily(slots * 8)
+        }
+        var frameMapping = VirtualMemory.allocateLazily((depth + 1) * MemoryLayout<Frame>.stride)
+        while frameMapping == nil && depth > 1024 {
+            depth /= 2
+            frameMapping = VirtualMemory.allocateLazily((depth + 1) * MemoryLayout<Frame>.stride)
+        }
+        stackBytes = stackMapping == nil ? 0 : slots * 8
+        frameBytes = frameMapping == nil ? 0 : (depth + 1) * MemoryLayout<Frame>.stride
+        // (The last resort, the heap, for a system that refuses even the smallest mapping.)
+        stack = stackMapping?.bindMemory(to: UInt64.self, capacity: slots) ?? .allocate(capacity: slots)
+        frames = frameMapping?.bindMemory(to: Frame.self, capacity: depth + 1) ?? .allocate(capacity: depth + 1)
         stackEnd = stack + slots
-        maxDepth = max(configuration.maxCallDepth, 1)
-        frames = .allocate(capacity: maxDepth + 1)
+        maxDepth = depth
         fuel = configuration.fuel ?? 0
         meterFuel = configuration.fuel != nil
         stackTop = stack
     }
 
     deinit {
-        stack.deallocate()
-        frames.deallocate()
+        if stackBytes > 0 { VirtualMemory.release(UnsafeMutableRawPointer(stack), stackBytes) } else { stack.deallocate() }
+        if frameBytes > 0 { VirtualMemory.release(UnsafeMutableRawPointer(frames), frameBytes) } else { frames.deallocate() }
     }
 }
 

@@ -52,12 +52,17 @@ extension Store {
             }
         }
 
+        // The instances it imports from cannot be dropped while it lives.
+        let importedFrom = try exporters(functions: functionAddresses, tables: tableAddresses,
+                                         memories: memoryAddresses, globals: globalAddresses)
         let context = UnsafeMutablePointer<InstanceContext>.allocate(capacity: 1)
         let instanceIndex = instances.count
         context.initialize(to: InstanceContext(memory: nil, globals: nil, tables: nil, instanceIndex: instanceIndex))
         let record = InstanceRecord(module: module, context: context)
         instances.append(record)
         record.typeIDs = module.types.map { typeID($0) }
+        record.exporters = importedFrom
+        for k in importedFrom { instances[k].importerCount += 1 }
 
         let importedFunctions = functionAddresses.count
         for (i, f) in module.functions.enumerated() {
@@ -71,14 +76,14 @@ extension Store {
 
         for g in module.globals {
             let value = try evaluate(g.initializer, type: g.type.valueType, functions: functionAddresses, globals: globalAddresses)
-            globalAddresses.append(addGlobal(g.type, value: value))
+            globalAddresses.append(addGlobal(g.type, value: value, owner: instanceIndex))
         }
         for t in module.tables {
-            guard let address = addTable(t, initial: 0) else { throw LinkError("table size exceeds the runtime's limit") }
+            guard let address = addTable(t, initial: 0, owner: instanceIndex) else { throw LinkError("table size exceeds the runtime's limit") }
             tableAddresses.append(address)
         }
         for m in module.memories {
-            guard let address = addMemory(m) else { throw LinkError("memory size exceeds the runtime's limit") }
+            guard let address = addMemory(m, owner: instanceIndex) else { throw LinkError("memory size exceeds the runtime's limit") }
             memoryAddresses.append(address)
         }
         record.tableAddresses = tableAddresses

@@ -25,6 +25,17 @@ public final class Runtime {
         return Instance(store: store, index: index)
     }
 
+    /// Drops `instance` while the runtime lives on: its memories' bytes, tables, compiled code
+    /// and segments go back to the system at once. Handles that outlive it see an empty
+    /// instance: exports are gone, calls of its functions (also through funcrefs kept in other
+    /// tables) trap, its memories are empty and cannot grow. Throws `LinkError` while guest code
+    /// runs in this runtime (including a suspended `Invocation`) and while a live instance
+    /// imports from it (drop that one first). Dropping twice does nothing.
+    public func drop(_ instance: Instance) throws {
+        guard instance.store === store else { throw LinkError("the instance belongs to another runtime") }
+        try store.drop(instance.index)
+    }
+
     /// Adds a host function to the runtime, so it can be imported or put in a table.
     public func makeFunction(_ function: HostFunction, name: String = "host") -> FunctionInstance {
         FunctionInstance(store: store, address: store.addFunction(FunctionRecord(type: function.type, kind: .host(function, name: name)),
@@ -194,6 +205,7 @@ public struct GlobalInstance {
 
     /// Sets a mutable global. Throws when it is immutable or the type differs.
     public func set(_ value: Value) throws {
+        guard !store.isDroppedGlobal(address) else { throw Trap(.host("the global's instance has been dropped")) }
         guard type.isMutable else { throw Trap(.host("global is immutable")) }
         guard value.type == type.valueType else { throw Trap(.host("global has type \(type.valueType), not \(value.type)")) }
         value.store(to: store.globals[address].slots)
@@ -206,6 +218,8 @@ public struct Instance {
     let index: Int
 
     public var module: Module { store.instances[index].module }
+    /// Whether `Runtime.drop` has released the instance.
+    public var isDropped: Bool { store.instances[index].isDropped }
     /// The exports in module order.
     public var exports: [(name: String, value: ExternalValue)] {
         let record = store.instances[index]
@@ -241,6 +255,7 @@ public struct Instance {
 
     /// Calls an exported function. Throws `LinkError` when there is no such export, `Trap` on traps.
     public func invoke(_ name: String, _ arguments: [Value] = []) throws -> [Value] {
+        guard !isDropped else { throw LinkError("the instance has been dropped") }
         guard let f = function(name) else { throw LinkError("no exported function \"\(name)\"") }
         return try f.invoke(arguments)
     }

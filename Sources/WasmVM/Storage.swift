@@ -10,8 +10,48 @@ import WasmCore
 // functions through plain pointers to these structs (no ARC, no exclusivity checks); the Store
 // allocates them, never moves the structs themselves, and frees them when it is deinitialised.
 
+/// Address space from the kernel: reserved with no access (it costs neither memory nor commit
+/// charge), then made accessible piece by piece. Fresh pages read as zero and take physical
+/// memory only when first touched.
+enum VirtualMemory {
+    /// Reserves `bytes` of address space; nil when the system refuses (address-space limits).
+    static func reserve(_ bytes: Int) -> UnsafeMutableRawPointer? {
+        guard bytes > 0 else { return nil }
+        let p = mmap(nil, bytes, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0)
+        guard let p, p != UnsafeMutableRawPointer(bitPattern: -1) else { return nil }
+        return p
+    }
+
+    /// Maps `bytes` of readable, writable, zeroed memory that the kernel backs only where it is
+    /// touched (for stacks sized by a limit rather than by use); nil when the system refuses.
+    static func allocateLazily(_ bytes: Int) -> UnsafeMutableRawPointer? {
+        guard bytes > 0 else { return nil }
+        let p = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0)
+        guard let p, p != UnsafeMutableRawPointer(bitPattern: -1) else { return nil }
+        return p
+    }
+
+    /// Makes `[start, start + bytes)` of a reservation readable and writable.
+    static func commit(_ start: UnsafeMutableRawPointer, _ bytes: Int) -> Bool {
+        bytes == 0 || mprotect(start, bytes, PROT_READ | PROT_WRITE) == 0
+    }
+
+    /// Returns a reservation (or a lazy allocation) to the system.
+    static func release(_ base: UnsafeMutableRawPointer, _ bytes: Int) {
+        munmap(base, bytes)
+    }
+}
+
 /// A linear memory. Instances that import it share the struct by pointer, so a growth done
 /// through one instance is seen by all of them.
+///
+/// The bytes live in a reservation of address space as large as the memory may ever grow
+/// (its page limit, at most `maxReservation`), made accessible as the memory grows: growth
+/// copies nothing and the base never moves, so a base pointer cached by the run loop (Registers,
+/// the C core's `mem` register) stays valid across `memory.grow`. Only when the system refuses
+/// the reservation, or a memory outgrows `maxReservation`, do the bytes come from a block that
+/// growth replaces (copying, counted in `copiedBytes`); so the engine still reloads base and size
+/// after every growth.
 struct MemoryStorage {
     /// nil while the memory has no bytes.
     var base: UnsafeMutableRawPointer?
@@ -20,6 +60,21 @@ struct MemoryStorage {
     var declaredMax: UInt64?
     /// The effective growth limit in pages: declared maximum ∩ the runtime's page limit.
     var pageLimit: UInt64
+    /// Bytes of address space reserved at `base`; 0 when the bytes come from calloc.
+    var reservedBytes: UInt64 = 0
+    /// Bytes that growth has copied from an old block to a new one (0 while the reservation
+    /// holds the memory).
+    var copiedBytes: UInt64 = 0
+
+    /// The largest reservation: every 32-bit memory (4 GiB) fits.
+    static let maxReservation: UInt64 = 8 << 30
+
+    init(base: UnsafeMutableRawPointer? = nil, byteCount: UInt64 = 0, declaredMax: UInt64?, pageLimit: UInt64) {
+        self.base = base
+        self.byteCount = byteCount
+        self.declaredMax = declaredMax
+        self.pageLimit = pageLimit
+    }
 
     var pages: UInt64 { byteCount / 65536 }
 
@@ -30,16 +85,53 @@ struct MemoryStorage {
         guard delta <= pageLimit, old &+ delta <= pageLimit else { return nil }
         if delta == 0 { return old }
         let newBytes = (old + delta) * 65536
-        // calloc gives zeroed bytes, and for large sizes fresh pages the OS maps lazily, so
-        // pages the guest never touches cost no memory (realloc + memset would touch them all).
-        guard let newBase = calloc(Int(newBytes), 1) else { return nil }
+        if let base, reservedBytes > 0, newBytes <= reservedBytes {
+            guard VirtualMemory.commit(base + Int(byteCount), Int(newBytes - byteCount)) else { return nil }
+            byteCount = newBytes
+            return old
+        }
+        return relocate(to: newBytes) ? old : nil
+    }
+
+    /// Moves the bytes into a new block of `newBytes` (the first allocation, or growth past the
+    /// reservation): a new reservation when the system grants one, else calloc.
+    private mutating func relocate(to newBytes: UInt64) -> Bool {
+        let limitBytes = pageLimit.multipliedReportingOverflow(by: 65536)
+        let wanted = limitBytes.overflow ? MemoryStorage.maxReservation : min(limitBytes.partialValue, MemoryStorage.maxReservation)
+        let reservation = max(newBytes, wanted)
+        let newBase: UnsafeMutableRawPointer
+        var newReserved: UInt64 = 0
+        if reservation <= UInt64(Int.max), let fresh = VirtualMemory.reserve(Int(reservation)) {
+            guard VirtualMemory.commit(fresh, Int(newBytes)) else {
+                VirtualMemory.release(fresh, Int(reservation))
+                return false
+            }
+            newBase = fresh
+            newReserved = reservation
+        } else {
+            // calloc gives zeroed bytes, and for large sizes fresh pages the OS maps lazily.
+            guard newBytes <= UInt64(Int.max), let block = calloc(Int(newBytes), 1) else { return false }
+            newBase = block
+        }
         if let base {
             newBase.copyMemory(from: base, byteCount: Int(byteCount))
-            free(base)
+            copiedBytes += byteCount
         }
+        release()
         base = newBase
+        reservedBytes = newReserved
         byteCount = newBytes
-        return old
+        return true
+    }
+
+    /// Returns the bytes to the system; the memory is empty afterwards (and cannot grow).
+    mutating func release() {
+        if let base {
+            if reservedBytes > 0 { VirtualMemory.release(base, Int(reservedBytes)) } else { free(base) }
+        }
+        base = nil
+        byteCount = 0
+        reservedBytes = 0
     }
 
     /// True when `[address, address + count)` lies inside the memory.

@@ -54,7 +54,8 @@ struct GlobalRecord {
 
 /// Everything an instance owns or imported, by store address.
 final class InstanceRecord {
-    let module: Module
+    /// The module (emptied when the instance is dropped, releasing this instance's share of it).
+    var module: Module
     let context: UnsafeMutablePointer<InstanceContext>
     var functionAddresses: [UInt32] = []
     var tableAddresses: [Int] = []
@@ -70,11 +71,30 @@ final class InstanceRecord {
     /// Raw arrays the context points at, freed by the store.
     var globalPointers: UnsafeMutablePointer<UnsafeMutablePointer<UInt64>>?
     var tablePointers: UnsafeMutablePointer<UnsafeMutablePointer<TableStorage>>?
+    /// What compiling its functions needs (Store.compileEnvironment), built once.
+    var compileEnvironment: CompileEnvironment?
+    /// Set by `Store.drop` (Store+Drop.swift): what the instance owned has been released.
+    var isDropped = false
+    /// Live instances that import something this instance defined; while there are any, it
+    /// cannot be dropped.
+    var importerCount = 0
+    /// The instances this one imports from (each counts this one once in `importerCount`).
+    var exporters: [Int] = []
 
     init(module: Module, context: UnsafeMutablePointer<InstanceContext>) {
         self.module = module
         self.context = context
     }
+
+    /// What a dropped instance's address keeps (Store+Drop.swift): an empty record, shared by
+    /// all of them and never changed (its context is never read: no function refers to it).
+    static let dropped: InstanceRecord = {
+        let context = UnsafeMutablePointer<InstanceContext>.allocate(capacity: 1)
+        context.initialize(to: InstanceContext(memory: nil, globals: nil, tables: nil, instanceIndex: -1))
+        let record = InstanceRecord(module: Module(), context: context)
+        record.isDropped = true
+        return record
+    }()
 }
 
 /// The runtime's world: every function, table, memory, global and instance, by address.
@@ -89,6 +109,10 @@ final class Store {
     var memories: [UnsafeMutablePointer<MemoryStorage>] = []
     var tables: [UnsafeMutablePointer<TableStorage>] = []
     var globals: [GlobalRecord] = []
+    /// The instance that defined each memory, table and global, by address (nil: the host).
+    var memoryOwners: [Int?] = []
+    var tableOwners: [Int?] = []
+    var globalOwners: [Int?] = []
     private var typeIDTable: [FuncType: UInt32] = [:]
     lazy var execution = Execution(configuration: configuration)
 
@@ -101,15 +125,16 @@ final class Store {
     deinit {
         entries.deallocate()
         for m in memories {
-            free(m.pointee.base)
+            guard m != Store.droppedMemory else { continue }
+            m.pointee.release()
             m.deallocate()
         }
-        for t in tables {
+        for t in tables where t != Store.droppedTable {
             free(t.pointee.elements)
             t.deallocate()
         }
-        for g in globals { g.slots.deallocate() }
-        for i in instances {
+        for g in globals where g.slots != Store.droppedGlobalSlots { g.slots.deallocate() }
+        for i in instances where !i.isDropped {
             i.context.deallocate()
             i.globalPointers?.deallocate()
             i.tablePointers?.deallocate()
@@ -144,17 +169,18 @@ final class Store {
         return address
     }
 
-    func addMemory(_ type: MemoryType) -> Int? {
+    func addMemory(_ type: MemoryType, owner: Int? = nil) -> Int? {
         let limit = Swift.min(type.limits.max ?? MemoryType.maxPages, configuration.maxMemoryPages)
         var storage = MemoryStorage(base: nil, byteCount: 0, declaredMax: type.limits.max, pageLimit: limit)
         guard storage.grow(by: type.limits.min) != nil else { return nil }
         let p = UnsafeMutablePointer<MemoryStorage>.allocate(capacity: 1)
         p.initialize(to: storage)
         memories.append(p)
+        memoryOwners.append(owner)
         return memories.count - 1
     }
 
-    func addTable(_ type: TableType, initial: UInt64) -> Int? {
+    func addTable(_ type: TableType, initial: UInt64, owner: Int? = nil) -> Int? {
         let limit = Swift.min(type.limits.max ?? UInt64(UInt32.max), configuration.maxTableElements)
         var storage = TableStorage(elements: nil, count: 0, declaredMax: type.limits.max,
                                    elementLimit: limit, elementType: type.elementType)
@@ -162,14 +188,16 @@ final class Store {
         let p = UnsafeMutablePointer<TableStorage>.allocate(capacity: 1)
         p.initialize(to: storage)
         tables.append(p)
+        tableOwners.append(owner)
         return tables.count - 1
     }
 
-    func addGlobal(_ type: GlobalType, value: Value) -> Int {
+    func addGlobal(_ type: GlobalType, value: Value, owner: Int? = nil) -> Int {
         let slots = UnsafeMutablePointer<UInt64>.allocate(capacity: 2)
         slots.initialize(repeating: 0, count: 2)
         value.store(to: slots)
         globals.append(GlobalRecord(type: type, slots: slots))
+        globalOwners.append(owner)
         return globals.count - 1
     }
 
@@ -180,11 +208,8 @@ final class Store {
         if entries[Int(address)].code != nil { return nil }
         guard case .wasm(let instanceIndex, let index) = functions[Int(address)].kind else { return nil }
         let instance = instances[instanceIndex]
-        let env = CompileEnvironment(
-            module: instance.module, functionAddresses: instance.functionAddresses,
-            typeIDs: instance.typeIDs,
-            globalTypes: instance.globalAddresses.map { globals[$0].type },
-            meterFuel: configuration.fuel != nil)
+        guard !instance.isDropped else { return CompileError("the function's instance has been dropped") }
+        let env = compileEnvironment(of: instance)
         do {
             let compiled = try Compiler.compile(functionIndex: index, environment: env)
             functions[Int(address)].compiled = compiled
@@ -195,6 +220,24 @@ final class Store {
         } catch {
             return error
         }
+    }
+
+    /// The instance's compile environment, built at its first compilation and kept (building it
+    /// walks the module, so it must not happen per function).
+    func compileEnvironment(of instance: InstanceRecord) -> CompileEnvironment {
+        if let env = instance.compileEnvironment { return env }
+        let env = CompileEnvironment(
+            module: instance.module, functionAddresses: instance.functionAddresses,
+            typeIDs: instance.typeIDs,
+            globalTypes: instance.globalAddresses.map { globals[$0].type },
+            meterFuel: configuration.fuel != nil)
+        instance.compileEnvironment = env
+        return env
+    }
+
+    /// Frees the compiled code of function `address` (its instance was dropped).
+    func releaseCompiled(_ address: UInt32) {
+        functions[Int(address)].compiled = nil
     }
 
     /// The compiled function whose code contains `pc`, if any (for positions and backtraces).

@@ -153,9 +153,23 @@ import WasmCore
                      (i32.load8_u offset=4 (i32.add (local.get 0) (local.get 1))))))
         """, [("loads", [.i32(3)]), ("loads", [.i32(0xFFFF_FFFF)]),
               ("indexed", [.i32(208), .i32(16)]), ("indexed", [.i32(0xFFFF_FFF0), .i32(0x110)])]),
+        // More pending reads and constants than the compiler keeps pending (it emits the deepest
+        // in batches), then writes of locals they read, a call above them, and the adds that
+        // consume them all.
+        ("""
+        (module
+          (func $sum3 (param i32 i32 i32) (result i32) (i32.add (i32.add (local.get 0) (local.get 1)) (local.get 2)))
+          (func (export "deep") (param i32 i32) (result i32)
+            \(String(repeating: "(local.get 0) (i32.const 3) (local.get 1) ", count: 30))
+            (local.set 0 (i32.const 100))
+            (local.set 1 (i32.const -7))
+            (call $sum3 (local.get 0) (local.get 1) (i32.const 5))
+            (local.get 1)
+            \(String(repeating: "(i32.add) ", count: 91))))
+        """, [("deep", [.i32(2), .i32(40)]), ("deep", [.i32(0xFFFF_FFFF), .i32(9)])]),
     ]
 
-    @Test(arguments: 0..<4)
+    @Test(arguments: 0..<5)
     func framesMatchTheReferenceAtEveryStop(_ fixture: Int) throws {
         let (wat, calls) = DebugInvariantTests.fixtures[fixture]
         let module = try assemble(wat)
