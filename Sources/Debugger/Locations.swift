@@ -42,7 +42,11 @@ extension DebugSession {
         var text = describe(position)
         let line = sourceMap?.location(forFileOffset: position.fileOffset)
         if let line { text += " at \(DebugSession.baseName(line.file)):\(line.line)" }
-        let source = sourceMap == nil ? sourcePosition(atFileOffset: position.fileOffset) : nil
+        // The source line of the instruction asked for when the stop point begins a folded run
+        // earlier (optimized code often starts a run on compiler glue of line 0).
+        let source = sourceMap == nil
+            ? sourcePosition(atFileOffset: position.fileOffset) ?? requested.flatMap { sourcePosition(atFileOffset: $0) }
+                ?? sourcePositionInRun(of: location, from: position.fileOffset) : nil
         if let source { text += " at \(source.fileAndLine)" }
         return ResolvedPosition(location: location, position: position, description: text, line: line?.line ?? source?.line,
                                 requestedOffset: requested.flatMap { $0 == position.fileOffset ? nil : $0 },
@@ -172,7 +176,9 @@ extension DebugSession {
     /// The WAT line of a location, when known.
     func line(of location: CodeLocation) -> SourceLineKey? {
         guard let position = debuggee?.position(of: location) else { return nil }
-        return sourceLine(atFileOffset: position.fileOffset)
+        if let line = sourceLine(atFileOffset: position.fileOffset) { return line }
+        // A run that begins on line-0 glue belongs to the first line inside it.
+        return sourcePositionInRun(of: location, from: position.fileOffset).map { SourceLineKey(file: $0.file, line: $0.line) }
     }
 }
 

@@ -181,6 +181,14 @@ final class DebuggerAdapter {
     /// `run`, `start`, `starti`.
     func handleRun(_ invocation: CommandInvocation, in session: ReplSession) throws {
         guard session.confirmRestart() else { throw ReplError("Program not restarted.") }
+        // `start` with DWARF is gdb's: a temporary breakpoint on main, then run (C's main is
+        // `__original_main` in the Wasm view; `_start` is libc's).
+        if invocation.path == ["start"], !debugger.resolveSourceFunction("main").isEmpty {
+            try prepareWorld(invocation, in: session)
+            try breakCommand("main", temporary: true, in: session)
+            report(try startProgram(runFreely: true), in: session)
+            return
+        }
         try prepareWorld(invocation, in: session)
         report(try startProgram(runFreely: invocation.path[0] == "run"), in: session)
     }
@@ -578,9 +586,22 @@ final class DebuggerAdapter {
             location = "*0x" + String(here.position.fileOffset, radix: 16)
         }
         let bp = try debugger.setBreakpoint(location, condition: condition, temporary: temporary)
-        if case .code(let p) = bp.kind {
-            session.console.line("\(temporary ? "Temporary breakpoint" : "Breakpoint") \(bp.number) at \(p.description)")
+        session.console.line(breakpointSetMessage(bp))
+    }
+
+    /// `Breakpoint 1 at $f+0x3 (func 1, offset 0x40) at f.wat:7`; with DWARF as gdb words it,
+    /// `Breakpoint 1 at is_prime+0xd0 (func 2, offset 0x18a): file primes.c, line 14.`, and
+    /// `(N locations)` when the location is in several places.
+    func breakpointSetMessage(_ bp: Breakpoint) -> String {
+        let title = bp.temporary ? "Temporary breakpoint" : "Breakpoint"
+        let places = bp.codeLocations
+        guard let first = places.first else { return "\(title) \(bp.number)" }
+        guard let source = first.source else {
+            return "\(title) \(bp.number) at \(first.description)" + (places.count > 1 ? " (\(places.count) locations)" : "")
         }
+        let wasm = first.description.components(separatedBy: " at ").first ?? first.description
+        if places.count > 1 { return "\(title) \(bp.number) at \(wasm): \(source.fileAndLine). (\(places.count) locations)" }
+        return "\(title) \(bp.number) at \(wasm): file \(DebugSessionNames.base(source.file)), line \(source.line)."
     }
 
     private func watchCommand(_ args: String, kind word: String, in session: ReplSession) throws {

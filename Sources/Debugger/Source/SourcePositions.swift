@@ -57,6 +57,16 @@ extension DebugSession {
                               column: location.column, inlined: inlined)
     }
 
+    /// The first source line inside a stop point's folded run, for a run that begins on code
+    /// without a line (line 0: what optimized code often starts a run with).
+    func sourcePositionInRun(of location: CodeLocation, from offset: UInt32) -> SourcePosition? {
+        guard let info = debugInfo, let debuggee,
+              let stop = debuggee.stopPoints(ofFunction: location.function).first(where: { $0.codeIndex == location.codeIndex }),
+              stop.runEnd > offset else { return nil }
+        let row = info.lineTableRows(inFunctionAt: offset).first { $0.fileOffset > offset && $0.fileOffset <= stop.runEnd && $0.line > 0 }
+        return row.flatMap { sourcePosition(atFileOffset: $0.fileOffset) }
+    }
+
     /// The source line of an offset for stepping: the WAT line when the module came from WAT,
     /// else the DWARF line (nil: no line there, e.g. compiler-generated code on line 0).
     func sourceLine(atFileOffset offset: UInt32) -> SourceLineKey? {
@@ -71,7 +81,8 @@ extension DebugSession {
     func hasLineInfo(atFileOffset offset: UInt32) -> Bool {
         if sourceMap != nil { return true }
         guard let info = debugInfo else { return false }
-        return info.function(containing: offset) != nil && info.location(at: offset) != nil
+        // The function is described (a line-0 instruction inside it still steps by line).
+        return info.function(containing: offset) != nil
     }
 
     /// Where `break FILE:LINE` lands in a module with DWARF: one position per function or
@@ -109,8 +120,18 @@ extension DebugSession {
                 positions.append(p)
             }
         }
+        // Inlined copies (a `static inline` helper, anything at -O2), at each copy's entry.
+        for copy in info.inlinedInstances(named: name) {
+            guard let entry = copy.ranges.map(\.lowerBound).min() else { continue }
+            if let p = try? landing(atFileOffset: entry), !positions.contains(where: { $0.location == p.location }) {
+                positions.append(p)
+            }
+        }
         return positions
     }
+
+    /// Where a source function name lands (empty without DWARF or without such a function).
+    public func resolveSourceFunction(_ name: String) -> [ResolvedPosition] { sourceFunctionLocations(name) }
 
     /// The source file of the current stop (for a bare `break LINE`).
     var currentSourceFile: String? {
