@@ -77,7 +77,7 @@ extension DebugSession {
         let active = try requireRunning()
         guard let debuggee else { throw DebuggerError("no module loaded") }
         let frames = debuggee.frames(active.invocation)
-        let level = min(selectedFrame, frames.count - 1)
+        let level = min(selectedPhysicalFrame, frames.count - 1)
         guard level >= 0, let ret = debuggee.returnPoint(active.invocation, frame: level) else {
             throw DebuggerError("\"finish\" not meaningful in the outermost frame.")
         }

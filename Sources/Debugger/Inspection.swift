@@ -14,7 +14,53 @@ extension DebugSession {
 
     /// `backtrace`: innermost first, `#N $f+0x3 (func 1, offset 0x40) at f.wat:7`.
     public func backtrace() -> [FrameInfo] {
-        rawFrames().map(frameInfo)
+        expandInlined(rawFrames().map(frameInfo))
+    }
+
+    /// With DWARF, an inlined call is a frame of its own (as gdb shows them): the innermost
+    /// inlined function at the position, then each function it was inlined into, down to the
+    /// Wasm frame's own function. Levels count the frames shown.
+    func expandInlined(_ frames: [FrameInfo]) -> [FrameInfo] {
+        guard debugInfo != nil else { return frames }
+        var result: [FrameInfo] = []
+        for frame in frames {
+            guard let position = frame.position, let source = position.source else {
+                var plain = frame
+                plain.physicalLevel = frame.level
+                plain.level = result.count
+                plain.description = "#\(plain.level) " + (frame.position?.description ?? String(frame.description.drop { $0 != " " }.dropFirst()))
+                result.append(plain)
+                continue
+            }
+            var file = source.file, line = source.line
+            for inlined in source.inlined {
+                var copy = frame
+                copy.physicalLevel = frame.level
+                copy.level = result.count
+                copy.source = FrameSource(function: inlined.qualifiedName, file: file, line: line, isInlined: true,
+                                          fileOffset: position.position.fileOffset)
+                copy.description = "#\(copy.level) " + position.description
+                result.append(copy)
+                file = inlined.callFile ?? file
+                line = inlined.callLine ?? line
+            }
+            var own = frame
+            own.physicalLevel = frame.level
+            own.level = result.count
+            let function = debugInfo?.function(containing: position.position.fileOffset)?.qualifiedName ?? source.function
+            own.source = FrameSource(function: function, file: file, line: line, isInlined: false,
+                                     fileOffset: position.position.fileOffset)
+            own.description = "#\(own.level) " + position.description
+            result.append(own)
+        }
+        return result
+    }
+
+    /// The Wasm frame of the selected (possibly inlined) frame.
+    var selectedPhysicalFrame: Int {
+        let frames = backtrace()
+        guard !frames.isEmpty else { return 0 }
+        return frames[min(selectedFrame, frames.count - 1)].physicalLevel
     }
 
     private func frameInfo(_ f: DebugFrame) -> FrameInfo {
@@ -28,7 +74,7 @@ extension DebugSession {
             NamedValue(name: localName(function: f.functionIndex, index: i), index: i, value: v, isParameter: i < paramCount)
         }
         return FrameInfo(level: f.level, position: position, description: text, functionIndex: f.functionIndex,
-                         locals: locals, operandStack: f.operandStack)
+                         locals: locals, operandStack: f.operandStack, physicalLevel: f.level)
     }
 
     func localName(function: UInt32, index: Int) -> String {
@@ -39,18 +85,18 @@ extension DebugSession {
     /// `frame N`: selects a frame for inspection and expressions.
     @discardableResult
     public func selectFrame(_ level: Int) throws -> FrameInfo {
-        let frames = rawFrames()
+        let frames = backtrace()
         guard !frames.isEmpty else { throw DebuggerError("No stack.") }
         guard level >= 0, level < frames.count else {
             throw DebuggerError("No frame at level \(level); frames 0 to \(frames.count - 1).")
         }
         selectedFrame = level
-        return frameInfo(frames[level])
+        return frames[level]
     }
 
     @discardableResult
     public func up(_ n: Int = 1) throws -> FrameInfo {
-        let count = rawFrames().count
+        let count = backtrace().count
         guard selectedFrame + n < count else { throw DebuggerError("Initial frame selected; you cannot go up.") }
         return try selectFrame(selectedFrame + n)
     }
@@ -63,9 +109,9 @@ extension DebugSession {
 
     /// The selected frame.
     public func frame() throws -> FrameInfo {
-        let frames = rawFrames()
+        let frames = backtrace()
         guard !frames.isEmpty else { throw DebuggerError("No stack.") }
-        return frameInfo(frames[min(selectedFrame, frames.count - 1)])
+        return frames[min(selectedFrame, frames.count - 1)]
     }
 
     /// `info args` / `info locals` of the selected frame.
@@ -149,7 +195,7 @@ extension DebugSession {
         case .stack(let k):
             guard let inv = inspected else { throw DebuggerError("No stack.") }
             let depth = try operandStack().count
-            try debuggee.setOperand(inv, frame: selectedFrame, index: depth - 1 - k, value: value)
+            try debuggee.setOperand(inv, frame: selectedPhysicalFrame, index: depth - 1 - k, value: value)
         case .memory(let view, let address):
             let a = try ExpressionEvaluator.address(try evaluator.evaluate(address).value)
             try writeMemory(a, view.bytes(value))
@@ -161,7 +207,7 @@ extension DebugSession {
 
     private func writeLocal(_ index: Int, _ value: Value) throws {
         guard let inv = inspected, let debuggee else { throw DebuggerError("No stack.") }
-        try debuggee.setLocal(inv, frame: selectedFrame, index: index, value: value)
+        try debuggee.setLocal(inv, frame: selectedPhysicalFrame, index: index, value: value)
     }
 
     func evaluationContext() -> SessionContext { SessionContext(session: self) }

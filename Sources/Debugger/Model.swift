@@ -136,6 +136,24 @@ public struct FrameInfo: Hashable, Sendable {
     public var functionIndex: UInt32
     public var locals: [NamedValue]
     public var operandStack: [Value]
+    /// The Wasm frame this one is part of: equal to `level` unless inlined frames come first.
+    public var physicalLevel: Int = 0
+    /// The source view (DWARF): the function and line; an inlined call is a frame of its own.
+    public var source: FrameSource?
+}
+
+/// A frame as the source shows it: `is_prime (n=7) at primes.c:14`.
+public struct FrameSource: Hashable, Sendable {
+    /// The source function's name (qualified, demangled).
+    public var function: String
+    public var file: String
+    public var line: Int
+    /// The function was inlined into the next frame's (gdb shows such calls as frames too).
+    public var isInlined: Bool
+    /// The function whose variables this frame shows (DWARF, opaque).
+    public var fileOffset: UInt32
+
+    public var fileAndLine: String { "\(DebugSession.baseName(file)):\(line)" }
 }
 
 public struct NamedValue: Hashable, Sendable {

@@ -28,7 +28,7 @@ extension DebuggerAdapter {
         var shown = frames[...]
         if let limit { shown = limit > 0 ? frames.prefix(limit) : frames.suffix(-limit) }
         for frame in shown {
-            console.line(frame.description)
+            console.line(frameLine(frame))
             if full {
                 for local in frame.locals { console.line("        \(local.name) = \(local.value)") }
             }
@@ -196,7 +196,12 @@ extension DebuggerAdapter {
     }
 
     private func printFrame(_ frame: FrameInfo, in session: ReplSession) {
-        session.console.line(frame.description)
+        session.console.line(frameLine(frame))
+        if let source = frame.source {
+            // The frame's own line (an outer frame of an inlined call is at its call line).
+            printSourceText(file: source.file, line: source.line, in: session)
+            return
+        }
         printSourceOrInstruction(frame.position, in: session)
     }
 

@@ -12,14 +12,18 @@ extension DebuggerAdapter {
     /// not found. False when the position has no source line.
     func printSourceLine(_ position: ResolvedPosition, in session: ReplSession) -> Bool {
         guard let source = position.source else { return false }
-        if let text = debugger.sourceFiles.text(of: source.file), source.line >= 1, source.line <= text.lines.count {
-            session.console.line("\(source.line)\t\(text.lines[source.line - 1])")
-        } else {
-            session.console.line("\(source.line)\tin \(source.file)")
-            noteMissingSource(source.file, in: session)
-        }
-        lastListed = (source.file, source.line)
+        printSourceText(file: source.file, line: source.line, in: session)
         return true
+    }
+
+    func printSourceText(file: String, line: Int, in session: ReplSession) {
+        if let text = debugger.sourceFiles.text(of: file), line >= 1, line <= text.lines.count {
+            session.console.line("\(line)\t\(text.lines[line - 1])")
+        } else {
+            session.console.line("\(line)\tin \(file)")
+            noteMissingSource(file, in: session)
+        }
+        lastListed = (file, line)
     }
 
     /// `primes.c: No such file or directory.` once per file, with what would help.
@@ -27,6 +31,41 @@ extension DebuggerAdapter {
         guard !missingSourceNoted.contains(file) else { return }
         missingSourceNoted.insert(file)
         session.console.line("(\(file): source file not found; `directory DIR` or `set substitute-path FROM TO` tells where it is)")
+    }
+
+    // MARK: frames in the source view
+
+    /// `#1  count_primes (limit=30) at primes.c:23` for a frame DWARF describes (an inlined
+    /// call is a frame of its own), else the Wasm notation `#1 $f+0x3 (func 1, offset 0x40)`.
+    func frameLine(_ frame: FrameInfo) -> String {
+        guard let source = frame.source else { return frame.description }
+        return "#\(frame.level)  \(sourceFrameText(source, level: frame.level))"
+    }
+
+    /// `is_prime (n=7) at primes.c:14`.
+    func sourceFrameText(_ source: FrameSource, level: Int) -> String {
+        "\(source.function) (\(frameArgumentsText(level: level))) at \(source.fileAndLine)"
+    }
+
+    /// Where a stop is: the innermost source frame in gdb's words when DWARF covers it, else
+    /// the Wasm notation. Remembers the function for the next step's report.
+    func stopLocationText(_ position: ResolvedPosition?) -> String {
+        guard let position else { return "?" }
+        guard position.source != nil, let frame = debugger.backtrace().first, let source = frame.source else {
+            lastStepFunction = nil
+            return position.description
+        }
+        lastStepFunction = (source.function, debugger.backtrace().count)
+        return sourceFrameText(source, level: 0)
+    }
+
+    /// After a source step: still in the function the last report named, at the same depth.
+    func stepStayedInFunction(_ position: ResolvedPosition) -> Bool {
+        guard position.source != nil, let last = lastStepFunction, let frame = debugger.backtrace().first,
+              let source = frame.source else { return false }
+        let same = source.function == last.function && debugger.backtrace().count == last.depth
+        if !same { return false }
+        return true
     }
 
     // MARK: list
@@ -171,4 +210,9 @@ extension DebuggerAdapter {
 
 enum DebugSessionNames {
     static func base(_ path: String) -> String { path.split(separator: "/").last.map(String.init) ?? path }
+}
+
+extension DebuggerAdapter {
+    /// `n=7, s=0x1000` for a source frame's arguments (empty until values are wired).
+    func frameArgumentsText(level: Int) -> String { "" }
 }

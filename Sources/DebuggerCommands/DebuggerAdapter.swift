@@ -25,6 +25,9 @@ final class DebuggerAdapter {
     /// the last stop (then a bare `list` goes on rather than re-centring on the stop).
     var lastListed: (file: String, line: Int)?
     var listedSinceStop = false
+    /// The source function and stack depth of the last stop reported (a step within it shows
+    /// only the new line).
+    var lastStepFunction: (function: String, depth: Int)?
     /// Source files already reported missing (told once each).
     var missingSourceNoted: Set<String> = []
     /// The WAT source of the loaded module, when it came from text.
@@ -275,7 +278,7 @@ final class DebuggerAdapter {
     func handleFinish(_ invocation: CommandInvocation, in session: ReplSession) throws {
         try requireRunning()
         if let frame = try? debugger.frame() {
-            session.console.line("Run till exit from #\(frame.level) \(frame.description.drop { $0 != " " }.dropFirst())")
+            session.console.line("Run till exit from \(frameLine(frame))")
         }
         report(try debugger.finish(), in: session)
     }
@@ -489,7 +492,7 @@ final class DebuggerAdapter {
         case .breakpoint(let n):
             // A temporary breakpoint is deleted by its hit.
             let temporary = debugger.breakpoint(n)?.temporary ?? true
-            console.line("\(temporary ? "Temporary breakpoint" : "Breakpoint") \(n), \(position?.description ?? "?")")
+            console.line("\(temporary ? "Temporary breakpoint" : "Breakpoint") \(n), \(stopLocationText(position))")
         case .watchpoint(let n, let old, let new, let accessor):
             let kind = debugger.breakpoint(n).map { bp -> String in
                 if case .watch(_, let k, let e) = bp.kind {
@@ -516,9 +519,12 @@ final class DebuggerAdapter {
             console.line("Catchpoint \(n) (trap: \(trap.message))")
         case .stepDone, .interrupted:
             if case .interrupted = stop.reason { console.line("Program received SIGINT, interrupted.") }
-            if let position { console.line(position.description) }
+            // A source step within the same function shows only the new line, as gdb.
+            if let position, !(stop.reason == .stepDone && stepStayedInFunction(position)) {
+                console.line(stopLocationText(position))
+            }
         case .finished(let values):
-            if let position { console.line(position.description) }
+            if let position { console.line(stopLocationText(position)) }
             printSourceOrInstruction(position, in: session)
             if !values.isEmpty {
                 // Into the value history, as gdb does: `Value returned is $1 = i32:1`.
