@@ -144,7 +144,11 @@ final class DebuggerAdapter {
         case .functions:
             // `break fib` works as well as `break $fib`, so both spellings complete.
             let names = module.names.functionNames.values
-            return (names.map { "$" + $0 } + names).sorted()
+            // With DWARF, the source names too (`break Rect::area`), and file names for FILE:LINE.
+            let source = debugger.debugInfo.map { info in
+                info.allFunctionNames + Set(info.sourceFiles.map { DebugSessionNames.base($0) + ":" }).sorted()
+            } ?? []
+            return (names.map { "$" + $0 } + names + source).sorted()
         case .exports:
             return module.exports.map(\.name)
         case .breakpoints:

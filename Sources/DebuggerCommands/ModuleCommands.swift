@@ -153,9 +153,27 @@ extension ReplSession {
     func infoFunctions(_ invocation: CommandInvocation) throws {
         let m = try requireModule().module
         let matches = try nameFilter(invocation)
+        // With DWARF, gdb's view first: source functions by file, with their lines.
+        if let info = adapter.debugger.debugInfo {
+            let functions = info.allFunctions.filter { matches($0.qualifiedName) || matches($0.name) }
+            let byFile = Dictionary(grouping: functions) { $0.declFile ?? "??" }
+            console.line(invocation.arguments.isEmpty ? "All defined functions:"
+                         : "All functions matching regular expression \"\(invocation.arguments)\":")
+            for file in byFile.keys.sorted() {
+                console.line("")
+                console.line("File \(file):")
+                var seen = Set<String>()
+                for f in byFile[file, default: []].sorted(by: { ($0.declLine ?? 0, $0.qualifiedName) < ($1.declLine ?? 0, $1.qualifiedName) })
+                where seen.insert(f.qualifiedName).inserted {
+                    console.line("\(f.declLine.map(String.init) ?? "?"):\t\(f.qualifiedName)")
+                }
+            }
+            console.line("")
+            console.line("The Wasm view (every function, with or without DWARF):")
+        }
         var lines: [String] = []
         for index in 0..<UInt32(clamping: m.functionCount) {
-            let name = m.displayName(ofFunction: index)
+            let name = adapter.debugger.module == nil ? m.displayName(ofFunction: index) : adapter.debugger.shownName(ofFunction: index)
             let bare = name.hasPrefix("$") ? String(name.dropFirst()) : name
             guard matches(name) || matches(bare) else { continue }
             let type = m.functionType(of: index).map { " \($0)" } ?? ""

@@ -134,6 +134,9 @@ extension DebugInfo {
         }
     }
 
+    /// Every function with code (concrete subprograms), by address.
+    public var allFunctions: [FunctionInfo] { nameIndex.functions }
+
     /// Qualified names of all functions with code, sorted, without duplicates.
     public var allFunctionNames: [String] {
         Array(Set(nameIndex.functions.map(\.qualifiedName))).sorted()
