@@ -49,7 +49,7 @@ let package = Package(
         .executableTarget(
             name: "wdb",
             dependencies: [
-                "WasmCore", "WasmText", "WasmVM", "WASI", "Debugger", "WastScripts", "DebuggerCommands",
+                "WasmCore", "WasmText", "WasmVM", "WASI", "DebugInfo", "Debugger", "WastScripts", "DebuggerCommands",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // Benchmarks/density: instances per second and bytes per instance (not part of swift test).

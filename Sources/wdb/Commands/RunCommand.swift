@@ -1,4 +1,5 @@
 import ArgumentParser
+import DebugInfo
 import Foundation
 import WASI
 import WasmCore
@@ -46,9 +47,13 @@ struct Run: ParsableCommand {
         guard let name = invoke else { return try runCommand(engine, limit: limit) }
         let runtime = Runtime(configuration: engine)
         var monitor: WASIMonitor?
+        // The module whose DWARF names trap frames' source lines (not with --preload: frames
+        // of other modules would be looked up in the wrong DWARF).
+        var described: Module?
         do {
             var imports = try preloadedImports(runtime)
             let module = try Run.loadModule(file)
+            if preload.isEmpty { described = module }
             // A reactor may import WASI too: give it the same host a command would get.
             let (host, installed) = try wasi.options.makeHost(arguments: [wasi.argv0 ?? file])
             monitor = installed
@@ -77,7 +82,7 @@ struct Run: ParsableCommand {
         } catch let trap as Trap {
             monitor?.finish()
             if let code = trap.exitCode { Run.exitNow(Int32(truncatingIfNeeded: code)) }
-            Run.report(trap)
+            Run.report(trap, module: described)
             throw ExitCode(134)
         } catch let error as ExitCode {
             throw error
@@ -120,14 +125,22 @@ struct Run: ParsableCommand {
         return ExitCode(1)
     }
 
-    /// `error: trap: MESSAGE` and the backtrace, innermost first.
-    static func report(_ trap: Trap) {
+    /// `error: trap: MESSAGE` and the backtrace, innermost first; with DWARF each frame also
+    /// names its source function and line (` in is_prime at primes.c:14`). The DWARF reader is
+    /// only made here, after the trap: a free run never touches it.
+    static func report(_ trap: Trap, module: Module? = nil) {
         var text = "error: trap: \(trap.message)\n"
+        let debugInfo = module.flatMap { DebugInfo(module: $0) }
         let inner = trap.omittedFrameCount > 0 ? 48 : trap.backtrace.count
         for (i, frame) in trap.backtrace.enumerated() {
             if i == inner { text += "  ... \(trap.omittedFrameCount) frames omitted ...\n" }
             let number = i < inner ? i : i + trap.omittedFrameCount
-            text += "  #\(number) \(frame.description)\n"
+            text += "  #\(number) \(frame.description)"
+            if let info = debugInfo, let offset = frame.position?.fileOffset, let location = info.location(at: offset) {
+                let function = info.inlinedChain(at: offset).first?.qualifiedName ?? info.function(containing: offset)?.qualifiedName
+                text += " in \(function ?? "??") at \(location.file.split(separator: "/").last.map(String.init) ?? location.file):\(location.line)"
+            }
+            text += "\n"
         }
         FileHandle.standardError.write(text.data(using: .utf8)!)
     }

@@ -100,12 +100,14 @@ extension Run {
         if guestArguments.first == "--" { guestArguments.removeFirst() }
         let outcome: WASIRunOutcome
         var monitor: WASIMonitor?
+        var described: Module?
         do {
             // Flag values are checked first, each with a one-line reason; files by the loader.
             try wasi.options.validate()
             for item in preload { _ = try WASIRunOptions.parsePreload(item) }
             let imports = try preloadedImports(runtime)
             let module = try Run.loadModule(file)
+            if preload.isEmpty { described = module }
             let stdinFD = try wasi.stdin.map { path throws(WASIHostError) in try WASIRunOptions.openStdin(path) } ?? 0
             let (host, installed) = try wasi.options.makeHost(arguments: [wasi.argv0 ?? file] + guestArguments,
                                                              stdin: stdinFD)
@@ -130,7 +132,7 @@ extension Run {
             throw ExitCode(1)
         }
         monitor?.finish()
-        if case .trapped(let trap) = outcome { Run.report(trap) }
+        if case .trapped(let trap) = outcome { Run.report(trap, module: described) }
         Run.exitNow(outcome.exitStatus)
     }
 
