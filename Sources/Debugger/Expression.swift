@@ -95,6 +95,19 @@ extension ExpressionContext {
 struct ExpressionParser {
     private let chars: [Character]
     private var i = 0
+    /// How deep the expression tree is so far (parentheses, unary operators, brackets, and the
+    /// length of an operator chain, which builds a tree as deep as it is long). Parsing and
+    /// evaluating recurse along it, so it is bounded: a 6 KB line of parentheses must be an
+    /// error, not a crash of the session.
+    private var depth = 0
+    static let maxDepth = 256
+
+    private mutating func deeper(_ by: Int = 1) throws(ExpressionError) {
+        depth += by
+        if depth > ExpressionParser.maxDepth {
+            throw ExpressionError("expression nested too deeply (more than \(ExpressionParser.maxDepth) levels)")
+        }
+    }
 
     init(_ text: String) { chars = Array(text) }
 
@@ -131,9 +144,16 @@ struct ExpressionParser {
 
     mutating func parseBinary(_ level: Int) throws(ExpressionError) -> Expression {
         if level == ExpressionParser.levels.count { return try parseUnary() }
+        let entry = depth
+        defer { depth = entry }
         var left = try parseBinary(level + 1)
+        var chain = 0
         outer: while true {
             for op in ExpressionParser.levels[level] where take(op) {
+                // Each operator of a chain puts the tree one level deeper on the left.
+                chain += 1
+                depth = entry
+                try deeper(chain)
                 left = .binary(op, left, try parseBinary(level + 1))
                 continue outer
             }
@@ -148,7 +168,11 @@ struct ExpressionParser {
             if op == "-", i + 1 < chars.count, chars[i] == "-", chars[i + 1].isNumber || chars[i + 1] == "i" || chars[i + 1] == "n" {
                 break
             }
-            if take(op) { return .unary(op, try parseUnary()) }
+            if take(op) {
+                try deeper()
+                defer { depth -= 1 }
+                return .unary(op, try parseUnary())
+            }
         }
         return try parsePrimary()
     }
@@ -176,6 +200,8 @@ struct ExpressionParser {
 
     private mutating func index() throws(ExpressionError) -> Expression {
         guard take("[") else { throw ExpressionError("expected [ after the name") }
+        try deeper()
+        defer { depth -= 1 }
         let e = try parseBinary(0)
         guard take("]") else { throw ExpressionError("expected ]") }
         return e
@@ -205,6 +231,8 @@ struct ExpressionParser {
                 return .literal(value, typed: true)
             }
             i = save + 1
+            try deeper()
+            defer { depth -= 1 }
             let e = try parseBinary(0)
             guard take(")") else { throw ExpressionError("expected )") }
             return e
