@@ -118,7 +118,7 @@ extension Store {
                 guard i < globalAddresses.count else { throw LinkError("unknown global export") }
                 value = .global(GlobalInstance(store: self, address: globalAddresses[i]))
             }
-            record.exports[NameKey(export.name)] = value
+            record.exports[NameKey(export.name)] = ExportAddress(value)
         }
 
         // Segments: evaluate element items, keep data bytes (dropped once used).

@@ -223,10 +223,10 @@ public struct Instance {
     /// The exports in module order.
     public var exports: [(name: String, value: ExternalValue)] {
         let record = store.instances[index]
-        return record.module.exports.compactMap { e in record.exports[NameKey(e.name)].map { (e.name, $0) } }
+        return record.module.exports.compactMap { e in record.exports[NameKey(e.name)].map { (e.name, $0.value(in: store)) } }
     }
 
-    public func export(_ name: String) -> ExternalValue? { store.instances[index].exports[NameKey(name)] }
+    public func export(_ name: String) -> ExternalValue? { store.instances[index].exports[NameKey(name)]?.value(in: store) }
 
     public func function(_ name: String) -> FunctionInstance? {
         if case .function(let f)? = export(name) { return f }

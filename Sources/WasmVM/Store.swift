@@ -65,7 +65,9 @@ final class InstanceRecord {
     var elements: [[UInt64]] = []
     /// Data segments; a dropped segment is empty.
     var data: [[UInt8]] = []
-    var exports: [NameKey: ExternalValue] = [:]
+    /// Exports by name, as addresses: an `ExternalValue` holds its store, and one kept here
+    /// would make the store hold itself (it was never freed).
+    var exports: [NameKey: ExportAddress] = [:]
     /// Type ids of the module's types.
     var typeIDs: [UInt32] = []
     /// Raw arrays the context points at, freed by the store.
@@ -95,6 +97,32 @@ final class InstanceRecord {
         record.isDropped = true
         return record
     }()
+}
+
+/// An export's kind and address in its store (an `ExternalValue` without the store).
+enum ExportAddress {
+    case function(UInt32)
+    case table(Int)
+    case memory(Int)
+    case global(Int)
+
+    init(_ value: ExternalValue) {
+        switch value {
+        case .function(let f): self = .function(f.address)
+        case .table(let t): self = .table(t.address)
+        case .memory(let m): self = .memory(m.address)
+        case .global(let g): self = .global(g.address)
+        }
+    }
+
+    func value(in store: Store) -> ExternalValue {
+        switch self {
+        case .function(let a): .function(FunctionInstance(store: store, address: a))
+        case .table(let a): .table(TableInstance(store: store, address: a))
+        case .memory(let a): .memory(MemoryInstance(store: store, address: a))
+        case .global(let a): .global(GlobalInstance(store: store, address: a))
+        }
+    }
 }
 
 /// The runtime's world: every function, table, memory, global and instance, by address.

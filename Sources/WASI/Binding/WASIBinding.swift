@@ -61,6 +61,9 @@ public final class WASIBinding {
     @inline(__always)
     func dispatch(_ function: WASIFunction, caller: Caller, arguments: [Value]) throws -> [Value] {
         memory.memory = caller.memory
+        // Not kept past the call: the memory handle holds its store, whose host functions hold
+        // this binding, and that cycle kept every finished instance (and its pages) alive.
+        defer { memory.memory = nil }
         let count = arguments.count
         let result = withUnsafeTemporaryAllocation(of: UInt64.self, capacity: max(count, 1)) { raw -> WASIResult in
             for index in 0..<count { raw[index] = Self.rawBits(arguments[index]) }
