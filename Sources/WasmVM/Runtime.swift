@@ -21,6 +21,7 @@ public final class Runtime {
     /// module that `Validator.validate` accepted.
     public func instantiate(_ module: Module, imports: Imports = Imports(), validated: Bool = false) throws -> Instance {
         if !validated { try Validator.validate(module) }
+        try EngineLimits.check(module)
         let index = try store.instantiate(module, imports: imports)
         return Instance(store: store, index: index)
     }

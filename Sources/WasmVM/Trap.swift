@@ -121,3 +121,25 @@ enum TrapCode: UInt8 {
 }
 
 extension TrapKind: Error {}
+
+/// A valid module this engine cannot run (it is beyond a limit of the engine, not of Wasm):
+/// refused when it is instantiated, before any of it runs, rather than trapping later.
+public struct UnsupportedModule: Error, Hashable, Sendable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { "the module exceeds the engine's limits: \(message)" }
+}
+
+/// The engine's limits, checked once per module (linear in its function count).
+public enum EngineLimits {
+    public static func check(_ module: Module) throws(UnsupportedModule) {
+        let first = module.importedFunctionCount
+        for (offset, function) in module.functions.enumerated() {
+            let declared = function.locals.reduce(UInt64(0)) { $0 + UInt64($1.count) }
+            let params = UInt64(module.functionType(of: UInt32(first + offset))?.params.count ?? 0)
+            if declared + params > UInt64(Compiler.maxLocals) {
+                throw UnsupportedModule("function \(first + offset) declares \(declared) locals; the engine supports \(Compiler.maxLocals)")
+            }
+        }
+    }
+}

@@ -53,7 +53,11 @@ struct WDB: ParsableCommand {
             // `wdb run` parses only its own arguments: building the whole command tree first was
             // 40 % of a WASI hello world's start-up. Anything it does not accept (help, errors)
             // goes through the root parser, whose messages name `wdb run`.
-            if arguments.first == "run", let run = try? Run.parse(Array(arguments.dropFirst())) {
+            if arguments.first == "run", let (own, guest) = Run.splitAtFile(Array(arguments.dropFirst())),
+               var run = try? Run.parse(own) {
+                run.arguments = guest
+                command = run
+            } else if arguments.first == "run", let run = try? Run.parse(Array(arguments.dropFirst())) {
                 command = run
             } else {
                 command = try parseAsRoot(arguments)

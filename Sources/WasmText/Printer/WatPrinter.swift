@@ -10,8 +10,17 @@ import WasmCore
 /// never has to invent one.
 public enum WatPrinter {
     public static func print(_ module: Module, folded: Bool = false) -> String {
+        var text = ""
+        print(module, folded: folded) { text += $0 }
+        return text
+    }
+
+    /// Streams the text to `write` in pieces as it is made (a function at a time, long local
+    /// declarations in chunks), so memory stays bounded by the largest function, not by the
+    /// output: a 31-byte module may declare 4,294,967,295 locals.
+    public static func print(_ module: Module, folded: Bool = false, to write: (String) -> Void) {
         var printer = ModulePrinter(module: module, folded: folded)
-        return printer.run()
+        printer.run(write)
     }
 }
 
@@ -57,11 +66,11 @@ private struct ModulePrinter {
         self.instructionText = WatInstructionText(module: module, ids: ids)
     }
 
-    mutating func run() -> String {
+    mutating func run(_ write: (String) -> Void) {
         lines.append("(module" + (ids.module.map { " " + $0 } ?? ""))
         printTypes()
         printImports()
-        printFunctions()
+        printFunctions(write)
         printTables()
         printMemories()
         printGlobals()
@@ -76,7 +85,15 @@ private struct ModulePrinter {
         } else {
             lines[lines.count - 1] += ")"
         }
-        return lines.joined(separator: "\n") + "\n"
+        flush(write, keepingLast: false)
+    }
+
+    /// Writes the lines made so far; the last one stays when more may be appended to it.
+    mutating func flush(_ write: (String) -> Void, keepingLast: Bool) {
+        let count = keepingLast ? lines.count - 1 : lines.count
+        guard count > 0 else { return }
+        write(lines[0..<count].joined(separator: "\n") + "\n")
+        lines.removeFirst(count)
     }
 
     // MARK: helpers
@@ -192,7 +209,7 @@ private struct ModulePrinter {
         }
     }
 
-    mutating func printFunctions() {
+    mutating func printFunctions(_ write: (String) -> Void) {
         let firstIndex = module.importedFunctionCount
         for (offset, function) in module.functions.enumerated() {
             let index = firstIndex + offset
@@ -201,8 +218,26 @@ private struct ModulePrinter {
             let type = Int(function.typeIndex) < module.types.count ? module.types[Int(function.typeIndex)] : nil
             lines.append("  (func\(definitionLabel(index, ids.functions))\(typeUse(function.typeIndex, paramNames: localIds))")
             let paramCount = UInt32(truncatingIfNeeded: type?.params.count ?? 0)
-            let locals = valueList("local", function.expandedLocals, firstIndex: paramCount, names: localIds)
-            if !locals.isEmpty { lines.append("    " + locals) }
+            let localCount = function.locals.reduce(UInt64(0)) { $0 + UInt64($1.count) }
+            if localIds.isEmpty && localCount > 4096 {
+                // Many unnamed locals: one group, written in chunks as it is made.
+                // The line's last type stays in `lines` (unwritten, no newline before it), so the
+                // function's closing parenthesis can still be appended as for any line.
+                flush(write, keepingLast: false)
+                write("    (local")
+                let declared = function.locals.filter { $0.count > 0 }
+                for (k, declaration) in declared.enumerated() {
+                    let token = " " + declaration.type.description
+                    var left = UInt64(declaration.count) - (k == declared.count - 1 ? 1 : 0)
+                    let piece = String(repeating: token, count: 1024)
+                    while left >= 1024 { write(piece); left -= 1024 }
+                    if left > 0 { write(String(repeating: token, count: Int(left))) }
+                }
+                lines = [(declared.last.map { " " + $0.type.description } ?? "") + ")"]
+            } else {
+                let locals = valueList("local", function.expandedLocals, firstIndex: paramCount, names: localIds)
+                if !locals.isEmpty { lines.append("    " + locals) }
+            }
 
             var text = instructionText
             text.localIds = localIds
@@ -211,6 +246,7 @@ private struct ModulePrinter {
             body.labelIds = ids.labels[functionIndex] ?? [:]
             lines += body.lines(function.body.instructions, folded: folded, indent: "    ")
             lines[lines.count - 1] += ")"
+            flush(write, keepingLast: true)
         }
     }
 

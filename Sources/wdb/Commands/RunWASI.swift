@@ -187,4 +187,23 @@ extension Run {
         }
         return result
     }
+
+    /// Splits `run`'s words (after `run`) at FILE: its options and FILE for the argument
+    /// parser, and the guest's arguments, which never go through it (the parser's handling of
+    /// passthrough words was quadratic: 20,000 guest arguments took over a minute).
+    static func splitAtFile(_ words: [String]) -> (own: [String], guest: [String])? {
+        var index = 0
+        while index < words.count {
+            let token = words[index]
+            if token == "--" { return nil }  // unusual: leave it to the parser
+            if !token.hasPrefix("-") || token == "-" {
+                var guest = Array(words[(index + 1)...])
+                if guest.first == "--" { guest.removeFirst() }
+                return (Array(words[...index]), guest)
+            }
+            if optionsWithValues.contains(token) { index += 1 }
+            index += 1
+        }
+        return nil
+    }
 }

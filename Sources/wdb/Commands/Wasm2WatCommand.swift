@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import WasmText
 
 /// `wdb wasm2wat FILE.wasm [-o OUT] [--fold]`: print a module as WAT text that reassembles to
@@ -20,12 +21,29 @@ struct Wasm2WatCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let loaded = try ModuleLoader.load(path: file, validate: false)
-            let text = WatPrinter.print(loaded.module, folded: fold)
-            if let output {
-                try Output.write(Array(text.utf8), to: output)
+            // Streamed: the text is written as it is made (a module of a few bytes may print
+            // gigabytes, e.g. 4,294,967,295 locals), so memory stays bounded.
+            let path = output ?? "-"
+            let stream: UnsafeMutablePointer<FILE>
+            if path == "-" {
+                stream = stdout
             } else {
-                Output.standardOutput(text)
+                guard let file = fopen(path, "wb") else {
+                    throw CommandError(file: path, "cannot write file: \(String(cString: strerror(errno)))")
+                }
+                stream = file
             }
+            var failed = false
+            WatPrinter.print(loaded.module, folded: fold) { piece in
+                guard !failed else { return }
+                var text = piece
+                text.withUTF8 { bytes in
+                    if fwrite(bytes.baseAddress, 1, bytes.count, stream) != bytes.count { failed = true }
+                }
+            }
+            if fflush(stream) != 0 { failed = true }
+            if stream != stdout { fclose(stream) }
+            if failed { throw CommandError(file: path, "cannot write file: \(String(cString: strerror(errno)))") }
         }
     }
 }
