@@ -143,6 +143,9 @@ final class Store {
     var globalOwners: [Int?] = []
     private var typeIDTable: [FuncType: UInt32] = [:]
     lazy var execution = Execution(configuration: configuration)
+    /// Told about each function compiled (a debugger patches stop points into code as it is
+    /// made, rather than compiling every function up front). Runs on the thread that compiles.
+    var didCompile: ((UInt32, CompiledFunction) -> Void)?
 
     init(configuration: Configuration) {
         self.configuration = configuration
@@ -244,6 +247,7 @@ final class Store {
             entries[Int(address)].localsEnd = UInt32(compiled.localsEnd)
             entries[Int(address)].frameSize = UInt32(compiled.frameSize)
             entries[Int(address)].code = compiled.code
+            didCompile?(address, compiled)
             return nil
         } catch {
             return error

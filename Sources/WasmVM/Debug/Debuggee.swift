@@ -94,25 +94,53 @@ public final class Debuggee {
     /// Code and interrupt points of every compiled function, captured on the debugger thread.
     private var interruptTargets: [(UnsafeMutablePointer<UInt64>, [UInt32])] = []
 
-    /// Compiles every function of the instance up front, so stop points exist before the
-    /// first call and nothing is compiled while the guest runs (the interrupting thread
-    /// patches a fixed set of code arrays).
+    /// The last watch configuration (`configureWatches`), applied to functions compiled later.
+    private var watchSettings: (memory: Range<UInt64>?, memoryReads: Bool, globals: Set<UInt32>, globalReads: Bool)?
+
+    /// Compiles lazily, as a free run does: a function is compiled on its first call (or when
+    /// a breakpoint asks for its stop points), and the debugger's patches are applied as it
+    /// is made: interrupt points registered (and armed if an interrupt is pending), watched
+    /// accesses switched to their checking variant. Opening a module of 100,000 functions then
+    /// costs what `wdb run` costs, not a compilation of everything.
     public init(instance: Instance) throws {
         self.instance = instance
         store = instance.store
         instanceIndex = instance.index
         pthread_mutex_init(&lock, nil)
         for address in store.instances[instanceIndex].functionAddresses {
-            if case .wasm(let i, _) = store.functions[Int(address)].kind, i == instanceIndex {
-                if let error = store.ensureCompiled(address) { throw Trap(.invalidCode(error.message)) }
-                if let compiled = store.compiled(address) {
-                    interruptTargets.append((compiled.code, Debuggee.interruptPoints(of: compiled)))
-                }
-            }
+            if let compiled = store.compiled(address) { register(compiled, address: address) }
         }
+        store.didCompile = { [weak self] address, compiled in self?.register(compiled, address: address) }
     }
 
-    deinit { pthread_mutex_destroy(&lock) }
+    deinit {
+        store.didCompile = nil
+        pthread_mutex_destroy(&lock)
+    }
+
+    /// A function of this instance just compiled (or compiled before the debuggee existed).
+    private func register(_ compiled: CompiledFunction, address: UInt32) {
+        guard Int(address) < store.functions.count, case .wasm(let i, _) = store.functions[Int(address)].kind,
+              i == instanceIndex else { return }
+        let points = Debuggee.interruptPoints(of: compiled)
+        pthread_mutex_lock(&lock)
+        interruptTargets.append((compiled.code, points))
+        // An interrupt armed now must cover code that appears while it is pending.
+        if !armedInterrupts.isEmpty {
+            for p in points {
+                let slot = compiled.code + Int(p)
+                let word = slot.pointee
+                armedInterrupts.append((slot, word))
+                slot.pointee = CodeWord.patched(word, with: .interrupt)
+            }
+        }
+        pthread_mutex_unlock(&lock)
+        if let settings = watchSettings {
+            let wanted = watchedLocations(in: compiled, address: address, settings: settings)
+            watchedLocations.formUnion(wanted)
+            for location in wanted { refresh(location) }
+        }
+    }
 
     /// Where an interrupt may stop a function: its entry and loop headers (so a running loop
     /// stops within one iteration), and the stop point after each call (so an interrupt that
@@ -162,6 +190,8 @@ public final class Debuggee {
     }
 
     public func stopPoints(ofFunction address: UInt32) -> [StopPoint] {
+        // Asking where a function can stop compiles it (a breakpoint is about to go there).
+        if store.compiled(address) == nil { _ = store.ensureCompiled(address) }
         guard let c = store.compiled(address) else { return [] }
         return c.stopCodeIndex.indices.map {
             StopPoint(codeIndex: Int(c.stopCodeIndex[$0]), fileOffset: c.stopFileOffset[$0], runEnd: c.stopRunEnd[$0])
@@ -218,6 +248,8 @@ public final class Debuggee {
     /// Arms a breakpoint patch at a stop point (reference counted). False if not a stop point.
     @discardableResult
     public func armBreakpoint(_ location: CodeLocation) -> Bool {
+        // A breakpoint in a function not called yet compiles it now (compilation is lazy).
+        if store.compiled(location.function) == nil { _ = store.ensureCompiled(location.function) }
         guard isStopPoint(location) else { return false }
         breakpointCounts[location, default: 0] += 1
         refresh(location)
@@ -258,35 +290,50 @@ public final class Debuggee {
             ex.watchLow = 1
             ex.watchHigh = 0
         }
+        let settings = (memory: memory.flatMap { $0.isEmpty ? nil : $0 }, memoryReads: memoryReads, globals: globals,
+                        globalReads: globalReads)
+        watchSettings = settings.memory == nil && globals.isEmpty ? nil : settings
         var wanted: Set<CodeLocation> = []
         for address in functionAddresses {
-            guard let c = store.compiled(address), functionIndex(ofAddress: address) != nil,
-                  case .wasm(let i, _) = store.functions[Int(address)].kind, i == instanceIndex else { continue }
-            for index in c.stopCodeIndex {
-                let k = Int(index)
-                let raw = CodeWord.original(c.code[k])
-                var watch = false
-                if memory != nil, let op = RegisterOperation.memoryOperation(raw) {
-                    watch = RegisterKind.of(op) == .store || memoryReads
-                } else if memory != nil, let (op, _) = VectorMemoryAccess.operation(CodeWord.unpatched(c.code[k]), at: c.code + k) {
-                    watch = VectorMemoryAccess.isStore(op) || memoryReads
-                } else if memory != nil, let op = raw < InternalOp.base ? Opcode(rawValue: raw) : nil {
-                    if op == .memoryFill || op == .memoryCopy || op == .memoryInit {
-                        watch = true
-                    }
-                }
-                if !globals.isEmpty, k + 1 < c.codeCount {
-                    let g = UInt32(truncatingIfNeeded: c.code[k + 1])
-                    let isSet = raw == Opcode.globalSet.rawValue || raw == InternalOp.globalSet2.rawValue
-                    let isGet = raw == Opcode.globalGet.rawValue || raw == InternalOp.globalGet2.rawValue
-                    if globals.contains(g) && (isSet || (isGet && globalReads)) { watch = true }
-                }
-                if watch { wanted.insert(CodeLocation(function: address, codeIndex: k)) }
-            }
+            guard let c = store.compiled(address) else { continue }
+            wanted.formUnion(watchedLocations(in: c, address: address, settings: settings))
         }
         let changed = wanted.symmetricDifference(watchedLocations)
         watchedLocations = wanted
         for location in changed { refresh(location) }
+    }
+
+    /// The accesses of one compiled function that a watch configuration checks.
+    private func watchedLocations(in c: CompiledFunction, address: UInt32,
+                                  settings: (memory: Range<UInt64>?, memoryReads: Bool, globals: Set<UInt32>, globalReads: Bool))
+        -> Set<CodeLocation> {
+        guard functionIndex(ofAddress: address) != nil, case .wasm(let i, _) = store.functions[Int(address)].kind,
+              i == instanceIndex else { return [] }
+        let memory = settings.memory, memoryReads = settings.memoryReads
+        let globals = settings.globals, globalReads = settings.globalReads
+        var wanted: Set<CodeLocation> = []
+        for index in c.stopCodeIndex {
+            let k = Int(index)
+            let raw = CodeWord.original(c.code[k])
+            var watch = false
+            if memory != nil, let op = RegisterOperation.memoryOperation(raw) {
+                watch = RegisterKind.of(op) == .store || memoryReads
+            } else if memory != nil, let (op, _) = VectorMemoryAccess.operation(CodeWord.unpatched(c.code[k]), at: c.code + k) {
+                watch = VectorMemoryAccess.isStore(op) || memoryReads
+            } else if memory != nil, let op = raw < InternalOp.base ? Opcode(rawValue: raw) : nil {
+                if op == .memoryFill || op == .memoryCopy || op == .memoryInit {
+                    watch = true
+                }
+            }
+            if !globals.isEmpty, k + 1 < c.codeCount {
+                let g = UInt32(truncatingIfNeeded: c.code[k + 1])
+                let isSet = raw == Opcode.globalSet.rawValue || raw == InternalOp.globalSet2.rawValue
+                let isGet = raw == Opcode.globalGet.rawValue || raw == InternalOp.globalGet2.rawValue
+                if globals.contains(g) && (isSet || (isGet && globalReads)) { watch = true }
+            }
+            if watch { wanted.insert(CodeLocation(function: address, codeIndex: k)) }
+        }
+        return wanted
     }
 
     /// Selects the host calls that stop before they run (nil: none).
