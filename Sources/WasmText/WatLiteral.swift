@@ -37,7 +37,7 @@ public enum WatLiteral {
         case .i64: i64(text).map { .i64($0) }
         case .f32: f32(text).map { .f32($0) }
         case .f64: f64(text).map { .f64($0) }
-        case .v128, .funcref, .externref: nil
+        case .v128, .ref: nil
         }
     }
 

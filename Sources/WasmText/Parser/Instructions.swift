@@ -142,6 +142,15 @@ extension WatParser {
                     stack[stack.count - 1] = .plainBlock(op: op, label: label, token: token, elseIndex: code.count - 1)
                     continue
                 }
+                if op == .try, t.kind == .keyword, s.equals(t, "delegate") {
+                    // Legacy exception handling: `delegate l` ends the try; its label is
+                    // counted from outside the try.
+                    advance()
+                    labels.removeLast()
+                    emit(Instruction(.delegate, .index(try parseLabel())), at: t)
+                    stack.removeLast()
+                    continue
+                }
                 guard t.kind == .keyword, s.equals(t, "end") else {
                     if t.kind == .rparen || t.kind == .eof {
                         throw error("missing \"end\" for \(op.mnemonic) at \(place(token))", at: t)
@@ -220,10 +229,16 @@ extension WatParser {
             advance()
             let op = m.opcode
             switch op {
-            case .block, .loop, .if:
+            case .block, .loop, .if, .try:
                 let label = parseBlockLabel()
                 let type = try parseBlockType()
                 emit(Instruction(op, .block(type)), at: t)
+                pushLabel(label)
+                stack.append(.plainBlock(op: op, label: label, token: t, elseIndex: nil))
+            case .tryTable:
+                let label = parseBlockLabel()
+                let type = try parseBlockType()
+                emit(Instruction(op, .tryTable(type, try parseCatchClauses())), at: t)
                 pushLabel(label)
                 stack.append(.plainBlock(op: op, label: label, token: t, elseIndex: nil))
             default:
@@ -253,6 +268,12 @@ extension WatParser {
             emit(Instruction(op, .block(type)), at: t)
             pushLabel(label)
             stack.append(.foldedBlock)
+        case .tryTable:
+            let label = parseBlockLabel()
+            let type = try parseBlockType()
+            emit(Instruction(op, .tryTable(type, try parseCatchClauses())), at: t)
+            pushLabel(label)
+            stack.append(.foldedBlock)
         case .if:
             let label = parseBlockLabel()
             let type = try parseBlockType()
@@ -270,6 +291,26 @@ extension WatParser {
                 stack.append(.foldedPlain(t))
             }
         }
+    }
+
+    /// `(catch x l)`, `(catch_ref x l)`, `(catch_all l)`, `(catch_all_ref l)` of try_table,
+    /// with labels counted from outside the try_table.
+    private func parseCatchClauses() throws(WatError) -> [CatchClause] {
+        var clauses: [CatchClause] = []
+        while peek.kind == .lparen {
+            let k = peek(1)
+            let kind: CatchClause.Kind
+            if s.equals(k, "catch") { kind = .catch }
+            else if s.equals(k, "catch_ref") { kind = .catchRef }
+            else if s.equals(k, "catch_all") { kind = .catchAll }
+            else if s.equals(k, "catch_all_ref") { kind = .catchAllRef }
+            else { break }
+            pos += 2
+            let tag = kind.hasTag ? try parseIndex(.tag) : 0
+            clauses.append(CatchClause(kind, tag: tag, label: try parseLabel()))
+            try expectRParen()
+        }
+        return clauses
     }
 
     /// An optional label after `block`/`loop`/`if`.

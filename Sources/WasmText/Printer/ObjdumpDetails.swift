@@ -37,6 +37,7 @@ extension Objdump {
         case .element: module.elements.count
         case .data: module.data.count
         case .dataCount: Int(module.dataCount ?? 0)
+        case .tag: module.tags.count
         case .custom, .start: 0
         }
     }
@@ -161,6 +162,8 @@ extension Objdump {
                 out += " - memory[\(index)] \(memoryType(type))\(source)\n"
             case .global(let type):
                 out += " - global[\(index)] \(type.valueType) mutable=\(type.isMutable ? 1 : 0)\(source)\n"
+            case .tag(let type):
+                out += " - tag[\(index)] sig=\(type.typeIndex)\(source)\n"
             }
         }
         return out
