@@ -36,7 +36,10 @@ extension Module {
             if table.initializer != nil { used.insert(.functionReferences) }
         }
         for global in allGlobalTypes { note(global.valueType) }
-        for segment in elements { note(.ref(segment.type)) }
+        // A list of function indices is (ref func) in 3.0 but runs like a 2.0 funcref list.
+        for segment in elements {
+            if case .expressions = segment.items { note(.ref(segment.type)) }
+        }
 
         func scan(_ expression: Expression, constant: Bool) {
             for instruction in expression.instructions {

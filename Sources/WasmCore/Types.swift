@@ -149,6 +149,21 @@ public enum ValueType: Hashable, Sendable, CustomStringConvertible {
     /// Number of 64-bit slots a value of this type takes on the engine's value stack.
     public var slotCount: Int { self == .v128 ? 2 : 1 }
 
+    /// The type with this one-byte binary encoding (numbers, vectors and the nullable
+    /// abstract references such as 0x70 = funcref); nil for any other byte.
+    public init?(rawValue: UInt8) {
+        switch rawValue {
+        case 0x7F: self = .i32
+        case 0x7E: self = .i64
+        case 0x7D: self = .f32
+        case 0x7C: self = .f64
+        case 0x7B: self = .v128
+        default:
+            guard let a = AbstractHeapType(rawValue: rawValue) else { return nil }
+            self = .ref(RefType(nullable: true, .abstract(a)))
+        }
+    }
+
     /// The one-byte binary encoding, for the types that have one (numbers, vectors, and
     /// nullable references to abstract heap types).
     public var shortByte: UInt8? {

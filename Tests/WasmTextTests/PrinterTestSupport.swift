@@ -157,6 +157,13 @@ enum PrinterTestSupport {
         case .memoryCopy: return .indexPair(0, 0)
         case .tableInit: return .indexPair(0, 1)
         case .tableCopy: return .indexPair(1, 0)
+        case .tag, .typeIndex: return .index(0)
+        case .field, .typePair, .typeData, .typeElem, .typeFixed: return .indexPair(0, 0)
+        case .heapType:
+            return .refType(RefType(nullable: opcode == .refTestNull || opcode == .refCastNull, .abstract(.any)))
+        case .brOnCast:
+            return .brOnCast(label: 0, from: RefType(nullable: true, .abstract(.any)), to: RefType(nullable: false, .abstract(.i31)))
+        case .tryTable: return .tryTable(.empty, [CatchClause(.catchAll, label: 0)])
         }
     }
 }

@@ -23,7 +23,9 @@ extension ModuleDecoder {
             if opcode.rawValue >= firstWasm30Opcode {
                 let needed = Features.required(by: opcode)
                 guard features.contains(needed) else {
-                    throw DecodeError("illegal opcode \(opcode.mnemonic) (needs \(needed))", at: start)
+                    let info = opcode.info
+                    let code = info.prefix == 0 ? binaryHex(info.code) : "\(binaryHex(info.prefix)) \(binaryHex(info.code))"
+                    throw DecodeError("illegal opcode \(code)\(beyondContainer(start)) (\(opcode.mnemonic) needs \(needed))", at: start)
                 }
             }
             let immediate = try self.immediate(for: opcode)
@@ -206,7 +208,9 @@ extension ModuleDecoder {
             flags &= ~0x40
             memory = try reader.u32()
         }
-        guard flags < 32 else {
+        // With multi-memory any exponent below 64 decodes (the validator rejects it as too
+        // large); Wasm 2.0 calls exponents from 32 malformed.
+        guard flags < (features.contains(.multiMemory) ? 64 : 32) else {
             let detail = flags & 0x40 != 0 ? ": a memory index (multi-memory) is not enabled" : ""
             throw DecodeError("malformed memop flags (alignment exponent \(flags)\(detail))", at: offset)
         }

@@ -125,7 +125,9 @@ extension ModuleDecoder {
         default: mode = .declarative
         }
         let usesExpressions = flags & 4 != 0
-        var type = RefType.funcref
+        // Function indices are (ref func) with function references (they are never null).
+        var type = features.contains(.functionReferences) && flags & 4 == 0
+            ? RefType(nullable: false, .abstract(.func)) : RefType.funcref
         if flags & 3 != 0 {
             if usesExpressions {
                 type = try refType()

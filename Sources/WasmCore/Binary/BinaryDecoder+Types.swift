@@ -54,7 +54,7 @@ extension ModuleDecoder {
             // A one-byte negative s33: an abstract heap type.
             reader.position += 1
             guard let abstract = AbstractHeapType(rawValue: b) else {
-                throw DecodeError("malformed heap type 0x\(binaryHex(b))", at: offset)
+                throw DecodeError("malformed reference type (heap type 0x\(binaryHex(b)))", at: offset)
             }
             try checkAbstractHeapType(abstract, at: offset)
             return .abstract(abstract)
@@ -99,6 +99,10 @@ extension ModuleDecoder {
         if flags & 2 != 0 && flags <= 3 {
             // The threads proposal's shared flag; the 2.0 spec tests expect this wording.
             throw DecodeError("integer too large (limits flags 0x\(binaryHex(flags)): shared \(forMemory ? "memory" : "table") is not supported)", at: offset)
+        }
+        if flags > 3 && !features.contains(.memory64) {
+            // Wasm 2.0 reads the flags as a u1 range check: the spec tests expect this wording.
+            throw DecodeError("integer too large (limits flags 0x\(binaryHex(flags)): 64-bit \(forMemory ? "memories" : "tables") need memory64)", at: offset)
         }
         guard flags & ~0x07 == 0, flags & 2 == 0 else {
             throw DecodeError("malformed limits flags 0x\(binaryHex(flags))", at: offset)

@@ -214,13 +214,17 @@ enum SegmentEncoder {
         }
         // Function indices can only describe funcref segments.
         let expressionBit: UInt8 = usesExpressions ? 4 : 0
+        // The short active form (no table index, no type) means funcref for expressions and
+        // function indices ((ref func) with function references) for index lists.
+        let implicitType = usesExpressions ? segment.type == .funcref
+            : (segment.type == .funcref || segment.type == RefType(nullable: false, .abstract(.func)))
         if let recorded = segment.encodingFlags, recorded <= 7, recorded & 4 == expressionBit {
             let fits: Bool
             switch segment.mode {
             case .passive: fits = recorded & 3 == 1
             case .declarative: fits = recorded & 3 == 3
             case .active(let table, _):
-                fits = recorded & 3 == 2 || (recorded & 3 == 0 && table == 0 && segment.type == .funcref)
+                fits = recorded & 3 == 2 || (recorded & 3 == 0 && table == 0 && implicitType)
             }
             if fits { return recorded }
         }
@@ -228,7 +232,7 @@ enum SegmentEncoder {
         case .passive: return 1 | expressionBit
         case .declarative: return 3 | expressionBit
         case .active(let table, _):
-            return (table == 0 && segment.type == .funcref ? 0 : 2) | expressionBit
+            return (table == 0 && implicitType ? 0 : 2) | expressionBit
         }
     }
 

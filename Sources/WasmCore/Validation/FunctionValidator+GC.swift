@@ -107,7 +107,9 @@ extension FunctionValidator {
             guard case .indexPair(let type, let segment) = instruction.immediate else { throw badImmediate(instruction) }
             let element = try arrayElement(type)
             let segmentType = try checkElementSegment(segment)
-            guard context.matches(segmentType, storageCode(element.storage)) else {
+            // Interning may add to `context`: make the code before reading it for `matches`.
+            let elementCode = storageCode(element.storage)
+            guard context.matches(segmentType, elementCode) else {
                 throw error("type mismatch: element segment \(segment) holds \(typeName(segmentType)), array type \(type) holds \(element.storage)")
             }
             if op == .arrayInitElem {
@@ -177,8 +179,9 @@ extension FunctionValidator {
             let difference = RefType(nullable: from.isNullable && !to.isNullable, from.heapType)
             let branched = op == .brOnCast ? to : difference
             let kept = op == .brOnCast ? difference : to
-            guard context.matches(context.code(branched), last) else {
-                throw mismatch(expected: last, found: context.code(branched))
+            let branchedCode = context.code(branched)
+            guard context.matches(branchedCode, last) else {
+                throw mismatch(expected: last, found: branchedCode)
             }
             try pop(context.code(from))
             let prefix = labelTypes.dropLast()

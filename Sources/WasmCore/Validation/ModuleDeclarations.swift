@@ -54,7 +54,8 @@ extension ModuleValidator {
             try context.checkValid(.ref(table.elementType), what)
             try checkTableLimits(table.limits, what)
             if let initializer = table.initializer {
-                try checker.validateConstant(initializer, type: .ref(table.elementType), visibleGlobals: allGlobals,
+                // The table section comes before the global section: only imported globals exist yet.
+                try checker.validateConstant(initializer, type: .ref(table.elementType), visibleGlobals: module.importedGlobalCount,
                                              what: "initializer of \(what)")
             } else if !table.elementType.isNullable {
                 throw ValidationError("type mismatch: \(what) holds non-nullable \(table.elementType) and needs an initializer")
@@ -131,7 +132,8 @@ extension ModuleValidator {
             try checker.validateConstant(offset, type: address, visibleGlobals: visibleGlobals, what: "offset of \(what)")
             let tableType = context.tableElementTypes[Int(table)]
             var local = context
-            guard context.matches(local.code(.ref(segment.type)), tableType) else {
+            let segmentCode = local.code(.ref(segment.type))
+            guard local.matches(segmentCode, tableType) else {
                 throw ValidationError("type mismatch: \(what) holds \(segment.type) but table \(table) holds \(context.name(tableType))")
             }
         }

@@ -148,7 +148,9 @@ extension WatParser {
         var memory: UInt32 = 0
         // multi-memory: an optional memory index first (for lane accesses only when another
         // number, the lane, follows it).
-        if peek.kind == .id || (peek.kind == .atom && (!laneFollows || peek(1).kind == .atom)) {
+        let next = peek(1)
+        let memargFollows = next.kind == .keyword && (s.hasPrefix(next, "offset=") || s.hasPrefix(next, "align="))
+        if peek.kind == .id || (peek.kind == .atom && (!laneFollows || next.kind == .atom || memargFollows)) {
             memory = try parseIndex(.memory)
         }
         var alignBytes = UInt64(max(1, natural))

@@ -241,6 +241,12 @@ extension WatParser {
                 emit(Instruction(op, .tryTable(type, try parseCatchClauses())), at: t)
                 pushLabel(label)
                 stack.append(.plainBlock(op: op, label: label, token: t, elseIndex: nil))
+            case .catch, .catchAll:
+                // Legacy handlers only exist inside a flat `try`.
+                guard case .plainBlock(let open, _, _, _)? = stack.last, open == .try else {
+                    throw error("unexpected token \(describe(t)): \(op.mnemonic) outside a try", at: t)
+                }
+                emit(try parseImmediates(m, t), at: t)
             default:
                 emit(try parseImmediates(m, t), at: t)
             }
@@ -278,8 +284,8 @@ extension WatParser {
             let label = parseBlockLabel()
             let type = try parseBlockType()
             stack.append(.foldedIfCondition(label: label, type: type, token: t))
-        case .else, .end:
-            throw error("\(op.mnemonic) cannot be folded", at: t)
+        case .else, .end, .catch, .catchAll, .delegate:
+            throw error("unexpected token: \(op.mnemonic) cannot be folded", at: t)
         default:
             let instruction = try parseImmediates(m, t)
             if peek.kind == .rparen {

@@ -10,6 +10,8 @@ extension WatParser {
             moduleLocation = peek
             let close = Int(s.matching(pos))
             pos += 2
+            // `(module definition $M …)` (a script's module definition) reads like a module.
+            if peek.kind == .keyword, s.equals(peek, "definition") { advance() }
             if let (name, _) = optionalID() { module.names.moduleName = name }
             if peek.kind == .keyword, s.equals(peek, "binary") || s.equals(peek, "quote") {
                 throw error("a \(text(peek)) module cannot be assembled here", at: peek)
@@ -505,13 +507,20 @@ extension WatParser {
         } else if peek.kind == .keyword, s.equals(peek, "func") {
             advance()
             items = try parseFunctionIndices()
+            type = functionListType
         } else if isLegacyActive {
             items = try parseFunctionIndices()
+            type = functionListType
         } else {
             throw unexpected(peek, expected: "func, funcref or externref")
         }
         try expectRParen()
         appendElem(mode: mode, type: type, items: items)
+    }
+
+    /// The type of a `func x*` list: (ref func) with function references, funcref before.
+    private var functionListType: RefType {
+        features.contains(.functionReferences) ? RefType(nullable: false, .abstract(.func)) : .funcref
     }
 
     private func parseFunctionIndices() throws(WatError) -> ElementSegment.Items {
@@ -542,6 +551,11 @@ extension WatParser {
     /// `ref.func` of a funcref segment, and the flag word wabt writes.
     private func appendElem(mode: ElementSegment.Mode, type: RefType, items: ElementSegment.Items) {
         var items = items
+        let indexListType = type == .funcref || type == RefType(nullable: false, .abstract(.func))
+        if case .functions(let functions) = items, !indexListType {
+            // `(table (ref $t) (elem $f …))`: function indices of a typed table are ref.func items.
+            items = .expressions(functions.map { Expression([Instruction(.refFunc, .index($0)), Instruction(.end)]) })
+        }
         if case .expressions(let expressions) = items, type == .funcref {
             var functions: [UInt32] = []
             for e in expressions {
@@ -555,7 +569,7 @@ extension WatParser {
         var flags: UInt8 = usesExpressions ? 4 : 0
         switch mode {
         case .active(let table, _):
-            if table != 0 || type != .funcref { flags |= 2 }
+            if table != 0 || !indexListType || (usesExpressions && type != .funcref) { flags |= 2 }
         case .passive: flags |= 1
         case .declarative: flags |= 3
         }
