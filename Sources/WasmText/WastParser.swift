@@ -98,6 +98,11 @@ private struct ScriptParser {
         } else if s.equals(head, "assert_exhaustion") {
             let action = try parseAction()
             command = .assertExhaustion(action, message: try parseMessage())
+        } else if s.equals(head, "assert_malformed_custom") || s.equals(head, "assert_invalid_custom") {
+            // Custom-section annotations (@custom, @name, branch hints) that must be refused:
+            // wdb skips annotations, so these run as plain assert_malformed checks.
+            let module = try parseModule()
+            command = .assertMalformed(module, message: try parseMessage())
         } else if s.equals(head, "assert_malformed") {
             let module = try parseModule()
             command = .assertMalformed(module, message: try parseMessage())

@@ -18,6 +18,10 @@ extension WatParser {
         case foldedThen
         /// `(else instr*)`; `elseIndex` is where its `else` opcode went (dropped when empty).
         case foldedElse(elseIndex: Int)
+        /// Legacy `(try … (do instr*) (catch x instr*)* (catch_all instr*)?)`: inside one of
+        /// its lists; at its `)` the next handler list, `(delegate l)` or the try's `)` follows.
+        /// `phase`: 0 in `(do …)`, 1 in a `(catch …)`, 2 in `(catch_all …)` (nothing may follow).
+        case foldedTry(phase: UInt8)
         /// `(op immediates folded-operand*)`: the instruction is emitted after its operands;
         /// until then it waits on `pending` (so this enum holds no references to copy).
         case foldedPlain(Token)
@@ -182,6 +186,11 @@ extension WatParser {
                 } else {
                     try closeFoldedIf(&stack)
                 }
+            case .foldedTry(let phase):
+                if try beginInstruction(&stack) { continue }
+                guard t.kind == .rparen else { throw unexpectedInInstructions() }
+                advance()
+                try continueFoldedTry(&stack, phase: phase)
             case .foldedElse(let elseIndex):
                 if try beginInstruction(&stack) { continue }
                 guard t.kind == .rparen else { throw unexpectedInInstructions() }
@@ -190,6 +199,38 @@ extension WatParser {
                 try closeFoldedIf(&stack)
             }
             if single && stack.isEmpty { return }
+        }
+    }
+
+    /// After a list of a folded legacy `try`: the next `(catch x`, `(catch_all`, a closing
+    /// `(delegate l)`, or the try's own `)`.
+    private func continueFoldedTry(_ stack: inout [OpenConstruct], phase: UInt8) throws(WatError) {
+        let t = peek(1)
+        if atList("catch") || atList("catch_all") {
+            guard phase < 2 else { throw unexpected(t, expected: "\")\": nothing may follow catch_all") }
+            pos += 2
+            if s.equals(t, "catch") {
+                emit(Instruction(.catch, .index(try parseIndex(.tag))), at: t)
+                stack[stack.count - 1] = .foldedTry(phase: 1)
+            } else {
+                emit(Instruction(.catchAll), at: t)
+                stack[stack.count - 1] = .foldedTry(phase: 2)
+            }
+        } else if atList("delegate") {
+            guard phase == 0 else { throw unexpected(t, expected: "\")\": delegate cannot follow a handler") }
+            pos += 2
+            labels.removeLast()
+            emit(Instruction(.delegate, .index(try parseLabel())), at: t)
+            try expectRParen()
+            guard peek.kind == .rparen else { throw unexpected(peek, expected: "\")\" after (delegate …)") }
+            advance()
+            stack.removeLast()
+        } else {
+            guard peek.kind == .rparen else { throw unexpected(peek, expected: "(catch …), (catch_all …), (delegate …) or \")\"") }
+            emit(Instruction(.end), at: peek)
+            advance()
+            labels.removeLast()
+            stack.removeLast()
         }
     }
 
@@ -224,7 +265,7 @@ extension WatParser {
             try beginFolded(&stack, known: m)
             return true
         case .keyword:
-            if s.equals(t, "end") || s.equals(t, "else") { return false }
+            if s.equals(t, "end") || s.equals(t, "else") || s.equals(t, "delegate") { return false }
             guard let m = mnemonic(t) else { throw unknownOperator(t) }
             advance()
             let op = m.opcode
@@ -280,6 +321,14 @@ extension WatParser {
             emit(Instruction(op, .tryTable(type, try parseCatchClauses())), at: t)
             pushLabel(label)
             stack.append(.foldedBlock)
+        case .try:
+            let label = parseBlockLabel()
+            let type = try parseBlockType()
+            emit(Instruction(op, .block(type)), at: t)
+            pushLabel(label)
+            guard atList("do") else { throw unexpected(peek, expected: "\"(do\" in a folded try") }
+            pos += 2
+            stack.append(.foldedTry(phase: 0))
         case .if:
             let label = parseBlockLabel()
             let type = try parseBlockType()

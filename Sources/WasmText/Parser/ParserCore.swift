@@ -345,6 +345,14 @@ final class WatParser {
             if peek.kind == .atom { maximum = try parseU64() }
             return Limits(min: minimum, max: maximum, addressType: .i64)
         }
+        if features.contains(.memory64) {
+            // 3.0: bounds are u64 in the text too; the validator checks their range
+            // ("memory size", "table size").
+            let minimum = try parseU64()
+            var maximum: UInt64?
+            if peek.kind == .atom { maximum = try parseU64() }
+            return Limits(min: minimum, max: maximum)
+        }
         let minimum = try parseU32()
         var maximum: UInt32?
         if peek.kind == .atom { maximum = try parseU32() }

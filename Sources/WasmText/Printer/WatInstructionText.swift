@@ -66,7 +66,7 @@ struct WatInstructionText {
         case (.shuffle, .v128(let lanes)):
             parts += lanes.bytes.map { String($0) }
         case (.select, .select(let types)):
-            parts.append("(result" + types.map { " \($0)" }.joined() + ")")
+            parts.append("(result" + types.map { " " + valueTypeText($0) }.joined() + ")")
         case (.refType, .refType(let type)):
             parts.append(heapTypeText(type.heapType))
         case (.heapType, .refType(let type)):
@@ -144,7 +144,7 @@ struct WatInstructionText {
     func blockType(_ type: BlockType) -> String? {
         switch type {
         case .empty: nil
-        case .value(let value): "(result \(value))"
+        case .value(let value): "(result \(valueTypeText(value)))"
         case .typeIndex(let index): "(type \(reference(index, ids.types)))"
         }
     }
@@ -157,6 +157,11 @@ struct WatInstructionText {
         case .abstract(let a): a.description
         case .concrete(let index): reference(index, ids.types)
         }
+    }
+
+    func valueTypeText(_ type: ValueType) -> String {
+        if case .ref(let r) = type { return refTypeText(r) }
+        return type.description
     }
 
     /// `funcref`, `(ref null $t)`: type indices by their ids.

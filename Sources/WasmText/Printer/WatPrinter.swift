@@ -106,9 +106,9 @@ private struct ModulePrinter {
             let index = firstIndex &+ UInt32(truncatingIfNeeded: offset)
             if let name = names[index] {
                 flush()
-                groups.append("(\(keyword) \(name) \(type))")
+                groups.append("(\(keyword) \(name) \(typeText(type)))")
             } else {
-                unnamed.append(type.description)
+                unnamed.append(typeText(type))
             }
         }
         flush()
@@ -134,7 +134,7 @@ private struct ModulePrinter {
     }
 
     func globalType(_ type: GlobalType) -> String {
-        type.isMutable ? "(mut \(type.valueType))" : type.valueType.description
+        type.isMutable ? "(mut \(typeText(type.valueType)))" : typeText(type.valueType)
     }
 
     /// A constant expression as one or more folded instructions, e.g. `(i32.const 0)`.
@@ -187,10 +187,10 @@ private struct ModulePrinter {
             let names = module.names.fieldNames[UInt32(index)] ?? [:]
             composite = "(struct" + fields.enumerated().map { i, field in
                 let name = names[UInt32(i)].flatMap { WatIdentifiers.identifier($0) }.map { " " + $0 } ?? ""
-                return " (field\(name) \(Self.fieldType(field)))"
+                return " (field\(name) \(fieldType(field)))"
             }.joined() + ")"
         case .array(let element):
-            composite = "(array \(Self.fieldType(element)))"
+            composite = "(array \(fieldType(element)))"
         }
         if type.isPlain { return composite }
         let supers = type.supertypes.map { " " + reference($0, ids.types) }.joined()
@@ -200,8 +200,16 @@ private struct ModulePrinter {
     /// `$name` of each tag with a name.
     var tagIds: [UInt32: String] { module.names.tagNames.compactMapValues { WatIdentifiers.identifier($0) } }
 
-    static func fieldType(_ field: FieldType) -> String {
-        field.isMutable ? "(mut \(field.storage))" : field.storage.description
+    /// A value type with type indices named by their ids (`(ref null $node)`).
+    func typeText(_ type: ValueType) -> String { instructionText.valueTypeText(type) }
+
+    func fieldType(_ field: FieldType) -> String {
+        let storage: String
+        switch field.storage {
+        case .value(let t): storage = typeText(t)
+        default: storage = field.storage.description
+        }
+        return field.isMutable ? "(mut \(storage))" : storage
     }
 
     mutating func printTags() {
@@ -223,7 +231,7 @@ private struct ModulePrinter {
                 let names = UInt32(exactly: index).flatMap { ids.locals[$0] } ?? [:]
                 description = "(func\(definitionLabel(index, ids.functions))\(typeUse(typeIndex, paramNames: names)))"
             case .table(let type):
-                description = "(table\(definitionLabel(counters[1], ids.tables)) \(Self.limits(type.limits)) \(type.elementType))"
+                description = "(table\(definitionLabel(counters[1], ids.tables)) \(Self.limits(type.limits)) \(instructionText.refTypeText(type.elementType)))"
                 counters[1] += 1
             case .memory(let type):
                 description = "(memory\(definitionLabel(counters[2], ids.memories)) \(Self.limits(type.limits)))"
@@ -265,7 +273,7 @@ private struct ModulePrinter {
         let first = module.importedTableCount
         for (offset, table) in module.tables.enumerated() {
             let initializer = table.initializer.map { " " + inlineExpression($0) } ?? ""
-            lines.append("  (table\(definitionLabel(first + offset, ids.tables)) \(Self.limits(table.limits)) \(table.elementType)\(initializer))")
+            lines.append("  (table\(definitionLabel(first + offset, ids.tables)) \(Self.limits(table.limits)) \(instructionText.refTypeText(table.elementType))\(initializer))")
         }
     }
 
@@ -318,7 +326,7 @@ private struct ModulePrinter {
                 parts.append("func")
                 parts += functions.map { reference($0, ids.functions) }
             case .expressions(let expressions):
-                parts.append(segment.type.description)
+                parts.append(instructionText.refTypeText(segment.type))
                 for item in expressions {
                     let folded = constantExpression(item)
                     parts.append(Self.isSingleFolded(folded) ? folded[0] : "(item \(inlineExpression(item)))")
