@@ -55,9 +55,6 @@ public struct Features: OptionSet, Hashable, Sendable, CustomStringConvertible {
     }
 }
 
-/// Raw value of the first opcode a 3.0 proposal added (they follow the 2.0 ones in the table).
-public let firstWasm30Opcode: UInt16 = Opcode.returnCall.rawValue
-
 extension Features {
     /// The proposal an instruction belongs to (empty for Wasm 2.0 instructions).
     public static func required(by opcode: Opcode) -> Features {

@@ -179,8 +179,10 @@ public enum Immediate: Hashable, Sendable {
     /// ref.null (always nullable), ref.test and ref.cast (nullable for their `null` forms).
     case refType(RefType)
     /// br_on_cast and br_on_cast_fail: the label, the operand's type and the cast target.
-    case brOnCast(label: UInt32, from: RefType, to: RefType)
-    case tryTable(BlockType, [CatchClause])
+    /// Boxed (`indirect`), as is `tryTable`: inline, these two payloads would make every
+    /// instruction of every body a third larger.
+    indirect case brOnCast(label: UInt32, from: RefType, to: RefType)
+    indirect case tryTable(BlockType, [CatchClause])
 }
 
 /// One handler of `try_table`.

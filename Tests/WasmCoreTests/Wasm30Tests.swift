@@ -57,6 +57,7 @@ import Testing
             let needed = Features.required(by: op)
             #expect(needed.isEmpty == (op.rawValue < firstWasm30Opcode), "\(op.mnemonic)")
         }
+        #expect(firstWasm30Opcode == Opcode.returnCall.rawValue)
         #expect(Features.required(by: .returnCall) == .tailCall)
         #expect(Features.required(by: .structNew) == .gc)
         #expect(Features.required(by: .f32x4RelaxedMadd) == .relaxedSIMD)
@@ -70,6 +71,13 @@ import Testing
         var gc = Module()
         gc.typeDefinitions = [SubType(.structure([FieldType(.i8, mutable: true)]))]
         #expect(gc.featuresUsed.contains(.gc))
+    }
+
+    /// The 3.0 immediates did not make instructions bigger than in 2.0, where a SIMD lane
+    /// access (memarg + lane) was the largest payload (bodies are arrays of instructions).
+    @Test func instructionsStaySmall() {
+        #expect(MemoryLayout<Instruction>.stride <= 32)
+        #expect(MemoryLayout<Immediate>.size <= MemoryLayout<MemArg>.size + 2)
     }
 
     /// Wasm 2.0 mode keeps the 2.0 spec's expectations where 3.0 changed them.

@@ -214,7 +214,14 @@ extension ModuleDecoder {
             let detail = flags & 0x40 != 0 ? ": a memory index (multi-memory) is not enabled" : ""
             throw DecodeError("malformed memop flags (alignment exponent \(flags)\(detail))", at: offset)
         }
-        let memoryOffset = features.contains(.memory64) ? try reader.unsignedSlow(bits: 64) : UInt64(try reader.u32())
+        let memoryOffset: UInt64
+        if let b = reader.peek(), b < 0x80 {
+            // The common one-byte offset, whatever the width.
+            reader.position += 1
+            memoryOffset = UInt64(b)
+        } else {
+            memoryOffset = features.contains(.memory64) ? try reader.unsignedSlow(bits: 64) : UInt64(try reader.u32())
+        }
         return MemArg(align: flags, offset: memoryOffset, memory: memory)
     }
 

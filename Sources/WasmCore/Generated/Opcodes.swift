@@ -507,3 +507,8 @@ public enum Opcode: UInt16, CaseIterable, Sendable {
     case i16x8RelaxedDotI8x16I7x16S
     case i32x4RelaxedDotI8x16I7x16AddS
 }
+
+/// Raw value of the first opcode a 3.0 proposal added (they follow the 2.0 ones). A literal,
+/// not `Opcode.returnCall.rawValue`: the decoder and validator test it per instruction, and a
+/// computed global would be initialised lazily behind a check on each use.
+public let firstWasm30Opcode: UInt16 = 437
