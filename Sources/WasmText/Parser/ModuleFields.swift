@@ -556,7 +556,9 @@ extension WatParser {
             // `(table (ref $t) (elem $f …))`: function indices of a typed table are ref.func items.
             items = .expressions(functions.map { Expression([Instruction(.refFunc, .index($0)), Instruction(.end)]) })
         }
-        if case .expressions(let expressions) = items, type == .funcref {
+        // wabt writes a funcref list of ref.func items as function indices; with function
+        // references that would change the segment's type to (ref func), so 3.0 keeps them.
+        if case .expressions(let expressions) = items, type == .funcref, !features.contains(.functionReferences) {
             var functions: [UInt32] = []
             for e in expressions {
                 guard let first = e.instructions.first, first.opcode == .refFunc else { break }
