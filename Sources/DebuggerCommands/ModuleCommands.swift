@@ -22,7 +22,7 @@ extension ReplSession {
     /// error the current module stays loaded.
     func load(path: String) throws {
         do {
-            install(try ModuleLoader.load(path: path))
+            install(try ModuleLoader.load(path: path, features: features))
         } catch {
             throw ReplError(error.message)
         }
@@ -36,7 +36,7 @@ extension ReplSession {
             case .binary(let bytes):
                 guard ModuleLoader.isBinary(bytes) else { throw ReplError("\(path): error: (module binary …) must start with the \\0asm magic") }
                 do {
-                    install(try ModuleLoader.load(bytes: bytes, path: path))
+                    install(try ModuleLoader.load(bytes: bytes, path: path, features: features))
                 } catch {
                     throw ReplError(error.message)
                 }
@@ -47,7 +47,7 @@ extension ReplSession {
             return
         }
         do {
-            install(try ModuleLoader.assemble(text, path: path))
+            install(try ModuleLoader.assemble(text, path: path, features: features))
         } catch {
             throw ReplError(error.message)
         }

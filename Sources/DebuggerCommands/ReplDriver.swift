@@ -1,4 +1,5 @@
 import Foundation
+import WasmCore
 import LineEditor
 
 /// How a session starts: the command-line choices of `wdb [FILE] [-x FILE] [-ex CMD]...`.
@@ -20,6 +21,8 @@ public struct ReplOptions: Equatable {
     public var guestArguments: [String] = []
     public var environment: [String] = []
     public var directories: [String] = []
+    /// The language modules are read in (`--features 2.0`; default 3.0).
+    public var features: Features = .default
 
     public init() {}
 }
@@ -37,6 +40,7 @@ public enum ReplDriver {
         session.echoCommands = batch && options.verbose
         session.guestArguments = options.guestArguments
         session.directories = options.directories
+        session.features = options.features
         for entry in options.environment {
             let parts = entry.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             session.environment.append((String(parts[0]), parts.count > 1 ? String(parts[1]) : ""))

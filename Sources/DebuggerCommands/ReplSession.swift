@@ -11,6 +11,8 @@ public final class ReplSession {
     let commands: CommandTable
     /// The module `file` loaded, if any.
     var module: LoadedModule?
+    /// The language modules are read in (`--features`).
+    var features: Features = .default
     /// The module's WAT with the fields typed at the prompt since it was loaded (nil: none yet).
     var moduleEdits: WatModuleText?
     /// The WASI world of the next run (`set args`, `set env`, `dir`).

@@ -29,6 +29,17 @@ public enum ImmediateKind: UInt8, Sendable {
     case memoryFill   // memidx
     case tableInit    // elemidx tableidx
     case tableCopy    // tableidx tableidx
+    // Wasm 3.0
+    case tag          // tagidx (throw, legacy catch)
+    case typeIndex    // typeidx (call_ref, struct.new, array.get, …)
+    case field        // typeidx fieldidx (struct.get/set)
+    case typePair     // typeidx typeidx (array.copy)
+    case typeData     // typeidx dataidx (array.new_data, array.init_data)
+    case typeElem     // typeidx elemidx (array.new_elem, array.init_elem)
+    case typeFixed    // typeidx u32 (array.new_fixed)
+    case heapType     // heaptype (ref.test, ref.cast; nullability from the opcode)
+    case brOnCast     // castflags labelidx heaptype heaptype
+    case tryTable     // blocktype vec(catch)
 }
 
 /// The fixed operand/result types of an instruction whose type does not depend on context.
@@ -46,7 +57,7 @@ public struct InstructionSignature: Sendable {
 public struct OpcodeInfo: Sendable {
     /// The text-format name, e.g. `i32.add`.
     public let mnemonic: String
-    /// 0 for single-byte opcodes, else the prefix byte (0xFC or 0xFD).
+    /// 0 for single-byte opcodes, else the prefix byte (0xFB, 0xFC or 0xFD).
     public let prefix: UInt8
     /// The opcode byte, or the LEB128 sub-opcode after the prefix.
     public let code: UInt32
@@ -81,10 +92,15 @@ extension Opcode {
         return map
     }()
 
+    /// 0xFB-prefixed (GC) opcodes by sub-opcode.
+    public static let byFBCode: [Opcode?] = prefixedMap(0xFB)
     /// 0xFC-prefixed opcodes by sub-opcode.
     public static let byFCCode: [Opcode?] = prefixedMap(0xFC)
-    /// 0xFD-prefixed (SIMD) opcodes by sub-opcode.
+    /// 0xFD-prefixed (SIMD, relaxed SIMD) opcodes by sub-opcode.
     public static let byFDCode: [Opcode?] = prefixedMap(0xFD)
+
+    /// Largest sub-opcode plus one that the prefixed maps cover (relaxed SIMD reaches 0x113).
+    public static let prefixedCodeLimit = 512
 
     /// Opcodes by text mnemonic. `select` maps to the untyped form; the parser picks
     /// `selectTyped` when a `(result …)` follows.
@@ -95,7 +111,7 @@ extension Opcode {
     }()
 
     private static func prefixedMap(_ prefix: UInt8) -> [Opcode?] {
-        var map = [Opcode?](repeating: nil, count: 256)
+        var map = [Opcode?](repeating: nil, count: prefixedCodeLimit)
         for op in Opcode.allCases where op.info.prefix == prefix { map[Int(op.info.code)] = op }
         return map
     }
@@ -105,7 +121,7 @@ extension Opcode {
 public struct MemArg: Hashable, Sendable {
     public var align: UInt32
     public var offset: UInt64
-    /// Memory index; always 0 in Wasm 2.0 (kept for multi-memory later).
+    /// Memory index (multi-memory; 0 in Wasm 2.0).
     public var memory: UInt32
 
     public init(align: UInt32, offset: UInt64, memory: UInt32 = 0) {
@@ -139,9 +155,11 @@ public struct V128: Hashable, Sendable {
 }
 
 /// The immediates of one instruction. Which case is used follows `OpcodeInfo.immediate`:
-/// label/function/local/global/table/data/elem/memory/memoryFill use `.index`;
+/// label/function/local/global/table/data/elem/memory/memoryFill/tag/typeIndex use `.index`;
 /// callIndirect (type, table), memoryInit (data, memory), memoryCopy (dst, src),
-/// tableInit (elem, table) and tableCopy (dst, src) use `.indexPair`; shuffle uses `.v128`.
+/// tableInit (elem, table), tableCopy (dst, src), field (type, field), typePair (dst, src),
+/// typeData (type, data), typeElem (type, elem) and typeFixed (type, count) use `.indexPair`;
+/// shuffle uses `.v128`; heapType uses `.refType`.
 public enum Immediate: Hashable, Sendable {
     case none
     case block(BlockType)
@@ -158,7 +176,42 @@ public enum Immediate: Hashable, Sendable {
     case f64(UInt64)
     case v128(V128)
     case select([ValueType])
+    /// ref.null (always nullable), ref.test and ref.cast (nullable for their `null` forms).
     case refType(RefType)
+    /// br_on_cast and br_on_cast_fail: the label, the operand's type and the cast target.
+    /// Boxed (`indirect`), as is `tryTable`: inline, these two payloads would make every
+    /// instruction of every body a third larger.
+    indirect case brOnCast(label: UInt32, from: RefType, to: RefType)
+    indirect case tryTable(BlockType, [CatchClause])
+}
+
+/// One handler of `try_table`.
+public struct CatchClause: Hashable, Sendable {
+    public enum Kind: UInt8, Hashable, Sendable {
+        case `catch` = 0, catchRef = 1, catchAll = 2, catchAllRef = 3
+
+        public var keyword: String {
+            switch self {
+            case .catch: "catch"
+            case .catchRef: "catch_ref"
+            case .catchAll: "catch_all"
+            case .catchAllRef: "catch_all_ref"
+            }
+        }
+
+        public var hasTag: Bool { self == .catch || self == .catchRef }
+    }
+
+    public var kind: Kind
+    /// The tag index (0 and unused for the catch_all forms).
+    public var tag: UInt32
+    public var label: UInt32
+
+    public init(_ kind: Kind, tag: UInt32 = 0, label: UInt32) {
+        self.kind = kind
+        self.tag = tag
+        self.label = label
+    }
 }
 
 /// One decoded (or assembled) instruction.

@@ -21,6 +21,7 @@ public struct Import: Hashable, Sendable {
         case table(TableType)
         case memory(MemoryType)
         case global(GlobalType)
+        case tag(TagType)
 
         public var kind: ExternalKind {
             switch self {
@@ -28,6 +29,7 @@ public struct Import: Hashable, Sendable {
             case .table: .table
             case .memory: .memory
             case .global: .global
+            case .tag: .tag
             }
         }
     }
@@ -159,16 +161,18 @@ public struct DataSegment: Hashable, Sendable {
 /// Section ids of the binary format, in their required order (custom sections aside).
 public enum SectionID: UInt8, Hashable, Sendable, CaseIterable, CustomStringConvertible {
     case custom = 0, type = 1, `import` = 2, function = 3, table = 4, memory = 5, global = 6,
-         export = 7, start = 8, element = 9, code = 10, data = 11, dataCount = 12
+         export = 7, start = 8, element = 9, code = 10, data = 11, dataCount = 12, tag = 13
 
-    /// Position in the required order (data count comes before code).
+    /// Position in the required order (tag between memory and global, data count before code).
     public var order: Int {
         switch self {
         case .custom: 0
-        case .dataCount: 10   // between element (9) and code
-        case .code: 11
-        case .data: 12
-        default: Int(rawValue)
+        case .type, .import, .function, .table, .memory: Int(rawValue)
+        case .tag: 6
+        case .global, .export, .start, .element: Int(rawValue) + 1
+        case .dataCount: 11
+        case .code: 12
+        case .data: 13
         }
     }
 
@@ -187,6 +191,7 @@ public enum SectionID: UInt8, Hashable, Sendable, CaseIterable, CustomStringConv
         case .code: "Code"
         case .data: "Data"
         case .dataCount: "DataCount"
+        case .tag: "Tag"
         }
     }
 }
@@ -219,6 +224,9 @@ public struct NameSection: Hashable, Sendable {
     public var globalNames: [UInt32: String] = [:]
     public var elementNames: [UInt32: String] = [:]
     public var dataNames: [UInt32: String] = [:]
+    /// Type index → field index → name (GC struct fields).
+    public var fieldNames: [UInt32: [UInt32: String]] = [:]
+    public var tagNames: [UInt32: String] = [:]
 
     public init() {}
 
@@ -251,11 +259,32 @@ public struct SectionLocation: Hashable, Sendable {
 
 /// A WebAssembly module.
 public struct Module: Hashable, Sendable {
-    public var types: [FuncType] = []
+    /// The type section: one entry per type index (function, struct or array types with
+    /// their supertypes). Setting it keeps `types` in step.
+    public var typeDefinitions: [SubType] = [] {
+        didSet { functionTypeCache = typeDefinitions.map { $0.functionType ?? FuncType() } }
+    }
+    /// How the type section groups `typeDefinitions` into recursion groups; empty means one
+    /// group per type (the Wasm 2.0 reading).
+    public var recursionGroups: [RecursionGroup] = []
+    private var functionTypeCache: [FuncType] = []
+
+    /// The function type of each type index, as Wasm 2.0 code reads the type section. A
+    /// struct or array type reads as `[] -> []` here (see `typeDefinitions`). Setting it
+    /// replaces the type section with plain, final function types.
+    public var types: [FuncType] {
+        get { functionTypeCache }
+        set {
+            typeDefinitions = newValue.map { SubType(.function($0)) }
+            recursionGroups = []
+        }
+    }
     public var imports: [Import] = []
     public var functions: [Function] = []
     public var tables: [TableType] = []
     public var memories: [MemoryType] = []
+    /// Tags defined in the module (exception handling), after the imported ones.
+    public var tags: [TagType] = []
     public var globals: [Global] = []
     public var exports: [Export] = []
     public var start: UInt32?
@@ -278,11 +307,13 @@ public struct Module: Hashable, Sendable {
     public var importedTableCount: Int { imports.count { $0.descriptor.kind == .table } }
     public var importedMemoryCount: Int { imports.count { $0.descriptor.kind == .memory } }
     public var importedGlobalCount: Int { imports.count { $0.descriptor.kind == .global } }
+    public var importedTagCount: Int { imports.count { $0.descriptor.kind == .tag } }
 
     public var functionCount: Int { importedFunctionCount + functions.count }
     public var tableCount: Int { importedTableCount + tables.count }
     public var memoryCount: Int { importedMemoryCount + memories.count }
     public var globalCount: Int { importedGlobalCount + globals.count }
+    public var tagCount: Int { importedTagCount + tags.count }
 
     /// Type indices of every function in the function index space. Builds an array: callers
     /// that look up many functions build it once (`functionType(of:)` does not use it).
@@ -304,6 +335,26 @@ public struct Module: Hashable, Sendable {
 
     public var allGlobalTypes: [GlobalType] {
         imports.compactMap { if case .global(let g) = $0.descriptor { g } else { nil } } + globals.map(\.type)
+    }
+
+    public var allTagTypes: [TagType] {
+        imports.compactMap { if case .tag(let t) = $0.descriptor { t } else { nil } } + tags
+    }
+
+    /// The recursion groups as ranges of type indices (one per type when none are recorded
+    /// or the record does not add up to the type count).
+    public var recursionGroupRanges: [Range<Int>] {
+        let total = recursionGroups.reduce(0) { $0 + Int($1.count) }
+        if recursionGroups.isEmpty || total != typeDefinitions.count {
+            return typeDefinitions.indices.map { $0..<$0 + 1 }
+        }
+        var ranges: [Range<Int>] = []
+        var start = 0
+        for group in recursionGroups {
+            ranges.append(start..<start + Int(group.count))
+            start += Int(group.count)
+        }
+        return ranges
     }
 
     /// The type index of function `index` in the function index space, if it exists. Walks the

@@ -48,34 +48,36 @@ public enum ModuleLoader {
 
     /// Reads, then loads, a module file. `validate: false` is for tools that show invalid
     /// modules too (`dump`).
-    public static func load(path: String, validate: Bool = true) throws(ModuleLoadError) -> LoadedModule {
-        try load(bytes: try readFile(path), path: path, validate: validate)
+    public static func load(path: String, validate: Bool = true, features: Features = .default) throws(ModuleLoadError) -> LoadedModule {
+        try load(bytes: try readFile(path), path: path, validate: validate, features: features)
     }
 
     /// Loads a module from bytes already in memory; `path` names it in positions and errors.
-    public static func load(bytes: [UInt8], path: String, validate: Bool = true) throws(ModuleLoadError) -> LoadedModule {
+    public static func load(bytes: [UInt8], path: String, validate: Bool = true,
+                            features: Features = .default) throws(ModuleLoadError) -> LoadedModule {
         if isBinary(bytes) || !looksLikeText(bytes) {
             guard isBinary(bytes) else {
                 // Neither a binary nor text: the decoder's message says what the header lacks.
-                do { _ = try BinaryDecoder.decode(bytes) } catch {
+                do { _ = try BinaryDecoder.decode(bytes, features: features) } catch {
                     throw ModuleLoadError(file: path, "not a WebAssembly module: \(error.description)")
                 }
                 throw ModuleLoadError(file: path, "not a WebAssembly module")
             }
-            let module = try decode(bytes, path: path)
+            let module = try decode(bytes, path: path, features: features)
             if validate {
-                do { try Validator.validate(module) } catch { throw ModuleLoadError(file: path, error.description) }
+                do { try Validator.validate(module, features: features) } catch { throw ModuleLoadError(file: path, error.description) }
             }
             return LoadedModule(path: path, module: module, bytes: bytes, sourceMap: SourceMap(module: module))
         }
         let text = try utf8Text(bytes, path: path)
-        return try assemble(text, path: path, validate: validate)
+        return try assemble(text, path: path, validate: validate, features: features)
     }
 
     /// Assembles WAT text (a file's or typed at a prompt) and loads the result.
-    public static func assemble(_ text: String, path: String, validate: Bool = true) throws(ModuleLoadError) -> LoadedModule {
+    public static func assemble(_ text: String, path: String, validate: Bool = true,
+                                features: Features = .default) throws(ModuleLoadError) -> LoadedModule {
         do {
-            let assembled = try WatAssembler.assemble(text, file: path, options: assemblyOptions(validate: validate))
+            let assembled = try WatAssembler.assemble(text, file: path, options: assemblyOptions(validate: validate, features: features))
             return LoadedModule(path: path, module: assembled.module, bytes: assembled.bytes, source: text,
                                 sourceMap: assembled.sourceMap)
         } catch {
@@ -86,8 +88,8 @@ public enum ModuleLoader {
     /// How a load assembles text: names kept (dumps and stops show the source's identifiers)
     /// and file offsets recorded (positions, the source map). For callers that need the
     /// assembler's own error value (to re-point it), with the same result as `assemble`.
-    public static func assemblyOptions(validate: Bool) -> WatAssembler.Options {
-        WatAssembler.Options(validate: validate, debugNames: true, recordOffsets: true)
+    public static func assemblyOptions(validate: Bool, features: Features = .default) -> WatAssembler.Options {
+        WatAssembler.Options(validate: validate, debugNames: true, recordOffsets: true, features: features)
     }
 
     /// Whether `bytes` are a Wasm binary (by content, never by file name).
@@ -99,9 +101,9 @@ public enum ModuleLoader {
         !bytes.prefix(4096).contains { $0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D && $0 != 0x0C }
     }
 
-    public static func decode(_ bytes: [UInt8], path: String) throws(ModuleLoadError) -> Module {
+    public static func decode(_ bytes: [UInt8], path: String, features: Features = .default) throws(ModuleLoadError) -> Module {
         do {
-            return try BinaryDecoder.decode(bytes)
+            return try BinaryDecoder.decode(bytes, features: features)
         } catch {
             throw ModuleLoadError(file: path, error.description)
         }

@@ -35,8 +35,12 @@ public enum WatAssembler {
         /// skipping the second pass saves about a tenth of its time.
         public var recordOffsets: Bool
 
+        /// The language accepted: WebAssembly 3.0 unless set to `.wasm20`.
+        public var features: Features
+
         public init(validate: Bool = true, debugNames: Bool = false, embedSourceMap: Bool = false,
-                    recordOffsets: Bool = true) {
+                    recordOffsets: Bool = true, features: Features = .default) {
+            self.features = features
             self.validate = validate
             self.debugNames = debugNames
             self.embedSourceMap = embedSourceMap
@@ -47,13 +51,16 @@ public enum WatAssembler {
     /// Parses WAT text (`(module …)` or a bare list of fields) into a module and its source
     /// map, without encoding or validating. `line`/`column` give the position of the text's
     /// first byte when it was cut out of a larger file (a script).
-    public static func parse(_ text: String, file: String, line: Int = 1, column: Int = 1) throws(WatError) -> (Module, SourceMap) {
-        try parse(bytes: Array(text.utf8), file: file, line: line, column: column)
+    public static func parse(_ text: String, file: String, line: Int = 1, column: Int = 1,
+                             features: Features = .default) throws(WatError) -> (Module, SourceMap) {
+        try parse(bytes: Array(text.utf8), file: file, line: line, column: column, features: features)
     }
 
-    public static func parse(bytes: [UInt8], file: String, line: Int = 1, column: Int = 1) throws(WatError) -> (Module, SourceMap) {
+    public static func parse(bytes: [UInt8], file: String, line: Int = 1, column: Int = 1,
+                             features: Features = .default) throws(WatError) -> (Module, SourceMap) {
         let stream = try Lexer.tokenize(bytes, file: file, line: line, column: column)
         let parser = WatParser(stream)
+        parser.features = features
         let module = try parser.parseModule()
         var map = SourceMap(file: file, firstFunctionIndex: UInt32(module.importedFunctionCount),
                             packed: parser.functionLocations)
@@ -74,9 +81,9 @@ public enum WatAssembler {
 
     static func assemble(bytes text: [UInt8], file: String, line: Int, column: Int,
                          options: Options) throws(WatError) -> AssembledModule {
-        let (module, map) = try parse(bytes: text, file: file, line: line, column: column)
+        let (module, map) = try parse(bytes: text, file: file, line: line, column: column, features: options.features)
         if options.validate {
-            try validate(module, sourceMap: map, text: text, line: line, column: column)
+            try validate(module, sourceMap: map, text: text, line: line, column: column, features: options.features)
         }
         return finish(module, map, options: options)
     }
@@ -92,7 +99,7 @@ public enum WatAssembler {
         var bytes = BinaryEncoder.encode(encoded)
         var map = map
         var module = module
-        if options.recordOffsets || options.embedSourceMap, let decoded = try? BinaryDecoder.decode(bytes) {
+        if options.recordOffsets || options.embedSourceMap, let decoded = try? BinaryDecoder.decode(bytes, features: options.features) {
             map.attachFileOffsets(from: decoded)
             // Give the model the positions of the bytes it was encoded to (for `$f+0x12`).
             if decoded.functions.count == module.functions.count {
@@ -149,13 +156,13 @@ public enum WatAssembler {
         case .binary(let bytes):
             let decoded: Module
             do {
-                decoded = try BinaryDecoder.decode(bytes)
+                decoded = try BinaryDecoder.decode(bytes, features: options.features)
             } catch {
                 throw WatError(kind: .malformedBinary, message: error.message, location: location)
             }
             if options.validate {
                 do {
-                    try Validator.validate(decoded)
+                    try Validator.validate(decoded, features: options.features)
                 } catch {
                     throw WatError(kind: .invalid, message: error.description, location: location)
                 }
@@ -170,9 +177,10 @@ public enum WatAssembler {
         try validate(assembled.module, sourceMap: map, text: Array(text.utf8), line: 1, column: 1)
     }
 
-    static func validate(_ module: Module, sourceMap: SourceMap, text: [UInt8], line: Int, column: Int) throws(WatError) {
+    static func validate(_ module: Module, sourceMap: SourceMap, text: [UInt8], line: Int, column: Int,
+                         features: Features = .default) throws(WatError) {
         do {
-            try Validator.validate(module)
+            try Validator.validate(module, features: features)
         } catch {
             throw locate(error, sourceMap: sourceMap, text: text, line: line, column: column)
         }
@@ -224,16 +232,19 @@ public enum WatAssembler {
 
 extension WatAssembler {
     /// Parses a script module without encoding or validating (binary modules are decoded).
-    public static func parse(_ module: WastModule) throws(WatError) -> (Module, SourceMap) {
+    /// Parses (or decodes) a script module in the language `features` describes.
+    public static func parse(_ module: WastModule, features: Features = .default) throws(WatError) -> (Module, SourceMap) {
         let location = module.location
         switch module.source {
         case .text(let text):
-            return try parse(bytes: Array(text.utf8), file: location.file, line: location.line, column: location.column)
+            return try parse(bytes: Array(text.utf8), file: location.file, line: location.line, column: location.column,
+                             features: features)
         case .quote(let text):
-            return try parse(bytes: Array(text.utf8), file: location.file, line: location.line, column: location.column)
+            return try parse(bytes: Array(text.utf8), file: location.file, line: location.line, column: location.column,
+                             features: features)
         case .binary(let bytes):
             do {
-                return (try BinaryDecoder.decode(bytes), SourceMap(file: location.file))
+                return (try BinaryDecoder.decode(bytes, features: features), SourceMap(file: location.file))
             } catch {
                 throw WatError(kind: .malformedBinary, message: error.message, location: location)
             }

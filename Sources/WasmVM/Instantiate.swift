@@ -6,6 +6,11 @@ import WasmCore
 
 extension Store {
     func instantiate(_ module: Module, imports: Imports) throws -> Int {
+        // The engine runs Wasm 2.0; a module that needs a 3.0 proposal is refused here.
+        let beyond20 = module.featuresUsed
+        if !beyond20.isEmpty {
+            throw LinkError("unsupported feature \(beyond20): the engine runs WebAssembly 2.0 modules only")
+        }
         var functionAddresses: [UInt32] = []
         var tableAddresses: [Int] = []
         var memoryAddresses: [Int] = []
@@ -117,6 +122,8 @@ extension Store {
             case .global:
                 guard i < globalAddresses.count else { throw LinkError("unknown global export") }
                 value = .global(GlobalInstance(store: self, address: globalAddresses[i]))
+            case .tag:
+                throw LinkError("unsupported feature exception-handling (tag export)")
             }
             record.exports[NameKey(export.name)] = ExportAddress(value)
         }

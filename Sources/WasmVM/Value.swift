@@ -42,6 +42,8 @@ public enum Value: Hashable, Sendable {
         case .v128: .v128(V128(low: 0, high: 0))
         case .funcref: .funcref(nil)
         case .externref: .externref(nil)
+        // Other reference types (Wasm 3.0) are refused before anything runs (featuresUsed).
+        case .ref: .funcref(nil)
         }
     }
 
@@ -69,6 +71,8 @@ public enum Value: Hashable, Sendable {
         case .v128: return .v128(V128(low: raw, high: slots[1]))
         case .funcref: return .funcref(raw == 0 ? nil : UInt32(truncatingIfNeeded: raw &- 1))
         case .externref: return .externref(raw == 0 ? nil : UInt32(truncatingIfNeeded: raw &- 1))
+        // Other reference types (Wasm 3.0) are refused before anything runs (featuresUsed).
+        case .ref: return .funcref(raw == 0 ? nil : UInt32(truncatingIfNeeded: raw &- 1))
         }
     }
 }

@@ -37,7 +37,7 @@ public enum ValueParser {
             if text == "null" { return type == .funcref ? .funcref(nil) : .externref(nil) }
             guard let n = UInt32(text) else { return nil }
             return type == .funcref ? .funcref(n) : .externref(n)
-        case .v128:
+        case .v128, .ref:
             return nil
         }
     }

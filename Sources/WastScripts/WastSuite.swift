@@ -32,17 +32,17 @@ public enum WastSuite {
     }
 
     /// Runs every script `paths` names (a folder means its `*.wast` files, not subfolders).
-    public static func run(paths: [String], viaWast2json: Bool = false,
+    public static func run(paths: [String], viaWast2json: Bool = false, features: Features = .default,
                            configuration: Configuration = Configuration()) throws -> Summary {
         var summary = Summary()
         for file in try scripts(paths) {
-            summary.files.append(run(file: file, viaWast2json: viaWast2json, configuration: configuration))
+            summary.files.append(run(file: file, viaWast2json: viaWast2json, features: features, configuration: configuration))
         }
         return summary
     }
 
     /// Runs one script file.
-    public static func run(file: String, viaWast2json: Bool = false,
+    public static func run(file: String, viaWast2json: Bool = false, features: Features = .default,
                            configuration: Configuration = Configuration()) -> FileResult {
         let parsed: [WastDirective]
         do {
@@ -52,7 +52,7 @@ public enum WastSuite {
             let text = "\(error)"
             return FileResult(file: file, passed: 0, failed: 1, failures: [text.hasPrefix(file) ? text : "\(file): error: \(text)"])
         }
-        let runner = WastRunner(configuration: configuration, loader: load)
+        let runner = WastRunner(configuration: configuration, loader: loader(features: features))
         runner.run(parsed)
         return FileResult(file: file, passed: runner.passed, failed: runner.failed, failures: runner.failures)
     }
@@ -81,19 +81,29 @@ public enum WastSuite {
         return try WastText.parseScript(file)
     }
 
-    /// Decodes or parses a script module, then validates it.
+    /// Decodes or parses a script module, then validates it, with the default features (3.0).
     public static func load(_ m: WastModule) -> Result<Module, WastRunner.LoadFailure> {
+        load(m, features: .default)
+    }
+
+    /// The loader of a language version: `--features 2.0` keeps the 2.0 scripts' expectations
+    /// (some assert what 3.0 made valid: a second memory, a non-zero memory-index byte).
+    public static func loader(features: Features) -> WastRunner.Loader {
+        { load($0, features: features) }
+    }
+
+    public static func load(_ m: WastModule, features: Features) -> Result<Module, WastRunner.LoadFailure> {
         let module: Module
         switch m.source {
         case .binary(let bytes):
-            do { module = try BinaryDecoder.decode(bytes) } catch { return .failure(.malformed(error.description)) }
+            do { module = try BinaryDecoder.decode(bytes, features: features) } catch { return .failure(.malformed(error.description)) }
         case .text, .quote:
-            switch WastText.parseModule(m) {
+            switch WastText.parseModule(m, features: features) {
             case .success(let parsed): module = parsed
             case .failure(let message): return .failure(.malformed(message))
             }
         }
-        do { try Validator.validate(module) } catch { return .failure(.invalid(error.description)) }
+        do { try Validator.validate(module, features: features) } catch { return .failure(.invalid(error.description)) }
         return .success(module)
     }
 }

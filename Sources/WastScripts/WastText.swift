@@ -16,9 +16,9 @@ public enum WastText {
     }
 
     /// Parses a text or quoted script module (not validated).
-    public static func parseModule(_ m: WastModule) -> Outcome<Module> {
+    public static func parseModule(_ m: WastModule, features: Features = .default) -> Outcome<Module> {
         do {
-            return .success(try WatAssembler.parse(m).0)
+            return .success(try WatAssembler.parse(m, features: features).0)
         } catch {
             return .failure("\(error)")
         }

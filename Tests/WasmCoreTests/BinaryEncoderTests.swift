@@ -38,7 +38,7 @@ import Testing
     @Test func handBuiltModuleSurvivesEncodeDecode() throws {
         let module = sampleModule()
         let bytes = BinaryEncoder.encode(module)
-        var decoded = positionFree(try BinaryDecoder.decode(bytes))
+        var decoded = positionFree(try BinaryDecoder.decode(bytes, features: .wasm20))
         // The decoder records what the encoder chose and the generated name section.
         #expect(decoded.customSections.map(\.name) == ["name"])
         #expect(decoded.names == module.names)
@@ -47,13 +47,13 @@ import Testing
         for i in decoded.data.indices { decoded.data[i].encodingFlags = nil }
         #expect(decoded == positionFree(module))
         // Encoding the decoded module again is a fixed point.
-        #expect(BinaryEncoder.encode(try BinaryDecoder.decode(bytes)) == bytes)
+        #expect(BinaryEncoder.encode(try BinaryDecoder.decode(bytes, features: .wasm20)) == bytes)
     }
 
     @Test func emptySectionsOnlyWhenTheSourceHadThem() throws {
         #expect(BinaryEncoder.encode(Module()) == [0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00])
         let withEmptyTypes: [UInt8] = [0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00, 0x01, 0x01, 0x00]
-        #expect(BinaryEncoder.encode(try BinaryDecoder.decode(withEmptyTypes)) == withEmptyTypes)
+        #expect(BinaryEncoder.encode(try BinaryDecoder.decode(withEmptyTypes, features: .wasm20)) == withEmptyTypes)
     }
 
     @Test func recordedFlagsThatNoLongerFitAreReplaced() throws {
@@ -61,7 +61,7 @@ import Testing
         // Recorded as "active, table 0" but now passive: the encoder must not write flags 0.
         module.elements[0].encodingFlags = 0
         module.elements[0].mode = .passive
-        let decoded = try BinaryDecoder.decode(BinaryEncoder.encode(module))
+        let decoded = try BinaryDecoder.decode(BinaryEncoder.encode(module), features: .wasm20)
         #expect(decoded.elements[0].mode == .passive)
         #expect(decoded.elements[0].encodingFlags == 1)
     }

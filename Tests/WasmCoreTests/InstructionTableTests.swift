@@ -7,6 +7,7 @@ import Testing
             let info = op.info
             switch info.prefix {
             case 0: #expect(Opcode.byByte[Int(info.code)] == op)
+            case 0xFB: #expect(Opcode.byFBCode[Int(info.code)] == op)
             case 0xFC: #expect(Opcode.byFCCode[Int(info.code)] == op)
             case 0xFD: #expect(Opcode.byFDCode[Int(info.code)] == op)
             default: Issue.record("unexpected prefix \(info.prefix) for \(info.mnemonic)")
@@ -14,11 +15,14 @@ import Testing
         }
     }
 
-    @Test func mnemonicsAreUniqueExceptTypedSelect() {
+    @Test func mnemonicsAreUniqueExceptTypedSelectAndNullableCasts() {
         var seen: [String: Opcode] = [:]
+        // The second opcode of each pair is chosen by its immediate (a result type, a nullable
+        // reference type).
+        let pairs: [Opcode: Opcode] = [.selectTyped: .select, .refTestNull: .refTest, .refCastNull: .refCast]
         for op in Opcode.allCases {
             if let other = seen[op.mnemonic] {
-                #expect(op == .selectTyped && other == .select, "duplicate mnemonic \(op.mnemonic)")
+                #expect(pairs[op] == other, "duplicate mnemonic \(op.mnemonic)")
             }
             seen[op.mnemonic] = op
         }
@@ -27,9 +31,13 @@ import Testing
     }
 
     @Test func tableCountsMatchTheSpec() {
-        // Wasm 2.0: 236 SIMD opcodes, 18 under 0xFC.
-        #expect(Opcode.allCases.filter { $0.info.prefix == 0xFD }.count == 236)
+        // Wasm 2.0: 236 SIMD opcodes, 18 under 0xFC; 3.0 adds 20 relaxed SIMD and 31 GC (0xFB).
+        #expect(Opcode.allCases.filter { $0.info.prefix == 0xFD }.count == 236 + 20)
         #expect(Opcode.allCases.filter { $0.info.prefix == 0xFC }.count == 18)
+        #expect(Opcode.allCases.filter { $0.info.prefix == 0xFB }.count == 31)
+        // The engine numbers its own operations from 0x200.
+        #expect(Opcode.allCases.count <= 0x200)
+        #expect(Opcode.allCases.filter { $0.rawValue < firstWasm30Opcode }.count == 437)
     }
 
     @Test func memoryAccessesCarryTheirNaturalAlignment() {

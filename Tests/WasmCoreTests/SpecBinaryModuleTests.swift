@@ -9,7 +9,7 @@ import Testing
         var rejected = 0, messageMatches = 0
         for item in malformed {
             do {
-                _ = try BinaryDecoder.decode(item.bytes)
+                _ = try BinaryDecoder.decode(item.bytes, features: .wasm20)
                 Issue.record("\(item): decoded, but the spec expects \"\(item.expectedMessage ?? "")\"")
             } catch {
                 rejected += 1
@@ -32,7 +32,7 @@ import Testing
         var decoded = 0
         for item in others {
             do {
-                _ = try BinaryDecoder.decode(item.bytes)
+                _ = try BinaryDecoder.decode(item.bytes, features: .wasm20)
                 decoded += 1
             } catch {
                 Issue.record("\(item) (\(item.kind)): \(error)")
@@ -47,7 +47,7 @@ import Testing
         guard let modules = WastBinaryModules.all() else { return }
         var identical = 0, nonCanonical = 0, decodable = 0
         for item in modules {
-            guard let (module, sawNonCanonical) = try? BinaryDecoder.decodeWithDetails(item.bytes) else { continue }
+            guard let (module, sawNonCanonical) = try? BinaryDecoder.decodeWithDetails(item.bytes, features: .wasm20) else { continue }
             decodable += 1
             let encoded = BinaryEncoder.encode(module)
             if encoded == item.bytes {
@@ -62,7 +62,7 @@ import Testing
             }
             nonCanonical += 1
             #expect(encoded.count < item.bytes.count, "\(item)")
-            let again = try BinaryDecoder.decode(encoded)
+            let again = try BinaryDecoder.decode(encoded, features: .wasm20)
             #expect(positionFree(again) == positionFree(module), "\(item)")
             #expect(BinaryEncoder.encode(again) == encoded, "\(item)")
         }

@@ -83,14 +83,16 @@ extension Instruction {
         case .v128: .cv128
         case .funcref: Instruction(.refNull, .refType(.funcref))
         case .externref: Instruction(.refNull, .refType(.externref))
+        case .ref(let r): Instruction(.refNull, .refType(r))
         }
     }
 }
 
 /// Expects `module` to be valid.
-func expectModuleValid(_ module: Module, sourceLocation: SourceLocation = #_sourceLocation) {
+/// The helpers check Wasm 2.0 rules unless given `features` (the 3.0 tests pass `.wasm30`).
+func expectModuleValid(_ module: Module, features: Features = .wasm20, sourceLocation: SourceLocation = #_sourceLocation) {
     do {
-        try Validator.validate(module)
+        try Validator.validate(module, features: features)
     } catch {
         Issue.record("expected a valid module, got: \(error)", sourceLocation: sourceLocation)
     }
@@ -100,9 +102,9 @@ func expectModuleValid(_ module: Module, sourceLocation: SourceLocation = #_sour
 /// function and instruction when given. Returns the error for further checks.
 @discardableResult
 func expectModuleInvalid(_ module: Module, _ prefix: String, function: UInt32? = nil, instruction: Int? = nil,
-                   sourceLocation: SourceLocation = #_sourceLocation) -> ValidationError? {
+                         features: Features = .wasm20, sourceLocation: SourceLocation = #_sourceLocation) -> ValidationError? {
     do {
-        try Validator.validate(module)
+        try Validator.validate(module, features: features)
         Issue.record("expected \"\(prefix)…\", but the module validated", sourceLocation: sourceLocation)
         return nil
     } catch {

@@ -196,12 +196,13 @@ import Testing
                 b.module.data.append(DataSegment(mode: .passive, bytes: []))
                 b.module.elements.append(ElementSegment(mode: .declarative, type: .funcref, items: .functions([0])))
             }
-            expectModuleValid(singleFunctionModule([], [], code, setup: setup))
+            // 3.0 features, so the relaxed SIMD rows are checked too.
+            expectModuleValid(singleFunctionModule([], [], code, setup: setup), features: .wasm30)
             if let first = signature.params.first {
                 var wrong = code
                 wrong[0] = .constant(of: first == .i32 ? .i64 : .i32)
                 expectModuleInvalid(singleFunctionModule([], [], wrong, setup: setup), "type mismatch",
-                                    instruction: signature.params.count)
+                                    instruction: signature.params.count, features: .wasm30)
             }
             checked += 1
         }

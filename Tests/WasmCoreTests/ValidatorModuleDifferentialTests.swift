@@ -128,7 +128,7 @@ import Testing
             let change = Self.mutate(&module, &g)
             let ours: String?
             do {
-                try Validator.validate(module)
+                try Validator.validate(module, features: .wasm20)
                 ours = nil
             } catch {
                 ours = error.description

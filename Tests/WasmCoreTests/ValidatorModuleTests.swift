@@ -75,7 +75,7 @@ import Testing
         expectModuleInvalid(with([.with(.globalGet, 1)]), "constant expression required")
         expectModuleInvalid(with([.with(.globalGet, 2)]), "unknown global 2")
         expectModuleInvalid(with([.with(.globalGet, 9)]), "unknown global 9")
-        expectModuleInvalid(with([.c64(1)]), "type mismatch: initializer of global 5 must produce [i32], produces [i64]")
+        expectModuleInvalid(with([.c64(1)]), "type mismatch: expected i32, found i64 (in initializer of global 5)")
         expectModuleInvalid(with([]), "type mismatch")
         expectModuleInvalid(with([.c32(1), .c32(1)]), "type mismatch")
         expectModuleInvalid(with([.with(.refFunc, 4)], type: .funcref), "unknown function 4")

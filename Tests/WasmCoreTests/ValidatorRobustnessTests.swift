@@ -44,6 +44,12 @@ import Testing
         case .shuffle: return .v128(V128(low: g.next() & 0x1F1F_1F1F_1F1F_1F1F, high: g.next() & 0x3F3F_3F3F_3F3F_3F3F))
         case .select: return .select((0..<Int.random(in: 0...2, using: &g)).map { _ in types.randomElement(using: &g)! })
         case .refType: return .refType(Bool.random(using: &g) ? .funcref : .externref)
+        case .tag, .typeIndex: return .index(small())
+        case .field, .typePair, .typeData, .typeElem, .typeFixed: return .indexPair(small(), small())
+        case .heapType: return .refType(RefType(nullable: Bool.random(using: &g), .abstract(.any)))
+        case .brOnCast:
+            return .brOnCast(label: small(), from: RefType(nullable: true, .abstract(.any)), to: RefType(nullable: Bool.random(using: &g), .abstract(.eq)))
+        case .tryTable: return .tryTable(.empty, [CatchClause(.catchAll, label: small())])
         }
     }
 
@@ -73,7 +79,7 @@ import Testing
             var module = template
             module.functions[0].body = Expression(code)
             do {
-                try Validator.validate(module)
+                try Validator.validate(module, features: .wasm20)
                 verdicts.valid += 1
             } catch {
                 verdicts.invalid += 1

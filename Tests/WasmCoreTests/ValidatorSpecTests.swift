@@ -12,7 +12,7 @@ import Testing
         for item in modules where item.kind != .assertMalformed {
             let module: Module
             do {
-                module = try BinaryDecoder.decode(item.bytes)
+                module = try BinaryDecoder.decode(item.bytes, features: .wasm20)
             } catch {
                 Issue.record("\(item) (\(item.kind)): does not decode: \(error)")
                 continue
@@ -21,7 +21,7 @@ import Testing
                 invalid += 1
                 let expected = item.expectedMessage ?? ""
                 do {
-                    try Validator.validate(module)
+                    try Validator.validate(module, features: .wasm20)
                     Issue.record("\(item): validated, but the spec expects \"\(expected)\"")
                 } catch {
                     if error.message.hasPrefix(expected) {
@@ -33,7 +33,7 @@ import Testing
             } else {
                 valid += 1
                 do {
-                    try Validator.validate(module)
+                    try Validator.validate(module, features: .wasm20)
                     validAccepted += 1
                 } catch {
                     Issue.record("\(item) (\(item.kind)): \(error)")
@@ -55,7 +55,7 @@ import Testing
             let expected = item.expectedMessage ?? ""
             let module: Module
             do {
-                module = try BinaryDecoder.decode(item.bytes)
+                module = try BinaryDecoder.decode(item.bytes, features: .wasm20)
             } catch {
                 // A text module using data.drop/memory.init without data segments becomes a
                 // binary without a data count section, which is malformed rather than invalid.
@@ -69,7 +69,7 @@ import Testing
             if item.command == "assert_invalid" {
                 invalid += 1
                 do {
-                    try Validator.validate(module)
+                    try Validator.validate(module, features: .wasm20)
                     Issue.record("\(item): validated, but the spec expects \"\(expected)\"")
                 } catch {
                     if error.message.hasPrefix(expected) {
@@ -81,7 +81,7 @@ import Testing
             } else {
                 valid += 1
                 do {
-                    try Validator.validate(module)
+                    try Validator.validate(module, features: .wasm20)
                     validAccepted += 1
                 } catch {
                     Issue.record("\(item) (\(item.command)): \(error)")

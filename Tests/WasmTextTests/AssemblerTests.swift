@@ -72,8 +72,14 @@ import WasmCore
               (elem declare func $f)
               (elem (table $t1) (i32.const 0) funcref (ref.null func)))
             """)
-        #expect(m.elements.map(\.encodingFlags) == [0, 6, 1, 3, 4])
-        #expect(m.elements[2].items == .functions([0, 0]))
+        // 3.0: a funcref list of ref.func items stays expressions (as function indices it
+        // would be typed (ref func)); Wasm 2.0 mode writes function indices, as wabt does.
+        #expect(m.elements.map(\.encodingFlags) == [0, 6, 5, 3, 4])
+        #expect(m.elements[2].type == .funcref)
+        let twoPointO = try WatAssembler.parse("(module (func $f) (elem $p funcref (ref.func $f) (item ref.func $f)))",
+                                               file: "e.wat", features: .wasm20).0
+        #expect(twoPointO.elements[0].items == .functions([0, 0]))
+        #expect(twoPointO.elements[0].encodingFlags == 1)
         #expect(m.elements[2].mode == .passive)
         #expect(m.names.elementNames == [2: "p"])
         guard case .expressions(let e) = m.elements[4].items else { Issue.record("expressions"); return }

@@ -13,9 +13,11 @@ import WasmCore
         var failures: [String] = []
     }
 
-    static func run() -> Counts {
+    /// Runs `scripts` (the 2.0 core scripts unless given) through the front end in the
+    /// language `features` describes.
+    static func run(_ scripts: [URL] = SpecSuite.scripts, features: Features = .wasm20) -> Counts {
         var counts = Counts()
-        for url in SpecSuite.scripts {
+        for url in scripts {
             guard let text = SpecSuite.read(url) else { continue }
             counts.scripts += 1
             let directives: [WastDirective]
@@ -34,7 +36,7 @@ import WasmCore
                 if expectation == .malformed {
                     if isBinary { continue }   // the decoder's tests cover malformed binaries
                     do {
-                        _ = try WatAssembler.parse(module)
+                        _ = try WatAssembler.parse(module, features: features)
                         counts.failures.append("\(place): malformed module was accepted")
                     } catch {
                         counts.malformedRejected += 1
@@ -43,14 +45,14 @@ import WasmCore
                 }
                 let parsed: (Module, SourceMap)
                 do {
-                    parsed = try WatAssembler.parse(module)
+                    parsed = try WatAssembler.parse(module, features: features)
                     if !isBinary { counts.assembled += 1 }
                 } catch {
                     counts.failures.append("should assemble: \(error)")
                     continue
                 }
                 do {
-                    try Validator.validate(parsed.0)
+                    try Validator.validate(parsed.0, features: features)
                     if expectation == .invalid {
                         counts.failures.append("\(place): invalid module was accepted by the validator")
                     } else {
@@ -95,7 +97,7 @@ import WasmCore
                 if case .binary = module.source { continue }
                 total += 1
                 do {
-                    _ = try WatAssembler.parse(module)
+                    _ = try WatAssembler.parse(module, features: .wasm20)
                 } catch {
                     if error.message.contains(expected) {
                         matched += 1

@@ -25,6 +25,15 @@ enum SpecSuite {
         return files.sorted { $0.path < $1.path }
     }
 
+    /// The scripts of another folder of the testsuite, e.g. `proposals/wasm-3.0`.
+    static func scripts(in folder: String) -> [URL] {
+        guard let core = root else { return [] }
+        let base = core.deletingLastPathComponent().appendingPathComponent(folder)
+        let files = FileManager.default.enumerator(at: base, includingPropertiesForKeys: nil)?
+            .compactMap { $0 as? URL }.filter { $0.pathExtension == "wast" } ?? []
+        return files.sorted { $0.path < $1.path }
+    }
+
     static func read(_ url: URL) -> String? {
         guard let data = FileManager.default.contents(atPath: url.path) else { return nil }
         return String(decoding: data, as: UTF8.self)

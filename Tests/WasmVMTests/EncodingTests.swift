@@ -47,7 +47,9 @@ import WasmCore
     /// the Swift slow path, which does not know register forms), and the slow operations don't.
     @Test func theCoreHandlesEveryRegisterForm() {
         var checked = 0
-        for op in Opcode.allCases {
+        // The engine executes the Wasm 2.0 opcodes only; the 3.0 ones (numbered after them)
+        // are refused before compilation and have no operation numbers of their own.
+        for op in Opcode.allCases where op.rawValue < firstWasm30Opcode {
             guard let kind = RegisterKind.of(op) else {
                 #expect(!wdb_core_handles(RegisterOperation.number(op, .rr)), "\(op.mnemonic)")
                 continue

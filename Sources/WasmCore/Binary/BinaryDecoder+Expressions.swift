@@ -20,10 +20,30 @@ extension ModuleDecoder {
         while true {
             let start = reader.position
             let opcode = try self.opcode()
+            if opcode.rawValue >= firstWasm30Opcode {
+                let needed = Features.required(by: opcode)
+                guard features.contains(needed) else {
+                    let info = opcode.info
+                    let code = info.prefix == 0 ? binaryHex(info.code) : "\(binaryHex(info.prefix)) \(binaryHex(info.code))"
+                    throw DecodeError("illegal opcode \(code)\(beyondContainer(start)) (\(opcode.mnemonic) needs \(needed))", at: start)
+                }
+            }
             let immediate = try self.immediate(for: opcode)
             switch opcode {
-            case .block, .loop: frames.append(0)
+            case .block, .loop, .tryTable: frames.append(0)
             case .if: frames.append(1)
+            case .try: frames.append(3)
+            case .catch, .catchAll:
+                // 3 = legacy try before any handler, 4 = after a catch, 5 = after catch_all.
+                guard let last = frames.last, last == 3 || last == 4 else {
+                    throw DecodeError("END opcode expected (\(opcode.mnemonic) outside a try, or after catch_all)", at: start)
+                }
+                frames[frames.count - 1] = opcode == .catchAll ? 5 : 4
+            case .delegate:
+                guard frames.last == 3 else {
+                    throw DecodeError("END opcode expected (delegate outside a try, or after a catch)", at: start)
+                }
+                frames.removeLast()
             case .else:
                 guard frames.last == 1 else {
                     throw DecodeError("END opcode expected (an else outside an if, or a second else)\(beyondContainer(start))", at: start)
@@ -51,16 +71,17 @@ extension ModuleDecoder {
         let b = try reader.byte()
         if let op = byByte[Int(b)] { return op }
         switch b {
+        case 0xFB where features.contains(.gc):
+            let sub = try reader.u32()
+            if sub < Opcode.prefixedCodeLimit, let op = byFB[Int(sub)] { return op }
+            throw DecodeError("illegal opcode fb \(binaryHex(sub))\(beyondContainer(start))", at: start)
         case 0xFC:
             let sub = try reader.u32()
-            if sub < 256, let op = byFC[Int(sub)] { return op }
+            if sub < Opcode.prefixedCodeLimit, let op = byFC[Int(sub)] { return op }
             throw DecodeError("illegal opcode fc \(binaryHex(sub))\(beyondContainer(start))", at: start)
         case 0xFD:
             let sub = try reader.u32()
-            if sub < 256, let op = byFD[Int(sub)] { return op }
-            if sub >= 0x100 && sub <= 0x113 {
-                throw DecodeError("unsupported feature relaxed SIMD (opcode fd \(binaryHex(sub)))", at: start)
-            }
+            if sub < Opcode.prefixedCodeLimit, let op = byFD[Int(sub)] { return op }
             throw DecodeError("illegal opcode fd \(binaryHex(sub))\(beyondContainer(start))", at: start)
         default:
             if start >= containerEnd {
@@ -77,37 +98,32 @@ extension ModuleDecoder {
     }
 
     static func unknownOpcode(_ b: UInt8, at offset: Int) -> DecodeError {
-        let feature: String? = switch b {
-        case 0x12, 0x13: "tail calls"
-        case 0x14, 0x15, 0xD3, 0xD4, 0xD6: "function references"
-        case 0xD5, 0xFB: "garbage collection"
-        case 0xFE: "threads"
-        default: nil
+        if b == 0xFE {
+            return DecodeError("unsupported feature threads (opcode 0x\(binaryHex(b)))", at: offset)
         }
-        if let feature {
-            return DecodeError("unsupported feature \(feature) (opcode 0x\(binaryHex(b)))", at: offset)
+        if b == 0xFB {
+            return DecodeError("illegal opcode fb (garbage collection is not enabled)", at: offset)
         }
-        // The 2.0 spec tests expect "illegal opcode" even for the exception-handling opcodes.
-        let detail = [0x06, 0x07, 0x08, 0x09, 0x0A, 0x18, 0x19, 0x1F].contains(b)
-            ? " (exception handling is not supported)" : ""
-        return DecodeError("illegal opcode \(binaryHex(b))\(detail)", at: offset)
+        return DecodeError("illegal opcode \(binaryHex(b))", at: offset)
     }
 
-    /// A memory index that must be the single byte 0x00 in Wasm 2.0.
+    /// A memory index: any u32 with multi-memory, else the single byte 0x00 (Wasm 2.0).
     @inline(__always)
-    mutating func zeroByte() throws(DecodeError) {
+    mutating func memoryIndex() throws(DecodeError) -> UInt32 {
+        if features.contains(.multiMemory) { return try reader.u32() }
         let offset = reader.position
         let b = try reader.byte()
         guard b == 0 else {
-            throw DecodeError("zero byte expected (memory index; multi-memory is not supported)", at: offset)
+            throw DecodeError("zero byte expected (memory index; multi-memory is not enabled)", at: offset)
         }
+        return 0
     }
 
     mutating func immediate(for opcode: Opcode) throws(DecodeError) -> Immediate {
         switch immediateKinds[Int(opcode.rawValue)] {
         case .none:
             return .none
-        case .label, .function, .local, .global, .table, .data, .elem:
+        case .label, .function, .local, .global, .table, .data, .elem, .tag, .typeIndex:
             return .index(try reader.u32())
         case .i32:
             return .i32(try reader.s32())
@@ -131,8 +147,7 @@ extension ModuleDecoder {
             let type = try reader.u32()
             return .indexPair(type, try reader.u32())
         case .memory, .memoryFill:
-            try zeroByte()
-            return .index(0)
+            return .index(try memoryIndex())
         case .memlane:
             let arg = try memarg()
             return .memlane(arg, lane: try reader.byte())
@@ -144,29 +159,70 @@ extension ModuleDecoder {
         case .select:
             return .select(try valueTypeVector())
         case .refType:
-            return .refType(try refType())
+            return .refType(RefType(nullable: true, try heapType()))
         case .memoryInit:
             let data = try reader.u32()
-            try zeroByte()
-            return .indexPair(data, 0)
+            return .indexPair(data, try memoryIndex())
         case .memoryCopy:
-            try zeroByte()
-            try zeroByte()
-            return .indexPair(0, 0)
-        case .tableInit, .tableCopy:
+            let destination = try memoryIndex()
+            return .indexPair(destination, try memoryIndex())
+        case .tableInit, .tableCopy, .field, .typePair, .typeData, .typeElem, .typeFixed:
             let first = try reader.u32()
             return .indexPair(first, try reader.u32())
+        case .heapType:
+            let nullable = opcode == .refTestNull || opcode == .refCastNull
+            return .refType(RefType(nullable: nullable, try heapType()))
+        case .brOnCast:
+            let offset = reader.position
+            let flags = try reader.byte()
+            guard flags <= 3 else { throw DecodeError("malformed br_on_cast flags 0x\(binaryHex(flags))", at: offset) }
+            let label = try reader.u32()
+            let from = RefType(nullable: flags & 1 != 0, try heapType())
+            let to = RefType(nullable: flags & 2 != 0, try heapType())
+            return .brOnCast(label: label, from: from, to: to)
+        case .tryTable:
+            let type = try blockType()
+            let count = try reader.u32()
+            var clauses: [CatchClause] = []
+            clauses.reserveCapacity(capacity(for: count))
+            for _ in 0..<count {
+                let offset = reader.position
+                let kindByte = try reader.byte()
+                guard let kind = CatchClause.Kind(rawValue: kindByte) else {
+                    throw DecodeError("malformed catch clause kind 0x\(binaryHex(kindByte))", at: offset)
+                }
+                let tag = kind.hasTag ? try reader.u32() : 0
+                clauses.append(CatchClause(kind, tag: tag, label: try reader.u32()))
+            }
+            return .tryTable(type, clauses)
         }
     }
 
+    /// Flags (alignment exponent; bit 6: a memory index follows), then the offset (u64 with
+    /// memory64; the validator checks it against the memory's address type).
     mutating func memarg() throws(DecodeError) -> MemArg {
         let offset = reader.position
-        let align = try reader.u32()
-        guard align < 32 else {
-            let detail = align & 0x40 != 0 ? ": a memory index (multi-memory) is not supported" : ""
-            throw DecodeError("malformed memop flags (alignment exponent \(align)\(detail))", at: offset)
+        var flags = try reader.u32()
+        var memory: UInt32 = 0
+        if flags & 0x40 != 0 && flags < 0x80 && features.contains(.multiMemory) {
+            flags &= ~0x40
+            memory = try reader.u32()
         }
-        return MemArg(align: align, offset: UInt64(try reader.u32()))
+        // With multi-memory any exponent below 64 decodes (the validator rejects it as too
+        // large); Wasm 2.0 calls exponents from 32 malformed.
+        guard flags < (features.contains(.multiMemory) ? 64 : 32) else {
+            let detail = flags & 0x40 != 0 ? ": a memory index (multi-memory) is not enabled" : ""
+            throw DecodeError("malformed memop flags (alignment exponent \(flags)\(detail))", at: offset)
+        }
+        let memoryOffset: UInt64
+        if let b = reader.peek(), b < 0x80 {
+            // The common one-byte offset, whatever the width.
+            reader.position += 1
+            memoryOffset = UInt64(b)
+        } else {
+            memoryOffset = features.contains(.memory64) ? try reader.unsignedSlow(bits: 64) : UInt64(try reader.u32())
+        }
+        return MemArg(align: flags, offset: memoryOffset, memory: memory)
     }
 
     mutating func blockType() throws(DecodeError) -> BlockType {

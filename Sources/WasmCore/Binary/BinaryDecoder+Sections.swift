@@ -1,111 +1,7 @@
 /// The non-custom sections and the types inside them.
 
 extension ModuleDecoder {
-    // MARK: types
-
-    mutating func valueType() throws(DecodeError) -> ValueType {
-        let offset = reader.position
-        let b = try reader.byte()
-        if let t = ValueType(rawValue: b) { return t }
-        if b & 0x80 != 0 {
-            throw DecodeError("integer representation too long (value type)", at: offset + 1)
-        }
-        if let feature = Self.laterProposalType(b) {
-            throw DecodeError("unsupported feature \(feature) (value type 0x\(binaryHex(b)))", at: offset)
-        }
-        throw DecodeError("malformed value type 0x\(binaryHex(b))", at: offset)
-    }
-
-    mutating func refType() throws(DecodeError) -> RefType {
-        let offset = reader.position
-        let b = try reader.byte()
-        if let t = RefType(rawValue: b) { return t }
-        if let feature = Self.laterProposalType(b) {
-            throw DecodeError("unsupported feature \(feature) (reference type 0x\(binaryHex(b)))", at: offset)
-        }
-        throw DecodeError("malformed reference type 0x\(binaryHex(b))", at: offset)
-    }
-
-    /// Type bytes that later proposals define, so they can be named instead of called malformed.
-    static func laterProposalType(_ b: UInt8) -> String? {
-        switch b {
-        case 0x63, 0x64: "function references (typed reference)"
-        case 0x69, 0x74: "exception handling (exnref)"
-        case 0x6A...0x6E, 0x71...0x73: "garbage collection (abstract heap type)"
-        default: nil
-        }
-    }
-
-    mutating func limits(forMemory: Bool) throws(DecodeError) -> Limits {
-        let offset = reader.position
-        let flags = try reader.byte()
-        if flags & 0x80 != 0 {
-            throw DecodeError("integer representation too long (limits flags)", at: offset + 1)
-        }
-        switch flags {
-        case 0:
-            return Limits(min: UInt64(try reader.u32()))
-        case 1:
-            let min = try reader.u32()
-            return Limits(min: UInt64(min), max: UInt64(try reader.u32()))
-        case 2, 3:
-            // The threads proposal's shared flag; the 2.0 spec tests expect this wording.
-            throw DecodeError("integer too large (limits flags 0x\(binaryHex(flags)): shared \(forMemory ? "memory" : "table") is not supported)", at: offset)
-        case 4...7:
-            throw DecodeError("unsupported feature memory64 (limits flags 0x\(binaryHex(flags)))", at: offset)
-        default:
-            throw DecodeError("integer too large (limits flags 0x\(binaryHex(flags)))", at: offset)
-        }
-    }
-
-    mutating func tableType() throws(DecodeError) -> TableType {
-        let element = try refType()
-        return TableType(elementType: element, limits: try limits(forMemory: false))
-    }
-
-    mutating func globalType() throws(DecodeError) -> GlobalType {
-        let type = try valueType()
-        let offset = reader.position
-        let mutability = try reader.byte()
-        guard mutability <= 1 else {
-            throw DecodeError("malformed mutability 0x\(binaryHex(mutability))", at: offset)
-        }
-        return GlobalType(valueType: type, isMutable: mutability == 1)
-    }
-
-    // MARK: sections
-
-    mutating func readTypeSection() throws(DecodeError) -> UInt32 {
-        let count = try reader.u32()
-        module.types.reserveCapacity(capacity(for: count))
-        for _ in 0..<count {
-            let offset = reader.position
-            let form = try reader.byte()
-            guard form == 0x60 else {
-                switch form {
-                case 0x80...:
-                    // The form is a one-byte signed LEB128 (s7) in the reference grammar.
-                    throw DecodeError("integer representation too long (type form)", at: offset + 1)
-                case 0x4E, 0x4F, 0x50, 0x5E, 0x5F:
-                    throw DecodeError("unsupported feature garbage collection (type form 0x\(binaryHex(form)))", at: offset)
-                default:
-                    throw DecodeError("malformed function type 0x\(binaryHex(form))", at: offset)
-                }
-            }
-            let params = try valueTypeVector()
-            let results = try valueTypeVector()
-            module.types.append(FuncType(params: params, results: results))
-        }
-        return count
-    }
-
-    mutating func valueTypeVector() throws(DecodeError) -> [ValueType] {
-        let count = try reader.u32()
-        var types: [ValueType] = []
-        types.reserveCapacity(capacity(for: count))
-        for _ in 0..<count { types.append(try valueType()) }
-        return types
-    }
+    // MARK: sections (the type section and the types themselves: BinaryDecoder+Types.swift)
 
     mutating func readImportSection() throws(DecodeError) -> UInt32 {
         let count = try reader.u32()
@@ -121,8 +17,10 @@ extension ModuleDecoder {
             case 1: descriptor = .table(try tableType())
             case 2: descriptor = .memory(MemoryType(limits: try limits(forMemory: true)))
             case 3: descriptor = .global(try globalType())
+            case 4 where features.contains(.exceptionHandling):
+                descriptor = .tag(try tagType())
             case 4:
-                throw DecodeError("malformed import kind 4 (a tag: exception handling is not supported)", at: offset)
+                throw DecodeError("malformed import kind 4 (a tag: exception handling is not enabled)", at: offset)
             case 0x7E, 0x7F:
                 // An empty item name followed by 0x7E/0x7F starts a group of the compact
                 // import section proposal (wabt's --enable-compact-imports).
@@ -146,8 +44,18 @@ extension ModuleDecoder {
         let count = try reader.u32()
         module.tables.reserveCapacity(capacity(for: count))
         for _ in 0..<count {
-            if reader.peek() == 0x40 {
-                throw DecodeError("unsupported feature function references (table with initializer)", at: reader.position)
+            if reader.peek() == 0x40 && features.contains(.functionReferences) {
+                // 0x40 0x00 tabletype expr: a table with an explicit initial element.
+                let offset = reader.position
+                reader.position += 1
+                let reserved = try reader.byte()
+                guard reserved == 0 else {
+                    throw DecodeError("malformed table: 0x40 must be followed by 0x00, found 0x\(binaryHex(reserved))", at: offset + 1)
+                }
+                var table = try tableType()
+                table.initializer = try expression(sizeHint: 4)
+                module.tables.append(table)
+                continue
             }
             module.tables.append(try tableType())
         }
@@ -181,8 +89,8 @@ extension ModuleDecoder {
             let name = try reader.name()
             let offset = reader.position
             let kindByte = try reader.byte()
-            guard let kind = ExternalKind(rawValue: kindByte) else {
-                let detail = kindByte == 4 ? " (a tag: exception handling is not supported)" : ""
+            guard let kind = ExternalKind(rawValue: kindByte), kind != .tag || features.contains(.exceptionHandling) else {
+                let detail = kindByte == 4 ? " (a tag: exception handling is not enabled)" : ""
                 throw DecodeError("malformed export kind \(kindByte)\(detail)", at: offset)
             }
             module.exports.append(Export(name: name, kind: kind, index: try reader.u32()))
@@ -217,7 +125,9 @@ extension ModuleDecoder {
         default: mode = .declarative
         }
         let usesExpressions = flags & 4 != 0
-        var type = RefType.funcref
+        // Function indices are (ref func) with function references (they are never null).
+        var type = features.contains(.functionReferences) && flags & 4 == 0
+            ? RefType(nullable: false, .abstract(.func)) : RefType.funcref
         if flags & 3 != 0 {
             if usesExpressions {
                 type = try refType()

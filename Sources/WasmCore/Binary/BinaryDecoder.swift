@@ -6,18 +6,19 @@
 /// checked afterwards ("section size mismatch"); that is what makes a truncated expression
 /// report the opcode it runs into.
 public enum BinaryDecoder {
-    public static func decode(_ bytes: [UInt8]) throws(DecodeError) -> Module {
-        try decodeWithDetails(bytes).module
+    /// Decodes a module of the language `features` describes (WebAssembly 3.0 by default).
+    public static func decode(_ bytes: [UInt8], features: Features = .default) throws(DecodeError) -> Module {
+        try decodeWithDetails(bytes, features: features).module
     }
 
     /// The module and whether any LEB128 integer in the input was non-canonical (longer than
     /// needed), in which case re-encoding gives shorter bytes.
-    static func decodeWithDetails(_ bytes: [UInt8]) throws(DecodeError) -> (module: Module, sawNonCanonicalInteger: Bool) {
+    static func decodeWithDetails(_ bytes: [UInt8], features: Features = .default) throws(DecodeError) -> (module: Module, sawNonCanonicalInteger: Bool) {
         guard bytes.count <= Int(UInt32.max) else {
             throw DecodeError("length out of bounds: module larger than 4 GiB", at: 0)
         }
         let result: Result<(Module, Bool), DecodeError> = bytes.withUnsafeBufferPointer { buffer in
-            var decoder = ModuleDecoder(ByteReader(buffer))
+            var decoder = ModuleDecoder(ByteReader(buffer), features: features)
             do throws(DecodeError) {
                 try decoder.decodeModule()
                 return .success((decoder.module, decoder.reader.sawNonCanonicalInteger))
@@ -32,6 +33,7 @@ public enum BinaryDecoder {
 /// The state of one decoding run.
 struct ModuleDecoder {
     var reader: ByteReader
+    let features: Features
     var module = Module()
     /// Type indices from the function section, joined with the code section at the end.
     var declaredFunctionTypes: [UInt32] = []
@@ -48,11 +50,13 @@ struct ModuleDecoder {
     /// in the instruction loop.
     let immediateKinds: [ImmediateKind] = InstructionTables.immediateKinds
     let byByte: [Opcode?] = Opcode.byByte
+    let byFB: [Opcode?] = Opcode.byFBCode
     let byFC: [Opcode?] = Opcode.byFCCode
     let byFD: [Opcode?] = Opcode.byFDCode
 
-    init(_ reader: ByteReader) {
+    init(_ reader: ByteReader, features: Features = .default) {
         self.reader = reader
+        self.features = features
     }
 
     mutating func decodeModule() throws(DecodeError) {
@@ -61,10 +65,7 @@ struct ModuleDecoder {
         while !reader.isAtEnd {
             let headerOffset = reader.position
             let idByte = try reader.byte()
-            guard let id = SectionID(rawValue: idByte) else {
-                if idByte == 13 {
-                    throw DecodeError("unsupported feature exception handling (tag section)", at: headerOffset)
-                }
+            guard let id = SectionID(rawValue: idByte), id != .tag || features.contains(.exceptionHandling) else {
                 throw DecodeError("malformed section id \(idByte)", at: headerOffset)
             }
             let sizeOffset = reader.position
@@ -139,6 +140,7 @@ struct ModuleDecoder {
             return nil
         case .code: return try readCodeSection()
         case .data: return try readDataSection()
+        case .tag: return try readTagSection()
         }
     }
 

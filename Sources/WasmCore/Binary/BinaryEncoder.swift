@@ -25,7 +25,7 @@ struct ModuleEncoder {
         out.fixedU32(0x6D73_6100)
         out.fixedU32(1)
         writeCustomSections(after: nil)
-        let order: [SectionID] = [.type, .import, .function, .table, .memory, .global, .export,
+        let order: [SectionID] = [.type, .import, .function, .table, .memory, .tag, .global, .export,
                                   .start, .element, .dataCount, .code, .data]
         for id in order {
             if let payload = payload(of: id) {
@@ -67,14 +67,16 @@ struct ModuleEncoder {
         case .custom:
             return nil
         case .type:
-            guard !module.types.isEmpty || keepEmpty else { return nil }
-            w.u32(UInt32(module.types.count))
-            for type in module.types {
-                w.byte(0x60)
-                w.u32(UInt32(type.params.count))
-                for t in type.params { w.byte(t.rawValue) }
-                w.u32(UInt32(type.results.count))
-                for t in type.results { w.byte(t.rawValue) }
+            guard !module.typeDefinitions.isEmpty || keepEmpty else { return nil }
+            let groups = module.recursionGroupRanges
+            let explicit = module.recursionGroups.count == groups.count ? module.recursionGroups.map(\.isExplicit) : []
+            w.u32(UInt32(groups.count))
+            for (g, range) in groups.enumerated() {
+                if range.count != 1 || (g < explicit.count && explicit[g]) {
+                    w.byte(0x4E)
+                    w.u32(UInt32(range.count))
+                }
+                for index in range { w.subType(module.typeDefinitions[index]) }
             }
         case .import:
             guard !module.imports.isEmpty || keepEmpty else { return nil }
@@ -88,6 +90,9 @@ struct ModuleEncoder {
                 case .table(let table): Self.write(table, to: &w)
                 case .memory(let memory): Self.write(memory.limits, to: &w)
                 case .global(let global): Self.write(global, to: &w)
+                case .tag(let tag):
+                    w.byte(0)
+                    w.u32(tag.typeIndex)
                 }
             }
         case .function:
@@ -102,6 +107,13 @@ struct ModuleEncoder {
             guard !module.memories.isEmpty || keepEmpty else { return nil }
             w.u32(UInt32(module.memories.count))
             for memory in module.memories { Self.write(memory.limits, to: &w) }
+        case .tag:
+            guard !module.tags.isEmpty || keepEmpty else { return nil }
+            w.u32(UInt32(module.tags.count))
+            for tag in module.tags {
+                w.byte(0)
+                w.u32(tag.typeIndex)
+            }
         case .global:
             guard !module.globals.isEmpty || keepEmpty else { return nil }
             w.u32(UInt32(module.globals.count))
@@ -135,7 +147,7 @@ struct ModuleEncoder {
                 body.u32(UInt32(function.locals.count))
                 for run in function.locals {
                     body.u32(run.count)
-                    body.byte(run.type.rawValue)
+                    body.valueType(run.type)
                 }
                 InstructionEncoder.write(function.body, to: &body)
                 w.vector(body.bytes)
@@ -149,23 +161,24 @@ struct ModuleEncoder {
     }
 
     static func write(_ limits: Limits, to w: inout ByteWriter) {
-        if let max = limits.max {
-            w.byte(1)
-            w.u64(limits.min)
-            w.u64(max)
-        } else {
-            w.byte(0)
-            w.u64(limits.min)
-        }
+        let flags: UInt8 = (limits.max != nil ? 1 : 0) | (limits.isShared ? 2 : 0) | (limits.addressType == .i64 ? 4 : 0)
+        w.byte(flags)
+        w.u64(limits.min)
+        if let max = limits.max { w.u64(max) }
     }
 
     static func write(_ table: TableType, to w: inout ByteWriter) {
-        w.byte(table.elementType.rawValue)
+        if table.initializer != nil {
+            w.byte(0x40)
+            w.byte(0)
+        }
+        w.refType(table.elementType)
         write(table.limits, to: &w)
+        if let initializer = table.initializer { InstructionEncoder.write(initializer, to: &w) }
     }
 
     static func write(_ global: GlobalType, to w: inout ByteWriter) {
-        w.byte(global.valueType.rawValue)
+        w.valueType(global.valueType)
         w.byte(global.isMutable ? 1 : 0)
     }
 }
@@ -180,7 +193,7 @@ enum SegmentEncoder {
             InstructionEncoder.write(offset, to: &w)
         }
         if flags & 3 != 0 {
-            if flags & 4 != 0 { w.byte(segment.type.rawValue) } else { w.byte(0) }  // elemkind funcref
+            if flags & 4 != 0 { w.refType(segment.type) } else { w.byte(0) }  // elemkind funcref
         }
         switch segment.items {
         case .functions(let indices):
@@ -201,13 +214,17 @@ enum SegmentEncoder {
         }
         // Function indices can only describe funcref segments.
         let expressionBit: UInt8 = usesExpressions ? 4 : 0
+        // The short active form (no table index, no type) means funcref for expressions and
+        // function indices ((ref func) with function references) for index lists.
+        let implicitType = usesExpressions ? segment.type == .funcref
+            : (segment.type == .funcref || segment.type == RefType(nullable: false, .abstract(.func)))
         if let recorded = segment.encodingFlags, recorded <= 7, recorded & 4 == expressionBit {
             let fits: Bool
             switch segment.mode {
             case .passive: fits = recorded & 3 == 1
             case .declarative: fits = recorded & 3 == 3
             case .active(let table, _):
-                fits = recorded & 3 == 2 || (recorded & 3 == 0 && table == 0 && segment.type == .funcref)
+                fits = recorded & 3 == 2 || (recorded & 3 == 0 && table == 0 && implicitType)
             }
             if fits { return recorded }
         }
@@ -215,7 +232,7 @@ enum SegmentEncoder {
         case .passive: return 1 | expressionBit
         case .declarative: return 3 | expressionBit
         case .active(let table, _):
-            return (table == 0 && segment.type == .funcref ? 0 : 2) | expressionBit
+            return (table == 0 && implicitType ? 0 : 2) | expressionBit
         }
     }
 

@@ -24,7 +24,7 @@ enum InstructionEncoder {
         case .block(let type):
             switch type {
             case .empty: w.byte(0x40)
-            case .value(let t): w.byte(t.rawValue)
+            case .value(let t): w.valueType(t)
             case .typeIndex(let index): w.s64(Int64(index))
             }
         case .index(let i):
@@ -56,9 +56,23 @@ enum InstructionEncoder {
             w.fixedU64(v.high)
         case .select(let types):
             w.u32(UInt32(types.count))
-            for t in types { w.byte(t.rawValue) }
+            for t in types { w.valueType(t) }
         case .refType(let t):
-            w.byte(t.rawValue)
+            // ref.null, ref.test and ref.cast carry a heap type; nullability is in the opcode.
+            w.heapType(t.heapType)
+        case .brOnCast(let label, let from, let to):
+            w.byte((from.isNullable ? 1 : 0) | (to.isNullable ? 2 : 0))
+            w.u32(label)
+            w.heapType(from.heapType)
+            w.heapType(to.heapType)
+        case .tryTable(let type, let clauses):
+            writeImmediate(.block(type), to: &w)
+            w.u32(UInt32(clauses.count))
+            for clause in clauses {
+                w.byte(clause.kind.rawValue)
+                if clause.kind.hasTag { w.u32(clause.tag) }
+                w.u32(clause.label)
+            }
         }
     }
 
@@ -101,6 +115,8 @@ enum NameSectionEncoder {
         for (id, map) in extended where !map.isEmpty {
             subsection(id) { nameMap(map, to: &$0) }
         }
+        if !names.fieldNames.isEmpty { subsection(10) { indirectNameMap(names.fieldNames, to: &$0) } }
+        if !names.tagNames.isEmpty { subsection(11) { nameMap(names.tagNames, to: &$0) } }
         return w.bytes
     }
 

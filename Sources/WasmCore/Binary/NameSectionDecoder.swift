@@ -3,7 +3,7 @@
 /// returns nil and the section stays in `customSections` verbatim.
 enum NameSectionDecoder {
     enum Subsection: UInt8 {
-        case module = 0, function, local, label, type, table, memory, global, element, data
+        case module = 0, function, local, label, type, table, memory, global, element, data, field, tag
     }
 
     static func decode(_ payload: [UInt8]) -> NameSection? {
@@ -38,6 +38,8 @@ enum NameSectionDecoder {
                 case .global: names.globalNames = try nameMap(&sub)
                 case .element: names.elementNames = try nameMap(&sub)
                 case .data: names.dataNames = try nameMap(&sub)
+                case .field: names.fieldNames = try indirectNameMap(&sub)
+                case .tag: names.tagNames = try nameMap(&sub)
                 }
                 guard sub.isAtEnd else { throw DecodeError("section size mismatch", at: sub.position) }
             }

@@ -16,7 +16,7 @@ extension FunctionValidator {
         case .if:
             guard case .block(let type) = instruction.immediate else { throw badImmediate(instruction) }
             let (params, results) = try blockTypes(type)
-            try pop(ValueType.i32.rawValue)
+            try pop(i32Code)
             try pop(params)
             pushFrame(.if, params: params, results: results)
         case .else:
@@ -29,20 +29,23 @@ extension FunctionValidator {
                 throw error("type mismatch: if without else must have matching params and results, has \(typeListName(types(frame.params))) -> \(typeListName(types(frame.results)))")
             }
             if !frames.isEmpty { push(frame.results) }
+        case .tryTable, .try, .catch, .catchAll, .delegate, .rethrow, .throw, .throwRef,
+             .returnCall, .returnCallIndirect, .returnCallRef, .callRef, .refAsNonNull, .brOnNull, .brOnNonNull, .refEq:
+            try checkWasm3Control(instruction)
         case .br:
             let target = try label(try index(instruction))
             try pop(target.labelTypes)
             markUnreachable()
         case .brIf:
             let target = try label(try index(instruction))
-            try pop(ValueType.i32.rawValue)
+            try pop(i32Code)
             try pop(target.labelTypes)
             push(target.labelTypes)
         case .brTable:
             guard case .brTable(let targets, let defaultTarget) = instruction.immediate else {
                 throw badImmediate(instruction)
             }
-            try pop(ValueType.i32.rawValue)
+            try pop(i32Code)
             let defaultTypes = try label(defaultTarget).labelTypes
             for depth in targets {
                 let types = try label(depth).labelTypes
@@ -70,26 +73,21 @@ extension FunctionValidator {
             guard case .indexPair(let typeIndex, let tableIndex) = instruction.immediate else {
                 throw badImmediate(instruction)
             }
-            let elementType = try checkTable(tableIndex)
-            guard Int(typeIndex) < context.typeCount else { throw error("unknown type \(typeIndex)") }
-            guard elementType == ValueType.funcref.rawValue else {
-                throw error("type mismatch: call_indirect needs a funcref table, table \(tableIndex) holds \(typeName(elementType))")
-            }
-            try pop(ValueType.i32.rawValue)
-            try pop(context.typeParams[Int(typeIndex)])
-            push(context.typeResults[Int(typeIndex)])
+            let type = try checkCallIndirect(typeIndex: typeIndex, tableIndex: tableIndex)
+            try pop(context.typeParams[type])
+            push(context.typeResults[type])
 
         // MARK: parametric
         case .drop:
             _ = try popAny()
         case .select:
-            try pop(ValueType.i32.rawValue)
+            try pop(i32Code)
             let first = try popAny()
             let second = try popAny()
-            for type in [first, second] where type != unknownType && !isNumericOrVector(type) {
+            for type in [first, second] where type != unknownType && (!isNumericOrVector(type) || type == bottomReference) {
                 throw error("type mismatch: select without a type needs numeric or vector operands, found \(typeName(type))")
             }
-            if first != second && first != unknownType && second != unknownType {
+            if first != second && first != unknownType && second != unknownType && first != bottomReference && second != bottomReference {
                 throw mismatch(expected: first, found: second)
             }
             push(first == unknownType ? second : first)
@@ -98,23 +96,36 @@ extension FunctionValidator {
             guard types.count == 1 else {
                 throw error("invalid result arity: typed select needs exactly one type, has \(types.count)")
             }
-            let type = types[0].rawValue
-            try pop(ValueType.i32.rawValue)
+            try checkValid(types[0])
+            let type = context.code(types[0])
+            try pop(i32Code)
             try pop(type)
             try pop(type)
             push(type)
 
         // MARK: variables
         case .localGet:
-            push(try localType(try index(instruction)))
+            let local = try index(instruction)
+            let type = try localType(local)
+            if Int(local) < localIsSet.count && !localIsSet[Int(local)] {
+                throw error("uninitialized local \(local): a non-nullable local must be set before it is read")
+            }
+            push(type)
         case .localSet:
-            try pop(try localType(try index(instruction)))
+            let local = try index(instruction)
+            try pop(try localType(local))
+            markSet(local)
         case .localTee:
-            let type = try localType(try index(instruction))
+            let local = try index(instruction)
+            let type = try localType(local)
             try pop(type)
+            markSet(local)
             push(type)
         case .globalGet:
-            push(try globalType(try index(instruction)))
+            let global = try index(instruction)
+            let type = try globalType(global)
+            if constantMode { try checkConstantGlobal(global) }
+            push(type)
         case .globalSet:
             let global = try index(instruction)
             let type = try globalType(global)
@@ -126,87 +137,109 @@ extension FunctionValidator {
         // MARK: references
         case .refNull:
             guard case .refType(let type) = instruction.immediate else { throw badImmediate(instruction) }
-            push(type.rawValue)
+            try checkValid(.ref(type))
+            push(context.code(RefType(nullable: true, type.heapType)))
         case .refIsNull:
-            let type = try popAny()
-            guard type == unknownType || type == ValueType.funcref.rawValue || type == ValueType.externref.rawValue else {
-                throw error("type mismatch: ref.is_null needs a reference, found \(typeName(type))")
-            }
-            push(ValueType.i32.rawValue)
+            _ = try popReference("ref.is_null")
+            push(i32Code)
         case .refFunc:
             let function = try index(instruction)
             guard Int(function) < context.functionTypes.count else {
                 throw error("unknown function \(function): the module has \(context.functionTypes.count) functions")
             }
-            guard context.declaredFunctions[Int(function)] else {
+            guard constantMode || context.declaredFunctions[Int(function)] else {
                 throw error("undeclared function reference: function \(function) must appear in an element segment, export or global initializer to be used by ref.func")
             }
-            push(ValueType.funcref.rawValue)
+            push(functionReferenceType(function))
 
         // MARK: tables
         case .tableGet:
-            let type = try checkTable(try index(instruction))
-            try pop(ValueType.i32.rawValue)
+            let table = try index(instruction)
+            let type = try checkTable(table)
+            try pop(tableAddress(table))
             push(type)
         case .tableSet:
-            let type = try checkTable(try index(instruction))
+            let table = try index(instruction)
+            let type = try checkTable(table)
             try pop(type)
-            try pop(ValueType.i32.rawValue)
+            try pop(tableAddress(table))
         case .tableSize:
-            _ = try checkTable(try index(instruction))
-            try apply(shape)
+            let table = try index(instruction)
+            _ = try checkTable(table)
+            push(tableAddress(table))
         case .tableGrow:
-            let type = try checkTable(try index(instruction))
-            try pop(ValueType.i32.rawValue)
+            let table = try index(instruction)
+            let type = try checkTable(table)
+            let address = tableAddress(table)
+            try pop(address)
             try pop(type)
-            push(ValueType.i32.rawValue)
+            push(address)
         case .tableFill:
-            let type = try checkTable(try index(instruction))
-            try pop(ValueType.i32.rawValue)
+            let table = try index(instruction)
+            let type = try checkTable(table)
+            let address = tableAddress(table)
+            try pop(address)
             try pop(type)
-            try pop(ValueType.i32.rawValue)
+            try pop(address)
         case .tableCopy:
             guard case .indexPair(let destination, let source) = instruction.immediate else {
                 throw badImmediate(instruction)
             }
             let destinationType = try checkTable(destination)
             let sourceType = try checkTable(source)
-            guard destinationType == sourceType else {
+            guard context.matches(sourceType, destinationType) else {
                 throw error("type mismatch: table.copy from a \(typeName(sourceType)) table to a \(typeName(destinationType)) table")
             }
-            try apply(shape)
+            let d = tableAddress(destination), s = tableAddress(source)
+            try pop(d == i64Code && s == i64Code ? i64Code : i32Code)
+            try pop(s)
+            try pop(d)
         case .tableInit:
             guard case .indexPair(let segment, let table) = instruction.immediate else {
                 throw badImmediate(instruction)
             }
             let tableType = try checkTable(table)
             let segmentType = try checkElementSegment(segment)
-            guard tableType == segmentType else {
+            guard context.matches(segmentType, tableType) else {
                 throw error("type mismatch: table.init of a \(typeName(tableType)) table from a \(typeName(segmentType)) segment")
             }
-            try apply(shape)
+            try pop(i32Code)
+            try pop(i32Code)
+            try pop(tableAddress(table))
         case .elemDrop:
             _ = try checkElementSegment(try index(instruction))
             try apply(shape)
 
         // MARK: memory
-        case .memorySize, .memoryGrow, .memoryFill:
-            try checkMemory(try index(instruction))
-            try apply(shape)
+        case .memorySize:
+            push(try checkMemory(try index(instruction)))
+        case .memoryGrow:
+            let address = try checkMemory(try index(instruction))
+            try pop(address)
+            push(address)
+        case .memoryFill:
+            let address = try checkMemory(try index(instruction))
+            try pop(address)
+            try pop(i32Code)
+            try pop(address)
         case .memoryCopy:
             guard case .indexPair(let destination, let source) = instruction.immediate else {
                 throw badImmediate(instruction)
             }
-            try checkMemory(destination)
-            try checkMemory(source)
-            try apply(shape)
+            let d = try checkMemory(destination)
+            let s = try checkMemory(source)
+            try pop(d == i64Code && s == i64Code ? i64Code : i32Code)
+            try pop(s)
+            try pop(d)
         case .memoryInit:
             guard case .indexPair(let segment, let memory) = instruction.immediate else {
                 throw badImmediate(instruction)
             }
-            try checkMemory(memory)
+            let address = try checkMemory(memory)
             try checkDataSegment(segment)
-            try apply(shape)
+            try pop(i32Code)
+            try pop(i32Code)
+            try pop(address)
         case .dataDrop:
             try checkDataSegment(try index(instruction))
             try apply(shape)
@@ -220,12 +253,16 @@ extension FunctionValidator {
             try apply(shape)
 
         default:
+            if instruction.opcode.info.prefix == 0xFB {
+                try checkGC(instruction)
+                return
+            }
             // An opcode whose signature the table could not flatten; type it from the table.
             guard let signature = instruction.opcode.info.signature else {
                 throw error("\(instruction.opcode.mnemonic) cannot be typed")
             }
-            for type in signature.params.reversed() { try pop(type.rawValue) }
-            for type in signature.results { push(type.rawValue) }
+            for type in signature.params.reversed() { try pop(context.code(type)) }
+            for type in signature.results { push(context.code(type)) }
         }
     }
 
@@ -236,18 +273,18 @@ extension FunctionValidator {
         return i
     }
 
-    mutating func globalType(_ index: UInt32) throws(ValidationError) -> UInt8 {
+    mutating func globalType(_ index: UInt32) throws(ValidationError) -> TypeCode {
         guard Int(index) < context.globalTypes.count else {
             throw error("unknown global \(index): the module has \(context.globalTypes.count) globals")
         }
         return context.globalTypes[Int(index)]
     }
 
-    func isNumericOrVector(_ type: UInt8) -> Bool {
-        type != ValueType.funcref.rawValue && type != ValueType.externref.rawValue
+    func isNumericOrVector(_ type: TypeCode) -> Bool {
+        !context.isReference(type)
     }
 
-    mutating func types(_ range: TypeRange) -> ArraySlice<UInt8> {
+    mutating func types(_ range: TypeRange) -> ArraySlice<TypeCode> {
         let start = Int(range.start)
         return context.typePool[start..<start + Int(range.count)]
     }
@@ -269,7 +306,7 @@ extension FunctionValidator {
                 throw underflow(expected: expected)
             }
             let actual = stack[position]
-            if actual != expected && actual != unknownType {
+            if actual != expected && actual != unknownType && !context.matches(actual, expected) {
                 throw mismatch(expected: expected, found: actual)
             }
         }

@@ -18,7 +18,7 @@ public struct FunctionValidationInfo: Hashable, Sendable {
 
 /// A structured-control frame: where its values start and what its label carries.
 struct ControlFrame {
-    enum Kind: UInt8 { case function, block, loop, `if`, `else` }
+    enum Kind: UInt8 { case function, block, loop, `if`, `else`, tryTable, `try`, `catch`, catchAll }
 
     var kind: Kind
     /// Set once the rest of the frame is unreachable: the stack below is then polymorphic.
@@ -28,6 +28,9 @@ struct ControlFrame {
     var slotHeight: Int
     var params: TypeRange
     var results: TypeRange
+    /// Length of `FunctionValidator.initializedLocals` when the frame opened: locals set
+    /// inside the frame are uninitialized again after it (non-defaultable locals).
+    var initHeight: Int = 0
 
     /// The types a branch to this frame carries.
     var labelTypes: TypeRange { kind == .loop ? params : results }
@@ -42,7 +45,7 @@ struct FunctionValidator {
     var context: ValidationContext
     let shapes: [OperatorShape]
 
-    var stack: [UInt8] = []
+    var stack: [TypeCode] = []
     var slots = 0
     var frames: [ControlFrame] = []
     /// The innermost frame's `height` and `unreachable`, kept here so that every pop reads two
@@ -51,7 +54,11 @@ struct FunctionValidator {
     var floorIsPolymorphic = false
     /// Types of params and locals, expanded up to `expandedLocalLimit` entries; locals beyond
     /// it (only possible in absurd modules) are found by walking the declarations.
-    var localTypes: [UInt8] = []
+    var localTypes: [TypeCode] = []
+    /// Per expanded local: whether it holds a value (false only for non-defaultable locals
+    /// not yet set), and the locals set so far, innermost frame's last.
+    var localIsSet: [Bool] = []
+    var initializedLocals: [Int] = []
     var localCount = 0
     var paramCount = 0
     var localDeclarations: [LocalDeclaration] = []
@@ -62,6 +69,12 @@ struct FunctionValidator {
     var instructionIndex = 0
     var offsets: [UInt32] = []
     var module: Module
+
+    /// Set while checking a constant expression: only constant instructions are allowed and
+    /// `global.get` sees the first `visibleGlobals` globals.
+    var constantMode = false
+    var visibleGlobals = 0
+    var constantWhat = ""
 
     init(module: Module, context: ValidationContext) {
         self.module = module
@@ -75,6 +88,7 @@ struct FunctionValidator {
 
     /// An error at the current instruction.
     func error(_ message: String) -> ValidationError {
+        if constantMode { return ValidationError("\(message) (in \(constantWhat))") }
         var position: String?
         if instructionIndex < offsets.count {
             position = module.describe(CodePosition(functionIndex: functionIndex,
@@ -86,47 +100,50 @@ struct FunctionValidator {
                                instructionIndex: instructionIndex, position: position)
     }
 
-    func mismatch(expected: UInt8, found: UInt8) -> ValidationError {
-        error("type mismatch: expected \(typeName(expected)), found \(typeName(found))")
+    func mismatch(expected: TypeCode, found: TypeCode) -> ValidationError {
+        error("type mismatch: expected \(context.name(expected)), found \(context.name(found))")
     }
 
-    func underflow(expected: UInt8) -> ValidationError {
+    func underflow(expected: TypeCode) -> ValidationError {
         if expected == unknownType { return error("type mismatch: expected a value, found nothing (stack underflow)") }
-        return error("type mismatch: expected \(typeName(expected)), found nothing (stack underflow)")
+        return error("type mismatch: expected \(context.name(expected)), found nothing (stack underflow)")
     }
+
+    func typeName(_ code: TypeCode) -> String { context.name(code) }
+    func typeListName(_ codes: some Sequence<TypeCode>) -> String { context.listName(codes) }
 
     // MARK: operand stack
 
     @inline(__always)
-    mutating func push(_ type: UInt8) {
+    mutating func push(_ type: TypeCode) {
         stack.append(type)
-        slots &+= type == ValueType.v128.rawValue ? 2 : 1
+        slots &+= type == v128Code ? 2 : 1
     }
 
     /// Pops a value of any type; `unknownType` when the frame is unreachable and empty.
     @inline(__always)
-    mutating func popAny() throws(ValidationError) -> UInt8 {
+    mutating func popAny() throws(ValidationError) -> TypeCode {
         if stack.count == floor {
             if floorIsPolymorphic { return unknownType }
             throw underflow(expected: unknownType)
         }
         let type = stack.removeLast()
-        slots &-= type == ValueType.v128.rawValue ? 2 : 1
+        slots &-= type == v128Code ? 2 : 1
         return type
     }
 
     /// Pops a value that must have type `expected` (or be unknown).
     @inline(__always)
-    mutating func pop(_ expected: UInt8) throws(ValidationError) {
+    mutating func pop(_ expected: TypeCode) throws(ValidationError) {
         if stack.count == floor {
             if floorIsPolymorphic { return }
             throw underflow(expected: expected)
         }
         let type = stack.removeLast()
-        if type != expected && type != unknownType && expected != unknownType {
+        if type != expected && type != unknownType && expected != unknownType && !context.matches(type, expected) {
             throw mismatch(expected: expected, found: type)
         }
-        slots &-= type == ValueType.v128.rawValue ? 2 : 1
+        slots &-= type == v128Code ? 2 : 1
     }
 
     /// Pops `range`'s types, last first.
@@ -156,7 +173,8 @@ struct FunctionValidator {
 
     mutating func pushFrame(_ kind: ControlFrame.Kind, params: TypeRange, results: TypeRange) {
         frames.append(ControlFrame(kind: kind, unreachable: false, height: stack.count,
-                                   slotHeight: slots, params: params, results: results))
+                                   slotHeight: slots, params: params, results: results,
+                                   initHeight: initializedLocals.count))
         floor = stack.count
         floorIsPolymorphic = false
         push(params)
@@ -173,6 +191,7 @@ struct FunctionValidator {
         }
         try pop(frame.results)
         frames.removeLast()
+        resetLocals(to: frame.initHeight)
         if let outer = frames.last {
             floor = outer.height
             floorIsPolymorphic = outer.unreachable
@@ -180,7 +199,7 @@ struct FunctionValidator {
         return frame
     }
 
-    mutating func resultTypes(_ frame: ControlFrame) -> ArraySlice<UInt8> {
+    mutating func resultTypes(_ frame: ControlFrame) -> ArraySlice<TypeCode> {
         let start = Int(frame.results.start)
         return context.typePool[start..<start + Int(frame.results.count)]
     }
@@ -192,6 +211,10 @@ struct FunctionValidator {
         case .loop: "loop"
         case .if: "if"
         case .else: "else"
+        case .tryTable: "try_table"
+        case .try: "try"
+        case .catch: "catch"
+        case .catchAll: "catch_all"
         }
     }
 
@@ -206,9 +229,14 @@ struct FunctionValidator {
     mutating func blockTypes(_ type: BlockType) throws(ValidationError) -> (TypeRange, TypeRange) {
         switch type {
         case .empty: return (.empty, .empty)
-        case .value(let t): return (.empty, context.singleValue[Int(t.rawValue)])
+        case .value(let t):
+            try checkValid(t)
+            return (.empty, context.single(context.code(t)))
         case .typeIndex(let index):
             guard Int(index) < context.typeCount else { throw error("unknown type \(index)") }
+            guard context.isFunctionType[Int(index)] else {
+                throw error("type mismatch: block type \(index) is not a function type")
+            }
             return (context.typeParams[Int(index)], context.typeResults[Int(index)])
         }
     }
@@ -217,6 +245,8 @@ struct FunctionValidator {
 
     mutating func prepareLocals(params: TypeRange, declarations: [LocalDeclaration]) throws(ValidationError) {
         localTypes.removeAll(keepingCapacity: true)
+        localIsSet.removeAll(keepingCapacity: true)
+        initializedLocals.removeAll(keepingCapacity: true)
         var total = UInt64(params.count)
         for declaration in declarations { total &+= UInt64(declaration.count) }
         guard total <= UInt64(UInt32.max) else { throw error("too many locals: \(total)") }
@@ -225,15 +255,18 @@ struct FunctionValidator {
         localDeclarations = declarations
         let start = Int(params.start)
         localTypes.append(contentsOf: context.typePool[start..<start + Int(params.count)])
+        localIsSet.append(contentsOf: repeatElement(true, count: Int(params.count)))
         for declaration in declarations {
+            try checkValid(declaration.type)
             let room = FunctionValidator.expandedLocalLimit - localTypes.count
             if room <= 0 { break }
             let n = min(Int(declaration.count), room)
-            localTypes.append(contentsOf: repeatElement(declaration.type.rawValue, count: n))
+            localTypes.append(contentsOf: repeatElement(context.code(declaration.type), count: n))
+            localIsSet.append(contentsOf: repeatElement(declaration.type.isDefaultable, count: n))
         }
     }
 
-    mutating func localType(_ index: UInt32) throws(ValidationError) -> UInt8 {
+    mutating func localType(_ index: UInt32) throws(ValidationError) -> TypeCode {
         let i = Int(index)
         if i < localTypes.count { return localTypes[i] }
         guard i < localCount else {
@@ -243,7 +276,7 @@ struct FunctionValidator {
         var end = paramCount
         for declaration in localDeclarations {
             end += Int(declaration.count)
-            if i < end { return declaration.type.rawValue }
+            if i < end { return context.code(declaration.type) }
         }
         throw error("unknown local \(index)")
     }
@@ -258,7 +291,8 @@ struct FunctionValidator {
         instructionIndex = 0
         offsets = function.body.offsets
         let typeIndex = Int(function.typeIndex)
-        guard typeIndex < context.typeCount else { throw error("unknown type \(typeIndex)") }
+        constantMode = false
+        guard typeIndex < context.typeCount, context.isFunctionType[typeIndex] else { throw error("unknown type \(typeIndex)") }
         try prepareLocals(params: context.typeParams[typeIndex], declarations: function.locals)
 
         stack.removeAll(keepingCapacity: true)
@@ -277,7 +311,9 @@ struct FunctionValidator {
             if frames.isEmpty { throw error("instruction after the end of the function body") }
             // Only the opcode is read for table-typed instructions: copying the whole
             // instruction (an enum with array payloads) costs more than typing it.
-            let shape = shapes[Int(instructions[index].opcode.rawValue)]
+            let raw = instructions[index].opcode.rawValue
+            if raw >= firstWasm30Opcode { try checkFeature(instructions[index].opcode) }
+            let shape = shapes[Int(raw)]
             if shape.kind == .plain {
                 try apply(shape)
             } else {
@@ -300,8 +336,15 @@ struct FunctionValidator {
         case .plain:
             try apply(shape)
         case .memory, .memoryLane:
-            try checkMemArg(instruction, shape)
-            try apply(shape)
+            let addressType = try checkMemArg(instruction, shape)
+            if addressType == i32Code {
+                try apply(shape)
+            } else {
+                // memory64: the address operand (always the first) is an i64.
+                var wide = shape
+                wide.param0 = addressType
+                try apply(wide)
+            }
         case .lane:
             guard case .lane(let lane) = instruction.immediate else { throw badImmediate(instruction) }
             guard lane < shape.laneCount else {
@@ -329,13 +372,16 @@ struct FunctionValidator {
         error("malformed immediate for \(instruction.opcode.mnemonic)")
     }
 
-    mutating func checkMemory(_ index: UInt32) throws(ValidationError) {
+    /// Checks that the memory exists and returns its address type code.
+    @discardableResult
+    mutating func checkMemory(_ index: UInt32) throws(ValidationError) -> TypeCode {
         guard Int(index) < context.memoryCount else {
             throw error("unknown memory \(index): the module has \(context.memoryCount == 0 ? "no" : "\(context.memoryCount)") memor\(context.memoryCount == 1 ? "y" : "ies")")
         }
+        return context.memoryAddressTypes[Int(index)]
     }
 
-    mutating func checkTable(_ index: UInt32) throws(ValidationError) -> UInt8 {
+    mutating func checkTable(_ index: UInt32) throws(ValidationError) -> TypeCode {
         guard Int(index) < context.tableElementTypes.count else {
             throw error("unknown table \(index): the module has \(context.tableElementTypes.count) tables")
         }
@@ -348,14 +394,14 @@ struct FunctionValidator {
         }
     }
 
-    mutating func checkElementSegment(_ index: UInt32) throws(ValidationError) -> UInt8 {
+    mutating func checkElementSegment(_ index: UInt32) throws(ValidationError) -> TypeCode {
         guard Int(index) < context.elementTypes.count else {
             throw error("unknown elem segment \(index): the module has \(context.elementTypes.count) element segments")
         }
         return context.elementTypes[Int(index)]
     }
 
-    mutating func checkMemArg(_ instruction: Instruction, _ shape: OperatorShape) throws(ValidationError) {
+    mutating func checkMemArg(_ instruction: Instruction, _ shape: OperatorShape) throws(ValidationError) -> TypeCode {
         let memarg: MemArg
         var lane: UInt8?
         switch instruction.immediate {
@@ -363,11 +409,15 @@ struct FunctionValidator {
         case .memlane(let m, let l): memarg = m; lane = l
         default: throw badImmediate(instruction)
         }
-        try checkMemory(memarg.memory)
+        let addressType = try checkMemory(memarg.memory)
         try checkAlignment(memarg, shape, instruction)
+        if addressType == i32Code && memarg.offset > UInt64(UInt32.max) {
+            throw error("offset out of range: \(memarg.offset) does not fit a 32-bit memory")
+        }
         if let lane, lane >= shape.laneCount {
             throw error("invalid lane index \(lane): \(instruction.opcode.mnemonic) has \(shape.laneCount) lanes")
         }
+        return addressType
     }
 
     mutating func checkAlignment(_ memarg: MemArg, _ shape: OperatorShape, _ instruction: Instruction) throws(ValidationError) {

@@ -39,7 +39,8 @@ extension WatParser {
         case .memarg:
             return Instruction(op, .memarg(try parseMemArg(natural: m.naturalAlignment)))
         case .memlane:
-            let memarg = try parseMemArg(natural: m.naturalAlignment)
+            // The lane index follows, so a lone number is the lane, not a memory index.
+            let memarg = try parseMemArg(natural: m.naturalAlignment, laneFollows: true)
             return Instruction(op, .memlane(memarg, lane: try parseLaneIndex()))
         case .lane:
             return Instruction(op, .lane(try parseLaneIndex()))
@@ -72,16 +73,45 @@ extension WatParser {
             }
             return typed ? Instruction(.selectTyped, .select(types)) : Instruction(.select)
         case .refType:
-            let k = peek
-            if k.kind == .keyword, s.equals(k, "func") || s.equals(k, "funcref") {
+            // ref.null takes a heap type (`func`, `$t`); the 2.0 spelling `funcref` is accepted too.
+            if let shorthand = referenceShorthand(peek) {
                 advance()
-                return Instruction(op, .refType(.funcref))
+                return Instruction(op, .refType(shorthand))
             }
-            if k.kind == .keyword, s.equals(k, "extern") || s.equals(k, "externref") {
-                advance()
-                return Instruction(op, .refType(.externref))
-            }
-            throw unexpected(k, expected: "func or extern")
+            return Instruction(op, .refType(RefType(nullable: true, try parseHeapType())))
+        case .tag:
+            return Instruction(op, .index(try parseIndex(.tag)))
+        case .typeIndex:
+            return Instruction(op, .index(try parseIndex(.type)))
+        case .field:
+            let type = try parseIndex(.type)
+            return Instruction(op, .indexPair(type, try parseFieldIndex(of: type)))
+        case .typePair:
+            let destination = try parseIndex(.type)
+            return Instruction(op, .indexPair(destination, try parseIndex(.type)))
+        case .typeData:
+            usesDataCount = true
+            let type = try parseIndex(.type)
+            return Instruction(op, .indexPair(type, try parseIndex(.data)))
+        case .typeElem:
+            let type = try parseIndex(.type)
+            return Instruction(op, .indexPair(type, try parseIndex(.elem)))
+        case .typeFixed:
+            let type = try parseIndex(.type)
+            return Instruction(op, .indexPair(type, try parseU32()))
+        case .heapType:
+            // `ref.test (ref null? ht)` or a shorthand; the nullable form has its own opcode.
+            let type = try parseRefType()
+            var opcode = op
+            if type.isNullable { opcode = op == .refTest ? .refTestNull : op == .refCast ? .refCastNull : op }
+            return Instruction(opcode, .refType(type))
+        case .brOnCast:
+            let label = try parseLabel()
+            let from = try parseRefType()
+            return Instruction(op, .brOnCast(label: label, from: from, to: try parseRefType()))
+        case .tryTable:
+            // Handled with the block instructions (Instructions.swift).
+            return Instruction(op, .tryTable(.empty, []))
         case .data:
             usesDataCount = true
             return Instruction(op, .index(try parseIndex(.data)))
@@ -113,15 +143,25 @@ extension WatParser {
     }
 
     /// `offset=N? align=N?`; the alignment is stored as its exponent.
-    private func parseMemArg(natural: UInt8) throws(WatError) -> MemArg {
+    private func parseMemArg(natural: UInt8, laneFollows: Bool = false) throws(WatError) -> MemArg {
         var offset: UInt64 = 0
+        var memory: UInt32 = 0
+        // multi-memory: an optional memory index first (for lane accesses only when another
+        // number, the lane, follows it).
+        let next = peek(1)
+        let memargFollows = next.kind == .keyword && (s.hasPrefix(next, "offset=") || s.hasPrefix(next, "align="))
+        if peek.kind == .id || (peek.kind == .atom && (!laneFollows || next.kind == .atom || memargFollows)) {
+            memory = try parseIndex(.memory)
+        }
         var alignBytes = UInt64(max(1, natural))
         if peek.kind == .keyword, s.hasPrefix(peek, "offset=") {
             let t = peek
             guard let v = plainDecimal(Int(t.start) + 7, Int(t.end)) ?? Literals.unsigned(s.bytes, Int(t.start) + 7, Int(t.end)) else {
                 throw error(Literals.isDigitRun(s.bytes, Int(t.start) + 7, Int(t.end)) ? "i32 constant out of range" : "unknown operator \(describe(t)): malformed offset", at: t)
             }
-            guard v <= UInt64(UInt32.max) else { throw error("i32 constant out of range (offset)", at: t) }
+            guard v <= UInt64(UInt32.max) || features.contains(.memory64) else {
+                throw error("i32 constant out of range (offset)", at: t)
+            }
             offset = v
             advance()
         }
@@ -134,7 +174,7 @@ extension WatParser {
             alignBytes = v
             advance()
         }
-        return MemArg(align: UInt32(alignBytes.trailingZeroBitCount), offset: offset)
+        return MemArg(align: UInt32(alignBytes.trailingZeroBitCount), offset: offset, memory: memory)
     }
 
     private func parseLaneIndex() throws(WatError) -> UInt8 {

@@ -18,6 +18,10 @@ extension WatParser {
         case foldedThen
         /// `(else instr*)`; `elseIndex` is where its `else` opcode went (dropped when empty).
         case foldedElse(elseIndex: Int)
+        /// Legacy `(try … (do instr*) (catch x instr*)* (catch_all instr*)?)`: inside one of
+        /// its lists; at its `)` the next handler list, `(delegate l)` or the try's `)` follows.
+        /// `phase`: 0 in `(do …)`, 1 in a `(catch …)`, 2 in `(catch_all …)` (nothing may follow).
+        case foldedTry(phase: UInt8)
         /// `(op immediates folded-operand*)`: the instruction is emitted after its operands;
         /// until then it waits on `pending` (so this enum holds no references to copy).
         case foldedPlain(Token)
@@ -142,6 +146,15 @@ extension WatParser {
                     stack[stack.count - 1] = .plainBlock(op: op, label: label, token: token, elseIndex: code.count - 1)
                     continue
                 }
+                if op == .try, t.kind == .keyword, s.equals(t, "delegate") {
+                    // Legacy exception handling: `delegate l` ends the try; its label is
+                    // counted from outside the try.
+                    advance()
+                    labels.removeLast()
+                    emit(Instruction(.delegate, .index(try parseLabel())), at: t)
+                    stack.removeLast()
+                    continue
+                }
                 guard t.kind == .keyword, s.equals(t, "end") else {
                     if t.kind == .rparen || t.kind == .eof {
                         throw error("missing \"end\" for \(op.mnemonic) at \(place(token))", at: t)
@@ -173,6 +186,11 @@ extension WatParser {
                 } else {
                     try closeFoldedIf(&stack)
                 }
+            case .foldedTry(let phase):
+                if try beginInstruction(&stack) { continue }
+                guard t.kind == .rparen else { throw unexpectedInInstructions() }
+                advance()
+                try continueFoldedTry(&stack, phase: phase)
             case .foldedElse(let elseIndex):
                 if try beginInstruction(&stack) { continue }
                 guard t.kind == .rparen else { throw unexpectedInInstructions() }
@@ -181,6 +199,38 @@ extension WatParser {
                 try closeFoldedIf(&stack)
             }
             if single && stack.isEmpty { return }
+        }
+    }
+
+    /// After a list of a folded legacy `try`: the next `(catch x`, `(catch_all`, a closing
+    /// `(delegate l)`, or the try's own `)`.
+    private func continueFoldedTry(_ stack: inout [OpenConstruct], phase: UInt8) throws(WatError) {
+        let t = peek(1)
+        if atList("catch") || atList("catch_all") {
+            guard phase < 2 else { throw unexpected(t, expected: "\")\": nothing may follow catch_all") }
+            pos += 2
+            if s.equals(t, "catch") {
+                emit(Instruction(.catch, .index(try parseIndex(.tag))), at: t)
+                stack[stack.count - 1] = .foldedTry(phase: 1)
+            } else {
+                emit(Instruction(.catchAll), at: t)
+                stack[stack.count - 1] = .foldedTry(phase: 2)
+            }
+        } else if atList("delegate") {
+            guard phase == 0 else { throw unexpected(t, expected: "\")\": delegate cannot follow a handler") }
+            pos += 2
+            labels.removeLast()
+            emit(Instruction(.delegate, .index(try parseLabel())), at: t)
+            try expectRParen()
+            guard peek.kind == .rparen else { throw unexpected(peek, expected: "\")\" after (delegate …)") }
+            advance()
+            stack.removeLast()
+        } else {
+            guard peek.kind == .rparen else { throw unexpected(peek, expected: "(catch …), (catch_all …), (delegate …) or \")\"") }
+            emit(Instruction(.end), at: peek)
+            advance()
+            labels.removeLast()
+            stack.removeLast()
         }
     }
 
@@ -215,17 +265,29 @@ extension WatParser {
             try beginFolded(&stack, known: m)
             return true
         case .keyword:
-            if s.equals(t, "end") || s.equals(t, "else") { return false }
+            if s.equals(t, "end") || s.equals(t, "else") || s.equals(t, "delegate") { return false }
             guard let m = mnemonic(t) else { throw unknownOperator(t) }
             advance()
             let op = m.opcode
             switch op {
-            case .block, .loop, .if:
+            case .block, .loop, .if, .try:
                 let label = parseBlockLabel()
                 let type = try parseBlockType()
                 emit(Instruction(op, .block(type)), at: t)
                 pushLabel(label)
                 stack.append(.plainBlock(op: op, label: label, token: t, elseIndex: nil))
+            case .tryTable:
+                let label = parseBlockLabel()
+                let type = try parseBlockType()
+                emit(Instruction(op, .tryTable(type, try parseCatchClauses())), at: t)
+                pushLabel(label)
+                stack.append(.plainBlock(op: op, label: label, token: t, elseIndex: nil))
+            case .catch, .catchAll:
+                // Legacy handlers only exist inside a flat `try`.
+                guard case .plainBlock(let open, _, _, _)? = stack.last, open == .try else {
+                    throw error("unexpected token \(describe(t)): \(op.mnemonic) outside a try", at: t)
+                }
+                emit(try parseImmediates(m, t), at: t)
             default:
                 emit(try parseImmediates(m, t), at: t)
             }
@@ -253,12 +315,26 @@ extension WatParser {
             emit(Instruction(op, .block(type)), at: t)
             pushLabel(label)
             stack.append(.foldedBlock)
+        case .tryTable:
+            let label = parseBlockLabel()
+            let type = try parseBlockType()
+            emit(Instruction(op, .tryTable(type, try parseCatchClauses())), at: t)
+            pushLabel(label)
+            stack.append(.foldedBlock)
+        case .try:
+            let label = parseBlockLabel()
+            let type = try parseBlockType()
+            emit(Instruction(op, .block(type)), at: t)
+            pushLabel(label)
+            guard atList("do") else { throw unexpected(peek, expected: "\"(do\" in a folded try") }
+            pos += 2
+            stack.append(.foldedTry(phase: 0))
         case .if:
             let label = parseBlockLabel()
             let type = try parseBlockType()
             stack.append(.foldedIfCondition(label: label, type: type, token: t))
-        case .else, .end:
-            throw error("\(op.mnemonic) cannot be folded", at: t)
+        case .else, .end, .catch, .catchAll, .delegate:
+            throw error("unexpected token: \(op.mnemonic) cannot be folded", at: t)
         default:
             let instruction = try parseImmediates(m, t)
             if peek.kind == .rparen {
@@ -270,6 +346,26 @@ extension WatParser {
                 stack.append(.foldedPlain(t))
             }
         }
+    }
+
+    /// `(catch x l)`, `(catch_ref x l)`, `(catch_all l)`, `(catch_all_ref l)` of try_table,
+    /// with labels counted from outside the try_table.
+    private func parseCatchClauses() throws(WatError) -> [CatchClause] {
+        var clauses: [CatchClause] = []
+        while peek.kind == .lparen {
+            let k = peek(1)
+            let kind: CatchClause.Kind
+            if s.equals(k, "catch") { kind = .catch }
+            else if s.equals(k, "catch_ref") { kind = .catchRef }
+            else if s.equals(k, "catch_all") { kind = .catchAll }
+            else if s.equals(k, "catch_all_ref") { kind = .catchAllRef }
+            else { break }
+            pos += 2
+            let tag = kind.hasTag ? try parseIndex(.tag) : 0
+            clauses.append(CatchClause(kind, tag: tag, label: try parseLabel()))
+            try expectRParen()
+        }
+        return clauses
     }
 
     /// An optional label after `block`/`loop`/`if`.

@@ -178,7 +178,7 @@ struct Lexer {
 
     /// Skips whitespace, comments and annotations. Stops at the sentinel.
     @inline(__always)
-    private mutating func skipTrivia() throws(WatError) {
+    private mutating func skipTrivia(annotations: Bool = true) throws(WatError) {
         while true {
             let b = src[index]
             switch b {
@@ -195,7 +195,7 @@ struct Lexer {
                 let c = src[index + 1]
                 if c == UInt8(ascii: ";") {
                     try skipBlockComment()
-                } else if c == UInt8(ascii: "@"), Lexer.isIdchar(src[index + 2]) {
+                } else if c == UInt8(ascii: "@") && annotations {
                     try skipAnnotation()
                 } else {
                     return
@@ -237,28 +237,54 @@ struct Lexer {
         throw error("unterminated block comment", at: start)
     }
 
-    /// `(@name …)`: skipped with its balanced contents (strings may hold parentheses).
+    /// `(@name …)` or `(@"name" …)`: skipped with its balanced contents, which must be made
+    /// of valid tokens: strings may hold anything, elsewhere only printable ASCII and
+    /// whitespace are allowed (what the annotations proposal's tests check).
     @inline(never)
     private mutating func skipAnnotation() throws(WatError) {
         let start = index
-        index += 2
+        try annotationID(start: start)
         var depth = 1
         while depth > 0 {
-            try skipTrivia()
-            guard index < count else { throw error("unterminated annotation", at: start) }
+            // Nested `(@…` inside an annotation is plain balanced tokens.
+            try skipTrivia(annotations: false)
+            guard index < count else { throw error("unclosed annotation", at: start) }
             let b = src[index]
             if b == UInt8(ascii: "(") {
-                depth += 1
+                // Inside an annotation any balanced tokens may follow, `(@)` included.
                 index += 1
+                depth += 1
             } else if b == UInt8(ascii: ")") {
                 depth -= 1
                 index += 1
             } else if b == UInt8(ascii: "\"") {
                 try scanString()
+            } else if b < 0x20 || b >= 0x7F {
+                if b >= 0x80 {
+                    throw error("illegal character or malformed UTF-8 encoding (byte 0x\(String(b, radix: 16)) outside a string in an annotation)", at: index)
+                }
+                throw error("illegal character (byte 0x\(String(b, radix: 16)) in an annotation)", at: index)
             } else {
                 index += 1
             }
         }
+    }
+
+    /// Moves past `(@` and the annotation's id; the id must not be empty.
+    private mutating func annotationID(start: Int) throws(WatError) {
+        index += 2
+        if src[index] == UInt8(ascii: "\"") {
+            let stringStart = index
+            try scanString()
+            if index - stringStart <= 2 { throw error("empty annotation id", at: start) }
+            // A quoted id must not hold a line break either.
+            for i in stringStart..<index where src[i] == UInt8(ascii: "\n") {
+                throw error("empty annotation id (a line break in a quoted annotation id)", at: start)
+            }
+            return
+        }
+        guard index < count, Lexer.isIdchar(src[index]) else { throw error("empty annotation id", at: start) }
+        while index < count, Lexer.isIdchar(src[index]) { index += 1 }
     }
 
     /// Moves past a string literal starting at `index` (the opening quote), checking escapes.

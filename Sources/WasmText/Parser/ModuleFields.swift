@@ -10,6 +10,8 @@ extension WatParser {
             moduleLocation = peek
             let close = Int(s.matching(pos))
             pos += 2
+            // `(module definition $M …)` (a script's module definition) reads like a module.
+            if peek.kind == .keyword, s.equals(peek, "definition") { advance() }
             if let (name, _) = optionalID() { module.names.moduleName = name }
             if peek.kind == .keyword, s.equals(peek, "binary") || s.equals(peek, "quote") {
                 throw error("a \(text(peek)) module cannot be assembled here", at: peek)
@@ -37,6 +39,23 @@ extension WatParser {
     /// Pass 1: defines every module-level name, parses explicit types and checks that imports
     /// come before definitions.
     private func scanFields(from start: Int, to end: Int) throws(WatError) {
+        // Pass 0: type names, so type definitions can refer to later types.
+        var q = start
+        while q < end {
+            guard s.tokens[q].kind == .lparen else { break }
+            let keyword = token(q + 1)
+            let close = Int(s.matching(q))
+            if s.equals(keyword, "type") {
+                try defineTypeName(at: q)
+            } else if s.equals(keyword, "rec") {
+                var inner = q + 2
+                while inner < close, s.tokens[inner].kind == .lparen, s.equals(token(inner + 1), "type") {
+                    try defineTypeName(at: inner)
+                    inner = Int(s.matching(inner)) + 1
+                }
+            }
+            q = close + 1
+        }
         var firstDefinition: String?
         var p = start
         while p < end {
@@ -56,9 +75,11 @@ extension WatParser {
                     firstDefinition = noun
                 }
             }
-            if s.equals(keyword, "type") {
+            if s.equals(keyword, "type") || s.equals(keyword, "rec") {
                 pos = p
-                try parseTypeField()
+                try parseTypeDefinitionField()
+            } else if s.equals(keyword, "tag") {
+                try definition(.tag, noun: "tag")
             } else if s.equals(keyword, "func") {
                 try definition(.function, noun: "function")
             } else if s.equals(keyword, "table") {
@@ -76,7 +97,8 @@ extension WatParser {
                 if token(d).kind == .lparen, token(d + 1).kind == .keyword {
                     let kind = token(d + 1)
                     let space: IndexSpace? = s.equals(kind, "func") ? .function : s.equals(kind, "table") ? .table
-                        : s.equals(kind, "memory") ? .memory : s.equals(kind, "global") ? .global : nil
+                        : s.equals(kind, "memory") ? .memory : s.equals(kind, "global") ? .global
+                        : s.equals(kind, "tag") ? .tag : nil
                     if let space {
                         let index = counts[space.rawValue]
                         counts[space.rawValue] += 1
@@ -121,22 +143,6 @@ extension WatParser {
         return false
     }
 
-    /// `(type $id? (func (param …)* (result …)*))`, in pass 1.
-    private func parseTypeField() throws(WatError) {
-        pos += 2
-        let name = optionalID()
-        try define(.type, name, index: UInt32(module.types.count))
-        try expectLParen()
-        try expectKeyword("func")
-        var use = TypeUse()
-        try parseSignature(into: &use, allowParamNames: true)
-        try expectRParen()
-        try expectRParen()
-        if let name { module.names.typeNames[UInt32(module.types.count)] = name.0 }
-        module.types.append(FuncType(params: use.params, results: use.results))
-        counts[IndexSpace.type.rawValue] += 1
-    }
-
     /// Pass 2: one field, with `pos` at its `(`.
     private func parseField(close: Int) throws(WatError) {
         let keyword = peek(1)
@@ -144,8 +150,10 @@ extension WatParser {
                       data: module.data.count, exports: module.exports.count, start: module.start)
         defer { noteFieldLocations(keyword, since: before) }
         pos += 2
-        if s.equals(keyword, "type") {
+        if s.equals(keyword, "type") || s.equals(keyword, "rec") {
             pos = close + 1   // parsed in pass 1
+        } else if s.equals(keyword, "tag") {
+            try parseTag()
         } else if s.equals(keyword, "func") {
             try parseFunction()
         } else if s.equals(keyword, "table") {
@@ -161,7 +169,7 @@ extension WatParser {
             try expectLParen()
             let kindToken = peek
             guard let (kind, space) = externalKind(kindToken) else {
-                throw unexpected(kindToken, expected: "func, table, memory or global")
+                throw unexpected(kindToken, expected: "func, table, memory, global or tag")
             }
             advance()
             let index = try parseIndex(space)
@@ -205,6 +213,7 @@ extension WatParser {
         if s.equals(t, "table") { return (.table, .table) }
         if s.equals(t, "memory") { return (.memory, .memory) }
         if s.equals(t, "global") { return (.global, .global) }
+        if s.equals(t, "tag") { return (.tag, .tag) }
         return nil
     }
 
@@ -254,6 +263,10 @@ extension WatParser {
         case .global:
             if let id { module.names.globalNames[UInt32(module.importedGlobalCount)] = id.0 }
             descriptor = .global(try parseGlobalType())
+        case .tag:
+            if let id { module.names.tagNames[UInt32(module.importedTagCount)] = id.0 }
+            let use = try parseTypeUse(allowParamNames: true)
+            descriptor = .tag(TagType(typeIndex: try resolve(use, at: kindToken)))
         }
         try expectRParen()
         try expectRParen()
@@ -359,7 +372,13 @@ extension WatParser {
             module.imports.append(Import(module: moduleName, name: name, descriptor: .table(type)))
             return
         }
-        if valueType(peek)?.isReference == true {
+        var abbreviatedAddress: AddressType?
+        if peek.kind == .keyword, s.equals(peek, "i64") || s.equals(peek, "i32"),
+           referenceShorthand(peek(1)) != nil || (peek(1).kind == .lparen && s.equals(peek(2), "ref")) {
+            abbreviatedAddress = s.equals(peek, "i64") ? .i64 : .i32
+            advance()
+        }
+        if atRefType {
             // (table reftype (elem …)): limits from the element count, plus an active segment.
             let refType = try parseRefType()
             try expectLParen()
@@ -368,12 +387,37 @@ extension WatParser {
             try expectRParen()
             try expectRParen()
             let n = UInt64(items.count)
-            module.tables.append(TableType(elementType: refType, limits: Limits(min: n, max: n)))
-            let offset = Expression([Instruction(.i32Const, .i32(0)), Instruction(.end)])
+            let address = abbreviatedAddress ?? .i32
+            module.tables.append(TableType(elementType: refType, limits: Limits(min: n, max: n, addressType: address)))
+            let offset = address == .i64 ? Expression([Instruction(.i64Const, .i64(0)), Instruction(.end)])
+                : Expression([Instruction(.i32Const, .i32(0)), Instruction(.end)])
             appendElem(mode: .active(table: index, offset: offset), type: refType, items: items)
             return
         }
-        module.tables.append(try parseTableType())
+        var table = try parseTableType()
+        if peek.kind != .rparen {
+            // function references: an initial value for every element.
+            table.initializer = try parseConstantExpression()
+        }
+        module.tables.append(table)
+        try expectRParen()
+    }
+
+    /// `(tag $id? (export …)* (import …)? typeuse)`.
+    private func parseTag() throws(WatError) {
+        let tagToken = token(pos - 1)
+        let index = UInt32(module.tagCount)
+        if let id = optionalID() { module.names.tagNames[index] = id.0 }
+        try parseInlineExports(.tag, index: index)
+        if let (moduleName, name) = try parseInlineImport() {
+            let use = try parseTypeUse(allowParamNames: true)
+            let typeIndex = try resolve(use, at: tagToken)
+            try expectRParen()
+            module.imports.append(Import(module: moduleName, name: name, descriptor: .tag(TagType(typeIndex: typeIndex))))
+            return
+        }
+        let use = try parseTypeUse(allowParamNames: true)
+        module.tags.append(TagType(typeIndex: try resolve(use, at: tagToken)))
         try expectRParen()
     }
 
@@ -388,6 +432,11 @@ extension WatParser {
             module.imports.append(Import(module: moduleName, name: name, descriptor: .memory(MemoryType(limits: limits))))
             return
         }
+        var address = AddressType.i32
+        if peek.kind == .keyword, s.equals(peek, "i64") || s.equals(peek, "i32"), peek(1).kind == .lparen {
+            address = s.equals(peek, "i64") ? .i64 : .i32
+            advance()
+        }
         if atList("data") {
             // (memory (data "…")): pages enough for the bytes, plus an active segment.
             pos += 2
@@ -396,8 +445,9 @@ extension WatParser {
             try expectRParen()
             try expectRParen()
             let pages = (UInt64(bytes.count) + 65535) / 65536
-            module.memories.append(MemoryType(limits: Limits(min: pages, max: pages)))
-            let offset = Expression([Instruction(.i32Const, .i32(0)), Instruction(.end)])
+            module.memories.append(MemoryType(limits: Limits(min: pages, max: pages, addressType: address)))
+            let offset = address == .i64 ? Expression([Instruction(.i64Const, .i64(0)), Instruction(.end)])
+                : Expression([Instruction(.i32Const, .i32(0)), Instruction(.end)])
             module.data.append(DataSegment(mode: .active(memory: index, offset: offset), bytes: bytes,
                                            encodingFlags: index == 0 ? 0 : 2))
             return
@@ -451,20 +501,26 @@ extension WatParser {
         // without a table use) bare `funcidx*`.
         var type: RefType = .funcref
         let items: ElementSegment.Items
-        if let ref = valueType(peek), ref.isReference {
-            type = ref == .funcref ? .funcref : .externref
-            advance()
+        if atRefType {
+            type = try parseRefType()
             items = try parseElemExpressions()
         } else if peek.kind == .keyword, s.equals(peek, "func") {
             advance()
             items = try parseFunctionIndices()
+            type = functionListType
         } else if isLegacyActive {
             items = try parseFunctionIndices()
+            type = functionListType
         } else {
             throw unexpected(peek, expected: "func, funcref or externref")
         }
         try expectRParen()
         appendElem(mode: mode, type: type, items: items)
+    }
+
+    /// The type of a `func x*` list: (ref func) with function references, funcref before.
+    private var functionListType: RefType {
+        features.contains(.functionReferences) ? RefType(nullable: false, .abstract(.func)) : .funcref
     }
 
     private func parseFunctionIndices() throws(WatError) -> ElementSegment.Items {
@@ -495,6 +551,14 @@ extension WatParser {
     /// `ref.func` of a funcref segment, and the flag word wabt writes.
     private func appendElem(mode: ElementSegment.Mode, type: RefType, items: ElementSegment.Items) {
         var items = items
+        let indexListType = type == .funcref || type == RefType(nullable: false, .abstract(.func))
+        if case .functions(let functions) = items, !indexListType {
+            // `(table (ref $t) (elem $f …))`: function indices of a typed table are ref.func items.
+            items = .expressions(functions.map { Expression([Instruction(.refFunc, .index($0)), Instruction(.end)]) })
+        }
+        // wabt writes a funcref list of ref.func items as function indices (and so does wdb,
+        // for byte-identical output): with function references the segment's type becomes
+        // (ref func), a subtype of funcref, which every use of a funcref list still accepts.
         if case .expressions(let expressions) = items, type == .funcref {
             var functions: [UInt32] = []
             for e in expressions {
@@ -508,7 +572,7 @@ extension WatParser {
         var flags: UInt8 = usesExpressions ? 4 : 0
         switch mode {
         case .active(let table, _):
-            if table != 0 || type != .funcref { flags |= 2 }
+            if table != 0 || !indexListType || (usesExpressions && type != .funcref) { flags |= 2 }
         case .passive: flags |= 1
         case .declarative: flags |= 3
         }

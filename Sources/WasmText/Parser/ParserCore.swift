@@ -2,7 +2,7 @@ import WasmCore
 
 /// The index spaces identifiers live in (spec §6.6.3 "identifier context").
 enum IndexSpace: Int, CaseIterable {
-    case type, function, table, memory, global, elem, data
+    case type, function, table, memory, global, elem, data, tag
 
     var noun: String {
         switch self {
@@ -13,6 +13,7 @@ enum IndexSpace: Int, CaseIterable {
         case .global: "global"
         case .elem: "elem segment"
         case .data: "data segment"
+        case .tag: "tag"
         }
     }
 
@@ -26,6 +27,7 @@ enum IndexSpace: Int, CaseIterable {
         case .global: "global"
         case .elem: "elem"
         case .data: "data"
+        case .tag: "tag"
         }
     }
 }
@@ -48,6 +50,8 @@ final class WatParser {
     let mnemonics = Mnemonics.table
 
     var module = Module()
+    /// The language accepted (WebAssembly 3.0 unless the caller asks for 2.0).
+    var features: Features = .default
     /// Identifier tables per index space (without the `$`).
     @exclusivity(unchecked) var names: [NameTable] = Array(repeating: NameTable(), count: IndexSpace.allCases.count)
     var counts: [UInt32] = Array(repeating: 0, count: IndexSpace.allCases.count)
@@ -73,6 +77,8 @@ final class WatParser {
     @exclusivity(unchecked) var namedLabels: [(ordinal: UInt32, label: Label)] = []
     var blockOrdinal: UInt32 = 0
     @exclusivity(unchecked) var localNames = NameTable()
+    /// Struct field names by type index, for `struct.get $t $field`.
+    var fieldNameTables: [UInt32: NameTable] = [:]
 
     /// A block's label: the source range of its `$id` without the `$`; empty when unnamed.
     struct Label {
@@ -250,6 +256,19 @@ final class WatParser {
         return u
     }
 
+    /// An unsigned 64-bit natural (memory64 limits and offsets).
+    func parseU64() throws(WatError) -> UInt64 {
+        let t = peek
+        guard t.kind == .atom, let v = Literals.unsigned(s.bytes, Int(t.start), Int(t.end)) else {
+            if t.kind == .atom, Literals.isDigitRun(s.bytes, Int(t.start), Int(t.end)) {
+                throw error("i64 constant out of range", at: t)
+            }
+            throw unexpected(t, expected: "a natural number")
+        }
+        advance()
+        return v
+    }
+
     func parseInteger(bits: Int) throws(WatError) -> UInt64 {
         let t = peek
         guard t.kind == .atom else { throw unexpected(t, expected: "an i\(bits) literal") }
@@ -311,37 +330,29 @@ final class WatParser {
 
     // MARK: types
 
-    func valueType(_ t: Token) -> ValueType? {
-        guard t.kind == .keyword else { return nil }
-        let n = Int(t.end - t.start)
-        if n == 3 {
-            if s.equals(t, "i32") { return .i32 }
-            if s.equals(t, "i64") { return .i64 }
-            if s.equals(t, "f32") { return .f32 }
-            if s.equals(t, "f64") { return .f64 }
-            return nil
-        }
-        if s.equals(t, "v128") { return .v128 }
-        if s.equals(t, "funcref") { return .funcref }
-        if s.equals(t, "externref") { return .externref }
-        return nil
-    }
-
-    func parseValueType() throws(WatError) -> ValueType {
-        guard let v = valueType(peek) else { throw unexpected(peek, expected: "a value type") }
-        advance()
-        return v
-    }
-
-    func parseRefType() throws(WatError) -> RefType {
-        if s.equals(peek, "funcref") { advance(); return .funcref }
-        if s.equals(peek, "externref") { advance(); return .externref }
-        throw unexpected(peek, expected: "funcref or externref")
-    }
-
     /// `min max?` of a table or memory, each a u32 (range checks against the memory page
     /// limit are the validator's).
     func parseLimits() throws(WatError) -> Limits {
+        // memory64 / table64: an address type keyword first, then u64 bounds.
+        var addressType = AddressType.i32
+        if peek.kind == .keyword, s.equals(peek, "i64") || s.equals(peek, "i32") {
+            addressType = s.equals(peek, "i64") ? .i64 : .i32
+            advance()
+        }
+        if addressType == .i64 {
+            let minimum = try parseU64()
+            var maximum: UInt64?
+            if peek.kind == .atom { maximum = try parseU64() }
+            return Limits(min: minimum, max: maximum, addressType: .i64)
+        }
+        if features.contains(.memory64) {
+            // 3.0: bounds are u64 in the text too; the validator checks their range
+            // ("memory size", "table size").
+            let minimum = try parseU64()
+            var maximum: UInt64?
+            if peek.kind == .atom { maximum = try parseU64() }
+            return Limits(min: minimum, max: maximum)
+        }
         let minimum = try parseU32()
         var maximum: UInt32?
         if peek.kind == .atom { maximum = try parseU32() }
@@ -469,22 +480,20 @@ final class WatParser {
     func resolve(_ use: TypeUse, at t: Token) throws(WatError) -> UInt32 {
         let signature = FuncType(params: use.params, results: use.results)
         if let index = use.explicit {
-            if use.hasInline, Int(index) >= module.types.count {
+            if use.hasInline, Int(index) >= module.typeDefinitions.count {
                 throw error("unknown type \(index)", at: use.explicitToken ?? t)
             }
-            if use.hasInline, module.types[Int(index)] != signature {
+            if use.hasInline, module.typeDefinitions[Int(index)].functionType != signature {
                 throw error("inline function type does not match the type it names", at: use.explicitToken ?? t)
             }
             return index
         }
-        if let found = module.types.firstIndex(of: signature) { return UInt32(found) }
-        module.types.append(signature)
-        return UInt32(module.types.count - 1)
+        return appendImplicitType(signature)
     }
 
     /// The signature of a resolved type use (empty when the index is out of range; the
     /// validator reports that).
     func signature(of index: UInt32) -> FuncType {
-        Int(index) < module.types.count ? module.types[Int(index)] : FuncType()
+        Int(index) < module.typeDefinitions.count ? module.typeDefinitions[Int(index)].functionType ?? FuncType() : FuncType()
     }
 }

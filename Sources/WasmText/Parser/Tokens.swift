@@ -270,6 +270,28 @@ extension TokenStream {
         return true
     }
 
+    /// Whether token `t` spells exactly `word` (a runtime string, e.g. a type keyword).
+    func equals(_ t: Token, string word: String) -> Bool {
+        let n = Int(t.end - t.start)
+        guard n == word.utf8.count else { return false }
+        var i = Int(t.start)
+        for b in word.utf8 {
+            if bytes[i] != b { return false }
+            i += 1
+        }
+        return true
+    }
+
+    /// Whether token `t` ends with `suffix` (ASCII).
+    func hasSuffix(_ t: Token, _ suffix: StaticString) -> Bool {
+        let n = suffix.utf8CodeUnitCount
+        guard Int(t.end - t.start) >= n else { return false }
+        let p = suffix.utf8Start
+        let start = Int(t.end) - n
+        for i in 0..<n where bytes[start + i] != p[i] { return false }
+        return true
+    }
+
     /// Whether token `t` begins with `prefix` (ASCII).
     func hasPrefix(_ t: Token, _ prefix: StaticString) -> Bool {
         let n = prefix.utf8CodeUnitCount

@@ -26,7 +26,7 @@ enum CodeTree {
         var depth = 0, deepest = 0
         for instruction in instructions {
             switch instruction.opcode {
-            case .block, .loop, .if:
+            case .block, .loop, .if, .tryTable, .try:
                 depth += 1
                 deepest = max(deepest, depth)
             case .end:
@@ -56,7 +56,7 @@ enum CodeTree {
                 case .else:
                     if topLevel { continue }  // stray else
                     return (nodes, .else)
-                case .block, .loop:
+                case .block, .loop, .tryTable:
                     let label = takeLabel()
                     let body = blockBody()
                     nodes.append(.block(instruction, label: label, body: body))

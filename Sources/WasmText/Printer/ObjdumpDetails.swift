@@ -61,6 +61,7 @@ extension Objdump {
         case .element: module.elements.count
         case .data: module.data.count
         case .dataCount: Int(module.dataCount ?? 0)
+        case .tag: module.tags.count
         case .custom, .start: 0
         }
     }
@@ -80,10 +81,10 @@ extension Objdump {
             module.sectionLocations.isEmpty ? nonEmpty : present.contains(id)
         }
 
-        if has(.type, !module.types.isEmpty) {
-            out += "Type[\(module.types.count)]:\n"
-            for (i, type) in module.types.enumerated() {
-                out += " - type[\(i)] \(signature(type))\n"
+        if has(.type, !module.typeDefinitions.isEmpty) {
+            out += "Type[\(module.typeDefinitions.count)]:\n"
+            for (i, definition) in module.typeDefinitions.enumerated() {
+                out += " - type[\(i)] \(typeDefinition(definition))\n"
             }
         }
         if has(.import, !module.imports.isEmpty) { out += importDetails(module, names) }
@@ -106,6 +107,12 @@ extension Objdump {
             for (i, memory) in module.memories.enumerated() {
                 let index = UInt32(truncatingIfNeeded: firstMemory + i)
                 out += " - memory[\(index)] \(memoryType(memory))\n"
+            }
+        }
+        if has(.tag, !module.tags.isEmpty) {
+            out += "Tag[\(module.tags.count)]:\n"
+            for (i, tag) in module.tags.enumerated() {
+                out += " - tag[\(module.importedTagCount + i)] sig=\(tag.typeIndex)\n"
             }
         }
         if has(.global, !module.globals.isEmpty) {
@@ -157,7 +164,27 @@ extension Objdump {
     }
 
     static func limitsText(_ limits: Limits) -> String {
-        "initial=\(limits.min)" + (limits.max.map { " max=\($0)" } ?? "")
+        "initial=\(limits.min)" + (limits.max.map { " max=\($0)" } ?? "") + (limits.addressType == .i64 ? " i64" : "")
+    }
+
+    /// A function type as `(i32) -> nil`; struct and array types (GC) in their text form,
+    /// with `sub`/`final` and the supertype when declared.
+    static func typeDefinition(_ definition: SubType) -> String {
+        let composite: String
+        switch definition.composite {
+        case .function(let f): composite = signature(f)
+        case .structure(let fields):
+            composite = "(struct" + fields.map { " (field \(fieldText($0)))" }.joined() + ")"
+        case .array(let element):
+            composite = "(array \(fieldText(element)))"
+        }
+        if definition.isPlain { return composite }
+        let supers = definition.supertypes.map { " \($0)" }.joined()
+        return "(sub\(definition.isFinal ? " final" : "")\(supers) \(composite))"
+    }
+
+    static func fieldText(_ field: FieldType) -> String {
+        field.isMutable ? "(mut \(field.storage))" : field.storage.description
     }
 
     static func tableType(_ table: TableType) -> String {
@@ -185,6 +212,8 @@ extension Objdump {
                 out += " - memory[\(index)] \(memoryType(type))\(source)\n"
             case .global(let type):
                 out += " - global[\(index)] \(type.valueType) mutable=\(type.isMutable ? 1 : 0)\(source)\n"
+            case .tag(let type):
+                out += " - tag[\(index)] sig=\(type.typeIndex)\(source)\n"
             }
         }
         return out

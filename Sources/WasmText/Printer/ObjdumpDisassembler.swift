@@ -130,7 +130,17 @@ public enum Objdump {
         for _ in 0..<min(Int(groupCount), function.locals.count) {
             let start = reader.position
             guard let count = reader.readU32(), let typeByte = reader.readByte() else { break }
-            let type = ValueType(rawValue: typeByte)?.description ?? "0x" + hex(typeByte, digits: 2)
+            // Multi-byte reference types ((ref $t)) are named from the decoded declaration.
+            let declared = function.locals[lines.count].type
+            let type = declared.shortByte == typeByte ? declared.description : (declared.shortByte == nil ? declared.description : "0x" + hex(typeByte, digits: 2))
+            if declared.shortByte == nil, case .ref(let r) = declared, case .concrete(var index) = r.heapType {
+                // 0x63/0x64 then the type index as a signed LEB128 (the abstract case is one byte).
+                var length = 1
+                while index >= 0x40 { index >>= 7; length += 1 }
+                reader.position += length
+            } else if declared.shortByte == nil {
+                reader.position += 1
+            }
             let range: String
             switch count {
             case 0: range = ""
@@ -208,7 +218,18 @@ public enum Objdump {
         case .select(let types):
             return ([mnemonic] + types.map(\.description)).joined(separator: " ")
         case .refType(let type):
-            return "\(mnemonic) \(type == .funcref ? "func" : "extern")"
+            if instruction.opcode == .refNull { return "\(mnemonic) \(type.heapType)" }
+            return "\(mnemonic) \(type)"
+        case .brOnCast(let label, let from, let to):
+            return "\(mnemonic) \(label) \(from) \(to)"
+        case .tryTable(let type, let clauses):
+            var text = mnemonic
+            if case .value(let value) = type { text += " \(value)" }
+            if case .typeIndex(let index) = type { text += " type[\(index)]" }
+            for clause in clauses {
+                text += " (\(clause.kind.keyword)\(clause.kind.hasTag ? " \(clause.tag)" : "") \(clause.label))"
+            }
+            return text
         }
     }
 

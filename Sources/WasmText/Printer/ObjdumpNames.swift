@@ -25,6 +25,7 @@ public struct ObjdumpNames: Sendable {
             case .global: globals[index] = name
             case .table: tables[index] = name
             case .memory: memories[index] = name
+            case .tag: break
             }
         }
         for export in module.exports {

@@ -27,7 +27,8 @@ struct WatBodyPrinter {
     /// shallow enough, flat otherwise.
     mutating func lines(_ instructions: [Instruction], folded: Bool, indent: String) -> [String] {
         var out: [String] = []
-        if folded && CodeTree.maxNesting(instructions) <= Self.maxTreeDepth {
+        // Legacy try/catch has no folded form here: print such bodies flat.
+        if folded && CodeTree.maxNesting(instructions) <= Self.maxTreeDepth && !instructions.contains(where: { $0.opcode == .try }) {
             for expr in self.folded(CodeTree.build(instructions)) {
                 Self.render(expr, indent: indent, into: &out)
             }
@@ -67,14 +68,18 @@ struct WatBodyPrinter {
             let before = lines.count
             defer { if lines.count > before { sources.append(index) } }
             switch instruction.opcode {
-            case .block, .loop, .if:
+            case .block, .loop, .if, .tryTable, .try:
                 let id = labelIds[nextLabel]
                 nextLabel &+= 1
                 let note = labelNote(id)
                 lines.append(pad(depth) + text.text(instruction, label: id) + note)
                 text.labelStack.append(id)
-            case .else:
-                lines.append(pad(max(0, depth - 1)) + "else")
+            case .else, .catch, .catchAll:
+                lines.append(pad(max(0, depth - 1)) + text.text(instruction))
+            case .delegate:
+                guard depth > 0 else { continue }
+                text.labelStack.removeLast()
+                lines.append(pad(depth - 1) + text.text(instruction))
             case .end:
                 // An `end` with nothing open cannot come from a decoder; skip it.
                 guard depth > 0 else { continue }
@@ -214,7 +219,11 @@ struct WatBodyPrinter {
     }
 
     func blockArity(_ instruction: Instruction) -> (params: Int, results: Int) {
-        guard case .block(let type) = instruction.immediate else { return (0, 0) }
+        let type: BlockType
+        switch instruction.immediate {
+        case .block(let t), .tryTable(let t, _): type = t
+        default: return (0, 0)
+        }
         switch type {
         case .empty: return (0, 0)
         case .value: return (0, 1)

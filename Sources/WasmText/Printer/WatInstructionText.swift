@@ -66,9 +66,44 @@ struct WatInstructionText {
         case (.shuffle, .v128(let lanes)):
             parts += lanes.bytes.map { String($0) }
         case (.select, .select(let types)):
-            parts.append("(result" + types.map { " \($0)" }.joined() + ")")
+            parts.append("(result" + types.map { " " + valueTypeText($0) }.joined() + ")")
         case (.refType, .refType(let type)):
-            parts.append(type == .funcref ? "func" : "extern")
+            parts.append(heapTypeText(type.heapType))
+        case (.heapType, .refType(let type)):
+            parts.append(refTypeText(type))
+        case (.tag, .index(let index)):
+            parts.append(reference(index, tagIds))
+        case (.typeIndex, .index(let index)):
+            parts.append(reference(index, ids.types))
+        case (.field, .indexPair(let type, let field)):
+            parts.append(reference(type, ids.types))
+            let names = module.names.fieldNames[type] ?? [:]
+            parts.append(names[field].flatMap { WatIdentifiers.identifier($0) } ?? String(field))
+        case (.typePair, .indexPair(let a, let b)):
+            parts.append(reference(a, ids.types))
+            parts.append(reference(b, ids.types))
+        case (.typeData, .indexPair(let type, let data)):
+            parts.append(reference(type, ids.types))
+            parts.append(reference(data, ids.data))
+        case (.typeElem, .indexPair(let type, let element)):
+            parts.append(reference(type, ids.types))
+            parts.append(reference(element, ids.elements))
+        case (.typeFixed, .indexPair(let type, let count)):
+            parts.append(reference(type, ids.types))
+            parts.append(String(count))
+        case (.brOnCast, .brOnCast(let label, let from, let to)):
+            parts.append(labelReference(label))
+            parts.append(refTypeText(from))
+            parts.append(refTypeText(to))
+        case (.tryTable, .tryTable(let type, let clauses)):
+            if let label { parts.append(label) }
+            if let typeText = blockType(type) { parts.append(typeText) }
+            for clause in clauses {
+                var text = "(" + clause.kind.keyword
+                if clause.kind.hasTag { text += " " + reference(clause.tag, tagIds) }
+                text += " " + labelReference(clause.label) + ")"
+                parts.append(text)
+            }
         case (.data, .index(let index)):
             parts.append(reference(index, ids.data))
         case (.elem, .index(let index)):
@@ -109,9 +144,30 @@ struct WatInstructionText {
     func blockType(_ type: BlockType) -> String? {
         switch type {
         case .empty: nil
-        case .value(let value): "(result \(value))"
+        case .value(let value): "(result \(valueTypeText(value)))"
         case .typeIndex(let index): "(type \(reference(index, ids.types)))"
         }
+    }
+
+    /// `$name` of each tag with a name.
+    var tagIds: [UInt32: String] { module.names.tagNames.compactMapValues { WatIdentifiers.identifier($0) } }
+
+    func heapTypeText(_ type: HeapType) -> String {
+        switch type {
+        case .abstract(let a): a.description
+        case .concrete(let index): reference(index, ids.types)
+        }
+    }
+
+    func valueTypeText(_ type: ValueType) -> String {
+        if case .ref(let r) = type { return refTypeText(r) }
+        return type.description
+    }
+
+    /// `funcref`, `(ref null $t)`: type indices by their ids.
+    func refTypeText(_ type: RefType) -> String {
+        if type.isNullable, case .abstract = type.heapType { return type.description }
+        return "(ref \(type.isNullable ? "null " : "")\(heapTypeText(type.heapType)))"
     }
 
     /// `$id` when the entity has one, else the index.

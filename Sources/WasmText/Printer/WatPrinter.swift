@@ -73,6 +73,7 @@ private struct ModulePrinter {
         printFunctions(write)
         printTables()
         printMemories()
+        printTags()
         printGlobals()
         printExports()
         if let start = module.start {
@@ -122,9 +123,9 @@ private struct ModulePrinter {
             let index = firstIndex &+ UInt32(truncatingIfNeeded: offset)
             if let name = names[index] {
                 flush()
-                groups.append("(\(keyword) \(name) \(type))")
+                groups.append("(\(keyword) \(name) \(typeText(type)))")
             } else {
-                unnamed.append(type.description)
+                unnamed.append(typeText(type))
             }
         }
         flush()
@@ -145,11 +146,12 @@ private struct ModulePrinter {
     }
 
     static func limits(_ limits: Limits) -> String {
-        limits.max.map { "\(limits.min) \($0)" } ?? "\(limits.min)"
+        let bounds = limits.max.map { "\(limits.min) \($0)" } ?? "\(limits.min)"
+        return limits.addressType == .i64 ? "i64 " + bounds : bounds
     }
 
     func globalType(_ type: GlobalType) -> String {
-        type.isMutable ? "(mut \(type.valueType))" : type.valueType.description
+        type.isMutable ? "(mut \(typeText(type.valueType)))" : typeText(type.valueType)
     }
 
     /// A constant expression as one or more folded instructions, e.g. `(i32.const 0)`.
@@ -173,19 +175,69 @@ private struct ModulePrinter {
     // MARK: sections
 
     mutating func printTypes() {
-        for (index, type) in module.types.enumerated() {
-            var signature = "(func"
-            let params = valueList("param", type.params)
-            let results = valueList("result", type.results)
-            if !params.isEmpty { signature += " " + params }
-            if !results.isEmpty { signature += " " + results }
-            signature += ")"
-            lines.append("  (type\(definitionLabel(index, ids.types)) \(signature))")
+        let groups = module.recursionGroupRanges
+        let explicit = module.recursionGroups.count == groups.count ? module.recursionGroups.map(\.isExplicit) : []
+        for (g, range) in groups.enumerated() {
+            let inRec = range.count != 1 || (g < explicit.count && explicit[g])
+            if inRec { lines.append("  (rec") }
+            for index in range {
+                let indent = inRec ? "    " : "  "
+                lines.append("\(indent)(type\(definitionLabel(index, ids.types)) \(subType(module.typeDefinitions[index], index: index)))")
+            }
+            if inRec { lines[lines.count - 1] += ")" }
+        }
+    }
+
+    /// `(func …)`, `(struct (field …)*)`, `(array (mut i8))`, wrapped in `(sub final? $super …)`
+    /// unless the type is final without supertypes.
+    func subType(_ type: SubType, index: Int) -> String {
+        var composite: String
+        switch type.composite {
+        case .function(let f):
+            composite = "(func"
+            let params = valueList("param", f.params)
+            let results = valueList("result", f.results)
+            if !params.isEmpty { composite += " " + params }
+            if !results.isEmpty { composite += " " + results }
+            composite += ")"
+        case .structure(let fields):
+            let names = module.names.fieldNames[UInt32(index)] ?? [:]
+            composite = "(struct" + fields.enumerated().map { i, field in
+                let name = names[UInt32(i)].flatMap { WatIdentifiers.identifier($0) }.map { " " + $0 } ?? ""
+                return " (field\(name) \(fieldType(field)))"
+            }.joined() + ")"
+        case .array(let element):
+            composite = "(array \(fieldType(element)))"
+        }
+        if type.isPlain { return composite }
+        let supers = type.supertypes.map { " " + reference($0, ids.types) }.joined()
+        return "(sub\(type.isFinal ? " final" : "")\(supers) \(composite))"
+    }
+
+    /// `$name` of each tag with a name.
+    var tagIds: [UInt32: String] { module.names.tagNames.compactMapValues { WatIdentifiers.identifier($0) } }
+
+    /// A value type with type indices named by their ids (`(ref null $node)`).
+    func typeText(_ type: ValueType) -> String { instructionText.valueTypeText(type) }
+
+    func fieldType(_ field: FieldType) -> String {
+        let storage: String
+        switch field.storage {
+        case .value(let t): storage = typeText(t)
+        default: storage = field.storage.description
+        }
+        return field.isMutable ? "(mut \(storage))" : storage
+    }
+
+    mutating func printTags() {
+        let first = module.importedTagCount
+        for (offset, tag) in module.tags.enumerated() {
+            lines.append("  (tag\(definitionLabel(first + offset, tagIds))\(typeUse(tag.typeIndex)))")
         }
     }
 
     mutating func printImports() {
-        var counters = [0, 0, 0, 0]  // function, table, memory, global
+        var counters = [0, 0, 0, 0, 0]  // function, table, memory, global, tag
         for imp in module.imports {
             let head = "  (import \(WatString.quoted(imp.module)) \(WatString.quoted(imp.name))"
             let description: String
@@ -196,7 +248,7 @@ private struct ModulePrinter {
                 let names = UInt32(exactly: index).flatMap { ids.locals[$0] } ?? [:]
                 description = "(func\(definitionLabel(index, ids.functions))\(typeUse(typeIndex, paramNames: names)))"
             case .table(let type):
-                description = "(table\(definitionLabel(counters[1], ids.tables)) \(Self.limits(type.limits)) \(type.elementType))"
+                description = "(table\(definitionLabel(counters[1], ids.tables)) \(Self.limits(type.limits)) \(instructionText.refTypeText(type.elementType)))"
                 counters[1] += 1
             case .memory(let type):
                 description = "(memory\(definitionLabel(counters[2], ids.memories)) \(Self.limits(type.limits)))"
@@ -204,6 +256,9 @@ private struct ModulePrinter {
             case .global(let type):
                 description = "(global\(definitionLabel(counters[3], ids.globals)) \(globalType(type)))"
                 counters[3] += 1
+            case .tag(let tag):
+                description = "(tag\(definitionLabel(counters[4], tagIds))\(typeUse(tag.typeIndex)))"
+                counters[4] += 1
             }
             lines.append("\(head) \(description))")
         }
@@ -253,7 +308,8 @@ private struct ModulePrinter {
     mutating func printTables() {
         let first = module.importedTableCount
         for (offset, table) in module.tables.enumerated() {
-            lines.append("  (table\(definitionLabel(first + offset, ids.tables)) \(Self.limits(table.limits)) \(table.elementType))")
+            let initializer = table.initializer.map { " " + inlineExpression($0) } ?? ""
+            lines.append("  (table\(definitionLabel(first + offset, ids.tables)) \(Self.limits(table.limits)) \(instructionText.refTypeText(table.elementType))\(initializer))")
         }
     }
 
@@ -279,6 +335,7 @@ private struct ModulePrinter {
             case .table: table = ids.tables
             case .memory: table = ids.memories
             case .global: table = ids.globals
+            case .tag: table = tagIds
             }
             lines.append("  (export \(WatString.quoted(export.name)) (\(export.kind) \(reference(export.index, table))))")
         }
@@ -305,7 +362,7 @@ private struct ModulePrinter {
                 parts.append("func")
                 parts += functions.map { reference($0, ids.functions) }
             case .expressions(let expressions):
-                parts.append(segment.type.description)
+                parts.append(instructionText.refTypeText(segment.type))
                 for item in expressions {
                     let folded = constantExpression(item)
                     parts.append(Self.isSingleFolded(folded) ? folded[0] : "(item \(inlineExpression(item)))")

@@ -1,4 +1,5 @@
 import DebuggerCommands
+import WasmCore
 
 /// The command line of the interactive debugger, parsed as gdb users type it:
 ///
@@ -22,7 +23,7 @@ enum InteractiveArguments {
     }
 
     /// Options that take a value, by every spelling (without the leading dashes).
-    static let valued: Set<String> = ["x", "ex", "history-file", "dir", "env", "command", "eval-command"]
+    static let valued: Set<String> = ["x", "ex", "history-file", "dir", "env", "command", "eval-command", "features"]
     static let flags: Set<String> = ["batch", "nx", "n", "q", "quiet", "silent", "v", "verbose", "args", "help", "h", "version"]
 
     static func parse(_ arguments: [String]) throws -> Parsed {
@@ -79,6 +80,11 @@ enum InteractiveArguments {
                     throw UsageError(description: "\(word) \(value ?? ""): expected NAME=VALUE")
                 }
                 options.environment.append(v)
+            case "features":
+                guard let v = value, let language = Features(named: v) else {
+                    throw UsageError(description: "--features \(value ?? ""): expected 2.0, 3.0 or a list of proposals")
+                }
+                options.features = language
             case "batch": options.batch = true
             case "nx", "n": options.skipInitFile = true
             case "q", "quiet", "silent": options.quiet = true
@@ -123,6 +129,7 @@ enum InteractiveArguments {
           --history-file FILE  The history file (default ~/.wdb_history).
           --dir HOST[::GUEST]  Preopen a host directory for the program (repeatable).
           --env NAME=VALUE     An environment variable of the program (repeatable).
+          --features 2.0|3.0   The language modules are read in (default 3.0).
           --args               Everything after FILE is the program's arguments.
           --version            Print wdb's version.
           -h, --help           This help.

@@ -32,6 +32,9 @@ struct Run: ParsableCommand {
     @Option(name: .customLong("max-call-depth"), help: "Guest call depth that traps with \"call stack exhausted\".")
     var maxCallDepth: Int?
 
+    @Option(name: .customLong("features"), help: ArgumentHelp("The language: 3.0 (default), 2.0, or proposals.", valueName: "features"))
+    var features: String = "3.0"
+
     @OptionGroup var wasi: WASIFlags
 
     @Argument(help: "The module (.wasm or .wat).")
@@ -52,7 +55,7 @@ struct Run: ParsableCommand {
         var described: Module?
         do {
             var imports = try preloadedImports(runtime)
-            let module = try Run.loadModule(file)
+            let module = try Run.loadModule(file, features: try language())
             if preload.isEmpty { described = module }
             // A reactor may import WASI too: give it the same host a command would get.
             let (host, installed) = try wasi.options.makeHost(arguments: [wasi.argv0 ?? file])
@@ -92,6 +95,12 @@ struct Run: ParsableCommand {
         }
     }
 
+    /// `--features`: the language version modules are read in.
+    func language() throws -> Features {
+        guard let language = Features(named: features) else { throw fail("--features \(features): expected 2.0, 3.0 or a list of proposals") }
+        return language
+    }
+
     /// The engine limits from --fuel, --max-call-depth and --max-memory.
     func engineConfiguration() throws -> Configuration {
         var configuration = Configuration()
@@ -113,7 +122,7 @@ struct Run: ParsableCommand {
         for item in preload {
             let spec: (name: String, file: String)
             do { spec = try WASIRunOptions.parsePreload(item) } catch { throw fail(error.description) }
-            let module = try Run.loadModule(spec.file)
+            let module = try Run.loadModule(spec.file, features: try language())
             let instance = try runtime.instantiate(module, imports: imports, validated: true)
             imports.define(spec.name, exportsOf: instance)
         }
@@ -146,9 +155,9 @@ struct Run: ParsableCommand {
     }
 
     /// Loads and validates a module through the one loader; its message goes to stderr.
-    static func loadModule(_ path: String) throws -> Module {
+    static func loadModule(_ path: String, features: Features = .default) throws -> Module {
         do {
-            return try ModuleLoader.load(path: path).module
+            return try ModuleLoader.load(path: path, features: features).module
         } catch {
             Output.standardError(error.message)
             throw ExitCode(1)

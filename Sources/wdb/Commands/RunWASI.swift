@@ -106,7 +106,7 @@ extension Run {
             try wasi.options.validate()
             for item in preload { _ = try WASIRunOptions.parsePreload(item) }
             let imports = try preloadedImports(runtime)
-            let module = try Run.loadModule(file)
+            let module = try Run.loadModule(file, features: try language())
             if preload.isEmpty { described = module }
             let stdinFD = try wasi.stdin.map { path throws(WASIHostError) in try WASIRunOptions.openStdin(path) } ?? 0
             let (host, installed) = try wasi.options.makeHost(arguments: [wasi.argv0 ?? file] + guestArguments,
@@ -166,7 +166,7 @@ extension Run {
     static let optionsWithValues: Set<String> = [
         "--invoke", "--preload", "--fuel", "--timeout", "--max-memory", "--max-call-depth", "--dir", "--dir-ro",
         "--env", "--argv0", "--stdin", "--tcplisten", "--trace-filter", "--trace-output", "--trace-format",
-        "--trace-strsize", "--trace-rights", "--inject",
+        "--trace-strsize", "--trace-rights", "--inject", "--features",
     ]
 
     /// Rewrites `--trace=FILTER` to `--trace-filter=FILTER` among the options of a `run`

@@ -1,4 +1,5 @@
 import ArgumentParser
+import WasmCore
 import WasmText
 
 /// `wdb validate FILE`: decode (assembling `.wat` first) and validate. Silent on success.
@@ -10,9 +11,15 @@ struct ValidateCommand: ParsableCommand {
     @Argument(help: "The module (.wasm or .wat).")
     var file: String
 
+    @Option(name: .customLong("features"), help: ArgumentHelp("The language: 3.0 (default), 2.0, or proposals (tail-call,gc,...).", valueName: "features"))
+    var features: String = "3.0"
+
     func run() throws {
         try reportingErrors {
-            _ = try ModuleLoader.load(path: file, validate: true)
+            guard let language = Features(named: features) else {
+                throw CommandError("error: --features \(features): expected 2.0, 3.0 or a list of proposals")
+            }
+            _ = try ModuleLoader.load(path: file, validate: true, features: language)
         }
     }
 }

@@ -56,27 +56,37 @@ enum WastBinaryModules {
         return nil
     }()
 
-    private static let cache: [WastBinaryModule]? = {
+    private static let cache: [WastBinaryModule]? = load(folder: "core")
+    private static let wasm30Cache: [WastBinaryModule]? = load(folder: "proposals/wasm-3.0")
+
+    /// Every binary module of `FOLDER/**/*.wast`.
+    private static func load(folder: String) -> [WastBinaryModule]? {
         guard let root = testsuiteDirectory else { return nil }
-        let core = root.appendingPathComponent("core")
-        guard let enumerator = FileManager.default.enumerator(atPath: core.path) else { return nil }
+        let base = root.appendingPathComponent(folder)
+        guard let enumerator = FileManager.default.enumerator(atPath: base.path) else { return nil }
         var files: [String] = []
         while let relative = enumerator.nextObject() as? String {
             if relative.hasSuffix(".wast") { files.append(relative) }
         }
         var result: [WastBinaryModule] = []
         for relative in files.sorted() {
-            guard let data = FileManager.default.contents(atPath: core.appendingPathComponent(relative).path) else { continue }
-            result += modules(inScript: [UInt8](data), file: "core/" + relative)
+            guard let data = FileManager.default.contents(atPath: base.appendingPathComponent(relative).path) else { continue }
+            result += modules(inScript: [UInt8](data), file: folder + "/" + relative)
         }
         return result
-    }()
+    }
 
     /// Every binary module of `core/**/*.wast`, or nil (with a printed note) when the
     /// testsuite is not there.
     static func all() -> [WastBinaryModule]? {
         if cache == nil { Issue.record("missing prerequisite: ../shared/testsuite not found (Scripts/setup.sh installs it)") }
         return cache
+    }
+
+    /// Every binary module of the WebAssembly 3.0 scripts (`proposals/wasm-3.0/**/*.wast`).
+    static func wasm30() -> [WastBinaryModule]? {
+        if wasm30Cache == nil { print("note: ../shared/testsuite/proposals/wasm-3.0 not found") }
+        return wasm30Cache
     }
 
     /// The binary modules of one script's text.
