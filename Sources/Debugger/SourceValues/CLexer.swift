@@ -42,7 +42,8 @@ enum CLexer {
             }
             if c == "'" {
                 var j = i + 1
-                guard j < chars.count, chars[j] != "'" else { throw DebuggerError("Empty character constant.") }
+                guard j < chars.count else { throw DebuggerError("Unmatched single quote.") }
+                guard chars[j] != "'" else { throw DebuggerError("Empty character constant.") }
                 let value = try escapedCharacter(chars, &j)
                 guard j < chars.count, chars[j] == "'" else { throw DebuggerError("Unmatched single quote.") }
                 result.append(.character(value))

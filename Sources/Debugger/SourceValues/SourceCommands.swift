@@ -49,8 +49,23 @@ extension DebugSession {
     /// `ptype TYPE|EXPR`: the type with the body of its struct, union or enum.
     public func ptypeSource(_ text: String, inlineDepth: Int = 0) throws -> String {
         let evaluator = try sourceEvaluator(inlineDepth: inlineDepth)
-        if let type = typeNamed(text, evaluator: evaluator) { return "type = " + ptypeText(type) }
-        return "type = " + ptypeText(try typeOnly(text, evaluator: evaluator))
+        let type = try typeNamed(text, evaluator: evaluator) ?? typeOnly(text, evaluator: evaluator)
+        return "type = " + ptypeText(typedefsResolved(type))
+    }
+
+    /// `ptype` shows the type under the declarator's typedefs: `point_t [4]` is
+    /// `struct point {...} [4]` (members inside a struct keep their typedef names).
+    private func typedefsResolved(_ type: DebugType) -> DebugType {
+        var chain: [DebugType] = []
+        var current = type
+        for _ in 0..<maximumTypeSteps {
+            if current.kind == .typedef, let next = current.target { current = next; continue }
+            guard [.pointer, .reference, .rvalueReference, .array, .const, .volatile].contains(current.kind),
+                  let next = current.target else { break }
+            chain.append(current)
+            current = next
+        }
+        return chain.reversed().reduce(current) { inner, link in link.retargeted(to: inner) }
     }
 
     /// Where `watch EXPR` must look: the object's address, size and type. Only objects in
