@@ -169,10 +169,10 @@ struct CExpressionParser {
     }
 
     private mutating func parseUnary() throws -> (CExpression, Int) {
-        try enter()
-        defer { depth -= 1 }
         if case .punct(let p) = peek, ["-", "+", "!", "~", "*", "&"].contains(p) {
             position += 1
+            try enter()
+            defer { depth -= 1 }
             let operand = try parseUnary()
             return try checked((.unary(p, operand.0), operand.1 + 1))
         }
@@ -184,6 +184,8 @@ struct CExpressionParser {
                 guard take(")") else { throw syntaxError() }
                 return (.sizeofType(type), 1)
             }
+            try enter()
+            defer { depth -= 1 }
             let operand = try parseUnary()
             return try checked((.sizeofExpression(operand.0), operand.1 + 1))
         }
@@ -191,6 +193,8 @@ struct CExpressionParser {
             position += 1
             let type = try typeName()
             guard take(")") else { throw syntaxError() }
+            try enter()
+            defer { depth -= 1 }
             let operand = try parseUnary()
             return try checked((.cast(type, operand.0), operand.1 + 1))
         }
