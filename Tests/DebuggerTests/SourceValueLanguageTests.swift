@@ -85,6 +85,22 @@ import DebugInfo
         }
     }
 
+    @Test func inlinedCalls() throws {
+        // -O2: `square` is inlined into `is_prime`, itself inlined: each call has its own variables.
+        let s = try sessionStopped("c-O2-dwarf5.wasm", at: "primes.c", containing: "static inline int square")
+        let offset = try #require(try s.frame().position?.position.fileOffset)
+        let chain = try #require(s.debugInfo?.inlinedChain(at: offset))
+        // The breakpoint's address is inside at least one inlined call; each depth shows that
+        // call's parameters, and past the chain the containing function's.
+        #expect(!chain.isEmpty)
+        let parameters = ["square": ["x"], "is_prime": ["n"], "count_primes": ["limit"], "main": []]
+        for (depth, call) in chain.enumerated() {
+            #expect(try s.sourceVariables(arguments: true, inlineDepth: depth).map(\.name) == parameters[call.name], "\(call.name)")
+        }
+        let function = try #require(s.debugInfo?.function(containing: offset))
+        #expect(try s.sourceVariables(arguments: true, inlineDepth: chain.count).map(\.name) == parameters[function.name])
+    }
+
     @Test func nestingIsBounded() throws {
         let s = try sessionStopped("c-O0-dwarf5.wasm", at: "shapes.c", containing: "if (shape->color == BLUE)")
         let tooDeep = DebuggerError("Expression nested too deeply (more than \(maximumExpressionNesting) levels).")

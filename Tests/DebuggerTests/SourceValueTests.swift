@@ -73,6 +73,17 @@ import DebugInfo
         }
     }
 
+    @Test func globalsList() throws {
+        let s = try sessionStopped("c-O0-dwarf5.wasm", at: "shapes.c", containing: "if (shape->color == BLUE)")
+        let globals = try s.sourceGlobals()
+        let text = Dictionary(globals.map { ($0.name, s.formatSourceValue($0.value, topLevel: false)) }, uniquingKeysWith: { a, _ in a })
+        #expect(text["prime_limit"] == "30")
+        #expect(text["matrix"] == "{{1, 2, 3}, {4, 5, 6}}")
+        #expect(text["banner"] == "\"wdb\", '\\000' <repeats 12 times>")
+        #expect(text["describe_calls"] == "1")
+        #expect(text["shape_calls"] == "1")
+    }
+
     @Test func printFormats() throws {
         let s = try sessionStopped("c-O0-dwarf5.wasm", at: "shapes.c", containing: "if (shape->color == BLUE)")
         let title = try s.printSource("shape->title", format: .hex)
