@@ -3,12 +3,13 @@
 # toolchain: libedit (line editing), tmux (interactive tests), clang-14 + wasi-libc (C fixtures)
 # wabt 1.0.42 from PyPI (the reference assembler the tests compare against), and for the DWARF
 # fixtures (Scripts/build-dwarf-fixtures.sh) libc++ for wasm32, Debian's rustc with the wasm32 std,
-# llvm-14 (llvm-dwarfdump-14, the reference for the reader's answers) and gdb.
+# llvm-14 (llvm-dwarfdump-14, the reference for the reader's answers), gdb and gcc
+# (the source-value tests compare with gdb on a native build of the C fixture).
 set -euo pipefail
 SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 APT_PACKAGES="libedit-dev tmux clang-14 lld-14 wasi-libc libclang-rt-14-dev-wasm32 strace
-  gdb libc++-14-dev-wasm32 libc++abi-14-dev-wasm32 rustc libstd-rust-dev-wasm32 llvm-14"
+  gdb gcc libc++-14-dev-wasm32 libc++abi-14-dev-wasm32 rustc libstd-rust-dev-wasm32 llvm-14"
 missing=""
 for p in $APT_PACKAGES; do
   dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"

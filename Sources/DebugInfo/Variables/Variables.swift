@@ -50,7 +50,7 @@ extension DebugInfo {
         return visibleParameters + visibleLocals
     }
 
-    private func variable(_ ref: DIERef, isParameter: Bool, frameBase: [UInt8]?, address: UInt64?) -> Variable? {
+    func variable(_ ref: DIERef, isParameter: Bool, frameBase: [UInt8]?, address: UInt64?) -> Variable? {
         guard let name = name(of: ref) else { return nil }
         var location: LocationExpression?
         if let value = ref.attribute(Attribute.location) {
