@@ -33,9 +33,10 @@ extension DebugSession {
                 continue
             }
             var file = source.file, line = source.line
-            for inlined in source.inlined {
+            for (depth, inlined) in source.inlined.enumerated() {
                 var copy = frame
                 copy.physicalLevel = frame.level
+                copy.inlineDepth = depth
                 copy.level = result.count
                 copy.source = FrameSource(function: inlined.qualifiedName, file: file, line: line, isInlined: true,
                                           fileOffset: position.position.fileOffset)
@@ -46,6 +47,7 @@ extension DebugSession {
             }
             var own = frame
             own.physicalLevel = frame.level
+            own.inlineDepth = source.inlined.count
             own.level = result.count
             let function = debugInfo?.function(containing: position.position.fileOffset)?.qualifiedName ?? source.function
             own.source = FrameSource(function: function, file: file, line: line, isInlined: false,

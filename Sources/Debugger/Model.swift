@@ -138,6 +138,9 @@ public struct FrameInfo: Hashable, Sendable {
     public var operandStack: [Value]
     /// The Wasm frame this one is part of: equal to `level` unless inlined frames come first.
     public var physicalLevel: Int = 0
+    /// Which inlined call of the Wasm frame this is (0: the innermost; the chain's length: the
+    /// function that contains them), for the source values of the frame.
+    public var inlineDepth: Int = 0
     /// The source view (DWARF): the function and line; an inlined call is a frame of its own.
     public var source: FrameSource?
 }

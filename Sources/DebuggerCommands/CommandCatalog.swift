@@ -305,6 +305,23 @@ enum CommandCatalog {
             example: "x/8xw 0x100", argument: .expression, repeatsOnEnter: true,
             handler: { try $0.adapter.handleX($1, in: $0) }),
         CommandSpec(
+            name: "ptype", category: .data,
+            usage: "ptype EXPR|TYPE", summary: "Show the type of an expression or a type name, in full (DWARF)",
+            details: "As gdb: `type = struct point {\\n    int x;\\n    int y;\\n}`. TYPE: `struct point`, `int *`, a typedef or class name.",
+            example: "ptype struct point", argument: .expression,
+            handler: { session, invocation in
+                guard !invocation.arguments.isEmpty else { throw ReplError("ptype needs an expression or a type: ptype s, ptype struct point") }
+                session.console.line(try session.adapter.debugger.ptypeSource(invocation.arguments, inlineDepth: session.adapter.selectedInlineDepth))
+            }),
+        CommandSpec(
+            name: "whatis", category: .data,
+            usage: "whatis EXPR|TYPE", summary: "Show the type of an expression or a type name (DWARF)",
+            example: "whatis s->corners", argument: .expression,
+            handler: { session, invocation in
+                guard !invocation.arguments.isEmpty else { throw ReplError("whatis needs an expression or a type: whatis s") }
+                session.console.line(try session.adapter.debugger.whatisSource(invocation.arguments, inlineDepth: session.adapter.selectedInlineDepth))
+            }),
+        CommandSpec(
             name: "display", category: .data,
             usage: "display[/FMT] EXPR", summary: "Print EXPR at every stop",
             details: """

@@ -66,11 +66,20 @@ extension DebuggerAdapter {
 
     /// `info locals`.
     func handleInfoLocals(_ invocation: CommandInvocation, in session: ReplSession) throws {
+        // A frame DWARF describes shows its C locals (the Wasm ones: `info registers`).
+        if let frame = try? debugger.frame(), frame.source != nil {
+            for line in try debugger.formattedSourceVariables(arguments: false, inlineDepth: frame.inlineDepth) { session.console.line(line) }
+            return
+        }
         printValues(try debugger.locals(), none: "No locals.", in: session)
     }
 
     /// `info args`.
     func handleInfoArgs(_ invocation: CommandInvocation, in session: ReplSession) throws {
+        if let frame = try? debugger.frame(), frame.source != nil {
+            for line in try debugger.formattedSourceVariables(arguments: true, inlineDepth: frame.inlineDepth) { session.console.line(line) }
+            return
+        }
         printValues(try debugger.frameArguments(), none: "No arguments.", in: session)
     }
 
@@ -101,6 +110,11 @@ extension DebuggerAdapter {
         let args = invocation.arguments
         let console = session.console
         guard !args.isEmpty else { throw ReplError("print needs an expression: print $n * 2, print mem.i32[0x64]") }
+        if usesSourceView(args) {
+            try printSourceExpression(try substituteHistory(args, forSource: true), format: invocation.format,
+                                      record: invocation.path == ["print"], in: session)
+            return
+        }
         let value = try evaluateExpression(args)
         let text = try formatValue(value, format: invocation.format)
         if invocation.path == ["print"] {
@@ -114,8 +128,14 @@ extension DebuggerAdapter {
     func handleSetVar(_ invocation: CommandInvocation, in session: ReplSession) throws {
         let args = invocation.arguments
         let console = session.console
+        let target = args.split(separator: "=").first.map { String($0).trimmed } ?? args
+        if usesSourceView(target) {
+            let value = try debugger.setSourceVariable(try substituteHistory(args, forSource: true), inlineDepth: selectedInlineDepth)
+            console.line("\(target) = \(debugger.formatSourceValue(value))")
+            return
+        }
         let value = try debugger.setVariable(try substituteHistory(args))
-        console.line("\(args.split(separator: "=").first.map { String($0).trimmed } ?? args) = \(value)")
+        console.line("\(target) = \(value)")
     }
 
     /// `x`.
@@ -139,7 +159,12 @@ extension DebuggerAdapter {
         // Checked when set, as gdb does: an expression that cannot be evaluated now (a typo, an
         // unknown name) is refused rather than failing at every later stop. Without a program,
         // only its syntax can be checked.
-        if debugger.isRunning {
+        if usesSourceView(args) {
+            if debugger.isRunning {
+                _ = try debugger.printSource(try substituteHistory(args, forSource: true), format: try sourcePrintFormat(invocation.format),
+                                             inlineDepth: selectedInlineDepth)
+            }
+        } else if debugger.isRunning {
             _ = try formatValue(try evaluateExpression(args), format: invocation.format)
         } else {
             try debugger.checkExpressionSyntax(try substituteHistory(args))
@@ -217,6 +242,16 @@ extension DebuggerAdapter {
     }
 
     private func showDisplay(_ d: (number: Int, format: String?, expression: String), in session: ReplSession) {
+        if usesSourceView(d.expression) {
+            do {
+                let text = try debugger.printSource(try substituteHistory(d.expression, forSource: true),
+                                                    format: try sourcePrintFormat(d.format), inlineDepth: selectedInlineDepth)
+                session.console.line("\(d.number): \(d.expression) = \(text)")
+            } catch {
+                session.console.line("\(d.number): \(d.expression) = <\(error)>")
+            }
+            return
+        }
         do {
             let text = try formatValue(try evaluateExpression(d.expression), format: d.format)
             session.console.line("\(d.number): \(d.expression) = \(text)")

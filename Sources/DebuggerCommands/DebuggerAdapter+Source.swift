@@ -44,7 +44,7 @@ extension DebuggerAdapter {
 
     /// `is_prime (n=7) at primes.c:14`.
     func sourceFrameText(_ source: FrameSource, level: Int) -> String {
-        "\(source.function) (\(frameArgumentsText(level: level))) at \(source.fileAndLine)"
+        "\(source.function) (\(frameArgumentsText(frameAt(level)))) at \(source.fileAndLine)"
     }
 
     /// Where a stop is: the innermost source frame in gdb's words when DWARF covers it, else
@@ -213,6 +213,10 @@ enum DebugSessionNames {
 }
 
 extension DebuggerAdapter {
-    /// `n=7, s=0x1000` for a source frame's arguments (empty until values are wired).
-    func frameArgumentsText(level: Int) -> String { "" }
+    func frameAt(_ level: Int) -> FrameInfo? {
+        let frames = debugger.backtrace()
+        return level >= 0 && level < frames.count ? frames[level] : nil
+    }
+
+    func frameArgumentsText(_ frame: FrameInfo?) -> String { frame.map { frameArgumentsText($0) } ?? "" }
 }

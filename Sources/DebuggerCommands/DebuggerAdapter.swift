@@ -1,3 +1,4 @@
+import DebugInfo
 import Debugger
 import Foundation
 import WASI
@@ -61,6 +62,12 @@ final class DebuggerAdapter {
     var pendingStopCommands: [String]?
     /// The values `print` showed ($1, $2, …), and the address of the last unit `x` showed ($_).
     var valueHistory: [Value] = []
+    /// History numbers of source aggregates (a struct printed as `$3`): numbered, not usable.
+    var aggregateHistory: Set<Int> = []
+    /// The source function `finish` is running out of (its return value prints in C).
+    var finishing: FunctionInfo?
+    /// Watchpoints set on source lvalues: the expression and the C type their bytes print in.
+    var sourceWatches: [Int: (expression: String, type: DebugType)] = [:]
     var lastExaminedAddress: UInt64?
 
     init() {
@@ -283,7 +290,10 @@ final class DebuggerAdapter {
         try requireRunning()
         if let frame = try? debugger.frame() {
             session.console.line("Run till exit from \(frameLine(frame))")
+            // With DWARF the returned value prints in the function's C type.
+            finishing = frame.source.flatMap { _ in frame.position.flatMap { debugger.debugInfo?.function(containing: $0.position.fileOffset) } }
         }
+        defer { finishing = nil }
         report(try debugger.finish(), in: session)
     }
 
@@ -500,14 +510,15 @@ final class DebuggerAdapter {
         case .watchpoint(let n, let old, let new, let accessor):
             let kind = debugger.breakpoint(n).map { bp -> String in
                 if case .watch(_, let k, let e) = bp.kind {
-                    return (k == .write ? "Hardware watchpoint" : k == .read ? "Hardware read watchpoint" : "Hardware access (read/write) watchpoint") + " \(n): \(e)"
+                    let shown = sourceWatches[n]?.expression ?? e
+                    return (k == .write ? "Hardware watchpoint" : k == .read ? "Hardware read watchpoint" : "Hardware access (read/write) watchpoint") + " \(n): \(shown)"
                 }
                 return "Watchpoint \(n)"
             } ?? "Watchpoint \(n)"
             console.line(kind)
             console.line("")
-            if let old { console.line("Old value = \(old)") }
-            console.line((old == nil ? "Value = " : "New value = ") + "\(new)")
+            if let old { console.line("Old value = \(watchValueText(old, watchpoint: n))") }
+            console.line((old == nil ? "Value = " : "New value = ") + watchValueText(new, watchpoint: n))
             console.line("Accessed by \(accessor)")
         case .catchpoint(let n, let call, let arguments, let results, let decoded):
             let args = arguments.map(\.description).joined(separator: ", ")
@@ -530,7 +541,9 @@ final class DebuggerAdapter {
         case .finished(let values):
             if let position { console.line(stopLocationText(position)) }
             printSourceOrInstruction(position, in: session)
-            if !values.isEmpty {
+            if let function = finishing, let value = debugger.sourceReturnValue(of: function, results: values) {
+                console.line("Value returned is $\(recordSourceInHistory(value)) = \(debugger.formatSourceValue(value))")
+            } else if !values.isEmpty {
                 // Into the value history, as gdb does: `Value returned is $1 = i32:1`.
                 console.line("Value returned is " + values.map { "$\(recordInHistory($0)) = \($0)" }.joined(separator: ", "))
             }
@@ -623,7 +636,9 @@ final class DebuggerAdapter {
             condition = String(args[range.upperBound...]).trimmed
         }
         let kind: WatchKind = word == "rwatch" ? .read : word == "awatch" ? .access : .write
-        let bp = try debugger.watch(expression, kind: kind, condition: condition)
+        let bp = usesSourceView(expression)
+            ? try watchSource(expression, kind: kind, condition: condition, in: session)
+            : try debugger.watch(expression, kind: kind, condition: condition)
         let title = kind == .write ? "Hardware watchpoint" : kind == .read ? "Hardware read watchpoint" : "Hardware access (read/write) watchpoint"
         session.console.line("\(title) \(bp.number): \(expression)")
     }

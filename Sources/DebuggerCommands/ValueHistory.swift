@@ -21,7 +21,7 @@ extension DebuggerAdapter {
     }
 
     /// `text` with the history references replaced by literals.
-    func substituteHistory(_ text: String) throws -> String {
+    func substituteHistory(_ text: String, forSource: Bool = false) throws -> String {
         guard text.contains("$") else { return text }
         let chars = Array(text)
         var out = ""
@@ -36,7 +36,7 @@ extension DebuggerAdapter {
             while j < chars.count, Self.isNameCharacter(chars[j]) { j += 1 }
             let name = String(chars[(i + 1)..<j])
             if let value = try historyValue(named: name) {
-                out += try literal(value, for: "$" + name)
+                out += forSource ? try cLiteral(value, for: "$" + name) : try literal(value, for: "$" + name)
             } else {
                 out += "$" + name
             }
@@ -58,14 +58,21 @@ extension DebuggerAdapter {
                 throw ReplError(count == 0 ? "History is empty: \(spelled) needs a value printed first."
                                            : "History has only \(count) value\(count == 1 ? "" : "s"): \(spelled) goes further back.")
             }
-            return valueHistory[count - 1 - n]
+            return try usable(count - n, spelled)
+        }
+        /// A source aggregate (`$3 = {x = 1, y = 2}`) is numbered but not a number to compute with.
+        func usable(_ number: Int, _ spelled: String) throws -> Value {
+            if aggregateHistory.contains(number) {
+                throw ReplError("\(spelled) is a structure, union or array value; only numbers can be used in expressions.")
+            }
+            return valueHistory[number - 1]
         }
         if name.isEmpty { return try back(0, "$") }
         if name.allSatisfy(\.isASCIIDigit) {
             guard let n = Int(name), n >= 1, n <= count else {
                 throw ReplError("History has not yet reached $\(name).")
             }
-            return valueHistory[n - 1]
+            return try usable(n, "$" + name)
         }
         if name.hasPrefix("$") {
             let rest = name.dropFirst()
@@ -88,6 +95,17 @@ extension DebuggerAdapter {
     private func wasmNameExists(_ name: String) -> Bool {
         let locals = (try? debugger.frame())?.locals.map(\.name) ?? []
         return locals.contains(name) || debugger.globals().contains { $0.name == name }
+    }
+
+    /// A history value as a C constant of the same type (for the source view's evaluator).
+    private func cLiteral(_ value: Value, for reference: String) throws -> String {
+        switch value {
+        case .i32(let v): return "(\(Int32(bitPattern: v)))"
+        case .i64(let v): return "(\(Int64(bitPattern: v))LL)"
+        case .f32(let v): return "((float)\(Double(Float(bitPattern: v))))"
+        case .f64(let v): return "(\(Double(bitPattern: v)))"
+        default: throw ReplError("\(reference) is \(value), and only numbers can be used in expressions.")
+        }
     }
 
     private func literal(_ value: Value, for reference: String) throws -> String {
