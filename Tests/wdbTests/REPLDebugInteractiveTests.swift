@@ -34,6 +34,39 @@ struct REPLDebugInteractiveTests {
         try pane.waitFor("EXIT:0")
     }
 
+    /// `run` while a guest is stopped asks first at a terminal, as gdb does.
+    @Test func runAsksBeforeRestartingAStoppedGuest() throws {
+        let pane = try TmuxPane(tmux: #require(WdbTestSupport.tool("tmux")))
+        try pane.start(["--history-file", pane.home.appendingPathComponent("h").path, "../wasi/args_env.wasm"])
+        try pane.type("break main")
+        try pane.keys("Enter")
+        try pane.type("start")
+        try pane.keys("Enter")
+        try pane.waitForLastLine("(wdb) ")
+        try pane.type("run")
+        try pane.keys("Enter")
+        try pane.waitForLastLine("Start it from the beginning? (y or n) ")
+        #expect(try pane.lines().contains("The program being debugged has been started already."))
+        try pane.type("n")
+        try pane.keys("Enter")
+        try pane.waitFor("Program not restarted.")
+        try pane.waitForLastLine("(wdb) ")
+        try pane.type("run")
+        try pane.keys("Enter")
+        try pane.waitForLastLine("Start it from the beginning? (y or n) ")
+        try pane.type("y")
+        try pane.keys("Enter")
+        try pane.waitFor("Breakpoint 1, $main+0x3")
+        try pane.waitForLastLine("(wdb) ")
+        try pane.type("continue")
+        try pane.keys("Enter")
+        try pane.waitFor("[Inferior 1 exited normally]")
+        try pane.waitForLastLine("(wdb) ")
+        try pane.type("quit")
+        try pane.keys("Enter")
+        try pane.waitFor("EXIT:0")
+    }
+
     @Test func quitAsksBeforeKillingALiveGuest() throws {
         let pane = try TmuxPane(tmux: #require(WdbTestSupport.tool("tmux")))
         try pane.start(["--history-file", pane.home.appendingPathComponent("h").path, "../../../Examples/loop.wat"])
