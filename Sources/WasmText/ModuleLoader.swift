@@ -130,8 +130,24 @@ public enum ModuleLoader {
         // A device or FIFO would never end or would block: refused before any read.
         guard kind.isEmpty else { throw ModuleLoadError(file: path, "cannot read file: not a regular file (\(kind))") }
         _ = fcntl(fd, F_SETFL, 0)  // reads block normally again
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(max(0, Int(info.st_size)))
+        // Read straight into an array of the file's size (a 20 MB module of DWARF is read in a
+        // few calls, not copied chunk by chunk); a file that grew meanwhile is read on.
+        let size = max(0, Int(info.st_size))
+        var failure: Int32 = 0
+        var bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+            count = 0
+            while count < size {
+                let n = read(fd, buffer.baseAddress! + count, size - count)
+                if n == 0 { break }
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    failure = errno
+                    break
+                }
+                count += n
+            }
+        }
+        if failure != 0 { throw ModuleLoadError(file: path, "cannot read file: \(systemMessage(failure))") }
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
             let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
