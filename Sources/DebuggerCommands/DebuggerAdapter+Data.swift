@@ -60,6 +60,14 @@ extension DebuggerAdapter {
         let console = session.console
         let frame = try debugger.frame()
         console.line("Stack level \(frame.level), frame at \(frame.description.drop { $0 != " " }.dropFirst())")
+        if let source = frame.source {
+            // The source view beside the Wasm one, as gdb's `info frame` names the source line.
+            console.line("  source: \(source.function) (\(frameArgumentsText(frame))) at \(source.file):\(source.line)"
+                         + (source.isInlined ? ", inlined into frame \(frame.level + 1)" : ""))
+            let frames = debugger.backtrace()
+            if frame.level + 1 < frames.count { console.line("  called by frame at level \(frame.level + 1)") }
+            if frame.level > 0 { console.line("  caller of frame at level \(frame.level - 1)") }
+        }
         console.line("  function: \(functionName(frame.functionIndex)) (func \(frame.functionIndex))")
         console.line("  parameters: \(frame.locals.filter(\.isParameter).count), locals: \(frame.locals.filter { !$0.isParameter }.count), operand stack: \(frame.operandStack.count) value(s)")
     }

@@ -117,7 +117,44 @@ extension DebuggerAdapter {
         let bp = try debugger.watch("mem[0x\(String(lvalue.address, radix: 16))..0x\(String(end, radix: 16))]",
                                     kind: kind, condition: condition)
         sourceWatches[bp.number] = (expression, lvalue.type)
+        // A watch on a local or argument belongs to its frame (gdb ends it when the frame
+        // returns): remembered by the function and its depth from the outermost frame.
+        if let frame = try? debugger.frame(), let source = frame.source, let name = Self.leadingIdentifier(expression) {
+            let depth = frame.inlineDepth
+            let inScope = ((try? debugger.sourceVariables(arguments: true, inlineDepth: depth)) ?? [])
+                + ((try? debugger.sourceVariables(arguments: false, inlineDepth: depth)) ?? [])
+            if inScope.contains(where: { $0.name == name }) {
+                scopedWatches[bp.number] = (source.function, debugger.backtrace().count - frame.level)
+            }
+        }
         return bp
+    }
+
+    /// The first identifier of an expression (`s` of `s->total`, `a` of `*a[2]`).
+    static func leadingIdentifier(_ text: String) -> String? {
+        let chars = Array(text.drop { !$0.isLetter && $0 != "_" })
+        let name = chars.prefix { $0.isLetter || $0.isNumber || $0 == "_" }
+        return name.isEmpty ? nil : String(name)
+    }
+
+    /// Scoped watches whose frame is gone: deleted, with gdb's words. True when one was.
+    func endWatchesOutOfScope(in session: ReplSession) -> Bool {
+        guard !scopedWatches.isEmpty else { return false }
+        let frames = debugger.backtrace()
+        var ended = false
+        for (number, scope) in scopedWatches.sorted(by: { $0.key < $1.key }) {
+            let level = frames.count - scope.depthFromOutermost
+            let alive = debugger.isRunning && level >= 0 && level < frames.count && frames[level].source?.function == scope.function
+            guard !alive else { continue }
+            scopedWatches[number] = nil
+            sourceWatches[number] = nil
+            try? debugger.delete([number])
+            session.console.line("")
+            session.console.line("Watchpoint \(number) deleted because the program has left the block in")
+            session.console.line("which its expression is valid.")
+            ended = true
+        }
+        return ended
     }
 
     /// A watched value's text: in its C type when the watch was set on a source lvalue.

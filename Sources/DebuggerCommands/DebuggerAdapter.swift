@@ -68,6 +68,8 @@ final class DebuggerAdapter {
     var finishing: FunctionInfo?
     /// Watchpoints set on source lvalues: the expression and the C type their bytes print in.
     var sourceWatches: [Int: (expression: String, type: DebugType)] = [:]
+    /// Watches on a frame's locals: the frame's function and depth from the outermost frame.
+    var scopedWatches: [Int: (function: String, depthFromOutermost: Int)] = [:]
     var lastExaminedAddress: UInt64?
 
     init() {
@@ -508,6 +510,13 @@ final class DebuggerAdapter {
             let temporary = debugger.breakpoint(n)?.temporary ?? true
             console.line("\(temporary ? "Temporary breakpoint" : "Breakpoint") \(n), \(stopLocationText(position))")
         case .watchpoint(let n, let old, let new, let accessor):
+            // The watched local's frame returned and its bytes were reused: the watch ends
+            // here instead of reporting another function's write.
+            if scopedWatches[n] != nil, endWatchesOutOfScope(in: session) {
+                if let position { console.line(stopLocationText(position)) }
+                printSourceOrInstruction(position, in: session)
+                return
+            }
             let kind = debugger.breakpoint(n).map { bp -> String in
                 if case .watch(_, let k, let e) = bp.kind {
                     let shown = sourceWatches[n]?.expression ?? e
@@ -554,6 +563,7 @@ final class DebuggerAdapter {
             pendingInvocations.removeAll()
             return
         case .exited(let code):
+            _ = endWatchesOutOfScope(in: session)
             console.line(code == 0 ? "[Inferior 1 exited normally]" : "[Inferior 1 exited with code \(code)]")
             session.exitCode = code
             session.guestExited = true
@@ -688,7 +698,7 @@ final class DebuggerAdapter {
                 what = p.description
             case .watch(_, let kind, let expression):
                 type = kind == .write ? "hw watchpoint" : kind == .read ? "read watchpoint" : "acc watchpoint"
-                what = expression
+                what = sourceWatches[bp.number]?.expression ?? expression
             case .catchpoint(.trap):
                 type = "catchpoint"
                 what = "trap"
