@@ -101,7 +101,12 @@ struct GuestView {
 
     /// A path or other string argument: UTF-8 (EILSEQ otherwise), no NUL byte (EINVAL),
     /// since a NUL would silently cut the path the host passes to the kernel.
+    ///
+    /// Every string argument of preview1 is a path or a symlink's contents, which the kernel
+    /// refuses beyond PATH_MAX (4096 bytes, NUL included): refused here before it is read, so a
+    /// guest cannot make the host hold a copy of a 64 MiB "path" split into millions of parts.
     func string(_ offset: UInt32, _ count: UInt32) throws(WASIErrno) -> String {
+        if count >= GuestMemoryLimits.pathMax { _ = try range(offset, Int(count)); throw .nametoolong }
         let raw = try readBytes(offset, count)
         if raw.contains(0) { throw .inval }
         guard let text = String(validating: raw, as: UTF8.self) else { throw .ilseq }
@@ -123,4 +128,9 @@ struct GuestView {
         }
         return list
     }
+}
+
+enum GuestMemoryLimits {
+    /// Linux's PATH_MAX, which counts the terminating NUL.
+    static let pathMax: UInt32 = 4096
 }
