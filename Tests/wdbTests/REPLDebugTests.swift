@@ -27,6 +27,15 @@ struct REPLDebugTests {
         #expect(result.status == exit)
     }
 
+    /// `info source` names the file and where it was read (an absolute path, so not in a golden).
+    @Test func infoSourceSaysWhereTheFileWasFound() throws {
+        let script = "directory ../dwarf\nbreak primes.c:14\nrun\ninfo source\n"
+        let result = try REPLTestSupport.wdb(["-nx", "../dwarf/c-O0-dwarf4.wasm"], stdin: script, in: REPLTestSupport.fixtures)
+        #expect(result.output.contains("Current source file is primes.c\nLocated in /"), "\(result.output)")
+        #expect(result.output.contains("Tests/Fixtures/repl/../dwarf/primes.c\nContains 58 lines."), "\(result.output)")
+        #expect(result.output.contains("Function is_prime at line 9."))
+    }
+
     @Test func finishPrintsTheReturnedValue() throws {
         let result = try REPLTestSupport.wdb(["-nx", "../../../Examples/loop.wat"], stdin: """
             break $fact if $n == 1
