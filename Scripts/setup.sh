@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Installs what wdb's tests and examples need on a fresh Debian machine that has the Swift
-# toolchain: libedit (line editing), tmux (interactive tests), clang-14 + wasi-libc (C fixtures)
+# toolchain: libedit (line editing), tmux (interactive tests), clang-14 + wasi-libc (C fixtures and
+# Benchmarks/build-programs.sh, with gcc for the native builds),
 # wabt 1.0.42 from PyPI (the reference assembler the tests compare against), and for the DWARF
 # fixtures (Scripts/build-dwarf-fixtures.sh) libc++ for wasm32, Debian's rustc with the wasm32 std,
 # llvm-14 (llvm-dwarfdump-14, the reference for the reader's answers) and gdb.
 set -euo pipefail
 SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
-APT_PACKAGES="libedit-dev tmux clang-14 lld-14 wasi-libc libclang-rt-14-dev-wasm32 strace
+APT_PACKAGES="libedit-dev tmux clang-14 lld-14 wasi-libc libclang-rt-14-dev-wasm32 gcc strace
   gdb libc++-14-dev-wasm32 libc++abi-14-dev-wasm32 rustc libstd-rust-dev-wasm32 llvm-14"
 missing=""
 for p in $APT_PACKAGES; do

@@ -116,7 +116,7 @@ def wasmtime_command(cache):
     if probe.returncode == 0:
         return runner, {}
     private = os.path.join(cache, "wasmtime-py")
-    env = dict(os.environ, PYTHONPATH=private + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in (private, os.environ.get("PYTHONPATH")) if p))
     if subprocess.run([sys.executable, "-c", "import wasmtime"], capture_output=True, env=env).returncode != 0:
         _log(f"installing {WASMTIME_PYPI} into {private} (reference engine)")
         subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--target", private, WASMTIME_PYPI],
