@@ -10,7 +10,7 @@ with each program's ratio to WasmKit 0.4.2 and their geometric means. Also start
 WASI hello world and peak memory (max RSS).
 
 Usage: python3 Benchmarks/run.py [--runs N] [--only fib,resvg] [--no-build] [--no-real]
-                                 [--cache DIR] [--markdown]
+                                 [--cache DIR] [--markdown] [--clock wall|cpu]
 """
 import argparse
 import math
@@ -36,18 +36,26 @@ PEAK_RSS = os.path.join(HERE, "out", "peak_rss")
 
 
 def timed_run(cmd, stdin=None, env=None):
-    """Runs cmd, returns (seconds, stdout, peak RSS in KiB of that command)."""
+    """Runs cmd; returns (wall seconds, CPU seconds, stdout, peak RSS in KiB) of that command."""
     # Through peak_rss.c: a child forked from Python itself would report Python's high-water mark
-    # whenever it is the larger. (The wrapper's fork and wait cost microseconds.)
-    with tempfile.NamedTemporaryFile() as rss, open(stdin or os.devnull, "rb") as guest_stdin:
+    # whenever it is the larger. (The wrapper's fork and wait cost microseconds.) wait4 on the
+    # wrapper gives the CPU time (user + system) of the command it waited for, which a machine
+    # shared with other jobs disturbs less than wall time. stdout and stderr go to files so that
+    # nothing reaps the wrapper before wait4 does.
+    with tempfile.NamedTemporaryFile() as rss, tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
+            open(stdin or os.devnull, "rb") as guest_stdin:
         start = time.perf_counter()
-        proc = subprocess.run([PEAK_RSS, rss.name] + cmd, stdin=guest_stdin, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, env=env)
+        proc = subprocess.Popen([PEAK_RSS, rss.name] + cmd, stdin=guest_stdin, stdout=out, stderr=err, env=env)
+        _, status, usage = os.wait4(proc.pid, 0)
         elapsed = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
         peak = int(rss.read().decode() or "0")
-    if proc.returncode != 0:
-        raise RuntimeError(f"{' '.join(cmd)} exited {proc.returncode}: {proc.stderr.decode()[-300:]}")
-    return elapsed, proc.stdout, peak
+        out.seek(0)
+        stdout = out.read()
+        if proc.returncode != 0:
+            err.seek(0)
+            raise RuntimeError(f"{' '.join(cmd)} exited {proc.returncode}: {err.read().decode(errors='replace')[-300:]}")
+    return elapsed, usage.ru_utime + usage.ru_stime, stdout, peak
 
 
 class Engine:
@@ -63,24 +71,36 @@ class Engine:
         return self.prefix + (["--dir", f"{root}::/"] if root else []) + [wasm] + list(args)
 
 
-def measure(engine, cmd, runs, expected, name, stdin=None):
-    """(median seconds, peak KiB), or a string saying why there is none."""
-    if cmd is None:
-        return "n/a"
-    times, peak = [], 0
+def measure(commands, runs, expected, name, clock, stdin=None):
+    """{label: (median seconds of `clock`, peak KiB), or a string saying why there is none}.
+
+    The engines take turns, run after run, so a change in the machine's load while a program is
+    measured falls on all of them alike.
+    """
+    times = {label: [] for label, cmd in commands if cmd is not None}
+    result = {label: "n/a" for label, cmd in commands if cmd is None}
+    peaks = {label: 0 for label in times}
     for _ in range(runs):
-        try:
-            t, out, rss = timed_run(cmd, stdin)
-        except RuntimeError as e:
-            print(f"{engine} {name}: {e}", file=sys.stderr)
-            return "fail"
-        if out != expected:
-            print(f"{engine} {name}: output differs from the expected one: {out[:200]!r} vs {expected[:200]!r}",
-                  file=sys.stderr)
-            return "wrong"
-        times.append(t)
-        peak = max(peak, rss)
-    return statistics.median(times), peak
+        for label, cmd in commands:
+            if cmd is None or label in result:
+                continue
+            try:
+                wall, cpu, out, rss = timed_run(cmd, stdin)
+            except RuntimeError as e:
+                print(f"{label} {name}: {e}", file=sys.stderr)
+                result[label] = "fail"
+                continue
+            if out != expected:
+                print(f"{label} {name}: output differs from the expected one: {out[:200]!r} vs {expected[:200]!r}",
+                      file=sys.stderr)
+                result[label] = "wrong"
+                continue
+            times[label].append(cpu if clock == "cpu" else wall)
+            peaks[label] = max(peaks[label], rss)
+    for label in times:
+        if label not in result:
+            result[label] = (statistics.median(times[label]), peaks[label])
+    return result
 
 
 def geomean(values):
@@ -96,6 +116,9 @@ def main():
     ap.add_argument("--cache", default=None, help="where the real programs are fetched to "
                     "(default: $XDG_CACHE_HOME/wdb-benchmarks or ~/.cache/wdb-benchmarks)")
     ap.add_argument("--markdown", action="store_true", help="also print the table as Markdown")
+    ap.add_argument("--clock", choices=("wall", "cpu"), default="wall",
+                    help="what the table's times are: wall time, or CPU time (user + system) of the "
+                    "command, steadier on a shared machine")
     args = ap.parse_args()
 
     wdb = os.path.join(ROOT, ".build", "release", "wdb")
@@ -130,12 +153,11 @@ def main():
         wasm = os.path.join(HERE, "programs", name + ".wasm")
         native_times, expected = [], None
         for _ in range(args.runs):
-            t, out, _ = timed_run([native])
-            native_times.append(t)
+            wall, cpu, out, _ = timed_run([native])
+            native_times.append(cpu if args.clock == "cpu" else wall)
             expected = out
         row = {"name": name, "real": False, "reference": statistics.median(native_times)}
-        for engine in engines:
-            row[engine.label] = measure(engine.label, engine.command(wasm), args.runs, expected, name)
+        row.update(measure([(e.label, e.command(wasm)) for e in engines], args.runs, expected, name, args.clock))
         rows.append(row)
         print(f"done {name}", file=sys.stderr)
     for program in real:
@@ -143,19 +165,19 @@ def main():
         for _ in range(args.runs):
             cmd = reference_cmd + [program.wasm, "--stdin", program.stdin]
             cmd += (["--dir", f"{program.root}::/"] if program.root else []) + ["--"] + list(program.args)
-            t, out, _ = timed_run(cmd, env=dict(os.environ, **reference_env))
+            wall, cpu, out, _ = timed_run(cmd, env=dict(os.environ, **reference_env))
             if out != program.expected:
                 raise RuntimeError(f"wasmtime {program.name}: output changed between runs")
-            ref_times.append(t)
+            ref_times.append(cpu if args.clock == "cpu" else wall)
         row = {"name": program.name, "real": True, "reference": statistics.median(ref_times)}
-        for engine in engines:
-            cmd = engine.command(program.wasm, program.args, program.root)
-            row[engine.label] = measure(engine.label, cmd, args.runs, program.expected, program.name, program.stdin)
+        commands = [(e.label, e.command(program.wasm, program.args, program.root)) for e in engines]
+        row.update(measure(commands, args.runs, program.expected, program.name, args.clock, program.stdin))
         rows.append(row)
         print(f"done {program.name}", file=sys.stderr)
 
     labels = [engine.label for engine in engines]
-    print(f"median wall time of {args.runs} runs, seconds; reference: gcc -O2 build for the C programs, "
+    clock = "CPU time (user + system)" if args.clock == "cpu" else "wall time"
+    print(f"median {clock} of {args.runs} runs, seconds; reference: gcc -O2 build for the C programs, "
           f"wasmtime (Python API, JIT compile included) for the real programs (*)")
     head = f"{'program':<14}{'reference':>10}" + "".join(f"{l:>16}" for l in labels) + f"{'wdb/WK0.4.2':>14}"
     print(head)
@@ -196,7 +218,7 @@ def main():
     print("\nstart-up (WASI hello world, median wall time)")
     for engine in engines:
         try:
-            times = [timed_run(engine.command(hello))[0] for _ in range(max(args.runs, 10))]
+            times = [timed_run(engine.command(hello))[0] for _ in range(max(args.runs, 10))]  # wall
             print(f"  {engine.label:<16}{statistics.median(times) * 1000:>8.1f} ms")
         except RuntimeError as e:
             print(f"  {engine.label:<16}fail ({e})")
