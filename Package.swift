@@ -37,7 +37,8 @@ let package = Package(
         .target(name: "WastScripts", dependencies: ["WasmCore", "WasmText", "WasmVM"]),
         // DWARF reader: lines, functions, variables, types of modules built with -g (no I/O).
         // Its demangler uses the C++ runtime's __cxa_demangle through a small C shim.
-        .target(name: "CDemangle"),
+        // DWARF 4, as for CWasmEngine: valgrind 3.19 gives up on the whole binary at DWARF 5.
+        .target(name: "CDemangle", cSettings: [.unsafeFlags(["-gdwarf-4"])]),
         .target(name: "DebugInfo", dependencies: ["WasmCore", "CDemangle"], linkerSettings: [.linkedLibrary("stdc++")]),
         .target(name: "Debugger", dependencies: ["WasmCore", "WasmText", "WasmVM", "WASI", "DebugInfo"]),
         // The debugger's command language: one table of commands with their handlers, the
