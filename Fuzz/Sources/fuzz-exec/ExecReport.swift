@@ -1,8 +1,9 @@
 // The lines the differential runner compares (Fuzz/differential/run.py writes the same ones
 // from wasmtime), and the argument rule both sides follow.
 //
+//   module CRC32-OF-THE-INPUT (first; the runner finds the report by it)
 //   instantiate ok | instantiate trap KIND | instantiate link-error | invalid
-//   call NAME ok TYPE:HEX…  |  call NAME trap KIND  |  call NAME skipped
+//   call NAME ok TYPE:HEX…    (NAME: the hex of the name's UTF-8 bytes, `-` when empty)  |  call NAME trap KIND  |  call NAME skipped
 //   global NAME TYPE:HEX    |  memory NAME pages N crc32 HEX  |  table NAME size N
 //
 // Values are raw bits in hex (f32/f64 as their IEEE bits; funcref/externref as `null` or
@@ -24,6 +25,12 @@ struct ExecReport {
         guard enabled else { return }
         print(lines.joined(separator: "\n"))
         print("end")
+    }
+
+    /// Export names as the hex of their UTF-8 bytes: generated names hold spaces, quotes and
+    /// line breaks.
+    static func name(_ text: String) -> String {
+        text.utf8.isEmpty ? "-" : text.utf8.map { hex(UInt64($0), width: 2) }.joined()
     }
 
     static func hex(_ value: UInt64, width: Int) -> String {

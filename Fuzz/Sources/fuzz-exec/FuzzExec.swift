@@ -18,9 +18,14 @@ let reporting = ProcessInfo.processInfo.environment["WDB_EXEC_REPORT"] == "1"
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzExec(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    // libFuzzer runs an empty input first, also when it only replays files: no report for it.
+    if reporting && size == 0 { return 0 }
     let bytes = size > 0 ? Array(UnsafeBufferPointer(start: data, count: size)) : []
     var report = ExecReport(enabled: reporting)
     defer { report.flush() }
+    // libFuzzer may run an input more than once when it replays files: the runner finds each
+    // module's report by this line.
+    report.line("module \(ExecReport.hex(UInt64(CRC32.of(bytes)), width: 8))")
     let module: Module
     do {
         module = try BinaryDecoder.decode(bytes)
@@ -57,17 +62,17 @@ public func fuzzExec(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         let type = function.type
         if reporting && (type.params + type.results).contains(.v128) {
             // wasmtime's Python API cannot pass or return v128 values.
-            report.line("call \(export.name) skipped")
+            report.line("call \(ExecReport.name(export.name)) skipped")
             continue
         }
         let arguments = type.params.enumerated().map { ExecArguments.value(function: functionNumber, parameter: $0.offset, type: $0.element) }
         do {
             let results = try function.invoke(arguments)
-            report.line("call \(export.name) ok" + results.map { " " + ExecReport.value($0) }.joined())
+            report.line("call \(ExecReport.name(export.name)) ok" + results.map { " " + ExecReport.value($0) }.joined())
         } catch let trap as Trap {
-            report.line("call \(export.name) trap \(ExecReport.kind(trap.kind))")
+            report.line("call \(ExecReport.name(export.name)) trap \(ExecReport.kind(trap.kind))")
         } catch {
-            report.line("call \(export.name) error")
+            report.line("call \(ExecReport.name(export.name)) error")
         }
     }
     guard reporting else { return 0 }
@@ -75,15 +80,15 @@ public func fuzzExec(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         switch export.kind {
         case .global:
             guard let global = instance.global(export.name), global.type.valueType != .v128 else { continue }
-            report.line("global \(export.name) \(ExecReport.value(global.value))")
+            report.line("global \(ExecReport.name(export.name)) \(ExecReport.value(global.value))")
         case .memory:
             guard let memory = instance.memory(export.name) else { continue }
             let count = Int(memory.pageCount) * 65536
             let contents = (try? memory.read(at: 0, count: count)) ?? []
-            report.line("memory \(export.name) pages \(memory.pageCount) crc32 \(ExecReport.hex(UInt64(CRC32.of(contents)), width: 8))")
+            report.line("memory \(ExecReport.name(export.name)) pages \(memory.pageCount) crc32 \(ExecReport.hex(UInt64(CRC32.of(contents)), width: 8))")
         case .table:
             guard let table = instance.table(export.name) else { continue }
-            report.line("table \(export.name) size \(table.count)")
+            report.line("table \(ExecReport.name(export.name)) size \(table.count)")
         default:
             break
         }
