@@ -3,12 +3,13 @@
 //
 //   module CRC32-OF-THE-INPUT (first; the runner finds the report by it)
 //   instantiate ok | instantiate trap KIND | instantiate link-error | invalid
-//   call NAME ok TYPE:HEX…    (NAME: the hex of the name's UTF-8 bytes, `-` when empty)  |  call NAME trap KIND  |  call NAME skipped
+//   call NAME ok TYPE:HEX…  |  call NAME trap KIND   (NAME: hex of the UTF-8 bytes, `-` if empty)
 //   global NAME TYPE:HEX    |  memory NAME pages N crc32 HEX  |  table NAME size N
 //
-// Values are raw bits in hex (f32/f64 as their IEEE bits; funcref/externref as `null` or
-// `nonnull`, since addresses mean nothing across engines). Trap kinds are named by what the
-// spec says happened, with the distinctions wasmtime can report (see Docs/fuzzing.md).
+// Values are raw bits in hex: f32/f64 as their IEEE bits, v128 as one 128-bit number (high lane
+// first), funcref/externref as `null` or `nonnull` (addresses mean nothing across engines).
+// Trap kinds are named by what the spec says happened, with the distinctions wasmtime can
+// report (see Docs/fuzzing.md).
 
 import WasmCore
 import WasmVM

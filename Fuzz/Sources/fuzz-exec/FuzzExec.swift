@@ -60,11 +60,6 @@ public func fuzzExec(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         defer { functionNumber += 1 }
         guard let function = instance.function(export.name) else { continue }
         let type = function.type
-        if reporting && (type.params + type.results).contains(.v128) {
-            // wasmtime's Python API cannot pass or return v128 values.
-            report.line("call \(ExecReport.name(export.name)) skipped")
-            continue
-        }
         let arguments = type.params.enumerated().map { ExecArguments.value(function: functionNumber, parameter: $0.offset, type: $0.element) }
         do {
             let results = try function.invoke(arguments)
@@ -79,7 +74,7 @@ public func fuzzExec(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     for export in module.exports {
         switch export.kind {
         case .global:
-            guard let global = instance.global(export.name), global.type.valueType != .v128 else { continue }
+            guard let global = instance.global(export.name) else { continue }
             report.line("global \(ExecReport.name(export.name)) \(ExecReport.value(global.value))")
         case .memory:
             guard let memory = instance.memory(export.name) else { continue }
