@@ -22,7 +22,13 @@ step() {
   if "$@"; then passed=$((passed + 1)); echo "ci-fuzz: $name passed ($(( $(date +%s) - t0 )) s)"
   else failed=$((failed + 1)); echo "ci-fuzz: $name FAILED ($(( $(date +%s) - t0 )) s)"; fi
 }
-# The build happens in the replay step (fuzz.sh builds before anything else).
+step "build of the fuzz targets" Scripts/fuzz.sh --build
+if [ ! -x Fuzz/.build/release/fuzz-exec ]; then
+  echo "ci-fuzz: the fuzz targets did not build"
+  echo "ci-fuzz: $passed passed, $((failed + 1)) failed"
+  exit 1
+fi
+export WDB_FUZZ_SKIP_BUILD=1
 step "replay of Fuzz/regressions" Scripts/fuzz.sh --replay all
 for target in binary wat repl wasi dwarf exec; do
   step "fuzz-$target ${seconds}s" Scripts/fuzz.sh "$target" "$seconds"
