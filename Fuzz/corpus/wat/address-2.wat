@@ -1,0 +1,1 @@
+(assert_return (invoke "8u_good1" (i32.const 0)) (i32.const 97))

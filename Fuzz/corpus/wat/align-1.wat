@@ -1,0 +1,1 @@
+(module (memory 0) (func (drop (f32.load align=4 (i32.const 0)))))

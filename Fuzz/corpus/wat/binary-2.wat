@@ -1,0 +1,1 @@
+(assert_malformed (module binary "") "unexpected end")

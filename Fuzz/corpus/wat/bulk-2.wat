@@ -1,0 +1,1 @@
+(invoke "fill" (i32.const 1) (i32.const 0xff) (i32.const 3))

@@ -1,0 +1,1 @@
+(assert_return (invoke "type-i32") (i32.const 0x132))

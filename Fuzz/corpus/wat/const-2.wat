@@ -1,0 +1,4 @@
+(assert_malformed
+  (module quote "(func (i32.const) drop)")
+  "unexpected token"
+)

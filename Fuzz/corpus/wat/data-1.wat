@@ -1,0 +1,4 @@
+(module
+  (memory 0)
+  (data (i32.const 0))
+)

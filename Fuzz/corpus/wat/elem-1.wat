@@ -1,0 +1,4 @@
+(module
+  (table 20 funcref)
+  (elem (i32.const 20))
+)

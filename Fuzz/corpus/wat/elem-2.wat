@@ -1,0 +1,1 @@
+(assert_return (invoke "call-7") (i32.const 65))

@@ -1,0 +1,1 @@
+(module (table 0 funcref) (export "a" (table 0)) (export "b" (table 0)))

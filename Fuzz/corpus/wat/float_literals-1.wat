@@ -1,0 +1,1 @@
+(assert_return (invoke "f32.nan") (i32.const 0x7fc00000))

@@ -1,0 +1,1 @@
+(assert_return (invoke "i32.load") (i32.const 0x7fa00000))

@@ -1,0 +1,1 @@
+(assert_return (invoke "even" (i32.const 13)) (i32.const 0))

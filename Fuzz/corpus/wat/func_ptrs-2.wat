@@ -1,0 +1,1 @@
+(assert_return (invoke "one") (i32.const 13))

@@ -1,0 +1,3 @@
+(module
+  (import "spectest" "global_i32" (global i32))
+)

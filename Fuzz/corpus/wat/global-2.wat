@@ -1,0 +1,1 @@
+(assert_return (invoke "get-a") (i32.const -2))

@@ -1,0 +1,1 @@
+(assert_return (invoke "add" (i64.const 1) (i64.const 1)) (i64.const 2))

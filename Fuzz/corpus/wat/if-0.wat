@@ -1,0 +1,1 @@
+(assert_return (invoke "empty" (i32.const 0)))

@@ -1,0 +1,1 @@
+(assert_return (invoke "i32.test") (i32.const 195940365))

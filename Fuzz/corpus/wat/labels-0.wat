@@ -1,0 +1,1 @@
+(assert_return (invoke "block") (i32.const 1))

@@ -1,0 +1,1 @@
+(assert_return (invoke "i32_add") (i32.const 0x0102))

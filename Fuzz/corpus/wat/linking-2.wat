@@ -1,0 +1,1 @@
+(register "Mf" $Mf)

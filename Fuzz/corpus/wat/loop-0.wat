@@ -1,0 +1,1 @@
+(assert_return (invoke "empty"))

@@ -1,0 +1,1 @@
+(assert_return (invoke "test_store_to_load") (i32.const 0x00000080))

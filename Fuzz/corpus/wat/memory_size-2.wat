@@ -1,0 +1,1 @@
+(assert_return (invoke "size") (i32.const 0))

@@ -1,0 +1,1 @@
+(assert_return (invoke "store" (i32.const -4) (i32.const 42)))

@@ -1,0 +1,1 @@
+(assert_return (invoke "as-func-first") (i32.const 1))

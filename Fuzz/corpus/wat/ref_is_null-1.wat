@@ -1,0 +1,1 @@
+(assert_return (invoke "funcref" (ref.null func)) (i32.const 1))

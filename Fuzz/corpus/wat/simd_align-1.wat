@@ -1,0 +1,1 @@
+(module (memory 1) (func (drop (v128.load16x4_u align=2 (i32.const 0)))))

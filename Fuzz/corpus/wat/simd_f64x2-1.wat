@@ -1,0 +1,1 @@
+(assert_return (invoke "f64x2.min_with_const_0") (v128.const f64x2 0 1))

@@ -1,0 +1,3 @@
+(assert_return (invoke "i16x8.add_sat_s" (v128.const i16x8 0 0 0 0 0 0 0 0)
+                                         (v128.const i16x8 0 0 0 0 0 0 0 0))
+                                         (v128.const i16x8 0 0 0 0 0 0 0 0))

@@ -1,0 +1,3 @@
+(assert_return (invoke "v128.load32_lane_0" (i32.const 0)
+                                            (v128.const i32x4 0 0 0 0))
+                                            (v128.const i32x4 50462976 0 0 0))

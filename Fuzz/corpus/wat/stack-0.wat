@@ -1,0 +1,1 @@
+(assert_return (invoke "fac-expr" (i64.const 25)) (i64.const 7034535277573963776))

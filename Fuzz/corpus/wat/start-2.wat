@@ -1,0 +1,4 @@
+(assert_invalid
+  (module (func) (start 1))
+  "unknown function"
+)

@@ -1,0 +1,1 @@
+(assert_return (invoke "stmt" (i32.const 0)) (i32.const 0))

@@ -1,0 +1,1 @@
+(assert_invalid (module (elem (i32.const 0))) "unknown table")

@@ -1,0 +1,1 @@
+(invoke "init" (ref.extern 1))

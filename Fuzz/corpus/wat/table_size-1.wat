@@ -1,0 +1,1 @@
+(assert_return (invoke "size-t0") (i32.const 0))

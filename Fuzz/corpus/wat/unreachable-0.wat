@@ -1,0 +1,1 @@
+(assert_trap (invoke "type-i32") "unreachable")

@@ -1,0 +1,1 @@
+(assert_trap (invoke "select-trap-left" (i32.const 1)) "unreachable")

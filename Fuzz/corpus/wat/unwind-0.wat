@@ -1,0 +1,1 @@
+(assert_trap (invoke "func-unwind-by-unreachable") "unreachable")
