@@ -41,7 +41,7 @@ enum WastJSONModules {
             if relative.hasSuffix(".wast") { scripts.append(relative) }
         }
         var result: [WastJSONModule] = []
-        var skipped = 0
+        var unconverted = 0
         for relative in scripts.sorted() {
             let dir = out.appendingPathComponent(relative.replacingOccurrences(of: "/", with: "_"))
             try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -50,7 +50,7 @@ enum WastJSONModules {
                   let data = FileManager.default.contents(atPath: json.path),
                   let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
                   let commands = root["commands"] as? [[String: Any]] else {
-                skipped += 1
+                unconverted += 1
                 continue
             }
             for command in commands {
@@ -62,7 +62,7 @@ enum WastJSONModules {
                                              expectedMessage: command["text"] as? String))
             }
         }
-        if skipped > 0 { print("note: wast2json could not convert \(skipped) of \(scripts.count) scripts under \(folder)") }
+        if unconverted > 0 { print("note: wast2json could not convert \(unconverted) of \(scripts.count) scripts under \(folder)") }
         return result
     }
 }
