@@ -93,8 +93,7 @@ enum ExecArguments {
         case .f32: return .f32(f32[n % f32.count])
         case .f64: return .f64(f64[n % f64.count])
         case .v128: return .v128(V128(low: i64[n % i64.count], high: i64[(n + 1) % i64.count]))
-        case .funcref: return .funcref(nil)
-        case .externref: return .externref(nil)
+        case .ref: return .zero(type)  // a null reference of the type
         }
     }
 }
