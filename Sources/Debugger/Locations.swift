@@ -53,7 +53,8 @@ extension DebugSession {
                                 source: source)
     }
 
-    static func baseName(_ path: String) -> String {
+    /// The last component of a path (`primes.c` of `src/primes.c`), as reports name files.
+    public static func baseName(_ path: String) -> String {
         path.split(separator: "/").last.map(String.init) ?? path
     }
 

@@ -39,33 +39,34 @@ extension DebuggerAdapter {
     /// call is a frame of its own), else the Wasm notation `#1 $f+0x3 (func 1, offset 0x40)`.
     func frameLine(_ frame: FrameInfo) -> String {
         guard let source = frame.source else { return frame.description }
-        return "#\(frame.level)  \(sourceFrameText(source, level: frame.level))"
+        return "#\(frame.level)  \(sourceFrameText(source, frame: frame))"
     }
 
     /// `is_prime (n=7) at primes.c:14`.
-    func sourceFrameText(_ source: FrameSource, level: Int) -> String {
-        "\(source.function) (\(frameArgumentsText(frameAt(level)))) at \(source.fileAndLine)"
+    func sourceFrameText(_ source: FrameSource, frame: FrameInfo) -> String {
+        "\(source.function) (\(frameArgumentsText(frame))) at \(source.fileAndLine)"
     }
 
     /// Where a stop is: the innermost source frame in gdb's words when DWARF covers it, else
     /// the Wasm notation. Remembers the function for the next step's report.
     func stopLocationText(_ position: ResolvedPosition?) -> String {
         guard let position else { return "?" }
-        guard position.source != nil, let frame = debugger.backtrace().first, let source = frame.source else {
+        // One backtrace per report: it resolves every frame's source position.
+        let frames = position.source != nil ? debugger.backtrace() : []
+        guard let frame = frames.first, let source = frame.source else {
             lastStepFunction = nil
             return position.description
         }
-        lastStepFunction = (source.function, debugger.backtrace().count)
-        return sourceFrameText(source, level: 0)
+        lastStepFunction = (source.function, frames.count)
+        return sourceFrameText(source, frame: frame)
     }
 
     /// After a source step: still in the function the last report named, at the same depth.
     func stepStayedInFunction(_ position: ResolvedPosition) -> Bool {
-        guard position.source != nil, let last = lastStepFunction, let frame = debugger.backtrace().first,
-              let source = frame.source else { return false }
-        let same = source.function == last.function && debugger.backtrace().count == last.depth
-        if !same { return false }
-        return true
+        guard position.source != nil, let last = lastStepFunction else { return false }
+        let frames = debugger.backtrace()
+        guard let source = frames.first?.source else { return false }
+        return source.function == last.function && frames.count == last.depth
     }
 
     // MARK: list
@@ -91,10 +92,10 @@ extension DebuggerAdapter {
         }
         guard let text = debugger.sourceFiles.text(of: file) else {
             noteMissingSource(file, in: session)
-            throw ReplError("\(DebugSessionNames.base(file)): No such file or directory.")
+            throw ReplError("\(DebugSession.baseName(file)): No such file or directory.")
         }
         guard first <= text.lines.count else {
-            throw ReplError("Line number \(first) out of range; \"\(DebugSessionNames.base(file))\" has \(text.lines.count) lines.")
+            throw ReplError("Line number \(first) out of range; \"\(DebugSession.baseName(file))\" has \(text.lines.count) lines.")
         }
         let last = min(text.lines.count, first + 9)
         for n in first...last { session.console.line("\(n)\t\(text.lines[n - 1])") }
@@ -167,7 +168,7 @@ extension DebuggerAdapter {
                 .filter { $0.line == source.line && $0.file == source.file }
             let start = rows.map(\.fileOffset).min() ?? position.position.fileOffset
             let end = rows.map(\.endFileOffset).max() ?? position.position.fileOffset
-            session.console.line("Line \(source.line) of \"\(DebugSessionNames.base(source.file))\" starts at file offset 0x\(String(start, radix: 16)) "
+            session.console.line("Line \(source.line) of \"\(DebugSession.baseName(source.file))\" starts at file offset 0x\(String(start, radix: 16)) "
                                  + "<\(position.description.prefix { $0 != " " })> and ends at 0x\(String(end, radix: 16)).")
         }
     }
@@ -208,15 +209,3 @@ extension DebuggerAdapter {
     }
 }
 
-enum DebugSessionNames {
-    static func base(_ path: String) -> String { path.split(separator: "/").last.map(String.init) ?? path }
-}
-
-extension DebuggerAdapter {
-    func frameAt(_ level: Int) -> FrameInfo? {
-        let frames = debugger.backtrace()
-        return level >= 0 && level < frames.count ? frames[level] : nil
-    }
-
-    func frameArgumentsText(_ frame: FrameInfo?) -> String { frame.map { frameArgumentsText($0) } ?? "" }
-}

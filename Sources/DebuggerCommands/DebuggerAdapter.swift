@@ -155,7 +155,7 @@ final class DebuggerAdapter {
             let names = module.names.functionNames.values
             // With DWARF, the source names too (`break Rect::area`), and file names for FILE:LINE.
             let source = debugger.debugInfo.map { info in
-                info.allFunctionNames + Set(info.sourceFiles.map { DebugSessionNames.base($0) + ":" }).sorted()
+                info.allFunctionNames + Set(info.sourceFiles.map { DebugSession.baseName($0) + ":" }).sorted()
             } ?? []
             return (names.map { "$" + $0 } + names + source).sorted()
         case .exports:
@@ -634,7 +634,7 @@ final class DebuggerAdapter {
         }
         let wasm = first.description.components(separatedBy: " at ").first ?? first.description
         if places.count > 1 { return "\(title) \(bp.number) at \(wasm): \(source.fileAndLine). (\(places.count) locations)" }
-        return "\(title) \(bp.number) at \(wasm): file \(DebugSessionNames.base(source.file)), line \(source.line)."
+        return "\(title) \(bp.number) at \(wasm): file \(DebugSession.baseName(source.file)), line \(source.line)."
     }
 
     private func watchCommand(_ args: String, kind word: String, in session: ReplSession) throws {
