@@ -2,6 +2,7 @@ import Foundation
 import WasmCore
 import WasmText
 import WasmVM
+import Debugger
 
 /// Bare instruction sequences at the prompt (`i32.const 2 i32.const 3 i32.add`): assembled as
 /// the body of a function in a module of their own and run there, so they cannot disturb the
@@ -21,14 +22,20 @@ extension DebuggerAdapter {
                 if firstError == nil { firstError = error }
                 continue
             }
-            let runtime = Runtime()
-            do {
-                let instance = try runtime.instantiate(assembled.module, validated: true)
-                guard let function = instance.function("eval") else { throw ReplError("cannot evaluate: no function") }
-                let values = try function.invoke([])
+            // A debug session of its own, so Ctrl-C can stop an endless `loop` (a plain runtime
+            // has no interrupt points) and the program being debugged is not touched.
+            let scratch = DebugSession()
+            try scratch.load(LoadedModule(path: "<input>", module: assembled.module, bytes: assembled.bytes))
+            let stop = try DebuggerInterruptWatcher.run(scratch) { try scratch.invoke("eval", []) }
+            switch stop.reason {
+            case .returned(let values):
                 session.console.line(values.isEmpty ? "[]" : values.map(\.description).joined(separator: " "))
-            } catch let trap as Trap {
+            case .trapped(let trap):
                 throw ReplError("error: trap: \(trap.message)")
+            case .interrupted:
+                throw ReplError("Interrupted: the instructions were abandoned.")
+            default:
+                throw ReplError("the instructions stopped unexpectedly (\(stop.reason))")
             }
             return
         }

@@ -128,11 +128,12 @@ final class DebuggerAdapter {
         // `(invoke $module "name" …)` names an earlier module: the WAST path below.
         if text.hasPrefix("(invoke"), !text.dropFirst("(invoke".count).drop(while: \.isWhitespace).hasPrefix("$") {
             let call = try Self.parseWastInvoke(text)
-            try invoke([call.name] + call.arguments, in: session)
+            try DebuggerInterruptWatcher.run(debugger) { try invoke([call.name] + call.arguments, in: session) }
             return true
         }
         if let keyword = WatModuleText.keyword(of: text), Self.wastKeywords.contains(keyword) || keyword == "invoke" {
-            try evaluateWast(text, in: session)
+            // Under Ctrl-C's watch: an action on the current module runs in the debugger.
+            try DebuggerInterruptWatcher.run(debugger) { try evaluateWast(text, in: session) }
             return true
         }
         guard !text.hasPrefix("("), !text.hasPrefix(")") else { return false }

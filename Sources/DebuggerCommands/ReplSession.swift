@@ -111,11 +111,12 @@ public final class ReplSession {
         return false
     }
 
-    /// A line such as `i32.const 2 i32.const 3 i32.add`: its first word is an instruction.
+    /// A line such as `i32.const 2 i32.const 3 i32.add`: its first word is an instruction (not
+    /// `if`, `return`, `call` or `br`, which are commands).
     private func startsWithInstruction(_ text: String) -> Bool {
         let first = text.prefix { !$0.isWhitespace }
         return first.contains(".") && Opcode.byMnemonic[String(first)] != nil
-            || ["nop", "unreachable", "drop", "select"].contains(String(first))
+            || ["nop", "unreachable", "drop", "select", "block", "loop"].contains(String(first))
     }
 
     private func evaluateWat(_ text: String) throws {

@@ -34,6 +34,33 @@ struct REPLDebugInteractiveTests {
         try pane.waitFor("EXIT:0")
     }
 
+    /// Bare instructions and WAST actions typed at the prompt run guest code too: Ctrl-C stops an
+    /// endless one and the session goes on (they used to run where no interrupt could reach).
+    @Test func ctrlCStopsEndlessInstructionsTypedAtThePrompt() throws {
+        let pane = try TmuxPane(tmux: #require(WdbTestSupport.tool("tmux")))
+        try pane.start(["--history-file", pane.home.appendingPathComponent("h").path, "debug-spin.wat"])
+        try pane.type("loop br 0 end")
+        try pane.keys("Enter")
+        Thread.sleep(forTimeInterval: 0.5)
+        try pane.keys("C-c")
+        try pane.waitFor("Interrupted: the instructions were abandoned.")
+        try pane.waitForLastLine("(wdb) ")
+        try pane.type("i32.const 2 i32.const 3 i32.add")
+        try pane.keys("Enter")
+        try pane.waitFor("i32:5")
+        try pane.type("(invoke \"spin\")")
+        try pane.keys("Enter")
+        Thread.sleep(forTimeInterval: 0.5)
+        try pane.keys("C-c")
+        try pane.waitFor("Program received SIGINT, interrupted.")
+        try pane.waitForLastLine("(wdb) ")
+        try pane.type("kill")
+        try pane.keys("Enter")
+        try pane.waitFor("[Inferior 1 killed]")
+        try pane.keys("C-d")
+        try pane.waitFor("EXIT:0")
+    }
+
     /// `run` while a guest is stopped asks first at a terminal, as gdb does.
     @Test func runAsksBeforeRestartingAStoppedGuest() throws {
         let pane = try TmuxPane(tmux: #require(WdbTestSupport.tool("tmux")))
