@@ -49,9 +49,25 @@ import Testing
         #expect(Demangler.demangle("_RNCNvCsiMHlYZ2SGil_2v03run0B3_") == "v0::run::{closure#0}")
     }
 
+    /// Non-ASCII identifiers are Punycode (`u` before the length; `_` ends the ASCII part).
+    /// Expected names: Python's punycode codec made the symbols, llvm-cxxfilt-14 read them.
+    @Test func rustV0Punycode() {
+        let cases = [("_RNvC7mycrateu9Zrich_kva", "mycrate::Zürich"), ("_RNvC7mycrateu11ibbu8v98tvd", "mycrate::ఱאొմվ"),
+                     ("_RNvC7mycrateu7caf_dma", "mycrate::café"), ("_RNvC7mycrateu10wgv71a119e", "mycrate::日本語"),
+                     ("_RNvC7mycrateu13ber_alles_p9a", "mycrate::über_alles"), ("_RNvC7mycrateu9nave2_dta", "mycrate::naïve2"),
+                     // No delimiter: every letter is a delta (llvm-cxxfilt agrees).
+                     ("_RNvCu7mycrate3foo", "൯൵൴൯൦::foo")]
+        for (mangled, expected) in cases {
+            #expect(Demangler.demangle(mangled) == expected, "\(mangled)")
+        }
+        // Deltas that overflow or leave Unicode end the decoding, they do not trap.
+        #expect(Demangler.demangle("_RNvC7mycrateu20zzzzzzzzzzzzzzzzzzzz") == nil)
+        #expect(RustV0Demangler.punycode(Array("a_99999999999".utf8)) == nil)
+    }
+
     @Test func rustV0Malformed() {
         for bad in ["_R", "_RX", "_RNvC", "_RNvCs1234_7mycrate", "_RINvC3fooE", "_RB_", "_RB0_", 
-                    "_RNvCu7mycrate3foo", "_R1NvC3foo3bar", "_RIC3fooAhKj", "_RINvC3foo1gKhzz_E"] {
+                    "_RNvC7mycrateu3a_!", "_R1NvC3foo3bar", "_RIC3fooAhKj", "_RINvC3foo1gKhzz_E"] {
             #expect(Demangler.demangle(bad) == nil, "\(bad) -> \(String(describing: Demangler.demangle(bad)))")
         }
         // What follows the path is the instantiating crate (here a back reference): not printed.

@@ -1,7 +1,7 @@
 /// A decoder for Rust's v0 symbol mangling (`_R...`): paths, impls, closures and shims,
 /// generic arguments, basic and compound types, const generics and back references. It
 /// prints what rustc-demangle's short form prints (no crate disambiguators, no hash). Anything
-/// it does not know (punycode identifiers, unknown tags) makes it give up: `demangle` returns nil.
+/// it does not know (unknown tags) makes it give up: `demangle` returns nil.
 struct RustV0Demangler {
     private let bytes: [UInt8]
     private var position: Int
@@ -93,13 +93,79 @@ struct RustV0Demangler {
 
     private mutating func identifier() throws -> (disambiguator: UInt64, name: String) {
         let d = try disambiguator()
-        if eat("u") { throw Failure() }                     // punycode: not decoded here
+        let isPunycode = eat("u")
         let length = try decimal()
         _ = eat("_")
         guard position + length <= bytes.count else { throw Failure() }
-        let name = String(decoding: bytes[position..<position + length], as: UTF8.self)
+        let raw = bytes[position..<position + length]
         position += length
+        guard isPunycode else { return (d, String(decoding: raw, as: UTF8.self)) }
+        guard let name = Self.punycode(Array(raw)) else { throw Failure() }
         return (d, name)
+    }
+
+    /// A non-ASCII identifier: RFC 3492 Punycode, with `_` in place of the `-` that ends the
+    /// basic (ASCII) code points: `u9Zrich_kva` is `Zürich`.
+    static func punycode(_ encoded: [UInt8]) -> String? {
+        let base = 36, tMin = 1, tMax = 26, skew = 38, damp = 700
+        var output: [UInt32] = []
+        var rest = encoded[...]
+        if let delimiter = encoded.lastIndex(of: UInt8(ascii: "_")) {
+            guard encoded[..<delimiter].allSatisfy({ $0 < 0x80 }) else { return nil }
+            output = encoded[..<delimiter].map { UInt32($0) }
+            rest = encoded[(delimiter + 1)...]
+        }
+        func digit(_ c: UInt8) -> Int? {
+            switch c {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"): return Int(c - UInt8(ascii: "a"))
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"): return Int(c - UInt8(ascii: "A"))
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): return Int(c - UInt8(ascii: "0")) + 26
+            default: return nil
+            }
+        }
+        func adapt(_ delta: Int, _ count: Int, _ first: Bool) -> Int {
+            var delta = first ? delta / damp : delta / 2
+            delta += delta / count
+            var k = 0
+            while delta > ((base - tMin) * tMax) / 2 {
+                delta /= base - tMin
+                k += base
+            }
+            return k + (base - tMin + 1) * delta / (delta + skew)
+        }
+        var n = 128, i = 0, bias = 72
+        var input = rest.makeIterator()
+        var pending = input.next()
+        while pending != nil {
+            let oldI = i
+            var w = 1
+            var k = base
+            while true {
+                guard let c = pending, let d = digit(c) else { return nil }
+                pending = input.next()
+                // Bounded: identifiers are short, and a hostile one must not overflow.
+                guard d <= (Int(Int32.max) - i) / w else { return nil }
+                i += d * w
+                let t = k <= bias ? tMin : (k >= bias + tMax ? tMax : k - bias)
+                if d < t { break }
+                guard w <= Int(Int32.max) / (base - t) else { return nil }
+                w *= base - t
+                k += base
+            }
+            bias = adapt(i - oldI, output.count + 1, oldI == 0)
+            guard i / (output.count + 1) <= Int(Int32.max) - n else { return nil }
+            n += i / (output.count + 1)
+            i %= output.count + 1
+            guard n <= 0x10FFFF, Unicode.Scalar(UInt32(n)) != nil, output.count < 4096 else { return nil }
+            output.insert(UInt32(n), at: i)
+            i += 1
+        }
+        var text = ""
+        for scalar in output {
+            guard let u = Unicode.Scalar(scalar) else { return nil }
+            text.unicodeScalars.append(u)
+        }
+        return text
     }
 
     /// Decodes what a back reference points at, then comes back.
