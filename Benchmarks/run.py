@@ -124,8 +124,10 @@ def main():
     wdb = os.path.join(ROOT, ".build", "release", "wdb")
     peer = os.path.join(HERE, "peer", ".build", "release", "wasmkit-cli")
     if not args.no_build:
-        sh(["swift", "build", "-c", "release", "--product", "wdb"], cwd=ROOT)
-        sh(["swift", "build", "-c", "release", "--product", "wasmkit-cli"], cwd=os.path.join(HERE, "peer"))
+        sh([os.path.join(ROOT, "Scripts", "build-release.sh")], cwd=ROOT)
+        # The peer is linked the same way as wdb (static Swift runtime), so start-up compares engines.
+        sh(["swift", "build", "-c", "release", "--static-swift-stdlib", "--product", "wasmkit-cli"],
+           cwd=os.path.join(HERE, "peer"))
     os.makedirs(os.path.join(HERE, "out", "native"), exist_ok=True)
     sh(["gcc", "-O2", "-o", PEAK_RSS, os.path.join(HERE, "peak_rss.c")])
 

@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 Scripts/setup.sh
-swift build -c release --product wdb
+Scripts/build-release.sh
 WDB=.build/release/wdb
 set -x
 $WDB validate Examples/loop.wat

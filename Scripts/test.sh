@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Sets up a fresh machine (Scripts/setup.sh) and runs the whole test suite.
+# Sets up a fresh machine (Scripts/setup.sh), builds wdb in release (Scripts/build-release.sh)
+# and runs the whole test suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 Scripts/setup.sh
-swift build -c release --product wdb
+Scripts/build-release.sh
 swift test

@@ -148,8 +148,8 @@ def main():
     ap.add_argument("--no-build", action="store_true")
     args = ap.parse_args()
     if not args.no_build:
-        log("+ swift build -c release --product wdb")
-        subprocess.run(["nice", "-n", "5", "swift", "build", "-c", "release", "--product", "wdb"],
+        log("+ Scripts/build-release.sh")
+        subprocess.run(["nice", "-n", "5", os.path.join(ROOT, "Scripts", "build-release.sh")],
                        cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
     names = sorted(SMALL) + ["hot"]
     if args.only:

@@ -13,7 +13,7 @@ per function, and the ratio of the per-function cost at each size to the smalles
 a quadratic cost grows like the size ratio, 3.0 at 30k and 10.0 at 100k).
 
 Usage: python3 Benchmarks/scaling/run.py [--runs 3] [--sizes 10000,30000,100000] [--wdb PATH]
-Build wdb first: swift build -c release --product wdb
+Build wdb first: Scripts/build-release.sh
 """
 import argparse
 import os
@@ -56,7 +56,7 @@ def main():
     os.makedirs(OUT, exist_ok=True)
     subprocess.run(["gcc", "-O2", "-o", PEAK_RSS, os.path.join(os.path.dirname(HERE), "peak_rss.c")], check=True)
     if not os.access(args.wdb, os.X_OK):
-        sys.exit(f"no wdb at {args.wdb}: swift build -c release --product wdb")
+        sys.exit(f"no wdb at {args.wdb}: Scripts/build-release.sh")
 
     modules = {}
     for n in sizes:
