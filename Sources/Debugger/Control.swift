@@ -291,6 +291,9 @@ extension DebugSession {
     private func decideBreakpoint() -> Stop? {
         guard let current, let debuggee, let (location, depth) = debuggee.current(current.invocation) else { return nil }
         if let stop = breakpointHere() { return stop }
+        // A watched local's frame returned: the watch ends and the guest stops here (a finish
+        // of that same frame still reports its value).
+        let scopeEnded = endWatchScopes(at: location, depth: depth)
         if let target = stepTargets[location], target == nil || target == depth {
             switch stepPurpose {
             case .step: return Stop(reason: .stepDone, position: currentPosition)
@@ -299,7 +302,7 @@ extension DebugSession {
                 return Stop(reason: .finished(values: values), position: currentPosition)
             }
         }
-        return nil
+        return scopeEnded ? Stop(reason: .watchScopeEnded, position: currentPosition) : nil
     }
 
     /// The first enabled user breakpoint at the current location that stops (its condition

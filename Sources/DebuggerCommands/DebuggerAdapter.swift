@@ -244,6 +244,14 @@ final class DebuggerAdapter {
 
     /// `invoke`.
     func handleInvoke(_ invocation: CommandInvocation, in session: ReplSession) throws {
+        // `call add(1, 2)` in a source frame is gdb's `call`: a C expression whose function
+        // calls run in the guest (a void result prints nothing).
+        let text = invocation.arguments
+        if text.contains("("), debugger.isRunning, usesSourceView(text) {
+            try printSourceExpression(try substituteHistory(text, forSource: true), format: invocation.format,
+                                      record: true, omitVoid: true, in: session)
+            return
+        }
         try invoke(invocation.words, in: session)
     }
 
@@ -506,6 +514,7 @@ final class DebuggerAdapter {
     /// Prints a stop: the reason line, the position and its instruction, then the displays.
     func report(_ stop: Stop, in session: ReplSession) {
         lastStop = stop
+        reportEndedWatchScopes(in: session)
         if queueStopCommands(for: stop) { return }  // `silent`
         let console = session.console
         let position = stop.position
@@ -546,6 +555,8 @@ final class DebuggerAdapter {
             }
         case .trapCaught(let n, let trap):
             console.line("Catchpoint \(n) (trap: \(trap.message))")
+        case .watchScopeEnded:
+            if let position { console.line(stopLocationText(position)) }
         case .stepDone, .interrupted:
             if case .interrupted = stop.reason { console.line("Program received SIGINT, interrupted.") }
             // A source step within the same function shows only the new line, as gdb.

@@ -43,5 +43,6 @@ int main(void) {
     int d = 3;
     if (sum < 0)
         sum = divide_by_zero(sum);
-    return sum + p.x + p.y + b.neg + square(d) + add(d, 1) + (int)half(3.0) + (int)widen('a', 2);
+    long long wide = widen('a', 2);
+    return (sum + p.x + p.y + b.neg + square(d) + add(d, 1) + (int)half(3.0) + (int)(wide % 7)) & 0x7f;
 }
