@@ -196,6 +196,13 @@ public final class DebugSession {
         passHostCall = false
         if let debuggee { for (location, _) in stepTargets { debuggee.disarmBreakpoint(location) } }
         stepTargets.removeAll()
+        // The frames scoped watchpoints belonged to are gone: their return points are unarmed
+        // (the front end deletes such watchpoints at the next report, as at an exit).
+        for i in breakpoints.indices {
+            guard let scope = breakpoints[i].scope else { continue }
+            debuggee?.disarmBreakpoint(scope.returnPoint)
+            breakpoints[i].scope = nil
+        }
     }
 
     /// `run`: a fresh instance, then `_start` until a stop.
