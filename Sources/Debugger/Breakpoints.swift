@@ -75,6 +75,7 @@ extension DebugSession {
         for n in targets {
             let i = try index(ofBreakpoint: n)
             if breakpoints[i].enabled { for p in breakpoints[i].codeLocations { debuggee?.disarmBreakpoint(p.location) } }
+            if let scope = breakpoints[i].scope { debuggee?.disarmBreakpoint(scope.returnPoint) }
             breakpoints.remove(at: i)
         }
         refreshWatches()
@@ -95,6 +96,34 @@ extension DebugSession {
         refreshWatches()
         refreshHostFilter()
         return bp
+    }
+
+    /// Ties watchpoint `number` to the Wasm frame `level` (0: innermost) of the stopped call,
+    /// as gdb ties a watch on a local to its frame: when that frame returns, the watchpoint is
+    /// deleted and the guest stops in the caller, right after the call. Nothing happens for
+    /// the outermost frame (it returns only when the program ends).
+    public func scopeWatch(_ number: Int, toFrame level: Int) throws {
+        let i = try index(ofBreakpoint: number)
+        guard let current, let debuggee, breakpoints[i].scope == nil,
+              let ret = debuggee.returnPoint(current.invocation, frame: level) else { return }
+        debuggee.armBreakpoint(ret.location)
+        breakpoints[i].scope = WatchScope(returnPoint: ret.location, depth: ret.depth)
+    }
+
+    /// The watchpoints deleted because their frame returned, since the last call (oldest first).
+    public func takeEndedWatchScopes() -> [Int] {
+        defer { endedWatchScopes.removeAll() }
+        return endedWatchScopes
+    }
+
+    /// At a breakpoint patch: deletes the scoped watchpoints whose frame just returned here.
+    /// True when there was one.
+    func endWatchScopes(at location: CodeLocation, depth: Int) -> Bool {
+        let ended = breakpoints.filter { $0.scope?.returnPoint == location && $0.scope?.depth == depth }.map(\.number)
+        guard !ended.isEmpty else { return false }
+        try? delete(ended)
+        endedWatchScopes += ended
+        return true
     }
 
     private func watchTarget(_ text: String) throws -> WatchTarget {

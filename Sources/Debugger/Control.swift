@@ -76,6 +76,7 @@ extension DebugSession {
     public func finish() throws -> Stop {
         let active = try requireRunning()
         guard let debuggee else { throw DebuggerError("no module loaded") }
+        if let stop = try finishInlined() { return stop }
         let frames = debuggee.frames(active.invocation)
         let level = min(selectedPhysicalFrame, frames.count - 1)
         guard level >= 0, let ret = debuggee.returnPoint(active.invocation, frame: level) else {
@@ -89,6 +90,46 @@ extension DebugSession {
             return stop
         }
         return runFree()
+    }
+
+    /// `finish` in a frame that is an inlined call (DWARF at -O2): runs, stepping over calls,
+    /// until the code of that call is left (gdb's "Run till exit" of an inlined frame). The
+    /// Wasm frame that holds it keeps running, so there is no value to report. Nil when the
+    /// selected frame is not inlined.
+    private func finishInlined() throws -> Stop? {
+        let frames = backtrace()
+        guard !frames.isEmpty else { return nil }
+        let frame = frames[min(selectedFrame, frames.count - 1)]
+        // The chain as the frame shows it (a stop point's folded run may take its source
+        // position from an instruction inside the run).
+        guard frame.source?.isInlined == true, let chain = frame.position?.source?.inlined,
+              frame.inlineDepth < chain.count, let current, let debuggee else { return nil }
+        let call = chain[frame.inlineDepth].handle
+        guard let (_, startDepth) = debuggee.current(current.invocation) else { return nil }
+        // The Wasm depth of the frame holding the inlined call (a selected outer frame is deeper down).
+        let depth = startDepth - frame.physicalLevel
+        selectedFrame = 0
+        if frame.physicalLevel > 0, let ret = debuggee.returnPoint(current.invocation, frame: frame.physicalLevel - 1) {
+            // Back in the holding frame first, then out of the inlined code.
+            arm(ret.location, depth: ret.depth, purpose: .step)
+            let stop = runFree()
+            guard stop.reason == .stepDone else { return stop }
+        }
+        while true {
+            guard let (location, d) = debuggee.current(current.invocation) else { return Stop(reason: .stepDone, position: currentPosition) }
+            if d < depth { return Stop(reason: .stepDone, position: currentPosition) }  // the holding frame returned
+            if d == depth, debuggee.isStopPoint(location), let here = currentPosition?.source,
+               !here.inlined.contains(where: { $0.handle == call }) {
+                // Out of the inlined code, on a source line (line 0 is glue between the two).
+                return Stop(reason: .stepDone, position: currentPosition)
+            }
+            if let stop = overNextStopPoint() { return stop }
+            // A breakpoint met on the way stops, as it would in a free run.
+            if let (location, _) = debuggee.current(current.invocation), debuggee.hasBreakpointPatch(location),
+               let stop = breakpointHere() {
+                return stop
+            }
+        }
     }
 
     /// `until`: `next`, but never stops back at a lower offset of the same frame (leaves loops).
@@ -250,6 +291,9 @@ extension DebugSession {
     private func decideBreakpoint() -> Stop? {
         guard let current, let debuggee, let (location, depth) = debuggee.current(current.invocation) else { return nil }
         if let stop = breakpointHere() { return stop }
+        // A watched local's frame returned: the watch ends and the guest stops here (a finish
+        // of that same frame still reports its value).
+        let scopeEnded = endWatchScopes(at: location, depth: depth)
         if let target = stepTargets[location], target == nil || target == depth {
             switch stepPurpose {
             case .step: return Stop(reason: .stepDone, position: currentPosition)
@@ -258,7 +302,7 @@ extension DebugSession {
                 return Stop(reason: .finished(values: values), position: currentPosition)
             }
         }
-        return nil
+        return scopeEnded ? Stop(reason: .watchScopeEnded, position: currentPosition) : nil
     }
 
     /// The first enabled user breakpoint at the current location that stops (its condition

@@ -87,6 +87,14 @@ public struct Breakpoint: Hashable, Sendable {
     /// Hits still to skip before stopping.
     public var ignoreCount = 0
     public var hitCount = 0
+    /// A watchpoint on a frame's local ends when that frame returns (gdb deletes it there).
+    public var scope: WatchScope?
+}
+
+/// Where a scoped watchpoint's frame returns to: the caller's return point at its call depth.
+public struct WatchScope: Hashable, Sendable {
+    public var returnPoint: CodeLocation
+    public var depth: Int
 }
 
 /// Who made a watched access.
@@ -111,6 +119,9 @@ public enum StopReason: Hashable, Sendable {
     /// it, `fd_write(1<stdout>, [{"hi\n", 3}], 1, 0x10)` (after: with ` = 0 (nwritten=3)`).
     case catchpoint(number: Int, call: String, arguments: [Value], results: [Value]?, decoded: String? = nil)
     case trapCaught(number: Int, trap: Trap)
+    /// The frame of a watched local returned: its watchpoints were deleted
+    /// (`DebugSession.takeEndedWatchScopes`), and the guest stopped in the caller.
+    case watchScopeEnded
     case stepDone
     /// `finish` returned from a frame with these values.
     case finished(values: [Value])

@@ -80,6 +80,11 @@ public final class DebugSession {
     /// The code breakpoints the last load could not place in the new module.
     public internal(set) var droppedBreakpoints: [DroppedBreakpoint] = []
     var nextBreakpointNumber = 1
+    /// Reports a stop inside a function an expression called (`print f(1)`), before the call
+    /// is unwound; the front end shows it as it shows any stop.
+    public var calledFunctionStopReporter: ((Stop) -> Void)?
+    /// Scoped watchpoints deleted because their frame returned, not yet reported.
+    var endedWatchScopes: [Int] = []
     /// Temporary patches of the stepping verbs: location → call depth to match (nil: any).
     var stepTargets: [CodeLocation: Int?] = [:]
     /// The last write to each watched byte: who wrote it.
@@ -191,6 +196,13 @@ public final class DebugSession {
         passHostCall = false
         if let debuggee { for (location, _) in stepTargets { debuggee.disarmBreakpoint(location) } }
         stepTargets.removeAll()
+        // The frames scoped watchpoints belonged to are gone: their return points are unarmed
+        // (the front end deletes such watchpoints at the next report, as at an exit).
+        for i in breakpoints.indices {
+            guard let scope = breakpoints[i].scope else { continue }
+            debuggee?.disarmBreakpoint(scope.returnPoint)
+            breakpoints[i].scope = nil
+        }
     }
 
     /// `run`: a fresh instance, then `_start` until a stop.

@@ -42,9 +42,13 @@ extension DebuggerAdapter {
         return f
     }
 
-    /// `print`/`output` in the source view: `$1 = {x = 5, y = 6}`.
-    func printSourceExpression(_ text: String, format: String?, record: Bool, in session: ReplSession) throws {
-        let value = try debugger.evaluateSource(text, inlineDepth: selectedInlineDepth)
+    /// `print`/`output` in the source view: `$1 = {x = 5, y = 6}`. With `omitVoid` (gdb's
+    /// `call`) a `void` result prints nothing.
+    func printSourceExpression(_ text: String, format: String?, record: Bool, omitVoid: Bool = false, in session: ReplSession) throws {
+        let value = try reportingCalledFunctionStops(in: session) {
+            try debugger.evaluateSource(text, inlineDepth: selectedInlineDepth)
+        }
+        if omitVoid, value.isVoid { return }
         let shown = debugger.formatSourceValue(value, format: try sourcePrintFormat(format))
         if record {
             session.console.line("$\(recordSourceInHistory(value)) = \(shown)")
@@ -59,6 +63,30 @@ extension DebuggerAdapter {
         if let scalar = Self.scalar(value) { return recordInHistory(scalar) }
         aggregateHistory.insert(valueHistory.count + 1)
         return recordInHistory(.i32(0))
+    }
+
+    /// Runs `body` (an evaluation that may call guest functions) so that a stop inside a
+    /// called function is shown as any stop is, before the call is abandoned.
+    func reportingCalledFunctionStops<T>(in session: ReplSession, _ body: () throws -> T) throws -> T {
+        let savedStop = lastStop
+        debugger.calledFunctionStopReporter = { [unowned self] stop in
+            switch stop.reason {
+            case .trapped(let trap), .trapCaught(_, let trap):
+                session.console.line("")
+                session.console.line("Program received a trap: \(trap.message).")
+                if let position = stop.position {
+                    session.console.line(self.stopLocationText(position))
+                    self.printSourceOrInstruction(position, in: session)
+                }
+            default:
+                self.report(stop, in: session)
+            }
+        }
+        defer {
+            debugger.calledFunctionStopReporter = nil
+            lastStop = savedStop
+        }
+        return try body()
     }
 
     static func scalar(_ value: SourceValue) -> Value? {
@@ -125,6 +153,8 @@ extension DebuggerAdapter {
                 + ((try? debugger.sourceVariables(arguments: false, inlineDepth: depth)) ?? [])
             if inScope.contains(where: { $0.name == name }) {
                 scopedWatches[bp.number] = (source.function, debugger.backtrace().count - frame.level)
+                // Ends exactly when the frame returns (a stop in the caller, as gdb).
+                try? debugger.scopeWatch(bp.number, toFrame: frame.physicalLevel)
             }
         }
         return bp
@@ -149,12 +179,25 @@ extension DebuggerAdapter {
             scopedWatches[number] = nil
             sourceWatches[number] = nil
             try? debugger.delete([number])
-            session.console.line("")
-            session.console.line("Watchpoint \(number) deleted because the program has left the block in")
-            session.console.line("which its expression is valid.")
+            printWatchScopeEnded(number, in: session)
             ended = true
         }
         return ended
+    }
+
+    /// Watchpoints the debugger deleted because their frame returned: gdb's words for each.
+    func reportEndedWatchScopes(in session: ReplSession) {
+        for number in debugger.takeEndedWatchScopes() {
+            scopedWatches[number] = nil
+            sourceWatches[number] = nil
+            printWatchScopeEnded(number, in: session)
+        }
+    }
+
+    func printWatchScopeEnded(_ number: Int, in session: ReplSession) {
+        session.console.line("")
+        session.console.line("Watchpoint \(number) deleted because the program has left the block in")
+        session.console.line("which its expression is valid.")
     }
 
     /// A watched value's text: in its C type when the watch was set on a source lvalue.

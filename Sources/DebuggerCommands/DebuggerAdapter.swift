@@ -66,6 +66,8 @@ final class DebuggerAdapter {
     var aggregateHistory: Set<Int> = []
     /// The source function `finish` is running out of (its return value prints in C).
     var finishing: FunctionInfo?
+    /// Where that function returns its struct when it returns one through memory.
+    var finishingReturnAddress: UInt64?
     /// Watchpoints set on source lvalues: the expression and the C type their bytes print in.
     var sourceWatches: [Int: (expression: String, type: DebugType)] = [:]
     /// Watches on a frame's locals: the frame's function and depth from the outermost frame.
@@ -243,6 +245,14 @@ final class DebuggerAdapter {
 
     /// `invoke`.
     func handleInvoke(_ invocation: CommandInvocation, in session: ReplSession) throws {
+        // `call add(1, 2)` in a source frame is gdb's `call`: a C expression whose function
+        // calls run in the guest (a void result prints nothing).
+        let text = invocation.arguments
+        if text.contains("("), debugger.isRunning, usesSourceView(text) {
+            try printSourceExpression(try substituteHistory(text, forSource: true), format: invocation.format,
+                                      record: true, omitVoid: true, in: session)
+            return
+        }
         try invoke(invocation.words, in: session)
     }
 
@@ -294,9 +304,12 @@ final class DebuggerAdapter {
         if let frame = try? debugger.frame() {
             session.console.line("Run till exit from \(frameLine(frame))")
             // With DWARF the returned value prints in the function's C type.
-            finishing = frame.source.flatMap { _ in frame.position.flatMap { debugger.debugInfo?.function(containing: $0.position.fileOffset) } }
+            // An inlined frame has no value to show (gdb neither).
+            finishing = frame.source?.isInlined == true ? nil
+                : frame.source.flatMap { _ in frame.position.flatMap { debugger.debugInfo?.function(containing: $0.position.fileOffset) } }
+            finishingReturnAddress = finishing.flatMap { debugger.sourceReturnAddress(of: $0) }
         }
-        defer { finishing = nil }
+        defer { finishing = nil; finishingReturnAddress = nil }
         report(try debugger.finish(), in: session)
     }
 
@@ -502,6 +515,7 @@ final class DebuggerAdapter {
     /// Prints a stop: the reason line, the position and its instruction, then the displays.
     func report(_ stop: Stop, in session: ReplSession) {
         lastStop = stop
+        reportEndedWatchScopes(in: session)
         if queueStopCommands(for: stop) { return }  // `silent`
         let console = session.console
         let position = stop.position
@@ -542,6 +556,8 @@ final class DebuggerAdapter {
             }
         case .trapCaught(let n, let trap):
             console.line("Catchpoint \(n) (trap: \(trap.message))")
+        case .watchScopeEnded:
+            if let position { console.line(stopLocationText(position)) }
         case .stepDone, .interrupted:
             if case .interrupted = stop.reason { console.line("Program received SIGINT, interrupted.") }
             // A source step within the same function shows only the new line, as gdb.
@@ -551,7 +567,8 @@ final class DebuggerAdapter {
         case .finished(let values):
             if let position { console.line(stopLocationText(position)) }
             printSourceOrInstruction(position, in: session)
-            if let function = finishing, let value = debugger.sourceReturnValue(of: function, results: values) {
+            if let function = finishing,
+               let value = debugger.sourceReturnValue(of: function, results: values, returnAddress: finishingReturnAddress) {
                 console.line("Value returned is $\(recordSourceInHistory(value)) = \(debugger.formatSourceValue(value))")
             } else if !values.isEmpty {
                 // Into the value history, as gdb does: `Value returned is $1 = i32:1`.

@@ -198,15 +198,40 @@ public enum SectionID: UInt8, Hashable, Sendable, CaseIterable, CustomStringConv
 
 /// A custom section kept verbatim. `after` is the last non-custom section before it (nil when
 /// it precedes all of them), so the encoder can put it back where it was.
+///
+/// A decoded module's sections are slices of the bytes it was decoded from: decoding copies
+/// nothing of them, so 20 MB of DWARF costs a free run nothing until a reader asks for it
+/// (Docs/performance.md). `payload` makes an array of its own, on each use.
 public struct CustomSection: Hashable, Sendable {
     public var name: String
-    public var payload: [UInt8]
+    /// The payload, sharing the module file's storage when it was decoded from one.
+    public var contents: ArraySlice<UInt8>
     public var after: SectionID?
 
     public init(name: String, payload: [UInt8], after: SectionID? = nil) {
+        self.init(name: name, contents: payload[...], after: after)
+    }
+
+    public init(name: String, contents: ArraySlice<UInt8>, after: SectionID? = nil) {
         self.name = name
-        self.payload = payload
+        self.contents = contents
         self.after = after
+    }
+
+    /// The payload as an array of its own (a copy: use `contents` to read without one).
+    public var payload: [UInt8] {
+        get { Array(contents) }
+        set { contents = newValue[...] }
+    }
+
+    public static func == (a: CustomSection, b: CustomSection) -> Bool {
+        a.name == b.name && a.after == b.after && a.contents.elementsEqual(b.contents)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(name)
+        hasher.combine(after)
+        hasher.combine(contents.count)
     }
 }
 

@@ -123,14 +123,38 @@ import DebugInfo
 
     // MARK: the native side
 
-    /// Builds primes.c + shapes.c with gcc -g -O0 in a fresh directory.
-    func nativeBuild() throws -> String {
+    /// Print formats on bit fields (negative ones too) and calls of guest functions with C's
+    /// argument conversions and return types, struct results included (calls.c).
+    @Test func formatsAndFunctionCallsMatchGdb() throws {
+        let directory = try nativeBuild(sources: ["calls.c"], headers: [])
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let text = "if (sum < 0)"
+        let session = try sessionStopped("calls-O0.wasm", at: "calls.c", containing: text)
+        let expressions: [(String, SourcePrintFormat?)] = [
+            ("b", .hex), ("b.neg", .hex), ("b.neg", .binary), ("b.neg", .octal), ("b.neg", .zeroHex), ("b.neg", .decimal),
+            ("b.neg", .unsigned), ("b.mode", .decimal), ("b", .binary), ("b", nil),
+            ("square(d)", nil), ("add(d, 2) * 10", nil), ("half(d)", nil), ("half(3)", nil), ("make_pair(3, 4)", nil),
+            ("widen(97, 2)", nil), ("widen('a', -2)", nil), ("add(1.9, 2)", nil), ("make_pair(1, 2).y", nil),
+            ("(&add)(2, 3)", nil), ("add(d, add(1, 2))", nil), ("running_total(3) + square(2)", nil),
+            ("sizeof(make_pair(1, 2))", nil), ("p", nil), ("sum", nil),
+        ]
+        let line = try sourceLine("calls.c", containing: text)
+        let gdb = try gdbPrint(directory: directory, location: "calls.c:\(line)", hits: 1,
+                               expressions: expressions.map { e, f in f.map { "/\($0.rawValue) \(e)" } ?? e })
+        try #require(gdb.values.count == expressions.count)
+        for ((expression, format), gdbText) in zip(expressions, gdb.values) {
+            #expect(try session.printSource(expression, format: format) == gdbText, "print/\(format.map { String($0.rawValue) } ?? "") \(expression)")
+        }
+    }
+
+    /// Builds primes.c + shapes.c (or `sources`) with gcc -g -O0 in a fresh directory.
+    func nativeBuild(sources: [String] = ["primes.c", "shapes.c"], headers: [String] = ["shapes.h"]) throws -> String {
         let directory = NSTemporaryDirectory() + "wdb-gdb-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        for file in ["primes.c", "shapes.c", "shapes.h"] {
+        for file in sources + headers {
             try FileManager.default.copyItem(atPath: dwarfFixturePath(file), toPath: directory + "/" + file)
         }
-        let result = try run("gcc", ["-g", "-O0", "-o", "native", "primes.c", "shapes.c"], in: directory)
+        let result = try run("gcc", ["-g", "-O0", "-o", "native"] + sources, in: directory)
         guard result.status == 0 else {
             throw SourceFixtureError(description: "gcc failed (\(result.status)); Scripts/setup.sh installs it: \(result.errors)")
         }

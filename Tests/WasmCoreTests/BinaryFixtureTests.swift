@@ -86,6 +86,27 @@ import Testing
         #expect(BinaryEncoder.encode(stripped) == bytes)
     }
 
+    /// A decoded custom section shares the storage of the bytes it was decoded from: a module
+    /// with 20 MB of DWARF copies none of it until a reader asks (Docs/performance.md).
+    @Test func customSectionsAreSlicesOfTheModuleBytes() throws {
+        let bytes = try #require(Fixtures.wasm("custom.wasm"))
+        let module = try BinaryDecoder.decode(bytes)
+        let section = try #require(module.customSections.first { $0.name == "bytes" })
+        let location = try #require(module.sectionLocations.first { $0.id == .custom && $0.customName == "bytes" })
+        let start = Int(location.payloadOffset) + 1 + "bytes".utf8.count  // after the name
+        #expect(section.contents.startIndex == start)
+        let shared = bytes.withUnsafeBufferPointer { file in
+            section.contents.withUnsafeBufferPointer { $0.baseAddress == file.baseAddress.map { $0 + start } }
+        }
+        #expect(shared)
+        #expect(section.payload == [0, 1, 2, 0xFF])
+        // Changing the payload gives the section storage of its own; the bytes stay as they were.
+        var changed = section
+        changed.payload = [9]
+        #expect(changed.contents.count == 1)
+        #expect(bytes[start] == 0)
+    }
+
     @Test func customSectionsKeepTheirPlaceAndPayload() throws {
         let module = try BinaryDecoder.decode(try #require(Fixtures.wasm("custom.wasm")))
         let customs = module.customSections.filter { $0.name != "name" }

@@ -11,7 +11,7 @@ struct REPLDebugTests {
     /// debug-wasi: a C program (catch wasi fd_write, run to its exit; exit code 7).
     /// debug-errors: mistakes and traps; the session survives them.
     static let sessions = ["debug-wat", "debug-wasi", "debug-errors", "debug-commands", "debug-history", "habits",
-                           "source-c", "source-c-O2", "source-cpp", "source-rust"]
+                           "source-c", "source-c-O2", "source-cpp", "source-rust", "source-calls", "source-cpp-class"]
 
     @Test(arguments: sessions)
     func debugSessionMatchesItsGoldenFile(_ name: String) throws {

@@ -34,6 +34,8 @@ public final class DebugType: CustomStringConvertible {
     public let isPrototyped: Bool
     /// Rust enums: the discriminant and the variants (`DW_TAG_variant_part`).
     public let variantPart: VariantPart?
+    /// C++: typedefs (and `using` aliases) declared inside the class, in declaration order.
+    public let nestedTypedefs: [NestedTypedef]
     let language: SourceLanguage
     let targetLink: TypeLink?
 
@@ -45,7 +47,7 @@ public final class DebugType: CustomStringConvertible {
     init(kind: Kind, name: String?, qualifiedName: String?, byteSize: UInt64?, dieOffset: UInt64?, isDeclaration: Bool = false,
          members: [Member] = [], methods: [Method] = [], enumerators: [Enumerator] = [], dimensions: [ArrayDimension] = [],
          parameterTypes: [TypeLink] = [], isVariadic: Bool = false, isPrototyped: Bool = false,
-         variantPart: VariantPart? = nil, language: SourceLanguage, target: TypeLink?) {
+         variantPart: VariantPart? = nil, nestedTypedefs: [NestedTypedef] = [], language: SourceLanguage, target: TypeLink?) {
         self.kind = kind
         self.name = name
         self.qualifiedName = qualifiedName
@@ -60,6 +62,7 @@ public final class DebugType: CustomStringConvertible {
         self.isVariadic = isVariadic
         self.isPrototyped = isPrototyped
         self.variantPart = variantPart
+        self.nestedTypedefs = nestedTypedefs
         self.language = language
         self.targetLink = target
     }
@@ -141,6 +144,18 @@ public struct Method {
     public var parameterTypes: [TypeLink]
     public var isConst: Bool
     public var isArtificial: Bool
+    public var accessibility: UInt64?
+}
+
+/// A typedef declared inside a C++ class: `ptype` lists it and spells the members of that
+/// type by its local name (`value_type count_;`, not `geo::Counter::value_type count_;`).
+public struct NestedTypedef {
+    public var name: String
+    /// The typedef's own DIE (what a member's type link points to).
+    public var dieOffset: UInt64
+    /// The aliased type.
+    public var targetLink: TypeLink?
+    public var target: DebugType? { targetLink?.type }
     public var accessibility: UInt64?
 }
 

@@ -36,7 +36,9 @@ private func anonymousName(_ type: DebugType) -> String {
 
 /// Spells `type` declaring `declarator` ("x", "*p", "" for an abstract declarator), walking the
 /// chain of derived types in a loop: each step wraps the declarator as C's syntax wants.
-func declaration(of type: DebugType, declarator: String, nesting: Int) -> String {
+/// `localNames` (typedef DIE offset → name) spells a class's own typedefs by their local name
+/// inside its `ptype` body, as gdb does.
+func declaration(of type: DebugType, declarator: String, nesting: Int, localNames: [UInt64: String] = [:]) -> String {
     var inner = declarator
     var qualifiers: [String] = []
     var current: DebugType? = type
@@ -61,6 +63,9 @@ func declaration(of type: DebugType, declarator: String, nesting: Int) -> String
             let name = counts.reversed().reduce(element) { "[\($0); \($1)]" }
             return inner.isEmpty ? name : name + " " + inner
         }
+        if !localNames.isEmpty, t.kind == .typedef, let offset = t.dieOffset, let local = localNames[offset] {
+            return joined(local)
+        }
         if let head = headName(t) { return joined(head) }
         switch t.kind {
         case .const, .volatile, .restrict, .atomic:
@@ -83,7 +88,7 @@ func declaration(of type: DebugType, declarator: String, nesting: Int) -> String
             current = t.target
         case .subroutine:
             if inner.hasPrefix("*") || inner.hasPrefix("&") { inner = "(" + inner + ")" }
-            inner += parameterList(t, nesting: nesting)
+            inner += parameterList(t, nesting: nesting, localNames: localNames)
             current = t.target
         default:
             return joined(t.name ?? "?")
@@ -96,11 +101,11 @@ private func startsWithQualifier(_ text: String) -> Bool {
     ["const", "volatile", "restrict", "_Atomic"].contains { text == $0 || text.hasPrefix($0 + " ") }
 }
 
-private func parameterList(_ type: DebugType, nesting: Int) -> String {
+private func parameterList(_ type: DebugType, nesting: Int, localNames: [UInt64: String]) -> String {
     guard nesting < maximumTypeNesting else { return "(...)" }
     var parts = type.parameterTypes.map { link -> String in
         guard let p = link.type else { return "void" }
-        return declaration(of: p, declarator: "", nesting: nesting + 1)
+        return declaration(of: p, declarator: "", nesting: nesting + 1, localNames: localNames)
     }
     if type.isVariadic { parts.append("...") }
     if parts.isEmpty { return type.isPrototyped && type.language == .c ? "(void)" : "()" }
@@ -176,12 +181,17 @@ func body(of type: DebugType) -> String {
     let bodyHead = type.language == .cPlusPlus && type.name != nil ? "\(keyword) \(head)" : head
     let defaultAccess: UInt64 = type.kind == .classType ? 3 : 1
     let dataMembers = type.members.filter { !$0.isBaseClass }
+    let methods = type.methods.filter { !$0.isArtificial }
+    let typedefs = type.language == .cPlusPlus ? type.nestedTypedefs : []
     let showAccess = type.language == .cPlusPlus && type.kind != .union
-        && (type.kind == .classType || dataMembers.contains { ($0.accessibility ?? 1) != 1 })
+        && (type.kind == .classType || dataMembers.contains { ($0.accessibility ?? 1) != 1 }
+            || typedefs.contains { ($0.accessibility ?? 1) != 1 })
+    // The class's own typedefs by their local names (gdb's local typedef table).
+    var localNames: [UInt64: String] = [:]
+    for t in typedefs { localNames[t.dieOffset] = t.name }
     var currentAccess: UInt64? = nil
     func accessLabel(_ access: UInt64) {
         guard showAccess, access != currentAccess else { return }
-        if currentAccess != nil { lines.append("") }
         currentAccess = access
         lines.append(access == 3 ? "  private:" : access == 2 ? "  protected:" : "  public:")
     }
@@ -190,23 +200,35 @@ func body(of type: DebugType) -> String {
         return access + (m.type.map(typeName) ?? "?")
     }
     lines.append(bodyHead + (bases.isEmpty ? "" : " : " + bases.joined(separator: ", ")) + " {")
+    // Three sections as gdb prints them, a blank line between two that are not empty: data
+    // members, methods, typedefs. An access label is printed where the access changes.
     for member in dataMembers {
         accessLabel(member.accessibility ?? defaultAccess)
         let name = member.name ?? ""
-        var text = member.type.map { declaration(of: $0, declarator: name, nesting: 0) } ?? "? \(name)"
+        var text = member.type.map { declaration(of: $0, declarator: name, nesting: 0, localNames: localNames) } ?? "? \(name)"
         if member.isStatic { text = "static " + text }
         if let bits = member.bitSize { text += " : \(bits)" }
         lines.append("    " + text + ";")
     }
-    let methods = type.methods.filter { !$0.isArtificial }
-    if !methods.isEmpty && !dataMembers.isEmpty && !showAccess { lines.append("") }
+    if !methods.isEmpty && !dataMembers.isEmpty { lines.append("") }
     for method in methods {
         accessLabel(method.accessibility ?? defaultAccess)
-        let parameters = method.parameterTypes.map { $0.type.map(typeName) ?? "void" }
+        let parameters = method.parameterTypes.map { link in
+            link.type.map { declaration(of: $0, declarator: "", nesting: 0, localNames: localNames) } ?? "void"
+        }
         let isConstructor = method.name == type.name || method.name == "~" + (type.name ?? "")
-        let returnText = isConstructor ? "" : (method.returnType?.type.map(typeName) ?? "void") + " "
-        let list = parameters.isEmpty ? (type.language == .c ? "(void)" : "(void)") : "(" + parameters.joined(separator: ", ") + ")"
+        let returnText = isConstructor ? "" : (method.returnType?.type.map {
+            declaration(of: $0, declarator: "", nesting: 0, localNames: localNames)
+        } ?? "void") + " "
+        let list = parameters.isEmpty ? "(void)" : "(" + parameters.joined(separator: ", ") + ")"
         lines.append("    " + returnText + method.name + list + (method.isConst ? " const" : "") + ";")
+    }
+    if !typedefs.isEmpty && !(dataMembers.isEmpty && methods.isEmpty) { lines.append("") }
+    for t in typedefs {
+        accessLabel(t.accessibility ?? defaultAccess)
+        // The aliased type in full (not by a local name: `typedef int value_type;`).
+        let text = t.target.map { declaration(of: $0, declarator: t.name, nesting: 0) } ?? "void \(t.name)"
+        lines.append("    typedef " + text + ";")
     }
     lines.append("}")
     return lines.joined(separator: "\n")

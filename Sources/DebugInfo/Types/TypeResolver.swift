@@ -26,6 +26,16 @@ final class TypeResolver {
         return TypeLink(resolver: self, offset: target)
     }
 
+    /// A type's target; an out-of-line C++ method definition (or an inlined copy) has its
+    /// return type on the declaration it points to (`DW_AT_specification`/`abstract_origin`).
+    private func targetLink(_ ref: DIERef, owner: DebugInfo) -> TypeLink? {
+        if ref.tag == Tag.subprogram || ref.tag == Tag.inlinedSubroutine,
+           case .reference(let target)? = owner.attribute(Attribute.type, following: ref) {
+            return TypeLink(resolver: self, offset: target)
+        }
+        return link(ref)
+    }
+
     private func build(_ ref: DIERef, owner: DebugInfo) -> DebugType? {
         let language: SourceLanguage = ref.unit.isRust ? .rust : (ref.unit.isCPlusPlus ? .cPlusPlus : .c)
         let kind: DebugType.Kind
@@ -61,6 +71,7 @@ final class TypeResolver {
         var parameters: [TypeLink] = []
         var variadic = false
         var variantPart: VariantPart?
+        var nestedTypedefs: [NestedTypedef] = []
         for child in ref.children {
             switch child.tag {
             case Tag.member, Tag.inheritance:
@@ -71,6 +82,11 @@ final class TypeResolver {
                 members.append(m)
             case Tag.subprogram:
                 methods.append(method(child, owner: owner))
+            case Tag.typedef where kind == .structure || kind == .classType || kind == .union:
+                if let typedefName = owner.name(of: child) {
+                    nestedTypedefs.append(NestedTypedef(name: typedefName, dieOffset: child.offset, targetLink: link(child),
+                                                        accessibility: child.attribute(Attribute.accessibility)?.unsignedValue))
+                }
             case Tag.enumerator:
                 let value = child.attribute(Attribute.constValue)?.signedValue ?? 0
                 enumerators.append(Enumerator(name: owner.name(of: child) ?? "?", value: value))
@@ -99,7 +115,7 @@ final class TypeResolver {
             members: members, methods: methods, enumerators: enumerators, dimensions: dimensions,
             parameterTypes: parameters, isVariadic: variadic,
             isPrototyped: ref.attribute(Attribute.prototyped) != nil || language != .c,
-            variantPart: variantPart, language: language, target: link(ref))
+            variantPart: variantPart, nestedTypedefs: nestedTypedefs, language: language, target: targetLink(ref, owner: owner))
     }
 
     private func isReference(_ value: FormValue) -> Bool {

@@ -68,6 +68,8 @@ final class CEvaluator {
             return try member(name, of: try evaluate(base))
         case .index(let base, let index):
             return try indexed(try evaluate(base), try evaluate(index))
+        case .call(let callee, let arguments):
+            return try call(try evaluate(callee), arguments: try arguments.map { try evaluate($0) })
         case .cast(let typeName, let operand):
             return try cast(try evaluate(operand), to: try resolveType(typeName))
         case .sizeofType(let typeName):
@@ -177,6 +179,8 @@ final class CEvaluator {
             }
             let address = v.integerBits & 0xffff_ffff
             if target.isFunction {
+                // `*&f`: the function the pointer was made from, in the table or not.
+                if let f = v.function { return try functionValue(f) }
                 guard let f = session.function(atTableIndex: address) else {
                     throw DebuggerError("Cannot access memory at address \(hexAddress(address))")
                 }
@@ -193,7 +197,9 @@ final class CEvaluator {
 
     func addressOf(_ value: SourceValue) throws -> SourceValue {
         if value.type.isFunction, value.function != nil {
-            return SourceValue(type: DebugType.pointer(to: value.type), bytes: fitted(value.bytes, 4))
+            var pointer = SourceValue(type: DebugType.pointer(to: value.type), bytes: fitted(value.bytes, 4))
+            pointer.function = value.function
+            return pointer
         }
         if value.type.isReference {
             let target = try referenced(value)

@@ -37,6 +37,8 @@ indirect enum CExpression {
     case assign(CExpression, CExpression, op: String?)
     case member(CExpression, String, arrow: Bool)
     case index(CExpression, CExpression)
+    /// `f(a, b)`: a call of a guest function (run while the guest is stopped).
+    case call(CExpression, [CExpression])
     case cast(CTypeName, CExpression)
     case sizeofType(CTypeName)
     case sizeofExpression(CExpression)
@@ -208,6 +210,18 @@ struct CExpressionParser {
                 let index = try parseAssignment()
                 guard take("]") else { throw syntaxError() }
                 node = try checked((.index(node.0, index.0), max(node.1, index.1) + 1))
+            } else if take("(") {
+                var arguments: [CExpression] = []
+                var height = node.1
+                if !take(")") {
+                    repeat {
+                        let argument = try parseAssignment()
+                        arguments.append(argument.0)
+                        height = max(height, argument.1)
+                    } while take(",")
+                    guard take(")") else { throw syntaxError() }
+                }
+                node = try checked((.call(node.0, arguments), height + 1))
             } else if peek == .punct(".") || peek == .punct("->") {
                 let arrow = advance() == .punct("->")
                 guard case .identifier(let name) = advance() else { throw syntaxError() }

@@ -95,13 +95,33 @@ extension DebugSession {
         formatSourceValue(SourceValue(type: type, bytes: fitted(bytes, Int(type.sizeInBytes))), format: format)
     }
 
-    /// The value a function returned, in its C return type, from the Wasm results of the call
-    /// (`finish`): nil for `void` and for results that are not a scalar (a struct returned
-    /// through memory).
-    public func sourceReturnValue(of function: FunctionInfo, results: [Value]) -> SourceValue? {
-        guard let type = debugInfo?.type(of: function)?.target, !type.isVoid, type.isScalar || type.isReference,
-              let first = results.first, let bits = rawBits(first) else { return nil }
+    /// The value a function returned, in its C return type (`finish`): from the Wasm results
+    /// of the call, or, for a struct returned through memory, from the memory at
+    /// `returnAddress` (see `sourceReturnAddress`). Nil for `void`.
+    public func sourceReturnValue(of function: FunctionInfo, results: [Value], returnAddress: UInt64? = nil) -> SourceValue? {
+        guard let type = debugInfo?.type(of: function)?.target, !type.isVoid else { return nil }
+        if let returnAddress {
+            return try? sourceValue(atAddress: returnAddress, type: type)
+        }
+        guard type.isScalar || type.isReference, let first = results.first, let bits = rawBits(first) else { return nil }
         return SourceValue(type: type, bytes: littleEndianBytes(bits, count: Int(type.sizeInBytes)))
+    }
+
+    /// Where a function called in the selected frame returns its struct, read before `finish`
+    /// runs it: wasm32's C ABI passes the address of the caller's object as a hidden first
+    /// parameter (before C++'s `this`) and returns nothing. Recognised when the C return type
+    /// is a struct, class or union and the Wasm function has one parameter more than DWARF
+    /// lists and no result. Nil otherwise.
+    public func sourceReturnAddress(of function: FunctionInfo) -> UInt64? {
+        guard let type = debugInfo?.type(of: function), let returned = type.target, !returned.isVoid,
+              [.structure, .classType, .union].contains(returned.core.kind),
+              let inspected, let debuggee else { return nil }
+        let frames = debuggee.frames(inspected)
+        let level = selectedPhysicalFrame
+        guard level < frames.count, let wasm = debuggee.functionType(ofAddress: frames[level].functionAddress),
+              wasm.results.isEmpty, wasm.params.count == type.parameterTypes.count + 1,
+              case .i32(let address)? = frames[level].locals.first else { return nil }
+        return UInt64(address)
     }
 
     // MARK: helpers

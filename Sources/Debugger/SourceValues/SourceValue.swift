@@ -49,6 +49,11 @@ public struct SourceValue {
         self.unavailable = unavailable
     }
 
+    /// The result of a call of a `void` function: nothing to print.
+    public var isVoid: Bool {
+        bytes.isEmpty && (type.isVoid || (type.kind == .base(.unknown) && type.name == "void"))
+    }
+
     /// The memory address, when the value lives in memory.
     public var address: UInt64? {
         if case .memory(let a) = lvalue, bitField == nil { return a }

@@ -19,6 +19,8 @@ public enum BinaryDecoder {
         }
         let result: Result<(Module, Bool), DecodeError> = bytes.withUnsafeBufferPointer { buffer in
             var decoder = ModuleDecoder(ByteReader(buffer), features: features)
+            // Custom sections become slices of `bytes` (shared storage, nothing copied).
+            decoder.source = bytes
             do throws(DecodeError) {
                 try decoder.decodeModule()
                 return .success((decoder.module, decoder.reader.sawNonCanonicalInteger))
@@ -34,6 +36,8 @@ public enum BinaryDecoder {
 struct ModuleDecoder {
     var reader: ByteReader
     let features: Features
+    /// The array `reader` reads, when there is one: custom sections are slices of it.
+    var source: [UInt8]?
     var module = Module()
     /// Type indices from the function section, joined with the code section at the end.
     var declaredFunctionTypes: [UInt32] = []
@@ -156,12 +160,17 @@ struct ModuleDecoder {
             }
             throw error
         }
-        let payload = try sub.bytes(end - sub.position)
+        let contents: ArraySlice<UInt8>
+        if let source, sub.position <= end, end <= source.count {
+            contents = source[sub.position..<end]
+        } else {
+            contents = try sub.bytes(end - sub.position)[...]
+        }
         if sub.sawNonCanonicalInteger { reader.sawNonCanonicalInteger = true }
         reader.position = end
         location.customName = name
-        module.customSections.append(CustomSection(name: name, payload: payload, after: after))
-        if name == "name", module.names.isEmpty, let names = NameSectionDecoder.decode(payload) {
+        module.customSections.append(CustomSection(name: name, contents: contents, after: after))
+        if name == "name", module.names.isEmpty, let names = NameSectionDecoder.decode(Array(contents)) {
             module.names = names
         }
     }

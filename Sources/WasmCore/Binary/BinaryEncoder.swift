@@ -54,7 +54,7 @@ struct ModuleEncoder {
             guard place == after else { continue }
             var section = ByteWriter()
             section.name(custom.name)
-            section.append(custom.payload)
+            section.bytes.append(contentsOf: custom.contents)
             writeSection(.custom, section.bytes)
         }
     }
