@@ -49,6 +49,9 @@ public enum CatchTarget: Hashable, Sendable {
     /// empty: every host call); with `after` it stops when the call has returned, not before.
     case hostCall(names: Set<String>, groups: Set<String>, after: Bool)
     case trap
+    /// Exceptions whose tag is in `tags` (names without `$`; empty: every tag): where they are
+    /// thrown (`catch throw`), or at the handler that caught them (`atCatch`: `catch catch`).
+    case exception(tags: Set<String>, atCatch: Bool)
 }
 
 public enum BreakpointKind: Hashable, Sendable {
@@ -111,6 +114,8 @@ public enum StopReason: Hashable, Sendable {
     /// it, `fd_write(1<stdout>, [{"hi\n", 3}], 1, 0x10)` (after: with ` = 0 (nwritten=3)`).
     case catchpoint(number: Int, call: String, arguments: [Value], results: [Value]?, decoded: String? = nil)
     case trapCaught(number: Int, trap: Trap)
+    /// An exception catchpoint: at the throw (`caught` false) or at its handler.
+    case exception(number: Int, caught: Bool, exception: ExceptionInfo)
     case stepDone
     /// `finish` returned from a frame with these values.
     case finished(values: [Value])
@@ -182,6 +187,7 @@ extension StopReason {
         case .watchpoint(let n, _, _, _): return n
         case .catchpoint(let n, _, _, _, _): return n
         case .trapCaught(let n, _): return n
+        case .exception(let n, _, _): return n
         default: return nil
         }
     }

@@ -86,6 +86,8 @@ public final class DebugSession {
     var lastWriters: [UInt64: Accessor] = [:]
     /// A host call reported by a catchpoint, to let through on resume.
     var passHostCall = false
+    /// A throw reported by a catchpoint (or passed over), to let through on resume.
+    var passThrow = false
     var stepPurpose: StepPurpose = .step
     /// The host call a catchpoint stopped before: (callee, import name, arguments, the WASI
     /// call decoded before it ran).
@@ -189,6 +191,7 @@ public final class DebugSession {
         trappedInvocation = nil
         selectedFrame = 0
         passHostCall = false
+        passThrow = false
         if let debuggee { for (location, _) in stepTargets { debuggee.disarmBreakpoint(location) } }
         stepTargets.removeAll()
     }
