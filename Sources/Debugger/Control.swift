@@ -241,8 +241,9 @@ extension DebugSession {
             case .watch, .hostCall, .stepped:
                 if let stop = advanceOne() { return stop }
             case .exceptionThrown:
-                if let stop = exceptionStop(caught: false) { return stop }
+                // Reported or not, the throw goes on when the guest resumes.
                 passThrow = true
+                if let stop = exceptionStop(caught: false) { return stop }
                 if let stop = advanceOne() { return stop }
             case .exceptionCaught:
                 // At the handler's first stop point; a breakpoint there is reported by the next run.

@@ -9,6 +9,11 @@ public struct ExceptionInfo: Hashable, Sendable {
     /// `$name` of the tag (its module's name section), its export name, or `tag N`.
     public var tag: String
     public var payload: [Value]
+
+    public init(tag: String, payload: [Value]) {
+        self.tag = tag
+        self.payload = payload
+    }
 }
 
 extension Debuggee {
