@@ -216,6 +216,37 @@ HANDLER(L_CALL_INDIRECT) {
     if (ref == 0 || core->entries[(u32)(ref - 1)].typeID != (u32)w) EXIT(WDB_STATUS_SLOW);
     CALL((u32)(ref - 1), fp + A, pc + 3);
 }
+/// Enters function `callee_` in place of the current frame (a Wasm tail call): the arguments
+/// move from fp[A...] down to fp[0...], the saved callers and the depth stay as they are, so a
+/// tail-recursive loop runs in constant stack. Host functions, callees not compiled yet and
+/// callees in another instance go to Swift, as for CALL.
+#define TAIL_CALL(callee_) do { \
+    u32 callee = (callee_); \
+    const wdb_function_entry *e = &core->entries[callee]; \
+    if (e->isHost || e->code == NULL || e->contextPointer != core->context) EXIT(WDB_STATUS_SLOW); \
+    if (core->stackEnd - fp <= (intptr_t)e->frameSize) TRAP(WDB_TRAP_CALL_STACK_EXHAUSTED); \
+    move_slots(fp, A, 0, (intptr_t)e->paramSlots); \
+    core->function = callee; \
+    for (u64 *p = fp + e->paramSlots, *end = fp + e->localsEnd; p < end; p++) { \
+        *p = 0; \
+        __asm__ volatile("" : "+r"(p)); \
+    } \
+    code = e->code; \
+    pc = code; \
+    DISPATCH(); \
+} while (0)
+
+HANDLER(L_RETURN_CALL) { TAIL_CALL((u32)pc[1]); }
+HANDLER(L_RETURN_CALL_INDIRECT) {
+    // As L_CALL_INDIRECT: anything that traps goes to Swift.
+    const wdb_table_view *t = core->tables[pc[1]];
+    u64 w = pc[2];
+    u64 index = U32(fp[w >> 32]);
+    if (index >= t->count) EXIT(WDB_STATUS_SLOW);
+    u64 ref = t->elements[index];
+    if (ref == 0 || core->entries[(u32)(ref - 1)].typeID != (u32)w) EXIT(WDB_STATUS_SLOW);
+    TAIL_CALL((u32)(ref - 1));
+}
 HANDLER(L_SELECT_SLOTS) {
     u64 w = pc[1];
     fp[A] = U32(fp[(u32)pc[2]]) ? fp[(u32)w] : fp[w >> 32];
@@ -379,6 +410,8 @@ static void fill_tables(void) {
     table[WDB_IOP_INTERRUPT] = L_INTERRUPT;
     table[WDB_IOP_WATCHED_ACCESS] = L_WATCHED_ACCESS;
     table[WDB_IOP_SELECT_SLOTS] = L_SELECT_SLOTS;
+    table[WDB_IOP_RETURN_CALL] = L_RETURN_CALL;
+    table[WDB_IOP_RETURN_CALL_INDIRECT] = L_RETURN_CALL_INDIRECT;
     table[WDB_OP_UNREACHABLE] = L_UNREACHABLE;
     table[WDB_OP_SELECT] = L_SELECT;
     table[WDB_OP_GLOBAL_GET] = L_GLOBAL_GET;

@@ -21,7 +21,7 @@ extension DebugSession {
         return bp
     }
 
-    private func setCondition(_ bp: inout Breakpoint, _ text: String?) throws {
+    func setCondition(_ bp: inout Breakpoint, _ text: String?) throws {
         guard let text, !text.trimmingCharacters(in: .whitespaces).isEmpty else {
             bp.condition = nil
             bp.parsedCondition = nil
@@ -264,6 +264,8 @@ extension DebugSession {
             return false
         }
         debuggee.setHostCallFilter(catching || watchingMemory ? { _ in true } : nil)
+        // (Every change of the catchpoints comes here: the exception stops follow them too.)
+        refreshExceptionStops()
     }
 }
 

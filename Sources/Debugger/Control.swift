@@ -170,16 +170,18 @@ extension DebugSession {
 
     // MARK: stepping machinery
 
-    private func arm(_ location: CodeLocation, depth: Int?, purpose: StepPurpose) {
+    func arm(_ location: CodeLocation, depth: Int?, purpose: StepPurpose) {
         guard let debuggee else { return }
         if stepTargets[location] == nil { debuggee.armBreakpoint(location) }
         stepTargets[location] = depth
         stepPurpose = purpose
+        refreshExceptionStops()
     }
 
     func disarmStepTargets() {
         if let debuggee { for (location, _) in stepTargets { debuggee.disarmBreakpoint(location) } }
         stepTargets.removeAll()
+        refreshExceptionStops()
     }
 
     /// One stop point forward, into calls. Nil when the step simply completed.
@@ -196,6 +198,7 @@ extension DebugSession {
     /// One stop point forward, running a called function to its return.
     private func overNextStopPoint() -> Stop? {
         guard let current, let debuggee, let (start, depth) = debuggee.current(current.invocation) else { return nil }
+        if debuggee.isTailCall(at: start) { return overTailCall() }
         guard debuggee.isCall(at: start) else { return toNextStopPoint() }
         if let stop = advanceOne() { return stop }
         guard let (_, d) = debuggee.current(current.invocation) else { return nil }
@@ -278,6 +281,14 @@ extension DebugSession {
                 if let stop = advanceOne() { return stop }
             case .watch, .hostCall, .stepped:
                 if let stop = advanceOne() { return stop }
+            case .exceptionThrown:
+                // Reported or not, the throw goes on when the guest resumes.
+                passThrow = true
+                if let stop = exceptionStop(caught: false) { return stop }
+                if let stop = advanceOne() { return stop }
+            case .exceptionCaught:
+                // At the handler's first stop point; a breakpoint there is reported by the next run.
+                if let stop = exceptionStop(caught: true) { return stop }
             case .interrupted:
                 return Stop(reason: .interrupted, position: currentPosition)
             case .finished, .trapped:
@@ -317,7 +328,7 @@ extension DebugSession {
     }
 
     /// Counts a hit of breakpoint `i` (condition, ignore count, temporary) and returns the stop.
-    private func hit(_ i: Int) -> Stop? {
+    func hit(_ i: Int) -> Stop? {
         if let condition = breakpoints[i].parsedCondition {
             // A condition that cannot be evaluated stops, as gdb does, so the user sees why.
             if let v = try? ExpressionEvaluator(context: evaluationContext()).evaluate(condition).value,
@@ -349,7 +360,15 @@ extension DebugSession {
         let watches = activeWatches
         let access = watches.isEmpty ? nil : debuggee.pendingAccess(current.invocation)
         let before = watches.map { watchValue(kindTarget($0)) }
-        var event = debuggee.step(current.invocation, passHostCall: pass)
+        var event = debuggee.step(current.invocation, passHostCall: pass, passThrow: takePassThrow())
+        if case .exceptionThrown = event {
+            if let stop = exceptionStop(caught: false) {
+                passThrow = true
+                return stop
+            }
+            event = debuggee.step(current.invocation, passThrow: true)
+        }
+        if case .exceptionCaught = event, let stop = exceptionStop(caught: true) { return stop }
         var hostCall: String?
         var afterStop: Stop?
         var reported = pass ? caughtHostCall : nil
@@ -485,6 +504,7 @@ extension DebugSession {
         selectedFrame = 0
         disarmStepTargets()
         passHostCall = false
+        passThrow = false
         switch event {
         case .finished(let values):
             // A command's _start returned: the program is over, so the descriptors it opened

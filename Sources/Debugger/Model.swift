@@ -49,6 +49,9 @@ public enum CatchTarget: Hashable, Sendable {
     /// empty: every host call); with `after` it stops when the call has returned, not before.
     case hostCall(names: Set<String>, groups: Set<String>, after: Bool)
     case trap
+    /// Exceptions whose tag is in `tags` (names without `$`; empty: every tag): where they are
+    /// thrown (`catch throw`), or at the handler that caught them (`atCatch`: `catch catch`).
+    case exception(tags: Set<String>, atCatch: Bool)
 }
 
 public enum BreakpointKind: Hashable, Sendable {
@@ -122,6 +125,8 @@ public enum StopReason: Hashable, Sendable {
     /// The frame of a watched local returned: its watchpoints were deleted
     /// (`DebugSession.takeEndedWatchScopes`), and the guest stopped in the caller.
     case watchScopeEnded
+    /// An exception catchpoint: at the throw (`caught` false) or at its handler.
+    case exception(number: Int, caught: Bool, exception: ExceptionInfo)
     case stepDone
     /// `finish` returned from a frame with these values.
     case finished(values: [Value])
@@ -193,6 +198,7 @@ extension StopReason {
         case .watchpoint(let n, _, _, _): return n
         case .catchpoint(let n, _, _, _, _): return n
         case .trapCaught(let n, _): return n
+        case .exception(let n, _, _): return n
         default: return nil
         }
     }

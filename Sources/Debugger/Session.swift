@@ -91,6 +91,8 @@ public final class DebugSession {
     var lastWriters: [UInt64: Accessor] = [:]
     /// A host call reported by a catchpoint, to let through on resume.
     var passHostCall = false
+    /// A throw reported by a catchpoint (or passed over), to let through on resume.
+    var passThrow = false
     var stepPurpose: StepPurpose = .step
     /// The host call a catchpoint stopped before: (callee, import name, arguments, the WASI
     /// call decoded before it ran).
@@ -194,6 +196,7 @@ public final class DebugSession {
         trappedInvocation = nil
         selectedFrame = 0
         passHostCall = false
+        passThrow = false
         if let debuggee { for (location, _) in stepTargets { debuggee.disarmBreakpoint(location) } }
         stepTargets.removeAll()
         // The frames scoped watchpoints belonged to are gone: their return points are unarmed

@@ -173,6 +173,18 @@ extension CommandCatalog {
             usage: "catch call IMPORT", summary: "Stop before a call to a host import",
             example: "catch call env.log", argument: .function,
             handler: { try $0.adapter.handleCatch($1, in: $0) }),
+        CommandSpec(
+            name: "throw", category: .breakpoints,
+            usage: "catch throw [TAG...] [if EXPR]", summary: "Stop where an exception is thrown, showing its tag and payload",
+            details: "Tags by name ($e or e, or the tag's export name); none: every exception. The stop is before the throw runs: `bt` shows the frames that will unwind.",
+            example: "catch throw $cpp_exception",
+            handler: { try $0.adapter.handleCatch($1, in: $0) }),
+        CommandSpec(
+            name: "catch", category: .breakpoints,
+            usage: "catch catch [TAG...] [if EXPR]", summary: "Stop where an exception is caught, at its handler",
+            details: "Tags as for `catch throw`. The stop is at the handler's first instruction, the payload (and exnref) delivered; the frames between throw and handler are gone.",
+            example: "catch catch",
+            handler: { try $0.adapter.handleCatch($1, in: $0) }),
     ]
 
     static let traceSubcommands: [CommandSpec] = [

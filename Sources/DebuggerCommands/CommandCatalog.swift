@@ -176,7 +176,7 @@ enum CommandCatalog {
             handler: { try $0.adapter.handleWatch($1, in: $0) }),
         CommandSpec(
             name: "catch", category: .breakpoints,
-            usage: "catch wasi|trap|call ...", summary: "Stop at WASI calls, traps or host calls",
+            usage: "catch wasi|trap|call|throw|catch ...", summary: "Stop at WASI calls, traps, host calls or exceptions",
             example: "catch wasi fd_write", subcommands: CommandTable(catchSubcommands),
             handler: { session, _ in session.listSubcommands(of: "catch") }),
     ]

@@ -76,6 +76,7 @@ extension DebuggerAdapter {
         case .watchpoint(let n, _, _, _): number = n
         case .catchpoint(let n, _, _, _, _): number = n
         case .trapCaught(let n, _): number = n
+        case .exception(let n, _, _): number = n
         default: number = nil
         }
         guard let number, let list = breakpointCommands[number] else { return false }

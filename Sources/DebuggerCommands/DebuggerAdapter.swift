@@ -558,6 +558,8 @@ final class DebuggerAdapter {
             console.line("Catchpoint \(n) (trap: \(trap.message))")
         case .watchScopeEnded:
             if let position { console.line(stopLocationText(position)) }
+        case .exception(let n, let caught, let exception):
+            console.line("Catchpoint \(n) (exception \(caught ? "caught" : "thrown"), \(exceptionText(exception)))")
         case .stepDone, .interrupted:
             if case .interrupted = stop.reason { console.line("Program received SIGINT, interrupted.") }
             // A source step within the same function shows only the new line, as gdb.
@@ -676,6 +678,8 @@ final class DebuggerAdapter {
         case "trap":
             let bp = debugger.catchTraps()
             session.console.line("Catchpoint \(bp.number) (trap)")
+        case "throw", "catch":
+            try catchExceptionCommand(invocation, in: session)
         default:
             var text = invocation.arguments
             var condition: String?
@@ -720,6 +724,10 @@ final class DebuggerAdapter {
             case .catchpoint(.trap):
                 type = "catchpoint"
                 what = "trap"
+            case .catchpoint(.exception(let tags, let atCatch)):
+                type = "catchpoint"
+                what = (atCatch ? "exception caught" : "exception thrown")
+                    + (tags.isEmpty ? "" : " " + tags.sorted().map { "$" + $0 }.joined(separator: ", "))
             case .catchpoint(.hostCall(let names, let groups, let after)):
                 type = "catchpoint"
                 let all = (names.sorted() + groups.sorted())

@@ -30,6 +30,8 @@ final class CompiledFunction {
     /// Code indices where an interrupt can be armed by patching (Docs/architecture.md, Engine invariants (6)): the function
     /// entry (0) and the first instruction of every loop, in ascending order.
     let interruptPoints: [UInt32]
+    /// Exception handlers, innermost first (ExceptionHandlers.swift); set by the compiler.
+    var handlers: [ExceptionHandler] = []
 
     init(code: [UInt64], stopCodeIndex: [UInt32], stopFileOffset: [UInt32], stopStackNode: [Int32],
          stopRunEnd: [UInt32], trapSites: TrapSites, nodeParents: [Int32], nodeTypes: [ValueType],

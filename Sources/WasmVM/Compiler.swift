@@ -23,6 +23,9 @@ struct CompileEnvironment {
     let tableTypes: [TableType]
     /// Emit fuel checks at function entry and loop headers.
     let meterFuel: Bool
+    /// Store address and type of each tag in the module's tag index space (exception handling).
+    var tagAddresses: [Int] = []
+    var tagTypes: [FuncType] = []
 
     init(module: Module, functionAddresses: [UInt32], typeIDs: [UInt32], globalTypes: [GlobalType], meterFuel: Bool) {
         self.module = module
@@ -95,7 +98,8 @@ struct Compiler {
         var load: Opcode?
     }
 
-    enum ControlKind { case function, block, loop, `if` }
+    /// (`tryTable`, `legacyTry` and `legacyCatch` end like blocks; Compiler+Exceptions.swift.)
+    enum ControlKind { case function, block, loop, `if`, tryTable, legacyTry, legacyCatch }
 
     struct Control {
         var kind: ControlKind
@@ -111,6 +115,12 @@ struct Compiler {
         var fixups: [Int] = []
         /// The `if`'s conditional jump word, to patch with the else (or end) address.
         var elseFixup: Int?
+        /// Exception handling (Compiler+Exceptions.swift): where a try's body starts, the hidden
+        /// slot of a legacy try's caught exception, and its handler (pending or in `handlers`).
+        var tryStart = 0
+        var exceptionSlot = -1
+        var handler: ExceptionHandler?
+        var handlerIndex: Int?
         var branchArity: [ValueType] { kind == .loop ? params : results }
     }
 
@@ -151,6 +161,10 @@ struct Compiler {
     /// The code index right after the last call: the return point must begin a stop point
     /// (step-over and interrupts rely on it), so nothing stopless may be emitted there.
     var afterCall = -1
+    /// The exception handlers made so far, innermost first (Compiler+Exceptions.swift), and the
+    /// first of the hidden slots (above the declared locals) that hold legacy caught exceptions.
+    var handlers: [ExceptionHandler] = []
+    var legacyExceptionSlots = 0
 
     /// Params + locals of one function the engine accepts (each is zeroed on every call).
     static let maxLocals: UInt64 = 1 << 20
@@ -336,8 +350,9 @@ struct Compiler {
             localSlots.append(slot)
             slot += t.slotCount
         }
-        localsEnd = slot
-        maxSlot = slot
+        legacyExceptionSlots = slot
+        localsEnd = slot + Compiler.legacyTryDepth(function.body.instructions)
+        maxSlot = localsEnd
         controls.append(Control(kind: .function, params: [], results: type.results, baseCount: 0,
                                 baseSlot: localsEnd))
         let body = function.body
@@ -352,10 +367,10 @@ struct Compiler {
             let offset = i < offsets.count ? offsets[i] : 0
             if !reachable {
                 switch instruction.opcode {
-                case .block, .loop, .if: skipDepth += 1; continue
-                case .end where skipDepth > 0: skipDepth -= 1; continue
-                case .else where skipDepth > 0: continue
-                case .end, .else: break
+                case .block, .loop, .if, .tryTable, .try: skipDepth += 1; continue
+                case .end where skipDepth > 0, .delegate where skipDepth > 0: skipDepth -= 1; continue
+                case .else where skipDepth > 0, .catch where skipDepth > 0, .catchAll where skipDepth > 0: continue
+                case .end, .else, .catch, .catchAll, .delegate: break
                 default: continue
                 }
             }
@@ -363,16 +378,19 @@ struct Compiler {
             if controls.isEmpty { break }
         }
         guard controls.isEmpty else { throw CompileError("function body does not end") }
-        return CompiledFunction(code: code, stopCodeIndex: stopCodeIndex, stopFileOffset: stopFileOffset,
+        let compiled = CompiledFunction(code: code, stopCodeIndex: stopCodeIndex, stopFileOffset: stopFileOffset,
                                 stopStackNode: stopStackNode, stopRunEnd: stopRunEnd, trapSites: trapSites, nodeParents: nodeParents, nodeTypes: nodeTypes, nodeHomes: nodeHomes,
                                 localTypes: localTypes, localSlots: localSlots, localsEnd: localsEnd,
                                 frameSize: maxSlot, interruptPoints: interruptPoints)
+        compiled.handlers = handlers
+        return compiled
     }
 
     /// Translates one instruction; returns whether the code after it is reachable.
     private mutating func translate(_ instruction: Instruction, offset: UInt32, wasReachable: Bool) throws(CompileError) -> Bool {
         currentOffset = offset
         if let handled = try translateWithOperands(instruction, offset: offset) { return handled }
+        if let handled = try translateProposal30(instruction, offset: offset, wasReachable: wasReachable) { return handled }
         let op = instruction.opcode
         switch op {
         case .nop:

@@ -160,7 +160,7 @@ public final class Invocation {
 
     func finish(_ status: Status, _ r: Registers) {
         switch status {
-        case .running, .breakpoint, .interrupted, .watch, .hostCall:
+        case .running, .breakpoint, .interrupted, .watch, .hostCall, .exceptionThrown, .exceptionCaught:
             reserve(r)
             return
         case .finished: state = .finished(store.results(of: function, r))

@@ -37,6 +37,12 @@ enum Status: UInt8 {
     /// A host call the debugger asked to see before it happens (catchpoints, host writes
     /// into watched memory); pc is at the call.
     case hostCall
+    /// A throw the debugger asked to see before it happens (ExceptionHeap.stopAtThrow); pc is
+    /// at the throwing instruction.
+    case exceptionThrown
+    /// An exception was just delivered to a handler (ExceptionHeap.stopAtCatch); pc is at the
+    /// handler.
+    case exceptionCaught
 }
 
 /// The value stack and call stack of a store, with the state a trap leaves behind.

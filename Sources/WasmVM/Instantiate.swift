@@ -15,6 +15,7 @@ extension Store {
         var tableAddresses: [Int] = []
         var memoryAddresses: [Int] = []
         var globalAddresses: [Int] = []
+        var tagAddresses: [Int] = []
 
         for imp in module.imports {
             guard let value = imports.lookup(imp.module, imp.name) else {
@@ -52,6 +53,12 @@ extension Store {
                     throw incompatible("expected \(expected.valueType), got \(globals[g.address].type.valueType)")
                 }
                 globalAddresses.append(g.address)
+            case (.tag(let expected), .tag(let t)):
+                guard t.store === self else { throw incompatible("tag of another runtime") }
+                guard Int(expected.typeIndex) < module.types.count else { throw incompatible("unknown type") }
+                let type = module.types[Int(expected.typeIndex)]
+                guard tags[t.address].type == type else { throw incompatible("expected tag \(type), got \(tags[t.address].type)") }
+                tagAddresses.append(t.address)
             default:
                 throw incompatible("expected a \(imp.descriptor.kind), got a \(value.kind)")
             }
@@ -78,6 +85,13 @@ extension Store {
                 context: context))
         }
         record.functionAddresses = functionAddresses
+        let importedTags = tagAddresses.count
+        for (i, tag) in module.tags.enumerated() {
+            guard Int(tag.typeIndex) < module.types.count else { throw LinkError("unknown type") }
+            tagAddresses.append(addTag(module.types[Int(tag.typeIndex)],
+                                       name: Store.tagName(in: module, index: UInt32(importedTags + i))))
+        }
+        record.tagAddresses = tagAddresses
 
         for g in module.globals {
             let value = try evaluate(g.initializer, type: g.type.valueType, functions: functionAddresses, globals: globalAddresses)
@@ -123,7 +137,8 @@ extension Store {
                 guard i < globalAddresses.count else { throw LinkError("unknown global export") }
                 value = .global(GlobalInstance(store: self, address: globalAddresses[i]))
             case .tag:
-                throw LinkError("unsupported feature exception-handling (tag export)")
+                guard i < tagAddresses.count else { throw LinkError("unknown tag export") }
+                value = .tag(TagInstance(store: self, address: tagAddresses[i]))
             }
             record.exports[NameKey(export.name)] = ExportAddress(value)
         }
@@ -209,7 +224,8 @@ extension Store {
             case (.f32Const, .f32(let v)): stack.append(.f32(v))
             case (.f64Const, .f64(let v)): stack.append(.f64(v))
             case (.v128Const, .v128(let v)): stack.append(.v128(v))
-            case (.refNull, .refType(let t)): stack.append(t == .funcref ? .funcref(nil) : .externref(nil))
+            case (.refNull, .refType(let t)):
+                stack.append(Value.isExceptionHierarchy(t) ? .exnref(nil) : t == .funcref ? .funcref(nil) : .externref(nil))
             case (.refFunc, _):
                 guard Int(instruction.index) < functions.count else { throw LinkError("unknown function") }
                 stack.append(.funcref(functions[Int(instruction.index)]))

@@ -80,10 +80,16 @@ enum InternalOp: UInt16, CaseIterable {
     /// fp[a] = fp[w2] as i32 != 0 ? fp[w1 & 0xFFFFFFFF] : fp[w1 >> 32] (one-slot `select` with
     /// its operands named by slot; Compiler+Operands.swift)
     case selectSlots
+    /// Tail call (`return_call`): move the arguments at fp[a...] to fp[0...] and enter function
+    /// address w1 in place of the current frame (the saved callers stay as they are).
+    case returnCall
+    /// `return_call_indirect`: w1 = table index; w2 = type id | (index slot) << 32; arguments at
+    /// fp[a...], as `callIndirect`, replacing the current frame.
+    case returnCallIndirect
 
     /// Number of cases (a literal, so the run loop's range check costs no lazy initialisation;
     /// a test checks it against `allCases`).
-    static let count: UInt16 = 23
+    static let count: UInt16 = 25
 
     /// The operation of an instruction word's low 16 bits, known to be >= `base`.
     ///

@@ -193,6 +193,8 @@ extension Interpreter {
                 let callee = UInt32(truncatingIfNeeded: ref &- 1)
                 guard r.entries[Int(callee)].typeID == typeID else { return trap(ex, .indirectCallTypeMismatch) }
                 return call(&r, store, ex, callee: callee, base: fp + a, returnPC: pc + 3)
+            case .returnCall, .returnCallIndirect:
+                return tailCall(op, &r, store, ex, a)
             case .fuel:
                 if ex.fuel == 0 { return trap(ex, .outOfFuel) }
                 ex.fuel -= 1
@@ -229,6 +231,8 @@ extension Interpreter {
             m.storeBytes(of: fp[a + 1], toByteOffset: ea, as: UInt64.self)
             m.storeBytes(of: fp[a + 2], toByteOffset: ea + 8, as: UInt64.self)
             r.pc = pc + 2
+        case .throw, .throwRef, .rethrow:
+            return raise(op, &r, store, ex, a)
         case .memoryGrow, .memoryInit, .dataDrop, .memoryCopy, .memoryFill,
              .tableGet, .tableSet, .tableInit, .elemDrop, .tableCopy, .tableGrow, .tableSize, .tableFill:
             let code = store.bulk(op, &r, a)

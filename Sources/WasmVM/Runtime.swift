@@ -70,6 +70,7 @@ public enum ExternalValue {
     case table(TableInstance)
     case memory(MemoryInstance)
     case global(GlobalInstance)
+    case tag(TagInstance)
 
     public var kind: ExternalKind {
         switch self {
@@ -77,6 +78,7 @@ public enum ExternalValue {
         case .table: .table
         case .memory: .memory
         case .global: .global
+        case .tag: .tag
         }
     }
 }

@@ -61,6 +61,7 @@ final class InstanceRecord {
     var tableAddresses: [Int] = []
     var memoryAddresses: [Int] = []
     var globalAddresses: [Int] = []
+    var tagAddresses: [Int] = []
     /// Element segments as raw references; a dropped segment is empty.
     var elements: [[UInt64]] = []
     /// Data segments; a dropped segment is empty.
@@ -105,6 +106,7 @@ enum ExportAddress {
     case table(Int)
     case memory(Int)
     case global(Int)
+    case tag(Int)
 
     init(_ value: ExternalValue) {
         switch value {
@@ -112,6 +114,7 @@ enum ExportAddress {
         case .table(let t): self = .table(t.address)
         case .memory(let m): self = .memory(m.address)
         case .global(let g): self = .global(g.address)
+        case .tag(let t): self = .tag(t.address)
         }
     }
 
@@ -121,6 +124,7 @@ enum ExportAddress {
         case .table(let a): .table(TableInstance(store: store, address: a))
         case .memory(let a): .memory(MemoryInstance(store: store, address: a))
         case .global(let a): .global(GlobalInstance(store: store, address: a))
+        case .tag(let a): .tag(TagInstance(store: store, address: a))
         }
     }
 }
@@ -137,6 +141,9 @@ final class Store {
     var memories: [UnsafeMutablePointer<MemoryStorage>] = []
     var tables: [UnsafeMutablePointer<TableStorage>] = []
     var globals: [GlobalRecord] = []
+    /// Tags and exception objects (Store+Exceptions.swift).
+    var tags: [TagRecord] = []
+    let exceptionHeap = ExceptionHeap()
     /// The instance that defined each memory, table and global, by address (nil: the host).
     var memoryOwners: [Int?] = []
     var tableOwners: [Int?] = []
@@ -258,11 +265,13 @@ final class Store {
     /// walks the module, so it must not happen per function).
     func compileEnvironment(of instance: InstanceRecord) -> CompileEnvironment {
         if let env = instance.compileEnvironment { return env }
-        let env = CompileEnvironment(
+        var env = CompileEnvironment(
             module: instance.module, functionAddresses: instance.functionAddresses,
             typeIDs: instance.typeIDs,
             globalTypes: instance.globalAddresses.map { globals[$0].type },
             meterFuel: configuration.fuel != nil)
+        env.tagAddresses = instance.tagAddresses
+        env.tagTypes = instance.tagAddresses.map { tags[$0].type }
         instance.compileEnvironment = env
         return env
     }

@@ -21,6 +21,10 @@ public enum TrapKind: Hashable, Sendable {
     /// A host function ended the program (WASI `proc_exit`): not a fault, but it stops the run
     /// the same way, so the frames stay inspectable. A host function throws `Trap(.exit(code))`.
     case exit(UInt32)
+    /// An exception no handler caught ended the invocation: its tag's name and payload.
+    case uncaughtException(tag: String, payload: [Value])
+    /// `throw_ref` of a null exnref.
+    case nullExceptionReference
 
     public var message: String {
         switch self {
@@ -38,6 +42,9 @@ public enum TrapKind: Hashable, Sendable {
         case .invalidCode(let m): "invalid code: \(m)"
         case .host(let m): m
         case .exit(let code): "exit with code \(code)"
+        case .uncaughtException(let tag, let payload):
+            "uncaught exception (tag \(tag)" + (payload.isEmpty ? "" : ", payload " + payload.map(\.description).joined(separator: " ")) + ")"
+        case .nullExceptionReference: "null exception reference"
         }
     }
 }

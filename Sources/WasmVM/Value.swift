@@ -14,6 +14,8 @@ public enum Value: Hashable, Sendable {
     case funcref(UInt32?)
     /// A host reference (nil = null).
     case externref(UInt32?)
+    /// An exception reference: the exception object's index in its runtime (nil = null).
+    case exnref(UInt32?)
 
     public static func int32(_ v: Int32) -> Value { .i32(UInt32(bitPattern: v)) }
     public static func int64(_ v: Int64) -> Value { .i64(UInt64(bitPattern: v)) }
@@ -29,6 +31,7 @@ public enum Value: Hashable, Sendable {
         case .v128: .v128
         case .funcref: .funcref
         case .externref: .externref
+        case .exnref: .exnref
         }
     }
 
@@ -42,6 +45,7 @@ public enum Value: Hashable, Sendable {
         case .v128: .v128(V128(low: 0, high: 0))
         case .funcref: .funcref(nil)
         case .externref: .externref(nil)
+        case .ref(let r) where Value.isExceptionHierarchy(r): .exnref(nil)
         // Other reference types (Wasm 3.0) are refused before anything runs (featuresUsed).
         case .ref: .funcref(nil)
         }
@@ -57,6 +61,7 @@ public enum Value: Hashable, Sendable {
         case .v128(let v): slots[0] = v.low; slots[1] = v.high
         case .funcref(let a): slots[0] = a.map { UInt64($0) &+ 1 } ?? 0
         case .externref(let a): slots[0] = a.map { UInt64($0) &+ 1 } ?? 0
+        case .exnref(let a): slots[0] = a.map { ExceptionHeap.encode(Int($0)) } ?? 0
         }
     }
 
@@ -71,9 +76,24 @@ public enum Value: Hashable, Sendable {
         case .v128: return .v128(V128(low: raw, high: slots[1]))
         case .funcref: return .funcref(raw == 0 ? nil : UInt32(truncatingIfNeeded: raw &- 1))
         case .externref: return .externref(raw == 0 ? nil : UInt32(truncatingIfNeeded: raw &- 1))
+        case .ref(let r) where isExceptionHierarchy(r):
+            return .exnref(ExceptionHeap.decode(raw).map { UInt32(truncatingIfNeeded: $0) })
         // Other reference types (Wasm 3.0) are refused before anything runs (featuresUsed).
         case .ref: return .funcref(raw == 0 ? nil : UInt32(truncatingIfNeeded: raw &- 1))
         }
+    }
+}
+
+extension ValueType {
+    /// `exnref`, the nullable reference to any exception.
+    public static let exnref = ValueType.ref(RefType(nullable: true, .exn))
+}
+
+extension Value {
+    /// Whether a reference type belongs to the exception hierarchy (exn, noexn).
+    static func isExceptionHierarchy(_ r: RefType) -> Bool {
+        if case .abstract(let a) = r.heapType { return a.top == .exn }
+        return false
     }
 }
 

@@ -15,6 +15,7 @@ public enum ValueFormatter {
             }.joined(separator: ",")
         case .funcref(let a): "funcref:" + (a.map { "\($0)" } ?? "null")
         case .externref(let a): "externref:" + (a.map { "\($0)" } ?? "null")
+        case .exnref(let a): "exnref:" + (a.map { "\($0)" } ?? "null")
         }
     }
 

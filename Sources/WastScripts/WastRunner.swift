@@ -194,7 +194,8 @@ public final class WastRunner {
         case .f32(let x): .f32(x)
         case .f64(let x): .f64(x)
         case .v128(let x): .v128(x)
-        case .refNull(let t): t == .funcref ? .funcref(nil) : .externref(nil)
+        case .refNull(let t):
+            if case .abstract(let a) = t.heapType, a.top == .exn { .exnref(nil) } else { t == .funcref ? .funcref(nil) : .externref(nil) }
         case .refExtern(let x): .externref(x)
         case .refFunc(let x): .funcref(x)
         }

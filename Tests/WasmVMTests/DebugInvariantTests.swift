@@ -167,9 +167,44 @@ import WasmCore
             (local.get 1)
             \(String(repeating: "(i32.add) ", count: 91))))
         """, [("deep", [.i32(2), .i32(40)]), ("deep", [.i32(0xFFFF_FFFF), .i32(9)])]),
+        // Tail calls (a frame replaced) and exceptions unwinding frames to a try_table or a
+        // legacy catch: after each, the frames must again be the reference's.
+        ("""
+        (module
+          (tag $e (param i32 i32))
+          (tag $f)
+          (func $count (param i32 i32) (result i32)
+            (if (result i32) (i32.eqz (local.get 0))
+              (then (local.get 1))
+              (else (return_call $count (i32.sub (local.get 0) (i32.const 1)) (i32.add (local.get 1) (local.get 0))))))
+          (func $thrower (param i32) (result i32)
+            (if (i32.gt_s (local.get 0) (i32.const 3))
+              (then (throw $e (local.get 0) (i32.mul (local.get 0) (i32.const 2)))))
+            (if (i32.eq (local.get 0) (i32.const 3)) (then (throw $f)))
+            (i32.add (local.get 0) (i32.const 1)))
+          (func $middle (param i32) (result i32)
+            (i32.add (i32.const 10) (call $thrower (local.get 0))))
+          (func $tail (param i32) (result i32) (return_call $middle (local.get 0)))
+          (func (export "tt") (param i32) (result i32)
+            (i32.add (i32.const 1000)
+              (block $h (result i32 i32)
+                (block $all
+                  (try_table (result i32) (catch $e $h) (catch_all $all)
+                    (i32.const 7) (call $tail (local.get 0)) (i32.add))
+                  (return))
+                (return (i32.const -1)))
+              (i32.sub)))
+          (func (export "legacy") (param i32) (result i32)
+            (try (result i32)
+              (do (i32.const 5) (call $middle (local.get 0)) (i32.mul))
+              (catch $e (i32.add))
+              (catch_all (call $count (i32.const 4) (i32.const 0)))))
+          (func (export "count") (param i32) (result i32) (call $count (local.get 0) (i32.const 0))))
+        """, [("tt", [.i32(1)]), ("tt", [.i32(5)]), ("tt", [.i32(3)]), ("legacy", [.i32(2)]), ("legacy", [.i32(6)]),
+              ("legacy", [.i32(3)]), ("count", [.i32(6)])]),
     ]
 
-    @Test(arguments: 0..<5)
+    @Test(arguments: 0..<6)
     func framesMatchTheReferenceAtEveryStop(_ fixture: Int) throws {
         let (wat, calls) = DebugInvariantTests.fixtures[fixture]
         let module = try assemble(wat)

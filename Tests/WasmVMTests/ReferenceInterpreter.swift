@@ -10,6 +10,11 @@ struct ReferenceInterpreter {
         var height: Int
         /// Instruction index to continue at when branched to.
         var target: Int
+        /// A try_table's clauses; a legacy try's catches (instruction index, tag; nil for
+        /// catch_all), which stop applying once one of its catch bodies runs.
+        var clauses: [CatchClause] = []
+        var legacyCatches: [(at: Int, tag: UInt32?)] = []
+        var inCatch = false
     }
 
     struct Frame {
@@ -29,6 +34,7 @@ struct ReferenceInterpreter {
     var unsupported: String?
     /// For each block/loop/if: index of its `else` (if any) and `end`, per function.
     private var ends: [UInt32: [Int: (else_: Int?, end: Int)]] = [:]
+    private var catches: [UInt32: [Int: [(at: Int, tag: UInt32?)]]] = [:]
 
     init(module: Module, function: UInt32, arguments: [Value]) {
         self.module = module
@@ -36,15 +42,19 @@ struct ReferenceInterpreter {
             guard let f = module.definedFunction(index) else { continue }
             var table: [Int: (Int?, Int)] = [:]
             var open: [(start: Int, else_: Int?)] = []
+            var catchTable: [Int: [(at: Int, tag: UInt32?)]] = [:]
             for (i, ins) in f.body.instructions.enumerated() {
                 switch ins.opcode {
-                case .block, .loop, .if: open.append((i, nil))
+                case .block, .loop, .if, .tryTable, .try: open.append((i, nil))
                 case .else: open[open.count - 1].else_ = i
+                case .catch: catchTable[open[open.count - 1].start, default: []].append((i, ins.index))
+                case .catchAll: catchTable[open[open.count - 1].start, default: []].append((i, nil))
                 case .end: if let o = open.popLast() { table[o.start] = (o.else_, i) }
                 default: break
                 }
             }
             ends[index] = table
+            catches[index] = catchTable
         }
         enter(function, arguments)
     }
@@ -67,7 +77,12 @@ struct ReferenceInterpreter {
     }
 
     private func blockArity(_ ins: Instruction) -> (params: Int, results: Int) {
-        guard case .block(let bt) = ins.immediate else { return (0, 0) }
+        let bt: BlockType
+        switch ins.immediate {
+        case .block(let b): bt = b
+        case .tryTable(let b, _): bt = b
+        default: return (0, 0)
+        }
         switch bt {
         case .empty: return (0, 0)
         case .value: return (0, 1)
@@ -106,6 +121,38 @@ struct ReferenceInterpreter {
         }
     }
 
+    /// The payload types of tag `index` (defined tags only: the fixtures import none).
+    private func tagParams(_ index: UInt32) -> Int {
+        module.types[Int(module.allTagTypes[Int(index)].typeIndex)].params.count
+    }
+
+    /// Delivers an exception of tag `tag` to the innermost handler, unwinding frames.
+    private mutating func raise(tag: UInt32, payload: [Value]) {
+        while var f = frames.popLast() {
+            for k in stride(from: f.labels.count - 1, through: 1, by: -1) {
+                let label = f.labels[k]
+                if let clause = label.clauses.first(where: { !$0.kind.hasTag || $0.tag == tag }) {
+                    f.stack.removeSubrange(label.height...)
+                    if clause.kind.hasTag { f.stack.append(contentsOf: payload) }
+                    f.labels.removeSubrange(k...)
+                    frames.append(f)
+                    branch(Int(clause.label))
+                    return
+                }
+                if !label.inCatch, let c = label.legacyCatches.first(where: { $0.tag == nil || $0.tag == tag }) {
+                    f.stack.removeSubrange(label.height...)
+                    if c.tag != nil { f.stack.append(contentsOf: payload) }
+                    f.labels.removeSubrange((k + 1)...)
+                    f.labels[k].inCatch = true
+                    f.pc = c.at + 1
+                    frames.append(f)
+                    return
+                }
+            }
+        }
+        unsupported = "uncaught exception"
+    }
+
     /// Executes one Wasm instruction.
     mutating func step() {
         guard var f = frames.popLast() else { return }
@@ -130,6 +177,30 @@ struct ReferenceInterpreter {
             if c == 0 {
                 if let e = info.else_ { f.pc = e + 1 } else { f.pc = info.end }
             }
+        case .tryTable:
+            guard case .tryTable(_, let clauses) = ins.immediate else { return }
+            let (p, r) = blockArity(ins)
+            let end = ends[f.function]![f.pc - 1]!.end
+            f.labels.append(Label(arity: r, height: f.stack.count - p, target: end, clauses: clauses))
+        case .try:
+            let (p, r) = blockArity(ins)
+            let end = ends[f.function]![f.pc - 1]!.end
+            f.labels.append(Label(arity: r, height: f.stack.count - p, target: end,
+                                  legacyCatches: catches[f.function]![f.pc - 1] ?? []))
+        case .catch, .catchAll:
+            // End of the try body or of a catch body: continue after the end.
+            let label = f.labels.removeLast()
+            f.pc = label.target + 1
+        case .throw:
+            let payload = Array(f.stack.suffix(tagParams(ins.index)))
+            frames.append(f)
+            raise(tag: ins.index, payload: payload)
+            return
+        case .returnCall:
+            let type = module.functionType(of: ins.index)!
+            let args = Array(f.stack.suffix(type.params.count))
+            enter(ins.index, args)   // in place of f, which is gone
+            return
         case .else:
             // End of the then-arm: continue after the matching end.
             let label = f.labels.removeLast()

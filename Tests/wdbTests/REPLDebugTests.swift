@@ -10,8 +10,10 @@ struct REPLDebugTests {
     /// debug-wat: breakpoints, invoke, frames, memory, watchpoints, displays on Examples/loop.wat.
     /// debug-wasi: a C program (catch wasi fd_write, run to its exit; exit code 7).
     /// debug-errors: mistakes and traps; the session survives them.
+    /// debug-exceptions: catch throw / catch catch and stepping across throws on the C++-shaped fixtures.
     static let sessions = ["debug-wat", "debug-wasi", "debug-errors", "debug-commands", "debug-history", "habits",
-                           "source-c", "source-c-O2", "source-cpp", "source-rust", "source-calls", "source-cpp-class"]
+                           "source-c", "source-c-O2", "source-cpp", "source-rust", "source-calls", "source-cpp-class",
+                           "debug-exceptions"]
 
     @Test(arguments: sessions)
     func debugSessionMatchesItsGoldenFile(_ name: String) throws {

@@ -48,6 +48,10 @@ public enum DebugEvent: Hashable, Sendable {
     case watch
     /// Stopped before a call of host function `function` that the host-call filter selected.
     case hostCall(function: UInt32)
+    /// Stopped before a throw (`setExceptionStops(atThrow:)`); the throw has not run.
+    case exceptionThrown
+    /// Stopped at the handler an exception was just delivered to (`setExceptionStops(atCatch:)`).
+    case exceptionCaught
 }
 
 /// A memory or global access about to happen (at a `.watch` stop).
@@ -393,7 +397,7 @@ public final class Debuggee {
         running = true
         if interruptRequested { armInterrupts() }
         pthread_mutex_unlock(&lock)
-        let status = Interpreter.run(&r, store, store.execution)
+        let status = settleAtHandler(Interpreter.run(&r, store, store.execution), &r)
         pthread_mutex_lock(&lock)
         running = false
         disarmInterrupts()
@@ -417,16 +421,19 @@ public final class Debuggee {
     /// Executes one stop point's instructions (a folded run may be several internal
     /// instructions), replaying the original of a patched word. A host call selected by the
     /// filter comes back as `.hostCall` without running unless `passHostCall` is true.
-    public func step(_ invocation: Invocation, passHostCall: Bool = false) -> DebugEvent {
+    public func step(_ invocation: Invocation, passHostCall: Bool = false, passThrow: Bool = false) -> DebugEvent {
         guard case .running = invocation.state, var r = invocation.registers else { return event(invocation, .finished) }
         let ex = store.execution
         ex.passNextHostCall = passHostCall
-        let status: Status
+        store.exceptionHeap.passNextThrow = passThrow
+        defer { store.exceptionHeap.passNextThrow = false }
+        var status: Status
         if CodeWord.isPatch(CodeWord.op(r.pc.pointee)) {
             status = Interpreter.finishRun(Interpreter.replay(&r, store, ex), &r, store, ex)
         } else {
             status = Interpreter.step(&r, store, ex)
         }
+        status = settleAtHandler(status, &r)
         ex.passNextHostCall = false
         invocation.registers = r
         invocation.finish(status, r)
@@ -446,6 +453,8 @@ public final class Debuggee {
         case .hostCall:
             let callee = invocation.registers.flatMap { r in pendingCallee(r) } ?? UInt32.max
             return .hostCall(function: callee)
+        case .exceptionThrown: return .exceptionThrown
+        case .exceptionCaught: return .exceptionCaught
         default: return .stepped
         }
     }
@@ -453,8 +462,10 @@ public final class Debuggee {
     private func pendingCallee(_ r: Registers) -> UInt32? {
         let word = r.pc.pointee
         let raw = CodeWord.original(word)
-        if raw == InternalOp.call.rawValue { return UInt32(truncatingIfNeeded: r.pc[1]) }
-        if raw == InternalOp.callIndirect.rawValue {
+        if raw == InternalOp.call.rawValue || raw == InternalOp.returnCall.rawValue {
+            return UInt32(truncatingIfNeeded: r.pc[1])
+        }
+        if raw == InternalOp.callIndirect.rawValue || raw == InternalOp.returnCallIndirect.rawValue {
             let tableIndex = Int(truncatingIfNeeded: r.pc[1])
             let index = Int(UInt32(truncatingIfNeeded: r.fp[Int(r.pc[2] >> 32)]))
             guard let tables = r.context.pointee.tables else { return nil }

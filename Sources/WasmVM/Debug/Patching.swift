@@ -27,6 +27,11 @@ extension Interpreter {
             case .hostCall:
                 ex.passNextHostCall = true
                 status = step(&r, store, ex)
+            case .exceptionThrown:
+                store.exceptionHeap.passNextThrow = true
+                status = step(&r, store, ex)
+            case .exceptionCaught:
+                status = .running
             default:
                 return status
             }

@@ -88,9 +88,9 @@ final class TimeLimit: @unchecked Sendable {
             case .interrupted:
                 locked { handled = true }
                 throw debuggee.trap(.host(message), at: invocation)
-            case .stepped, .breakpoint, .watch, .hostCall:
+            case .stepped, .breakpoint, .watch, .hostCall, .exceptionThrown, .exceptionCaught:
                 // Nothing else is armed; should a stop come anyway, get past it and go on.
-                _ = debuggee.step(invocation, passHostCall: true)
+                _ = debuggee.step(invocation, passHostCall: true, passThrow: true)
             }
         }
     }
