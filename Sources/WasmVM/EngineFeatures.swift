@@ -6,5 +6,9 @@ import WasmCore
 /// One line per proposal, added when its execution (and debugging) is complete.
 enum EngineFeatures {
     static let executable: Features = [
+        .multiMemory,
+        .memory64,
+        .extendedConst,
+        .relaxedSIMD,
     ]
 }

@@ -80,10 +80,15 @@ enum InternalOp: UInt16, CaseIterable {
     /// fp[a] = fp[w2] as i32 != 0 ? fp[w1 & 0xFFFFFFFF] : fp[w1 >> 32] (one-slot `select` with
     /// its operands named by slot; Compiler+Operands.swift)
     case selectSlots
+    /// A memory instruction on a memory other than a 32-bit memory 0 (multi-memory, memory64),
+    /// in stack form: w1 = Opcode | memory index << 32, w2, w3 (Compiler+Memories.swift).
+    case memoryOperation
+    /// `callIndirect` through a table64 table (same words; the i64 index is checked in Swift).
+    case callIndirect64
 
     /// Number of cases (a literal, so the run loop's range check costs no lazy initialisation;
     /// a test checks it against `allCases`).
-    static let count: UInt16 = 23
+    static let count: UInt16 = 25
 
     /// The operation of an instruction word's low 16 bits, known to be >= `base`.
     ///

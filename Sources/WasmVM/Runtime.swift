@@ -138,7 +138,8 @@ public struct MemoryInstance {
     private var storage: UnsafeMutablePointer<MemoryStorage> { store.memories[address] }
 
     public var type: MemoryType {
-        MemoryType(limits: Limits(min: storage.pointee.pages, max: storage.pointee.declaredMax))
+        MemoryType(limits: Limits(min: storage.pointee.pages, max: storage.pointee.declaredMax,
+                                  addressType: storage.pointee.is64 ? .i64 : .i32))
     }
     public var pageCount: UInt64 { storage.pointee.pages }
     public var byteCount: UInt64 { storage.pointee.byteCount }
@@ -174,7 +175,8 @@ public struct TableInstance {
 
     public var type: TableType {
         TableType(elementType: storage.pointee.elementType,
-                  limits: Limits(min: storage.pointee.count, max: storage.pointee.declaredMax))
+                  limits: Limits(min: storage.pointee.count, max: storage.pointee.declaredMax,
+                                 addressType: storage.pointee.is64 ? .i64 : .i32))
     }
     public var count: UInt64 { storage.pointee.count }
 

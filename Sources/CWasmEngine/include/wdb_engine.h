@@ -123,6 +123,9 @@ enum {
     WDB_IOP_INTERRUPT,
     WDB_IOP_WATCHED_ACCESS,
     WDB_IOP_SELECT_SLOTS,
+    /// Executed in Swift only (multi-memory / memory64 accesses, call_indirect on a table64).
+    WDB_IOP_MEMORY_OPERATION,
+    WDB_IOP_CALL_INDIRECT64,
     WDB_IOP_END
 };
 
