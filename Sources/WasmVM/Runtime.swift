@@ -142,6 +142,8 @@ public struct MemoryInstance {
                                   addressType: storage.pointee.is64 ? .i64 : .i32))
     }
     public var pageCount: UInt64 { storage.pointee.pages }
+    /// A memory64 memory (its addresses are i64).
+    public var is64: Bool { storage.pointee.is64 }
     public var byteCount: UInt64 { storage.pointee.byteCount }
 
     /// Grows by `pages`; returns the old page count, or nil when over the limit.
@@ -254,6 +256,15 @@ public struct Instance {
     /// The instance's memory 0, exported or not.
     public var defaultMemory: MemoryInstance? {
         store.instances[index].memoryAddresses.first.map { MemoryInstance(store: store, address: $0) }
+    }
+
+    /// The number of memories in the instance's memory index space (imports first).
+    public var memoryCount: Int { store.instances[index].memoryAddresses.count }
+
+    /// Memory `index` of the instance's memory index space (multi-memory), exported or not.
+    public func memory(at index: UInt32) -> MemoryInstance? {
+        let addresses = store.instances[self.index].memoryAddresses
+        return Int(index) < addresses.count ? MemoryInstance(store: store, address: addresses[Int(index)]) : nil
     }
 
     /// Calls an exported function. Throws `LinkError` when there is no such export, `Trap` on traps.
