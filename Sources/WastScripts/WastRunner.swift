@@ -229,6 +229,9 @@ public final class WastRunner {
         case .value(let v):
             switch (v, value) {
             case (.refFunc, .funcref(let a)): return a != nil
+            // `(ref.null)` without a heap type: a null of any reference type.
+            case (.refNull(let t), .funcref(nil)) where t.heapType == .abstract(.none): return true
+            case (.refNull(let t), .externref(nil)) where t.heapType == .abstract(.none): return true
             default: return WastRunner.value(v) == value
             }
         case .f32NaN(let pattern):
