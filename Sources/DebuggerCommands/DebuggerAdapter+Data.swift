@@ -327,11 +327,12 @@ extension DebuggerAdapter {
         (0x20..<0x7f).contains(byte) ? String(UnicodeScalar(byte)) : "."
     }
 
-    /// `memN:REST` or `$name:REST` (multi-memory): the memory index and REST; memory 0 and the
-    /// whole text otherwise.
+    /// `memN:REST` or `$name:REST` (multi-memory; `mem:REST` is memory 0): the memory index
+    /// and REST; memory 0 and the whole text otherwise.
     private func examinedMemory(_ args: String) throws -> (memory: UInt32, address: String) {
         guard let colon = args.firstIndex(of: ":") else { return (0, args) }
         let head = args[..<colon], rest = String(args[args.index(after: colon)...]).trimmingCharacters(in: .whitespaces)
+        if head == "mem" { return (0, rest) }
         if head.hasPrefix("mem"), let n = UInt32(head.dropFirst(3)) { return (n, rest) }
         if head.hasPrefix("$"), head.count > 1, !head.contains(where: { $0 == " " || $0 == "(" }) {
             let name = String(head.dropFirst())
