@@ -364,8 +364,9 @@ extension DebugSession {
     }
 
     private func checkWatches(_ watches: [Breakpoint], before: [WatchValue?], access: PendingAccess?, accessor: Accessor) -> Stop? {
-        // Who wrote: an instruction's write range, or any byte a host call changed.
-        if case .memory(let address, let size, true, let memory)? = access {
+        // Who wrote: an instruction's write range, or any byte a host call changed (memory 0's
+        // bytes: `info lastwrite ADDR` names an address of memory 0).
+        if case .memory(let address, let size, true, let memory)? = access, memory == 0 {
             for bp in watches {
                 guard case .watch(.memory(let range, _, memory), _, _) = bp.kind else { continue }
                 for a in max(address, range.lowerBound)..<max(max(address, range.lowerBound), min(address &+ size, range.upperBound)) {
@@ -373,7 +374,7 @@ extension DebugSession {
                 }
             }
         }
-        if case .bulk(_, let writes, _, let memory)? = access {
+        if case .bulk(_, let writes, _, let memory)? = access, memory == 0 {
             for bp in watches {
                 guard case .watch(.memory(let range, _, memory), _, _) = bp.kind else { continue }
                 for w in writes where w.overlaps(range) {
@@ -385,7 +386,7 @@ extension DebugSession {
             guard case .watch(let target, let kind, _) = bp.kind, let now = watchValue(target) else { continue }
             let old = before[k]
             let changed = old != now
-            if changed, case .memory(let range, _, _) = target, case .hostCall = accessor,
+            if changed, case .memory(let range, _, 0) = target, case .hostCall = accessor,
                case .bytes(let a)? = old.map(rawBytes), case .bytes(let b) = rawBytes(now) {
                 for (j, (x, y)) in zip(a, b).enumerated() where x != y { lastWriters[range.lowerBound + UInt64(j)] = accessor }
             }
