@@ -369,8 +369,11 @@ struct ExpressionEvaluator {
         switch selector {
         case .index(let i): return i
         case .name(let name):
-            guard let i = context.memoryIndex(named: name) else { throw ExpressionError("no memory named \"$\(name)\"") }
-            return i
+            if let i = context.memoryIndex(named: name) { return i }
+            // `$mem.T[A]` (the Wasm form in a source-level session) is memory 0 unless a memory
+            // has that name.
+            if name == "mem" { return 0 }
+            throw ExpressionError("no memory named \"$\(name)\"")
         }
     }
 

@@ -12,6 +12,8 @@ import WasmVM
         #expect(try s.evaluate("$heap.i32[8]") == .i32(42))
         #expect(try s.evaluate("mem.i32[8]") == .i32(0))
         #expect(try s.evaluate("mem0.i32[8]") == .i32(0))
+        // `$mem.` is memory 0 (no memory is named $mem here).
+        #expect(try s.evaluate("$mem.i32[8]") == .i32(0))
         #expect(try s.evaluate("$wide.u8[0x10]") == .i32(0x77))
         #expect(try s.evaluate("mem2[0x11]") == .i32(0x69))
         #expect(s.isMemory64(2) && !s.isMemory64(1))
