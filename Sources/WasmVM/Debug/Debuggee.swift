@@ -341,8 +341,12 @@ public final class Debuggee {
                 var touched: Set<UInt32> = [UInt32(truncatingIfNeeded: w1 >> 32)]
                 if op == .memoryCopy, k + 2 < c.codeCount { touched.insert(UInt32(truncatingIfNeeded: c.code[k + 2])) }
                 if !touched.isDisjoint(with: settings.memories), let op {
-                    let isRead = op.info.signature?.results.isEmpty == false && op != .memorySize && op != .memoryGrow
-                    watch = op == .memoryFill || op == .memoryCopy || op == .memoryInit || (isRead ? memoryReads : op.info.immediate == .memarg || op.info.immediate == .memlane)
+                    switch op {
+                    case .memoryFill, .memoryCopy, .memoryInit: watch = true
+                    case .memorySize, .memoryGrow: watch = false
+                    // A load or store (scalar or SIMD): a store has no result.
+                    default: watch = VectorMemoryAccess.isStore(op) || memoryReads
+                    }
                 }
             } else if memory != nil, let op = RegisterOperation.memoryOperation(raw) {
                 watch = RegisterKind.of(op) == .store || memoryReads
