@@ -238,7 +238,9 @@ HANDLER(L_CALL_INDIRECT) {
 
 HANDLER(L_RETURN_CALL) { TAIL_CALL((u32)pc[1]); }
 HANDLER(L_RETURN_CALL_INDIRECT) {
-    // As L_CALL_INDIRECT: anything that traps goes to Swift.
+    // As L_CALL_INDIRECT: anything that traps goes to Swift, and so does a 64-bit table (bit 32
+    // of pc[1]), whose index is all 64 bits of the slot.
+    if (pc[1] >> 32) EXIT(WDB_STATUS_SLOW);
     const wdb_table_view *t = core->tables[pc[1]];
     u64 w = pc[2];
     u64 index = U32(fp[w >> 32]);

@@ -128,19 +128,21 @@ extension DebugSession {
 
     private func watchTarget(_ text: String) throws -> WatchTarget {
         let t = text.trimmingCharacters(in: .whitespaces)
-        if t.hasPrefix("mem["), t.hasSuffix("]"), t.contains("..") {
-            let inner = t.dropFirst(4).dropLast()
+        if let (memory, inner) = memoryRangeText(t) {
             let parts = String(inner).components(separatedBy: "..")
             guard parts.count == 2, let lo = DebugSession.parseNumber(parts[0]), let hi = DebugSession.parseNumber(parts[1]), lo < hi else {
                 throw DebuggerError("bad range \"\(t)\"; use mem[0x64..0x68]")
             }
-            return .memory(UInt64(lo)..<UInt64(hi), view: nil)
+            return .memory(UInt64(lo)..<UInt64(hi), view: nil, memory: try memory.map(resolveMemory) ?? 0)
         }
         let e = try ExpressionParser.parse(t)
         switch e {
-        case .memory(let view, let address):
-            let a = try ExpressionEvaluator.address(try ExpressionEvaluator(context: evaluationContext()).evaluate(address).value)
-            return .memory(a..<(a &+ UInt64(view.byteCount)), view: view)
+        case .memory(let view, let address, let selector):
+            let evaluator = ExpressionEvaluator(context: evaluationContext())
+            let memory = try evaluator.memoryIndex(selector)
+            guard instance?.memory(at: memory) != nil else { throw DebuggerError("no memory \(memory)") }
+            let a = try ExpressionEvaluator.address(try evaluator.evaluate(address).value)
+            return .memory(a..<(a &+ UInt64(view.byteCount)), view: view, memory: memory)
         case .global(let g):
             guard debuggee?.global(g) != nil else { throw DebuggerError("no global \(g)") }
             return .global(g)
@@ -157,6 +159,22 @@ extension DebugSession {
         }
     }
 
+    /// `mem[A..B]`, `memN[A..B]`, `$name[A..B]`: the memory (nil: memory 0) and `A..B`.
+    private func memoryRangeText(_ t: String) -> (memory: MemorySelector?, inner: Substring)? {
+        guard t.hasSuffix("]"), t.contains(".."), let open = t.firstIndex(of: "[") else { return nil }
+        let head = t[..<open], inner = t[t.index(after: open)..<t.index(before: t.endIndex)]
+        if head == "mem" { return (nil, inner) }
+        if head.hasPrefix("mem"), let n = UInt32(head.dropFirst(3)) { return (.index(n), inner) }
+        if head.hasPrefix("$"), head.count > 1 { return (.name(String(head.dropFirst())), inner) }
+        return nil
+    }
+
+    private func resolveMemory(_ selector: MemorySelector) throws -> UInt32 {
+        let memory = try ExpressionEvaluator(context: evaluationContext()).memoryIndex(selector)
+        guard instance?.memory(at: memory) != nil else { throw DebuggerError("no memory \(memory)") }
+        return memory
+    }
+
     var activeWatches: [Breakpoint] {
         breakpoints.filter { bp in
             if bp.enabled, case .watch = bp.kind { return true }
@@ -169,12 +187,17 @@ extension DebugSession {
         guard let debuggee else { return }
         var low = UInt64.max, high = UInt64(0)
         var memoryReads = false, globals: Set<UInt32> = [], globalReads = false
+        var memories: Set<UInt32> = []
         for bp in activeWatches {
             guard case .watch(let target, let kind, _) = bp.kind else { continue }
             switch target {
-            case .memory(let range, _):
-                low = min(low, range.lowerBound)
-                high = max(high, range.upperBound)
+            case .memory(let range, _, let memory):
+                memories.insert(memory)
+                // The run loop's range check covers memory 0's register-form accesses.
+                if memory == 0 {
+                    low = min(low, range.lowerBound)
+                    high = max(high, range.upperBound)
+                }
                 if kind != .write { memoryReads = true }
             case .global(let g):
                 globals.insert(UInt32(g))
@@ -182,14 +205,14 @@ extension DebugSession {
             }
         }
         debuggee.configureWatches(memory: low < high ? low..<high : nil, memoryReads: memoryReads,
-                                  globals: globals, globalReads: globalReads)
+                                  globals: globals, globalReads: globalReads, memories: memories)
     }
 
     /// The watched value now.
     func watchValue(_ target: WatchTarget) -> WatchValue? {
         switch target {
-        case .memory(let range, let view):
-            guard let memory = instance?.defaultMemory,
+        case .memory(let range, let view, let index):
+            guard let memory = instance?.memory(at: index),
                   let bytes = try? memory.read(at: range.lowerBound, count: Int(range.upperBound - range.lowerBound)) else { return nil }
             if let view { return .value(view.value(bytes)) }
             return .bytes(bytes)

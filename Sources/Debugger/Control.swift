@@ -427,18 +427,19 @@ extension DebugSession {
     }
 
     private func checkWatches(_ watches: [Breakpoint], before: [WatchValue?], access: PendingAccess?, accessor: Accessor) -> Stop? {
-        // Who wrote: an instruction's write range, or any byte a host call changed.
-        if case .memory(let address, let size, true)? = access {
+        // Who wrote: an instruction's write range, or any byte a host call changed (memory 0's
+        // bytes: `info lastwrite ADDR` names an address of memory 0).
+        if case .memory(let address, let size, true, let memory)? = access, memory == 0 {
             for bp in watches {
-                guard case .watch(.memory(let range, _), _, _) = bp.kind else { continue }
+                guard case .watch(.memory(let range, _, memory), _, _) = bp.kind else { continue }
                 for a in max(address, range.lowerBound)..<max(max(address, range.lowerBound), min(address &+ size, range.upperBound)) {
                     lastWriters[a] = accessor
                 }
             }
         }
-        if case .bulk(_, let writes)? = access {
+        if case .bulk(_, let writes, _, let memory)? = access, memory == 0 {
             for bp in watches {
-                guard case .watch(.memory(let range, _), _, _) = bp.kind else { continue }
+                guard case .watch(.memory(let range, _, memory), _, _) = bp.kind else { continue }
                 for w in writes where w.overlaps(range) {
                     for a in max(w.lowerBound, range.lowerBound)..<min(w.upperBound, range.upperBound) { lastWriters[a] = accessor }
                 }
@@ -448,7 +449,7 @@ extension DebugSession {
             guard case .watch(let target, let kind, _) = bp.kind, let now = watchValue(target) else { continue }
             let old = before[k]
             let changed = old != now
-            if changed, case .memory(let range, _) = target, case .hostCall = accessor,
+            if changed, case .memory(let range, _, 0) = target, case .hostCall = accessor,
                case .bytes(let a)? = old.map(rawBytes), case .bytes(let b) = rawBytes(now) {
                 for (j, (x, y)) in zip(a, b).enumerated() where x != y { lastWriters[range.lowerBound + UInt64(j)] = accessor }
             }
@@ -480,10 +481,18 @@ extension DebugSession {
         return v
     }
 
+    /// [a, a + size), clamped at 2^64 (a memory64 access may wrap: it traps, it must not crash).
+    private func accessRange(_ a: UInt64, _ size: UInt64) -> Range<UInt64> {
+        let (end, overflow) = a.addingReportingOverflow(size)
+        return a..<(overflow ? .max : end)
+    }
+
     private func reads(_ access: PendingAccess?, _ target: WatchTarget) -> Bool {
         switch (access, target) {
-        case (.memory(let a, let size, false)?, .memory(let range, _)): return (a..<(a &+ size)).overlaps(range)
-        case (.bulk(let reads, _)?, .memory(let range, _)): return reads.contains { $0.overlaps(range) }
+        case (.memory(let a, let size, false, let m)?, .memory(let range, _, let watched)):
+            return m == watched && accessRange(a, size).overlaps(range)
+        case (.bulk(let reads, _, let m, _)?, .memory(let range, _, let watched)):
+            return m == watched && reads.contains { $0.overlaps(range) }
         case (.global(let g, false)?, .global(let w)): return Int(g) == w
         default: return false
         }
@@ -491,8 +500,10 @@ extension DebugSession {
 
     private func writes(_ access: PendingAccess?, _ target: WatchTarget) -> Bool {
         switch (access, target) {
-        case (.memory(let a, let size, true)?, .memory(let range, _)): return (a..<(a &+ size)).overlaps(range)
-        case (.bulk(_, let writes)?, .memory(let range, _)): return writes.contains { $0.overlaps(range) }
+        case (.memory(let a, let size, true, let m)?, .memory(let range, _, let watched)):
+            return m == watched && accessRange(a, size).overlaps(range)
+        case (.bulk(_, let writes, _, let m)?, .memory(let range, _, let watched)):
+            return m == watched && writes.contains { $0.overlaps(range) }
         case (.global(let g, true)?, .global(let w)): return Int(g) == w
         default: return false
         }

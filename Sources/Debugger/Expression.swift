@@ -59,6 +59,13 @@ public enum MemoryView: String, CaseIterable, Sendable {
     }
 }
 
+/// Which memory a memory read names: `mem.` and `mem1.` by index (multi-memory), `$heap.` by
+/// the memory's name (name section) or export name.
+public enum MemorySelector: Hashable, Sendable {
+    case index(UInt32)
+    case name(String)
+}
+
 /// A parsed expression of the debugger's small language (Docs/architecture.md, Notation: value input; Docs/commands.md).
 public indirect enum Expression: Hashable, Sendable {
     /// A literal; `typed` is false for a bare number whose type follows its use.
@@ -69,7 +76,8 @@ public indirect enum Expression: Hashable, Sendable {
     case global(Int)
     /// `stack[N]`, 0 = top.
     case stack(Int)
-    case memory(MemoryView, Expression)
+    /// `mem.T[ADDR]`, `memN.T[ADDR]`, `$name.T[ADDR]`.
+    case memory(MemoryView, Expression, MemorySelector)
     case unary(String, Expression)
     case binary(String, Expression, Expression)
 }
@@ -81,7 +89,9 @@ protocol ExpressionContext {
     func local(_ index: Int) throws(ExpressionError) -> Value
     func global(_ index: Int) throws(ExpressionError) -> Value
     func stack(_ index: Int) throws(ExpressionError) -> Value
-    func memory(_ address: UInt64, count: Int) throws(ExpressionError) -> [UInt8]
+    func memory(_ address: UInt64, count: Int, memory: UInt32) throws(ExpressionError) -> [UInt8]
+    /// The memory named `$name` (name section) or exported as `name`.
+    func memoryIndex(named name: String) -> UInt32?
     /// `$pc` and `$sp` (nil: not known here), consulted after locals and globals of that name.
     func register(_ name: String) throws(ExpressionError) -> Value?
 }
@@ -125,6 +135,12 @@ struct ExpressionParser {
 
     private mutating func skipSpace() {
         while i < chars.count, chars[i] == " " || chars[i] == "\t" { i += 1 }
+    }
+
+    /// Whether the next character (after spaces) is `c`, without taking it.
+    private mutating func peek(_ c: Character) -> Bool {
+        skipSpace()
+        return i < chars.count && chars[i] == c
     }
 
     private mutating func take(_ s: String) -> Bool {
@@ -242,6 +258,11 @@ struct ExpressionParser {
             i += 1
             let name = word()
             guard !name.isEmpty else { throw ExpressionError("a name must follow $") }
+            // `$heap.i32[ADDR]`: a typed read of the memory named $heap.
+            if let dot = name.lastIndex(of: "."), let view = MemoryView(rawValue: String(name[name.index(after: dot)...])),
+               dot != name.startIndex, peek("[") {
+                return .memory(view, try index(), .name(String(name[..<dot])))
+            }
             return .name(name)
         }
         let w = word()
@@ -250,14 +271,24 @@ struct ExpressionParser {
         case "local": return .local(try constantIndex("local"))
         case "global": return .global(try constantIndex("global"))
         case "stack": return .stack(try constantIndex("stack"))
-        case "mem": return .memory(.u8, try index())
+        case "mem": return .memory(.u8, try index(), .index(0))
         default: break
         }
-        if w.hasPrefix("mem.") {
-            guard let view = MemoryView(rawValue: String(w.dropFirst(4))) else {
-                throw ExpressionError("unknown memory view \"\(w)\"; use mem.u8 i8 u16 i16 i32 u32 i64 f32 f64")
+        // mem[A], mem.T[A]; memN[A], memN.T[A] for memory N (multi-memory).
+        if w.hasPrefix("mem") {
+            let rest = w.dropFirst(3)
+            let digits = rest.prefix { $0.isNumber }
+            let suffix = rest.dropFirst(digits.count)
+            if !digits.isEmpty || suffix.hasPrefix(".") {
+                guard let memory = digits.isEmpty ? 0 : UInt32(digits) else {
+                    throw ExpressionError("bad memory index in \"\(w)\"")
+                }
+                if suffix.isEmpty { return .memory(.u8, try index(), .index(memory)) }
+                guard suffix.hasPrefix("."), let view = MemoryView(rawValue: String(suffix.dropFirst())) else {
+                    throw ExpressionError("unknown memory view \"\(w)\"; use mem.u8 i8 u16 i16 i32 u32 i64 f32 f64 (memN.T for memory N)")
+                }
+                return .memory(view, try index(), .index(memory))
             }
-            return .memory(view, try index())
         }
         return try literal(w)
     }
@@ -311,10 +342,11 @@ struct ExpressionEvaluator {
         case .local(let i): return (try context.local(i), false)
         case .global(let i): return (try context.global(i), false)
         case .stack(let i): return (try context.stack(i), false)
-        case .memory(let view, let address):
+        case .memory(let view, let address, let selector):
+            let memory = try memoryIndex(selector)
             let a = try evaluate(address)
             let base = try ExpressionEvaluator.address(a.value)
-            return (view.value(try context.memory(base, count: view.byteCount)), false)
+            return (view.value(try context.memory(base, count: view.byteCount, memory: memory)), false)
         case .unary(let op, let operand):
             let x = try evaluate(operand)
             return (try ExpressionEvaluator.unary(op, x.value), x.open)
@@ -329,6 +361,19 @@ struct ExpressionEvaluator {
             let b = try evaluate(r)
             let (x, y) = try ExpressionEvaluator.unify(a, b, op)
             return (try ExpressionEvaluator.binary(op, x, y), a.open && b.open)
+        }
+    }
+
+    /// The memory index a selector names.
+    func memoryIndex(_ selector: MemorySelector) throws(ExpressionError) -> UInt32 {
+        switch selector {
+        case .index(let i): return i
+        case .name(let name):
+            if let i = context.memoryIndex(named: name) { return i }
+            // `$mem.T[A]` (the Wasm form in a source-level session) is memory 0 unless a memory
+            // has that name.
+            if name == "mem" { return 0 }
+            throw ExpressionError("no memory named \"$\(name)\"")
         }
     }
 

@@ -135,21 +135,46 @@ extension DebugSession {
         return "global[\(index)]"
     }
 
-    /// Memory 0 bytes (`x`).
-    public func readMemory(_ address: UInt64, count: Int) throws -> [UInt8] {
-        guard let memory = instance?.defaultMemory else { throw DebuggerError("the module has no memory") }
+    /// Bytes of memory `memory` (0 unless the module has several: multi-memory) for `x` and
+    /// expressions.
+    public func readMemory(_ address: UInt64, count: Int, memory index: UInt32 = 0) throws -> [UInt8] {
+        let memory = try self.memory(index)
         do { return try memory.read(at: address, count: count) } catch {
-            throw DebuggerError("cannot access memory at 0x\(String(address, radix: 16)) (\(count) bytes; memory is \(memory.byteCount) bytes)")
+            throw DebuggerError("cannot access memory\(memorySuffix(index)) at 0x\(String(address, radix: 16)) (\(count) bytes; memory is \(memory.byteCount) bytes)")
         }
     }
 
-    public func writeMemory(_ address: UInt64, _ bytes: [UInt8]) throws {
+    public func writeMemory(_ address: UInt64, _ bytes: [UInt8], memory index: UInt32 = 0) throws {
         pristine = false
-        guard let memory = instance?.defaultMemory else { throw DebuggerError("the module has no memory") }
+        let memory = try self.memory(index)
         do { try memory.write(bytes, at: address) } catch {
-            throw DebuggerError("cannot access memory at 0x\(String(address, radix: 16)) (\(bytes.count) bytes; memory is \(memory.byteCount) bytes)")
+            throw DebuggerError("cannot access memory\(memorySuffix(index)) at 0x\(String(address, radix: 16)) (\(bytes.count) bytes; memory is \(memory.byteCount) bytes)")
         }
     }
+
+    /// Whether memory `index` is a memory64 memory (its addresses print with 16 digits).
+    public func isMemory64(_ index: UInt32 = 0) -> Bool {
+        instance?.memory(at: index)?.is64 ?? false
+    }
+
+    /// The index of the memory named `$name` (name section) or exported as `name`.
+    public func memoryIndex(named name: String) -> UInt32? {
+        if let module {
+            if let (index, _) = module.names.memoryNames.first(where: { $0.value == name }) { return index }
+            if let e = module.exports.first(where: { $0.kind == .memory && $0.name == name }) { return e.index }
+        }
+        return nil
+    }
+
+    private func memory(_ index: UInt32) throws -> MemoryInstance {
+        guard let instance, instance.memoryCount > 0 else { throw DebuggerError("the module has no memory") }
+        guard let memory = instance.memory(at: index) else {
+            throw DebuggerError("no memory \(index); the module has \(instance.memoryCount)")
+        }
+        return memory
+    }
+
+    private func memorySuffix(_ index: UInt32) -> String { index == 0 ? "" : " \(index)" }
 
     /// Table `index` of the instance.
     public func table(_ index: Int) throws -> [Value] {
@@ -198,9 +223,10 @@ extension DebugSession {
             guard let inv = inspected else { throw DebuggerError("No stack.") }
             let depth = try operandStack().count
             try debuggee.setOperand(inv, frame: selectedPhysicalFrame, index: depth - 1 - k, value: value)
-        case .memory(let view, let address):
+        case .memory(let view, let address, let selector):
+            let memory = try evaluator.memoryIndex(selector)
             let a = try ExpressionEvaluator.address(try evaluator.evaluate(address).value)
-            try writeMemory(a, view.bytes(value))
+            try writeMemory(a, view.bytes(value), memory: memory)
         default:
             throw DebuggerError("cannot assign to that; use $local, local[N], $global, global[N], stack[N] or mem.T[ADDR]")
         }
@@ -294,9 +320,12 @@ struct SessionContext: ExpressionContext {
         return s[s.count - 1 - index]
     }
 
-    func memory(_ address: UInt64, count: Int) throws(ExpressionError) -> [UInt8] {
-        do { return try session.readMemory(address, count: count) } catch {
-            throw ExpressionError("cannot read \(count) bytes of memory at 0x\(String(address, radix: 16))")
+    func memory(_ address: UInt64, count: Int, memory: UInt32) throws(ExpressionError) -> [UInt8] {
+        do { return try session.readMemory(address, count: count, memory: memory) } catch {
+            let which = memory == 0 ? "memory" : "memory \(memory)"
+            throw ExpressionError("cannot read \(count) bytes of \(which) at 0x\(String(address, radix: 16))")
         }
     }
+
+    func memoryIndex(named name: String) -> UInt32? { session.memoryIndex(named: name) }
 }

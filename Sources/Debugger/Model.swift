@@ -26,8 +26,9 @@ public enum WatchKind: String, Hashable, Sendable {
 }
 
 public enum WatchTarget: Hashable, Sendable {
-    /// Bytes [range) of memory 0, read through `view` (nil: shown as bytes).
-    case memory(Range<UInt64>, view: MemoryView?)
+    /// Bytes [range) of memory `memory` (0 unless multi-memory), read through `view` (nil:
+    /// shown as bytes).
+    case memory(Range<UInt64>, view: MemoryView?, memory: UInt32 = 0)
     case global(Int)
 }
 

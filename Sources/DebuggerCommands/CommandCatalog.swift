@@ -159,8 +159,10 @@ enum CommandCatalog {
             name: "watch", category: .breakpoints,
             usage: "watch EXPR [if COND]", summary: "Stop when a memory range or global changes",
             details: """
-                EXPR is mem.i32[0x64], mem[0x64..0x68] or a global ($counter). On a hit the old \
-                and new values and the instruction that wrote are shown.
+                EXPR is mem.i32[0x64], mem[0x64..0x68] or a global ($counter); memN.i32[A], \
+                memN[A..B] or $name.i32[A] watch memory N or the memory named $name \
+                (multi-memory). On a hit the old and new values and the instruction that wrote \
+                are shown.
                 """,
             example: "watch mem.i32[0x64]", argument: .expression,
             handler: { try $0.adapter.handleWatch($1, in: $0) }),
@@ -264,7 +266,8 @@ enum CommandCatalog {
             usage: "print[/FMT] EXPR", summary: "Evaluate an expression and print its value",
             details: """
                 EXPR uses $local, local[2], $global, global[0], stack[0] (top of the operand \
-                stack), mem.u8[A], mem.i32[A], mem.f64[A], $pc (the file offset of the frame's \
+                stack), mem.u8[A], mem.i32[A], mem.f64[A] (memN.i32[A], $name.i32[A]: memory N, \
+                the memory named $name), $pc (the file offset of the frame's \
                 instruction), $sp (the __stack_pointer global), arithmetic and comparisons. A \
                 bare integer takes the first type that holds it, as a C constant: i32, else i64 \
                 (3000000000 is an i64; 0xFFFFFFFF too, the value of C's unsigned int). FMT is one \
@@ -299,8 +302,9 @@ enum CommandCatalog {
             details: """
                 N units of size U (b h w g) in format F (x d u o t c a f s i) from ADDR, as a hex \
                 and ASCII dump of 16 bytes a row; x/Ns shows N NUL-terminated strings, one a \
-                line; x/i disassembles at a code offset. Enter continues after the last address \
-                shown.
+                line; x/i disassembles at a code offset. memN:ADDR or $name:ADDR examines memory \
+                N or the memory named $name (multi-memory); a 64-bit memory's addresses print \
+                with 16 digits. Enter continues after the last address shown.
                 """,
             example: "x/8xw 0x100", argument: .expression, repeatsOnEnter: true,
             handler: { try $0.adapter.handleX($1, in: $0) }),

@@ -151,7 +151,7 @@ extension DebuggerAdapter {
         let args = invocation.arguments
         // Enter after `x` goes on after the last address shown.
         if invocation.isRepeat, let next = nextExamineAddress {
-            try examine("0x" + String(next, radix: 16), format: invocation.format, in: session)
+            try examine("mem\(nextExamineMemory):0x" + String(next, radix: 16), format: invocation.format, in: session)
         } else {
             try examine(args, format: invocation.format, in: session)
         }
@@ -327,9 +327,30 @@ extension DebuggerAdapter {
         (0x20..<0x7f).contains(byte) ? String(UnicodeScalar(byte)) : "."
     }
 
+    /// `memN:REST` or `$name:REST` (multi-memory; `mem:REST` is memory 0): the memory index
+    /// and REST; memory 0 and the whole text otherwise.
+    private func examinedMemory(_ args: String) throws -> (memory: UInt32, address: String) {
+        guard let colon = args.firstIndex(of: ":") else { return (0, args) }
+        let head = args[..<colon], rest = String(args[args.index(after: colon)...]).trimmingCharacters(in: .whitespaces)
+        if head == "mem" { return (0, rest) }
+        if head.hasPrefix("mem"), let n = UInt32(head.dropFirst(3)) { return (n, rest) }
+        if head.hasPrefix("$"), head.count > 1, !head.contains(where: { $0 == " " || $0 == "(" }) {
+            let name = String(head.dropFirst())
+            guard let n = debugger.memoryIndex(named: name) else { throw ReplError("x: no memory named \"$\(name)\"") }
+            return (n, rest)
+        }
+        return (0, args)
+    }
+
     /// `x/NFU ADDR`: N units (b h w g) in format F, 16 bytes a row with the ASCII beside.
-    private func examine(_ args: String, format: String?, in session: ReplSession) throws {
+    /// `x/NFU memN:ADDR` and `x/NFU $name:ADDR` examine memory N or the memory named $name.
+    private func examine(_ text: String, format: String?, in session: ReplSession) throws {
+        let (memory, args) = try examinedMemory(text)
         guard !args.isEmpty else { throw ReplError("x needs an address: x/8xw 0x64") }
+        nextExamineMemory = memory
+        // A 64-bit memory's addresses print with 16 digits.
+        let digits = debugger.isMemory64(memory) ? 16 : 8
+        func hex(_ n: UInt64) -> String { self.hex(n, digits: digits) }
         var count = 1
         var letter: Character = "x"
         var unit = 4
@@ -371,7 +392,7 @@ extension DebuggerAdapter {
             for _ in 0..<count {
                 var out: [UInt8] = []
                 let start = a
-                while out.count < 4096, let byte = try debugger.readMemory(a, count: 1).first, byte != 0 {
+                while out.count < 4096, let byte = try debugger.readMemory(a, count: 1, memory: memory).first, byte != 0 {
                     out.append(byte)
                     a &+= 1
                 }
@@ -383,7 +404,7 @@ extension DebuggerAdapter {
             return
         }
         if letter == "f" && unit < 4 { unit = 4 }
-        let bytes = try debugger.readMemory(address, count: count * unit)
+        let bytes = try debugger.readMemory(address, count: count * unit, memory: memory)
         let perRow = 16 / unit
         var index = 0
         while index < count {
@@ -419,9 +440,9 @@ extension DebuggerAdapter {
         }
     }
 
-    private func hex(_ n: UInt64) -> String {
+    private func hex(_ n: UInt64, digits width: Int = 8) -> String {
         let digits = String(n, radix: 16)
-        return String(repeating: "0", count: max(0, 8 - digits.count)) + digits
+        return String(repeating: "0", count: max(0, width - digits.count)) + digits
     }
 
     // MARK: code

@@ -46,8 +46,9 @@ final class DebuggerAdapter {
     var monitor: WASIMonitor?
     /// The last stop reported (`continue N` ignores its breakpoint N - 1 more times).
     var lastStop: Stop?
-    /// Where Enter after `x` goes on.
+    /// Where Enter after `x` goes on (and in which memory: multi-memory).
     var nextExamineAddress: UInt64?
+    var nextExamineMemory: UInt32 = 0
 
     /// WAST at the prompt: the runner whose checks it uses, modules registered by
     /// `(register …)`, modules typed as `(module $name …)`, and the name of the current one.

@@ -45,9 +45,15 @@ private struct ScriptParser {
             guard open.kind == .lparen else { throw p.unexpected(open, expected: "a command \"(\"") }
             if p.peek(1).kind == .keyword, s.equals(p.peek(1), "module"), p.peek(2).kind == .keyword,
                s.equals(p.peek(2), "instance") {
-                // `(module instance $I $M)` (a second instance of a module definition) has no
-                // command in this model; the definition itself was instantiated once.
-                p.pos = Int(s.matching(p.pos)) + 1
+                // `(module instance $I? $M?)`: an instance of a module definition.
+                let close = Int(s.matching(p.pos))
+                p.pos += 3
+                let first = p.optionalID()?.0
+                let second = p.optionalID()?.0
+                var module = WastModule(name: first, source: .text(""), location: location(open))
+                module.instanceOf = second ?? ""
+                p.pos = close + 1
+                directives.append(WastDirective(command: .module(module), location: location(open)))
                 continue
             }
             let command = try parseCommand()
@@ -135,7 +141,8 @@ private struct ScriptParser {
         guard p.atList("module") else { throw p.unexpected(p.peek(1), expected: "\"module\"") }
         let close = Int(s.matching(p.pos))
         p.pos += 2
-        if keyword("definition") { p.advance() }
+        let isDefinition = keyword("definition")
+        if isDefinition { p.advance() }
         let name = p.optionalID()?.0
         let source: WastModuleSource
         if keyword("binary") || keyword("quote") {
@@ -150,7 +157,9 @@ private struct ScriptParser {
             source = .text(String(decoding: s.bytes[Int(open.start)..<end], as: UTF8.self))
         }
         p.pos = close + 1
-        return WastModule(name: name, source: source, location: location(open))
+        var module = WastModule(name: name, source: source, location: location(open))
+        module.isDefinition = isDefinition
+        return module
     }
 
     /// `(invoke $id? "name" const*)` or `(get $id? "name")`.

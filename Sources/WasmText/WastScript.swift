@@ -32,6 +32,12 @@ public struct WastModule: Hashable, Sendable {
     public var name: String?
     public var source: WastModuleSource
     public var location: SourceLocation
+    /// `(module definition …)`: validated but not instantiated (only `(module instance …)` of
+    /// it makes instances; a definition may declare more than a runtime can allocate).
+    public var isDefinition = false
+    /// `(module instance $I $M)`: an instance (named `name`) of definition `$M` ("" for the
+    /// last definition); `source` is unused.
+    public var instanceOf: String?
 
     public init(name: String?, source: WastModuleSource, location: SourceLocation) {
         self.name = name

@@ -60,7 +60,10 @@ extension Compiler {
             let index = try pop()
             let base = try slotOfTop(type.params.count)
             maxSlot = max(maxSlot, base + slots(type.results))
-            emit(.returnCallIndirect, base, UInt64(table), UInt64(env.typeIDs[Int(typeIndex)]) | UInt64(index.slot) << 32)
+            // Bit 32 of w1 marks a 64-bit table: its index is the whole slot, and the C core
+            // leaves such calls to Swift.
+            let wide: UInt64 = env.tableTypes[Int(table)].addressType == .i64 ? 1 << 32 : 0
+            emit(.returnCallIndirect, base, UInt64(table) | wide, UInt64(env.typeIDs[Int(typeIndex)]) | UInt64(index.slot) << 32)
             return false
         case .throw:
             let tag = try tagInfo(instruction.index)

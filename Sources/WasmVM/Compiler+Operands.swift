@@ -61,7 +61,9 @@ extension Compiler {
         case .if:
             return try translateIf(instruction, offset: offset)
         default:
-            if let kind = RegisterKind.of(op) {
+            // Accesses of another memory than a 32-bit memory 0 keep the stack form
+            // (Compiler+Memories.swift), so the register forms stay memory 0's.
+            if let kind = RegisterKind.of(op), !((kind == .load || kind == .store) && usesMemoryOperation(instruction)) {
                 try translateRegister(op, kind: kind, memoryOffset: memoryOffset(instruction), offset: offset)
                 return true
             }

@@ -21,6 +21,8 @@ struct CompileEnvironment {
     let functionTypeIndices: [UInt32]
     /// Element types of the tables in the module's table index space (imports first).
     let tableTypes: [TableType]
+    /// The memories of the module's memory index space (imports first): which are 64-bit.
+    let memoryTypes: [MemoryType]
     /// Emit fuel checks at function entry and loop headers.
     let meterFuel: Bool
     /// Store address and type of each tag in the module's tag index space (exception handling).
@@ -34,6 +36,7 @@ struct CompileEnvironment {
         self.globalTypes = globalTypes
         self.functionTypeIndices = module.functionTypeIndices
         self.tableTypes = module.allTableTypes
+        self.memoryTypes = module.allMemoryTypes
         self.meterFuel = meterFuel
     }
 
@@ -500,7 +503,9 @@ struct Compiler {
             stop(offset)
             let index = try pop()
             let base = try slotOfTop(type.params.count)
-            emit(.callIndirect, base, UInt64(table), UInt64(env.typeIDs[Int(typeIndex)]) | UInt64(index.slot) << 32)
+            // A table64 table's i64 index goes to the Swift form, which checks all 64 bits.
+            let callOp: InternalOp = env.tableTypes[Int(table)].addressType == .i64 ? .callIndirect64 : .callIndirect
+            emit(callOp, base, UInt64(table), UInt64(env.typeIDs[Int(typeIndex)]) | UInt64(index.slot) << 32)
             afterCall = code.count
             _ = try pop(type.params.count)
             for r in type.results { _ = push(r) }
@@ -581,6 +586,7 @@ struct Compiler {
     /// from that slot.
     private mutating func translateGeneric(_ instruction: Instruction, offset: UInt32) throws(CompileError) -> Bool {
         let op = instruction.opcode
+        if usesMemoryOperation(instruction) { return try translateMemoryOperation(instruction, offset: offset) }
         let info = op.info
         var params: [ValueType]
         var results: [ValueType]
@@ -593,13 +599,14 @@ struct Compiler {
             params = [.i32, try tableType(instruction.index)]; results = []
             immediates = [UInt64(instruction.index)]
         case .tableGrow:
-            params = [try tableType(instruction.index), .i32]; results = [.i32]
+            let address = try tableAddressType(instruction.index)
+            params = [try tableType(instruction.index), address]; results = [address]
             immediates = [UInt64(instruction.index)]
         case .tableFill:
             params = [.i32, try tableType(instruction.index), .i32]; results = []
             immediates = [UInt64(instruction.index)]
         case .tableSize:
-            params = []; results = [.i32]
+            params = []; results = [try tableAddressType(instruction.index)]
             immediates = [UInt64(instruction.index)]
         case .refIsNull:
             guard let top = stack.last else { throw CompileError("operand stack underflow") }
@@ -640,6 +647,12 @@ struct Compiler {
         }
         code.append(contentsOf: immediates)
         return true
+    }
+
+    /// i64 for a table64 table (its indices and sizes), else i32.
+    private func tableAddressType(_ index: UInt32) throws(CompileError) -> ValueType {
+        guard Int(index) < env.tableTypes.count else { throw CompileError("unknown table") }
+        return env.tableTypes[Int(index)].addressType.valueType
     }
 
     private func tableType(_ index: UInt32) throws(CompileError) -> ValueType {

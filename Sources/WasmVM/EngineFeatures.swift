@@ -9,5 +9,9 @@ enum EngineFeatures {
         .tailCall,
         .exceptionHandling,
         .legacyExceptions,
+        .multiMemory,
+        .memory64,
+        .extendedConst,
+        .relaxedSIMD,
     ]
 }

@@ -35,7 +35,7 @@ extension Store {
             case (.table(let expected), .table(let t)):
                 guard t.store === self else { throw incompatible("table of another runtime") }
                 let actual = tables[t.address].pointee
-                guard actual.elementType == expected.elementType,
+                guard actual.elementType == expected.elementType, actual.is64 == (expected.addressType == .i64),
                       Store.matches(Limits(min: actual.count, max: actual.declaredMax), expected.limits) else {
                     throw incompatible("table limits or element type do not match")
                 }
@@ -43,7 +43,7 @@ extension Store {
             case (.memory(let expected), .memory(let m)):
                 guard m.store === self else { throw incompatible("memory of another runtime") }
                 let actual = memories[m.address].pointee
-                guard Store.matches(Limits(min: actual.pages, max: actual.declaredMax), expected.limits) else {
+                guard actual.is64 == (expected.addressType == .i64), Store.matches(Limits(min: actual.pages, max: actual.declaredMax), expected.limits) else {
                     throw incompatible("memory limits do not match")
                 }
                 memoryAddresses.append(m.address)
@@ -114,11 +114,16 @@ extension Store {
         for (i, g) in globalAddresses.enumerated() { (globalPointers + i).initialize(to: globals[g].slots) }
         let tablePointers = UnsafeMutablePointer<UnsafeMutablePointer<TableStorage>>.allocate(capacity: max(tableAddresses.count, 1))
         for (i, t) in tableAddresses.enumerated() { (tablePointers + i).initialize(to: tables[t]) }
+        let memoryPointers = UnsafeMutablePointer<UnsafeMutablePointer<MemoryStorage>>.allocate(capacity: max(memoryAddresses.count, 1))
+        for (i, m) in memoryAddresses.enumerated() { (memoryPointers + i).initialize(to: memories[m]) }
         record.globalPointers = globalPointers
         record.tablePointers = tablePointers
+        record.memoryPointers = memoryPointers
         context.pointee.globals = globalPointers
         context.pointee.tables = tablePointers
         context.pointee.memory = memoryAddresses.first.map { memories[$0] }
+        context.pointee.memories = memoryPointers
+        context.pointee.memoryCount = memoryAddresses.count
 
         for export in module.exports {
             let i = Int(export.index)
@@ -167,13 +172,14 @@ extension Store {
             case .passive: continue
             case .declarative: record.elements[i] = []
             case .active(let tableIndex, let offsetExpression):
-                let offset = try evaluate(offsetExpression, type: .i32, functions: functionAddresses, globals: globalAddresses)
-                guard case .i32(let d) = offset, Int(tableIndex) < tableAddresses.count else {
-                    throw LinkError("bad element segment offset")
-                }
+                guard Int(tableIndex) < tableAddresses.count else { throw LinkError("bad element segment offset") }
                 let table = tables[tableAddresses[Int(tableIndex)]]
+                // A table64 table takes an i64 offset.
+                let offsetType: ValueType = table.pointee.is64 ? .i64 : .i32
+                let offset = try evaluate(offsetExpression, type: offsetType, functions: functionAddresses, globals: globalAddresses)
+                guard let d = offset.address else { throw LinkError("bad element segment offset") }
                 let items = record.elements[i]
-                guard table.pointee.contains(UInt64(d), UInt64(items.count)) else {
+                guard table.pointee.contains(d, UInt64(items.count)) else {
                     throw Trap(.outOfBoundsTableAccess)
                 }
                 for (k, item) in items.enumerated() { table.pointee.elements![Int(d) + k] = item }
@@ -182,13 +188,14 @@ extension Store {
         }
         for (i, segment) in module.data.enumerated() {
             guard case .active(let memoryIndex, let offsetExpression) = segment.mode else { continue }
-            let offset = try evaluate(offsetExpression, type: .i32, functions: functionAddresses, globals: globalAddresses)
-            guard case .i32(let d) = offset, Int(memoryIndex) < memoryAddresses.count else {
-                throw LinkError("bad data segment offset")
-            }
+            guard Int(memoryIndex) < memoryAddresses.count else { throw LinkError("bad data segment offset") }
             let memory = memories[memoryAddresses[Int(memoryIndex)]]
+            // A memory64 memory takes an i64 offset.
+            let offsetType: ValueType = memory.pointee.is64 ? .i64 : .i32
+            let offset = try evaluate(offsetExpression, type: offsetType, functions: functionAddresses, globals: globalAddresses)
+            guard let d = offset.address else { throw LinkError("bad data segment offset") }
             let bytes = segment.bytes
-            guard memory.pointee.contains(UInt64(d), UInt64(bytes.count)) else { throw Trap(.outOfBoundsMemoryAccess) }
+            guard memory.pointee.contains(d, UInt64(bytes.count)) else { throw Trap(.outOfBoundsMemoryAccess) }
             if !bytes.isEmpty {
                 bytes.withUnsafeBytes { (memory.pointee.base! + Int(d)).copyMemory(from: $0.baseAddress!, byteCount: bytes.count) }
             }
@@ -201,6 +208,9 @@ extension Store {
         }
         return instanceIndex
     }
+
+    // (Segment offsets are checked with `contains`, which never overflows: an i64 offset near
+    // 2^64 is out of bounds, not wrapped.)
 
     /// Import matching of limits: the actual range must lie within the expected one.
     static func matches(_ actual: Limits, _ expected: Limits) -> Bool {
@@ -251,5 +261,16 @@ extension Store {
             throw LinkError("constant expression has the wrong type")
         }
         return result
+    }
+}
+
+extension Value {
+    /// An i32 or i64 used as a memory or table address (segment offsets), unsigned.
+    var address: UInt64? {
+        switch self {
+        case .i32(let v): UInt64(v)
+        case .i64(let v): v
+        default: nil
+        }
     }
 }

@@ -86,10 +86,15 @@ enum InternalOp: UInt16, CaseIterable {
     /// `return_call_indirect`: w1 = table index; w2 = type id | (index slot) << 32; arguments at
     /// fp[a...], as `callIndirect`, replacing the current frame.
     case returnCallIndirect
+    /// A memory instruction on a memory other than a 32-bit memory 0 (multi-memory, memory64),
+    /// in stack form: w1 = Opcode | memory index << 32, w2, w3 (Compiler+Memories.swift).
+    case memoryOperation
+    /// `callIndirect` through a table64 table (same words; the i64 index is checked in Swift).
+    case callIndirect64
 
     /// Number of cases (a literal, so the run loop's range check costs no lazy initialisation;
     /// a test checks it against `allCases`).
-    static let count: UInt16 = 25
+    static let count: UInt16 = 27
 
     /// The operation of an instruction word's low 16 bits, known to be >= `base`.
     ///

@@ -18,19 +18,21 @@ extension Interpreter {
         if op == .returnCall {
             callee = UInt32(truncatingIfNeeded: pc[1])
         } else {
-            let tableIndex = Int(truncatingIfNeeded: pc[1])
+            let tableIndex = Int(UInt32(truncatingIfNeeded: pc[1]))
             let w = pc[2]
             let typeID = UInt32(truncatingIfNeeded: w)
-            let index = UInt64(UInt32(truncatingIfNeeded: r.fp[Int(w >> 32)]))
+            // Bit 32 of w1: a 64-bit table, whose index is all 64 bits of the slot.
+            let slot = r.fp[Int(w >> 32)]
+            let index = pc[1] >> 32 != 0 ? slot : UInt64(UInt32(truncatingIfNeeded: slot))
             // Validation guarantees the table index exists in this instance.
             let table = r.context.pointee.tables.unsafelyUnwrapped[tableIndex]
             guard index < table.pointee.count else {
-                ex.trapDetail = .undefinedElement(index: UInt32(index))
+                ex.trapDetail = .undefinedElement(index: UInt32(clamping: index))
                 return trapped(ex, .detailed)
             }
             let ref = table.pointee.elements.unsafelyUnwrapped[Int(index)]
             guard ref != 0 else {
-                ex.trapDetail = .uninitializedElement(index: UInt32(index))
+                ex.trapDetail = .uninitializedElement(index: UInt32(clamping: index))
                 return trapped(ex, .detailed)
             }
             callee = UInt32(truncatingIfNeeded: ref &- 1)

@@ -174,20 +174,22 @@ extension Interpreter {
                 reloadMemory(&r)
             case .call:
                 return call(&r, store, ex, callee: UInt32(truncatingIfNeeded: pc[1]), base: fp + a, returnPC: pc + 2)
-            case .callIndirect:
+            case .callIndirect, .callIndirect64:
                 let tableIndex = Int(truncatingIfNeeded: pc[1])
                 let w = pc[2]
                 let typeID = UInt32(truncatingIfNeeded: w)
-                let index = UInt64(UInt32(truncatingIfNeeded: fp[Int(w >> 32)]))
+                // A table64 index is all 64 bits of its slot.
+                let slot = fp[Int(w >> 32)]
+                let index = op == .callIndirect64 ? slot : UInt64(UInt32(truncatingIfNeeded: slot))
                 // Validation guarantees the table index exists in this instance.
                 let table = r.context.pointee.tables.unsafelyUnwrapped[tableIndex]
                 guard index < table.pointee.count else {
-                    ex.trapDetail = .undefinedElement(index: UInt32(index))
+                    ex.trapDetail = .undefinedElement(index: UInt32(clamping: index))
                     return trap(ex, .detailed)
                 }
                 let ref = table.pointee.elements.unsafelyUnwrapped[Int(index)]
                 guard ref != 0 else {
-                    ex.trapDetail = .uninitializedElement(index: UInt32(index))
+                    ex.trapDetail = .uninitializedElement(index: UInt32(clamping: index))
                     return trap(ex, .detailed)
                 }
                 let callee = UInt32(truncatingIfNeeded: ref &- 1)
@@ -195,6 +197,8 @@ extension Interpreter {
                 return call(&r, store, ex, callee: callee, base: fp + a, returnPC: pc + 3)
             case .returnCall, .returnCallIndirect:
                 return tailCall(op, &r, store, ex, a)
+            case .memoryOperation:
+                return memoryOperation(&r, store, ex, a)
             case .fuel:
                 if ex.fuel == 0 { return trap(ex, .outOfFuel) }
                 ex.fuel -= 1

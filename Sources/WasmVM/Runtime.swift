@@ -140,9 +140,12 @@ public struct MemoryInstance {
     private var storage: UnsafeMutablePointer<MemoryStorage> { store.memories[address] }
 
     public var type: MemoryType {
-        MemoryType(limits: Limits(min: storage.pointee.pages, max: storage.pointee.declaredMax))
+        MemoryType(limits: Limits(min: storage.pointee.pages, max: storage.pointee.declaredMax,
+                                  addressType: storage.pointee.is64 ? .i64 : .i32))
     }
     public var pageCount: UInt64 { storage.pointee.pages }
+    /// A memory64 memory (its addresses are i64).
+    public var is64: Bool { storage.pointee.is64 }
     public var byteCount: UInt64 { storage.pointee.byteCount }
 
     /// Grows by `pages`; returns the old page count, or nil when over the limit.
@@ -176,7 +179,8 @@ public struct TableInstance {
 
     public var type: TableType {
         TableType(elementType: storage.pointee.elementType,
-                  limits: Limits(min: storage.pointee.count, max: storage.pointee.declaredMax))
+                  limits: Limits(min: storage.pointee.count, max: storage.pointee.declaredMax,
+                                 addressType: storage.pointee.is64 ? .i64 : .i32))
     }
     public var count: UInt64 { storage.pointee.count }
 
@@ -254,6 +258,15 @@ public struct Instance {
     /// The instance's memory 0, exported or not.
     public var defaultMemory: MemoryInstance? {
         store.instances[index].memoryAddresses.first.map { MemoryInstance(store: store, address: $0) }
+    }
+
+    /// The number of memories in the instance's memory index space (imports first).
+    public var memoryCount: Int { store.instances[index].memoryAddresses.count }
+
+    /// Memory `index` of the instance's memory index space (multi-memory), exported or not.
+    public func memory(at index: UInt32) -> MemoryInstance? {
+        let addresses = store.instances[self.index].memoryAddresses
+        return Int(index) < addresses.count ? MemoryInstance(store: store, address: addresses[Int(index)]) : nil
     }
 
     /// Calls an exported function. Throws `LinkError` when there is no such export, `Trap` on traps.

@@ -159,6 +159,18 @@ private enum Lanes {
         return r
     }
 
+    /// i16x8.relaxed_dot_i8x16_i7x16_s as wdb defines it: both operands' lanes signed, each
+    /// pair of products added and saturated to i16.
+    static func relaxedDot(_ x: Vec, _ y: Vec) -> Vec {
+        var out = Vec.zero
+        for i in 0..<8 {
+            let p0 = Int(x.lane(2 * i, Int8.self)) * Int(y.lane(2 * i, Int8.self))
+            let p1 = Int(x.lane(2 * i + 1, Int8.self)) * Int(y.lane(2 * i + 1, Int8.self))
+            out.setLane(i, Int16(clamping: p0 + p1))
+        }
+        return out
+    }
+
     @inline(__always)
     static func abs<T: FixedWidthInteger & SignedInteger>(_ x: T) -> T { x < 0 ? 0 &- x : x }
 }
@@ -255,7 +267,7 @@ extension Interpreter {
                 out.setLane(i, k < 16 ? a0.lane(k, UInt8.self) : b0.lane(k - 16, UInt8.self))
             }
             result = out
-        case .i8x16Swizzle:
+        case .i8x16Swizzle, .i8x16RelaxedSwizzle:
             let a0 = v(0), s = v(1)
             var out = Vec.zero
             for i in 0..<16 {
@@ -333,7 +345,8 @@ extension Interpreter {
         case .v128Andnot: let x = v(0), y = v(1); result = Vec(lo: x.lo & ~y.lo, hi: x.hi & ~y.hi)
         case .v128Or: let x = v(0), y = v(1); result = Vec(lo: x.lo | y.lo, hi: x.hi | y.hi)
         case .v128Xor: let x = v(0), y = v(1); result = Vec(lo: x.lo ^ y.lo, hi: x.hi ^ y.hi)
-        case .v128Bitselect:
+        case .v128Bitselect, .i8x16RelaxedLaneselect, .i16x8RelaxedLaneselect, .i32x4RelaxedLaneselect,
+             .i64x2RelaxedLaneselect:
             let x = v(0), y = v(1), c = v(2)
             result = Vec(lo: (x.lo & c.lo) | (y.lo & ~c.lo), hi: (x.hi & c.hi) | (y.hi & ~c.hi))
         case .v128AnyTrue: let x = v(0); fp[a] = (x.lo | x.hi) != 0 ? 1 : 0
@@ -365,7 +378,7 @@ extension Interpreter {
         case .i32x4ExtaddPairwiseI16x8U: result = Lanes.pairwise(v(0), UInt16.self, UInt32.self)
         case .i16x8Abs: result = Lanes.map(v(0), Int16.self, Lanes.abs)
         case .i16x8Neg: result = Lanes.map(v(0), UInt16.self) { 0 &- $0 }
-        case .i16x8Q15mulrSatS:
+        case .i16x8Q15mulrSatS, .i16x8RelaxedQ15mulrS:
             result = Lanes.zip(v(0), v(1), Int16.self) { Int16(clamping: (Int($0) * Int($1) + 0x4000) >> 15) }
         case .i16x8AllTrue: fp[a] = Lanes.allTrue(v(0), UInt16.self)
         case .i16x8Bitmask: fp[a] = Lanes.bitmask(v(0), Int16.self)
@@ -455,8 +468,8 @@ extension Interpreter {
         case .f32x4Sub: result = Lanes.zipF32(v(0), v(1), -)
         case .f32x4Mul: result = Lanes.zipF32(v(0), v(1), *)
         case .f32x4Div: result = Lanes.zipF32(v(0), v(1), /)
-        case .f32x4Min: result = Lanes.zipF32(v(0), v(1), Numerics.min)
-        case .f32x4Max: result = Lanes.zipF32(v(0), v(1), Numerics.max)
+        case .f32x4Min, .f32x4RelaxedMin: result = Lanes.zipF32(v(0), v(1), Numerics.min)
+        case .f32x4Max, .f32x4RelaxedMax: result = Lanes.zipF32(v(0), v(1), Numerics.max)
         case .f32x4Pmin: result = Lanes.zip(v(0), v(1), UInt32.self) { Float(bitPattern: $1) < Float(bitPattern: $0) ? $1 : $0 }
         case .f32x4Pmax: result = Lanes.zip(v(0), v(1), UInt32.self) { Float(bitPattern: $0) < Float(bitPattern: $1) ? $1 : $0 }
         case .f64x2Abs: result = Lanes.map(v(0), UInt64.self) { $0 & 0x7FFF_FFFF_FFFF_FFFF }
@@ -470,22 +483,24 @@ extension Interpreter {
         case .f64x2Sub: result = Lanes.zipF64(v(0), v(1), -)
         case .f64x2Mul: result = Lanes.zipF64(v(0), v(1), *)
         case .f64x2Div: result = Lanes.zipF64(v(0), v(1), /)
-        case .f64x2Min: result = Lanes.zipF64(v(0), v(1), Numerics.min)
-        case .f64x2Max: result = Lanes.zipF64(v(0), v(1), Numerics.max)
+        case .f64x2Min, .f64x2RelaxedMin: result = Lanes.zipF64(v(0), v(1), Numerics.min)
+        case .f64x2Max, .f64x2RelaxedMax: result = Lanes.zipF64(v(0), v(1), Numerics.max)
         case .f64x2Pmin: result = Lanes.zip(v(0), v(1), UInt64.self) { Double(bitPattern: $1) < Double(bitPattern: $0) ? $1 : $0 }
         case .f64x2Pmax: result = Lanes.zip(v(0), v(1), UInt64.self) { Double(bitPattern: $0) < Double(bitPattern: $1) ? $1 : $0 }
         // conversions
-        case .i32x4TruncSatF32x4S:
+        case .i32x4TruncSatF32x4S, .i32x4RelaxedTruncF32x4S:
             result = Lanes.map(v(0), UInt32.self) { UInt32(bitPattern: Numerics.satS32(Float(bitPattern: $0))) }
-        case .i32x4TruncSatF32x4U: result = Lanes.map(v(0), UInt32.self) { Numerics.satU32(Float(bitPattern: $0)) }
+        case .i32x4TruncSatF32x4U, .i32x4RelaxedTruncF32x4U: result = Lanes.map(v(0), UInt32.self) { Numerics.satU32(Float(bitPattern: $0)) }
         case .f32x4ConvertI32x4S: result = Lanes.map(v(0), UInt32.self) { Float(Int32(bitPattern: $0)).bitPattern }
         case .f32x4ConvertI32x4U: result = Lanes.map(v(0), UInt32.self) { Float($0).bitPattern }
-        case .i32x4TruncSatF64x2SZero, .i32x4TruncSatF64x2UZero:
+        case .i32x4TruncSatF64x2SZero, .i32x4TruncSatF64x2UZero, .i32x4RelaxedTruncF64x2SZero,
+             .i32x4RelaxedTruncF64x2UZero:
+            let signed = op == .i32x4TruncSatF64x2SZero || op == .i32x4RelaxedTruncF64x2SZero
             let x = v(0)
             var out = Vec.zero
             for i in 0..<2 {
                 let d = Double(bitPattern: x.lane(i, UInt64.self))
-                out.setLane(i, op == .i32x4TruncSatF64x2SZero ? UInt32(bitPattern: Numerics.satS32(d)) : Numerics.satU32(d))
+                out.setLane(i, signed ? UInt32(bitPattern: Numerics.satS32(d)) : Numerics.satU32(d))
             }
             result = out
         case .f64x2ConvertLowI32x4S, .f64x2ConvertLowI32x4U:
@@ -505,6 +520,27 @@ extension Interpreter {
             let x = v(0)
             var out = Vec.zero
             for i in 0..<2 { out.setLane(i, Double(Float(bitPattern: x.lane(i, UInt32.self))).bitPattern) }
+            result = out
+        // relaxed SIMD without a non-relaxed counterpart (the choices: Docs/wasm-3.0.md)
+        case .f32x4RelaxedMadd, .f32x4RelaxedNmadd:
+            // Unfused: the product is rounded before the addition (f32x4.mul, then f32x4.add).
+            let negate = op == .f32x4RelaxedNmadd
+            let product = Lanes.zipF32(v(0), v(1)) { negate ? -($0 * $1) : $0 * $1 }
+            result = Lanes.zipF32(product, v(2), +)
+        case .f64x2RelaxedMadd, .f64x2RelaxedNmadd:
+            let negate = op == .f64x2RelaxedNmadd
+            let product = Lanes.zipF64(v(0), v(1)) { negate ? -($0 * $1) : $0 * $1 }
+            result = Lanes.zipF64(product, v(2), +)
+        case .i16x8RelaxedDotI8x16I7x16S:
+            result = Lanes.relaxedDot(v(0), v(1))
+        case .i32x4RelaxedDotI8x16I7x16AddS:
+            // The i16x8 dot product, its adjacent pairs added as i32, plus c (wrapping).
+            let dot = Lanes.relaxedDot(v(0), v(1)), c = v(2)
+            var out = Vec.zero
+            for i in 0..<4 {
+                let sum = Int32(dot.lane(2 * i, Int16.self)) &+ Int32(dot.lane(2 * i + 1, Int16.self))
+                out.setLane(i, sum &+ c.lane(i, Int32.self))
+            }
             result = out
         default:
             return .detailed

@@ -65,6 +65,8 @@ struct MemoryStorage {
     /// Bytes that growth has copied from an old block to a new one (0 while the reservation
     /// holds the memory).
     var copiedBytes: UInt64 = 0
+    /// A memory64 memory: addresses are i64 (read from the whole slot), sizes are i64.
+    var is64 = false
 
     /// The largest reservation: every 32-bit memory (4 GiB) fits.
     static let maxReservation: UInt64 = 8 << 30
@@ -148,6 +150,8 @@ struct TableStorage {
     var declaredMax: UInt64?
     var elementLimit: UInt64
     var elementType: RefType
+    /// A table64 table: indices and sizes are i64.
+    var is64 = false
 
     mutating func grow(by delta: UInt64, filling value: UInt64) -> UInt64? {
         let old = count
@@ -188,7 +192,11 @@ extension FunctionEntry {
 
 /// The per-instance data the run loop reads: its memory, tables and globals.
 struct InstanceContext {
+    /// Memory 0 (the run loop caches its base and size in registers).
     var memory: UnsafeMutablePointer<MemoryStorage>?
+    /// Every memory of the instance, by memory index (multi-memory; nil when it has none).
+    var memories: UnsafeMutablePointer<UnsafeMutablePointer<MemoryStorage>>? = nil
+    var memoryCount = 0
     /// Each global is two slots (a v128 needs both).
     var globals: UnsafeMutablePointer<UnsafeMutablePointer<UInt64>>?
     var tables: UnsafeMutablePointer<UnsafeMutablePointer<TableStorage>>?

@@ -73,8 +73,10 @@ extension Store {
         record.context.deallocate()
         record.globalPointers?.deallocate()
         record.tablePointers?.deallocate()
+        record.memoryPointers?.deallocate()
         record.globalPointers = nil
         record.tablePointers = nil
+        record.memoryPointers = nil
         record.module = Module()
         record.compileEnvironment = nil
         record.functionAddresses = []

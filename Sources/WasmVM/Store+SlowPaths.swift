@@ -52,6 +52,9 @@ extension Store {
             if Int(imm) < instance.data.count { instance.data[Int(imm)] = [] }
         case .tableGet, .tableSet, .tableSize, .tableGrow, .tableFill:
             guard let table = table(context, Int(imm & 0xFFFF_FFFF)) else { return .outOfBoundsTableAccess }
+            // A table64 table's indices and sizes are whole i64 slots.
+            let is64 = table.pointee.is64
+            func u32(_ i: Int) -> UInt64 { is64 ? fp[i] : fp[i] & 0xFFFF_FFFF }
             switch op {
             case .tableGet:
                 let i = u32(a)
@@ -64,7 +67,7 @@ extension Store {
             case .tableSize:
                 fp[a] = table.pointee.count
             case .tableGrow:
-                fp[a] = table.pointee.grow(by: u32(a + 1), filling: fp[a]) ?? 0xFFFF_FFFF
+                fp[a] = table.pointee.grow(by: u32(a + 1), filling: fp[a]) ?? (is64 ? UInt64.max : 0xFFFF_FFFF)
             default: // tableFill
                 let i = u32(a), value = fp[a + 1], n = u32(a + 2)
                 guard table.pointee.contains(i, n) else { return .outOfBoundsTableAccess }
@@ -74,7 +77,10 @@ extension Store {
             guard let dst = table(context, Int(imm & 0xFFFF_FFFF)), let src = table(context, Int(imm >> 32)) else {
                 return .outOfBoundsTableAccess
             }
-            let d = u32(a), s = u32(a + 1), n = u32(a + 2)
+            // table64: each index by its table's type, the length i64 only when both are.
+            func index(_ i: Int, _ wide: Bool) -> UInt64 { wide ? fp[i] : fp[i] & 0xFFFF_FFFF }
+            let d = index(a, dst.pointee.is64), s = index(a + 1, src.pointee.is64)
+            let n = index(a + 2, dst.pointee.is64 && src.pointee.is64)
             guard dst.pointee.contains(d, n), src.pointee.contains(s, n) else { return .outOfBoundsTableAccess }
             if n > 0 { memmove(dst.pointee.elements! + Int(d), src.pointee.elements! + Int(s), Int(n) * 8) }
         case .tableInit:
@@ -83,7 +89,7 @@ extension Store {
             guard segment < instance.elements.count, let table = table(context, Int(imm >> 32)) else {
                 return .outOfBoundsTableAccess
             }
-            let d = u32(a), s = u32(a + 1), n = u32(a + 2)
+            let d = table.pointee.is64 ? fp[a] : u32(a), s = u32(a + 1), n = u32(a + 2)
             let items = instance.elements[segment]
             guard s <= UInt64(items.count), n <= UInt64(items.count) - s, table.pointee.contains(d, n) else {
                 return .outOfBoundsTableAccess

@@ -74,6 +74,7 @@ final class InstanceRecord {
     /// Raw arrays the context points at, freed by the store.
     var globalPointers: UnsafeMutablePointer<UnsafeMutablePointer<UInt64>>?
     var tablePointers: UnsafeMutablePointer<UnsafeMutablePointer<TableStorage>>?
+    var memoryPointers: UnsafeMutablePointer<UnsafeMutablePointer<MemoryStorage>>?
     /// What compiling its functions needs (Store.compileEnvironment), built once.
     var compileEnvironment: CompileEnvironment?
     /// Set by `Store.drop` (Store+Drop.swift): what the instance owned has been released.
@@ -176,6 +177,7 @@ final class Store {
             i.context.deallocate()
             i.globalPointers?.deallocate()
             i.tablePointers?.deallocate()
+            i.memoryPointers?.deallocate()
         }
     }
 
@@ -208,8 +210,13 @@ final class Store {
     }
 
     func addMemory(_ type: MemoryType, owner: Int? = nil) -> Int? {
-        let limit = Swift.min(type.limits.max ?? MemoryType.maxPages, configuration.maxMemoryPages)
+        // `maxMemoryPages` (--max-memory) bounds every memory, 64-bit ones included, so it also
+        // bounds what MemoryStorage reserves for a memory64 memory with a huge declared maximum.
+        let is64 = type.addressType == .i64
+        let specMax = is64 ? MemoryType.maxPages64 : MemoryType.maxPages
+        let limit = Swift.min(type.limits.max ?? specMax, configuration.maxMemoryPages)
         var storage = MemoryStorage(base: nil, byteCount: 0, declaredMax: type.limits.max, pageLimit: limit)
+        storage.is64 = is64
         guard storage.grow(by: type.limits.min) != nil else { return nil }
         let p = UnsafeMutablePointer<MemoryStorage>.allocate(capacity: 1)
         p.initialize(to: storage)
@@ -222,6 +229,7 @@ final class Store {
         let limit = Swift.min(type.limits.max ?? UInt64(UInt32.max), configuration.maxTableElements)
         var storage = TableStorage(elements: nil, count: 0, declaredMax: type.limits.max,
                                    elementLimit: limit, elementType: type.elementType)
+        storage.is64 = type.addressType == .i64
         guard storage.grow(by: type.limits.min, filling: initial) != nil else { return nil }
         let p = UnsafeMutablePointer<TableStorage>.allocate(capacity: 1)
         p.initialize(to: storage)

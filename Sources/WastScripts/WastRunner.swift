@@ -27,6 +27,8 @@ public final class WastRunner {
     private var imports = Imports()
     private var named: [String: Instance] = [:]
     private var current: Instance?
+    /// `(module definition $M …)` modules by name ("" for the last one), not instantiated.
+    private var definitions: [String: Module] = [:]
     public private(set) var passed = 0
     public private(set) var failed = 0
     public private(set) var failures: [String] = []
@@ -58,6 +60,28 @@ public final class WastRunner {
     /// Runs one command; returns a failure description, or nil when it passed.
     public func execute(_ command: WastCommand) -> String? {
         switch command {
+        case .module(let m) where m.isDefinition:
+            switch load(m) {
+            case .failure(let f): return "module definition: \(describe(f))"
+            case .success(let module):
+                definitions[""] = module
+                if let name = m.name { definitions[name] = module }
+                return nil
+            }
+        case .module(let m) where m.instanceOf != nil:
+            guard let module = definitions[m.instanceOf ?? ""] else {
+                return "module instance: unknown module definition \(m.instanceOf ?? "")"
+            }
+            do {
+                let instance = try runtime.instantiate(module, imports: imports, validated: true)
+                current = instance
+                if let name = m.name { named[name] = instance }
+                return nil
+            } catch let trap as Trap {
+                return "module instance: trap: \(trap.message)"
+            } catch {
+                return "module instance: \(error)"
+            }
         case .module(let m):
             switch instantiate(m) {
             case .success(let instance):
@@ -206,6 +230,9 @@ public final class WastRunner {
         case .value(let v):
             switch (v, value) {
             case (.refFunc, .funcref(let a)): return a != nil
+            // `(ref.null)` without a heap type: a null of any reference type.
+            case (.refNull(let t), .funcref(nil)) where t.heapType == .abstract(.none): return true
+            case (.refNull(let t), .externref(nil)) where t.heapType == .abstract(.none): return true
             default: return WastRunner.value(v) == value
             }
         case .f32NaN(let pattern):
@@ -316,6 +343,10 @@ public enum SpecTestHost {
         }
         if let memory = runtime.makeMemory(MemoryType(limits: Limits(min: 1, max: 2))) {
             exports["memory"] = .memory(memory)
+        }
+        // table64 (memory64 proposal): the same table with i64 indices.
+        if let table = runtime.makeTable(TableType(elementType: .funcref, limits: Limits(min: 10, max: 20, addressType: .i64))) {
+            exports["table64"] = .table(table)
         }
         return exports
     }

@@ -24,6 +24,27 @@ import WasmCore
         (assert_unlinkable (module (import "x" "y" (func))) "unknown import")
         """
 
+    /// `(module definition …)` is marked, and `(module instance $I $M)` names its definition
+    /// ("" for the last one when only the instance is named).
+    @Test func moduleDefinitionsAndInstances() throws {
+        let directives = try WastParser.parse("""
+            (module definition $M (memory 1))
+            (module instance $I1 $M)
+            (module instance $I2)
+            (module $plain)
+            """, file: "d.wast")
+        #expect(directives.count == 4)
+        guard case .module(let definition) = directives[0].command, case .module(let first) = directives[1].command,
+              case .module(let second) = directives[2].command, case .module(let plain) = directives[3].command else {
+            Issue.record("expected four modules")
+            return
+        }
+        #expect(definition.isDefinition && definition.name == "M" && definition.instanceOf == nil)
+        #expect(first.name == "I1" && first.instanceOf == "M" && !first.isDefinition)
+        #expect(second.name == "I2" && second.instanceOf == "")
+        #expect(!plain.isDefinition && plain.instanceOf == nil)
+    }
+
     @Test func everyCommandShape() throws {
         let directives = try WastParser.parse(Self.script, file: "s.wast")
         #expect(directives.count == 16)

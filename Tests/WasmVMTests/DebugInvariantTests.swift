@@ -202,6 +202,22 @@ import WasmCore
           (func (export "count") (param i32) (result i32) (call $count (local.get 0) (i32.const 0))))
         """, [("tt", [.i32(1)]), ("tt", [.i32(5)]), ("tt", [.i32(3)]), ("legacy", [.i32(2)]), ("legacy", [.i32(6)]),
               ("legacy", [.i32(3)]), ("count", [.i32(6)])]),
+        // Accesses of memory 1 and of a 64-bit memory (the memoryOperation form, in Swift)
+        // between memory 0's register forms: every stop shows the Wasm stack.
+        ("""
+        (module
+          (memory $small 1)
+          (memory $other 1)
+          (memory $wide i64 1)
+          (func (export "memories") (param i32 i64) (result i32) (local i64)
+            (i32.store $other offset=4 (local.get 0) (i32.add (local.get 0) (i32.const 9)))
+            (i64.store $wide (local.get 1) (i64.const 0x1122_3344_5566_7788))
+            (i32.store $small (local.get 0) (i32.const 5))
+            (local.set 2 (i64.add (i64.load $wide offset=8 (i64.sub (local.get 1) (i64.const 8))) (i64.const 1)))
+            (i32.add (i32.load $other offset=4 (local.get 0)) (i32.load8_u $wide (local.get 1)))
+            (i32.add (i32.load $small (local.get 0)))
+            (i32.add (i32.wrap_i64 (local.get 2)))))
+        """, [("memories", [.i32(16), .i64(40)]), ("memories", [.i32(0), .i64(65528)])]),
     ]
 
     @Test(arguments: 0..<6)

@@ -30,6 +30,8 @@ struct ReferenceInterpreter {
     var results: [Value]?
     /// One page of linear memory, zeroed (fixtures fill it with stores).
     var memory = [UInt8](repeating: 0, count: 65536)
+    /// Memories 1, 2, ... (multi-memory), one page each.
+    var otherMemories: [UInt32: [UInt8]] = [:]
     /// Set when the fixture used an instruction outside the subset (the test then fails).
     var unsupported: String?
     /// For each block/loop/if: index of its `else` (if any) and `end`, per function.
@@ -160,6 +162,13 @@ struct ReferenceInterpreter {
         let ins = body[f.pc]
         f.pc += 1
         func pop() -> Value { f.stack.removeLast() }
+        /// A memory address operand: i32, or i64 for a memory64 memory (fixtures stay in range).
+        func addressOf(_ v: Value) -> Int {
+            switch v {
+            case .i64(let x): Int(truncatingIfNeeded: x)
+            default: Int(i32(v))
+            }
+        }
         func i32(_ v: Value) -> UInt32 { if case .i32(let x) = v { return x }; return 0 }
         func i64(_ v: Value) -> UInt64 { if case .i64(let x) = v { return x }; return 0 }
         switch ins.opcode {
@@ -284,7 +293,8 @@ struct ReferenceInterpreter {
         case .f64Const: if case .f64(let v) = ins.immediate { f.stack.append(.f64(v)) }
         case .i32Load, .i32Load8U, .i32Load8S, .i32Load16U, .i64Load, .f64Load:
             guard case .memarg(let m) = ins.immediate else { return }
-            let address = Int(i32(pop())) + Int(m.offset)
+            let address = addressOf(pop()) + Int(m.offset)
+            let memory = m.memory == 0 ? self.memory : otherMemories[m.memory] ?? [UInt8](repeating: 0, count: 65536)
             let size = ins.opcode == .i32Load ? 4 : ins.opcode == .i32Load16U ? 2 : ins.opcode == .i64Load || ins.opcode == .f64Load ? 8 : 1
             var bits: UInt64 = 0
             for k in 0..<size { bits |= UInt64(memory[address + k]) << (8 * UInt64(k)) }
@@ -297,13 +307,17 @@ struct ReferenceInterpreter {
         case .i32Store, .i32Store8, .i64Store, .f64Store:
             guard case .memarg(let m) = ins.immediate else { return }
             let value = pop()
-            let address = Int(i32(pop())) + Int(m.offset)
+            let address = addressOf(pop()) + Int(m.offset)
+            if m.memory != 0 { otherMemories[m.memory] = otherMemories[m.memory] ?? [UInt8](repeating: 0, count: 65536) }
             let (bits, size): (UInt64, Int) = switch value {
             case .i32(let v): (UInt64(v), ins.opcode == .i32Store8 ? 1 : 4)
             case .i64(let v), .f64(let v): (v, 8)
             default: (0, 0)
             }
-            for k in 0..<size { memory[address + k] = UInt8(truncatingIfNeeded: bits >> (8 * UInt64(k))) }
+            for k in 0..<size {
+                let byte = UInt8(truncatingIfNeeded: bits >> (8 * UInt64(k)))
+                if m.memory == 0 { memory[address + k] = byte } else { otherMemories[m.memory]?[address + k] = byte }
+            }
         case .f64Add, .f64Sub, .f64Mul, .f64Div:
             func f64(_ v: Value) -> Double { if case .f64(let x) = v { return Double(bitPattern: x) }; return 0 }
             let b = f64(pop()), a = f64(pop())

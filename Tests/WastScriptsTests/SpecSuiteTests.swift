@@ -48,6 +48,76 @@ import WastScripts
         }
     }
 
+    /// Multi-memory, memory64/table64 and relaxed SIMD scripts of the 3.0 suite (the ones that
+    /// run fast in a debug build), run by the engine: every command passes.
+    @Test func memoryAndRelaxedSIMDScriptsOf30Pass() throws {
+        let dir = try Self.testsuite().appendingPathComponent("proposals/wasm-3.0")
+        let names = [
+            "address64", "align64", "bulk64", "call_indirect64", "endianness64", "float_memory64", "load64",
+            "memory64", "memory64-imports", "memory_fill64", "memory_grow64", "memory_redundancy64", "memory_trap64",
+            "table64", "table_copy_mixed", "table_fill64", "table_get64", "table_grow64", "table_set64", "table_size64",
+            "memory-multi", "simd_memory-multi", "load1", "load2", "store1", "store2", "memory_copy1", "memory_size1",
+            "memory_size2", "memory_size3", "memory_trap1", "address1", "imports2", "linking1", "linking3",
+            "relaxed_dot_product", "relaxed_laneselect", "relaxed_madd_nmadd", "relaxed_min_max",
+            "i16x8_relaxed_q15mulr_s", "i32x4_relaxed_trunc", "i8x16_relaxed_swizzle",
+            "memory_copy64", "table_copy64", "memory_init64", "address0", "align0", "data0",
+            "data1", "data_drop0", "exports0", "float_exprs0", "float_exprs1", "float_memory0", "imports0", "imports1",
+            "imports3", "imports4", "linking0", "linking2", "load0", "memory_copy0", "memory_fill0", "memory_init0",
+            "memory_size0", "memory_size_import", "memory_trap0", "start0", "store0", "traps0", "memory",
+            "memory_grow", "memory_init", "binary_leb128_64",
+        ]
+        let summary = try WastSuite.run(paths: names.map { dir.appendingPathComponent("\($0).wast").path })
+        #expect(summary.files.count == names.count)
+        #expect(summary.passed > 8_000)
+        #expect(summary.failed == 0, "\(summary.files.flatMap(\.failures).prefix(20).joined(separator: "\n"))")
+    }
+
+    /// The older per-proposal folders: relaxed-simd passes whole; multi-memory, extended-const
+    /// and memory64 fail only where the final 3.0 text changed an expectation (global.get of a
+    /// defined global is valid with GC; a non-zero memory index byte and a second memory are
+    /// valid with multi-memory; text memory limits are u64, so `(memory 0x1_0000_0000)` is
+    /// invalid rather than malformed).
+    @Test func proposalFoldersFailOnlyWhere30ChangedTheRules() throws {
+        let root = try Self.testsuite().appendingPathComponent("proposals")
+        let relaxed = try WastSuite.run(paths: [root.appendingPathComponent("relaxed-simd").path])
+        #expect(relaxed.passed > 90 && relaxed.failed == 0, "\(relaxed.files.flatMap(\.failures).prefix(20).joined(separator: "\n"))")
+        let summary = try WastSuite.run(paths: ["multi-memory", "extended-const", "memory64"].map { root.appendingPathComponent($0).path })
+        #expect(summary.passed > 16_000)
+        #expect(summary.failed <= 25)
+        for failure in summary.files.flatMap(\.failures) {
+            #expect(failure.contains("expected invalid \"unknown global\", got a valid module")
+                        || failure.contains("expected malformed \"i32 constant out of range\", got invalid \"memory size must be at most")
+                        || failure.contains("expected malformed \"zero byte expected\"")
+                        || failure.contains("expected invalid \"multiple memories\", got a valid module"),
+                    "\(failure)")
+        }
+    }
+
+    /// A module definition is not instantiated (it may ask for more than the runtime allows);
+    /// each `(module instance …)` of it is a new instance.
+    @Test func moduleInstancesAreGenerative() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("wdb-wast-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let script = dir.appendingPathComponent("instances.wast")
+        try """
+        (module definition $M
+          (global (mut i32) (i32.const 0))
+          (func (export "inc") (global.set 0 (i32.add (global.get 0) (i32.const 1))))
+          (func (export "get") (result i32) (global.get 0)))
+        (module instance $I1 $M)
+        (module instance $I2 $M)
+        (invoke $I1 "inc")
+        (assert_return (invoke $I1 "get") (i32.const 1))
+        (assert_return (invoke $I2 "get") (i32.const 0))
+        (module definition (memory i64 0x1_0000_0000_0000))
+        (module instance $I3 $Missing)
+        """.write(to: script, atomically: true, encoding: .utf8)
+        let summary = try WastSuite.run(paths: [dir.path])
+        #expect(summary.passed == 7 && summary.failed == 1)
+        #expect(summary.files.flatMap(\.failures).first?.hasSuffix("unknown module definition Missing") == true)
+    }
+
     @Test func failuresNameTheFileAndLine() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("wdb-wast-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

@@ -125,6 +125,9 @@ enum {
     WDB_IOP_SELECT_SLOTS,
     WDB_IOP_RETURN_CALL,
     WDB_IOP_RETURN_CALL_INDIRECT,
+    /// Executed in Swift only (multi-memory / memory64 accesses, call_indirect on a table64).
+    WDB_IOP_MEMORY_OPERATION,
+    WDB_IOP_CALL_INDIRECT64,
     WDB_IOP_END
 };
 

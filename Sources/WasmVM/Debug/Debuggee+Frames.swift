@@ -122,7 +122,8 @@ extension Debuggee {
         }
         let callIndex = Int(c.stopCodeIndex[stop])
         let raw = CodeWord.original(c.code[callIndex])
-        guard raw == InternalOp.call.rawValue || raw == InternalOp.callIndirect.rawValue else { return [] }
+        guard raw == InternalOp.call.rawValue || raw == InternalOp.callIndirect.rawValue
+                || raw == InternalOp.callIndirect64.rawValue else { return [] }
         var p = r.fp + CodeWord.a(c.code[callIndex])
         var values: [Value] = []
         for t in types {

@@ -56,9 +56,11 @@ public enum DebugEvent: Hashable, Sendable {
 
 /// A memory or global access about to happen (at a `.watch` stop).
 public enum PendingAccess: Hashable, Sendable {
-    case memory(address: UInt64, size: UInt64, isWrite: Bool)
-    /// A bulk operation: the ranges it reads and writes.
-    case bulk(reads: [Range<UInt64>], writes: [Range<UInt64>])
+    /// A load or store of `size` bytes at `address` of memory `memory` (0 unless multi-memory).
+    case memory(address: UInt64, size: UInt64, isWrite: Bool, memory: UInt32 = 0)
+    /// A bulk operation: the ranges it reads (in memory `readMemory`) and writes (in
+    /// `writeMemory`).
+    case bulk(reads: [Range<UInt64>], writes: [Range<UInt64>], readMemory: UInt32 = 0, writeMemory: UInt32 = 0)
     case global(index: UInt32, isWrite: Bool)
 }
 
@@ -99,7 +101,18 @@ public final class Debuggee {
     private var interruptTargets: [(UnsafeMutablePointer<UInt64>, [UInt32])] = []
 
     /// The last watch configuration (`configureWatches`), applied to functions compiled later.
-    private var watchSettings: (memory: Range<UInt64>?, memoryReads: Bool, globals: Set<UInt32>, globalReads: Bool)?
+    private var watchSettings: WatchSettings?
+
+    /// What `configureWatches` patches.
+    struct WatchSettings {
+        var memory: Range<UInt64>?
+        var memoryReads: Bool
+        var globals: Set<UInt32>
+        var globalReads: Bool
+        /// Memories with a watched range, by index; their `memoryOperation` accesses (any
+        /// memory but a 32-bit memory 0) are all patched and checked in Swift.
+        var memories: Set<UInt32>
+    }
 
     /// Compiles lazily, as a free run does: a function is compiled on its first call (or when
     /// a breakpoint asks for its stop points), and the debugger's patches are applied as it
@@ -154,7 +167,8 @@ public final class Debuggee {
         let stops = compiled.stopCodeIndex
         for (k, index) in stops.enumerated() where k + 1 < stops.count {
             let raw = CodeWord.original(compiled.code[Int(index)])
-            if raw == InternalOp.call.rawValue || raw == InternalOp.callIndirect.rawValue {
+            if raw == InternalOp.call.rawValue || raw == InternalOp.callIndirect.rawValue
+                || raw == InternalOp.callIndirect64.rawValue {
                 points.insert(stops[k + 1])
             }
         }
@@ -232,6 +246,7 @@ public final class Debuggee {
         guard let word = word(at: location) else { return false }
         let raw = CodeWord.original(word)
         return raw == InternalOp.call.rawValue || raw == InternalOp.callIndirect.rawValue
+            || raw == InternalOp.callIndirect64.rawValue
     }
 
     /// The callee of a direct call at a location.
@@ -285,7 +300,10 @@ public final class Debuggee {
     /// stores (and loads when `memoryReads`) and bulk memory writes while `memory` is non-empty,
     /// and `global.set` (and `global.get` when `globalReads`) of the `globals` indices.
     /// Everything else runs unpatched. `memory` is the union of the watched byte ranges.
-    public func configureWatches(memory: Range<UInt64>?, memoryReads: Bool, globals: Set<UInt32>, globalReads: Bool) {
+    /// `memories` are the memory indices that have watched ranges (multi-memory: default, memory
+    /// 0 when `memory` is set); `memory` is the union of the ranges in memory 0.
+    public func configureWatches(memory: Range<UInt64>?, memoryReads: Bool, globals: Set<UInt32>, globalReads: Bool,
+                                 memories: Set<UInt32>? = nil) {
         let ex = store.execution
         if let memory, !memory.isEmpty {
             ex.watchLow = memory.lowerBound
@@ -294,9 +312,10 @@ public final class Debuggee {
             ex.watchLow = 1
             ex.watchHigh = 0
         }
-        let settings = (memory: memory.flatMap { $0.isEmpty ? nil : $0 }, memoryReads: memoryReads, globals: globals,
-                        globalReads: globalReads)
-        watchSettings = settings.memory == nil && globals.isEmpty ? nil : settings
+        let memory0 = memory.flatMap { $0.isEmpty ? nil : $0 }
+        let settings = WatchSettings(memory: memory0, memoryReads: memoryReads, globals: globals, globalReads: globalReads,
+                                     memories: memories ?? (memory0 == nil ? [] : [0]))
+        watchSettings = settings.memory == nil && globals.isEmpty && settings.memories.isEmpty ? nil : settings
         var wanted: Set<CodeLocation> = []
         for address in functionAddresses {
             guard let c = store.compiled(address) else { continue }
@@ -308,9 +327,7 @@ public final class Debuggee {
     }
 
     /// The accesses of one compiled function that a watch configuration checks.
-    private func watchedLocations(in c: CompiledFunction, address: UInt32,
-                                  settings: (memory: Range<UInt64>?, memoryReads: Bool, globals: Set<UInt32>, globalReads: Bool))
-        -> Set<CodeLocation> {
+    private func watchedLocations(in c: CompiledFunction, address: UInt32, settings: WatchSettings) -> Set<CodeLocation> {
         guard functionIndex(ofAddress: address) != nil, case .wasm(let i, _) = store.functions[Int(address)].kind,
               i == instanceIndex else { return [] }
         let memory = settings.memory, memoryReads = settings.memoryReads
@@ -320,7 +337,22 @@ public final class Debuggee {
             let k = Int(index)
             let raw = CodeWord.original(c.code[k])
             var watch = false
-            if memory != nil, let op = RegisterOperation.memoryOperation(raw) {
+            if raw == InternalOp.memoryOperation.rawValue, k + 1 < c.codeCount {
+                // Any memory but a 32-bit memory 0: patched when its memory (either memory of a
+                // memory.copy) is watched; the access is checked in Swift at the stop.
+                let w1 = c.code[k + 1]
+                let op = Opcode(rawValue: UInt16(truncatingIfNeeded: w1))
+                var touched: Set<UInt32> = [UInt32(truncatingIfNeeded: w1 >> 32)]
+                if op == .memoryCopy, k + 2 < c.codeCount { touched.insert(UInt32(truncatingIfNeeded: c.code[k + 2])) }
+                if !touched.isDisjoint(with: settings.memories), let op {
+                    switch op {
+                    case .memoryFill, .memoryCopy, .memoryInit: watch = true
+                    case .memorySize, .memoryGrow: watch = false
+                    // A load or store (scalar or SIMD): a store has no result.
+                    default: watch = VectorMemoryAccess.isStore(op) || memoryReads
+                    }
+                }
+            } else if memory != nil, let op = RegisterOperation.memoryOperation(raw) {
                 watch = RegisterKind.of(op) == .store || memoryReads
             } else if memory != nil, let (op, _) = VectorMemoryAccess.operation(CodeWord.unpatched(c.code[k]), at: c.code + k) {
                 watch = VectorMemoryAccess.isStore(op) || memoryReads
@@ -465,10 +497,15 @@ public final class Debuggee {
         if raw == InternalOp.call.rawValue || raw == InternalOp.returnCall.rawValue {
             return UInt32(truncatingIfNeeded: r.pc[1])
         }
-        if raw == InternalOp.callIndirect.rawValue || raw == InternalOp.returnCallIndirect.rawValue {
-            let tableIndex = Int(truncatingIfNeeded: r.pc[1])
-            let index = Int(UInt32(truncatingIfNeeded: r.fp[Int(r.pc[2] >> 32)]))
-            guard let tables = r.context.pointee.tables else { return nil }
+        if raw == InternalOp.callIndirect.rawValue || raw == InternalOp.returnCallIndirect.rawValue
+            || raw == InternalOp.callIndirect64.rawValue {
+            // A return_call_indirect through a 64-bit table has bit 32 of w1 set.
+            let tableIndex = Int(UInt32(truncatingIfNeeded: r.pc[1]))
+            let slot = r.fp[Int(r.pc[2] >> 32)]
+            let is64 = raw == InternalOp.callIndirect64.rawValue || (raw == InternalOp.returnCallIndirect.rawValue && r.pc[1] >> 32 != 0)
+            let wide = is64 ? slot : slot & 0xFFFF_FFFF
+            guard let tables = r.context.pointee.tables, wide < UInt64(Int.max) else { return nil }
+            let index = Int(wide)
             let table = tables[tableIndex]
             guard index < table.pointee.count, let elements = table.pointee.elements, elements[index] != 0 else { return nil }
             return UInt32(truncatingIfNeeded: elements[index] &- 1)
@@ -501,6 +538,7 @@ public final class Debuggee {
             ?? VectorMemoryAccess.access(original, pc: r.pc, fp: fp) {
             return .memory(address: access.address, size: access.size, isWrite: access.isWrite)
         }
+        if raw == InternalOp.memoryOperation.rawValue { return pendingMemoryOperation(original, r) }
         if raw == Opcode.globalSet.rawValue || raw == InternalOp.globalSet2.rawValue {
             return .global(index: UInt32(truncatingIfNeeded: r.pc[1]), isWrite: true)
         }
@@ -515,6 +553,38 @@ public final class Debuggee {
         case Opcode.memoryInit.rawValue:
             return .bulk(reads: [], writes: [u32(a)..<(u32(a) &+ u32(a + 2))])
         default: return nil
+        }
+    }
+}
+
+extension Debuggee {
+    /// The access of a `memoryOperation` (any memory but a 32-bit memory 0) at pc.
+    func pendingMemoryOperation(_ word: UInt64, _ r: Registers) -> PendingAccess? {
+        if let access = Interpreter.memoryOperationAccess(word, pc: r.pc, fp: r.fp, context: r.context) {
+            return .memory(address: access.address, size: access.size, isWrite: access.isWrite, memory: access.memory)
+        }
+        guard let op = Opcode(rawValue: UInt16(truncatingIfNeeded: r.pc[1])) else { return nil }
+        let memory = UInt32(truncatingIfNeeded: r.pc[1] >> 32)
+        let a = CodeWord.a(word), fp = r.fp
+        let context = r.context.pointee
+        func is64(_ index: UInt32) -> Bool {
+            Int(index) < context.memoryCount && (context.memories?[Int(index)].pointee.is64 ?? false)
+        }
+        func operand(_ i: Int, _ wide: Bool) -> UInt64 { wide ? fp[i] : fp[i] & 0xFFFF_FFFF }
+        func range(_ start: UInt64, _ count: UInt64) -> Range<UInt64> { start..<(start &+ count < start ? .max : start &+ count) }
+        switch op {
+        case .memoryFill:
+            return .bulk(reads: [], writes: [range(operand(a, is64(memory)), operand(a + 2, is64(memory)))],
+                         writeMemory: memory)
+        case .memoryInit:
+            return .bulk(reads: [], writes: [range(operand(a, is64(memory)), fp[a + 2] & 0xFFFF_FFFF)], writeMemory: memory)
+        case .memoryCopy:
+            let source = UInt32(truncatingIfNeeded: r.pc[2])
+            let n = operand(a + 2, is64(memory) && is64(source))
+            return .bulk(reads: [range(operand(a + 1, is64(source)), n)], writes: [range(operand(a, is64(memory)), n)],
+                         readMemory: source, writeMemory: memory)
+        default:
+            return nil
         }
     }
 }

@@ -1,0 +1,17 @@
+(module
+  ;; Three memories (multi-memory): memory 0, $heap (memory 1) and a 64-bit $wide (memory 2).
+  (memory (export "memory") 1)
+  (memory $heap 1)
+  (memory $wide i64 1)
+  (data (memory $heap) (i32.const 8) "\2a\00\00\00")
+  (data (memory $wide) (i64.const 16) "wide")
+  (func $put0 (export "put0") (param $a i32) (param $v i32)
+    (i32.store (local.get $a) (local.get $v)))
+  (func $putheap (export "putheap") (param $a i32) (param $v i32)
+    (i32.store $heap (local.get $a) (local.get $v)))
+  (func $putwide (export "putwide") (param $a i64) (param $v i32)
+    (i32.store8 $wide (local.get $a) (local.get $v)))
+  (func $peekwide (export "peekwide") (param $a i64) (result i32)
+    (i32.load8_u $wide (local.get $a)))
+  (func $copy (export "copy") (param $dst i32) (param $src i32) (param $n i32)
+    (memory.copy $heap 0 (local.get $dst) (local.get $src) (local.get $n))))
