@@ -300,6 +300,8 @@ HANDLER(L_MEMORY_SIZE) { fp[A] = core->memSize / 65536; pc += 2; DISPATCH(); }
     HANDLER(F_##N##_RI) { u64 x = fp[(u32)pc[1]], y = pc[2]; check; fp[A] = (expr); pc += 3; DISPATCH(); }
 #define DEFINE_UNARY(N, expr) \
     HANDLER(F_##N##_R) { u64 x = fp[(u32)pc[1]]; fp[A] = (expr); pc += 2; DISPATCH(); }
+#define DEFINE_TRAPPING_UNARY(N, check, expr) \
+    HANDLER(F_##N##_R) { u64 x = fp[(u32)pc[1]]; check; fp[A] = (expr); pc += 2; DISPATCH(); }
 // Loads and stores: word 1 is the offset (low half) and an addend (high half): an `i32.add` of
 // a constant that computed the address, folded in (the sum wraps at 32 bits, as the add does).
 // Word 2's low half is the address slot; a store's value slot (RR) is in its high half.
@@ -338,6 +340,7 @@ WDB_COMPARE_OPS(DEFINE_COMPARE)
 WDB_BINARY_OPS(DEFINE_BINARY)
 WDB_DIVISION_OPS(DEFINE_DIVISION)
 WDB_UNARY_OPS(DEFINE_UNARY)
+WDB_TRUNCATION_OPS(DEFINE_TRAPPING_UNARY)
 WDB_LOAD_OPS(DEFINE_LOAD)
 WDB_STORE_OPS(DEFINE_STORE)
 WDB_LOAD_OPS(DEFINE_INDEXED_LOAD)
@@ -429,6 +432,7 @@ static void fill_tables(void) {
     table[WDB_FUSED(WDB_OP_##N, WDB_FORM_RI_BRNOT)] = F_##N##_RI_BRNOT;
 #define REGISTER_DIVISION(N, check, expr) REGISTER_BINARY(N, expr)
 #define REGISTER_UNARY(N, expr) table[WDB_FUSED(WDB_OP_##N, WDB_FORM_R)] = F_##N##_R;
+#define REGISTER_TRAPPING_UNARY(N, check, expr) REGISTER_UNARY(N, expr)
 #define REGISTER_LOAD(N, T, widen) \
     table[WDB_FUSED(WDB_OP_##N, WDB_FORM_R)] = F_##N##_R; \
     accessSize[WDB_FUSED(WDB_OP_##N, WDB_FORM_R)] = sizeof(T);
@@ -441,6 +445,7 @@ static void fill_tables(void) {
     WDB_BINARY_OPS(REGISTER_BINARY)
     WDB_DIVISION_OPS(REGISTER_DIVISION)
     WDB_UNARY_OPS(REGISTER_UNARY)
+    WDB_TRUNCATION_OPS(REGISTER_TRAPPING_UNARY)
     WDB_LOAD_OPS(REGISTER_LOAD)
     WDB_STORE_OPS(REGISTER_STORE)
 #define REGISTER_INDEXED_LOAD(N, T, widen) { \

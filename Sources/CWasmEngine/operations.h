@@ -79,7 +79,23 @@
     X(I64_REM_S, if (y == 0) TRAP(WDB_TRAP_DIVIDE_BY_ZERO), S64(y) == -1 ? 0 : (u64)(S64(x) % S64(y))) \
     X(I64_REM_U, if (y == 0) TRAP(WDB_TRAP_DIVIDE_BY_ZERO), x % y)
 
-/// Unary operations that cannot trap (the trapping float-to-int truncations stay in Swift).
+/// The float-to-int truncations that trap: NaN is an invalid conversion, a value whose integer
+/// part is outside the result's range an overflow. The bounds are exclusive and exact in
+/// double (every f32 converts exactly), so one comparison pair decides.
+#define TRUNC_CHECK(v, low, high) \
+    if ((v) != (v)) TRAP(WDB_TRAP_INVALID_CONVERSION); \
+    if (!((v) > (low) && (v) < (high))) TRAP(WDB_TRAP_INTEGER_OVERFLOW)
+#define WDB_TRUNCATION_OPS(X) \
+    X(I32_TRUNC_F32_S, TRUNC_CHECK((double)F32(x), -2147483649.0, 2147483648.0), (u32)(i32)F32(x)) \
+    X(I32_TRUNC_F32_U, TRUNC_CHECK((double)F32(x), -1.0, 4294967296.0), (u32)F32(x)) \
+    X(I32_TRUNC_F64_S, TRUNC_CHECK(F64(x), -2147483649.0, 2147483648.0), (u32)(i32)F64(x)) \
+    X(I32_TRUNC_F64_U, TRUNC_CHECK(F64(x), -1.0, 4294967296.0), (u32)F64(x)) \
+    X(I64_TRUNC_F32_S, TRUNC_CHECK((double)F32(x), -9223373136366403584.0, 9223372036854775808.0), (u64)(i64)F32(x)) \
+    X(I64_TRUNC_F32_U, TRUNC_CHECK((double)F32(x), -1.0, 18446744073709551616.0), (u64)F32(x)) \
+    X(I64_TRUNC_F64_S, TRUNC_CHECK(F64(x), -9223372036854777856.0, 9223372036854775808.0), (u64)(i64)F64(x)) \
+    X(I64_TRUNC_F64_U, TRUNC_CHECK(F64(x), -1.0, 18446744073709551616.0), (u64)F64(x))
+
+/// Unary operations that cannot trap.
 /// Slots hold raw bits, so reinterpretations only keep the value.
 #define WDB_UNARY_OPS(X) \
     X(I32_EQZ, U32(x) == 0) X(I64_EQZ, x == 0) \

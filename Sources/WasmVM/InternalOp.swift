@@ -9,7 +9,7 @@ import WasmCore
 // - below `InternalOp.base`: a Wasm instruction in stack form, numbered by its `Opcode` raw
 //   value (the instruction table stays the one definition of the instruction set): operands
 //   at `a`, `a+1`, `a+2`, the result at `a`. Used for what has no register form (SIMD, bulk
-//   memory, tables, the trapping float truncations, globals, memory.size/grow);
+//   memory, tables, the saturating float truncations, globals, memory.size/grow);
 // - `InternalOp`s: the operations of the compiled form itself (copies, constants, resolved
 //   branches, calls, returns, debug patches);
 // - from `RegisterOperation.base` (RegisterForms.swift): the arithmetic, comparisons, loads

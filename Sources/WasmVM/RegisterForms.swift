@@ -36,8 +36,8 @@ enum RegisterKind {
 
     /// The register kind of each Opcode (by raw value), derived from the instruction table:
     /// plain (unprefixed) memory accesses, and numeric operations with a fixed signature of one
-    /// or two operands and one result, except the float-to-int truncations that trap (those
-    /// stay in Swift, as do all prefixed operations).
+    /// or two operands and one result (the trapping float-to-int truncations included; the
+    /// prefixed operations, the saturating truncations among them, stay in Swift).
     static let table: [RegisterKind?] = Opcode.allCases.map { op in
         let info = op.info
         guard info.prefix == 0 else { return nil }
@@ -53,7 +53,7 @@ enum RegisterKind {
             return ["eq", "ne", "lt", "gt", "le", "ge", "lt_s", "lt_u", "gt_s", "gt_u", "le_s", "le_u", "ge_s", "ge_u"]
                 .contains(suffix) ? .compare : .binary
         case 1:
-            return name.contains(".trunc_f") ? nil : .unary
+            return .unary
         default:
             return nil
         }

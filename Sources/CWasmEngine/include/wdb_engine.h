@@ -5,7 +5,7 @@
 // registers stay in CPU registers, as the handlers' arguments, instead of an inout struct.
 //
 // The core executes the frequent, simple operations. Any other operation (host calls, calls that
-// must compile their callee or switch instance, bulk memory, tables, SIMD, trapping float
+// must compile their callee or switch instance, bulk memory, tables, SIMD, saturating float
 // truncations, debug patches that need the debugger) makes it return WDB_SLOW with pc at that
 // instruction and nothing changed; the Swift side (Interpreter.swift) executes it and re-enters.
 // So every operation has exactly one implementation, in C or in Swift.
@@ -93,6 +93,7 @@ enum {
     WDB_TRAP_UNREACHABLE = 1,
     WDB_TRAP_DIVIDE_BY_ZERO = 2,
     WDB_TRAP_INTEGER_OVERFLOW = 3,
+    WDB_TRAP_INVALID_CONVERSION = 4,
     WDB_TRAP_OUT_OF_BOUNDS_MEMORY = 5,
     WDB_TRAP_CALL_STACK_EXHAUSTED = 10,
 };
