@@ -367,6 +367,9 @@ extension Compiler {
         }
         var last = LastEmission(start: start, end: code.count, destination: destination)
         if kind == .compare { last.comparison = (op, lhs, operands[1]) }
+        // `i64.eqz x` is `i64.eq x, 0`: a br_if / if on it becomes one compare-and-branch
+        // (loops over i64 counters and bignum limbs end with it).
+        if op == .i64Eqz { last.comparison = (.i64Eq, lhs, .immediate(0)) }
         if kind == .binary && !Compiler.canTrap(op) { last.binary = (op, lhs, operands[1]) }
         // (Load-and-operate keeps the plain load's address layout: not for indexed loads.)
         if kind == .load && indexed == nil { last.load = op }

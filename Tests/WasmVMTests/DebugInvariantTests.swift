@@ -153,6 +153,20 @@ import WasmCore
                      (i32.load8_u offset=4 (i32.add (local.get 0) (local.get 1))))))
         """, [("loads", [.i32(3)]), ("loads", [.i32(0xFFFF_FFFF)]),
               ("indexed", [.i32(208), .i32(16)]), ("indexed", [.i32(0xFFFF_FFF0), .i32(0x110)])]),
+        // `i64.eqz` under br_if, if and i32.eqz: each becomes one compare-and-branch with 0.
+        ("""
+        (module
+          (func (export "limbs") (param i64 i64) (result i64) (local i64)
+            (block $done
+              (loop $next
+                (br_if $done (i64.eqz (local.get 0)))
+                (local.set 2 (i64.add (local.get 2) (local.get 1)))
+                (if (i64.eqz (i64.and (local.get 0) (i64.const 1)))
+                  (then (local.set 1 (i64.add (local.get 1) (local.get 1)))))
+                (local.set 0 (i64.sub (local.get 0) (i64.const 1)))
+                (br_if $next (i32.eqz (i64.eqz (local.get 0))))))
+            (local.get 2)))
+        """, [("limbs", [.i64(5), .i64(3)]), ("limbs", [.i64(2), .i64(9)])]),
         // More pending reads and constants than the compiler keeps pending (it emits the deepest
         // in batches), then writes of locals they read, a call above them, and the adds that
         // consume them all.
