@@ -58,6 +58,13 @@ public enum WatAssembler {
 
     public static func parse(bytes: [UInt8], file: String, line: Int = 1, column: Int = 1,
                              features: Features = .default) throws(WatError) -> (Module, SourceMap) {
+        let parsed = try parseWithHints(bytes: bytes, file: file, line: line, column: column, features: features)
+        return (parsed.module, parsed.map)
+    }
+
+    /// `parse`, plus the branch hints of the text (their section needs the encoded offsets).
+    static func parseWithHints(bytes: [UInt8], file: String, line: Int, column: Int,
+                               features: Features) throws(WatError) -> (module: Module, map: SourceMap, hints: [WatParser.BranchHint]) {
         let stream = try Lexer.tokenize(bytes, file: file, line: line, column: column)
         let parser = WatParser(stream)
         parser.features = features
@@ -65,7 +72,7 @@ public enum WatAssembler {
         var map = SourceMap(file: file, firstFunctionIndex: UInt32(module.importedFunctionCount),
                             packed: parser.functionLocations)
         map.fieldLocations = parser.fieldLocations
-        return (module, map)
+        return (module, map, parser.branchHints)
     }
 
     /// Assembles WAT text: parse, validate (unless disabled), encode, and record each
@@ -81,17 +88,26 @@ public enum WatAssembler {
 
     static func assemble(bytes text: [UInt8], file: String, line: Int, column: Int,
                          options: Options) throws(WatError) -> AssembledModule {
-        let (module, map) = try parse(bytes: text, file: file, line: line, column: column, features: options.features)
+        let (module, map, hints) = try parseWithHints(bytes: text, file: file, line: line, column: column,
+                                                      features: options.features)
         if options.validate {
             try validate(module, sourceMap: map, text: text, line: line, column: column, features: options.features)
         }
-        return finish(module, map, options: options)
+        return finish(module, map, options: options, branchHints: hints)
     }
 
     /// Encodes and attaches file offsets.
-    static func finish(_ module: Module, _ map: SourceMap, options: Options) -> AssembledModule {
+    static func finish(_ module: Module, _ map: SourceMap, options: Options,
+                       branchHints: [WatParser.BranchHint] = []) -> AssembledModule {
         var encoded = module
         encoded.names = NameSection()
+        if !branchHints.isEmpty,
+           let first = try? BinaryDecoder.decode(BinaryEncoder.encode(encoded), features: options.features),
+           let payload = branchHintPayload(branchHints, decoded: first) {
+            // The hints count bytes from each function body's start, which the section (placed
+            // before the code section, after any custom section placed there) does not move.
+            encoded.customSections.append(CustomSection(name: "metadata.code.branch_hint", payload: payload, after: .dataCount))
+        }
         if options.debugNames {
             let payload = DebugNames.payload(module.names, functionCount: module.functionCount)
             encoded.customSections.append(CustomSection(name: "name", payload: payload, after: .data))

@@ -55,6 +55,7 @@ extension WatParser {
     @inline(__always) func emit(_ instruction: Instruction, at t: Token) {
         code.append(instruction)
         if recordLocations { codeLocations.append(packedLocation(t)) }
+        if !hintTargets.isEmpty { recordBranchHint(at: t) }
     }
 
     /// Keywords that end an instruction sequence inside a list (`(then …)`, `(local …)` …).
@@ -110,6 +111,12 @@ extension WatParser {
         }
         while true {
             let t = peek
+            if t.kind == .annotation {
+                // Only a branch hint has a meaning among instructions.
+                guard annotationKind(t) == .branchHint else { throw misplaced(t) }
+                try parseBranchHint(t)
+                continue
+            }
             guard let top = stack.last else {
                 // Top level of the sequence.
                 if try beginInstruction(&stack) { continue }
@@ -269,6 +276,7 @@ extension WatParser {
             guard let m = mnemonic(t) else { throw unknownOperator(t) }
             advance()
             let op = m.opcode
+            if pendingBranchHint != nil { try bindBranchHint(op, at: t) }
             switch op {
             case .block, .loop, .if, .try:
                 let label = parseBlockLabel()
@@ -308,6 +316,7 @@ extension WatParser {
         guard let m = known ?? mnemonic(t) else { throw unknownOperator(t) }
         advance()
         let op = m.opcode
+        if pendingBranchHint != nil { try bindBranchHint(op, at: t) }
         switch op {
         case .block, .loop:
             let label = parseBlockLabel()
@@ -373,15 +382,17 @@ extension WatParser {
         let t = peek
         guard t.kind == .id else { return .none }
         advance()
-        return Label(start: t.start + 1, end: t.end)
+        let (start, end) = s.nameRange(t)
+        return Label(start: Int32(truncatingIfNeeded: start), end: Int32(truncatingIfNeeded: end))
     }
 
     /// The `$id` that may follow `end` or `else`; it must repeat the block's label.
     private func checkClosingLabel(_ label: Label) throws(WatError) {
         let t = peek
         guard t.kind == .id else { return }
-        let n = Int(t.end - t.start) - 1
-        guard Int(label.end - label.start) == n, source.equal(Int(label.start), Int(t.start) + 1, count: n) else {
+        let (start, end) = s.nameRange(t)
+        let n = end - start
+        guard Int(label.end - label.start) == n, source.equal(Int(label.start), start, count: n) else {
             throw error("mismatching label \(text(t))", at: t)
         }
         advance()
