@@ -24,8 +24,12 @@ public enum WatAssembler {
     public struct Options: Hashable, Sendable {
         /// Run the validator and report its errors at the WAT position of the instruction.
         public var validate: Bool
-        /// Write the `name` section from the WAT identifiers (wabt's `--debug-names`).
+        /// Write the `name` section from the WAT identifiers and `@name` annotations (wabt's
+        /// `--debug-names`).
         public var debugNames: Bool
+        /// The name section's layout: wabt's (the default) or `wasm-tools parse`'s (which
+        /// also writes label, field and tag names; DebugNames.swift).
+        public var wasmToolsNames: Bool
 
         /// Append the source map as a `wdb.sourcemap` custom section (see SourceMapSection.swift).
         public var embedSourceMap: Bool
@@ -39,8 +43,9 @@ public enum WatAssembler {
         public var features: Features
 
         public init(validate: Bool = true, debugNames: Bool = false, embedSourceMap: Bool = false,
-                    recordOffsets: Bool = true, features: Features = .default) {
+                    recordOffsets: Bool = true, features: Features = .default, wasmToolsNames: Bool = false) {
             self.features = features
+            self.wasmToolsNames = wasmToolsNames
             self.validate = validate
             self.debugNames = debugNames
             self.embedSourceMap = embedSourceMap
@@ -109,8 +114,10 @@ public enum WatAssembler {
             encoded.customSections.append(CustomSection(name: "metadata.code.branch_hint", payload: payload, after: .dataCount))
         }
         if options.debugNames {
-            let payload = DebugNames.payload(module.names, functionCount: module.functionCount)
-            encoded.customSections.append(CustomSection(name: "name", payload: payload, after: .data))
+            if let payload = DebugNames.payload(module.names, functionCount: module.functionCount,
+                                                style: options.wasmToolsNames ? .wasmTools : .wabt) {
+                encoded.customSections.append(CustomSection(name: "name", payload: payload, after: .data))
+            }
         }
         var bytes = BinaryEncoder.encode(encoded)
         var map = map
