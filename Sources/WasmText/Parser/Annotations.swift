@@ -234,6 +234,7 @@ extension WatParser {
             throw error("@metadata.code.branch_hint annotation: invalid target", at: hintToken, kind: .invalid)
         }
         hintTargets.append((t.start, value))
+        hintWatch = hintTargets.count
     }
 
     /// `emit` found the instruction a hint was bound to.
@@ -241,6 +242,7 @@ extension WatParser {
         guard let k = hintTargets.firstIndex(where: { $0.start == t.start }) else { return }
         functionHints.append((code.count - 1, hintTargets[k].value))
         hintTargets.remove(at: k)
+        hintWatch = hintTargets.count
     }
 
     /// At the end of a function body: a hint with no instruction after it is misplaced.
@@ -250,6 +252,7 @@ extension WatParser {
             throw error("@metadata.code.branch_hint annotation: invalid placement", at: t)
         }
         hintTargets.removeAll()
+        hintWatch = 0
         guard !functionHints.isEmpty else { return }
         for (instruction, value) in functionHints.sorted(by: { $0.0 < $1.0 }) {
             branchHints.append(BranchHint(function: function, instruction: instruction, value: value))

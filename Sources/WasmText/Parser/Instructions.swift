@@ -55,7 +55,7 @@ extension WatParser {
     @inline(__always) func emit(_ instruction: Instruction, at t: Token) {
         code.append(instruction)
         if recordLocations { codeLocations.append(packedLocation(t)) }
-        if !hintTargets.isEmpty { recordBranchHint(at: t) }
+        if hintWatch != 0 { recordBranchHint(at: t) }
     }
 
     /// Keywords that end an instruction sequence inside a list (`(then …)`, `(local …)` …).
@@ -111,12 +111,6 @@ extension WatParser {
         }
         while true {
             let t = peek
-            if t.kind == .annotation {
-                // Only a branch hint has a meaning among instructions.
-                guard annotationKind(t) == .branchHint else { throw misplaced(t) }
-                try parseBranchHint(t)
-                continue
-            }
             guard let top = stack.last else {
                 // Top level of the sequence.
                 if try beginInstruction(&stack) { continue }
@@ -131,6 +125,8 @@ extension WatParser {
                     pos += 2
                 } else if t.kind == .lparen {
                     try beginFolded(&stack)
+                } else if t.kind == .annotation {
+                    try instructionAnnotation(t)
                 } else {
                     throw unexpected(t, expected: "\"(then\"")
                 }
@@ -141,6 +137,8 @@ extension WatParser {
                     advance()
                     emit(pending.removeLast(), at: token)
                     stack.removeLast()
+                } else if t.kind == .annotation {
+                    try instructionAnnotation(t)
                 } else {
                     throw unexpected(t, expected: "a folded operand or \")\" to close \(place(token))")
                 }
@@ -302,9 +300,19 @@ extension WatParser {
             return true
         case .reserved:
             throw unknownOperator(t)
+        case .annotation:
+            try instructionAnnotation(t)
+            return true
         default:
             return false
         }
+    }
+
+    /// An annotation among instructions: only a branch hint has a meaning there. (Checked
+    /// where a token cannot start an instruction, off the common path.)
+    private func instructionAnnotation(_ t: Token) throws(WatError) {
+        guard annotationKind(t) == .branchHint else { throw misplaced(t) }
+        try parseBranchHint(t)
     }
 
     /// Opens `( op …` at `pos` (the `(`); `known` is the mnemonic after it when the caller
@@ -382,7 +390,7 @@ extension WatParser {
         let t = peek
         guard t.kind == .id else { return .none }
         advance()
-        let (start, end) = s.nameRange(t)
+        let (start, end) = nameRange(t)
         return Label(start: Int32(truncatingIfNeeded: start), end: Int32(truncatingIfNeeded: end))
     }
 
@@ -390,7 +398,7 @@ extension WatParser {
     private func checkClosingLabel(_ label: Label) throws(WatError) {
         let t = peek
         guard t.kind == .id else { return }
-        let (start, end) = s.nameRange(t)
+        let (start, end) = nameRange(t)
         let n = end - start
         guard Int(label.end - label.start) == n, source.equal(Int(label.start), start, count: n) else {
             throw error("mismatching label \(text(t))", at: t)

@@ -88,8 +88,10 @@ final class WatParser {
     var inFunctionBody = false
     /// A branch hint read and not yet given to an instruction: its value and token.
     var pendingBranchHint: (UInt8, Token)?
-    /// Hints given to an instruction that starts at the token start and is not emitted yet.
-    @exclusivity(unchecked) var hintTargets: [(start: Int32, value: UInt8)] = []
+    /// Hints given to an instruction that starts at the token start and is not emitted yet,
+    /// and their count, which `emit` tests (one load on its hot path).
+    var hintTargets: [(start: Int32, value: UInt8)] = []
+    @exclusivity(unchecked) var hintWatch = 0
     /// The current body's hints: instruction index, value.
     var functionHints: [(Int, UInt8)] = []
     /// Every branch hint of the module, in function order.
@@ -214,6 +216,15 @@ final class WatParser {
     }
 
     func idName(_ t: Token) -> String { s.name(t) }
+
+    /// `TokenStream.nameRange` through the parser's own `source` (the hot lookups of
+    /// `local.get $x` and `call $f` read it without going through the stream).
+    @inline(__always)
+    func nameRange(_ t: Token) -> (start: Int, end: Int) {
+        let start = Int(t.start) &+ 1
+        if source.base[start] != UInt8(ascii: "\"") { return (start, Int(t.end)) }
+        return s.nameRange(t)
+    }
 
     // MARK: literals
 
@@ -377,7 +388,7 @@ final class WatParser {
 
     func define(_ space: IndexSpace, _ name: (String, Token)?, index: UInt32) throws(WatError) {
         guard let (n, t) = name else { return }
-        let (start, end) = s.nameRange(t)
+        let (start, end) = nameRange(t)
         if !names[space.rawValue].insert(source, start, end, value: index) {
             throw error("duplicate \(space.fieldKeyword) $\(n)", at: t)
         }
@@ -385,7 +396,7 @@ final class WatParser {
 
     /// Adds a local's name; false when the function already has a local of that name.
     func defineLocal(_ t: Token, index: UInt32) -> Bool {
-        let (start, end) = s.nameRange(t)
+        let (start, end) = nameRange(t)
         return localNames.insert(source, start, end, value: index)
     }
 
@@ -393,7 +404,7 @@ final class WatParser {
     func parseIndex(_ space: IndexSpace) throws(WatError) -> UInt32 {
         let t = peek
         if t.kind == .id {
-            let (start, end) = s.nameRange(t)
+            let (start, end) = nameRange(t)
             guard let index = names[space.rawValue].find(source, start, end) else {
                 throw error("unknown \(space.noun) \(text(t))", at: t)
             }
@@ -409,7 +420,7 @@ final class WatParser {
     func parseLocalIndex() throws(WatError) -> UInt32 {
         let t = peek
         if t.kind == .id {
-            let (start, end) = s.nameRange(t)
+            let (start, end) = nameRange(t)
             guard let index = localNames.find(source, start, end) else {
                 throw error("unknown local \(text(t))", at: t)
             }
@@ -423,7 +434,7 @@ final class WatParser {
     func parseLabel() throws(WatError) -> UInt32 {
         let t = peek
         if t.kind == .id {
-            let (start, end) = s.nameRange(t)
+            let (start, end) = nameRange(t)
             let n = end - start
             var depth: UInt32 = 0
             var i = labels.count - 1

@@ -168,7 +168,7 @@ extension WatParser {
                     let t = peek
                     let name = optionalID()
                     if let name {
-                        guard nameTable.insert(source, s.nameRange(t).start, s.nameRange(t).end, value: UInt32(fields.count)) else {
+                        guard nameTable.insert(source, nameRange(t).start, nameRange(t).end, value: UInt32(fields.count)) else {
                             throw error("duplicate field \(name.0)", at: t)
                         }
                         fieldNames[UInt32(fields.count)] = name.0
@@ -216,7 +216,7 @@ extension WatParser {
     func parseFieldIndex(of typeIndex: UInt32) throws(WatError) -> UInt32 {
         let t = peek
         if t.kind == .id {
-            let (start, end) = s.nameRange(t)
+            let (start, end) = nameRange(t)
             guard let index = fieldNameTables[typeIndex]?.find(source, start, end) else {
                 throw error("unknown field \(text(t))", at: t)
             }
