@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import WasmCore
 @testable import WasmText
@@ -156,6 +157,30 @@ import WasmCore
                                     offset(ofInstruction: ifs[0]), 1, 1,
                                     offset(ofInstruction: ifs[1]), 1, 0,
                                     offset(ofInstruction: brIfs[0]), 1, 1])
+    }
+
+    /// Flat branch hints give wabt's bytes (`wat2wasm --enable-code-metadata`). (For a folded
+    /// `(if …)` wabt counts the offset of the condition's first instruction, which is not a
+    /// branch; wdb, wasm-tools and the spec's interpreter count the `if`'s.)
+    @Test func flatBranchHintsMatchWabt() throws {
+        guard let wat2wasm = PrinterTestSupport.tool("wat2wasm") else {
+            Issue.record("missing prerequisite: wat2wasm (wabt) not on PATH (Scripts/setup.sh installs it)")
+            return
+        }
+        let text = """
+        (module
+          (func (param i32) (result i32)
+            (local.get 0) (@metadata.code.branch_hint "\\01") if end
+            (block (local.get 0) (@metadata.code.branch_hint "\\00") br_if 0)
+            (i32.const 1)))
+        """
+        let dir = try PrinterTestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let input = dir.appendingPathComponent("h.wat"), output = dir.appendingPathComponent("h.wasm")
+        try text.write(to: input, atomically: true, encoding: .utf8)
+        let result = try PrinterTestSupport.run(wat2wasm, ["--enable-code-metadata", input.path, "-o", output.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try assemble(text).bytes == [UInt8](try Data(contentsOf: output)))
     }
 
     @Test func badBranchHintsSayWhy() {
