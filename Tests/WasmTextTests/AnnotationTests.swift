@@ -107,20 +107,24 @@ import WasmCore
     // MARK: @name
 
     @Test func nameAnnotationsNameTheirBinder() throws {
-        let m = try assemble("""
+        let (module, _) = try WatAssembler.parse("""
         (module $m (@name "Modül")
           (type $t (@name "τ") (func))
-          (func $f (@name "λ") (param $p (@name "π") i32) (local $l (@name "ℓ") i32))
+          (type $s (struct (field $x (@name "ξ") i32)))
+          (func $f (@name "λ") (param $p (@name "π") i32) (local $l (@name "ℓ") i32)
+            block $b (@name "β") end (block (@name "β2")))
           (func (@name "anonymous"))
           (tag (@name "θ") (type $t))
           (global $g (@name "γ") i32 (i32.const 0)))
-        """, debugNames: true)
-        let names = m.module.names
+        """, file: "t.wat")
+        let names = module.names
         #expect(names.moduleName == "Modül")
         #expect(names.typeNames[0] == "τ")
         #expect(names.functionNames == [0: "λ", 1: "anonymous"])
         #expect(names.localNames[0] == [0: "π", 1: "ℓ"])
         #expect(names.globalNames[0] == "γ")
+        #expect(names.fieldNames[1] == [0: "ξ"])
+        #expect(names.labelNames[0] == [0: "β", 1: "β2"])
         // Identifiers still resolve by their `$id`.
         #expect(error("(module (func $f (@name \"x\")) (func (call $f)))") == nil)
     }

@@ -7,8 +7,8 @@ import WasmCore
 ///   placed before or after the named section kind (`first`, `last` allowed), by default after
 ///   the last section;
 /// - `(@name "text")` right after the binder of the module, a function, a parameter or local, a
-///   type, table, memory, global, tag, element or data segment: the name the name section
-///   gives it (instead of the identifier's);
+///   type, struct field, table, memory, global, tag, element or data segment, or a block
+///   label: the name the name section gives it (instead of the identifier's);
 /// - `(@metadata.code.branch_hint "\00"|"\01")` in a function body, before an `if` or `br_if`:
 ///   an entry of the `metadata.code.branch_hint` section (written by `WatAssembler.finish`,
 ///   which knows the instructions' offsets).

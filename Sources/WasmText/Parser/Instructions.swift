@@ -37,6 +37,7 @@ extension WatParser {
         labels.removeAll(keepingCapacity: true)
         pending.removeAll(keepingCapacity: true)
         namedLabels.removeAll(keepingCapacity: true)
+        annotatedLabelNames.removeAll()
         blockOrdinal = 0
         self.recordLocations = recordLocations
         if !recordLocations { localNames.removeAll() }
@@ -277,13 +278,13 @@ extension WatParser {
             if pendingBranchHint != nil { try bindBranchHint(op, at: t) }
             switch op {
             case .block, .loop, .if, .try:
-                let label = parseBlockLabel()
+                let label = try parseBlockLabel()
                 let type = try parseBlockType()
                 emit(Instruction(op, .block(type)), at: t)
                 pushLabel(label)
                 stack.append(.plainBlock(op: op, label: label, token: t, elseIndex: nil))
             case .tryTable:
-                let label = parseBlockLabel()
+                let label = try parseBlockLabel()
                 let type = try parseBlockType()
                 emit(Instruction(op, .tryTable(type, try parseCatchClauses())), at: t)
                 pushLabel(label)
@@ -327,19 +328,19 @@ extension WatParser {
         if pendingBranchHint != nil { try bindBranchHint(op, at: t) }
         switch op {
         case .block, .loop:
-            let label = parseBlockLabel()
+            let label = try parseBlockLabel()
             let type = try parseBlockType()
             emit(Instruction(op, .block(type)), at: t)
             pushLabel(label)
             stack.append(.foldedBlock)
         case .tryTable:
-            let label = parseBlockLabel()
+            let label = try parseBlockLabel()
             let type = try parseBlockType()
             emit(Instruction(op, .tryTable(type, try parseCatchClauses())), at: t)
             pushLabel(label)
             stack.append(.foldedBlock)
         case .try:
-            let label = parseBlockLabel()
+            let label = try parseBlockLabel()
             let type = try parseBlockType()
             emit(Instruction(op, .block(type)), at: t)
             pushLabel(label)
@@ -347,7 +348,7 @@ extension WatParser {
             pos += 2
             stack.append(.foldedTry(phase: 0))
         case .if:
-            let label = parseBlockLabel()
+            let label = try parseBlockLabel()
             let type = try parseBlockType()
             stack.append(.foldedIfCondition(label: label, type: type, token: t))
         case .else, .end, .catch, .catchAll, .delegate:
@@ -385,13 +386,20 @@ extension WatParser {
         return clauses
     }
 
-    /// An optional label after `block`/`loop`/`if`.
-    private func parseBlockLabel() -> Label {
+    /// An optional label after `block`/`loop`/`if`, and its optional `(@name …)` (the name
+    /// section's name for the block about to be pushed).
+    private func parseBlockLabel() throws(WatError) -> Label {
         let t = peek
-        guard t.kind == .id else { return .none }
-        advance()
-        let (start, end) = nameRange(t)
-        return Label(start: Int32(truncatingIfNeeded: start), end: Int32(truncatingIfNeeded: end))
+        var label = Label.none
+        if t.kind == .id {
+            advance()
+            let (start, end) = nameRange(t)
+            label = Label(start: Int32(truncatingIfNeeded: start), end: Int32(truncatingIfNeeded: end))
+        }
+        if peek.kind == .annotation, let name = try optionalNameAnnotation() {
+            annotatedLabelNames[blockOrdinal] = name
+        }
+        return label
     }
 
     /// The `$id` that may follow `end` or `else`; it must repeat the block's label.

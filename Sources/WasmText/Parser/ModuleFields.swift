@@ -373,11 +373,12 @@ extension WatParser {
         try finishBranchHints(function: module.functions.count)
         let body = Expression(code)
         functionLocations.append(codeLocations)
-        if !namedLabels.isEmpty {
+        if !namedLabels.isEmpty || !annotatedLabelNames.isEmpty {
             var names = [UInt32: String](minimumCapacity: namedLabels.count)
             for (ordinal, label) in namedLabels {
                 names[ordinal] = source.string(Int(label.start), Int(label.end))
             }
+            names.merge(annotatedLabelNames) { _, annotated in annotated }
             module.names.labelNames[index] = names
         }
         module.functions.append(Function(typeIndex: typeIndex, locals: declarations, body: body))

@@ -94,6 +94,8 @@ final class WatParser {
     @exclusivity(unchecked) var hintWatch = 0
     /// The current body's hints: instruction index, value.
     var functionHints: [(Int, UInt8)] = []
+    /// Label names given by `(@name …)` in the current body, by block ordinal.
+    var annotatedLabelNames: [UInt32: String] = [:]
     /// Every branch hint of the module, in function order.
     var branchHints: [BranchHint] = []
 

@@ -171,7 +171,7 @@ extension WatParser {
                         guard nameTable.insert(source, nameRange(t).start, nameRange(t).end, value: UInt32(fields.count)) else {
                             throw error("duplicate field \(name.0)", at: t)
                         }
-                        fieldNames[UInt32(fields.count)] = name.0
+                        fieldNames[UInt32(fields.count)] = try optionalNameAnnotation() ?? name.0
                     }
                     fields.append(try parseFieldType())
                 } else {
