@@ -104,11 +104,16 @@ private struct ScriptParser {
         } else if s.equals(head, "assert_exhaustion") {
             let action = try parseAction()
             command = .assertExhaustion(action, message: try parseMessage())
-        } else if s.equals(head, "assert_malformed_custom") || s.equals(head, "assert_invalid_custom") {
-            // Custom-section annotations (@custom, @name, branch hints) that must be refused:
-            // wdb skips annotations, so these run as plain assert_malformed checks.
+        } else if s.equals(head, "assert_malformed_custom") {
+            // A malformed custom annotation (@custom, @name, branch hints, Annotations.swift):
+            // the parser refuses it like any malformed text.
             let module = try parseModule()
             command = .assertMalformed(module, message: try parseMessage())
+        } else if s.equals(head, "assert_invalid_custom") {
+            // A custom annotation that reads well but breaks its section's rules (a branch hint
+            // on an instruction that is not a branch): refused as invalid.
+            let module = try parseModule()
+            command = .assertInvalid(module, message: try parseMessage())
         } else if s.equals(head, "assert_malformed") {
             let module = try parseModule()
             command = .assertMalformed(module, message: try parseMessage())

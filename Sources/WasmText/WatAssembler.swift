@@ -24,8 +24,12 @@ public enum WatAssembler {
     public struct Options: Hashable, Sendable {
         /// Run the validator and report its errors at the WAT position of the instruction.
         public var validate: Bool
-        /// Write the `name` section from the WAT identifiers (wabt's `--debug-names`).
+        /// Write the `name` section from the WAT identifiers and `@name` annotations (wabt's
+        /// `--debug-names`).
         public var debugNames: Bool
+        /// The name section's layout: wabt's (the default) or `wasm-tools parse`'s (which
+        /// also writes label, field and tag names; DebugNames.swift).
+        public var wasmToolsNames: Bool
 
         /// Append the source map as a `wdb.sourcemap` custom section (see SourceMapSection.swift).
         public var embedSourceMap: Bool
@@ -39,8 +43,9 @@ public enum WatAssembler {
         public var features: Features
 
         public init(validate: Bool = true, debugNames: Bool = false, embedSourceMap: Bool = false,
-                    recordOffsets: Bool = true, features: Features = .default) {
+                    recordOffsets: Bool = true, features: Features = .default, wasmToolsNames: Bool = false) {
             self.features = features
+            self.wasmToolsNames = wasmToolsNames
             self.validate = validate
             self.debugNames = debugNames
             self.embedSourceMap = embedSourceMap
@@ -58,6 +63,13 @@ public enum WatAssembler {
 
     public static func parse(bytes: [UInt8], file: String, line: Int = 1, column: Int = 1,
                              features: Features = .default) throws(WatError) -> (Module, SourceMap) {
+        let parsed = try parseWithHints(bytes: bytes, file: file, line: line, column: column, features: features)
+        return (parsed.module, parsed.map)
+    }
+
+    /// `parse`, plus the branch hints of the text (their section needs the encoded offsets).
+    static func parseWithHints(bytes: [UInt8], file: String, line: Int, column: Int,
+                               features: Features) throws(WatError) -> (module: Module, map: SourceMap, hints: [WatParser.BranchHint]) {
         let stream = try Lexer.tokenize(bytes, file: file, line: line, column: column)
         let parser = WatParser(stream)
         parser.features = features
@@ -65,7 +77,7 @@ public enum WatAssembler {
         var map = SourceMap(file: file, firstFunctionIndex: UInt32(module.importedFunctionCount),
                             packed: parser.functionLocations)
         map.fieldLocations = parser.fieldLocations
-        return (module, map)
+        return (module, map, parser.branchHints)
     }
 
     /// Assembles WAT text: parse, validate (unless disabled), encode, and record each
@@ -81,20 +93,31 @@ public enum WatAssembler {
 
     static func assemble(bytes text: [UInt8], file: String, line: Int, column: Int,
                          options: Options) throws(WatError) -> AssembledModule {
-        let (module, map) = try parse(bytes: text, file: file, line: line, column: column, features: options.features)
+        let (module, map, hints) = try parseWithHints(bytes: text, file: file, line: line, column: column,
+                                                      features: options.features)
         if options.validate {
             try validate(module, sourceMap: map, text: text, line: line, column: column, features: options.features)
         }
-        return finish(module, map, options: options)
+        return finish(module, map, options: options, branchHints: hints)
     }
 
     /// Encodes and attaches file offsets.
-    static func finish(_ module: Module, _ map: SourceMap, options: Options) -> AssembledModule {
+    static func finish(_ module: Module, _ map: SourceMap, options: Options,
+                       branchHints: [WatParser.BranchHint] = []) -> AssembledModule {
         var encoded = module
         encoded.names = NameSection()
+        if !branchHints.isEmpty,
+           let first = try? BinaryDecoder.decode(BinaryEncoder.encode(encoded), features: options.features),
+           let payload = branchHintPayload(branchHints, decoded: first) {
+            // The hints count bytes from each function body's start, which the section (placed
+            // before the code section, after any custom section placed there) does not move.
+            encoded.customSections.append(CustomSection(name: "metadata.code.branch_hint", payload: payload, after: .dataCount))
+        }
         if options.debugNames {
-            let payload = DebugNames.payload(module.names, functionCount: module.functionCount)
-            encoded.customSections.append(CustomSection(name: "name", payload: payload, after: .data))
+            if let payload = DebugNames.payload(module.names, functionCount: module.functionCount,
+                                                style: options.wasmToolsNames ? .wasmTools : .wabt) {
+                encoded.customSections.append(CustomSection(name: "name", payload: payload, after: .data))
+            }
         }
         var bytes = BinaryEncoder.encode(encoded)
         var map = map

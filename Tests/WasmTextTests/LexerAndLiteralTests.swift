@@ -8,7 +8,7 @@ import WasmCore
     }
 
     @Test func commentsAndAnnotationsAreSkipped() throws {
-        let k = try kinds("(module ;; line\n (; block (; nested ;) still ;) (@custom \"x\" (a b)) $m)")
+        let k = try kinds("(module ;; line\n (; block (; nested ;) still ;) (@a \"x\" (a b)) $m)")
         #expect(k == [.lparen, .keyword, .id, .rparen, .eof])
     }
 

@@ -37,6 +37,7 @@ extension WatParser {
         labels.removeAll(keepingCapacity: true)
         pending.removeAll(keepingCapacity: true)
         namedLabels.removeAll(keepingCapacity: true)
+        annotatedLabelNames.removeAll()
         blockOrdinal = 0
         self.recordLocations = recordLocations
         if !recordLocations { localNames.removeAll() }
@@ -55,6 +56,7 @@ extension WatParser {
     @inline(__always) func emit(_ instruction: Instruction, at t: Token) {
         code.append(instruction)
         if recordLocations { codeLocations.append(packedLocation(t)) }
+        if hintWatch != 0 { recordBranchHint(at: t) }
     }
 
     /// Keywords that end an instruction sequence inside a list (`(then …)`, `(local …)` …).
@@ -124,6 +126,8 @@ extension WatParser {
                     pos += 2
                 } else if t.kind == .lparen {
                     try beginFolded(&stack)
+                } else if t.kind == .annotation {
+                    try instructionAnnotation(t)
                 } else {
                     throw unexpected(t, expected: "\"(then\"")
                 }
@@ -134,6 +138,8 @@ extension WatParser {
                     advance()
                     emit(pending.removeLast(), at: token)
                     stack.removeLast()
+                } else if t.kind == .annotation {
+                    try instructionAnnotation(t)
                 } else {
                     throw unexpected(t, expected: "a folded operand or \")\" to close \(place(token))")
                 }
@@ -269,15 +275,16 @@ extension WatParser {
             guard let m = mnemonic(t) else { throw unknownOperator(t) }
             advance()
             let op = m.opcode
+            if pendingBranchHint != nil { try bindBranchHint(op, at: t) }
             switch op {
             case .block, .loop, .if, .try:
-                let label = parseBlockLabel()
+                let label = try parseBlockLabel()
                 let type = try parseBlockType()
                 emit(Instruction(op, .block(type)), at: t)
                 pushLabel(label)
                 stack.append(.plainBlock(op: op, label: label, token: t, elseIndex: nil))
             case .tryTable:
-                let label = parseBlockLabel()
+                let label = try parseBlockLabel()
                 let type = try parseBlockType()
                 emit(Instruction(op, .tryTable(type, try parseCatchClauses())), at: t)
                 pushLabel(label)
@@ -294,9 +301,19 @@ extension WatParser {
             return true
         case .reserved:
             throw unknownOperator(t)
+        case .annotation:
+            try instructionAnnotation(t)
+            return true
         default:
             return false
         }
+    }
+
+    /// An annotation among instructions: only a branch hint has a meaning there. (Checked
+    /// where a token cannot start an instruction, off the common path.)
+    private func instructionAnnotation(_ t: Token) throws(WatError) {
+        guard annotationKind(t) == .branchHint else { throw misplaced(t) }
+        try parseBranchHint(t)
     }
 
     /// Opens `( op …` at `pos` (the `(`); `known` is the mnemonic after it when the caller
@@ -308,21 +325,22 @@ extension WatParser {
         guard let m = known ?? mnemonic(t) else { throw unknownOperator(t) }
         advance()
         let op = m.opcode
+        if pendingBranchHint != nil { try bindBranchHint(op, at: t) }
         switch op {
         case .block, .loop:
-            let label = parseBlockLabel()
+            let label = try parseBlockLabel()
             let type = try parseBlockType()
             emit(Instruction(op, .block(type)), at: t)
             pushLabel(label)
             stack.append(.foldedBlock)
         case .tryTable:
-            let label = parseBlockLabel()
+            let label = try parseBlockLabel()
             let type = try parseBlockType()
             emit(Instruction(op, .tryTable(type, try parseCatchClauses())), at: t)
             pushLabel(label)
             stack.append(.foldedBlock)
         case .try:
-            let label = parseBlockLabel()
+            let label = try parseBlockLabel()
             let type = try parseBlockType()
             emit(Instruction(op, .block(type)), at: t)
             pushLabel(label)
@@ -330,7 +348,7 @@ extension WatParser {
             pos += 2
             stack.append(.foldedTry(phase: 0))
         case .if:
-            let label = parseBlockLabel()
+            let label = try parseBlockLabel()
             let type = try parseBlockType()
             stack.append(.foldedIfCondition(label: label, type: type, token: t))
         case .else, .end, .catch, .catchAll, .delegate:
@@ -368,20 +386,29 @@ extension WatParser {
         return clauses
     }
 
-    /// An optional label after `block`/`loop`/`if`.
-    private func parseBlockLabel() -> Label {
+    /// An optional label after `block`/`loop`/`if`, and its optional `(@name …)` (the name
+    /// section's name for the block about to be pushed).
+    private func parseBlockLabel() throws(WatError) -> Label {
         let t = peek
-        guard t.kind == .id else { return .none }
-        advance()
-        return Label(start: t.start + 1, end: t.end)
+        var label = Label.none
+        if t.kind == .id {
+            advance()
+            let (start, end) = nameRange(t)
+            label = Label(start: Int32(truncatingIfNeeded: start), end: Int32(truncatingIfNeeded: end))
+        }
+        if peek.kind == .annotation, let name = try optionalNameAnnotation() {
+            annotatedLabelNames[blockOrdinal] = name
+        }
+        return label
     }
 
     /// The `$id` that may follow `end` or `else`; it must repeat the block's label.
     private func checkClosingLabel(_ label: Label) throws(WatError) {
         let t = peek
         guard t.kind == .id else { return }
-        let n = Int(t.end - t.start) - 1
-        guard Int(label.end - label.start) == n, source.equal(Int(label.start), Int(t.start) + 1, count: n) else {
+        let (start, end) = nameRange(t)
+        let n = end - start
+        guard Int(label.end - label.start) == n, source.equal(Int(label.start), start, count: n) else {
             throw error("mismatching label \(text(t))", at: t)
         }
         advance()

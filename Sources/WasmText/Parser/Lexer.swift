@@ -1,9 +1,11 @@
 /// The WAT/WAST lexer (spec §6.2): turns UTF-8 bytes into tokens (Tokens.swift).
 ///
 /// It works on bytes, never on `Character`s, because the spec test suite is megabytes of text.
-/// Comments (`;; …`, nested `(; … ;)`) and annotations (`(@name …)`) are skipped. Tokens are
-/// maximal runs of identifier characters and strings; a run that mixes them (`$l"a"`, `0"x"`)
-/// becomes a `reserved` token that the parser rejects, as the spec demands.
+/// Comments (`;; …`, nested `(; … ;)`) and annotations (`(@id …)`) are skipped, except the
+/// three wdb gives a meaning (`@custom`, `@name`, `@metadata.code.branch_hint`), which become
+/// one `.annotation` token each. Tokens are maximal runs of identifier characters and strings;
+/// `$"…"` is a quoted identifier; any other run that mixes them (`$l"a"`, `0"x"`) becomes a
+/// `reserved` token that the parser rejects, as the spec demands.
 
 struct Lexer {
     private let bytes: [UInt8]
@@ -17,6 +19,10 @@ struct Lexer {
     private var lines: LineTable
     private let baseLine: Int
     private let baseColumn: Int
+    /// The decoded names of the quoted identifiers met so far, one after the other, and for
+    /// each (by token start) its range in that list.
+    private var quotedNames: [UInt8] = []
+    private var quotedRanges: [Int32: (start: Int32, end: Int32)] = [:]
 
     private init(bytes: [UInt8], text: SourceText, file: String, line: Int, column: Int) {
         self.bytes = bytes
@@ -89,7 +95,8 @@ struct Lexer {
             } else if b == UInt8(ascii: "(") {
                 let after = src[i &+ 1]
                 if after != UInt8(ascii: ";")
-                    && !(after == UInt8(ascii: "@") && classes[Int(src[i &+ 2])] & ByteClass.idchar != 0) {
+                    && !(after == UInt8(ascii: "@") && (classes[Int(src[i &+ 2])] & ByteClass.idchar != 0
+                                                        || src[i &+ 2] == UInt8(ascii: "\""))) {
                     writer.open(Token(kind: .lparen, start: Int32(truncatingIfNeeded: i), end: Int32(truncatingIfNeeded: i &+ 1)))
                     i &+= 1
                     continue
@@ -124,8 +131,18 @@ struct Lexer {
             case .eof:
                 writer.append(token)
                 let open = writer.innermostOpen
-                let stream = TokenStream(bytes: bytes, source: text, tokens: writer.finish(), file: file,
+                var stream = TokenStream(bytes: bytes, source: text, tokens: writer.finish(), file: file,
                                          lines: lexer.lines)
+                if !lexer.quotedRanges.isEmpty {
+                    // The decoded names go after the text, in a buffer of their own copy.
+                    guard bytes.count + 2 * SourceText.padding + lexer.quotedNames.count < Int(Int32.max) else {
+                        throw WatError(message: "input too large (\(bytes.count) bytes)", location: SourceLocation(file: file, line: line, column: column))
+                    }
+                    let source = SourceText(bytes, names: lexer.quotedNames)
+                    let base = Int32(source.namesStart)
+                    stream.source = source
+                    stream.quotedNames = lexer.quotedRanges.mapValues { (base + $0.start, base + $0.end) }
+                }
                 if open >= 0 {
                     let tokens = stream.tokens
                     if let (culprit, next) = stream.likelyUnclosedDefinition() {
@@ -196,6 +213,7 @@ struct Lexer {
                 if c == UInt8(ascii: ";") {
                     try skipBlockComment()
                 } else if c == UInt8(ascii: "@") && annotations {
+                    if isInterpretedAnnotation(at: index) { return }
                     try skipAnnotation()
                 } else {
                     return
@@ -235,6 +253,37 @@ struct Lexer {
             }
         }
         throw error("unterminated block comment", at: start)
+    }
+
+    /// Whether the annotation at `start` (its `(`) is one wdb interprets rather than skips.
+    private func isInterpretedAnnotation(at start: Int) -> Bool {
+        annotationKind(at: start) != nil
+    }
+
+    /// The annotation ids wdb interprets, written plainly or quoted (`(@"custom" …)`).
+    static let interpretedAnnotations = ["custom", "name", "metadata.code.branch_hint"]
+
+    /// Which interpreted annotation starts at `start` (its `(`), if any.
+    func annotationKind(at start: Int) -> String? {
+        var i = start + 2
+        var quoted = false
+        if src[i] == UInt8(ascii: "\"") {
+            quoted = true
+            i += 1
+        }
+        for name in Lexer.interpretedAnnotations {
+            let utf8 = Array(name.utf8)
+            guard i + utf8.count <= count else { continue }
+            var same = true
+            for (k, b) in utf8.enumerated() where src[i + k] != b {
+                same = false
+                break
+            }
+            guard same else { continue }
+            let after = src[i + utf8.count]
+            if quoted ? after == UInt8(ascii: "\"") : !Lexer.isIdchar(after) { return name }
+        }
+        return nil
     }
 
     /// `(@name …)` or `(@"name" …)`: skipped with its balanced contents, which must be made
@@ -280,6 +329,11 @@ struct Lexer {
             // A quoted id must not hold a line break either.
             for i in stringStart..<index where src[i] == UInt8(ascii: "\n") {
                 throw error("empty annotation id (a line break in a quoted annotation id)", at: start)
+            }
+            let name = TokenStream.decodeString(bytes, from: stringStart, to: index)
+            if name.isEmpty { throw error("empty annotation id", at: start) }
+            guard String(validating: name, as: UTF8.self) != nil else {
+                throw error("malformed UTF-8 encoding in annotation id", at: start)
             }
             return
         }
@@ -378,6 +432,12 @@ struct Lexer {
         guard start < count else { return token(.eof, start, start) }
         let first = src[start]
         if first == UInt8(ascii: "(") {
+            if src[start + 1] == UInt8(ascii: "@") {
+                // skipTrivia stopped here: an annotation wdb interprets. Its contents are
+                // checked like any annotation's; the parser reads them (Annotations.swift).
+                try skipAnnotation()
+                return token(.annotation, start, index)
+            }
             index += 1
             return token(.lparen, start, index)
         }
@@ -403,6 +463,10 @@ struct Lexer {
     /// A maximal run of idchars, strings and reserved characters that is not a plain idchar run.
     @inline(never)
     private mutating func mixedToken(start: Int) throws(WatError) -> Token {
+        if src[start] == UInt8(ascii: "$"), src[start + 1] == UInt8(ascii: "\""),
+           let quoted = try quotedIdentifier(start: start) {
+            return quoted
+        }
         index = start
         var idchars = 0, strings = 0, others = 0
         while index < count {
@@ -437,6 +501,30 @@ struct Lexer {
         if first == UInt8(ascii: "$") && index - start > 1 { return token(.id, start, index) }
         if first == UInt8(ascii: "$") { return token(.reserved, start, index) }
         return token(.atom, start, index)
+    }
+}
+
+extension Lexer {
+    /// `$"…"` (spec 3.0 §6.3.5): an identifier whose name is the string's contents, escapes
+    /// decoded; it must be non-empty UTF-8. nil when the string is followed by more token
+    /// characters (`$"a"b` is reserved). `index` ends after the token.
+    fileprivate mutating func quotedIdentifier(start: Int) throws(WatError) -> Token? {
+        index = start + 1
+        try scanString()
+        let end = index
+        let next = src[end]
+        if Lexer.isIdchar(next) || next == UInt8(ascii: "\"") || continuesToken(next, at: end) {
+            return nil
+        }
+        let name = TokenStream.decodeString(bytes, from: start + 1, to: end)
+        if name.isEmpty { throw error("empty identifier", at: start) }
+        guard String(validating: name, as: UTF8.self) != nil else {
+            throw error("malformed UTF-8 encoding in identifier", at: start)
+        }
+        let at = Int32(truncatingIfNeeded: quotedNames.count)
+        quotedNames += name
+        quotedRanges[Int32(truncatingIfNeeded: start)] = (at, Int32(truncatingIfNeeded: quotedNames.count))
+        return token(.id, start, end)
     }
 }
 

@@ -13,6 +13,13 @@ extension WatParser {
             // `(module definition $M …)` (a script's module definition) reads like a module.
             if peek.kind == .keyword, s.equals(peek, "definition") { advance() }
             if let (name, _) = optionalID() { module.names.moduleName = name }
+            // `(@name "…")` of the module; a second one is an error, a `@custom` starts the fields.
+            if let name = try optionalNameAnnotation() {
+                module.names.moduleName = name
+                if peek.kind == .annotation, annotationKind(peek) == .name {
+                    throw error("@name annotation: multiple module", at: peek)
+                }
+            }
             if peek.kind == .keyword, s.equals(peek, "binary") || s.equals(peek, "quote") {
                 throw error("a \(text(peek)) module cannot be assembled here", at: peek)
             }
@@ -26,10 +33,18 @@ extension WatParser {
         var p = fieldsStart
         while p < end {
             pos = p
+            if s.tokens[p].kind == .annotation {
+                // Only `@custom` stands among the fields.
+                guard annotationKind(s.tokens[p]) == .custom else { throw misplaced(s.tokens[p]) }
+                try parseCustomAnnotation(s.tokens[p])
+                p += 1
+                continue
+            }
             let close = Int(s.matching(p))
             try parseField(close: close)
             p = close + 1
         }
+        sortCustomSections()
         // wabt writes the data count section when a data-segment instruction occurs and there
         // is at least one data segment.
         if usesDataCount && !module.data.isEmpty { module.dataCount = UInt32(module.data.count) }
@@ -42,6 +57,10 @@ extension WatParser {
         // Pass 0: type names, so type definitions can refer to later types.
         var q = start
         while q < end {
+            if s.tokens[q].kind == .annotation {
+                q += 1
+                continue
+            }
             guard s.tokens[q].kind == .lparen else { break }
             let keyword = token(q + 1)
             let close = Int(s.matching(q))
@@ -60,6 +79,10 @@ extension WatParser {
         var p = start
         while p < end {
             let open = s.tokens[p]
+            if open.kind == .annotation {
+                p += 1   // read in pass 2
+                continue
+            }
             guard open.kind == .lparen else { throw unexpected(open, expected: "a module field \"(\"") }
             let keyword = token(p + 1)
             let close = Int(s.matching(p))
@@ -246,25 +269,25 @@ extension WatParser {
             throw unexpected(kindToken, expected: "func, table, memory or global")
         }
         advance()
-        let id = optionalID()
+        let id = try binderName(optionalID())
         let descriptor: Import.Descriptor
         switch kind {
         case .function:
             let use = try parseTypeUse(allowParamNames: true)
             let index = UInt32(module.importedFunctionCount)
-            if let id { module.names.functionNames[index] = id.0 }
+            if let id { module.names.functionNames[index] = id }
             descriptor = .function(typeIndex: try resolve(use, at: kindToken))
         case .table:
-            if let id { module.names.tableNames[UInt32(module.importedTableCount)] = id.0 }
+            if let id { module.names.tableNames[UInt32(module.importedTableCount)] = id }
             descriptor = .table(try parseTableType())
         case .memory:
-            if let id { module.names.memoryNames[UInt32(module.importedMemoryCount)] = id.0 }
+            if let id { module.names.memoryNames[UInt32(module.importedMemoryCount)] = id }
             descriptor = .memory(MemoryType(limits: try parseLimits()))
         case .global:
-            if let id { module.names.globalNames[UInt32(module.importedGlobalCount)] = id.0 }
+            if let id { module.names.globalNames[UInt32(module.importedGlobalCount)] = id }
             descriptor = .global(try parseGlobalType())
         case .tag:
-            if let id { module.names.tagNames[UInt32(module.importedTagCount)] = id.0 }
+            if let id { module.names.tagNames[UInt32(module.importedTagCount)] = id }
             let use = try parseTypeUse(allowParamNames: true)
             descriptor = .tag(TagType(typeIndex: try resolve(use, at: kindToken)))
         }
@@ -295,8 +318,7 @@ extension WatParser {
         let funcToken = token(pos - 1)
         let funcOpen = pos - 2   // parseField moved past `(` and `func`
         let index = UInt32(module.functionCount)
-        let id = optionalID()
-        if let id { module.names.functionNames[index] = id.0 }
+        if let name = try binderName(optionalID()) { module.names.functionNames[index] = name }
         try parseInlineExports(.function, index: index)
         if let (moduleName, name) = try parseInlineImport() {
             let use = try parseTypeUse(allowParamNames: true)
@@ -331,7 +353,7 @@ extension WatParser {
             pos += 2
             if let (n, t) = optionalID() {
                 if !defineLocal(t, index: localCount) { throw error("duplicate local $\(n)", at: t) }
-                localNameList[localCount] = n
+                localNameList[localCount] = try optionalNameAnnotation() ?? n
                 addLocal(try parseValueType())
             } else {
                 while peek.kind != .rparen { addLocal(try parseValueType()) }
@@ -342,17 +364,21 @@ extension WatParser {
 
         // The body runs to the `)` matching the function's `(`.
         beginBody(recordLocations: true, expectedSize: max(0, s.matching(funcOpen) - pos) / 3)
+        inFunctionBody = true
         try parseInstructions()
         guard peek.kind == .rparen else { throw unexpectedInInstructions() }
         emit(Instruction(.end), at: peek)
         advance()
+        inFunctionBody = false
+        try finishBranchHints(function: module.functions.count)
         let body = Expression(code)
         functionLocations.append(codeLocations)
-        if !namedLabels.isEmpty {
+        if !namedLabels.isEmpty || !annotatedLabelNames.isEmpty {
             var names = [UInt32: String](minimumCapacity: namedLabels.count)
             for (ordinal, label) in namedLabels {
-                names[ordinal] = String(decoding: s.bytes[Int(label.start)..<Int(label.end)], as: UTF8.self)
+                names[ordinal] = source.string(Int(label.start), Int(label.end))
             }
+            names.merge(annotatedLabelNames) { _, annotated in annotated }
             module.names.labelNames[index] = names
         }
         module.functions.append(Function(typeIndex: typeIndex, locals: declarations, body: body))
@@ -363,8 +389,7 @@ extension WatParser {
 
     private func parseTable() throws(WatError) {
         let index = UInt32(module.tableCount)
-        let id = optionalID()
-        if let id { module.names.tableNames[index] = id.0 }
+        if let name = try binderName(optionalID()) { module.names.tableNames[index] = name }
         try parseInlineExports(.table, index: index)
         if let (moduleName, name) = try parseInlineImport() {
             let type = try parseTableType()
@@ -407,7 +432,7 @@ extension WatParser {
     private func parseTag() throws(WatError) {
         let tagToken = token(pos - 1)
         let index = UInt32(module.tagCount)
-        if let id = optionalID() { module.names.tagNames[index] = id.0 }
+        if let name = try binderName(optionalID()) { module.names.tagNames[index] = name }
         try parseInlineExports(.tag, index: index)
         if let (moduleName, name) = try parseInlineImport() {
             let use = try parseTypeUse(allowParamNames: true)
@@ -423,8 +448,7 @@ extension WatParser {
 
     private func parseMemory() throws(WatError) {
         let index = UInt32(module.memoryCount)
-        let id = optionalID()
-        if let id { module.names.memoryNames[index] = id.0 }
+        if let name = try binderName(optionalID()) { module.names.memoryNames[index] = name }
         try parseInlineExports(.memory, index: index)
         if let (moduleName, name) = try parseInlineImport() {
             let limits = try parseLimits()
@@ -458,8 +482,7 @@ extension WatParser {
 
     private func parseGlobal() throws(WatError) {
         let index = UInt32(module.globalCount)
-        let id = optionalID()
-        if let id { module.names.globalNames[index] = id.0 }
+        if let name = try binderName(optionalID()) { module.names.globalNames[index] = name }
         try parseInlineExports(.global, index: index)
         if let (moduleName, name) = try parseInlineImport() {
             let type = try parseGlobalType()
@@ -477,7 +500,7 @@ extension WatParser {
 
     private func parseElem() throws(WatError) {
         let index = UInt32(module.elements.count)
-        if let id = optionalID() { module.names.elementNames[index] = id.0 }
+        if let name = try binderName(optionalID()) { module.names.elementNames[index] = name }
         var mode: ElementSegment.Mode = .passive
         var isLegacyActive = false
         if peek.kind == .keyword, s.equals(peek, "declare") {
@@ -598,7 +621,7 @@ extension WatParser {
 
     private func parseData() throws(WatError) {
         let index = UInt32(module.data.count)
-        if let id = optionalID() { module.names.dataNames[index] = id.0 }
+        if let name = try binderName(optionalID()) { module.names.dataNames[index] = name }
         var memory: UInt32?
         if atList("memory") {
             pos += 2

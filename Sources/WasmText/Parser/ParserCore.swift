@@ -80,6 +80,25 @@ final class WatParser {
     /// Struct field names by type index, for `struct.get $t $field`.
     var fieldNameTables: [UInt32: NameTable] = [:]
 
+    // Annotations (Annotations.swift).
+    /// Per entry of `module.customSections` made by `@custom`: 0 when placed after a section
+    /// kind, 1 when placed before the next (their order among sections at the same place).
+    var customSectionRanks: [UInt8] = []
+    /// Whether a function body is being parsed (a branch hint elsewhere is "not in a function").
+    var inFunctionBody = false
+    /// A branch hint read and not yet given to an instruction: its value and token.
+    var pendingBranchHint: (UInt8, Token)?
+    /// Hints given to an instruction that starts at the token start and is not emitted yet,
+    /// and their count, which `emit` tests (one load on its hot path).
+    var hintTargets: [(start: Int32, value: UInt8)] = []
+    @exclusivity(unchecked) var hintWatch = 0
+    /// The current body's hints: instruction index, value.
+    var functionHints: [(Int, UInt8)] = []
+    /// Label names given by `(@name …)` in the current body, by block ordinal.
+    var annotatedLabelNames: [UInt32: String] = [:]
+    /// Every branch hint of the module, in function order.
+    var branchHints: [BranchHint] = []
+
     /// A block's label: the source range of its `$id` without the `$`; empty when unnamed.
     struct Label {
         var start: Int32
@@ -163,12 +182,13 @@ final class WatParser {
         }
     }
 
-    func error(_ message: String, at t: Token) -> WatError {
+    func error(_ message: String, at t: Token, kind: WatError.Kind = .malformed) -> WatError {
         WatError.at(message, bytes: s.bytes, offset: Int(t.start), length: max(1, Int(t.end - t.start)),
-                    file: s.file, baseLine: s.baseLine, baseColumn: s.baseColumn)
+                    file: s.file, baseLine: s.baseLine, baseColumn: s.baseColumn, kind: kind)
     }
 
     func unexpected(_ t: Token, expected: String) -> WatError {
+        if t.kind == .annotation { return misplaced(t) }
         // The spec calls a token that is neither keyword, number, string nor id an operator.
         if t.kind == .reserved { return error("unknown operator \(describe(t))", at: t) }
         return error("unexpected token \(describe(t)), expected \(expected)", at: t)
@@ -194,11 +214,18 @@ final class WatParser {
         guard peek.kind == .id else { return nil }
         let t = peek
         advance()
-        return (String(decoding: s.bytes[Int(t.start) + 1..<Int(t.end)], as: UTF8.self), t)
+        return (s.name(t), t)
     }
 
-    func idName(_ t: Token) -> String {
-        String(decoding: s.bytes[Int(t.start) + 1..<Int(t.end)], as: UTF8.self)
+    func idName(_ t: Token) -> String { s.name(t) }
+
+    /// `TokenStream.nameRange` through the parser's own `source` (the hot lookups of
+    /// `local.get $x` and `call $f` read it without going through the stream).
+    @inline(__always)
+    func nameRange(_ t: Token) -> (start: Int, end: Int) {
+        let start = Int(t.start) &+ 1
+        if source.base[start] != UInt8(ascii: "\"") { return (start, Int(t.end)) }
+        return s.nameRange(t)
     }
 
     // MARK: literals
@@ -363,21 +390,24 @@ final class WatParser {
 
     func define(_ space: IndexSpace, _ name: (String, Token)?, index: UInt32) throws(WatError) {
         guard let (n, t) = name else { return }
-        if !names[space.rawValue].insert(source, Int(t.start) + 1, Int(t.end), value: index) {
+        let (start, end) = nameRange(t)
+        if !names[space.rawValue].insert(source, start, end, value: index) {
             throw error("duplicate \(space.fieldKeyword) $\(n)", at: t)
         }
     }
 
     /// Adds a local's name; false when the function already has a local of that name.
     func defineLocal(_ t: Token, index: UInt32) -> Bool {
-        localNames.insert(source, Int(t.start) + 1, Int(t.end), value: index)
+        let (start, end) = nameRange(t)
+        return localNames.insert(source, start, end, value: index)
     }
 
     /// A numeric or symbolic index into a module-level space.
     func parseIndex(_ space: IndexSpace) throws(WatError) -> UInt32 {
         let t = peek
         if t.kind == .id {
-            guard let index = names[space.rawValue].find(source, Int(t.start) + 1, Int(t.end)) else {
+            let (start, end) = nameRange(t)
+            guard let index = names[space.rawValue].find(source, start, end) else {
                 throw error("unknown \(space.noun) \(text(t))", at: t)
             }
             advance()
@@ -392,7 +422,8 @@ final class WatParser {
     func parseLocalIndex() throws(WatError) -> UInt32 {
         let t = peek
         if t.kind == .id {
-            guard let index = localNames.find(source, Int(t.start) + 1, Int(t.end)) else {
+            let (start, end) = nameRange(t)
+            guard let index = localNames.find(source, start, end) else {
                 throw error("unknown local \(text(t))", at: t)
             }
             advance()
@@ -405,8 +436,8 @@ final class WatParser {
     func parseLabel() throws(WatError) -> UInt32 {
         let t = peek
         if t.kind == .id {
-            let start = Int(t.start) + 1
-            let n = Int(t.end) - start
+            let (start, end) = nameRange(t)
+            let n = end - start
             var depth: UInt32 = 0
             var i = labels.count - 1
             while i >= 0 {
@@ -454,7 +485,8 @@ final class WatParser {
             pos += 2
             if peek.kind == .id {
                 guard allowParamNames else { throw unexpected(peek, expected: "a value type") }
-                let name = optionalID()
+                var name = optionalID()
+                if let annotated = try optionalNameAnnotation(), let id = name { name = (annotated, id.1) }
                 use.params.append(try parseValueType())
                 use.paramNames.append(name)
             } else {

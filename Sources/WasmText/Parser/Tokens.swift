@@ -5,13 +5,16 @@ struct Token: Sendable {
         case lparen, rparen
         /// An idchar run that starts with a lowercase letter (`i32.add`, `offset=4`, `nan:0x1`).
         case keyword
-        /// `$name`.
+        /// `$name`, or a quoted identifier `$"…"` (its name is in `TokenStream.quotedNames`).
         case id
         /// Any other idchar run: numbers (`-0x1p3`, `1_000`), `+inf`, or junk.
         case atom
         case string
         /// Anything else the spec calls reserved (mixed strings and idchars, `,`, `[`...).
         case reserved
+        /// A whole annotation wdb interprets (`(@custom …)`, `(@name …)`,
+        /// `(@metadata.code.branch_hint …)`), parentheses included; others are skipped.
+        case annotation
         case eof
     }
 
@@ -36,18 +39,38 @@ struct Token: Sendable {
 final class SourceText: @unchecked Sendable {
     /// Zero bytes after the text: the sentinel and room for one 8-byte load past the end.
     static let padding = 16
-    /// `count + padding` bytes: the text, then zeros. Immutable after `init`.
+    /// `count + padding` bytes: the text, then zeros; then, when the text has quoted
+    /// identifiers, their decoded names (`names`) and another `padding` zeros. Immutable
+    /// after `init`.
     let base: UnsafePointer<UInt8>
     let count: Int
+    /// Where the decoded names of quoted identifiers start (`count + padding`).
+    var namesStart: Int { count + SourceText.padding }
 
-    init(_ bytes: [UInt8]) {
-        let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: bytes.count + SourceText.padding)
+    /// `names`: the decoded names of the text's quoted identifiers, one after the other. They
+    /// live in the same buffer as the text so that a name lookup compares byte ranges of one
+    /// buffer whether the identifier was written `$abc` or `$"abc"`.
+    init(_ bytes: [UInt8], names: [UInt8] = []) {
+        let total = bytes.count + SourceText.padding + (names.isEmpty ? 0 : names.count + SourceText.padding)
+        let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: total)
         bytes.withUnsafeBufferPointer { b in
             if let from = b.baseAddress { buffer.initialize(from: from, count: b.count) }
         }
         (buffer + bytes.count).initialize(repeating: 0, count: SourceText.padding)
+        if !names.isEmpty {
+            let at = buffer + bytes.count + SourceText.padding
+            names.withUnsafeBufferPointer { b in
+                if let from = b.baseAddress { at.initialize(from: from, count: b.count) }
+            }
+            (at + names.count).initialize(repeating: 0, count: SourceText.padding)
+        }
         base = UnsafePointer(buffer)
         count = bytes.count
+    }
+
+    /// The bytes `start ..< end` of the buffer (text or decoded names) as a string.
+    func string(_ start: Int, _ end: Int) -> String {
+        String(decoding: UnsafeBufferPointer(start: base + start, count: max(0, end - start)), as: UTF8.self)
     }
 
     deinit { UnsafeMutablePointer(mutating: base).deallocate() }
@@ -205,6 +228,9 @@ struct TokenStream: Sendable {
     var tokens: TokenList
     var file: String
     var lines: LineTable
+    /// For each quoted identifier `$"…"`, keyed by its token's start: the range of its decoded
+    /// name in `source` (after the text, see `SourceText`).
+    var quotedNames: [Int32: (start: Int32, end: Int32)] = [:]
     /// Line and column of byte 0 (a module cut out of a script starts mid-file).
     var baseLine: Int { lines.baseLine }
     var baseColumn: Int { lines.baseColumn }
@@ -214,6 +240,23 @@ struct TokenStream: Sendable {
 
     /// The line and column (1-based, in bytes) where token `t` starts.
     func position(of t: Token) -> (line: Int, column: Int) { lines.position(of: Int(t.start)) }
+
+    /// The range in `source` of the name an `.id` token denotes, without the `$`: the token's
+    /// own bytes, or for `$"…"` its decoded name. `$abc` and `$"abc"` give equal bytes.
+    @inline(__always)
+    func nameRange(_ t: Token) -> (start: Int, end: Int) {
+        let start = Int(t.start) &+ 1
+        // An id token is at least 2 bytes, so `start` is inside the text.
+        if source.base[start] != UInt8(ascii: "\"") { return (start, Int(t.end)) }
+        guard let range = quotedNames[t.start] else { return (start, Int(t.end)) }
+        return (Int(range.start), Int(range.end))
+    }
+
+    /// The name an `.id` token denotes, without the `$` (decoded for `$"…"`).
+    func name(_ t: Token) -> String {
+        let (start, end) = nameRange(t)
+        return source.string(start, end)
+    }
 }
 
 /// Where the lines of a source start, to turn byte offsets into lines and columns.
@@ -303,9 +346,15 @@ extension TokenStream {
 
     /// The bytes a string token denotes, escapes decoded.
     func stringValue(_ t: Token) -> [UInt8] {
+        TokenStream.decodeString(bytes, from: Int(t.start), to: Int(t.end))
+    }
+
+    /// The bytes of the string literal `bytes[from ..< to]` (quotes included; the lexer has
+    /// checked its escapes), escapes decoded.
+    static func decodeString(_ bytes: [UInt8], from: Int, to: Int) -> [UInt8] {
         var out: [UInt8] = []
-        var i = Int(t.start) + 1
-        let end = Int(t.end) - 1
+        var i = from + 1
+        let end = to - 1
         out.reserveCapacity(end - i)
         while i < end {
             let b = bytes[i]

@@ -125,7 +125,7 @@ extension WatParser {
 
     private func parseTypeDefinition(index: UInt32) throws(WatError) -> SubType {
         pos += 2
-        if let name = optionalID() { module.names.typeNames[index] = name.0 }
+        if let name = try binderName(optionalID()) { module.names.typeNames[index] = name }
         try expectLParen()
         let result: SubType
         if s.equals(peek, "sub") {
@@ -168,10 +168,10 @@ extension WatParser {
                     let t = peek
                     let name = optionalID()
                     if let name {
-                        guard nameTable.insert(source, Int(t.start) + 1, Int(t.end), value: UInt32(fields.count)) else {
+                        guard nameTable.insert(source, nameRange(t).start, nameRange(t).end, value: UInt32(fields.count)) else {
                             throw error("duplicate field \(name.0)", at: t)
                         }
-                        fieldNames[UInt32(fields.count)] = name.0
+                        fieldNames[UInt32(fields.count)] = try optionalNameAnnotation() ?? name.0
                     }
                     fields.append(try parseFieldType())
                 } else {
@@ -216,7 +216,8 @@ extension WatParser {
     func parseFieldIndex(of typeIndex: UInt32) throws(WatError) -> UInt32 {
         let t = peek
         if t.kind == .id {
-            guard let index = fieldNameTables[typeIndex]?.find(source, Int(t.start) + 1, Int(t.end)) else {
+            let (start, end) = nameRange(t)
+            guard let index = fieldNameTables[typeIndex]?.find(source, start, end) else {
                 throw error("unknown field \(text(t))", at: t)
             }
             advance()

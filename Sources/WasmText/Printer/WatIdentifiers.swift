@@ -2,10 +2,11 @@ import WasmCore
 
 /// The `$ids` the printer gives to module entities, made from name-section names.
 ///
-/// A name section may hold any UTF-8 text and may repeat a name, while a WAT identifier is a
-/// restricted character set and must be unique in its index space. So each name is sanitised
-/// (every character outside the id alphabet becomes `_`) and, on a collision, numbered
-/// (`$f`, `$f.1`, `$f.2`, …). Entities without a usable name get no id and print by index.
+/// A name section may hold any UTF-8 text and may repeat a name, while a WAT identifier must
+/// be unique in its index space. A name made of idchars prints as `$name`; any other name in
+/// the quoted form `$"…"` (WebAssembly 3.0), so the text names exactly what the binary does.
+/// On a collision the later names are numbered (`$f`, `$f.1`, `$f.2`, …). Entities without a
+/// usable (non-empty) name get no id and print by index.
 struct WatIdentifiers {
     var types: [UInt32: String] = [:]
     var functions: [UInt32: String] = [:]
@@ -33,12 +34,12 @@ struct WatIdentifiers {
         module = names.moduleName.flatMap(Self.identifier)
     }
 
-    /// Sanitised, deduplicated ids for one index space, assigned in index order.
+    /// Deduplicated ids for one index space, assigned in index order.
     static func unique(_ names: [UInt32: String]) -> [UInt32: String] {
         var result: [UInt32: String] = [:]
         var used = Set<String>()
         for index in names.keys.sorted() {
-            guard let base = names[index].flatMap(identifier) else { continue }
+            guard let base = names[index], !base.isEmpty else { continue }
             var candidate = base
             var suffix = 1
             while used.contains(candidate) {
@@ -46,20 +47,17 @@ struct WatIdentifiers {
                 suffix += 1
             }
             used.insert(candidate)
-            result[index] = candidate
+            result[index] = identifier(candidate)
         }
         return result
     }
 
-    /// `$` + the name with every character outside the WAT id alphabet replaced by `_`;
-    /// nil for an empty name.
+    /// `$name` when the name is all idchars, else `$"…"` with the name's bytes as a WAT
+    /// string; nil for an empty name.
     static func identifier(_ name: String) -> String? {
         guard !name.isEmpty else { return nil }
-        var id = "$"
-        for scalar in name.unicodeScalars {
-            id.unicodeScalars.append(isIdCharacter(scalar) ? scalar : "_")
-        }
-        return id
+        if name.unicodeScalars.allSatisfy(isIdCharacter) { return "$" + name }
+        return "$" + WatString.quoted(name)
     }
 
     /// The WAT `idchar` set: printable ASCII except space, quotes, comma, semicolon,

@@ -393,15 +393,49 @@ private struct ModulePrinter {
         return Self.isSingleFolded(folded) ? folded[0] : "(offset \(inlineExpression(expression)))"
     }
 
-    /// Custom sections other than `name` have no text form; say that they were there.
+    /// Custom sections as `(@custom "name" (after kind) "bytes")` annotations, placed where
+    /// the binary had them, so the text assembles to the same bytes. Not printed: `name`
+    /// (the `$ids` show it) and debug information (DWARF `.debug_*`, source maps), which
+    /// would bury the code under bytes; a comment says they were there.
     /// Returns whether it printed anything.
     mutating func printCustomSectionNotes() -> Bool {
         var printed = false
         for section in module.customSections where section.name != "name" {
-            lines.append("  ;; custom section \(WatString.quoted(section.name)), \(section.payload.count) bytes, not printed")
+            if Self.isDebugInformation(section.name) {
+                lines.append("  ;; custom section \(WatString.quoted(section.name)), \(section.payload.count) bytes, not printed")
+            } else {
+                let place = section.after.flatMap(Self.sectionKeyword).map { "(after \($0))" } ?? "(before first)"
+                lines.append("  (@custom \(WatString.quoted(section.name)) \(place) \(WatString.quoted(section.payload)))")
+            }
             printed = true
         }
         return printed
+    }
+
+    static func isDebugInformation(_ name: String) -> Bool {
+        name.hasPrefix(".debug_") || name == "sourceMappingURL" || name == "external_debug_info"
+            || name == SourceMap.customSectionName
+    }
+
+    /// The section kind keyword of a `@custom` placement; nil for a custom section (its
+    /// followers go where it went: the encoder puts them first).
+    static func sectionKeyword(_ id: SectionID) -> String? {
+        switch id {
+        case .custom: nil
+        case .type: "type"
+        case .import: "import"
+        case .function: "func"
+        case .table: "table"
+        case .memory: "memory"
+        case .tag: "tag"
+        case .global: "global"
+        case .export: "export"
+        case .start: "start"
+        case .element: "elem"
+        case .dataCount: "datacount"
+        case .code: "code"
+        case .data: "data"
+        }
     }
 }
 

@@ -1,7 +1,7 @@
 import ArgumentParser
 import WasmText
 
-/// `wdb wat2wasm FILE.wat [-o OUT] [--debug-names]`: assemble and validate a WAT module.
+/// `wdb wat2wasm FILE.wat [-o OUT] [--debug-names [--wasm-tools-names]]`: assemble and validate a WAT module.
 struct Wat2WasmCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "wat2wasm",
@@ -16,12 +16,17 @@ struct Wat2WasmCommand: ParsableCommand {
     @Flag(name: .customLong("debug-names"), help: "Write a name section with the WAT identifiers.")
     var debugNames = false
 
+    @Flag(name: .customLong("wasm-tools-names"),
+          help: "With --debug-names: lay the name section out as wasm-tools does (label, field and tag names too).")
+    var wasmToolsNames = false
+
     func run() throws {
         try reportingErrors {
             // The assembler itself, not a load: the output keeps exactly the names asked for.
             let source = try ModuleLoader.readFile(file)
             try ModuleLoader.checkUTF8(source, path: file)
-            let options = WatAssembler.Options(validate: true, debugNames: debugNames, recordOffsets: false)
+            let options = WatAssembler.Options(validate: true, debugNames: debugNames, recordOffsets: false,
+                                               wasmToolsNames: wasmToolsNames)
             let binary: [UInt8]
             do {
                 binary = try WatAssembler.assemble(bytes: source, file: file, options: options).bytes
