@@ -6,5 +6,7 @@ import WasmCore
 /// One line per proposal, added when its execution (and debugging) is complete.
 enum EngineFeatures {
     static let executable: Features = [
+        .functionReferences,
+        .gc,
     ]
 }

@@ -46,10 +46,11 @@ extension Debuggee {
                                    localTypes: [], locals: [], operandStack: [], depth: depth)
             guard let c = store.compiled(function), c.stopPoint(containing: index) != nil else { return frame }
             frame.localTypes = c.localTypes
-            frame.locals = zip(c.localTypes, c.localSlots).map { Value.load($0, from: fp + $1) }
+            let module = store.module(ofFunction: function)
+            frame.locals = zip(c.localTypes, c.localSlots).map { store.loadValue($0, from: fp + $1, module: module) }
             // In a caller, the call's arguments have moved into the callee's frame.
             frame.operandStack = c.operandStack(atCodeIndex: index, fp: fp, limit: callee.map { $0 - fp } ?? .max,
-                                                trapped: trapped)
+                                                trapped: trapped) { self.store.loadValue($0, from: $1, module: module) }
             return frame
         }
     }
@@ -125,8 +126,9 @@ extension Debuggee {
         guard raw == InternalOp.call.rawValue || raw == InternalOp.callIndirect.rawValue else { return [] }
         var p = r.fp + CodeWord.a(c.code[callIndex])
         var values: [Value] = []
+        let module = store.module(ofFunction: returnPoint.function)
         for t in types {
-            values.append(Value.load(t, from: p))
+            values.append(store.loadValue(t, from: p, module: module))
             p += t.slotCount
         }
         return values
@@ -154,7 +156,7 @@ extension Debuggee {
         let all = store.instances[instanceIndex].globalAddresses
         guard index >= 0, index < all.count else { return nil }
         let g = store.globals[all[index]]
-        return Value.load(g.type.valueType, from: g.slots)
+        return store.loadValue(store.storeType(ofGlobal: all[index]), from: g.slots, module: nil)
     }
 
     /// Writes a global (also an immutable one: the debugger may change anything).

@@ -1,0 +1,255 @@
+import WasmCore
+
+/// The defined types of every module in a store, by canonical *store type id* (Wasm 3.0
+/// iso-recursive type equivalence, spec §3.3.1 "Type equivalence"): two defined types of any
+/// two modules get the same id exactly when they are equivalent, so the run loop compares
+/// types by one integer (call_indirect, import matching) and casts walk a chain of ids.
+///
+/// A recursion group is keyed by its structure, with references inside the group written
+/// relative to it and references to earlier groups by their store ids (the validator's
+/// `TypeCanonicalizer` does the same within one module; this one spans the store). Types are
+/// never removed: a struct object's id must stay meaningful for as long as the object lives,
+/// and a store has as many types as its modules declare.
+final class TypeRegistry {
+    /// One defined type in store form: type indices inside it are store type ids.
+    struct Definition {
+        var composite: CompositeType
+        var supertype: UInt32?
+        var isFinal: Bool
+        /// Layout of a struct's fields: byte offset of each field in the object's payload.
+        var fieldOffsets: [Int] = []
+        /// Bytes of a struct's payload, or of one array element.
+        var payloadSize: Int = 0
+        /// Byte offsets of the struct fields (or, for an array, whether its elements) that may
+        /// hold a heap object: what the collector traces.
+        var referenceOffsets: [Int] = []
+        var elementsAreReferences = false
+        /// Where the type was first registered: a module and its type index (for names).
+        var origin: (module: Module, index: Int)?
+    }
+
+    private(set) var definitions: [Definition] = []
+    private var groups: [[Int64]: UInt32] = [:]
+
+    /// Registers the type section of `module`; returns the store id of each type index.
+    func register(_ module: Module) -> [UInt32] {
+        var ids = [UInt32](repeating: 0, count: module.typeDefinitions.count)
+        for range in module.recursionGroupRanges {
+            var key: [Int64] = [Int64(range.count)]
+            for index in range {
+                appendKey(module.typeDefinitions[index], group: range, ids: ids, to: &key)
+            }
+            let first: UInt32
+            if let existing = groups[key] {
+                first = existing
+            } else {
+                first = UInt32(definitions.count)
+                groups[key] = first
+                for index in range {
+                    let type = module.typeDefinitions[index]
+                    func storeIndex(_ x: UInt32) -> UInt32 {
+                        range.contains(Int(x)) ? first + UInt32(Int(x) - range.lowerBound)
+                            : (Int(x) < ids.count ? ids[Int(x)] : 0)
+                    }
+                    var definition = Definition(composite: storeForm(type.composite, storeIndex),
+                                                supertype: type.supertypes.first.map(storeIndex),
+                                                isFinal: type.isFinal)
+                    definition.origin = (module, index)
+                    layOut(&definition)
+                    definitions.append(definition)
+                }
+            }
+            for (k, index) in range.enumerated() { ids[index] = first + UInt32(k) }
+        }
+        return ids
+    }
+
+    /// The store id of a host function's type: a final function type alone in its group (the
+    /// type a module's plain `(type (func …))` has). Type indices in it are taken as they are.
+    func register(function type: FuncType) -> UInt32 {
+        var module = Module()
+        module.types = [type]
+        return register(module)[0]
+    }
+
+    // MARK: keys
+
+    private func appendKey(_ type: SubType, group: Range<Int>, ids: [UInt32], to key: inout [Int64]) {
+        key.append(type.isFinal ? 1 : 0)
+        key.append(Int64(type.supertypes.count))
+        for s in type.supertypes { appendIndex(s, group: group, ids: ids, to: &key) }
+        switch type.composite {
+        case .function(let f):
+            key.append(-1)
+            key.append(Int64(f.params.count))
+            for t in f.params { appendKey(t, group: group, ids: ids, to: &key) }
+            key.append(Int64(f.results.count))
+            for t in f.results { appendKey(t, group: group, ids: ids, to: &key) }
+        case .structure(let fields):
+            key.append(-2)
+            key.append(Int64(fields.count))
+            for field in fields { appendKey(field, group: group, ids: ids, to: &key) }
+        case .array(let element):
+            key.append(-3)
+            appendKey(element, group: group, ids: ids, to: &key)
+        }
+    }
+
+    private func appendKey(_ field: FieldType, group: Range<Int>, ids: [UInt32], to key: inout [Int64]) {
+        key.append(field.isMutable ? 1 : 0)
+        switch field.storage {
+        case .i8: key.append(-8)
+        case .i16: key.append(-16)
+        case .value(let t): appendKey(t, group: group, ids: ids, to: &key)
+        }
+    }
+
+    private func appendKey(_ type: ValueType, group: Range<Int>, ids: [UInt32], to key: inout [Int64]) {
+        guard case .ref(let r) = type else {
+            key.append(-100 - Int64(type.shortByte ?? 0))
+            return
+        }
+        key.append(r.isNullable ? -1000 : -2000)
+        switch r.heapType {
+        case .abstract(let a): key.append(-3000 - Int64(a.rawValue))
+        case .concrete(let x): appendIndex(x, group: group, ids: ids, to: &key)
+        }
+    }
+
+    /// Inside the group: relative (negative); an earlier type: its store id (non-negative).
+    /// (Validation guarantees no later type is named.)
+    private func appendIndex(_ x: UInt32, group: Range<Int>, ids: [UInt32], to key: inout [Int64]) {
+        let i = Int(x)
+        if group.contains(i) {
+            key.append(-10_000 - Int64(i - group.lowerBound))
+        } else {
+            key.append(i < ids.count ? Int64(ids[i]) : -9_999)
+        }
+    }
+
+    // MARK: store form
+
+    private func storeForm(_ composite: CompositeType, _ map: (UInt32) -> UInt32) -> CompositeType {
+        func convert(_ t: ValueType) -> ValueType { TypeRegistry.mapIndices(t, map) }
+        func convert(_ f: FieldType) -> FieldType {
+            if case .value(let t) = f.storage { return FieldType(.value(convert(t)), mutable: f.isMutable) }
+            return f
+        }
+        switch composite {
+        case .function(let f): return .function(FuncType(params: f.params.map(convert), results: f.results.map(convert)))
+        case .structure(let fields): return .structure(fields.map(convert))
+        case .array(let element): return .array(convert(element))
+        }
+    }
+
+    static func mapIndices(_ type: ValueType, _ map: (UInt32) -> UInt32) -> ValueType {
+        guard case .ref(let r) = type, case .concrete(let x) = r.heapType else { return type }
+        return .ref(RefType(nullable: r.isNullable, .concrete(map(x))))
+    }
+
+    /// `type` of a module whose type indices have store ids `ids`, in store form.
+    func storeForm(_ type: ValueType, ids: [UInt32]) -> ValueType {
+        TypeRegistry.mapIndices(type) { Int($0) < ids.count ? ids[Int($0)] : UInt32.max }
+    }
+
+    /// Field offsets: every field takes 8 bytes (16 for v128), so a field is read with one
+    /// aligned load whatever its type; array elements are packed by their storage size.
+    private func layOut(_ definition: inout Definition) {
+        switch definition.composite {
+        case .structure(let fields):
+            var offset = 0
+            for field in fields {
+                definition.fieldOffsets.append(offset)
+                if mayHoldObject(field.storage) { definition.referenceOffsets.append(offset) }
+                offset += field.storage == .value(.v128) ? 16 : 8
+            }
+            definition.payloadSize = offset
+        case .array(let element):
+            definition.payloadSize = TypeRegistry.elementSize(element.storage)
+            definition.elementsAreReferences = mayHoldObject(element.storage)
+        case .function:
+            break
+        }
+    }
+
+    static func elementSize(_ storage: StorageType) -> Int {
+        switch storage {
+        case .i8: 1
+        case .i16: 2
+        case .value(.i32), .value(.f32): 4
+        case .value(.v128): 16
+        case .value: 8
+        }
+    }
+
+    /// Whether a field of this type may hold a heap object: references of the `any` and
+    /// `extern` hierarchies (an extern may be an internalised object; funcrefs never are).
+    private func mayHoldObject(_ storage: StorageType) -> Bool {
+        guard case .value(.ref(let r)) = storage else { return false }
+        return top(of: r.heapType) != .func
+    }
+
+    // MARK: relations
+
+    /// The abstract heap type a store-form heap type belongs under (struct, array or func for
+    /// a defined type).
+    func abstractKind(of heapType: HeapType) -> AbstractHeapType {
+        switch heapType {
+        case .abstract(let a): return a
+        case .concrete(let id):
+            guard Int(id) < definitions.count else { return .none }
+            return definitions[Int(id)].composite.abstractSupertype
+        }
+    }
+
+    func top(of heapType: HeapType) -> AbstractHeapType {
+        if case .concrete(let id) = heapType, Int(id) >= definitions.count {
+            // Not yet registered (a type of the group being laid out refers to its own group):
+            // the group's types are registered together, so look at what is there.
+            return .any
+        }
+        return abstractKind(of: heapType).top
+    }
+
+    /// `type` with defined types replaced by their abstract kind (what `Value.load` reads).
+    func abstracted(_ type: ValueType) -> ValueType {
+        guard case .ref(let r) = type, case .concrete = r.heapType else { return type }
+        return .ref(RefType(nullable: r.isNullable, .abstract(abstractKind(of: r.heapType))))
+    }
+
+    /// Whether defined type `a` is `b` or declares it (transitively) as a supertype.
+    func isSubtype(_ a: UInt32, of b: UInt32) -> Bool {
+        var current = a
+        var steps = 0
+        while steps <= definitions.count {
+            if current == b { return true }
+            guard Int(current) < definitions.count, let next = definitions[Int(current)].supertype else { return false }
+            current = next
+            steps += 1
+        }
+        return false
+    }
+
+    func heapMatches(_ a: HeapType, _ b: HeapType) -> Bool {
+        switch (a, b) {
+        case (.abstract(let x), .abstract(let y)): return TypeRegistry.abstractMatches(x, y)
+        case (.concrete(let x), .abstract(let y)): return TypeRegistry.abstractMatches(abstractKind(of: a), y) && x != .max
+        case (.abstract(let x), .concrete): return x == abstractKind(of: b).bottom
+        case (.concrete(let x), .concrete(let y)): return isSubtype(x, of: y)
+        }
+    }
+
+    static func abstractMatches(_ a: AbstractHeapType, _ b: AbstractHeapType) -> Bool {
+        if a == b { return true }
+        if a.top != b.top { return false }
+        if a == a.bottom || b == b.top { return true }
+        return b == .eq && (a == .i31 || a == .struct || a == .array)
+    }
+
+    /// Subtyping of store-form value types (import matching).
+    func matches(_ a: ValueType, _ b: ValueType) -> Bool {
+        guard case .ref(let x) = a, case .ref(let y) = b else { return a == b }
+        if x.isNullable && !y.isNullable { return false }
+        return heapMatches(x.heapType, y.heapType)
+    }
+}
