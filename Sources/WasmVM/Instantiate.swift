@@ -154,10 +154,14 @@ extension Store {
                     return UInt64(functionAddresses[Int(i)]) + 1
                 }
             case .expressions(let expressions):
-                return try expressions.map { e in
+                // All values first: their handles keep objects they allocate alive until the
+                // segment (a root of the collector) holds them.
+                let values = try expressions.map { e in
+                    try evaluate(e, type: segment.type.valueType, functions: functionAddresses, globals: globalAddresses,
+                                 module: module, typeIDs: typeIDs)
+                }
+                return values.map { v in
                     var slots: (UInt64, UInt64) = (0, 0)
-                    let v = try evaluate(e, type: segment.type.valueType, functions: functionAddresses, globals: globalAddresses,
-                                         module: module, typeIDs: typeIDs)
                     withUnsafeMutablePointer(to: &slots) { $0.withMemoryRebound(to: UInt64.self, capacity: 2) { v.store(to: $0) } }
                     return slots.0
                 }

@@ -35,8 +35,10 @@ extension Interpreter {
                             count: Int(truncatingIfNeeded: pc[2]))
         case .refAsNonNull:
             guard fp[a] != 0 else { return fail(ex, "null reference") }
+            next = pc + 1
         case .refEq:
             fp[a] = fp[a] == fp[a + 1] ? 1 : 0
+            next = pc + 1
         case .brOnNull:
             fp[Int(truncatingIfNeeded: w1)] = fp[a] == 0 ? 1 : 0
         case .brOnNonNull:
