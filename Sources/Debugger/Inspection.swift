@@ -73,7 +73,8 @@ extension DebugSession {
         let text = "#\(f.level) " + (position?.description ?? module?.displayName(ofFunction: f.functionIndex) ?? "?")
         let paramCount = module?.functionType(of: f.functionIndex)?.params.count ?? 0
         let locals = f.locals.enumerated().map { i, v in
-            NamedValue(name: localName(function: f.functionIndex, index: i), index: i, value: v, isParameter: i < paramCount)
+            NamedValue(name: localName(function: f.functionIndex, index: i), index: i, value: v, isParameter: i < paramCount,
+                       type: i < f.localTypes.count ? f.localTypes[i] : nil)
         }
         return FrameInfo(level: f.level, position: position, description: text, functionIndex: f.functionIndex,
                          locals: locals, operandStack: f.operandStack, physicalLevel: f.level)
@@ -126,7 +127,8 @@ extension DebugSession {
     public func globals() -> [NamedValue] {
         guard let debuggee else { return [] }
         return (0..<debuggee.globalCount).compactMap { g in
-            debuggee.global(g).map { NamedValue(name: globalName(g), index: g, value: $0, isParameter: false) }
+            debuggee.global(g).map { NamedValue(name: globalName(g), index: g, value: $0, isParameter: false,
+                                                type: debuggee.globalType(g)?.valueType) }
         }
     }
 

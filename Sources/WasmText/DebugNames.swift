@@ -3,7 +3,8 @@ import WasmCore
 /// The `name` section as wabt's `wat2wasm --debug-names` writes it: module name, function
 /// names, then a local-names subsection that lists every function (even with no named local,
 /// even when the module has no function at all), then the extended subsections for types,
-/// tables, memories, globals, element and data segments. Label names are not written.
+/// tables, memories, globals, element and data segments, and (a 3.0 addition) the field names
+/// of struct types. Label names are not written.
 enum DebugNames {
     /// The section's payload after its name.
     static func payload(_ names: NameSection, functionCount: Int) -> [UInt8] {
@@ -31,6 +32,17 @@ enum DebugNames {
             (7, names.globalNames), (8, names.elementNames), (9, names.dataNames),
         ]
         for (id, map) in extended where !map.isEmpty { subsection(id, nameMap(map)) }
+        // Field names of GC struct types (subsection 10: type index → field index → name), so a
+        // debugger shows `$p.x` for a module assembled from text as for one compiled with names.
+        if !names.fieldNames.isEmpty {
+            var fields: [UInt8] = []
+            LEB128.appendUnsigned(UInt32(names.fieldNames.count), to: &fields)
+            for type in names.fieldNames.keys.sorted() {
+                LEB128.appendUnsigned(type, to: &fields)
+                fields += nameMap(names.fieldNames[type] ?? [:])
+            }
+            subsection(10, fields)
+        }
         return out
     }
 
