@@ -182,3 +182,18 @@ import WasmCore
         #expect(try m.invoke("sum") == [.double(9.5)])
     }
 }
+
+extension GCTests {
+    /// Binary trees (Benchmarks/gc/bintrees.wat): `struct.new` of two call results collects
+    /// while the first result waits in a slot of the frame; every node must survive.
+    @Test func binaryTreesSurviveCollectionsDuringConstruction() throws {
+        let text = try String(contentsOf: TestPaths.repoRoot.appendingPathComponent("Benchmarks/gc/bintrees.wat"), encoding: .utf8)
+        let runtime = Runtime()
+        let m = try runtime.instantiate(assemble(text))
+        let max = 10
+        var expected = (1 << (max + 2)) - 1 + (1 << (max + 1)) - 1
+        for d in stride(from: 4, through: max, by: 2) { expected += (1 << (max - d + 4)) * ((1 << (d + 1)) - 1) }
+        #expect(try m.invoke("run", [.i32(UInt32(max))]) == [.i32(UInt32(expected))])
+        #expect(runtime.gcStatistics.collections > 0)
+    }
+}

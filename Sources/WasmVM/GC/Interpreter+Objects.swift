@@ -89,11 +89,12 @@ extension Interpreter {
         let typeID = UInt32(truncatingIfNeeded: w1)
         guard Int(typeID) < types.definitions.count else { return fail(ex, .invalidCode("unknown type")) }
         let definition = types.definitions[Int(typeID)]
-        r.pc = pc + 2
+        // pc stays at the instruction until it has run: an allocation may collect, and the
+        // collector reads this frame's operands from the stop point at pc.
         switch (op, definition.composite) {
         case (.structNew, .structure(let fields)), (.structNewDefault, .structure(let fields)):
             switch store.allocateObject(typeID: typeID, length: 0, payloadBytes: definition.payloadSize, running: r) {
-            case .failure(let kind): r.pc = pc; return fail(ex, kind)
+            case .failure(let kind): return fail(ex, kind)
             case .success(let (block, id)):
                 if op == .structNew {
                     let payload = heap.payload(block)
@@ -109,7 +110,7 @@ extension Interpreter {
              (.structGetU, .structure(let fields)), (.structSet, .structure(let fields)):
             let field = Int(w1 >> 32)
             guard field < fields.count else { return fail(ex, .invalidCode("unknown field")) }
-            guard let block = object(fp[a], heap) else { r.pc = pc; return fail(ex, "null structure reference") }
+            guard let block = object(fp[a], heap) else { return fail(ex, "null structure reference") }
             let p = heap.payload(block) + definition.fieldOffsets[field]
             if op == .structSet {
                 FieldAccess.write(fields[field].storage, to: p, from: fp + a + 1)
@@ -119,11 +120,11 @@ extension Interpreter {
         case (.arrayNew, .array(let element)), (.arrayNewDefault, .array(let element)):
             let lengthSlot = op == .arrayNew ? a + FieldAccess.slotCount(element.storage) : a
             let length = u32(fp[lengthSlot])
-            guard let bytes = Store.arrayBytes(length, definition.payloadSize) else { r.pc = pc; return fail(ex, store.heapExhausted) }
+            guard let bytes = Store.arrayBytes(length, definition.payloadSize) else { return fail(ex, store.heapExhausted) }
             // The initial value is read before the allocation overwrites nothing it needs.
             let value = (fp[a], fp[a + 1])
             switch store.allocateObject(typeID: typeID, length: UInt32(length), payloadBytes: bytes, running: r) {
-            case .failure(let kind): r.pc = pc; return fail(ex, kind)
+            case .failure(let kind): return fail(ex, kind)
             case .success(let (block, id)):
                 if op == .arrayNew {
                     var slots = [value.0, value.1]
@@ -138,9 +139,9 @@ extension Interpreter {
             }
         case (.arrayNewFixed, .array(let element)):
             let count = Int(w1 >> 32)
-            guard let bytes = Store.arrayBytes(UInt64(count), definition.payloadSize) else { r.pc = pc; return fail(ex, store.heapExhausted) }
+            guard let bytes = Store.arrayBytes(UInt64(count), definition.payloadSize) else { return fail(ex, store.heapExhausted) }
             switch store.allocateObject(typeID: typeID, length: UInt32(count), payloadBytes: bytes, running: r) {
-            case .failure(let kind): r.pc = pc; return fail(ex, kind)
+            case .failure(let kind): return fail(ex, kind)
             case .success(let (block, id)):
                 let payload = heap.payload(block)
                 let width = FieldAccess.slotCount(element.storage)
@@ -158,11 +159,10 @@ extension Interpreter {
                 let bytes = segment < instance.data.count ? instance.data[segment] : []
                 guard let total = Store.arrayBytes(length, size), offset <= UInt64(bytes.count),
                       UInt64(total) <= UInt64(bytes.count) - offset else {
-                    r.pc = pc
                     return fail(ex, .outOfBoundsMemoryAccess)
                 }
                 switch store.allocateObject(typeID: typeID, length: UInt32(length), payloadBytes: total, running: r) {
-                case .failure(let kind): r.pc = pc; return fail(ex, kind)
+                case .failure(let kind): return fail(ex, kind)
                 case .success(let (block, id)):
                     if total > 0 {
                         bytes.withUnsafeBytes { src in
@@ -175,11 +175,10 @@ extension Interpreter {
                 let items = segment < instance.elements.count ? instance.elements[segment] : []
                 guard offset <= UInt64(items.count), length <= UInt64(items.count) - offset,
                       let total = Store.arrayBytes(length, size) else {
-                    r.pc = pc
                     return fail(ex, .outOfBoundsTableAccess)
                 }
                 switch store.allocateObject(typeID: typeID, length: UInt32(length), payloadBytes: total, running: r) {
-                case .failure(let kind): r.pc = pc; return fail(ex, kind)
+                case .failure(let kind): return fail(ex, kind)
                 case .success(let (block, id)):
                     // Read the segment again: a collection cannot change it, but keep to one copy.
                     let payload = heap.payload(block)
@@ -193,9 +192,9 @@ extension Interpreter {
             }
         case (.arrayGet, .array(let element)), (.arrayGetS, .array(let element)),
              (.arrayGetU, .array(let element)), (.arraySet, .array(let element)):
-            guard let block = object(fp[a], heap) else { r.pc = pc; return fail(ex, "null array reference") }
+            guard let block = object(fp[a], heap) else { return fail(ex, "null array reference") }
             let index = u32(fp[a + 1])
-            guard index < UInt64(heap.header(block).pointee.length) else { r.pc = pc; return fail(ex, "out of bounds array access") }
+            guard index < UInt64(heap.header(block).pointee.length) else { return fail(ex, "out of bounds array access") }
             let p = heap.payload(block) + Int(index) * definition.payloadSize
             if op == .arraySet {
                 FieldAccess.write(element.storage, to: p, from: fp + a + 2)
@@ -203,23 +202,22 @@ extension Interpreter {
                 FieldAccess.read(element.storage, from: p, to: fp + a, signed: op == .arrayGetS)
             }
         case (.arrayFill, .array(let element)):
-            guard let block = object(fp[a], heap) else { r.pc = pc; return fail(ex, "null array reference") }
+            guard let block = object(fp[a], heap) else { return fail(ex, "null array reference") }
             let offset = u32(fp[a + 1])
             let n = u32(fp[a + 2 + FieldAccess.slotCount(element.storage)])
             let length = UInt64(heap.header(block).pointee.length)
-            guard offset <= length, n <= length - offset else { r.pc = pc; return fail(ex, "out of bounds array access") }
+            guard offset <= length, n <= length - offset else { return fail(ex, "out of bounds array access") }
             let payload = heap.payload(block)
             for i in 0..<Int(n) {
                 FieldAccess.write(element.storage, to: payload + (Int(offset) + i) * definition.payloadSize, from: fp + a + 2)
             }
         case (.arrayCopy, .array):
-            guard let destination = object(fp[a], heap) else { r.pc = pc; return fail(ex, "null array reference") }
-            guard let source = object(fp[a + 2], heap) else { r.pc = pc; return fail(ex, "null array reference") }
+            guard let destination = object(fp[a], heap) else { return fail(ex, "null array reference") }
+            guard let source = object(fp[a + 2], heap) else { return fail(ex, "null array reference") }
             let d = u32(fp[a + 1]), s = u32(fp[a + 3]), n = u32(fp[a + 4])
             let dLength = UInt64(heap.header(destination).pointee.length)
             let sLength = UInt64(heap.header(source).pointee.length)
             guard d <= dLength, n <= dLength - d, s <= sLength, n <= sLength - s else {
-                r.pc = pc
                 return fail(ex, "out of bounds array access")
             }
             let size = definition.payloadSize
@@ -227,25 +225,23 @@ extension Interpreter {
                 memmove(heap.payload(destination) + Int(d) * size, heap.payload(source) + Int(s) * size, Int(n) * size)
             }
         case (.arrayInitData, .array(let element)), (.arrayInitElem, .array(let element)):
-            guard let block = object(fp[a], heap) else { r.pc = pc; return fail(ex, "null array reference") }
+            guard let block = object(fp[a], heap) else { return fail(ex, "null array reference") }
             let segment = Int(w1 >> 32)
             let instance = store.instances[r.context.pointee.instanceIndex]
             let d = u32(fp[a + 1]), s = u32(fp[a + 2]), n = u32(fp[a + 3])
             let length = UInt64(heap.header(block).pointee.length)
-            guard d <= length, n <= length - d else { r.pc = pc; return fail(ex, "out of bounds array access") }
+            guard d <= length, n <= length - d else { return fail(ex, "out of bounds array access") }
             let size = definition.payloadSize
             let payload = heap.payload(block) + Int(d) * size
             if op == .arrayInitData {
                 let bytes = segment < instance.data.count ? instance.data[segment] : []
                 guard let total = Store.arrayBytes(n, size), s <= UInt64(bytes.count), UInt64(total) <= UInt64(bytes.count) - s else {
-                    r.pc = pc
                     return fail(ex, .outOfBoundsMemoryAccess)
                 }
                 if total > 0 { bytes.withUnsafeBytes { payload.copyMemory(from: $0.baseAddress! + Int(s), byteCount: total) } }
             } else {
                 let items = segment < instance.elements.count ? instance.elements[segment] : []
                 guard s <= UInt64(items.count), n <= UInt64(items.count) - s else {
-                    r.pc = pc
                     return fail(ex, .outOfBoundsTableAccess)
                 }
                 var item: UInt64 = 0
@@ -255,9 +251,9 @@ extension Interpreter {
                 }
             }
         default:
-            r.pc = pc
             return fail(ex, .invalidCode("\(op.mnemonic) does not fit type \(typeID)"))
         }
+        r.pc = pc + 2
         return .running
     }
 
