@@ -167,9 +167,32 @@ import WasmCore
             (local.get 1)
             \(String(repeating: "(i32.add) ", count: 91))))
         """, [("deep", [.i32(2), .i32(40)]), ("deep", [.i32(0xFFFF_FFFF), .i32(9)])]),
+        // Typed function references and i31 (Wasm 3.0): br_on_null / br_on_non_null are a test
+        // and a branch in one run, call_ref a call.
+        ("""
+        (module
+          (type $f (func (param i32) (result i32)))
+          (func $double (type $f) (i32.mul (local.get 0) (i32.const 2)))
+          (elem declare func $double)
+          (func (export "refs") (param $x i32) (param $pick i32) (result i32)
+            (local $g (ref null $f)) (local $i (ref null i31)) (local $sum i32)
+            (if (local.get $pick) (then (local.set $g (ref.func $double))))
+            (local.set $i (ref.i31 (local.get $x)))
+            (local.set $sum
+              (block $isnull (result i32)
+                (local.get $x)
+                (br_on_null $isnull (local.get $g))
+                (call_ref $f)))
+            (local.set $sum (i32.add (local.get $sum)
+              (i31.get_s (block $nn (result (ref i31))
+                (br_on_non_null $nn (local.get $i))
+                (ref.i31 (i32.const 9))))))
+            (local.set $sum (i32.add (local.get $sum) (ref.eq (local.get $i) (ref.i31 (local.get $x)))))
+            (i32.add (local.get $sum) (i31.get_u (ref.as_non_null (local.get $i))))))
+        """, [("refs", [.i32(5), .i32(1)]), ("refs", [.int32(-3), .i32(0)])]),
     ]
 
-    @Test(arguments: 0..<5)
+    @Test(arguments: 0..<fixtures.count)
     func framesMatchTheReferenceAtEveryStop(_ fixture: Int) throws {
         let (wat, calls) = DebugInvariantTests.fixtures[fixture]
         let module = try assemble(wat)

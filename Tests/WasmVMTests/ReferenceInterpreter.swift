@@ -245,6 +245,31 @@ struct ReferenceInterpreter {
             f.stack.append(.f64(r.bitPattern))
         case .i64ExtendI32U: f.stack.append(.i64(UInt64(i32(pop()))))
         case .i32WrapI64: f.stack.append(.i32(UInt32(truncatingIfNeeded: i64(pop()))))
+        // Typed function references and i31 (a store of one module: a function's address is its index).
+        case .refFunc: f.stack.append(.funcref(ins.index))
+        case .refI31: f.stack.append(.anyref(.i31(i32(pop()) & 0x7FFF_FFFF)))
+        case .i31GetS, .i31GetU:
+            guard case .anyref(.i31(let v)?) = pop() else { unsupported = "i31.get of null"; frames.removeAll(); return }
+            f.stack.append(.i32(ins.opcode == .i31GetS ? UInt32(bitPattern: AnyReference.signed(v)) : v))
+        case .refEq:
+            let b = pop(), a = pop()
+            f.stack.append(.i32(a == b ? 1 : 0))
+        case .refAsNonNull:
+            if f.stack.last?.isNullReference == true { unsupported = "a null in ref.as_non_null"; frames.removeAll(); return }
+        case .brOnNull:
+            if f.stack.last?.isNullReference == true { _ = pop(); frames.append(f); branch(Int(ins.index)); return }
+        case .brOnNonNull:
+            if f.stack.last?.isNullReference == false { frames.append(f); branch(Int(ins.index)); return }
+            _ = pop()
+        case .callRef:
+            guard case .funcref(let callee?) = pop() else { unsupported = "call_ref of null"; frames.removeAll(); return }
+            let type = module.functionType(of: callee)!
+            let args = Array(f.stack.suffix(type.params.count))
+            f.stack.removeLast(type.params.count)
+            f.pc -= 1
+            frames.append(f)
+            enter(callee, args)
+            return
         case .i32TruncF64S:
             guard case .f64(let bits) = pop() else { return }
             f.stack.append(.i32(UInt32(bitPattern: Int32(Double(bitPattern: bits)))))   // fixtures stay in range
