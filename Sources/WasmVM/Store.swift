@@ -147,7 +147,7 @@ final class Store {
     /// Defined types of all modules, canonical across the store (GC/TypeRegistry.swift).
     let types = TypeRegistry()
     /// Structs and arrays (GC/Heap.swift).
-    lazy var heap = GCHeap(maxBytes: configuration.maxGCHeapBytes)
+    let heap: GCHeap
     lazy var execution = Execution(configuration: configuration)
     /// Told about each function compiled (a debugger patches stop points into code as it is
     /// made, rather than compiling every function up front). Runs on the thread that compiles.
@@ -155,6 +155,7 @@ final class Store {
 
     init(configuration: Configuration) {
         self.configuration = configuration
+        heap = GCHeap(maxBytes: configuration.maxGCHeapBytes)
         entryCapacity = 64
         entries = .allocate(capacity: entryCapacity)
     }

@@ -186,14 +186,17 @@ final class GCHeap {
             guard let block = block(id) else { continue }
             let h = header(block).pointee
             guard Int(h.typeID) < types.definitions.count else { continue }
-            let definition = types.definitions[Int(h.typeID)]
+            let layout = types.layouts[Int(h.typeID)]
             let p = payload(block)
-            if case .array = definition.composite {
-                if definition.elementsAreReferences {
+            if layout.kind == .array {
+                if layout.elementsAreReferences {
                     for i in 0..<Int(h.length) { mark(p.load(fromByteOffset: 8 * i, as: UInt64.self)) }
                 }
             } else {
-                for offset in definition.referenceOffsets { mark(p.load(fromByteOffset: offset, as: UInt64.self)) }
+                let fields = types.fieldSlots + Int(layout.firstField)
+                for i in 0..<Int(layout.fieldCount) where fields[i].isReference {
+                    mark(p.load(fromByteOffset: Int(fields[i].offset), as: UInt64.self))
+                }
             }
         }
         // Sweep.

@@ -9,42 +9,48 @@ import WasmCore
 // access. Struct fields take 8 bytes each (16 for v128) whatever their storage type; array
 // elements are packed by their storage size (TypeRegistry.elementSize).
 
-/// Reading and writing one field or element of a storage type.
+/// Reading and writing one field or element by its storage kind.
 enum FieldAccess {
-    /// Reads a value of `storage` at `p` into slots (`signed`: sign-extend a packed value).
+    /// Reads a value of `kind` at `p` into slots (`signed`: sign-extend a packed value).
     @inline(__always)
-    static func read(_ storage: StorageType, from p: UnsafeRawPointer, to slots: UnsafeMutablePointer<UInt64>, signed: Bool) {
-        switch storage {
+    static func read(_ kind: StorageKind, from p: UnsafeRawPointer, to slots: UnsafeMutablePointer<UInt64>, signed: Bool) {
+        switch kind {
         case .i8:
             let v = p.load(as: UInt8.self)
             slots[0] = signed ? UInt64(UInt32(bitPattern: Int32(Int8(bitPattern: v)))) : UInt64(v)
         case .i16:
             let v = p.loadUnaligned(as: UInt16.self)
             slots[0] = signed ? UInt64(UInt32(bitPattern: Int32(Int16(bitPattern: v)))) : UInt64(v)
-        case .value(.i32), .value(.f32):
+        case .bits32:
             slots[0] = UInt64(p.loadUnaligned(as: UInt32.self))
-        case .value(.v128):
+        case .bits64:
+            slots[0] = p.loadUnaligned(as: UInt64.self)
+        case .v128:
             slots[0] = p.loadUnaligned(as: UInt64.self)
             slots[1] = p.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
-        case .value:
-            slots[0] = p.loadUnaligned(as: UInt64.self)
         }
     }
 
     @inline(__always)
-    static func write(_ storage: StorageType, to p: UnsafeMutableRawPointer, from slots: UnsafePointer<UInt64>) {
-        switch storage {
+    static func write(_ kind: StorageKind, to p: UnsafeMutableRawPointer, from slots: UnsafePointer<UInt64>) {
+        switch kind {
         case .i8: p.storeBytes(of: UInt8(truncatingIfNeeded: slots[0]), as: UInt8.self)
         case .i16: p.storeBytes(of: UInt16(truncatingIfNeeded: slots[0]), as: UInt16.self)
-        case .value(.i32), .value(.f32): p.storeBytes(of: UInt32(truncatingIfNeeded: slots[0]), as: UInt32.self)
-        case .value(.v128):
+        case .bits32: p.storeBytes(of: UInt32(truncatingIfNeeded: slots[0]), as: UInt32.self)
+        case .bits64: p.storeBytes(of: slots[0], as: UInt64.self)
+        case .v128:
             p.storeBytes(of: slots[0], as: UInt64.self)
             p.storeBytes(of: slots[1], toByteOffset: 8, as: UInt64.self)
-        case .value: p.storeBytes(of: slots[0], as: UInt64.self)
         }
     }
 
-    static func slotCount(_ storage: StorageType) -> Int { storage == .value(.v128) ? 2 : 1 }
+    static func read(_ storage: StorageType, from p: UnsafeRawPointer, to slots: UnsafeMutablePointer<UInt64>, signed: Bool) {
+        read(StorageKind(storage), from: p, to: slots, signed: signed)
+    }
+
+    static func write(_ storage: StorageType, to p: UnsafeMutableRawPointer, from slots: UnsafePointer<UInt64>) {
+        write(StorageKind(storage), to: p, from: slots)
+    }
 }
 
 extension Store {
@@ -88,73 +94,74 @@ extension Interpreter {
         let w1 = pc[1]
         let typeID = UInt32(truncatingIfNeeded: w1)
         guard Int(typeID) < types.definitions.count else { return fail(ex, .invalidCode("unknown type")) }
-        let definition = types.definitions[Int(typeID)]
+        // Plain data (TypeRegistry.layouts): nothing here counts references.
+        let layout = types.layouts[Int(typeID)]
+        let size = Int(layout.payloadSize)
         // pc stays at the instruction until it has run: an allocation may collect, and the
         // collector reads this frame's operands from the stop point at pc.
-        switch (op, definition.composite) {
-        case (.structNew, .structure(let fields)), (.structNewDefault, .structure(let fields)):
-            switch store.allocateObject(typeID: typeID, length: 0, payloadBytes: definition.payloadSize, running: r) {
+        switch (op, layout.kind) {
+        case (.structNew, .structure), (.structNewDefault, .structure):
+            switch store.allocateObject(typeID: typeID, length: 0, payloadBytes: size, running: r) {
             case .failure(let kind): return fail(ex, kind)
             case .success(let (block, id)):
                 if op == .structNew {
                     let payload = heap.payload(block)
                     var slot = a
-                    for (i, field) in fields.enumerated() {
-                        FieldAccess.write(field.storage, to: payload + definition.fieldOffsets[i], from: fp + slot)
-                        slot += FieldAccess.slotCount(field.storage)
+                    let fields = types.fieldSlots + Int(layout.firstField)
+                    for i in 0..<Int(layout.fieldCount) {
+                        let field = fields[i]
+                        FieldAccess.write(field.kind, to: payload + Int(field.offset), from: fp + slot)
+                        slot += field.kind.slotCount
                     }
                 }
                 fp[a] = ReferenceBits.object(id)
             }
-        case (.structGet, .structure(let fields)), (.structGetS, .structure(let fields)),
-             (.structGetU, .structure(let fields)), (.structSet, .structure(let fields)):
-            let field = Int(w1 >> 32)
-            guard field < fields.count else { return fail(ex, .invalidCode("unknown field")) }
+        case (.structGet, .structure), (.structGetS, .structure), (.structGetU, .structure), (.structSet, .structure):
+            let index = Int(w1 >> 32)
+            guard index < Int(layout.fieldCount) else { return fail(ex, .invalidCode("unknown field")) }
             guard let block = object(fp[a], heap) else { return fail(ex, "null structure reference") }
-            let p = heap.payload(block) + definition.fieldOffsets[field]
+            let field = types.fieldSlots[Int(layout.firstField) + index]
+            let p = heap.payload(block) + Int(field.offset)
             if op == .structSet {
-                FieldAccess.write(fields[field].storage, to: p, from: fp + a + 1)
+                FieldAccess.write(field.kind, to: p, from: fp + a + 1)
             } else {
-                FieldAccess.read(fields[field].storage, from: p, to: fp + a, signed: op == .structGetS)
+                FieldAccess.read(field.kind, from: p, to: fp + a, signed: op == .structGetS)
             }
-        case (.arrayNew, .array(let element)), (.arrayNewDefault, .array(let element)):
-            let lengthSlot = op == .arrayNew ? a + FieldAccess.slotCount(element.storage) : a
+        case (.arrayNew, .array), (.arrayNewDefault, .array):
+            let element = layout.element
+            let lengthSlot = op == .arrayNew ? a + element.slotCount : a
             let length = u32(fp[lengthSlot])
-            guard let bytes = Store.arrayBytes(length, definition.payloadSize) else { return fail(ex, store.heapExhausted) }
-            // The initial value is read before the allocation overwrites nothing it needs.
-            let value = (fp[a], fp[a + 1])
+            guard let bytes = Store.arrayBytes(length, size) else { return fail(ex, store.heapExhausted) }
+            // The initial value, read before the result overwrites its slot.
+            var value = (fp[a], fp[a + 1])
             switch store.allocateObject(typeID: typeID, length: UInt32(length), payloadBytes: bytes, running: r) {
             case .failure(let kind): return fail(ex, kind)
             case .success(let (block, id)):
                 if op == .arrayNew {
-                    var slots = [value.0, value.1]
                     let payload = heap.payload(block)
-                    slots.withUnsafeBufferPointer { s in
-                        for i in 0..<Int(length) {
-                            FieldAccess.write(element.storage, to: payload + i * definition.payloadSize, from: s.baseAddress!)
+                    withUnsafeMutablePointer(to: &value) { v in
+                        v.withMemoryRebound(to: UInt64.self, capacity: 2) { s in
+                            for i in 0..<Int(length) { FieldAccess.write(element, to: payload + i * size, from: s) }
                         }
                     }
                 }
                 fp[a] = ReferenceBits.object(id)
             }
-        case (.arrayNewFixed, .array(let element)):
+        case (.arrayNewFixed, .array):
             let count = Int(w1 >> 32)
-            guard let bytes = Store.arrayBytes(UInt64(count), definition.payloadSize) else { return fail(ex, store.heapExhausted) }
+            guard let bytes = Store.arrayBytes(UInt64(count), size) else { return fail(ex, store.heapExhausted) }
             switch store.allocateObject(typeID: typeID, length: UInt32(count), payloadBytes: bytes, running: r) {
             case .failure(let kind): return fail(ex, kind)
             case .success(let (block, id)):
                 let payload = heap.payload(block)
-                let width = FieldAccess.slotCount(element.storage)
-                for i in 0..<count {
-                    FieldAccess.write(element.storage, to: payload + i * definition.payloadSize, from: fp + a + i * width)
-                }
+                let width = layout.element.slotCount
+                for i in 0..<count { FieldAccess.write(layout.element, to: payload + i * size, from: fp + a + i * width) }
                 fp[a] = ReferenceBits.object(id)
             }
-        case (.arrayNewData, .array(let element)), (.arrayNewElem, .array(let element)):
+        case (.arrayNewData, .array), (.arrayNewElem, .array):
             let segment = Int(w1 >> 32)
             let instance = store.instances[r.context.pointee.instanceIndex]
             let offset = u32(fp[a]), length = u32(fp[a + 1])
-            let size = definition.payloadSize
             if op == .arrayNewData {
                 let bytes = segment < instance.data.count ? instance.data[segment] : []
                 guard let total = Store.arrayBytes(length, size), offset <= UInt64(bytes.count),
@@ -180,36 +187,34 @@ extension Interpreter {
                 switch store.allocateObject(typeID: typeID, length: UInt32(length), payloadBytes: total, running: r) {
                 case .failure(let kind): return fail(ex, kind)
                 case .success(let (block, id)):
-                    // Read the segment again: a collection cannot change it, but keep to one copy.
                     let payload = heap.payload(block)
                     var item: UInt64 = 0
                     for i in 0..<Int(length) {
-                        item = store.instances[r.context.pointee.instanceIndex].elements[segment][Int(offset) + i]
-                        FieldAccess.write(element.storage, to: payload + i * size, from: &item)
+                        item = items[Int(offset) + i]
+                        FieldAccess.write(layout.element, to: payload + i * size, from: &item)
                     }
                     fp[a] = ReferenceBits.object(id)
                 }
             }
-        case (.arrayGet, .array(let element)), (.arrayGetS, .array(let element)),
-             (.arrayGetU, .array(let element)), (.arraySet, .array(let element)):
+        case (.arrayGet, .array), (.arrayGetS, .array), (.arrayGetU, .array), (.arraySet, .array):
             guard let block = object(fp[a], heap) else { return fail(ex, "null array reference") }
             let index = u32(fp[a + 1])
             guard index < UInt64(heap.header(block).pointee.length) else { return fail(ex, "out of bounds array access") }
-            let p = heap.payload(block) + Int(index) * definition.payloadSize
+            let p = heap.payload(block) + Int(index) * size
             if op == .arraySet {
-                FieldAccess.write(element.storage, to: p, from: fp + a + 2)
+                FieldAccess.write(layout.element, to: p, from: fp + a + 2)
             } else {
-                FieldAccess.read(element.storage, from: p, to: fp + a, signed: op == .arrayGetS)
+                FieldAccess.read(layout.element, from: p, to: fp + a, signed: op == .arrayGetS)
             }
-        case (.arrayFill, .array(let element)):
+        case (.arrayFill, .array):
             guard let block = object(fp[a], heap) else { return fail(ex, "null array reference") }
             let offset = u32(fp[a + 1])
-            let n = u32(fp[a + 2 + FieldAccess.slotCount(element.storage)])
+            let n = u32(fp[a + 2 + layout.element.slotCount])
             let length = UInt64(heap.header(block).pointee.length)
             guard offset <= length, n <= length - offset else { return fail(ex, "out of bounds array access") }
             let payload = heap.payload(block)
             for i in 0..<Int(n) {
-                FieldAccess.write(element.storage, to: payload + (Int(offset) + i) * definition.payloadSize, from: fp + a + 2)
+                FieldAccess.write(layout.element, to: payload + (Int(offset) + i) * size, from: fp + a + 2)
             }
         case (.arrayCopy, .array):
             guard let destination = object(fp[a], heap) else { return fail(ex, "null array reference") }
@@ -220,18 +225,16 @@ extension Interpreter {
             guard d <= dLength, n <= dLength - d, s <= sLength, n <= sLength - s else {
                 return fail(ex, "out of bounds array access")
             }
-            let size = definition.payloadSize
             if n > 0 {
                 memmove(heap.payload(destination) + Int(d) * size, heap.payload(source) + Int(s) * size, Int(n) * size)
             }
-        case (.arrayInitData, .array(let element)), (.arrayInitElem, .array(let element)):
+        case (.arrayInitData, .array), (.arrayInitElem, .array):
             guard let block = object(fp[a], heap) else { return fail(ex, "null array reference") }
             let segment = Int(w1 >> 32)
             let instance = store.instances[r.context.pointee.instanceIndex]
             let d = u32(fp[a + 1]), s = u32(fp[a + 2]), n = u32(fp[a + 3])
             let length = UInt64(heap.header(block).pointee.length)
             guard d <= length, n <= length - d else { return fail(ex, "out of bounds array access") }
-            let size = definition.payloadSize
             let payload = heap.payload(block) + Int(d) * size
             if op == .arrayInitData {
                 let bytes = segment < instance.data.count ? instance.data[segment] : []
@@ -247,7 +250,7 @@ extension Interpreter {
                 var item: UInt64 = 0
                 for i in 0..<Int(n) {
                     item = items[Int(s) + i]
-                    FieldAccess.write(element.storage, to: payload + i * size, from: &item)
+                    FieldAccess.write(layout.element, to: payload + i * size, from: &item)
                 }
             }
         default:

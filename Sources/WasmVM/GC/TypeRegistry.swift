@@ -31,6 +31,26 @@ final class TypeRegistry {
     private(set) var definitions: [Definition] = []
     private var groups: [[Int64]: UInt32] = [:]
 
+    /// What the run loop needs of each type, in plain memory indexed by store type id: reading
+    /// a `Definition` (arrays inside) would cost reference counting on every struct.get.
+    /// Grows only while a module is registered, never while guest code runs.
+    private(set) var layouts: UnsafeMutablePointer<ObjectLayout>
+    private var layoutCapacity = 64
+    /// Every struct's fields, each type's from its `firstField`.
+    private(set) var fieldSlots: UnsafeMutablePointer<FieldSlot>
+    private var fieldCapacity = 256
+    private var fieldCount = 0
+
+    init() {
+        layouts = .allocate(capacity: layoutCapacity)
+        fieldSlots = .allocate(capacity: fieldCapacity)
+    }
+
+    deinit {
+        layouts.deallocate()
+        fieldSlots.deallocate()
+    }
+
     /// Registers the type section of `module`; returns the store id of each type index.
     func register(_ module: Module) -> [UInt32] {
         var ids = [UInt32](repeating: 0, count: module.typeDefinitions.count)
@@ -57,6 +77,7 @@ final class TypeRegistry {
                     definition.origin = (module, index)
                     layOut(&definition)
                     definitions.append(definition)
+                    appendLayout(definition)
                 }
             }
             for (k, index) in range.enumerated() { ids[index] = first + UInt32(k) }
@@ -172,6 +193,44 @@ final class TypeRegistry {
         }
     }
 
+    private func appendLayout(_ definition: Definition) {
+        if definitions.count > layoutCapacity {
+            let bigger = UnsafeMutablePointer<ObjectLayout>.allocate(capacity: layoutCapacity * 2)
+            bigger.moveInitialize(from: layouts, count: definitions.count - 1)
+            layouts.deallocate()
+            layouts = bigger
+            layoutCapacity *= 2
+        }
+        var layout = ObjectLayout(kind: .function, payloadSize: Int32(definition.payloadSize), element: .bits64,
+                                  elementsAreReferences: definition.elementsAreReferences, firstField: Int32(fieldCount),
+                                  fieldCount: 0)
+        switch definition.composite {
+        case .structure(let fields):
+            layout.kind = .structure
+            layout.fieldCount = Int32(fields.count)
+            while fieldCount + fields.count > fieldCapacity {
+                let bigger = UnsafeMutablePointer<FieldSlot>.allocate(capacity: fieldCapacity * 2)
+                bigger.moveInitialize(from: fieldSlots, count: fieldCount)
+                fieldSlots.deallocate()
+                fieldSlots = bigger
+                fieldCapacity *= 2
+            }
+            for (i, field) in fields.enumerated() {
+                let offset = definition.fieldOffsets[i]
+                (fieldSlots + fieldCount).initialize(to: FieldSlot(
+                    offset: Int32(offset), kind: StorageKind(field.storage),
+                    isReference: definition.referenceOffsets.contains(offset)))
+                fieldCount += 1
+            }
+        case .array(let element):
+            layout.kind = .array
+            layout.element = StorageKind(element.storage)
+        case .function:
+            break
+        }
+        (layouts + definitions.count - 1).initialize(to: layout)
+    }
+
     static func elementSize(_ storage: StorageType) -> Int {
         switch storage {
         case .i8: 1
@@ -252,4 +311,53 @@ final class TypeRegistry {
         if x.isNullable && !y.isNullable { return false }
         return heapMatches(x.heapType, y.heapType)
     }
+}
+
+/// How a field or element is stored: its width (packed integers, 32- and 64-bit values, v128).
+enum StorageKind: UInt8 {
+    case i8, i16, bits32, bits64, v128
+
+    init(_ storage: StorageType) {
+        switch storage {
+        case .i8: self = .i8
+        case .i16: self = .i16
+        case .value(.i32), .value(.f32): self = .bits32
+        case .value(.v128): self = .v128
+        case .value: self = .bits64
+        }
+    }
+
+    var size: Int {
+        switch self {
+        case .i8: 1
+        case .i16: 2
+        case .bits32: 4
+        case .bits64: 8
+        case .v128: 16
+        }
+    }
+
+    var slotCount: Int { self == .v128 ? 2 : 1 }
+}
+
+/// A defined type as the run loop reads it (plain data: no reference counting to read it).
+struct ObjectLayout {
+    enum Kind: UInt8 { case function, structure, array }
+    var kind: Kind
+    /// A struct's payload bytes, or one array element's.
+    var payloadSize: Int32
+    /// An array's element storage.
+    var element: StorageKind
+    var elementsAreReferences: Bool
+    /// A struct's fields in `TypeRegistry.fieldSlots`.
+    var firstField: Int32
+    var fieldCount: Int32
+}
+
+/// One struct field: its byte offset in the payload and its storage.
+struct FieldSlot {
+    var offset: Int32
+    var kind: StorageKind
+    /// Whether it may hold a heap object (the collector traces it).
+    var isReference: Bool
 }
