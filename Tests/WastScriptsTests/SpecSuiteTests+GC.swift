@@ -18,7 +18,7 @@ extension SpecSuiteTests {
         let paths = Self.gcScripts.map { folder.appendingPathComponent("\($0).wast").path }
         let summary = try WastSuite.run(paths: paths)
         #expect(summary.files.count == Self.gcScripts.count)
-        #expect(summary.passed > 1_000)
+        #expect(summary.passed > 900)
         #expect(summary.failed == 0, "\(summary.files.flatMap(\.failures).prefix(20).joined(separator: "\n"))")
     }
 }
