@@ -247,7 +247,9 @@ public final class DebugSession {
               let type = debuggee.functionType(ofAddress: address) else {
             throw DebuggerError("no function \"\(name)\"")
         }
-        guard arguments.map(\.type) == type.params else {
+        // References are checked by the engine (a struct for a `(ref $t)` parameter, …).
+        guard arguments.count == type.params.count,
+              zip(arguments, type.params).allSatisfy({ $0.type == $1 || ($0.type.isReference && $1.isReference) }) else {
             throw DebuggerError("\(name) takes (\(type.params.map(\.description).joined(separator: ", "))), not (\(arguments.map { $0.type.description }.joined(separator: ", ")))")
         }
         guard let f = instance.function(at: function) else { throw DebuggerError("no function \"\(name)\"") }
