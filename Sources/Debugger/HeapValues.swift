@@ -68,6 +68,16 @@ extension DebugSession {
         return fields[field].storage.unpacked
     }
 
+    /// The declared type of an expression that names a local or global (`$q`), for `print` to
+    /// show a typed null as `(ref null $point) null`; nil for anything else.
+    public func declaredType(of text: String) -> ValueType? {
+        guard let e = try? ExpressionParser.parse(text), case .name(let name) = e else { return nil }
+        let context = evaluationContext()
+        if let i = context.localIndex(named: name), let f = try? frame(), i < f.locals.count { return f.locals[i].type }
+        if let g = context.globalIndex(named: name) { return debuggee?.globalType(g)?.valueType }
+        return nil
+    }
+
     /// The field `name` (a field name from the name section, or a number) of the struct
     /// `object` refers to.
     func field(of object: Value, _ name: String) throws(ExpressionError) -> Value {

@@ -124,7 +124,7 @@ extension DebuggerAdapter {
             return
         }
         let value = try evaluateExpression(args)
-        let text = try formatValue(value, format: invocation.format)
+        let text = try formatValue(value, format: invocation.format, type: debugger.declaredType(of: args))
         if invocation.path == ["print"] {
             console.line("$\(recordInHistory(value)) = \(text)")
         } else {
@@ -272,8 +272,8 @@ extension DebuggerAdapter {
 
     /// A value in the value notation (Docs/architecture.md, "One notation"), or as /x /d /u /o
     /// /t /c /a for integers. /f and /s leave a value as it is (as gdb's /s does for a number).
-    func formatValue(_ value: Value, format: String?) throws -> String {
-        guard let format, let letter = format.last, letter != "f", letter != "s" else { return debugger.describe(value) }
+    func formatValue(_ value: Value, format: String?, type: ValueType? = nil) throws -> String {
+        guard let format, let letter = format.last, letter != "f", letter != "s" else { return debugger.describe(value, type: type) }
         let bits: UInt64
         let width: Int
         switch value {
