@@ -305,6 +305,8 @@ struct ExpressionParser {
     }
 
     private func literal(_ w: String) throws(ExpressionError) -> Expression {
+        // A null reference of any type (`set var $p = null`): the target's type decides.
+        if w == "null" { return .literal(.anyref(nil), typed: false) }
         if let colon = w.firstIndex(of: ":"), let type = ValueType.named(String(w[..<colon])) {
             guard let v = ValueParser.parse(w, as: type) else { throw ExpressionError("bad \(type) value \"\(w)\"") }
             return .literal(v, typed: true)

@@ -182,7 +182,8 @@ extension DebugSession {
         let target = try evaluator.evaluate(lhs).value
         let new = try evaluator.evaluate(rhs)
         var value = new.value
-        if value.type != target.type {
+        // A reference into a reference: the engine checks it against the declared type.
+        if value.type != target.type && !(value.type.isReference && target.type.isReference) {
             guard new.open, let v = ExpressionEvaluator.convert(new.value, to: target.type) else {
                 throw DebuggerError("type mismatch: cannot assign \(new.value.type) to \(target.type)")
             }

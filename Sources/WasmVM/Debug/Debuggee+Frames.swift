@@ -69,7 +69,8 @@ extension Debuggee {
         guard let c = store.compiled(function), index >= 0, index < c.localTypes.count else {
             throw DebugAccessError("no local \(index)")
         }
-        guard c.localTypes[index] == value.type else {
+        guard c.localTypes[index] == value.type
+                || (value.type.isReference && store.value(value, matches: c.localTypes[index], module: store.module(ofFunction: function))) else {
             throw DebugAccessError("local \(index) has type \(c.localTypes[index]), not \(value.type)")
         }
         value.store(to: fp + c.localSlots[index])
@@ -86,7 +87,8 @@ extension Debuggee {
         guard index >= 0, index < min(entries.count, visible) else {
             throw DebugAccessError("no operand stack entry \(index); the stack has \(visible)")
         }
-        guard entries[index].type == value.type else {
+        guard entries[index].type == value.type
+                || (value.type.isReference && store.value(value, matches: entries[index].type, module: store.module(ofFunction: function))) else {
             throw DebugAccessError("stack entry \(index) has type \(entries[index].type), not \(value.type)")
         }
         switch entries[index].home {
@@ -164,7 +166,8 @@ extension Debuggee {
         let all = store.instances[instanceIndex].globalAddresses
         guard index >= 0, index < all.count else { throw DebugAccessError("no global \(index)") }
         let g = store.globals[all[index]]
-        guard g.type.valueType == value.type else {
+        guard g.type.valueType == value.type
+                || (value.type.isReference && store.value(value, matches: store.storeType(ofGlobal: all[index]), module: nil)) else {
             throw DebugAccessError("global \(index) has type \(g.type.valueType), not \(value.type)")
         }
         value.store(to: g.slots)
