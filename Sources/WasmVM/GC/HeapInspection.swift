@@ -24,13 +24,15 @@ extension Store {
         guard let block = heap.block(object.id), Int(object.typeID) < types.definitions.count else { return nil }
         let header = heap.header(block).pointee
         let definition = types.definitions[Int(header.typeID)]
-        var namesModule = module
         var typeIndex = typeIDs.firstIndex(of: header.typeID).map { UInt32($0) }
+        var typeName = typeIndex.flatMap { module?.names.typeNames[$0] }
+        var fieldNames = typeIndex.flatMap { module?.names.fieldNames[$0] } ?? [:]
         if typeIndex == nil, let origin = definition.origin {
-            namesModule = origin.module
             typeIndex = UInt32(origin.index)
+            typeName = origin.name
+            fieldNames = origin.fieldNames
         }
-        var view = HeapObjectView(typeIndex: typeIndex, typeName: typeIndex.flatMap { namesModule?.names.typeNames[$0] },
+        var view = HeapObjectView(typeIndex: typeIndex, typeName: typeName,
                                   isArray: false, length: 0, fieldNames: [], values: [], firstElement: 0)
         let payload = heap.payload(block)
         func read(_ storage: StorageType, at p: UnsafeRawPointer) -> Value {
@@ -44,9 +46,8 @@ extension Store {
         }
         switch definition.composite {
         case .structure(let fields):
-            let names = typeIndex.flatMap { namesModule?.names.fieldNames[$0] } ?? [:]
             for (i, field) in fields.enumerated() {
-                view.fieldNames.append(names[UInt32(i)])
+                view.fieldNames.append(fieldNames[UInt32(i)])
                 view.values.append(read(field.storage, at: payload + definition.fieldOffsets[i]))
             }
         case .array(let element):

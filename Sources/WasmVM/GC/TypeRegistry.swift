@@ -24,8 +24,9 @@ final class TypeRegistry {
         /// hold a heap object: what the collector traces.
         var referenceOffsets: [Int] = []
         var elementsAreReferences = false
-        /// Where the type was first registered: a module and its type index (for names).
-        var origin: (module: Module, index: Int)?
+        /// Where the type was first registered: its type index there and the names that module
+        /// gave it and its fields (only the names: holding the module would keep its code alive).
+        var origin: (index: Int, name: String?, fieldNames: [UInt32: String])?
     }
 
     private(set) var definitions: [Definition] = []
@@ -74,7 +75,8 @@ final class TypeRegistry {
                     var definition = Definition(composite: storeForm(type.composite, storeIndex),
                                                 supertype: type.supertypes.first.map(storeIndex),
                                                 isFinal: type.isFinal)
-                    definition.origin = (module, index)
+                    definition.origin = (index, module.names.typeNames[UInt32(index)],
+                                         module.names.fieldNames[UInt32(index)] ?? [:])
                     layOut(&definition)
                     definitions.append(definition)
                     appendLayout(definition)
