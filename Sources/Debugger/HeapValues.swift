@@ -39,7 +39,7 @@ extension DebugSession {
                 return "\(head) [\(view.length)] {\(items.joined(separator: ", "))}"
             }
             let fields = zip(view.fieldNames, view.values).enumerated().map { i, field in
-                "\(field.0 ?? String(i)) = \(describe(field.1, type: fieldType(view.typeIndex, i), expand: false))"
+                "\(field.0 ?? String(i)) = \(describe(field.1, type: view.isAskingModulesType ? fieldType(view.typeIndex, i) : nil, expand: false))"
             }
             return "\(head) {\(fields.joined(separator: ", "))}"
         case .externAny(let inner):

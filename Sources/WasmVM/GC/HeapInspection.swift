@@ -5,6 +5,9 @@ import WasmCore
 public struct HeapObjectView: Sendable {
     /// The type index in the module whose names are used (nil: none of that module's types).
     public var typeIndex: UInt32?
+    /// Whether `typeIndex` is the asking module's (else it is the module's that first defined
+    /// the type, and only its names are known).
+    public var isAskingModulesType = true
     /// The name section's name of the type, without `$` (nil when it has none).
     public var typeName: String?
     public var isArray: Bool
@@ -27,12 +30,13 @@ extension Store {
         var typeIndex = typeIDs.firstIndex(of: header.typeID).map { UInt32($0) }
         var typeName = typeIndex.flatMap { module?.names.typeNames[$0] }
         var fieldNames = typeIndex.flatMap { module?.names.fieldNames[$0] } ?? [:]
+        let own = typeIndex != nil
         if typeIndex == nil, let origin = definition.origin {
             typeIndex = UInt32(origin.index)
             typeName = origin.name
             fieldNames = origin.fieldNames
         }
-        var view = HeapObjectView(typeIndex: typeIndex, typeName: typeName,
+        var view = HeapObjectView(typeIndex: typeIndex, isAskingModulesType: own, typeName: typeName,
                                   isArray: false, length: 0, fieldNames: [], values: [], firstElement: 0)
         let payload = heap.payload(block)
         func read(_ storage: StorageType, at p: UnsafeRawPointer) -> Value {
