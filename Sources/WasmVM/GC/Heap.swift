@@ -52,22 +52,32 @@ struct ObjectHeader {
 /// after it; an id is reused only after its object has been freed, and an object the embedder
 /// can still name is never freed.
 final class GCHeap {
-    /// Object blocks by id (nil: a free id).
-    private(set) var objects: UnsafeMutablePointer<UnsafeMutableRawPointer?>
-    private var capacity: Int
-    /// Ids handed out so far (the used prefix of `objects`).
-    private(set) var idCount = 0
-    private var freeIDs: [UInt32] = []
-    /// Live objects and their bytes (headers included) since the last collection's sweep,
-    /// plus everything allocated after it.
-    private(set) var liveObjects = 0
-    private(set) var liveBytes = 0
-    private(set) var peakBytes = 0
-    private(set) var collections = 0
-    private(set) var allocatedObjects = 0
-    /// Bytes allocated since the last collection, and the amount that triggers the next one.
-    private var allocatedSinceCollection = 0
-    private var threshold: Int
+    /// The heap's tables and counters, behind a pointer the heap owns: the run loop reads and
+    /// updates them on every allocation and access, and through a pointer Swift does not check
+    /// exclusive access dynamically (a stored property of a class would cost a check each time).
+    struct State {
+        /// Object blocks by id (nil: a free id), `capacity` entries.
+        var objects: UnsafeMutablePointer<UnsafeMutableRawPointer?>
+        var capacity: Int
+        /// Ids handed out so far (the used prefix of `objects`).
+        var idCount = 0
+        /// Freed ids to reuse, a stack of `freeCount` (room for `capacity`).
+        var freeIDs: UnsafeMutablePointer<UInt32>
+        var freeCount = 0
+        /// Live objects and their bytes (headers included) since the last collection's sweep,
+        /// plus everything allocated after it.
+        var liveObjects = 0
+        var liveBytes = 0
+        var peakBytes = 0
+        var collections = 0
+        var allocatedObjects = 0
+        /// Bytes allocated since the last collection, and the amount that triggers the next one.
+        var allocatedSinceCollection = 0
+        var threshold = GCHeap.minimumThreshold
+    }
+
+    // Sound: allocated in init, freed in deinit, never reassigned.
+    private let state: UnsafeMutablePointer<State>
     /// The most bytes live objects may take (`Configuration.maxGCHeapBytes`).
     let maxBytes: Int
     /// Handles the embedder holds (values returned to it): their objects are roots while the
@@ -78,26 +88,37 @@ final class GCHeap {
     /// The least allocation between collections: small heaps are not collected over and over.
     static let minimumThreshold = 4 << 20
 
+    var liveObjects: Int { state.pointee.liveObjects }
+    var liveBytes: Int { state.pointee.liveBytes }
+    var peakBytes: Int { state.pointee.peakBytes }
+    var collections: Int { state.pointee.collections }
+    var allocatedObjects: Int { state.pointee.allocatedObjects }
+
     init(maxBytes: Int) {
         self.maxBytes = maxBytes
-        capacity = 1024
-        objects = .allocate(capacity: capacity)
+        let capacity = 1024
+        let objects = UnsafeMutablePointer<UnsafeMutableRawPointer?>.allocate(capacity: capacity)
         objects.initialize(repeating: nil, count: capacity)
-        threshold = GCHeap.minimumThreshold
+        state = .allocate(capacity: 1)
+        state.initialize(to: State(objects: objects, capacity: capacity, freeIDs: .allocate(capacity: capacity)))
     }
 
     deinit {
-        for i in 0..<idCount { free(objects[i]) }
-        objects.deallocate()
+        for i in 0..<state.pointee.idCount { free(state.pointee.objects[i]) }
+        state.pointee.objects.deallocate()
+        state.pointee.freeIDs.deallocate()
+        state.deinitialize(count: 1)
+        state.deallocate()
     }
 
     /// Whether the next allocation of `bytes` should collect first.
+    @inline(__always)
     func wantsCollection(before bytes: Int) -> Bool {
-        allocatedSinceCollection + bytes >= threshold || liveBytes + bytes > maxBytes
+        state.pointee.allocatedSinceCollection + bytes >= state.pointee.threshold || state.pointee.liveBytes + bytes > maxBytes
     }
 
     /// Whether `bytes` more fit under the limit.
-    func fits(_ bytes: Int) -> Bool { bytes <= maxBytes && liveBytes <= maxBytes - bytes }
+    func fits(_ bytes: Int) -> Bool { bytes <= maxBytes && state.pointee.liveBytes <= maxBytes - bytes }
 
     /// Allocates an object with a zeroed payload; nil when the system has no memory. The
     /// caller has checked the limit (`fits`).
@@ -107,34 +128,46 @@ final class GCHeap {
         block.initializeMemory(as: ObjectHeader.self, repeating: ObjectHeader(
             typeID: typeID, length: length, marked: 0, payloadBytes: UInt32(payloadBytes)), count: 1)
         let id: UInt32
-        if let reused = freeIDs.popLast() {
-            id = reused
+        if state.pointee.freeCount > 0 {
+            state.pointee.freeCount -= 1
+            id = state.pointee.freeIDs[state.pointee.freeCount]
         } else {
-            if idCount == capacity {
-                guard idCount < Int(UInt32.max) else { free(block); return nil }
-                let bigger = UnsafeMutablePointer<UnsafeMutableRawPointer?>.allocate(capacity: capacity * 2)
-                bigger.moveInitialize(from: objects, count: capacity)
-                (bigger + capacity).initialize(repeating: nil, count: capacity)
-                objects.deallocate()
-                objects = bigger
-                capacity *= 2
+            if state.pointee.idCount == state.pointee.capacity {
+                guard grow() else { free(block); return nil }
             }
-            id = UInt32(idCount)
-            idCount += 1
+            id = UInt32(state.pointee.idCount)
+            state.pointee.idCount += 1
         }
-        objects[Int(id)] = block
-        liveObjects += 1
-        allocatedObjects += 1
-        liveBytes += total
-        allocatedSinceCollection += total
-        peakBytes = max(peakBytes, liveBytes)
+        state.pointee.objects[Int(id)] = block
+        state.pointee.liveObjects += 1
+        state.pointee.allocatedObjects += 1
+        state.pointee.liveBytes += total
+        state.pointee.allocatedSinceCollection += total
+        state.pointee.peakBytes = max(state.pointee.peakBytes, state.pointee.liveBytes)
         return id
+    }
+
+    /// Doubles the id tables (ids are 32-bit: at most 2^32 objects).
+    private func grow() -> Bool {
+        let capacity = state.pointee.capacity
+        guard capacity < Int(UInt32.max) / 2 else { return false }
+        let bigger = UnsafeMutablePointer<UnsafeMutableRawPointer?>.allocate(capacity: capacity * 2)
+        bigger.moveInitialize(from: state.pointee.objects, count: capacity)
+        (bigger + capacity).initialize(repeating: nil, count: capacity)
+        state.pointee.objects.deallocate()
+        state.pointee.objects = bigger
+        let free = UnsafeMutablePointer<UInt32>.allocate(capacity: capacity * 2)
+        free.moveInitialize(from: state.pointee.freeIDs, count: state.pointee.freeCount)
+        state.pointee.freeIDs.deallocate()
+        state.pointee.freeIDs = free
+        state.pointee.capacity = capacity * 2
+        return true
     }
 
     /// The block of object `id`, if it exists.
     @inline(__always)
     func block(_ id: UInt32) -> UnsafeMutableRawPointer? {
-        Int(id) < idCount ? objects[Int(id)] : nil
+        Int(id) < state.pointee.idCount ? state.pointee.objects[Int(id)] : nil
     }
 
     @inline(__always)
@@ -185,7 +218,7 @@ final class GCHeap {
         while let id = stack.popLast() {
             guard let block = block(id) else { continue }
             let h = header(block).pointee
-            guard Int(h.typeID) < types.definitions.count else { continue }
+            guard Int(h.typeID) < types.layoutCount else { continue }
             let layout = types.layouts[Int(h.typeID)]
             let p = payload(block)
             if layout.kind == .array {
@@ -199,25 +232,27 @@ final class GCHeap {
                 }
             }
         }
-        // Sweep.
-        for i in 0..<idCount {
+        // Sweep (ids freed in descending order, so the lowest are reused first).
+        let objects = state.pointee.objects
+        for i in stride(from: state.pointee.idCount - 1, through: 0, by: -1) {
             guard let block = objects[i] else { continue }
             let h = header(block)
             if h.pointee.marked != 0 {
                 h.pointee.marked = 0
             } else {
-                liveBytes -= GCHeap.headerSize + Int(h.pointee.payloadBytes)
-                liveObjects -= 1
+                state.pointee.liveBytes -= GCHeap.headerSize + Int(h.pointee.payloadBytes)
+                state.pointee.liveObjects -= 1
                 free(block)
                 objects[i] = nil
-                freeIDs.append(UInt32(i))
+                state.pointee.freeIDs[state.pointee.freeCount] = UInt32(i)
+                state.pointee.freeCount += 1
             }
         }
-        collections += 1
-        allocatedSinceCollection = 0
+        state.pointee.collections += 1
+        state.pointee.allocatedSinceCollection = 0
         // The next collection after as much again as survived (at least the minimum): the
         // work of a collection is paid for by the allocation since the last one.
-        threshold = max(GCHeap.minimumThreshold, liveBytes)
+        state.pointee.threshold = max(GCHeap.minimumThreshold, state.pointee.liveBytes)
     }
 }
 

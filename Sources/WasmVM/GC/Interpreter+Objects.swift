@@ -93,7 +93,7 @@ extension Interpreter {
         let fp = r.fp
         let w1 = pc[1]
         let typeID = UInt32(truncatingIfNeeded: w1)
-        guard Int(typeID) < types.definitions.count else { return fail(ex, .invalidCode("unknown type")) }
+        guard Int(typeID) < types.layoutCount else { return fail(ex, .invalidCode("unknown type")) }
         // Plain data (TypeRegistry.layouts): nothing here counts references.
         let layout = types.layouts[Int(typeID)]
         let size = Int(layout.payloadSize)

@@ -35,21 +35,35 @@ final class TypeRegistry {
     /// What the run loop needs of each type, in plain memory indexed by store type id: reading
     /// a `Definition` (arrays inside) would cost reference counting on every struct.get.
     /// Grows only while a module is registered, never while guest code runs.
-    private(set) var layouts: UnsafeMutablePointer<ObjectLayout>
-    private var layoutCapacity = 64
-    /// Every struct's fields, each type's from its `firstField`.
-    private(set) var fieldSlots: UnsafeMutablePointer<FieldSlot>
-    private var fieldCapacity = 256
-    private var fieldCount = 0
+    /// Behind a pointer the registry owns, so reading them costs no dynamic exclusivity check.
+    struct Tables {
+        var layouts: UnsafeMutablePointer<ObjectLayout>
+        var layoutCount = 0
+        var layoutCapacity = 64
+        /// Every struct's fields, each type's from its `firstField`.
+        var fieldSlots: UnsafeMutablePointer<FieldSlot>
+        var fieldCount = 0
+        var fieldCapacity = 256
+    }
+
+    // Sound: allocated in init, freed in deinit, never reassigned.
+    private let tables: UnsafeMutablePointer<Tables>
+
+    @inline(__always) var layouts: UnsafeMutablePointer<ObjectLayout> { tables.pointee.layouts }
+    @inline(__always) var fieldSlots: UnsafeMutablePointer<FieldSlot> { tables.pointee.fieldSlots }
+    /// The number of types (equal to `definitions.count`).
+    @inline(__always) var layoutCount: Int { tables.pointee.layoutCount }
 
     init() {
-        layouts = .allocate(capacity: layoutCapacity)
-        fieldSlots = .allocate(capacity: fieldCapacity)
+        tables = .allocate(capacity: 1)
+        tables.initialize(to: Tables(layouts: .allocate(capacity: 64), fieldSlots: .allocate(capacity: 256)))
     }
 
     deinit {
-        layouts.deallocate()
-        fieldSlots.deallocate()
+        tables.pointee.layouts.deallocate()
+        tables.pointee.fieldSlots.deallocate()
+        tables.deinitialize(count: 1)
+        tables.deallocate()
     }
 
     /// Registers the type section of `module`; returns the store id of each type index.
@@ -196,33 +210,34 @@ final class TypeRegistry {
     }
 
     private func appendLayout(_ definition: Definition) {
-        if definitions.count > layoutCapacity {
-            let bigger = UnsafeMutablePointer<ObjectLayout>.allocate(capacity: layoutCapacity * 2)
-            bigger.moveInitialize(from: layouts, count: definitions.count - 1)
-            layouts.deallocate()
-            layouts = bigger
-            layoutCapacity *= 2
+        var t = tables.pointee
+        if t.layoutCount == t.layoutCapacity {
+            let bigger = UnsafeMutablePointer<ObjectLayout>.allocate(capacity: t.layoutCapacity * 2)
+            bigger.moveInitialize(from: t.layouts, count: t.layoutCount)
+            t.layouts.deallocate()
+            t.layouts = bigger
+            t.layoutCapacity *= 2
         }
         var layout = ObjectLayout(kind: .function, payloadSize: Int32(definition.payloadSize), element: .bits64,
-                                  elementsAreReferences: definition.elementsAreReferences, firstField: Int32(fieldCount),
+                                  elementsAreReferences: definition.elementsAreReferences, firstField: Int32(t.fieldCount),
                                   fieldCount: 0)
         switch definition.composite {
         case .structure(let fields):
             layout.kind = .structure
             layout.fieldCount = Int32(fields.count)
-            while fieldCount + fields.count > fieldCapacity {
-                let bigger = UnsafeMutablePointer<FieldSlot>.allocate(capacity: fieldCapacity * 2)
-                bigger.moveInitialize(from: fieldSlots, count: fieldCount)
-                fieldSlots.deallocate()
-                fieldSlots = bigger
-                fieldCapacity *= 2
+            while t.fieldCount + fields.count > t.fieldCapacity {
+                let bigger = UnsafeMutablePointer<FieldSlot>.allocate(capacity: t.fieldCapacity * 2)
+                bigger.moveInitialize(from: t.fieldSlots, count: t.fieldCount)
+                t.fieldSlots.deallocate()
+                t.fieldSlots = bigger
+                t.fieldCapacity *= 2
             }
             for (i, field) in fields.enumerated() {
                 let offset = definition.fieldOffsets[i]
-                (fieldSlots + fieldCount).initialize(to: FieldSlot(
+                (t.fieldSlots + t.fieldCount).initialize(to: FieldSlot(
                     offset: Int32(offset), kind: StorageKind(field.storage),
                     isReference: definition.referenceOffsets.contains(offset)))
-                fieldCount += 1
+                t.fieldCount += 1
             }
         case .array(let element):
             layout.kind = .array
@@ -230,7 +245,9 @@ final class TypeRegistry {
         case .function:
             break
         }
-        (layouts + definitions.count - 1).initialize(to: layout)
+        (t.layouts + t.layoutCount).initialize(to: layout)
+        t.layoutCount += 1
+        tables.pointee = t
     }
 
     static func elementSize(_ storage: StorageType) -> Int {
