@@ -136,6 +136,11 @@ public final class Invocation {
         }
     }
 
+    deinit {
+        // A suspended invocation dropped without finishing: its frames are no longer roots.
+        store.execution.suspendedRuns[ObjectIdentifier(self)] = nil
+    }
+
     /// Moves the runtime's free stack above this invocation's frames while it is suspended.
     private func reserve(_ r: Registers) {
         let ex = store.execution
