@@ -188,7 +188,7 @@ final class GCHeap {
         let h = header(block).pointee
         var isArray = false
         if Int(h.typeID) < types.definitions.count, case .array = types.definitions[Int(h.typeID)].composite { isArray = true }
-        let object = GCObject(id: id, typeID: h.typeID, isArray: isArray)
+        let object = GCObject(id: id, typeID: h.typeID, isArray: isArray, heap: ObjectIdentifier(self))
         handles[id] = WeakHandle(object: object)
         return object
     }
@@ -270,14 +270,18 @@ public final class GCObject: Hashable, @unchecked Sendable, CustomStringConverti
     /// Store type id of its defined type.
     public let typeID: UInt32
     public let isArray: Bool
+    /// The heap it lives in: an id means nothing in another runtime's heap (a value kept from
+    /// an earlier run of the debugger, say), so the store refuses a handle of another heap.
+    let heap: ObjectIdentifier
 
-    init(id: UInt32, typeID: UInt32, isArray: Bool) {
+    init(id: UInt32, typeID: UInt32, isArray: Bool, heap: ObjectIdentifier) {
         self.id = id
         self.typeID = typeID
         self.isArray = isArray
+        self.heap = heap
     }
 
-    public static func == (a: GCObject, b: GCObject) -> Bool { a.id == b.id }
+    public static func == (a: GCObject, b: GCObject) -> Bool { a.id == b.id && a.heap == b.heap }
     public func hash(into hasher: inout Hasher) { hasher.combine(id) }
     public var description: String { "object \(id)" }
 }

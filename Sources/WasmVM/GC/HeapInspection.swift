@@ -24,7 +24,8 @@ extension Store {
     /// The object `object`, named after `module`'s types when it has the object's type (or after
     /// the module that first defined it), with at most `elementLimit` elements from `start`.
     func inspect(_ object: GCObject, names module: Module?, typeIDs: [UInt32], elementLimit: Int, start: Int = 0) -> HeapObjectView? {
-        guard let block = heap.block(object.id), Int(object.typeID) < types.definitions.count else { return nil }
+        guard object.heap == ObjectIdentifier(heap), let block = heap.block(object.id),
+              Int(object.typeID) < types.definitions.count else { return nil }
         let header = heap.header(block).pointee
         let definition = types.definitions[Int(header.typeID)]
         var typeIndex = typeIDs.firstIndex(of: header.typeID).map { UInt32($0) }

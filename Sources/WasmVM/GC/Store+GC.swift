@@ -38,6 +38,12 @@ extension Store {
         }
     }
 
+    /// Whether an object reference is one of this store's (always true for i31 and host).
+    func owns(_ reference: AnyReference) -> Bool {
+        if case .object(let o) = reference { return o.heap == ObjectIdentifier(heap) }
+        return true
+    }
+
     /// The `any` reference in a slot (nil for null, or for an object id that does not exist).
     func anyReference(_ bits: UInt64) -> AnyReference? {
         AnyReference(bits: bits) { heap.handle($0, types: types) }
@@ -61,12 +67,14 @@ extension Store {
         case .funcref(let a?):
             guard top == .func, Int(a) < functions.count else { return false }
             return types.heapMatches(.concrete(entries[Int(a)].typeID), expected)
+        case .externAny(let a) where !owns(a):
+            return false
         case .externref, .externAny:
             // A host reference also passes as `any` (the spec tests' `ref.host`).
             if top == .any { return expected == .abstract(.any) }
             return top == .extern && expected != .abstract(.noextern)
         case .anyref(let a?):
-            guard top == .any else { return false }
+            guard top == .any, owns(a) else { return false }
             return matches(bits: a.bits, heapType: expected)
         default:
             return false
