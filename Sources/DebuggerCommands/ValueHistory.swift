@@ -37,7 +37,7 @@ extension DebuggerAdapter {
             let name = String(chars[(i + 1)..<j])
             if let value = try historyValue(named: name), !forSource, value.isGCReference {
                 // A GC reference stays a name: the evaluator asks the history for it (and the
-                // history's `Value` keeps the object alive: Docs/wasm-3.0.md, pinning).
+                // history's `Value` keeps the object alive: Docs/wasm-3.0.md, "GC: the heap and the collector").
                 installHistoryReference()
                 out += "$" + name
             } else if let value = try historyValue(named: name) {
