@@ -31,7 +31,7 @@ extension Interpreter {
         case .returnCallRef:
             let reference = fp[Int(truncatingIfNeeded: w1)]
             guard reference != 0 else { return fail(ex, "null function reference") }
-            return tailCall(&r, store, ex, callee: UInt32(truncatingIfNeeded: reference &- 1), arguments: a,
+            return tailCallOfReference(&r, store, ex, callee: UInt32(truncatingIfNeeded: reference &- 1), arguments: a,
                             count: Int(truncatingIfNeeded: pc[2]))
         case .refAsNonNull:
             guard fp[a] != 0 else { return fail(ex, "null reference") }
@@ -100,7 +100,7 @@ extension Interpreter {
 
     /// A tail call (`return_call_ref`): the arguments move to the frame's base and the callee
     /// takes over the frame, returning to this frame's caller.
-    static func tailCall(_ r: inout Registers, _ store: Store, _ ex: Execution, callee: UInt32, arguments a: Int,
+    static func tailCallOfReference(_ r: inout Registers, _ store: Store, _ ex: Execution, callee: UInt32, arguments a: Int,
                          count: Int) -> Status {
         let fp = r.fp
         var entry = r.entries[Int(callee)]
