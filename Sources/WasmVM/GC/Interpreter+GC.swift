@@ -101,7 +101,7 @@ extension Interpreter {
     /// A tail call (`return_call_ref`): the arguments move to the frame's base and the callee
     /// takes over the frame, returning to this frame's caller.
     static func tailCallOfReference(_ r: inout Registers, _ store: Store, _ ex: Execution, callee: UInt32, arguments a: Int,
-                         count: Int) -> Status {
+                                    count: Int) -> Status {
         let fp = r.fp
         var entry = r.entries[Int(callee)]
         if entry.isHost {
