@@ -80,6 +80,11 @@ public indirect enum Expression: Hashable, Sendable {
     case memory(MemoryView, Expression, MemorySelector)
     case unary(String, Expression)
     case binary(String, Expression, Expression)
+    /// `$p.x`: a field of a GC struct (by name or number). A name that is not defined as a whole
+    /// is split at its last `.` into a reference and a field (HeapValues.swift).
+    case field(Expression, String)
+    /// `$arr[3]`: an element of a GC array.
+    case element(Expression, Expression)
 }
 
 /// What an expression reads: the debugger's session implements it for the selected frame.
@@ -94,10 +99,23 @@ protocol ExpressionContext {
     func memoryIndex(named name: String) -> UInt32?
     /// `$pc` and `$sp` (nil: not known here), consulted after locals and globals of that name.
     func register(_ name: String) throws(ExpressionError) -> Value?
+    /// A field of the struct `object` refers to (by name, or by number), and an element of an array.
+    func field(of object: Value, _ name: String) throws(ExpressionError) -> Value
+    func element(of object: Value, _ index: Int) throws(ExpressionError) -> Value
+    /// A value-history entry by its name without `$` (`1`, `$`, `$2`), for GC references,
+    /// which cannot be substituted into the text as numbers are.
+    func history(_ name: String) -> Value?
 }
 
 extension ExpressionContext {
     func register(_ name: String) throws(ExpressionError) -> Value? { nil }
+    func field(of object: Value, _ name: String) throws(ExpressionError) -> Value {
+        throw ExpressionError("\(object) is not a struct")
+    }
+    func element(of object: Value, _ index: Int) throws(ExpressionError) -> Value {
+        throw ExpressionError("\(object) is not an array")
+    }
+    func history(_ name: String) -> Value? { nil }
 }
 
 // MARK: parsing
@@ -263,7 +281,7 @@ struct ExpressionParser {
                dot != name.startIndex, peek("[") {
                 return .memory(view, try index(), .name(String(name[..<dot])))
             }
-            return .name(name)
+            return try postfix(.name(name))
         }
         let w = word()
         if w.isEmpty { throw ExpressionError("unexpected \"\(chars[start])\" in expression") }
@@ -293,7 +311,33 @@ struct ExpressionParser {
         return try literal(w)
     }
 
+    /// `[index]` and `.field` after a name (GC arrays and structs): `$rows[2].x`.
+    private mutating func postfix(_ base: Expression) throws(ExpressionError) -> Expression {
+        var e = base
+        var steps = 0
+        while i < chars.count, chars[i] == "[" || (chars[i] == "." && steps > 0) {
+            steps += 1
+            try deeper()
+            if chars[i] == "[" {
+                e = .element(e, try index())
+            } else {
+                i += 1
+                let name = word()
+                guard !name.isEmpty else { throw ExpressionError("a field name must follow .") }
+                // (word() takes `x.y` whole; split it into two field steps.)
+                for part in name.split(separator: ".", omittingEmptySubsequences: false) {
+                    guard !part.isEmpty else { throw ExpressionError("empty field name in \"\(name)\"") }
+                    e = .field(e, String(part))
+                }
+            }
+        }
+        depth -= steps
+        return e
+    }
+
     private func literal(_ w: String) throws(ExpressionError) -> Expression {
+        // A null reference of any type (`set var $p = null`): the target's type decides.
+        if w == "null" { return .literal(.anyref(nil), typed: false) }
         if let colon = w.firstIndex(of: ":"), let type = ValueType.named(String(w[..<colon])) {
             guard let v = ValueParser.parse(w, as: type) else { throw ExpressionError("bad \(type) value \"\(w)\"") }
             return .literal(v, typed: true)
@@ -338,7 +382,20 @@ struct ExpressionEvaluator {
             if let i = context.localIndex(named: name) { return (try context.local(i), false) }
             if let g = context.globalIndex(named: name) { return (try context.global(g), false) }
             if let v = try context.register(name) { return (v, false) }
+            if let v = context.history(name) { return (v, false) }
+            // `$p.x`: a reference named `p` and its field `x` (the name as a whole is not defined).
+            if let dot = name.lastIndex(of: "."), dot != name.startIndex, name.index(after: dot) != name.endIndex {
+                let object = try evaluate(.name(String(name[..<dot]))).value
+                return (try context.field(of: object, String(name[name.index(after: dot)...])), false)
+            }
             throw ExpressionError("no local or global named \"$\(name)\"")
+        case .field(let object, let name):
+            return (try context.field(of: try evaluate(object).value, name), false)
+        case .element(let object, let index):
+            let target = try evaluate(object).value
+            let i = try ExpressionEvaluator.address(try evaluate(index).value)
+            guard i <= UInt64(Int32.max) else { throw ExpressionError("array index \(i) is out of range") }
+            return (try context.element(of: target, Int(i)), false)
         case .local(let i): return (try context.local(i), false)
         case .global(let i): return (try context.global(i), false)
         case .stack(let i): return (try context.stack(i), false)

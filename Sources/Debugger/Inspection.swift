@@ -73,7 +73,8 @@ extension DebugSession {
         let text = "#\(f.level) " + (position?.description ?? module?.displayName(ofFunction: f.functionIndex) ?? "?")
         let paramCount = module?.functionType(of: f.functionIndex)?.params.count ?? 0
         let locals = f.locals.enumerated().map { i, v in
-            NamedValue(name: localName(function: f.functionIndex, index: i), index: i, value: v, isParameter: i < paramCount)
+            NamedValue(name: localName(function: f.functionIndex, index: i), index: i, value: v, isParameter: i < paramCount,
+                       type: i < f.localTypes.count ? f.localTypes[i] : nil)
         }
         return FrameInfo(level: f.level, position: position, description: text, functionIndex: f.functionIndex,
                          locals: locals, operandStack: f.operandStack, physicalLevel: f.level)
@@ -126,7 +127,8 @@ extension DebugSession {
     public func globals() -> [NamedValue] {
         guard let debuggee else { return [] }
         return (0..<debuggee.globalCount).compactMap { g in
-            debuggee.global(g).map { NamedValue(name: globalName(g), index: g, value: $0, isParameter: false) }
+            debuggee.global(g).map { NamedValue(name: globalName(g), index: g, value: $0, isParameter: false,
+                                                type: debuggee.globalType(g)?.valueType) }
         }
     }
 
@@ -205,7 +207,8 @@ extension DebugSession {
         let target = try evaluator.evaluate(lhs).value
         let new = try evaluator.evaluate(rhs)
         var value = new.value
-        if value.type != target.type {
+        // A reference into a reference: the engine checks it against the declared type.
+        if value.type != target.type && !(value.type.isReference && target.type.isReference) {
             guard new.open, let v = ExpressionEvaluator.convert(new.value, to: target.type) else {
                 throw DebuggerError("type mismatch: cannot assign \(new.value.type) to \(target.type)")
             }

@@ -182,6 +182,8 @@ public struct NamedValue: Hashable, Sendable {
     public var index: Int
     public var value: Value
     public var isParameter: Bool
+    /// The declared type (a typed null prints with it: `(ref null $point) null`).
+    public var type: ValueType? = nil
 }
 
 /// Errors of session commands, with a message that says what is accepted.

@@ -47,6 +47,9 @@ public final class DebugSession {
     /// Further imports of a new instance (other host modules); WASI is provided by the
     /// session itself when the module imports it.
     public var importProvider: ((DebugSession, Runtime, Module) throws -> Imports)? { didSet { pristine = false } }
+    /// The value history's value for a name such as `1`, `$` or `$2` (the command layer keeps
+    /// the history): how `print $1.x` reaches into a GC object printed before (HeapValues.swift).
+    public var historyReference: ((String) -> Value?)?
     /// The WASI host of the current instance (argv = file name + `arguments`).
     public private(set) var wasiHost: WASIHost?
     /// Recognises the trap that means the guest exited (WASI `proc_exit`).
@@ -259,7 +262,9 @@ public final class DebugSession {
               let type = debuggee.functionType(ofAddress: address) else {
             throw DebuggerError("no function \"\(name)\"")
         }
-        guard arguments.map(\.type) == type.params else {
+        // References are checked by the engine (a struct for a `(ref $t)` parameter, …).
+        guard arguments.count == type.params.count,
+              zip(arguments, type.params).allSatisfy({ $0.type == $1 || ($0.type.isReference && $1.isReference) }) else {
             throw DebuggerError("\(name) takes (\(type.params.map(\.description).joined(separator: ", "))), not (\(arguments.map { $0.type.description }.joined(separator: ", ")))")
         }
         guard let f = instance.function(at: function) else { throw DebuggerError("no function \"\(name)\"") }

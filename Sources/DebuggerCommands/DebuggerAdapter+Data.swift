@@ -102,15 +102,15 @@ extension DebuggerAdapter {
         let console = session.console
         let stack = try debugger.operandStack()
         if stack.isEmpty { console.line("The operand stack is empty.") }
-        for (i, value) in stack.enumerated().reversed() { console.line("[\(i)] \(value)") }
+        for (i, value) in stack.enumerated().reversed() { console.line("[\(i)] \(debugger.describe(value))") }
     }
 
     /// `info registers`.
     func handleInfoRegisters(_ invocation: CommandInvocation, in session: ReplSession) throws {
         let console = session.console
         let frame = try debugger.frame()
-        for local in frame.locals { console.line("local[\(local.index)] \(local.value)") }
-        for (i, value) in frame.operandStack.enumerated() { console.line("stack[\(i)] \(value)") }
+        for local in frame.locals { console.line("local[\(local.index)] \(debugger.describe(local.value, type: local.type))") }
+        for (i, value) in frame.operandStack.enumerated() { console.line("stack[\(i)] \(debugger.describe(value))") }
     }
 
     /// `print`, `output`.
@@ -124,7 +124,7 @@ extension DebuggerAdapter {
             return
         }
         let value = try evaluateExpression(args)
-        let text = try formatValue(value, format: invocation.format)
+        let text = try formatValue(value, format: invocation.format, type: debugger.declaredType(of: args))
         if invocation.path == ["print"] {
             console.line("$\(recordInHistory(value)) = \(text)")
         } else {
@@ -240,7 +240,7 @@ extension DebuggerAdapter {
 
     private func printValues(_ values: [NamedValue], none: String, in session: ReplSession) {
         if values.isEmpty { session.console.line(none) }
-        for v in values { session.console.line("\(v.name) = \(v.value)") }
+        for v in values { session.console.line("\(v.name) = \(debugger.describe(v.value, type: v.type))") }
     }
 
     // MARK: displays
@@ -272,8 +272,8 @@ extension DebuggerAdapter {
 
     /// A value in the value notation (Docs/architecture.md, "One notation"), or as /x /d /u /o
     /// /t /c /a for integers. /f and /s leave a value as it is (as gdb's /s does for a number).
-    func formatValue(_ value: Value, format: String?) throws -> String {
-        guard let format, let letter = format.last, letter != "f", letter != "s" else { return value.description }
+    func formatValue(_ value: Value, format: String?, type: ValueType? = nil) throws -> String {
+        guard let format, let letter = format.last, letter != "f", letter != "s" else { return debugger.describe(value, type: type) }
         let bits: UInt64
         let width: Int
         switch value {

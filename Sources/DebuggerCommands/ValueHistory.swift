@@ -35,7 +35,12 @@ extension DebuggerAdapter {
             var j = i + 1
             while j < chars.count, Self.isNameCharacter(chars[j]) { j += 1 }
             let name = String(chars[(i + 1)..<j])
-            if let value = try historyValue(named: name) {
+            if let value = try historyValue(named: name), !forSource, value.isGCReference {
+                // A GC reference stays a name: the evaluator asks the history for it (and the
+                // history's `Value` keeps the object alive: Docs/wasm-3.0.md, "GC: the heap and the collector").
+                installHistoryReference()
+                out += "$" + name
+            } else if let value = try historyValue(named: name) {
                 out += forSource ? try cLiteral(value, for: "$" + name) : try literal(value, for: "$" + name)
             } else {
                 out += "$" + name
@@ -43,6 +48,15 @@ extension DebuggerAdapter {
             i = j
         }
         return out
+    }
+
+    private func installHistoryReference() {
+        guard debugger.historyReference == nil else { return }
+        debugger.historyReference = { [weak self] name in
+            // `1.x` asks for `1` first (the evaluator splits at the last dot).
+            guard let self, let value = try? self.historyValue(named: name), value.isGCReference else { return nil }
+            return value
+        }
     }
 
     /// The characters of a `$name` in the expression language.

@@ -5,8 +5,9 @@ import WasmCore
 /// - `.wabt` (the default), as wabt's `wat2wasm --debug-names`: module name, function names,
 ///   then a local-names subsection that lists every function (even with no named local, even
 ///   when the module has no function at all), then the extended subsections for types,
-///   tables, memories, globals, element and data segments. Label, field and tag names are not
-///   written.
+///   tables, memories, globals, element and data segments, and (a 3.0 addition) the field
+///   names of struct types (subsection 10, so a debugger shows `$p.x` for a module assembled
+///   from text). Label and tag names are not written.
 /// - `.wasmTools`, as `wasm-tools parse`: every subsection that has a name, and only the
 ///   functions that have named locals or labels: module (0), functions (1), locals (2),
 ///   labels (3), types (4), tables (5), memories (6), globals (7), element segments (8), data
@@ -50,9 +51,10 @@ enum DebugNames {
             (7, names.globalNames), (8, names.elementNames), (9, names.dataNames),
         ]
         for (id, map) in extended where !map.isEmpty { subsection(id, nameMap(map)) }
+        // Field names of GC struct types (subsection 10: type index → field index → name).
+        let fields = names.fieldNames.filter { !$0.value.isEmpty }
+        if !fields.isEmpty { subsection(10, indirectNameMap(fields)) }
         if style == .wasmTools {
-            let fields = names.fieldNames.filter { !$0.value.isEmpty }
-            if !fields.isEmpty { subsection(10, indirectNameMap(fields)) }
             if !names.tagNames.isEmpty { subsection(11, nameMap(names.tagNames)) }
             if out.isEmpty { return nil }
         }

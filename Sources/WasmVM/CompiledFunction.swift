@@ -128,7 +128,8 @@ extension CompiledFunction {
     /// callee's frame. After a trap in a register-form instruction, the stack is the one just
     /// before that instruction (its trap site's node).
     func operandStack(atCodeIndex index: Int, fp: UnsafeMutablePointer<UInt64>, limit: Int = .max,
-                      trapped: Bool = false) -> [Value] {
+                      trapped: Bool = false,
+                      load: (ValueType, UnsafePointer<UInt64>) -> Value = { Value.load($0, from: $1) }) -> [Value] {
         let node: Int32
         if trapped, let site = trapSites.site(at: index) {
             node = trapSites.node[site]
@@ -143,12 +144,12 @@ extension CompiledFunction {
             case .canonical:
                 // A call's arguments (the top entries) have moved into the callee's frame.
                 if slot >= limit { return stack }
-                stack.append(Value.load(type, from: fp + slot))
+                stack.append(load(type, fp + slot))
             case .local(let s):
-                stack.append(Value.load(type, from: fp + s))
+                stack.append(load(type, fp + s))
             case .constant(let bits):
                 var raw = bits
-                stack.append(Value.load(type, from: &raw))
+                stack.append(load(type, &raw))
             case .sum(let s, let addend):
                 stack.append(.i32(UInt32(truncatingIfNeeded: fp[s]) &+ addend))
             case .slotSum(let base, let index):

@@ -570,6 +570,7 @@ struct Compiler {
             emit(.const, push(.funcref), UInt64(env.functionAddresses[index]) + 1)
             return true
         default:
+            if let handled = try translateReferences(instruction, offset: offset) { return handled }
             return try translateGeneric(instruction, offset: offset)
         }
     }

@@ -33,8 +33,9 @@ extension Store {
     func results(of address: UInt32, _ r: Registers) -> [Value] {
         var values: [Value] = []
         var p = r.fp
+        let module = self.module(ofFunction: address)
         for t in functions[Int(address)].type.results {
-            values.append(Value.load(t, from: p))
+            values.append(loadValue(t, from: p, module: module))
             p += t.slotCount
         }
         return values
@@ -56,7 +57,8 @@ extension Store {
     func invoke(_ address: UInt32, _ arguments: [Value]) throws(Trap) -> [Value] {
         guard Int(address) < functions.count else { throw Trap(.host("unknown function address \(address)")) }
         let type = functions[Int(address)].type
-        guard arguments.map(\.type) == type.params else {
+        guard arguments.count == type.params.count,
+              zip(arguments, type.params).allSatisfy({ value($0, matches: $1, module: module(ofFunction: address)) }) else {
             throw Trap(.host("arguments \(arguments.map(\.type)) do not match the parameters \(type.params)"))
         }
         if case .host = functions[Int(address)].kind {
@@ -72,7 +74,7 @@ extension Store {
                 var results: [Value] = []
                 p = slots
                 for t in type.results {
-                    results.append(Value.load(t, from: p))
+                    results.append(loadValue(t, from: p, module: nil))
                     p += t.slotCount
                 }
                 return results
@@ -115,7 +117,10 @@ public final class Invocation {
         savedTop = store.execution.stackTop
         savedDepth = store.execution.depth
         guard store.functions.indices.contains(Int(function)),
-              arguments.map(\.type) == store.functions[Int(function)].type.params else {
+              arguments.count == store.functions[Int(function)].type.params.count,
+              zip(arguments, store.functions[Int(function)].type.params).allSatisfy({
+                  store.value($0, matches: $1, module: store.module(ofFunction: function))
+              }) else {
             registers = nil
             state = .trapped(Trap(.host("the arguments do not match the function's parameters")))
             return
@@ -129,6 +134,11 @@ public final class Invocation {
             registers = nil
             state = .trapped(trap)
         }
+    }
+
+    deinit {
+        // A suspended invocation dropped without finishing: its frames are no longer roots.
+        store.execution.suspendedRuns[ObjectIdentifier(self)] = nil
     }
 
     /// Moves the runtime's free stack above this invocation's frames while it is suspended.
@@ -162,10 +172,12 @@ public final class Invocation {
         switch status {
         case .running, .breakpoint, .interrupted, .watch, .hostCall, .exceptionThrown, .exceptionCaught:
             reserve(r)
+            store.execution.suspendedRuns[ObjectIdentifier(self)] = r
             return
         case .finished: state = .finished(store.results(of: function, r))
         case .trapped: state = .trapped(store.takeTrap(r))
         }
+        store.execution.suspendedRuns[ObjectIdentifier(self)] = nil
         store.execution.stackTop = savedTop
         store.execution.depth = savedDepth
     }

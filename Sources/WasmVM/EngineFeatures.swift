@@ -13,5 +13,7 @@ enum EngineFeatures {
         .memory64,
         .extendedConst,
         .relaxedSIMD,
+        .functionReferences,
+        .gc,
     ]
 }

@@ -69,6 +69,10 @@ final class Execution {
     /// host-call path), and a one-shot pass for the call the debugger is resuming.
     var hostCallFilter: ((UInt32) -> Bool)?
     var passNextHostCall = false
+    /// Runs whose frames lie below the running one, for the collector's roots (Store+GC.swift):
+    /// callers suspended in a host call, and debugger invocations stopped at an event.
+    var hostCallers: [Registers] = []
+    var suspendedRuns: [ObjectIdentifier: Registers] = [:]
 
     /// Bytes mapped for `stack` and `frames` (see `init`).
     private let stackBytes: Int
@@ -152,10 +156,11 @@ extension Store {
         guard let compiled = compiled(function), compiled.stopPoint(containing: codeIndex) != nil else {
             return FrameState(functionAddress: function, position: nil, locals: [], operandStack: [])
         }
-        let locals = zip(compiled.localTypes, compiled.localSlots).map { Value.load($0, from: fp + $1) }
+        let module = self.module(ofFunction: function)
+        let locals = zip(compiled.localTypes, compiled.localSlots).map { loadValue($0, from: fp + $1, module: module) }
         // In a caller, the call's arguments have moved into the callee's frame.
         let stack = compiled.operandStack(atCodeIndex: codeIndex, fp: fp, limit: calleeFP.map { $0 - fp } ?? .max,
-                                          trapped: trapped)
+                                          trapped: trapped) { self.loadValue($0, from: $1, module: module) }
         return FrameState(functionAddress: function,
                           position: position(function: function, codeIndex: codeIndex, trapped: trapped),
                           locals: locals, operandStack: stack)

@@ -12,6 +12,8 @@ extension Store {
             throw LinkError("unsupported feature \(missing): the engine does not execute it yet")
         }
         var functionAddresses: [UInt32] = []
+        // Store type ids of the module's types (canonical across the store: GC/TypeRegistry.swift).
+        let typeIDs = types.register(module)
         var tableAddresses: [Int] = []
         var memoryAddresses: [Int] = []
         var globalAddresses: [Int] = []
@@ -30,12 +32,16 @@ extension Store {
                 guard Int(typeIndex) < module.types.count else { throw incompatible("unknown type") }
                 let expected = module.types[Int(typeIndex)]
                 let actual = functions[Int(f.address)].type
-                guard actual == expected else { throw incompatible("expected \(expected), got \(actual)") }
+                // A function of the expected type or of a declared subtype of it.
+                guard types.isSubtype(entries[Int(f.address)].typeID, of: typeIDs[Int(typeIndex)]) else {
+                    throw incompatible("expected \(expected), got \(actual)")
+                }
                 functionAddresses.append(f.address)
             case (.table(let expected), .table(let t)):
                 guard t.store === self else { throw incompatible("table of another runtime") }
                 let actual = tables[t.address].pointee
-                guard actual.elementType == expected.elementType, actual.is64 == (expected.addressType == .i64),
+                guard storeType(ofTable: t.address) == types.storeForm(.ref(expected.elementType), ids: typeIDs),
+                      actual.is64 == (expected.addressType == .i64),
                       Store.matches(Limits(min: actual.count, max: actual.declaredMax), expected.limits) else {
                     throw incompatible("table limits or element type do not match")
                 }
@@ -49,7 +55,11 @@ extension Store {
                 memoryAddresses.append(m.address)
             case (.global(let expected), .global(let g)):
                 guard g.store === self else { throw incompatible("global of another runtime") }
-                guard globals[g.address].type == expected else {
+                let actualType = storeType(ofGlobal: g.address)
+                let expectedType = types.storeForm(expected.valueType, ids: typeIDs)
+                // Mutable globals are invariant, immutable ones covariant.
+                guard globals[g.address].type.isMutable == expected.isMutable,
+                      expected.isMutable ? actualType == expectedType : types.matches(actualType, expectedType) else {
                     throw incompatible("expected \(expected.valueType), got \(globals[g.address].type.valueType)")
                 }
                 globalAddresses.append(g.address)
@@ -72,7 +82,7 @@ extension Store {
         context.initialize(to: InstanceContext(memory: nil, globals: nil, tables: nil, instanceIndex: instanceIndex))
         let record = InstanceRecord(module: module, context: context)
         instances.append(record)
-        record.typeIDs = module.types.map { typeID($0) }
+        record.typeIDs = typeIDs
         record.exporters = importedFrom
         for k in importedFrom { instances[k].importerCount += 1 }
 
@@ -82,7 +92,7 @@ extension Store {
             functionAddresses.append(addFunction(
                 FunctionRecord(type: module.types[Int(f.typeIndex)],
                                kind: .wasm(instance: instanceIndex, index: UInt32(importedFunctions + i))),
-                context: context))
+                context: context, typeID: typeIDs[Int(f.typeIndex)]))
         }
         record.functionAddresses = functionAddresses
         let importedTags = tagAddresses.count
@@ -94,11 +104,19 @@ extension Store {
         record.tagAddresses = tagAddresses
 
         for g in module.globals {
-            let value = try evaluate(g.initializer, type: g.type.valueType, functions: functionAddresses, globals: globalAddresses)
+            let value = try evaluate(g.initializer, type: g.type.valueType, functions: functionAddresses, globals: globalAddresses,
+                                     module: module, typeIDs: typeIDs)
             globalAddresses.append(addGlobal(g.type, value: value, owner: instanceIndex))
         }
         for t in module.tables {
-            guard let address = addTable(t, initial: 0, owner: instanceIndex) else { throw LinkError("table size exceeds the runtime's limit") }
+            var initial: UInt64 = 0
+            if let initializer = t.initializer {
+                // (function references: a table's initial element, any constant expression)
+                let value = try evaluate(initializer, type: .ref(t.elementType), functions: functionAddresses,
+                                         globals: globalAddresses, module: module, typeIDs: typeIDs)
+                withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 2) { value.store(to: $0.baseAddress!); initial = $0[0] }
+            }
+            guard let address = addTable(t, initial: initial, owner: instanceIndex) else { throw LinkError("table size exceeds the runtime's limit") }
             tableAddresses.append(address)
         }
         for m in module.memories {
@@ -157,9 +175,14 @@ extension Store {
                     return UInt64(functionAddresses[Int(i)]) + 1
                 }
             case .expressions(let expressions):
-                return try expressions.map { e in
+                // All values first: their handles keep objects they allocate alive until the
+                // segment (a root of the collector) holds them.
+                let values = try expressions.map { e in
+                    try evaluate(e, type: segment.type.valueType, functions: functionAddresses, globals: globalAddresses,
+                                 module: module, typeIDs: typeIDs)
+                }
+                return values.map { v in
                     var slots: (UInt64, UInt64) = (0, 0)
-                    let v = try evaluate(e, type: segment.type.valueType, functions: functionAddresses, globals: globalAddresses)
                     withUnsafeMutablePointer(to: &slots) { $0.withMemoryRebound(to: UInt64.self, capacity: 2) { v.store(to: $0) } }
                     return slots.0
                 }
@@ -176,7 +199,8 @@ extension Store {
                 let table = tables[tableAddresses[Int(tableIndex)]]
                 // A table64 table takes an i64 offset.
                 let offsetType: ValueType = table.pointee.is64 ? .i64 : .i32
-                let offset = try evaluate(offsetExpression, type: offsetType, functions: functionAddresses, globals: globalAddresses)
+                let offset = try evaluate(offsetExpression, type: offsetType, functions: functionAddresses, globals: globalAddresses,
+                                      module: module, typeIDs: typeIDs)
                 guard let d = offset.address else { throw LinkError("bad element segment offset") }
                 let items = record.elements[i]
                 guard table.pointee.contains(d, UInt64(items.count)) else {
@@ -192,7 +216,8 @@ extension Store {
             let memory = memories[memoryAddresses[Int(memoryIndex)]]
             // A memory64 memory takes an i64 offset.
             let offsetType: ValueType = memory.pointee.is64 ? .i64 : .i32
-            let offset = try evaluate(offsetExpression, type: offsetType, functions: functionAddresses, globals: globalAddresses)
+            let offset = try evaluate(offsetExpression, type: offsetType, functions: functionAddresses, globals: globalAddresses,
+                                      module: module, typeIDs: typeIDs)
             guard let d = offset.address else { throw LinkError("bad data segment offset") }
             let bytes = segment.bytes
             guard memory.pointee.contains(d, UInt64(bytes.count)) else { throw Trap(.outOfBoundsMemoryAccess) }
@@ -220,47 +245,18 @@ extension Store {
         return actualMax <= expectedMax
     }
 
-    /// Evaluates a constant expression (Wasm 2.0, plus the extended-constant arithmetic).
-    func evaluate(_ expression: Expression, type: ValueType, functions: [UInt32], globals globalAddresses: [Int]) throws -> Value {
-        var stack: [Value] = []
-        func pop() throws -> Value {
-            guard let v = stack.popLast() else { throw LinkError("constant expression underflow") }
-            return v
-        }
-        for instruction in expression.instructions {
-            switch (instruction.opcode, instruction.immediate) {
-            case (.i32Const, .i32(let v)): stack.append(.i32(UInt32(bitPattern: v)))
-            case (.i64Const, .i64(let v)): stack.append(.i64(UInt64(bitPattern: v)))
-            case (.f32Const, .f32(let v)): stack.append(.f32(v))
-            case (.f64Const, .f64(let v)): stack.append(.f64(v))
-            case (.v128Const, .v128(let v)): stack.append(.v128(v))
-            case (.refNull, .refType(let t)):
-                stack.append(Value.isExceptionHierarchy(t) ? .exnref(nil) : t == .funcref ? .funcref(nil) : .externref(nil))
-            case (.refFunc, _):
-                guard Int(instruction.index) < functions.count else { throw LinkError("unknown function") }
-                stack.append(.funcref(functions[Int(instruction.index)]))
-            case (.globalGet, _):
-                guard Int(instruction.index) < globalAddresses.count else { throw LinkError("unknown global") }
-                let g = globals[globalAddresses[Int(instruction.index)]]
-                stack.append(Value.load(g.type.valueType, from: g.slots))
-            case (.i32Add, _), (.i32Sub, _), (.i32Mul, _):
-                guard case .i32(let y) = try pop(), case .i32(let x) = try pop() else { throw LinkError("type mismatch") }
-                let op = instruction.opcode
-                stack.append(.i32(op == .i32Add ? x &+ y : op == .i32Sub ? x &- y : x &* y))
-            case (.i64Add, _), (.i64Sub, _), (.i64Mul, _):
-                guard case .i64(let y) = try pop(), case .i64(let x) = try pop() else { throw LinkError("type mismatch") }
-                let op = instruction.opcode
-                stack.append(.i64(op == .i64Add ? x &+ y : op == .i64Sub ? x &- y : x &* y))
-            case (.end, _):
-                break
-            default:
-                throw LinkError("unsupported instruction \(instruction.opcode.mnemonic) in a constant expression")
-            }
-        }
-        guard stack.count == 1, let result = stack.first, result.type == type else {
-            throw LinkError("constant expression has the wrong type")
-        }
-        return result
+    /// The type of global `address` in store form (its defining module's type indices as
+    /// store type ids; a host global's type has none).
+    func storeType(ofGlobal address: Int) -> ValueType {
+        let type = globals[address].type.valueType
+        guard let owner = globalOwners[address] else { return type }
+        return types.storeForm(type, ids: instances[owner].typeIDs)
+    }
+
+    func storeType(ofTable address: Int) -> ValueType {
+        let type = ValueType.ref(tables[address].pointee.elementType)
+        guard let owner = tableOwners[address] else { return type }
+        return types.storeForm(type, ids: instances[owner].typeIDs)
     }
 }
 

@@ -65,7 +65,7 @@ extension Interpreter {
     }
 
     @inline(__always)
-    private static func trap(_ ex: Execution, _ code: TrapCode) -> Status {
+    static func trap(_ ex: Execution, _ code: TrapCode) -> Status {
         ex.trap = code
         return .trapped
     }
@@ -102,7 +102,7 @@ extension Interpreter {
 
     /// Enters function `callee` with its arguments at `base`; the caller continues at `returnPC`.
     @inline(__always)
-    private static func call(_ r: inout Registers, _ store: Store, _ ex: Execution, callee: UInt32,
+    static func call(_ r: inout Registers, _ store: Store, _ ex: Execution, callee: UInt32,
                              base: UnsafeMutablePointer<UInt64>, returnPC: UnsafeMutablePointer<UInt64>) -> Status {
         var entry = r.entries[Int(callee)]
         if entry.isHost {
@@ -159,6 +159,7 @@ extension Interpreter {
             }
             switch op {
             case .return:
+                // (Interpreter+GC.swift's tail calls return the same way.)
                 let count = Int(truncatingIfNeeded: pc[1])
                 if a != 0 { move(fp, from: a, to: 0, count: count) }
                 if r.depth == r.entryDepth { return .finished }
@@ -193,7 +194,12 @@ extension Interpreter {
                     return trap(ex, .detailed)
                 }
                 let callee = UInt32(truncatingIfNeeded: ref &- 1)
-                guard r.entries[Int(callee)].typeID == typeID else { return trap(ex, .indirectCallTypeMismatch) }
+                // Equal store type ids are equal types; a subtype passes too (GC's declared
+                // supertypes), which only the registry knows (the C core checks equality).
+                guard r.entries[Int(callee)].typeID == typeID
+                        || store.types.isSubtype(r.entries[Int(callee)].typeID, of: typeID) else {
+                    return trap(ex, .indirectCallTypeMismatch)
+                }
                 return call(&r, store, ex, callee: callee, base: fp + a, returnPC: pc + 3)
             case .returnCall, .returnCallIndirect:
                 return tailCall(op, &r, store, ex, a)
@@ -237,6 +243,13 @@ extension Interpreter {
             r.pc = pc + 2
         case .throw, .throwRef, .rethrow:
             return raise(op, &r, store, ex, a)
+        case .callRef, .returnCallRef, .refAsNonNull, .refEq, .brOnNull, .brOnNonNull, .brOnCast, .brOnCastFail,
+             .refTest, .refTestNull, .refCast, .refCastNull, .refI31, .i31GetS, .i31GetU,
+             .structNew, .structNewDefault, .structGet, .structGetS, .structGetU, .structSet,
+             .arrayNew, .arrayNewDefault, .arrayNewFixed, .arrayNewData, .arrayNewElem, .arrayGet, .arrayGetS,
+             .arrayGetU, .arraySet, .arrayLen, .arrayFill, .arrayCopy, .arrayInitData, .arrayInitElem:
+            // Typed function references and GC (Interpreter+GC.swift).
+            return references(op, &r, store, ex, a)
         case .memoryGrow, .memoryInit, .dataDrop, .memoryCopy, .memoryFill,
              .tableGet, .tableSet, .tableInit, .elemDrop, .tableCopy, .tableGrow, .tableSize, .tableFill:
             let code = store.bulk(op, &r, a)

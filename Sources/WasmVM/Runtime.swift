@@ -187,12 +187,14 @@ public struct TableInstance {
     public func get(_ index: UInt64) throws -> Value {
         guard index < storage.pointee.count else { throw Trap(.outOfBoundsTableAccess) }
         var slot = storage.pointee.elements![Int(index)]
-        return Value.load(storage.pointee.elementType.valueType, from: &slot)
+        return store.loadValue(store.storeType(ofTable: address), from: &slot, module: nil)
     }
 
     public func set(_ index: UInt64, _ value: Value) throws {
         guard index < storage.pointee.count else { throw Trap(.outOfBoundsTableAccess) }
-        guard value.type == storage.pointee.elementType.valueType else { throw Trap(.host("table element type mismatch")) }
+        guard store.value(value, matches: store.storeType(ofTable: address), module: nil) else {
+            throw Trap(.host("table element type mismatch"))
+        }
         var slots: (UInt64, UInt64) = (0, 0)
         withUnsafeMutablePointer(to: &slots) { p in
             p.withMemoryRebound(to: UInt64.self, capacity: 2) { value.store(to: $0) }
@@ -208,13 +210,15 @@ public struct GlobalInstance {
 
     public var type: GlobalType { store.globals[address].type }
 
-    public var value: Value { Value.load(type.valueType, from: store.globals[address].slots) }
+    public var value: Value { store.loadValue(store.storeType(ofGlobal: address), from: store.globals[address].slots, module: nil) }
 
     /// Sets a mutable global. Throws when it is immutable or the type differs.
     public func set(_ value: Value) throws {
         guard !store.isDroppedGlobal(address) else { throw Trap(.host("the global's instance has been dropped")) }
         guard type.isMutable else { throw Trap(.host("global is immutable")) }
-        guard value.type == type.valueType else { throw Trap(.host("global has type \(type.valueType), not \(value.type)")) }
+        guard store.value(value, matches: store.storeType(ofGlobal: address), module: nil) else {
+            throw Trap(.host("global has type \(type.valueType), not \(value.type)"))
+        }
         value.store(to: store.globals[address].slots)
     }
 }

@@ -141,7 +141,13 @@ extension Store {
         for t in tables where Store.isExceptionReference(t.pointee.elementType.valueType) {
             roots.append(UnsafeBufferPointer(start: t.pointee.elements, count: Int(t.pointee.count)))
         }
-        exceptionHeap.collect(roots: roots, pinned: pinned)
+        // GC objects may hold exnrefs in their fields.
+        var heapWords: [UInt64] = []
+        heap.forEachPayloadWord { heapWords.append($0) }
+        heapWords.withUnsafeBufferPointer { words in
+            roots.append(words)
+            exceptionHeap.collect(roots: roots, pinned: pinned)
+        }
     }
 
     static func isExceptionReference(_ type: ValueType) -> Bool {

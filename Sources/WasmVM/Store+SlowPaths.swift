@@ -126,7 +126,10 @@ extension Store {
         let savedTop = ex.stackTop, savedDepth = ex.depth
         ex.stackTop = r.fp + Int(r.entries[Int(r.function)].frameSize)
         ex.depth = r.depth
+        // The caller's frames stay roots of the collector while the host runs.
+        ex.hostCallers.append(r)
         defer {
+            ex.hostCallers.removeLast()
             ex.stackTop = savedTop
             ex.depth = savedDepth
             r.entries = entries
@@ -150,7 +153,7 @@ extension Store {
         var arguments: [Value] = []
         var p = base
         for t in type.params {
-            arguments.append(Value.load(t, from: p))
+            arguments.append(loadValue(t, from: p, module: nil))
             p += t.slotCount
         }
         let results: [Value]
@@ -161,7 +164,8 @@ extension Store {
         } catch {
             return .failure(.host("host function \(name) failed: \(error)"))
         }
-        guard results.map(\.type) == type.results else {
+        guard results.count == type.results.count,
+              zip(results, type.results).allSatisfy({ value($0, matches: $1, module: nil) }) else {
             return .failure(.host("host function \(name) returned \(results.map(\.type)), expected \(type.results)"))
         }
         p = base

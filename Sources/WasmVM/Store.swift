@@ -18,6 +18,9 @@ public struct Configuration: Sendable {
     /// When set, execution traps with "all fuel consumed" after this many units; one unit is
     /// spent at each function entry and each loop iteration.
     public var fuel: UInt64?
+    /// Upper bound on the bytes of live GC objects (structs and arrays, headers included); an
+    /// allocation that would exceed it after a collection traps.
+    public var maxGCHeapBytes: Int = 1 << 30
 
     public init() {}
 }
@@ -149,7 +152,10 @@ final class Store {
     var memoryOwners: [Int?] = []
     var tableOwners: [Int?] = []
     var globalOwners: [Int?] = []
-    private var typeIDTable: [FuncType: UInt32] = [:]
+    /// Defined types of all modules, canonical across the store (GC/TypeRegistry.swift).
+    let types = TypeRegistry()
+    /// Structs and arrays (GC/Heap.swift).
+    let heap: GCHeap
     lazy var execution = Execution(configuration: configuration)
     /// Told about each function compiled (a debugger patches stop points into code as it is
     /// made, rather than compiling every function up front). Runs on the thread that compiles.
@@ -157,6 +163,7 @@ final class Store {
 
     init(configuration: Configuration) {
         self.configuration = configuration
+        heap = GCHeap(maxBytes: configuration.maxGCHeapBytes)
         entryCapacity = 64
         entries = .allocate(capacity: entryCapacity)
     }
@@ -181,14 +188,14 @@ final class Store {
         }
     }
 
+    /// The store type id of a function type standing alone (host functions).
     func typeID(_ type: FuncType) -> UInt32 {
-        if let id = typeIDTable[type] { return id }
-        let id = UInt32(typeIDTable.count)
-        typeIDTable[type] = id
-        return id
+        types.register(function: type)
     }
 
-    func addFunction(_ record: FunctionRecord, context: UnsafeMutablePointer<InstanceContext>?) -> UInt32 {
+    /// `typeID`: the function's store type id (defined functions: their module's type, which
+    /// may be a subtype or part of a recursion group); nil for a host function's plain type.
+    func addFunction(_ record: FunctionRecord, context: UnsafeMutablePointer<InstanceContext>?, typeID knownID: UInt32? = nil) -> UInt32 {
         if functions.count == entryCapacity {
             let bigger = UnsafeMutablePointer<FunctionEntry>.allocate(capacity: entryCapacity * 2)
             bigger.moveInitialize(from: entries, count: functions.count)
@@ -201,7 +208,7 @@ final class Store {
         let isHost: Bool
         if case .host = record.kind { isHost = true } else { isHost = false }
         (entries + functions.count).initialize(to: FunctionEntry(
-            code: nil, context: context, typeID: typeID(type),
+            code: nil, context: context, typeID: knownID ?? typeID(type),
             paramSlots: UInt32(type.params.reduce(0) { $0 + $1.slotCount }),
             resultSlots: UInt32(type.results.reduce(0) { $0 + $1.slotCount }),
             localsEnd: 0, frameSize: 0, isHost: isHost))

@@ -9,6 +9,9 @@ public enum TrapKind: Hashable, Sendable {
     case outOfBoundsMemoryAccess
     case outOfBoundsTableAccess
     case indirectCallTypeMismatch
+    /// A typed-reference or GC operation failed: the spec's message ("null function
+    /// reference", "cast failure", "out of bounds array access", …) or the GC heap limit's.
+    case reference(String)
     /// The index, when known, is part of the message ("undefined element 7").
     case undefinedElement(index: UInt32? = nil)
     case uninitializedElement(index: UInt32? = nil)
@@ -35,6 +38,7 @@ public enum TrapKind: Hashable, Sendable {
         case .outOfBoundsMemoryAccess: "out of bounds memory access"
         case .outOfBoundsTableAccess: "out of bounds table access"
         case .indirectCallTypeMismatch: "indirect call type mismatch"
+        case .reference(let m): m
         case .undefinedElement(let i): "undefined element" + (i.map { " \($0)" } ?? "")
         case .uninitializedElement(let i): "uninitialized element" + (i.map { " \($0)" } ?? "")
         case .callStackExhausted: "call stack exhausted"

@@ -16,6 +16,12 @@ public enum Value: Hashable, Sendable {
     case externref(UInt32?)
     /// An exception reference: the exception object's index in its runtime (nil = null).
     case exnref(UInt32?)
+    /// A reference of the GC proposal's `any` hierarchy (any, eq, i31, struct, array; nil =
+    /// null). Read through a store (`Store.loadValue`), which makes the object handles.
+    case anyref(AnyReference?)
+    /// An i31 or heap object converted to `extern` (`extern.convert_any`); a host reference
+    /// is `.externref` whichever way it travelled.
+    case externAny(AnyReference)
 
     public static func int32(_ v: Int32) -> Value { .i32(UInt32(bitPattern: v)) }
     public static func int64(_ v: Int64) -> Value { .i64(UInt64(bitPattern: v)) }
@@ -30,8 +36,17 @@ public enum Value: Hashable, Sendable {
         case .f64: .f64
         case .v128: .v128
         case .funcref: .funcref
-        case .externref: .externref
+        case .externref, .externAny: .externref
         case .exnref: .exnref
+        case .anyref: .ref(RefType(nullable: true, .any))
+        }
+    }
+
+    /// Whether this is a null reference (of any hierarchy).
+    public var isNullReference: Bool {
+        switch self {
+        case .funcref(nil), .externref(nil), .anyref(nil), .exnref(nil): true
+        default: false
         }
     }
 
@@ -45,9 +60,13 @@ public enum Value: Hashable, Sendable {
         case .v128: .v128(V128(low: 0, high: 0))
         case .funcref: .funcref(nil)
         case .externref: .externref(nil)
-        case .ref(let r) where Value.isExceptionHierarchy(r): .exnref(nil)
-        // Other reference types (Wasm 3.0) are refused before anything runs (featuresUsed).
-        case .ref: .funcref(nil)
+        case .ref(let r):
+            switch r.heapType {
+            case .abstract(let a) where a.top == .extern: .externref(nil)
+            case .abstract(let a) where a.top == .any: .anyref(nil)
+            case .abstract(let a) where a.top == .exn: .exnref(nil)
+            default: .funcref(nil)
+            }
         }
     }
 
@@ -62,6 +81,8 @@ public enum Value: Hashable, Sendable {
         case .funcref(let a): slots[0] = a.map { UInt64($0) &+ 1 } ?? 0
         case .externref(let a): slots[0] = a.map { UInt64($0) &+ 1 } ?? 0
         case .exnref(let a): slots[0] = a.map { ExceptionHeap.encode(Int($0)) } ?? 0
+        case .anyref(let a): slots[0] = a?.bits ?? 0
+        case .externAny(let a): slots[0] = a.bits
         }
     }
 
@@ -75,11 +96,20 @@ public enum Value: Hashable, Sendable {
         case .f64: return .f64(raw)
         case .v128: return .v128(V128(low: raw, high: slots[1]))
         case .funcref: return .funcref(raw == 0 ? nil : UInt32(truncatingIfNeeded: raw &- 1))
-        case .externref: return .externref(raw == 0 ? nil : UInt32(truncatingIfNeeded: raw &- 1))
-        case .ref(let r) where isExceptionHierarchy(r):
-            return .exnref(ExceptionHeap.decode(raw).map { UInt32(truncatingIfNeeded: $0) })
-        // Other reference types (Wasm 3.0) are refused before anything runs (featuresUsed).
-        case .ref: return .funcref(raw == 0 ? nil : UInt32(truncatingIfNeeded: raw &- 1))
+        case .externref where raw >> 62 == 0: return .externref(raw == 0 ? nil : UInt32(truncatingIfNeeded: raw &- 1))
+        case .ref(let r):
+            // The store reads GC references (Store.loadValue); here only what needs no heap.
+            switch r.heapType {
+            case .abstract(let a) where a.top == .extern:
+                if raw >> 62 == 0 { return .externref(raw == 0 ? nil : UInt32(truncatingIfNeeded: raw &- 1)) }
+                return AnyReference(bits: raw, object: { _ in nil }).map { .externAny($0) } ?? .externref(nil)
+            case .abstract(let a) where a.top == .any:
+                return .anyref(AnyReference(bits: raw, object: { _ in nil }))
+            case .abstract(let a) where a.top == .exn:
+                return .exnref(ExceptionHeap.decode(raw).map { UInt32(truncatingIfNeeded: $0) })
+            default:
+                return .funcref(raw == 0 ? nil : UInt32(truncatingIfNeeded: raw &- 1))
+            }
         }
     }
 }
@@ -95,6 +125,42 @@ extension Value {
         if case .abstract(let a) = r.heapType { return a.top == .exn }
         return false
     }
+}
+
+/// A non-null reference of the `any` hierarchy.
+public enum AnyReference: Hashable, Sendable {
+    /// An unboxed 31-bit integer (`ref.i31`), kept as its 31 bits.
+    case i31(UInt32)
+    /// A struct or array in the store's heap; the handle keeps it alive.
+    case object(GCObject)
+    /// A host reference converted to `any` (`any.convert_extern`).
+    case host(UInt32)
+
+    /// The slot encoding (Heap.swift, `ReferenceBits`).
+    var bits: UInt64 {
+        switch self {
+        case .i31(let v): ReferenceBits.i31(v)
+        case .object(let o): ReferenceBits.object(o.id)
+        case .host(let h): UInt64(h) &+ 1
+        }
+    }
+
+    /// The reference a non-null slot holds; `object` makes the handle of an object id (nil
+    /// when there is no such object, and for null).
+    init?(bits: UInt64, object: (UInt32) -> GCObject?) {
+        if bits == 0 { return nil }
+        if ReferenceBits.isI31(bits) {
+            self = .i31(UInt32(truncatingIfNeeded: bits) & 0x7FFF_FFFF)
+        } else if ReferenceBits.isObject(bits) {
+            guard let o = object(ReferenceBits.objectID(bits)) else { return nil }
+            self = .object(o)
+        } else {
+            self = .host(UInt32(truncatingIfNeeded: bits &- 1))
+        }
+    }
+
+    /// The i31's value sign-extended (`i31.get_s`).
+    public static func signed(_ v: UInt32) -> Int32 { Int32(bitPattern: v << 1) >> 1 }
 }
 
 extension Value: CustomStringConvertible {

@@ -16,6 +16,19 @@ public enum ValueFormatter {
         case .funcref(let a): "funcref:" + (a.map { "\($0)" } ?? "null")
         case .externref(let a): "externref:" + (a.map { "\($0)" } ?? "null")
         case .exnref(let a): "exnref:" + (a.map { "\($0)" } ?? "null")
+        case .anyref(nil): "anyref:null"
+        case .anyref(let a?): format(a)
+        case .externAny(let a): "externref:" + format(a)
+        }
+    }
+
+    /// A GC reference without its object's contents (the debugger shows those, with names:
+    /// Debugger/HeapValues.swift): `i31:5`, `structref:#3`, `arrayref:#4`, `anyref:host:7`.
+    public static func format(_ reference: AnyReference) -> String {
+        switch reference {
+        case .i31(let v): "i31:\(AnyReference.signed(v))"
+        case .object(let o): (o.isArray ? "arrayref:#" : "structref:#") + "\(o.id)"
+        case .host(let h): "anyref:host:\(h)"
         }
     }
 

@@ -6,6 +6,9 @@ import WasmCore
 public enum ValueParser {
     public static func parse(_ input: String, as type: ValueType) -> Value? {
         var text = input.trimmingCharacters(in: " ")
+        if case .ref(let r) = type, type != .funcref, type != .externref {
+            return parseReference(text, r)
+        }
         // (f64.const 1.5)
         if text.hasPrefix("("), text.hasSuffix(")") {
             let inner = text.dropFirst().dropLast().split(separator: " ", omittingEmptySubsequences: true)
@@ -99,5 +102,20 @@ private extension String {
 
     func replacingOccurrences(of target: String, with replacement: String) -> String {
         split(separator: Character(target), omittingEmptySubsequences: false).joined(separator: replacement)
+    }
+}
+
+extension ValueParser {
+    /// A value of a 3.0 reference type typed by hand: `null` (`anyref:null`, …) or `i31:N` for a
+    /// type that holds i31s. (Objects cannot be typed: they come from the guest; the debugger
+    /// reaches them through names and the value history.)
+    fileprivate static func parseReference(_ text: String, _ type: RefType) -> Value? {
+        let body = text.split(separator: ":", maxSplits: 1).last.map(String.init) ?? text
+        if body == "null" { return type.isNullable ? Value.zero(.ref(type)) : nil }
+        if text.hasPrefix("i31:"), case .abstract(let a) = type.heapType, a == .i31 || a == .eq || a == .any,
+           let v = integer(body), v >= -(1 << 30), v < (1 << 31) {
+            return .anyref(.i31(UInt32(truncatingIfNeeded: v) & 0x7FFF_FFFF))
+        }
+        return nil
     }
 }

@@ -218,8 +218,7 @@ public final class WastRunner {
         case .f32(let x): .f32(x)
         case .f64(let x): .f64(x)
         case .v128(let x): .v128(x)
-        case .refNull(let t):
-            if case .abstract(let a) = t.heapType, a.top == .exn { .exnref(nil) } else { t == .funcref ? .funcref(nil) : .externref(nil) }
+        case .refNull(let t): Value.zero(.ref(t))
         case .refExtern(let x): .externref(x)
         case .refFunc(let x): .funcref(x)
         }
@@ -230,9 +229,10 @@ public final class WastRunner {
         case .value(let v):
             switch (v, value) {
             case (.refFunc, .funcref(let a)): return a != nil
-            // `(ref.null)` without a heap type: a null of any reference type.
-            case (.refNull(let t), .funcref(nil)) where t.heapType == .abstract(.none): return true
-            case (.refNull(let t), .externref(nil)) where t.heapType == .abstract(.none): return true
+            // A null of any reference type: the function's result type says which one.
+            case (.refNull, _): return value.isNullReference
+            // `(ref.host N)` passed through an anyref comes back as a host reference in `any`.
+            case (.refExtern(let x), .anyref(.host(let h)?)): return x == h
             default: return WastRunner.value(v) == value
             }
         case .f32NaN(let pattern):
@@ -245,6 +245,17 @@ public final class WastRunner {
             switch (t, value) {
             case (.funcref, .funcref(let a)): return a != nil
             case (.externref, .externref(let a)): return a != nil
+            case (.externref, .externAny): return true
+            case (_, .anyref(let a?)):
+                // `(ref.struct)`, `(ref.array)`, `(ref.i31)`, `(ref.eq)`, `(ref.any)`, `(ref.host N)`.
+                guard case .abstract(let kind) = t.heapType else { return false }
+                switch (kind, a) {
+                case (.any, _): return true
+                case (.eq, .i31), (.eq, .object), (.i31, .i31): return true
+                case (.struct, .object(let o)): return !o.isArray
+                case (.array, .object(let o)): return o.isArray
+                default: return false
+                }
             default: return false
             }
         case .either(let options):

@@ -232,17 +232,63 @@ import WasmCore
             (i32.add (i32.load $small (local.get 0)))
             (i32.add (i32.wrap_i64 (local.get 2)))))
         """, [("memories", [.i32(16), .i64(40)]), ("memories", [.i32(0), .i64(65528)])]),
+        // Typed function references and i31 (Wasm 3.0): br_on_null / br_on_non_null are a test
+        // and a branch in one run, call_ref a call.
+        ("""
+        (module
+          (type $f (func (param i32) (result i32)))
+          (func $double (type $f) (i32.mul (local.get 0) (i32.const 2)))
+          (elem declare func $double)
+          (func (export "refs") (param $x i32) (param $pick i32) (result i32)
+            (local $g (ref null $f)) (local $i (ref null i31)) (local $sum i32)
+            (if (local.get $pick) (then (local.set $g (ref.func $double))))
+            (local.set $i (ref.i31 (local.get $x)))
+            (local.set $sum
+              (block $isnull (result i32)
+                (local.get $x)
+                (br_on_null $isnull (local.get $g))
+                (call_ref $f)))
+            (local.set $sum (i32.add (local.get $sum)
+              (i31.get_s (block $nn (result (ref i31))
+                (br_on_non_null $nn (local.get $i))
+                (ref.i31 (i32.const 9))))))
+            (local.set $sum (i32.add (local.get $sum) (ref.eq (local.get $i) (ref.i31 (local.get $x)))))
+            (i32.add (local.get $sum) (i31.get_u (ref.as_non_null (local.get $i))))))
+        """, [("refs", [.i32(5), .i32(1)]), ("refs", [.int32(-3), .i32(0)])]),
+        // GC objects: the reference interpreter numbers objects in allocation order, as the
+        // heap does while nothing has been collected, so frames compare object for object.
+        ("""
+        (module
+          (type $pair (struct (field $a (mut i32)) (field $b (mut (ref null $pair)))))
+          (type $row (array (mut i32)))
+          (func (export "objects") (param $x i32) (result i32)
+            (local $p (ref null $pair)) (local $q (ref null $pair)) (local $r (ref null $row)) (local $any anyref)
+            (local.set $p (struct.new $pair (local.get $x) (ref.null $pair)))
+            (local.set $q (struct.new $pair (i32.const 7) (local.get $p)))
+            (struct.set $pair $a (local.get $p) (i32.add (struct.get $pair $a (local.get $q)) (local.get $x)))
+            (local.set $r (array.new_fixed $row 3 (local.get $x) (i32.const 2) (i32.const 3)))
+            (array.set $row (local.get $r) (i32.const 1) (array.len (local.get $r)))
+            (local.set $any (local.get $q))
+            (i32.add
+              (i32.add (struct.get $pair $a (ref.as_non_null (struct.get $pair $b (local.get $q))))
+                       (array.get $row (local.get $r) (i32.const 1)))
+              (i32.add (i32.add (ref.test (ref struct) (local.get $any)) (ref.test (ref array) (local.get $any)))
+                       (ref.eq (local.get $p) (struct.get $pair $b (local.get $q)))))))
+        """, [("objects", [.i32(5)]), ("objects", [.int32(-1)])]),
     ]
 
-    @Test(arguments: 0..<6)
+    @Test(arguments: 0..<fixtures.count)
     func framesMatchTheReferenceAtEveryStop(_ fixture: Int) throws {
         let (wat, calls) = DebugInvariantTests.fixtures[fixture]
         let module = try assemble(wat)
-        let instance = try Runtime().instantiate(module)
+        let runtime = Runtime()
+        let instance = try runtime.instantiate(module)
         for (name, args) in calls {
             let function = try #require(instance.function(name))
             let index = try #require(module.exports.first { $0.name == name }?.index)
-            var reference = ReferenceInterpreter(module: module, function: index, arguments: args)
+            var reference = ReferenceInterpreter(module: module, function: index, arguments: args,
+                                                 heap: ObjectIdentifier(runtime.store.heap),
+                                                 firstObjectID: runtime.gcStatistics.allocatedObjects)
             let invocation = function.startInvocation(args)
             var stops = 0
             while true {

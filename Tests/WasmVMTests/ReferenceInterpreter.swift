@@ -34,12 +34,19 @@ struct ReferenceInterpreter {
     var otherMemories: [UInt32: [UInt8]] = [:]
     /// Set when the fixture used an instruction outside the subset (the test then fails).
     var unsupported: String?
+    /// GC objects made so far (fields or elements), the first with id `firstObjectID`, in the
+    /// engine heap `heap` (so they compare equal to the engine's handles).
+    var objects: [(isArray: Bool, fields: [Value])] = []
+    let firstObjectID: Int
+    let heap: ObjectIdentifier?
     /// For each block/loop/if: index of its `else` (if any) and `end`, per function.
     private var ends: [UInt32: [Int: (else_: Int?, end: Int)]] = [:]
     private var catches: [UInt32: [Int: [(at: Int, tag: UInt32?)]]] = [:]
 
-    init(module: Module, function: UInt32, arguments: [Value]) {
+    init(module: Module, function: UInt32, arguments: [Value], heap: ObjectIdentifier? = nil, firstObjectID: Int = 0) {
         self.module = module
+        self.heap = heap
+        self.firstObjectID = firstObjectID
         for index in 0..<UInt32(module.functionCount) {
             guard let f = module.definedFunction(index) else { continue }
             var table: [Int: (Int?, Int)] = [:]
@@ -72,10 +79,25 @@ struct ReferenceInterpreter {
     private mutating func enter(_ function: UInt32, _ arguments: [Value]) {
         let f = module.definedFunction(function)!
         let type = module.functionType(of: function)!
-        let locals = arguments + f.expandedLocals.map { Value.zero($0) }
+        let locals = arguments + f.expandedLocals.map { zero($0) }
         let end = f.body.instructions.count - 1
         frames.append(Frame(function: function, pc: 0, locals: locals,
                             labels: [Label(arity: type.results.count, height: 0, target: end)]))
+    }
+
+    /// A type's zero value; a null of a defined struct or array type is an `any` null.
+    private func zero(_ type: ValueType) -> Value {
+        if case .ref(let r) = type, case .concrete(let x) = r.heapType, Int(x) < module.typeDefinitions.count,
+           module.typeDefinitions[Int(x)].composite.abstractSupertype.top == .any {
+            return .anyref(nil)
+        }
+        return Value.zero(type)
+    }
+
+    private mutating func allocate(isArray: Bool, _ fields: [Value]) -> Value {
+        let id = UInt32(firstObjectID + objects.count)
+        objects.append((isArray, fields))
+        return .anyref(.object(GCObject(id: id, typeID: 0, isArray: isArray, heap: heap ?? ObjectIdentifier(GCHeap.self))))
     }
 
     private func blockArity(_ ins: Instruction) -> (params: Int, results: Int) {
@@ -330,6 +352,66 @@ struct ReferenceInterpreter {
             f.stack.append(.f64(r.bitPattern))
         case .i64ExtendI32U: f.stack.append(.i64(UInt64(i32(pop()))))
         case .i32WrapI64: f.stack.append(.i32(UInt32(truncatingIfNeeded: i64(pop()))))
+        // Typed function references and i31 (a store of one module: a function's address is its index).
+        case .refFunc: f.stack.append(.funcref(ins.index))
+        case .refI31: f.stack.append(.anyref(.i31(i32(pop()) & 0x7FFF_FFFF)))
+        case .i31GetS, .i31GetU:
+            guard case .anyref(.i31(let v)?) = pop() else { unsupported = "i31.get of null"; frames.removeAll(); return }
+            f.stack.append(.i32(ins.opcode == .i31GetS ? UInt32(bitPattern: AnyReference.signed(v)) : v))
+        case .refEq:
+            let b = pop(), a = pop()
+            f.stack.append(.i32(a == b ? 1 : 0))
+        case .refAsNonNull:
+            if f.stack.last?.isNullReference == true { unsupported = "a null in ref.as_non_null"; frames.removeAll(); return }
+        case .brOnNull:
+            if f.stack.last?.isNullReference == true { _ = pop(); frames.append(f); branch(Int(ins.index)); return }
+        case .brOnNonNull:
+            if f.stack.last?.isNullReference == false { frames.append(f); branch(Int(ins.index)); return }
+            _ = pop()
+        case .callRef:
+            guard case .funcref(let callee?) = pop() else { unsupported = "call_ref of null"; frames.removeAll(); return }
+            let type = module.functionType(of: callee)!
+            let args = Array(f.stack.suffix(type.params.count))
+            f.stack.removeLast(type.params.count)
+            f.pc -= 1
+            frames.append(f)
+            enter(callee, args)
+            return
+        // GC objects, numbered in allocation order from `firstObjectID` (the engine's heap does
+        // the same while nothing is collected).
+        case .refNull:
+            if case .refType(let t) = ins.immediate { f.stack.append(zero(.ref(t))) }
+        case .structNew:
+            guard case .structure(let fields) = module.typeDefinitions[Int(ins.index)].composite else { return }
+            let values = Array(f.stack.suffix(fields.count))
+            f.stack.removeLast(fields.count)
+            f.stack.append(allocate(isArray: false, values))
+        case .arrayNewFixed:
+            guard case .indexPair(_, let n) = ins.immediate else { return }
+            let values = Array(f.stack.suffix(Int(n)))
+            f.stack.removeLast(Int(n))
+            f.stack.append(allocate(isArray: true, values))
+        case .structGet, .arrayGet, .arrayLen:
+            var index = 0
+            if ins.opcode == .arrayGet { index = Int(i32(pop())) }
+            guard case .anyref(.object(let o)?) = pop() else { unsupported = "a null object"; frames.removeAll(); return }
+            let fields = objects[Int(o.id) - firstObjectID].fields
+            if ins.opcode == .arrayLen { f.stack.append(.i32(UInt32(fields.count))); break }
+            if case .indexPair(_, let field) = ins.immediate { index = Int(field) }
+            f.stack.append(fields[index])
+        case .structSet, .arraySet:
+            let value = pop()
+            var index = 0
+            if ins.opcode == .arraySet { index = Int(i32(pop())) }
+            guard case .anyref(.object(let o)?) = pop() else { unsupported = "a null object"; frames.removeAll(); return }
+            if case .indexPair(_, let field) = ins.immediate { index = Int(field) }
+            objects[Int(o.id) - firstObjectID].fields[index] = value
+        case .refTest:
+            guard case .refType(let t) = ins.immediate, case .abstract(let kind) = t.heapType else { return }
+            guard case .anyref(.object(let o)?) = pop() else { f.stack.append(.i32(0)); break }
+            let isArray = objects[Int(o.id) - firstObjectID].isArray
+            let passes = kind == .any || kind == .eq || (kind == .array) == isArray && (kind == .array || kind == .struct)
+            f.stack.append(.i32(passes ? 1 : 0))
         case .i32TruncF64S:
             guard case .f64(let bits) = pop() else { return }
             f.stack.append(.i32(UInt32(bitPattern: Int32(Double(bitPattern: bits)))))   // fixtures stay in range

@@ -48,6 +48,8 @@ struct ExecReport {
         case .v128(let v): "v128:" + hex(v.high, width: 16) + hex(v.low, width: 16)
         case .funcref(let address): "funcref:" + (address == nil ? "null" : "nonnull")
         case .externref(let address): "externref:" + (address == nil ? "null" : "nonnull")
+        case .externAny: "externref:nonnull"
+        case .anyref(let reference): "anyref:" + (reference == nil ? "null" : "nonnull")
         }
     }
 
@@ -62,6 +64,8 @@ struct ExecReport {
         case .outOfBoundsMemoryAccess: "memory-oob"
         case .outOfBoundsTableAccess, .undefinedElement: "table-oob"
         case .indirectCallTypeMismatch: "indirect-call-type"
+        // GC and typed references (null dereference, failed cast, array bounds, heap limit).
+        case .reference(let message): "reference:" + message
         case .uninitializedElement: "null-element"
         case .callStackExhausted: "stack-exhausted"
         case .outOfFuel: "out-of-fuel"

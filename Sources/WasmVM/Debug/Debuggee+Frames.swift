@@ -46,10 +46,11 @@ extension Debuggee {
                                    localTypes: [], locals: [], operandStack: [], depth: depth)
             guard let c = store.compiled(function), c.stopPoint(containing: index) != nil else { return frame }
             frame.localTypes = c.localTypes
-            frame.locals = zip(c.localTypes, c.localSlots).map { Value.load($0, from: fp + $1) }
+            let module = store.module(ofFunction: function)
+            frame.locals = zip(c.localTypes, c.localSlots).map { store.loadValue($0, from: fp + $1, module: module) }
             // In a caller, the call's arguments have moved into the callee's frame.
             frame.operandStack = c.operandStack(atCodeIndex: index, fp: fp, limit: callee.map { $0 - fp } ?? .max,
-                                                trapped: trapped)
+                                                trapped: trapped) { self.store.loadValue($0, from: $1, module: module) }
             return frame
         }
     }
@@ -68,7 +69,8 @@ extension Debuggee {
         guard let c = store.compiled(function), index >= 0, index < c.localTypes.count else {
             throw DebugAccessError("no local \(index)")
         }
-        guard c.localTypes[index] == value.type else {
+        guard c.localTypes[index] == value.type
+                || (value.type.isReference && store.value(value, matches: c.localTypes[index], module: store.module(ofFunction: function))) else {
             throw DebugAccessError("local \(index) has type \(c.localTypes[index]), not \(value.type)")
         }
         value.store(to: fp + c.localSlots[index])
@@ -85,7 +87,8 @@ extension Debuggee {
         guard index >= 0, index < min(entries.count, visible) else {
             throw DebugAccessError("no operand stack entry \(index); the stack has \(visible)")
         }
-        guard entries[index].type == value.type else {
+        guard entries[index].type == value.type
+                || (value.type.isReference && store.value(value, matches: entries[index].type, module: store.module(ofFunction: function))) else {
             throw DebugAccessError("stack entry \(index) has type \(entries[index].type), not \(value.type)")
         }
         switch entries[index].home {
@@ -126,8 +129,9 @@ extension Debuggee {
                 || raw == InternalOp.callIndirect64.rawValue else { return [] }
         var p = r.fp + CodeWord.a(c.code[callIndex])
         var values: [Value] = []
+        let module = store.module(ofFunction: returnPoint.function)
         for t in types {
-            values.append(Value.load(t, from: p))
+            values.append(store.loadValue(t, from: p, module: module))
             p += t.slotCount
         }
         return values
@@ -155,7 +159,7 @@ extension Debuggee {
         let all = store.instances[instanceIndex].globalAddresses
         guard index >= 0, index < all.count else { return nil }
         let g = store.globals[all[index]]
-        return Value.load(g.type.valueType, from: g.slots)
+        return store.loadValue(store.storeType(ofGlobal: all[index]), from: g.slots, module: nil)
     }
 
     /// Writes a global (also an immutable one: the debugger may change anything).
@@ -163,7 +167,8 @@ extension Debuggee {
         let all = store.instances[instanceIndex].globalAddresses
         guard index >= 0, index < all.count else { throw DebugAccessError("no global \(index)") }
         let g = store.globals[all[index]]
-        guard g.type.valueType == value.type else {
+        guard g.type.valueType == value.type
+                || (value.type.isReference && store.value(value, matches: store.storeType(ofGlobal: all[index]), module: nil)) else {
             throw DebugAccessError("global \(index) has type \(g.type.valueType), not \(value.type)")
         }
         value.store(to: g.slots)

@@ -520,7 +520,7 @@ public final class Debuggee {
         var p = r.fp + CodeWord.a(r.pc.pointee)
         var values: [Value] = []
         for t in type.params {
-            values.append(Value.load(t, from: p))
+            values.append(store.loadValue(t, from: p, module: store.module(ofFunction: r.function)))
             p += t.slotCount
         }
         return values

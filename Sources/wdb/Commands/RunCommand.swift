@@ -29,6 +29,9 @@ struct Run: ParsableCommand {
     @Option(name: .customLong("max-memory"), help: "Memory limit per memory, e.g. 16MiB, 64KiB, 100 (pages), 1GiB.")
     var maxMemory: String?
 
+    @Option(name: .customLong("max-gc-heap"), help: "Limit on live GC objects (structs, arrays), e.g. 64MiB, 1GiB, 1000000 (bytes).")
+    var maxGCHeap: String?
+
     @Option(name: .customLong("max-call-depth"), help: "Guest call depth that traps with \"call stack exhausted\".")
     var maxCallDepth: Int?
 
@@ -101,7 +104,7 @@ struct Run: ParsableCommand {
         return language
     }
 
-    /// The engine limits from --fuel, --max-call-depth and --max-memory.
+    /// The engine limits from --fuel, --max-call-depth, --max-memory and --max-gc-heap.
     func engineConfiguration() throws -> Configuration {
         var configuration = Configuration()
         configuration.fuel = fuel
@@ -112,6 +115,10 @@ struct Run: ParsableCommand {
         if let maxMemory {
             guard let pages = Run.parsePages(maxMemory) else { throw fail("bad --max-memory \"\(maxMemory)\"") }
             configuration.maxMemoryPages = pages
+        }
+        if let maxGCHeap {
+            guard let bytes = Run.parseBytes(maxGCHeap), bytes <= UInt64(Int.max) else { throw fail("bad --max-gc-heap \"\(maxGCHeap)\"") }
+            configuration.maxGCHeapBytes = Int(bytes)
         }
         return configuration
     }
@@ -165,6 +172,17 @@ struct Run: ParsableCommand {
     }
 
     /// `16MiB`, `64KiB`, `1GiB`, or a bare number of 64 KiB pages.
+    /// A size in bytes: `64MiB`, `16KiB`, `1GiB`, `100B` or a bare number of bytes.
+    static func parseBytes(_ text: String) -> UInt64? {
+        let units: [(String, UInt64)] = [("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10), ("B", 1)]
+        for (suffix, scale) in units where text.hasSuffix(suffix) {
+            guard let n = UInt64(text.dropLast(suffix.count)) else { return nil }
+            let (bytes, overflow) = n.multipliedReportingOverflow(by: scale)
+            return overflow ? nil : bytes
+        }
+        return UInt64(text)
+    }
+
     static func parsePages(_ text: String) -> UInt64? {
         let units: [(String, UInt64)] = [("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10), ("B", 1)]
         for (suffix, scale) in units where text.hasSuffix(suffix) {

@@ -164,7 +164,7 @@ extension Run {
 
     /// Options of `run` that take a value as the next argument (for `normalize`).
     static let optionsWithValues: Set<String> = [
-        "--invoke", "--preload", "--fuel", "--timeout", "--max-memory", "--max-call-depth", "--dir", "--dir-ro",
+        "--invoke", "--preload", "--fuel", "--timeout", "--max-memory", "--max-gc-heap", "--max-call-depth", "--dir", "--dir-ro",
         "--env", "--argv0", "--stdin", "--tcplisten", "--trace-filter", "--trace-output", "--trace-format",
         "--trace-strsize", "--trace-rights", "--inject", "--features",
     ]

@@ -1,0 +1,13 @@
+(module
+  (type $point (struct (field $x i32) (field $y f64)))
+  (type $node (struct (field $v i32) (field $next (ref null $node))))
+  (type $arr (array (mut i32)))
+  (func $f (export "f") (result i32)
+    (local $p (ref null $point)) (local $a (ref null $arr)) (local $n (ref null $node)) (local $i (ref i31)) (local $q (ref null $point))
+    (local.set $p (struct.new $point (i32.const 1) (f64.const 2.5)))
+    (local.set $a (array.new $arr (i32.const 7) (i32.const 12)))
+    (array.set $arr (local.get $a) (i32.const 3) (i32.const 42))
+    (local.set $n (struct.new $node (i32.const 1) (struct.new $node (i32.const 2) (ref.null $node))))
+    (local.set $i (ref.i31 (i32.const 5)))
+    (nop)
+    (i32.const 0)))
