@@ -67,7 +67,8 @@ extension Store {
                 guard t.store === self else { throw incompatible("tag of another runtime") }
                 guard Int(expected.typeIndex) < module.types.count else { throw incompatible("unknown type") }
                 let type = module.types[Int(expected.typeIndex)]
-                guard tags[t.address].type == type else { throw incompatible("expected tag \(type), got \(tags[t.address].type)") }
+                let matches = tags[t.address].typeID.map { $0 == typeIDs[Int(expected.typeIndex)] } ?? (tags[t.address].type == type)
+                guard matches else { throw incompatible("expected tag \(type), got \(tags[t.address].type)") }
                 tagAddresses.append(t.address)
             default:
                 throw incompatible("expected a \(imp.descriptor.kind), got a \(value.kind)")
@@ -99,7 +100,8 @@ extension Store {
         for (i, tag) in module.tags.enumerated() {
             guard Int(tag.typeIndex) < module.types.count else { throw LinkError("unknown type") }
             tagAddresses.append(addTag(module.types[Int(tag.typeIndex)],
-                                       name: Store.tagName(in: module, index: UInt32(importedTags + i))))
+                                       name: Store.tagName(in: module, index: UInt32(importedTags + i)),
+                                       typeID: typeIDs[Int(tag.typeIndex)]))
         }
         record.tagAddresses = tagAddresses
 

@@ -21,6 +21,10 @@ import WasmCore
 /// A tag: the parameter types of the exceptions it makes, and a name for messages.
 struct TagRecord {
     var type: FuncType
+    /// The canonical store type id of a tag a module defined (nil for one the host made): tag
+    /// imports match by it, so `(rec (type $t1 (func)) (type $t2 (func)))` keeps $t1 and $t2
+    /// apart although both are `(func)`.
+    var typeID: UInt32? = nil
     /// `$name` from the defining module's name section, its export name, or `tag N`.
     var name: String
     var payloadSlots: Int { type.params.reduce(0) { $0 + $1.slotCount } }
@@ -118,8 +122,8 @@ final class ExceptionHeap {
 }
 
 extension Store {
-    func addTag(_ type: FuncType, name: String) -> Int {
-        tags.append(TagRecord(type: type, name: name))
+    func addTag(_ type: FuncType, name: String, typeID: UInt32? = nil) -> Int {
+        tags.append(TagRecord(type: type, typeID: typeID, name: name))
         return tags.count - 1
     }
 

@@ -61,9 +61,11 @@ extension Store {
         }
         let top = types.top(of: expected)
         switch value {
-        case .funcref(nil), .externref(nil), .anyref(nil):
+        case .funcref(nil), .externref(nil), .anyref(nil), .exnref(nil):
             // Null is 0 in every hierarchy: which kind of null the caller built does not matter.
             return r.isNullable
+        case .exnref(_?):
+            return top == .exn && expected != .abstract(.noexn)
         case .funcref(let a?):
             guard top == .func, Int(a) < functions.count else { return false }
             return types.heapMatches(.concrete(entries[Int(a)].typeID), expected)
