@@ -7,7 +7,7 @@ import WasmCore
 ///   when the module has no function at all), then the extended subsections for types,
 ///   tables, memories, globals, element and data segments, and (a 3.0 addition) the field
 ///   names of struct types (subsection 10, so a debugger shows `$p.x` for a module assembled
-///   from text). Label and tag names are not written.
+///   from text), and tag names (subsection 11). Label names are not written.
 /// - `.wasmTools`, as `wasm-tools parse`: every subsection that has a name, and only the
 ///   functions that have named locals or labels: module (0), functions (1), locals (2),
 ///   labels (3), types (4), tables (5), memories (6), globals (7), element segments (8), data
@@ -54,10 +54,10 @@ enum DebugNames {
         // Field names of GC struct types (subsection 10: type index → field index → name).
         let fields = names.fieldNames.filter { !$0.value.isEmpty }
         if !fields.isEmpty { subsection(10, indirectNameMap(fields)) }
-        if style == .wasmTools {
-            if !names.tagNames.isEmpty { subsection(11, nameMap(names.tagNames)) }
-            if out.isEmpty { return nil }
-        }
+        // Tag names (subsection 11): wabt writes them too, and the debugger names a thrown
+        // exception's tag by them.
+        if !names.tagNames.isEmpty { subsection(11, nameMap(names.tagNames)) }
+        if style == .wasmTools && out.isEmpty { return nil }
         return out
     }
 

@@ -187,6 +187,23 @@ import WasmCore
         #expect(try assemble(text).bytes == [UInt8](try Data(contentsOf: output)))
     }
 
+    /// `--debug-names` writes tag names (subsection 11) as wabt does; the debugger names a
+    /// thrown exception's tag by them.
+    @Test func tagNamesMatchWabtDebugNames() throws {
+        guard let wat2wasm = PrinterTestSupport.tool("wat2wasm") else {
+            Issue.record("missing prerequisite: wat2wasm (wabt) not on PATH (Scripts/setup.sh installs it)")
+            return
+        }
+        let text = "(module (tag $oops (param i32)) (tag $other) (func $f (throw $other)))"
+        let dir = try PrinterTestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let input = dir.appendingPathComponent("t.wat"), output = dir.appendingPathComponent("t.wasm")
+        try text.write(to: input, atomically: true, encoding: .utf8)
+        let result = try PrinterTestSupport.run(wat2wasm, ["--debug-names", input.path, "-o", output.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try assemble(text, debugNames: true).bytes == [UInt8](try Data(contentsOf: output)))
+    }
+
     @Test func badBranchHintsSayWhy() {
         #expect(error("(func i32.const 0 (@metadata.code.branch_hint \"\\01\") i32.eqz drop)")?.message
                 == "@metadata.code.branch_hint annotation: invalid target")
