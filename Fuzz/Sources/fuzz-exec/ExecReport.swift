@@ -50,6 +50,7 @@ struct ExecReport {
         case .externref(let address): "externref:" + (address == nil ? "null" : "nonnull")
         case .externAny: "externref:nonnull"
         case .anyref(let reference): "anyref:" + (reference == nil ? "null" : "nonnull")
+        case .exnref(let index): "exnref:" + (index == nil ? "null" : "nonnull")
         }
     }
 
@@ -72,6 +73,8 @@ struct ExecReport {
         case .invalidCode: "invalid-code"
         case .host: "host"
         case .exit: "exit"
+        case .uncaughtException(let tag, _): "uncaught-exception:" + tag
+        case .nullExceptionReference: "null-exception-reference"
         }
     }
 }
