@@ -132,7 +132,8 @@ extension DebuggerAdapter {
             var type = value.type
             while [.typedef, .const, .volatile].contains(type.kind), let next = type.target { type = next }
             let aggregate = [.structure, .classType, .union, .array].contains(type.kind)
-            return "\(name)=" + (aggregate ? "..." : debugger.formatSourceValue(value))
+            // Not `print`'s top-level form: gdb's frame lines show a pointer without its type.
+            return "\(name)=" + (aggregate ? "..." : debugger.formatSourceValue(value, topLevel: false))
         }.joined(separator: ", ")
     }
 
