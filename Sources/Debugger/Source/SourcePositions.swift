@@ -150,3 +150,55 @@ extension DebugSession {
         path == suffix || path.hasSuffix("/" + suffix)
     }
 }
+
+/// `info line`'s answer: the first contiguous stretch of code a source line has.
+public struct SourceLineRange: Equatable, Sendable {
+    public var file: String
+    public var line: Int
+    public var start: UInt32
+    public var end: UInt32
+    /// `$name+0x25`: the function and the offset into its body (the name alone at its start).
+    public var startLabel: String
+    public var endLabel: String
+}
+
+extension DebugSession {
+    /// The code of a position's line, as gdb's `info line`: from the lowest address that line
+    /// has in the function, up to where another line's code starts. `functionEntry` (for
+    /// `info line FUNC`) asks for the line at the function's first instruction instead (its
+    /// opening line) rather than the line after the prologue that `break FUNC` lands on.
+    public func sourceLineRange(of position: ResolvedPosition, functionEntry: Bool) -> SourceLineRange? {
+        guard let info = debugInfo, let source = position.source else { return nil }
+        let rows = info.lineTableRows(inFunctionAt: position.position.fileOffset).sorted { $0.fileOffset < $1.fileOffset }
+        let file: String
+        let line: Int
+        if functionEntry, let entry = rows.first(where: { $0.line > 0 }) {
+            (file, line) = (entry.file, entry.line)
+        } else {
+            (file, line) = (source.file, source.line)
+        }
+        guard let first = rows.firstIndex(where: { $0.line == line && $0.file == file }) else { return nil }
+        var end = rows[first].endFileOffset
+        // Rows of the same line that follow without a gap are one stretch (a column change,
+        // a statement boundary); a row of another line ends it.
+        for row in rows[(first + 1)...] {
+            guard row.fileOffset <= end else { break }
+            if row.line != line || row.file != file {
+                if row.fileOffset > rows[first].fileOffset { break }
+                continue
+            }
+            end = max(end, row.endFileOffset)
+        }
+        let start = rows[first].fileOffset
+        return SourceLineRange(file: file, line: line, start: start, end: end,
+                               startLabel: codeLabel(start, function: position.position.functionIndex),
+                               endLabel: codeLabel(end, function: position.position.functionIndex))
+    }
+
+    /// `$name+0x12` for an offset in a function's body (`$name` at its first byte).
+    private func codeLabel(_ offset: UInt32, function: UInt32) -> String {
+        let start = module?.definedFunction(function)?.bodyOffset ?? offset
+        let delta = offset >= start ? offset - start : 0
+        return shownName(ofFunction: function) + (delta == 0 ? "" : "+0x" + String(delta, radix: 16))
+    }
+}

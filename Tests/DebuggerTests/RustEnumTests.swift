@@ -1,0 +1,58 @@
+import Testing
+import DebugInfo
+@testable import Debugger
+
+/// Rust enums as rustc 1.63 describes them (`DW_TAG_variant_part`), printed as gdb's Rust printer
+/// does (the texts were checked against gdb 13 on the same source built natively).
+@Suite struct RustEnumTests {
+    @Test func taggedAndNicheLayouts() throws {
+        let s = try sessionStopped("rust-enums-O0.wasm", at: "enums.rs", containing: "let total = score(&some_ref)")
+        let address = try s.printSource("value").dropFirst("(*mut i32) ".count)
+        #expect(address.hasPrefix("0x"))
+        let expected: [(String, String)] = [
+            // Niche: the null pointer is None.
+            ("some_ref", "core::option::Option<&i32>::Some(\(address))"),
+            ("no_ref", "core::option::Option<&i32>::None"),
+            // Niche: NonZeroU32's zero is None; a tuple struct has a space before its fields.
+            ("some_count", "core::option::Option<core::num::nonzero::NonZeroU32>::Some(core::num::nonzero::NonZeroU32 (7))"),
+            ("no_count", "core::option::Option<core::num::nonzero::NonZeroU32>::None"),
+            // Niche: a bool's spare values (2 for None; Switch's two dataless variants 2 and 3).
+            ("some_flag", "core::option::Option<bool>::Some(true)"),
+            ("no_flag", "core::option::Option<bool>::None"),
+            ("set", "enums::Switch::Set(false)"),
+            ("broken", "enums::Switch::Broken"),
+            ("nested", "core::option::Option<core::option::Option<bool>>::Some(core::option::Option<bool>::None)"),
+            // Tagged: a discriminant of its own beside the data.
+            ("some_number", "core::option::Option<u32>::Some(5)"),
+            ("no_number", "core::option::Option<u32>::None"),
+            ("circle", "enums::Shape::Circle{radius: 2}"),
+            ("square", "enums::Shape::Square(4)"),
+            ("nothing", "enums::Shape::Nothing"),
+            ("reading", "enums::Reading::Celsius(-3)"),
+            ("pair", "enums::Reading::Pair(1, 2)"),
+            ("missing", "enums::Reading::Missing"),
+            ("result", "core::result::Result<u32, i8>::Err(-1)"),
+            // A C-like enum is a DW_TAG_enumeration_type.
+            ("light", "enums::Light::Amber"),
+        ]
+        let locals = try s.formattedSourceVariables(arguments: false)
+        for (name, text) in expected {
+            #expect(try s.printSource(name) == text)
+            #expect(locals.contains("\(name) = \(text)"))
+        }
+        #expect(try s.printSource("reading", format: .hex) == "enums::Reading::Celsius(0xfffd)")
+        #expect(try s.printSource("light", format: .decimal) == "1")
+        #expect(try s.whatisSource("some_ref") == "type = core::option::Option<&i32>")
+        #expect(try s.ptypeSource("circle") == "type = enum enums::Shape {\n  Circle{radius: u32},\n  Square(u32),\n  Nothing,\n}")
+        #expect(try s.ptypeSource("core::num::nonzero::NonZeroU32") == "type = struct core::num::nonzero::NonZeroU32 (\n  u32,\n)")
+        #expect(throws: DebuggerError("Attempt to take contents of a non-pointer value.")) { try s.printSource("*some_ref") }
+    }
+
+    @Test func enumBehindAReference() throws {
+        // `shape_size(&square)`: the second call, reached through a `&Shape` parameter.
+        let s = try sessionStopped("rust-enums-O0.wasm", at: "enums.rs", containing: "match shape {", hits: 2)
+        #expect(try s.printSource("*shape") == "enums::Shape::Square(4)")
+        let args = try s.formattedSourceVariables(arguments: true)
+        #expect(args.count == 1 && args[0].hasPrefix("shape = 0x"))
+    }
+}
