@@ -159,10 +159,10 @@ extension DebuggerAdapter {
         } else {
             positions = try debugger.resolveLocations(args)
         }
-        // `info line FUNC` names the function's opening line, as gdb (not where `break` lands).
-        let functionEntry = !args.isEmpty && !args.contains(":") && !args.hasPrefix("*") && Int(args) == nil
+        let query: SourceLineQuery = args.isEmpty || args.hasPrefix("*") ? .containingOffset
+            : args.contains(":") || Int(args) != nil ? .line : .functionEntry
         for position in positions {
-            guard let range = debugger.sourceLineRange(of: position, functionEntry: functionEntry) else {
+            guard let range = debugger.sourceLineRange(of: position, query: query) else {
                 session.console.line("No line number information available for \(position.description).")
                 continue
             }

@@ -11,9 +11,11 @@ struct REPLDebugTests {
     /// debug-wasi: a C program (catch wasi fd_write, run to its exit; exit code 7).
     /// debug-errors: mistakes and traps; the session survives them.
     /// debug-exceptions: catch throw / catch catch and stepping across throws on the C++-shaped fixtures.
+    /// source-rust-enums: Rust enums, tagged and niche layouts (rust-enums-O0.wasm).
+    /// source-c-verbs: tbreak FILE:LINE, until/advance LOC, rwatch, info line on the C fixture.
     static let sessions = ["debug-wat", "debug-wasi", "debug-errors", "debug-commands", "debug-history", "habits",
                            "source-c", "source-c-O2", "source-cpp", "source-rust", "source-calls", "source-cpp-class",
-                           "debug-exceptions"]
+                           "debug-exceptions", "source-rust-enums", "source-c-verbs"]
 
     @Test(arguments: sessions)
     func debugSessionMatchesItsGoldenFile(_ name: String) throws {

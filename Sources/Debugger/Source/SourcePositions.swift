@@ -151,7 +151,7 @@ extension DebugSession {
     }
 }
 
-/// `info line`'s answer: the first contiguous stretch of code a source line has.
+/// `info line`'s answer: one line-table row's stretch of code.
 public struct SourceLineRange: Equatable, Sendable {
     public var file: String
     public var line: Int
@@ -162,37 +162,37 @@ public struct SourceLineRange: Equatable, Sendable {
     public var endLabel: String
 }
 
+/// Which row `info line` reports for a position.
+public enum SourceLineQuery: Sendable {
+    /// `info line FILE:LINE`: the line's lowest stretch in the function.
+    case line
+    /// `info line FUNC`: the function's first instruction, on its opening line (not where
+    /// `break FUNC` lands, after the prologue).
+    case functionEntry
+    /// `info line` and `info line *ADDR`: the stretch holding that very offset.
+    case containingOffset
+}
+
 extension DebugSession {
-    /// The code of a position's line, as gdb's `info line`: from the lowest address that line
-    /// has in the function, up to where another line's code starts. `functionEntry` (for
-    /// `info line FUNC`) asks for the line at the function's first instruction instead (its
-    /// opening line) rather than the line after the prologue that `break FUNC` lands on.
-    public func sourceLineRange(of position: ResolvedPosition, functionEntry: Bool) -> SourceLineRange? {
+    /// The code of a position's line as gdb's `info line` gives it: one row of the line
+    /// table, from its address to the next row's (rows without code are passed over).
+    public func sourceLineRange(of position: ResolvedPosition, query: SourceLineQuery) -> SourceLineRange? {
         guard let info = debugInfo, let source = position.source else { return nil }
-        let rows = info.lineTableRows(inFunctionAt: position.position.fileOffset).sorted { $0.fileOffset < $1.fileOffset }
-        let file: String
-        let line: Int
-        if functionEntry, let entry = rows.first(where: { $0.line > 0 }) {
-            (file, line) = (entry.file, entry.line)
-        } else {
-            (file, line) = (source.file, source.line)
+        let offset = position.position.fileOffset
+        let rows = info.lineTableRows(inFunctionAt: offset)
+            .filter { $0.endFileOffset > $0.fileOffset && $0.line > 0 }
+            .sorted { $0.fileOffset < $1.fileOffset }
+        let row: LineRow?
+        switch query {
+        case .line: row = rows.first { $0.line == source.line && $0.file == source.file }
+        case .functionEntry: row = rows.first
+        case .containingOffset: row = rows.last { $0.fileOffset <= offset && offset < $0.endFileOffset }
         }
-        guard let first = rows.firstIndex(where: { $0.line == line && $0.file == file }) else { return nil }
-        var end = rows[first].endFileOffset
-        // Rows of the same line that follow without a gap are one stretch (a column change,
-        // a statement boundary); a row of another line ends it.
-        for row in rows[(first + 1)...] {
-            guard row.fileOffset <= end else { break }
-            if row.line != line || row.file != file {
-                if row.fileOffset > rows[first].fileOffset { break }
-                continue
-            }
-            end = max(end, row.endFileOffset)
-        }
-        let start = rows[first].fileOffset
-        return SourceLineRange(file: file, line: line, start: start, end: end,
-                               startLabel: codeLabel(start, function: position.position.functionIndex),
-                               endLabel: codeLabel(end, function: position.position.functionIndex))
+        guard let row else { return nil }
+        let function = position.position.functionIndex
+        return SourceLineRange(file: row.file, line: row.line, start: row.fileOffset, end: row.endFileOffset,
+                               startLabel: codeLabel(row.fileOffset, function: function),
+                               endLabel: codeLabel(row.endFileOffset, function: function))
     }
 
     /// `$name+0x12` for an offset in a function's body (`$name` at its first byte).
