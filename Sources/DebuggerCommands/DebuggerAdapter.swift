@@ -551,8 +551,11 @@ final class DebuggerAdapter {
             } ?? "Watchpoint \(n)"
             console.line(kind)
             console.line("")
-            if let old { console.line("Old value = \(watchValueText(old, watchpoint: n))") }
-            console.line((old == nil ? "Value = " : "New value = ") + watchValueText(new, watchpoint: n))
+            // An access that left the value as it was (a read under `awatch`) shows one value, as gdb.
+            let newText = watchValueText(new, watchpoint: n)
+            let oldText = old.map { watchValueText($0, watchpoint: n) }.flatMap { $0 == newText ? nil : $0 }
+            if let oldText { console.line("Old value = \(oldText)") }
+            console.line((oldText == nil ? "Value = " : "New value = ") + newText)
             console.line("Accessed by \(accessor)")
         case .catchpoint(let n, let call, let arguments, let results, let decoded):
             let args = arguments.map(\.description).joined(separator: ", ")
