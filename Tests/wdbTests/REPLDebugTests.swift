@@ -40,6 +40,21 @@ struct REPLDebugTests {
         #expect(result.output.contains("Function is_prime at line 9."))
     }
 
+    @Test func aDeletedLocalWatchpointIsNotReportedOnTheNextRun() throws {
+        let result = try REPLTestSupport.wdb(["-nx", "../dwarf/c-O0-dwarf5.wasm"], stdin: """
+            break sum_below
+            run
+            rwatch total
+            delete
+            run
+
+            """, in: REPLTestSupport.fixtures)
+        #expect(result.output.contains("Hardware read watchpoint 2: total"))
+        #expect(!result.output.contains("Watchpoint 2 deleted"))
+        // The second run goes to the end (no breakpoints left), where scoped watches are checked.
+        #expect(result.output.hasSuffix("[Inferior 1 exited with code 101]\n"))
+    }
+
     @Test func finishPrintsTheReturnedValue() throws {
         let result = try REPLTestSupport.wdb(["-nx", "../../../Examples/loop.wat"], stdin: """
             break $fact if $n == 1
