@@ -48,6 +48,18 @@ import DebugInfo
         #expect(throws: DebuggerError("Attempt to take contents of a non-pointer value.")) { try s.printSource("*some_ref") }
     }
 
+    @Test func corruptedDiscriminants() throws {
+        let s = try sessionStopped("rust-enums-O0.wasm", at: "enums.rs", containing: "let total = score(&some_ref)")
+        // A tag no variant claims (Shape's variants are 0, 1, 2): said so, nothing invented.
+        try s.setSourceVariable("*(unsigned int *)&circle = 7")
+        #expect(try s.printSource("circle") == "<invalid enum value>")
+        // A niche byte outside None's value is the data variant, holding what memory holds.
+        try s.setSourceVariable("*(unsigned char *)&some_flag = 9")
+        #expect(try s.printSource("some_flag") == "core::option::Option<bool>::Some(9)")
+        try s.setSourceVariable("*(unsigned char *)&some_flag = 2")
+        #expect(try s.printSource("some_flag") == "core::option::Option<bool>::None")
+    }
+
     @Test func enumBehindAReference() throws {
         // `shape_size(&square)`: the second call, reached through a `&Shape` parameter.
         let s = try sessionStopped("rust-enums-O0.wasm", at: "enums.rs", containing: "match shape {", hits: 2)
