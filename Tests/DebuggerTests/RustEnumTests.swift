@@ -48,6 +48,30 @@ import DebugInfo
         #expect(throws: DebuggerError("Attempt to take contents of a non-pointer value.")) { try s.printSource("*some_ref") }
     }
 
+    @Test func fieldsOfTheActiveVariant() throws {
+        let s = try sessionStopped("rust-enums-O0.wasm", at: "enums.rs", containing: "let total = score(&some_ref)")
+        // `.0` after a value is a tuple field, not the float `.0`.
+        #expect(try s.printSource("circle.radius") == "2")
+        #expect(try s.printSource("square.0") == "4")
+        #expect(try s.printSource("pair.1") == "2")
+        #expect(try s.printSource("*some_ref.0") == "42")
+        #expect(try s.printSource("some_ref.0").hasPrefix("(*mut i32) 0x"))
+        #expect(try s.printSource("some_count.0.0") == "7")
+        #expect(try s.printSource("reading.0 + 1") == "-2")
+        #expect(try s.printSource("2 * .5") == "1")
+        // gdb's words when the variant has no such field.
+        let errors: [(String, String)] = [
+            ("no_ref.0", "Cannot access field 0 of variant core::option::Option<&i32>::None, there are only 0 fields"),
+            ("circle.foo", "Could not find field foo of struct variant enums::Shape::Circle"),
+            ("circle.0", "Variant enums::Shape::Circle is not a tuple variant"),
+            ("square.3", "Cannot access field 3 of variant enums::Shape::Square, there are only 1 fields"),
+            ("pair.x", "Attempting to access named field x of tuple variant enums::Reading::Pair, which has only anonymous fields"),
+        ]
+        for (expression, message) in errors {
+            #expect(throws: DebuggerError(message)) { try s.printSource(expression) }
+        }
+    }
+
     @Test func corruptedDiscriminants() throws {
         let s = try sessionStopped("rust-enums-O0.wasm", at: "enums.rs", containing: "let total = score(&some_ref)")
         // A tag no variant claims (Shape's variants are 0, 1, 2): said so, nothing invented.

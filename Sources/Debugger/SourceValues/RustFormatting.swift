@@ -85,23 +85,9 @@ extension SourceValueFormatter {
 
     private func rustEnum(_ value: SourceValue, part: VariantPart, depth: Int) -> String {
         let evaluator = CEvaluator(session: session, scope: nil)
-        var chosen: Variant?
-        if let discriminant = part.discriminant, let d = try? evaluator.component(discriminant, of: value) {
-            // Compared at the tag's width: a niche tag (`Option<&T>`'s null pointer, a bool's
-            // spare value 2) is read from the field it shares, and a signed tag's discriminant
-            // value may be written sign-extended or not.
-            let width = min(max(d.bytes.count, 1), 8)
-            let mask: UInt64 = width >= 8 ? .max : (UInt64(1) << UInt64(width * 8)) - 1
-            let tag = unsignedInteger(d.bytes) & mask
-            chosen = part.variants.first { $0.discriminantValue.map { $0 & mask } == tag }
-                ?? part.variants.first { $0.discriminantValue == nil }
-        } else {
-            chosen = part.variants.first
-        }
-        guard let variant = chosen, let payload = variant.members.first, let payloadType = payload.type,
-              let inner = try? evaluator.component(payload, of: value) else { return "<invalid enum value>" }
-        let name = payloadType.core.qualifiedName ?? payload.name ?? "?"
-        let fields = members(inner, payloadType.core.members.filter { !($0.name ?? "").hasPrefix("RUST$") }, depth: depth)
+        guard let inner = try? evaluator.activeVariantPayload(of: value) else { return "<invalid enum value>" }
+        let name = inner.type.core.qualifiedName ?? inner.type.core.name ?? "?"
+        let fields = members(inner, inner.type.core.members.filter { !($0.name ?? "").hasPrefix("RUST$") }, depth: depth)
         return rustRecord(name, fields, spaced: false)
     }
 
