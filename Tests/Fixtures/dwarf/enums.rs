@@ -54,7 +54,8 @@ fn inspect(value: &i32) -> i32 {
         + some_number.unwrap_or(0) as i32 + no_number.unwrap_or(0) as i32
         + shape_size(&circle) + shape_size(&square) + shape_size(&nothing)
         + light as i32 + reading_value(&reading) + reading_value(&pair) + reading_value(&missing)
-        + nested.is_some() as i32 + result.is_ok() as i32 + switch_value(&set) + switch_value(&broken);
+        + nested.is_some() as i32 + result.is_ok() as i32 + switch_value(&set) + switch_value(&broken)
+        + pick(value).map_or(0, |v| *v) + count_of(3).map_or(0, |c| c.get() as i32);
     total
 }
 
@@ -104,4 +105,14 @@ extern "C" {
 #[panic_handler]
 fn on_panic(_: &core::panic::PanicInfo) -> ! {
     unsafe { proc_exit(101) }
+}
+
+// Returned as one scalar (the pointer, null for None; the number, 0 for None): `finish` shows
+// them as the enum.
+fn pick(value: &i32) -> Option<&i32> {
+    if *value > 0 { Some(value) } else { None }
+}
+
+fn count_of(n: u32) -> Option<NonZeroU32> {
+    NonZeroU32::new(n)
 }
