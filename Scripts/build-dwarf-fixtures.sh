@@ -5,6 +5,7 @@
 #   calls-O0.wasm              calls.c (functions called from expressions, struct returns)
 #   cpp-counter-O0.wasm        counter.cpp (class typedefs and static members, a struct return)
 #   rust-O0.wasm               inventory.rs, Debian's rustc 1.63 (no_std: see the source)
+#   rust-enums-O0.wasm         enums.rs, tagged enums and niche layouts (Option<&T>, Option<bool>...)
 # Needs (Scripts/setup.sh installs them): clang-14 lld-14 wasi-libc libclang-rt-14-dev-wasm32
 # libc++-14-dev-wasm32 libc++abi-14-dev-wasm32 rustc libstd-rust-dev-wasm32.
 # The compilation directory is recorded as "." so that the bytes do not depend on where the
@@ -38,3 +39,7 @@ echo "built cpp-counter-O0.wasm"
 "$RUSTC" --target wasm32-wasi -g -C opt-level=0 -C overflow-checks=off -C panic=abort \
     --crate-type cdylib --remap-path-prefix="$(pwd)=." -o rust-O0.wasm inventory.rs
 echo "built rust-O0.wasm"
+# Enums apart from inventory.rs (whose line numbers the tests name): tagged and niche layouts.
+"$RUSTC" --target wasm32-wasi -g -C opt-level=0 -C overflow-checks=off -C panic=abort \
+    --crate-type cdylib --remap-path-prefix="$(pwd)=." -o rust-enums-O0.wasm enums.rs
+echo "built rust-enums-O0.wasm"

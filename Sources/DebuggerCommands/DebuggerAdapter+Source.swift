@@ -159,17 +159,15 @@ extension DebuggerAdapter {
         } else {
             positions = try debugger.resolveLocations(args)
         }
+        let query: SourceLineQuery = args.isEmpty || args.hasPrefix("*") ? .containingOffset
+            : args.contains(":") || Int(args) != nil ? .line : .functionEntry
         for position in positions {
-            guard let source = position.source, let info = debugger.debugInfo else {
+            guard let range = debugger.sourceLineRange(of: position, query: query) else {
                 session.console.line("No line number information available for \(position.description).")
                 continue
             }
-            let rows = info.lineTableRows(inFunctionAt: position.position.fileOffset)
-                .filter { $0.line == source.line && $0.file == source.file }
-            let start = rows.map(\.fileOffset).min() ?? position.position.fileOffset
-            let end = rows.map(\.endFileOffset).max() ?? position.position.fileOffset
-            session.console.line("Line \(source.line) of \"\(DebugSession.baseName(source.file))\" starts at file offset 0x\(String(start, radix: 16)) "
-                                 + "<\(position.description.prefix { $0 != " " })> and ends at 0x\(String(end, radix: 16)).")
+            session.console.line("Line \(range.line) of \"\(DebugSession.baseName(range.file))\" starts at file offset 0x\(String(range.start, radix: 16)) "
+                                 + "<\(range.startLabel)> and ends at 0x\(String(range.end, radix: 16)) <\(range.endLabel)>.")
         }
     }
 

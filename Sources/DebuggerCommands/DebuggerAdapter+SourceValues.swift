@@ -132,7 +132,8 @@ extension DebuggerAdapter {
             var type = value.type
             while [.typedef, .const, .volatile].contains(type.kind), let next = type.target { type = next }
             let aggregate = [.structure, .classType, .union, .array].contains(type.kind)
-            return "\(name)=" + (aggregate ? "..." : debugger.formatSourceValue(value))
+            // Not `print`'s top-level form: gdb's frame lines show a pointer without its type.
+            return "\(name)=" + (aggregate ? "..." : debugger.formatSourceValue(value, topLevel: false))
         }.joined(separator: ", ")
     }
 
@@ -173,6 +174,12 @@ extension DebuggerAdapter {
         let frames = debugger.backtrace()
         var ended = false
         for (number, scope) in scopedWatches.sorted(by: { $0.key < $1.key }) {
+            // Deleted by `delete` meanwhile: nothing to end (and no word of it on a later run).
+            guard debugger.breakpoint(number) != nil else {
+                scopedWatches[number] = nil
+                sourceWatches[number] = nil
+                continue
+            }
             let level = frames.count - scope.depthFromOutermost
             let alive = debugger.isRunning && level >= 0 && level < frames.count && frames[level].source?.function == scope.function
             guard !alive else { continue }

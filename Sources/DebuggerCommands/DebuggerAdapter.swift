@@ -29,6 +29,9 @@ final class DebuggerAdapter {
     /// The source function and stack depth of the last stop reported (a step within it shows
     /// only the new line).
     var lastStepFunction: (function: String, depth: Int)?
+    /// `until LOC` and `advance LOC` stop at a location, not at the end of a step: gdb names
+    /// the frame even when it is the same function.
+    var nextStopIsALocation = false
     /// Source files already reported missing (told once each).
     var missingSourceNoted: Set<String> = []
     /// The WAT source of the loaded module, when it came from text.
@@ -318,7 +321,10 @@ final class DebuggerAdapter {
     func handleUntil(_ invocation: CommandInvocation, in session: ReplSession) throws {
         let args = invocation.arguments
         try requireRunning()
-        report(try debugger.until(args.isEmpty ? nil : args), in: session)
+        let stop = try debugger.until(args.isEmpty ? nil : args)
+        nextStopIsALocation = !args.isEmpty
+        defer { nextStopIsALocation = false }
+        report(stop, in: session)
     }
 
     /// `advance`.
@@ -326,7 +332,10 @@ final class DebuggerAdapter {
         let args = invocation.arguments
         try requireRunning()
         guard !args.isEmpty else { throw ReplError("advance needs a location: advance LOC") }
-        report(try debugger.advance(args), in: session)
+        let stop = try debugger.advance(args)
+        nextStopIsALocation = true
+        defer { nextStopIsALocation = false }
+        report(stop, in: session)
     }
 
     /// `break`, `tbreak`.
@@ -542,8 +551,11 @@ final class DebuggerAdapter {
             } ?? "Watchpoint \(n)"
             console.line(kind)
             console.line("")
-            if let old { console.line("Old value = \(watchValueText(old, watchpoint: n))") }
-            console.line((old == nil ? "Value = " : "New value = ") + watchValueText(new, watchpoint: n))
+            // An access that left the value as it was (a read under `awatch`) shows one value, as gdb.
+            let newText = watchValueText(new, watchpoint: n)
+            let oldText = old.map { watchValueText($0, watchpoint: n) }.flatMap { $0 == newText ? nil : $0 }
+            if let oldText { console.line("Old value = \(oldText)") }
+            console.line((oldText == nil ? "Value = " : "New value = ") + newText)
             console.line("Accessed by \(accessor)")
         case .catchpoint(let n, let call, let arguments, let results, let decoded):
             let args = arguments.map(\.description).joined(separator: ", ")
@@ -564,7 +576,7 @@ final class DebuggerAdapter {
         case .stepDone, .interrupted:
             if case .interrupted = stop.reason { console.line("Program received SIGINT, interrupted.") }
             // A source step within the same function shows only the new line, as gdb.
-            if let position, !(stop.reason == .stepDone && stepStayedInFunction(position)) {
+            if let position, !(stop.reason == .stepDone && !nextStopIsALocation && stepStayedInFunction(position)) {
                 console.line(stopLocationText(position))
             }
         case .finished(let values):

@@ -31,7 +31,7 @@ import Testing
         for name in ["struct shape", "int", "geo::Rect", "inventory::Shape"] { _ = info.type(named: name).map(ptypeText) }
     }
 
-    static let fixtures = ["c-O0-dwarf5.wasm", "c-O2-dwarf4.wasm", "cpp-O0-dwarf4.wasm", "rust-O0.wasm"]
+    static let fixtures = ["c-O0-dwarf5.wasm", "c-O2-dwarf4.wasm", "cpp-O0-dwarf4.wasm", "rust-O0.wasm", "rust-enums-O0.wasm"]
     /// Sections whose cut always leaves something a query must read and cannot.
     static let structural: Set<String> = [".debug_info", ".debug_abbrev", ".debug_line"]
 

@@ -108,9 +108,9 @@ import Testing
 
     @Test func rustStructsAndEnums() throws {
         let info = try Fixture.debugInfo("rust-O0.wasm")
-        #expect(info.type(named: "inventory::Item").map(ptypeText) == "struct inventory::Item {\n    name: &str,\n    count: u32,\n    price: f64,\n}")
+        #expect(info.type(named: "inventory::Item").map(ptypeText) == "struct inventory::Item {\n  name: &str,\n  count: u32,\n  price: f64,\n}")
         let shape = try #require(info.type(named: "inventory::Shape"))
-        #expect(ptypeText(shape) == "enum inventory::Shape {\n    Circle(f64),\n    Rect{w: u32, h: u32},\n    Empty,\n}")
+        #expect(ptypeText(shape) == "enum inventory::Shape {\n  Circle(f64),\n  Rect{w: u32, h: u32},\n  Empty,\n}")
         let part = try #require(shape.variantPart)
         #expect(part.discriminant?.type.map(typeName) == "u32")
         #expect(part.discriminant?.byteOffset == 0)

@@ -92,6 +92,18 @@ import DebugInfo
         #expect(try finishValue("cpp-counter-O0.wasm", source: "counter.cpp", at: "Point corner() const") == "{x = 2, y = 3}")
     }
 
+    @Test func finishPrintsRustEnums() throws {
+        // Through memory: Option<usize> is a tag and a number (the hidden first parameter is
+        // the caller's slot; `&[i32]` takes two Wasm parameters, so the counts differ by more).
+        #expect(try finishValue("rust-O0.wasm", source: "inventory.rs", at: "for (index, value) in haystack")
+                == "core::option::Option<usize>::Some(2)")
+        // As one scalar: the pointer (null for None) and the non-zero number.
+        #expect(try finishValue("rust-enums-O0.wasm", source: "enums.rs", at: "if *value > 0 { Some(value) }")?
+                .hasPrefix("core::option::Option<&i32>::Some(0x") == true)
+        #expect(try finishValue("rust-enums-O0.wasm", source: "enums.rs", at: "NonZeroU32::new(n)")
+                == "core::option::Option<core::num::nonzero::NonZeroU32>::Some(core::num::nonzero::NonZeroU32 (3))")
+    }
+
     @Test func finishOfACppMethodPrintsItsCType() throws {
         #expect(try finishValue("cpp-O0-dwarf5.wasm", source: "rect.cpp", at: "int result = width_ * height_;") == "30")
         #expect(try finishValue("cpp-counter-O0.wasm", source: "counter.cpp", at: "count_ += by;") == "2")

@@ -11,9 +11,11 @@ struct REPLDebugTests {
     /// debug-wasi: a C program (catch wasi fd_write, run to its exit; exit code 7).
     /// debug-errors: mistakes and traps; the session survives them.
     /// debug-exceptions: catch throw / catch catch and stepping across throws on the C++-shaped fixtures.
+    /// source-rust-enums: Rust enums, tagged and niche layouts (rust-enums-O0.wasm).
+    /// source-c-verbs: tbreak FILE:LINE, until/advance LOC, rwatch, info line on the C fixture.
     static let sessions = ["debug-wat", "debug-wasi", "debug-errors", "debug-commands", "debug-history", "habits",
                            "source-c", "source-c-O2", "source-cpp", "source-rust", "source-calls", "source-cpp-class",
-                           "debug-exceptions"]
+                           "debug-exceptions", "source-rust-enums", "source-c-verbs"]
 
     @Test(arguments: sessions)
     func debugSessionMatchesItsGoldenFile(_ name: String) throws {
@@ -36,6 +38,21 @@ struct REPLDebugTests {
         #expect(result.output.contains("Current source file is primes.c\nLocated in /"), "\(result.output)")
         #expect(result.output.contains("Tests/Fixtures/repl/../dwarf/primes.c\nContains 58 lines."), "\(result.output)")
         #expect(result.output.contains("Function is_prime at line 9."))
+    }
+
+    @Test func aDeletedLocalWatchpointIsNotReportedOnTheNextRun() throws {
+        let result = try REPLTestSupport.wdb(["-nx", "../dwarf/c-O0-dwarf5.wasm"], stdin: """
+            break sum_below
+            run
+            rwatch total
+            delete
+            run
+
+            """, in: REPLTestSupport.fixtures)
+        #expect(result.output.contains("Hardware read watchpoint 2: total"))
+        #expect(!result.output.contains("Watchpoint 2 deleted"))
+        // The second run goes to the end (no breakpoints left), where scoped watches are checked.
+        #expect(result.output.hasSuffix("[Inferior 1 exited with code 101]\n"))
     }
 
     @Test func finishPrintsTheReturnedValue() throws {

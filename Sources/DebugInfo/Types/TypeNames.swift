@@ -234,11 +234,18 @@ func body(of type: DebugType) -> String {
     return lines.joined(separator: "\n")
 }
 
-/// Rust's spelling (as gdb's Rust printer): "struct inventory::Item {\n    name: &str,\n ...}"
-/// and enums with their variants.
+/// Rust's spelling (as gdb's Rust printer, two spaces in): "struct inventory::Item {\n  name: &str,\n ...}",
+/// a tuple struct as "struct NonZeroU32 (\n  u32,\n)", enums with their variants.
 private func rustBody(of type: DebugType, head: String) -> String {
     func fields(_ members: [Member]) -> [String] {
         members.map { "\($0.name ?? "?"): \($0.type.map(typeName) ?? "?")" }
+    }
+    // rustc names the fields of tuple structs and tuple variants `__0`, `__1`...
+    func isTuple(_ members: [Member]) -> Bool {
+        !members.isEmpty && members.allSatisfy { m in
+            guard let name = m.name, name.hasPrefix("__") else { return false }
+            return name.dropFirst(2).allSatisfy(\.isNumber)
+        }
     }
     if let part = type.variantPart {
         var lines = ["enum \(head) {"]
@@ -246,11 +253,11 @@ private func rustBody(of type: DebugType, head: String) -> String {
             for member in variant.members {
                 let name = member.name ?? "?"
                 let payload = member.type?.members ?? []
-                if payload.isEmpty { lines.append("    \(name),") }
-                else if payload.allSatisfy({ ($0.name ?? "").hasPrefix("__") }) {
-                    lines.append("    \(name)(" + payload.map { $0.type.map(typeName) ?? "?" }.joined(separator: ", ") + "),")
+                if payload.isEmpty { lines.append("  \(name),") }
+                else if isTuple(payload) {
+                    lines.append("  \(name)(" + payload.map { $0.type.map(typeName) ?? "?" }.joined(separator: ", ") + "),")
                 } else {
-                    lines.append("    \(name){" + fields(payload).joined(separator: ", ") + "},")
+                    lines.append("  \(name){" + fields(payload).joined(separator: ", ") + "},")
                 }
             }
         }
@@ -258,8 +265,12 @@ private func rustBody(of type: DebugType, head: String) -> String {
         return lines.joined(separator: "\n")
     }
     if type.kind == .enumeration {
-        return "enum \(head) {\n" + type.enumerators.map { "    \($0.name)," }.joined(separator: "\n") + "\n}"
+        return "enum \(head) {\n" + type.enumerators.map { "  \($0.name)," }.joined(separator: "\n") + "\n}"
     }
     let keyword = type.kind == .union ? "union" : "struct"
-    return "\(keyword) \(head) {\n" + fields(type.members).map { "    \($0)," }.joined(separator: "\n") + "\n}"
+    let data = type.members.filter { !$0.isStatic }
+    if isTuple(data) {
+        return "\(keyword) \(head) (\n" + data.map { "  \($0.type.map(typeName) ?? "?")," }.joined(separator: "\n") + "\n)"
+    }
+    return "\(keyword) \(head) {\n" + fields(data).map { "  \($0)," }.joined(separator: "\n") + "\n}"
 }

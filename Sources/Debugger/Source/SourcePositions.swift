@@ -150,3 +150,55 @@ extension DebugSession {
         path == suffix || path.hasSuffix("/" + suffix)
     }
 }
+
+/// `info line`'s answer: one line-table row's stretch of code.
+public struct SourceLineRange: Equatable, Sendable {
+    public var file: String
+    public var line: Int
+    public var start: UInt32
+    public var end: UInt32
+    /// `$name+0x25`: the function and the offset into its body (the name alone at its start).
+    public var startLabel: String
+    public var endLabel: String
+}
+
+/// Which row `info line` reports for a position.
+public enum SourceLineQuery: Sendable {
+    /// `info line FILE:LINE`: the line's lowest stretch in the function.
+    case line
+    /// `info line FUNC`: the function's first instruction, on its opening line (not where
+    /// `break FUNC` lands, after the prologue).
+    case functionEntry
+    /// `info line` and `info line *ADDR`: the stretch holding that very offset.
+    case containingOffset
+}
+
+extension DebugSession {
+    /// The code of a position's line as gdb's `info line` gives it: one row of the line
+    /// table, from its address to the next row's (rows without code are passed over).
+    public func sourceLineRange(of position: ResolvedPosition, query: SourceLineQuery) -> SourceLineRange? {
+        guard let info = debugInfo, let source = position.source else { return nil }
+        let offset = position.position.fileOffset
+        let rows = info.lineTableRows(inFunctionAt: offset)
+            .filter { $0.endFileOffset > $0.fileOffset && $0.line > 0 }
+            .sorted { $0.fileOffset < $1.fileOffset }
+        let row: LineRow?
+        switch query {
+        case .line: row = rows.first { $0.line == source.line && $0.file == source.file }
+        case .functionEntry: row = rows.first
+        case .containingOffset: row = rows.last { $0.fileOffset <= offset && offset < $0.endFileOffset }
+        }
+        guard let row else { return nil }
+        let function = position.position.functionIndex
+        return SourceLineRange(file: row.file, line: row.line, start: row.fileOffset, end: row.endFileOffset,
+                               startLabel: codeLabel(row.fileOffset, function: function),
+                               endLabel: codeLabel(row.endFileOffset, function: function))
+    }
+
+    /// `$name+0x12` for an offset in a function's body (`$name` at its first byte).
+    private func codeLabel(_ offset: UInt32, function: UInt32) -> String {
+        let start = module?.definedFunction(function)?.bodyOffset ?? offset
+        let delta = offset >= start ? offset - start : 0
+        return shownName(ofFunction: function) + (delta == 0 ? "" : "+0x" + String(delta, radix: 16))
+    }
+}

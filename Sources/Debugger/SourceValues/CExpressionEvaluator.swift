@@ -233,12 +233,65 @@ final class CEvaluator {
         guard v.type.isStructLike else {
             throw DebuggerError("Attempt to extract a component of a value that is not a structure\(base.type.isPointer ? " pointer" : "").")
         }
+        // A Rust enum: the members are those of the variant the value holds (`circle.radius`).
+        let isEnum = v.type.core.variantPart != nil
+        if isEnum {
+            guard let payload = try activeVariantPayload(of: v) else { throw DebuggerError("There is no member named \(name).") }
+            v = payload
+        }
         guard let path = memberPath(name, in: v.type.core, depth: 0) else {
+            if v.type.isRust { throw rustMissingField(name, in: v.type.core, variant: isEnum) }
             throw DebuggerError("There is no member named \(name).")
         }
         var current = v
         for m in path { current = try component(m, of: current) }
         return current
+    }
+
+    /// gdb's words for a Rust field that is not there (`__1` is the tuple field `.1`).
+    private func rustMissingField(_ name: String, in type: DebugType, variant: Bool) -> DebuggerError {
+        let fields = type.members.filter { !$0.isStatic }
+        let isTupleName = { (n: String?) -> Bool in
+            guard let n, n.hasPrefix("__"), n.count > 2 else { return false }
+            return n.dropFirst(2).allSatisfy(\.isNumber)
+        }
+        let tupleLike = !fields.isEmpty && fields.allSatisfy { isTupleName($0.name) }
+        let shown = type.qualifiedName ?? type.name ?? "?"
+        if isTupleName(name) {
+            let index = name.dropFirst(2)
+            guard variant else {
+                return DebuggerError("Anonymous field access is only allowed on tuples, tuple structs, and tuple-like enum variants")
+            }
+            if !fields.isEmpty && !tupleLike { return DebuggerError("Variant \(shown) is not a tuple variant") }
+            return DebuggerError("Cannot access field \(index) of variant \(shown), there are only \(fields.count) fields")
+        }
+        guard variant else { return DebuggerError("There is no member named \(name).") }
+        if tupleLike {
+            return DebuggerError("Attempting to access named field \(name) of tuple variant \(shown), which has only anonymous fields")
+        }
+        return DebuggerError("Could not find field \(name) of struct variant \(shown)")
+    }
+
+    /// The payload of the variant a Rust enum value holds (a struct named after the variant),
+    /// nil when the discriminant matches no variant. The discriminant member is read at its
+    /// own width and compared at that width: a niche tag (`Option<&T>`'s null pointer, a
+    /// bool's spare value 2) is read from the field it shares, and a signed tag's value may be
+    /// written sign-extended or not.
+    func activeVariantPayload(of value: SourceValue) throws -> SourceValue? {
+        guard let part = value.type.core.variantPart else { return nil }
+        var chosen: Variant?
+        if let discriminant = part.discriminant {
+            let d = try component(discriminant, of: value)
+            let width = min(max(d.bytes.count, 1), 8)
+            let mask: UInt64 = width >= 8 ? .max : (UInt64(1) << UInt64(width * 8)) - 1
+            let tag = unsignedInteger(d.bytes) & mask
+            chosen = part.variants.first { $0.discriminantValue.map { $0 & mask } == tag }
+                ?? part.variants.first { $0.discriminantValue == nil }
+        } else {
+            chosen = part.variants.first
+        }
+        guard let payload = chosen?.members.first, payload.type != nil else { return nil }
+        return try component(payload, of: value)
     }
 
     /// The chain of members leading to `name`: through anonymous structs and unions and base

@@ -34,6 +34,18 @@ enum CLexer {
                 i = j
                 continue
             }
+            // Rust's tuple fields, `pair.1`, `some_ref.0`: after a value (a name, `)` or `]`) a
+            // dot and digits are a member access, to rustc's field name `__1` (not a float).
+            if c == ".", i + 1 < chars.count, isDigit(chars[i + 1]), let last = result.last, last.endsAValue {
+                var j = i + 1
+                var digits = ""
+                while j < chars.count, isDigit(chars[j]) { digits.unicodeScalars.append(chars[j]); j += 1 }
+                result.append(.punct("."))
+                offsets.append(i + 1)
+                result.append(.identifier("__" + digits))
+                i = j
+                continue
+            }
             if isDigit(c) || (c == "." && i + 1 < chars.count && isDigit(chars[i + 1])) {
                 let (token, next) = try number(chars, from: i)
                 result.append(token)
@@ -198,5 +210,15 @@ enum CLexer {
         if haveSigned && n <= UInt64(Int64.max) { return .longLong }
         if haveUnsigned { return .unsignedLongLong }
         throw DebuggerError("Numeric constant too large.")
+    }
+}
+
+private extension CToken {
+    /// A token after which `.` can only be a member access.
+    var endsAValue: Bool {
+        switch self {
+        case .identifier, .punct(")"), .punct("]"): return true
+        default: return false
+        }
     }
 }

@@ -26,6 +26,8 @@ extension SourceValueFormatter {
             guard depth < printMaximumDepth else { return "[...]" }
             return array(value, core: core, depth: depth, open: "[", close: "]")
         case .enumeration:
+            // `p/d light` is the discriminant's number, as for any integer.
+            if format != nil { return scalar(value) }
             let v = Int64(bitPattern: value.integerBits)
             guard let e = core.enumerators.first(where: { $0.value == v }) else { return String(v) }
             return (core.qualifiedName ?? core.name).map { $0 + "::" + e.name } ?? e.name
@@ -72,26 +74,20 @@ extension SourceValueFormatter {
         return rustRecord(name, fields, spaced: true)
     }
 
-    /// `Name`, `Name(1, 2)` for tuple fields, `Name {a: 1}` (`Name{a: 1}` for enum variants).
+    /// `Name`, `Name (1, 2)` for tuple fields, `Name {a: 1}`; an enum variant is written
+    /// without the space (`Some(5)`, `Circle{radius: 2}`), as gdb's Rust printer does.
     private func rustRecord(_ name: String, _ fields: [(name: String?, text: String)], spaced: Bool) -> String {
         if fields.isEmpty { return name }
-        if fields.allSatisfy({ isTupleField($0.name) }) { return name + "(" + fields.map(\.text).joined(separator: ", ") + ")" }
-        return name + (spaced ? " {" : "{") + fields.map { "\($0.name ?? "?"): \($0.text)" }.joined(separator: ", ") + "}"
+        let gap = spaced ? " " : ""
+        if fields.allSatisfy({ isTupleField($0.name) }) { return name + gap + "(" + fields.map(\.text).joined(separator: ", ") + ")" }
+        return name + gap + "{" + fields.map { "\($0.name ?? "?"): \($0.text)" }.joined(separator: ", ") + "}"
     }
 
     private func rustEnum(_ value: SourceValue, part: VariantPart, depth: Int) -> String {
         let evaluator = CEvaluator(session: session, scope: nil)
-        var chosen: Variant?
-        if let discriminant = part.discriminant, let d = try? evaluator.component(discriminant, of: value) {
-            let tag = d.integerBits
-            chosen = part.variants.first { $0.discriminantValue == tag } ?? part.variants.first { $0.discriminantValue == nil }
-        } else {
-            chosen = part.variants.first
-        }
-        guard let variant = chosen, let payload = variant.members.first, let payloadType = payload.type,
-              let inner = try? evaluator.component(payload, of: value) else { return "<invalid enum value>" }
-        let name = payloadType.core.qualifiedName ?? payload.name ?? "?"
-        let fields = members(inner, payloadType.core.members.filter { !($0.name ?? "").hasPrefix("RUST$") }, depth: depth)
+        guard let inner = try? evaluator.activeVariantPayload(of: value) else { return "<invalid enum value>" }
+        let name = inner.type.core.qualifiedName ?? inner.type.core.name ?? "?"
+        let fields = members(inner, inner.type.core.members.filter { !($0.name ?? "").hasPrefix("RUST$") }, depth: depth)
         return rustRecord(name, fields, spaced: false)
     }
 

@@ -103,7 +103,13 @@ extension DebugSession {
         if let returnAddress {
             return try? sourceValue(atAddress: returnAddress, type: type)
         }
-        guard type.isScalar || type.isReference, let first = results.first, let bits = rawBits(first) else { return nil }
+        guard let first = results.first, let bits = rawBits(first) else { return nil }
+        // A struct or enum of one scalar comes back as that scalar (wasm32's C ABI for a
+        // one-member struct; Rust's `Option<&T>`, `Option<NonZeroU32>`, newtypes), its bytes
+        // the value's bytes.
+        let oneScalarAggregate = results.count == 1 && [.structure, .classType, .union].contains(type.core.kind)
+            && type.sizeInBytes > 0 && type.sizeInBytes <= 8
+        guard type.isScalar || type.isReference || oneScalarAggregate else { return nil }
         return SourceValue(type: type, bytes: littleEndianBytes(bits, count: Int(type.sizeInBytes)))
     }
 
@@ -111,7 +117,9 @@ extension DebugSession {
     /// runs it: wasm32's C ABI passes the address of the caller's object as a hidden first
     /// parameter (before C++'s `this`) and returns nothing. Recognised when the C return type
     /// is a struct, class or union and the Wasm function has one parameter more than DWARF
-    /// lists and no result. Nil otherwise.
+    /// lists and no result. Nil otherwise. Rust (no multi-value on wasm32) returns every
+    /// aggregate that is not a single scalar the same way, but its parameters do not map one
+    /// to one (`&[i32]` is two Wasm parameters), so there it takes at least one more.
     public func sourceReturnAddress(of function: FunctionInfo) -> UInt64? {
         guard let type = debugInfo?.type(of: function), let returned = type.target, !returned.isVoid,
               [.structure, .classType, .union].contains(returned.core.kind),
@@ -119,7 +127,8 @@ extension DebugSession {
         let frames = debuggee.frames(inspected)
         let level = selectedPhysicalFrame
         guard level < frames.count, let wasm = debuggee.functionType(ofAddress: frames[level].functionAddress),
-              wasm.results.isEmpty, wasm.params.count == type.parameterTypes.count + 1,
+              wasm.results.isEmpty, returned.sizeInBytes > 0,
+              returned.isRust ? wasm.params.count > type.parameterTypes.count : wasm.params.count == type.parameterTypes.count + 1,
               case .i32(let address)? = frames[level].locals.first else { return nil }
         return UInt64(address)
     }
