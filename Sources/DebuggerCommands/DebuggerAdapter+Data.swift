@@ -375,6 +375,19 @@ extension DebuggerAdapter {
         let address: UInt64
         if let n = parseNumber(args) {
             address = n
+        } else if memory == 0, usesSourceView(args) {
+            // A C expression, as gdb takes it: a number or pointer is the address; an array,
+            // struct or union in memory is examined where it lies (`x/4dw arr`, `x/2wx &s`).
+            let value = try debugger.evaluateSource(args, inlineDepth: selectedInlineDepth)
+            if let scalar = Self.scalar(value), case .i32(let v) = scalar {
+                address = UInt64(v)
+            } else if let scalar = Self.scalar(value), case .i64(let v) = scalar {
+                address = v
+            } else if case .memory(let a) = value.lvalue {
+                address = a
+            } else {
+                throw ReplError("x: \"\(args)\" is neither an integer nor an object in memory")
+            }
         } else {
             switch try evaluateExpression(args) {
             case .i32(let v): address = UInt64(v)

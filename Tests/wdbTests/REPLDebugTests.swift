@@ -13,9 +13,10 @@ struct REPLDebugTests {
     /// debug-exceptions: catch throw / catch catch and stepping across throws on the C++-shaped fixtures.
     /// source-rust-enums: Rust enums, tagged and niche layouts (rust-enums-O0.wasm).
     /// source-c-verbs: tbreak FILE:LINE, until/advance LOC, rwatch, info line on the C fixture.
+    /// source-c-examine: x over C expressions (arrays, pointers, members, integers).
     static let sessions = ["debug-wat", "debug-wasi", "debug-errors", "debug-commands", "debug-history", "habits",
                            "source-c", "source-c-O2", "source-cpp", "source-rust", "source-calls", "source-cpp-class",
-                           "debug-exceptions", "source-rust-enums", "source-c-verbs"]
+                           "debug-exceptions", "source-rust-enums", "source-c-verbs", "source-c-examine"]
 
     @Test(arguments: sessions)
     func debugSessionMatchesItsGoldenFile(_ name: String) throws {
