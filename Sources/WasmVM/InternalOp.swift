@@ -78,6 +78,19 @@ extension InternalOp {
     }
 }
 
+extension InternalOp {
+    /// The internal operation a (possibly patched) instruction word stands for; nil for a Wasm
+    /// opcode in stack form or a register form.
+    @inline(__always)
+    static func of(_ word: UInt64) -> InternalOp? {
+        let raw = CodeWord.original(word)
+        return raw >= base ? decode(raw) : nil
+    }
+
+    /// A call that returns to the next instruction (not a tail call).
+    var isReturningCall: Bool { isCallLike && !isTailCall }
+}
+
 extension Opcode {
     /// The Opcode of an instruction word's low 16 bits, known to be below `InternalOp.base`.
     ///
