@@ -186,13 +186,14 @@ def parse_internal_ops():
             text = raw.strip()
             if text.startswith("///"):
                 ops[-1]["doc"].append(text)
-            elif re.match(r"w[0-9]+:", text):
-                number, description = text.split(":", 1)
+            elif re.match(r"w[0-9]+ [a-z]+:", text):
+                label, description = text.split(":", 1)
+                number, short = label.split()
                 if int(number[1:]) != len(ops[-1]["words"]) + 1:
                     sys.exit(f"{where}: words must be described in order from w1")
-                ops[-1]["words"].append(description.strip())
+                ops[-1]["words"].append((short, description.strip()))
             else:
-                sys.exit(f"{where}: expected '/// doc' or 'wN: description'")
+                sys.exit(f"{where}: expected '/// doc' or 'wN NAME: description'")
             continue
         fields = raw.split()
         if fields[0] == "base":
@@ -262,7 +263,13 @@ def internal_ops(opcode_count):
             "    var wordDescriptions: [String] {",
             "        switch self {"]
     for op in ops:
-        out.append(f"        case .{op['name']}: return [{', '.join(swift_string(w) for w in op['words'])}]")
+        out.append(f"        case .{op['name']}: return [{', '.join(swift_string(w[1]) for w in op['words'])}]")
+    out += ["        }", "    }", "",
+            "    /// Short names of words 1, 2, ... (the disassembler prints NAME=value).",
+            "    var wordNames: [String] {",
+            "        switch self {"]
+    for op in ops:
+        out.append(f"        case .{op['name']}: return [{', '.join(swift_string(w[0]) for w in op['words'])}]")
     out += ["        }", "    }"]
     for flag, (prop, doc) in INTERNAL_FLAGS.items():
         members = [op["name"] for op in ops if flag in op["flags"]]

@@ -175,6 +175,39 @@ extension InternalOp {
         }
     }
 
+    /// Short names of words 1, 2, ... (the disassembler prints NAME=value).
+    var wordNames: [String] {
+        switch self {
+        case .copy: return ["src"]
+        case .copy2: return ["src"]
+        case .const: return ["value"]
+        case .const2: return ["low", "high"]
+        case .jump: return ["target"]
+        case .brIf: return ["target"]
+        case .brIfNot: return ["target"]
+        case .brCopy: return ["target", "src", "count"]
+        case .brIfCopy: return ["target", "slots", "count"]
+        case .brTable: return ["n", "src"]
+        case .return: return ["count"]
+        case .call: return ["fn"]
+        case .callIndirect: return ["table", "type"]
+        case .select2: return []
+        case .globalGet2: return ["global"]
+        case .globalSet2: return ["global"]
+        case .fuel: return []
+        case .unsupported: return ["opcode"]
+        case .simd: return ["opcode"]
+        case .breakpoint: return []
+        case .interrupt: return []
+        case .watchedAccess: return []
+        case .selectSlots: return ["slots", "cond"]
+        case .returnCall: return ["fn"]
+        case .returnCallIndirect: return ["table", "type"]
+        case .memoryOperation: return ["op", "imm", "lane"]
+        case .callIndirect64: return ["table", "type"]
+        }
+    }
+
     /// Enters a function (a call or a tail call): step-over and host-call stops look at it.
     var isCallLike: Bool {
         switch self {
