@@ -16,18 +16,10 @@ enum InternalCode {
     /// `0012  call            a=4 fn=7`.
     static func disassemble(_ function: CompiledFunction) -> [String] {
         let code = UnsafePointer(function.code)
-        let count = function.codeCount
-        let stops = function.stopCodeIndex
-        var nextStop = 0
-        var lines: [String] = []
-        var k = 0
-        while k < count {
-            while nextStop < stops.count && Int(stops[nextStop]) <= k { nextStop += 1 }
-            let limit = nextStop < stops.count ? Int(stops[nextStop]) : count
-            let word = code[k]
-            let (name, described) = describe(word, at: code + k, available: limit - k)
-            let length = max(1, min(described.length ?? (limit - k), limit - k))
-            var operands = "a=\(CodeWord.a(word))"
+        return instructions(function).map { instruction in
+            let k = instruction.start, length = instruction.length
+            let described = instruction.description
+            var operands = "a=\(CodeWord.a(code[k]))"
             var i = 1
             for text in described.operands where i < length {
                 operands += " " + text
@@ -38,14 +30,43 @@ enum InternalCode {
                 operands += " " + (described.length == nil ? hex(code[k + i]) : number(code[k + i]))
                 i += 1
             }
-            lines.append(pad(String(k), 4, left: true, with: "0") + "  " + pad(name, 16) + operands)
+            return pad(String(k), 4, left: true, with: "0") + "  " + pad(instruction.name, 16) + operands
+        }
+    }
+
+    /// One instruction of a listing: where it starts, how many words it takes, and whether its
+    /// layout was known and fit before the next stop point (`isCut`: it did not, and the listing
+    /// ended it at the stop point).
+    struct Instruction {
+        var start: Int
+        var length: Int
+        var name: String
+        fileprivate var description: Description
+        var isKnown: Bool { description.length != nil }
+        var isCut: Bool { description.length.map { $0 != length } ?? false }
+    }
+
+    /// The instructions of a compiled function, in code order, covering every word.
+    static func instructions(_ function: CompiledFunction) -> [Instruction] {
+        let code = UnsafePointer(function.code)
+        let count = function.codeCount
+        let stops = function.stopCodeIndex
+        var nextStop = 0
+        var result: [Instruction] = []
+        var k = 0
+        while k < count {
+            while nextStop < stops.count && Int(stops[nextStop]) <= k { nextStop += 1 }
+            let limit = nextStop < stops.count ? Int(stops[nextStop]) : count
+            let (name, described) = describe(code[k], at: code + k, available: limit - k)
+            let length = max(1, min(described.length ?? (limit - k), limit - k))
+            result.append(Instruction(start: k, length: length, name: name, description: described))
             k += length
         }
-        return lines
+        return result
     }
 
     /// An instruction's length (nil: unknown) and the operands it names, after `a`.
-    private struct Description {
+    fileprivate struct Description {
         var length: Int?
         var operands: [String] = []
     }

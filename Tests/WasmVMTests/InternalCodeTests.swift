@@ -59,4 +59,50 @@ import WasmCore
         let patched = InternalCode.disassemble(compiled)
         #expect(patched.contains { $0.hasPrefix(String(format: "%04d", first)) && $0.contains("[breakpoint]") })
     }
+
+    /// The lengths the listing knows are the ones the compiler emits: over functions using
+    /// most kinds of operation (register forms and their branch fusions, loads and stores,
+    /// stack forms, SIMD, br_table, two-slot copies, tail calls, a memory64 access), no known
+    /// instruction runs into the next stop point and every word is listed once.
+    @Test func knownLengthsMatchWhatTheCompilerEmits() throws {
+        let m = try instantiate("""
+        (module
+          (memory 1) (memory $wide i64 1)
+          (global $v (mut v128) (v128.const i64x2 0 0))
+          (table 2 funcref) (elem (i32.const 0) $leaf $leaf)
+          (type $t (func (param i32) (result i32)))
+          (func $leaf (param i32) (result i32) (i32.xor (local.get 0) (i32.const 5)))
+          (func $tail (param i32) (result i32) (return_call $leaf (local.get 0)))
+          (func $tailIndirect (param i32) (result i32) (return_call_indirect (type $t) (local.get 0) (i32.const 1)))
+          (func (export "f") (param i32) (result i32) (local i32 i64 v128)
+            (local.set 3 (i32x4.add (v128.load (i32.const 16)) (i32x4.splat (local.get 0))))
+            (global.set $v (local.get 3))
+            (v128.store (i32.const 32) (i8x16.shuffle 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 (local.get 3) (global.get $v)))
+            (i64.store $wide (i64.const 8) (i64.extend_i32_u (local.get 0)))
+            (local.set 2 (i64.load $wide (i64.const 8)))
+            (loop $l
+              (local.set 1 (i32.add (i32.add (local.get 1) (i32.const 1)) (i32.load offset=4 (local.get 0))))
+              (i32.store8 (i32.add (local.get 0) (local.get 1)) (i32.const 9))
+              (br_if $l (i32.lt_u (local.get 1) (i32.const 50))))
+            (block $a (block $b (block $c (br_table $a $b $c (local.get 0))) (local.set 1 (i32.const 1))))
+            (if (i32.eqz (local.get 0)) (then (local.set 1 (f32.eq (f32.const 1) (f32.convert_i32_s (local.get 1))))))
+            (local.set 1 (i32.add (local.get 1) (call $tail (local.get 1))))
+            (i32.add (local.get 1) (i32.wrap_i64 (local.get 2)))
+            (call_indirect (type $t) (i32.const 0))
+            (call $tailIndirect)))
+        """)
+        let f = try #require(m.function("f"))
+        _ = try f.invoke([.i32(3)])
+        var checked = 0
+        for address in m.store.instances[m.index].functionAddresses {
+            let compiled = try #require(m.store.compiled(address))
+            let instructions = InternalCode.instructions(compiled)
+            #expect(instructions.reduce(0) { $0 + $1.length } == compiled.codeCount)
+            for instruction in instructions where instruction.isKnown {
+                #expect(!instruction.isCut, "\(instruction.name) at \(instruction.start)")
+                checked += 1
+            }
+        }
+        #expect(checked > 30)
+    }
 }
