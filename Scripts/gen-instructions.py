@@ -1,8 +1,13 @@
 #!/usr/bin/env python3
-"""Generate Sources/WasmCore/Generated/Opcodes.swift from Scripts/instructions.txt.
+"""Generate the instruction tables from Scripts/instructions.txt and Scripts/internal-ops.txt.
 
-The text file is the single definition of the instruction set; run this script after editing it
-and commit both. Usage: python3 Scripts/gen-instructions.py
+instructions.txt is the single definition of the Wasm instruction set (Sources/WasmCore/Generated,
+Sources/CWasmEngine/include/wdb_opcodes.h); internal-ops.txt the one of the engine's internal
+operations (Sources/WasmVM/Generated/InternalOps.swift, Sources/CWasmEngine/include/wdb_internal_ops.h).
+Run this script after editing either and commit the outputs with it.
+Usage: python3 Scripts/gen-instructions.py [--out DIR]
+  --out DIR  write the outputs under DIR (same relative paths) instead of the repository; the
+             freshness test (Tests/WasmVMTests/GeneratedTablesTests.swift) compares the two.
 """
 import os
 import re
@@ -10,10 +15,18 @@ import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SRC = os.path.join(ROOT, "Scripts", "instructions.txt")
-OUT = os.path.join(ROOT, "Sources", "WasmCore", "Generated", "Opcodes.swift")
-OUT_TABLE = os.path.join(ROOT, "Sources", "WasmCore", "Generated", "OpcodeTable.swift")
+SRC_INTERNAL = os.path.join(ROOT, "Scripts", "internal-ops.txt")
+OUT_ROOT = ROOT
+if len(sys.argv) == 3 and sys.argv[1] == "--out":
+    OUT_ROOT = os.path.abspath(sys.argv[2])
+elif len(sys.argv) != 1:
+    sys.exit("usage: gen-instructions.py [--out DIR]")
+OUT = os.path.join(OUT_ROOT, "Sources", "WasmCore", "Generated", "Opcodes.swift")
+OUT_TABLE = os.path.join(OUT_ROOT, "Sources", "WasmCore", "Generated", "OpcodeTable.swift")
 # The engine's C core (Sources/CWasmEngine) dispatches on the same numbers: `Opcode` raw values.
-OUT_C = os.path.join(ROOT, "Sources", "CWasmEngine", "include", "wdb_opcodes.h")
+OUT_C = os.path.join(OUT_ROOT, "Sources", "CWasmEngine", "include", "wdb_opcodes.h")
+OUT_INTERNAL = os.path.join(OUT_ROOT, "Sources", "WasmVM", "Generated", "InternalOps.swift")
+OUT_INTERNAL_C = os.path.join(OUT_ROOT, "Sources", "CWasmEngine", "include", "wdb_internal_ops.h")
 
 IMMEDIATE_KINDS = {
     "none": "none", "block": "block", "label": "label", "br_table": "brTable", "func": "function",
@@ -139,6 +152,157 @@ def main():
     with open(OUT_C, "w") as f:
         f.write("\n".join(c))
     print(f"wrote {OUT}: {len(rows)} opcodes")
+    internal_ops(len(rows))
+
+
+# Flags of internal-ops.txt and the Swift properties they set.
+INTERNAL_FLAGS = {
+    "call": ("isCallLike", "Enters a function (a call or a tail call): step-over and host-call stops look at it."),
+    "tail": ("isTailCall", "Replaces the current frame with the callee's."),
+    "indirect": ("isIndirectCall", "Takes its callee from a table (words: table index, type id | index slot << 32)."),
+    "branch": ("isBranch", "May continue elsewhere than at the next instruction of the function."),
+    "trap": ("mayTrap", "May trap."),
+    "memory": ("mayAccessMemory", "May access linear memory."),
+    "patch": ("isDebugPatch", "A debug patch: the original operation is in bits 16..31 of the word."),
+    "slow": ("isSlowPath", "Executed by the Swift interpreter (the C core returns to Swift for it)."),
+}
+INTERNAL_LENGTHS = {"brTable": ".brTable", "simd": ".simd", "patch": ".patch"}
+
+
+def swift_string(text):
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def parse_internal_ops():
+    base = None
+    ops = []
+    for lineno, raw in enumerate(open(SRC_INTERNAL), 1):
+        if raw.startswith("#") or not raw.strip():
+            continue
+        where = f"{SRC_INTERNAL}:{lineno}"
+        if raw[0] in " \t":
+            if not ops:
+                sys.exit(f"{where}: an indented line before the first operation")
+            text = raw.strip()
+            if text.startswith("///"):
+                ops[-1]["doc"].append(text)
+            elif re.match(r"w[0-9]+ [a-z]+:", text):
+                label, description = text.split(":", 1)
+                number, short = label.split()
+                if int(number[1:]) != len(ops[-1]["words"]) + 1:
+                    sys.exit(f"{where}: words must be described in order from w1")
+                ops[-1]["words"].append((short, description.strip()))
+            else:
+                sys.exit(f"{where}: expected '/// doc' or 'wN NAME: description'")
+            continue
+        fields = raw.split()
+        if fields[0] == "base":
+            base = int(fields[1], 16)
+            continue
+        if len(fields) != 4:
+            sys.exit(f"{where}: expected NAME C_NAME WORDS FLAGS")
+        name, c_name, words, flags = fields
+        if words not in INTERNAL_LENGTHS and not words.isdigit():
+            sys.exit(f"{where}: WORDS is a number, brTable, simd or patch")
+        flag_list = [] if flags == "-" else flags.split(",")
+        for flag in flag_list:
+            if flag not in INTERNAL_FLAGS:
+                sys.exit(f"{where}: unknown flag {flag}")
+        if words.isdigit() and int(words) < 1:
+            sys.exit(f"{where}: an instruction has at least one word")
+        ops.append({"name": name, "c": c_name, "length": words, "flags": flag_list, "doc": [], "words": []})
+    if base is None:
+        sys.exit(f"{SRC_INTERNAL}: no 'base' line")
+    names = [op["name"] for op in ops]
+    if len(set(names)) != len(names) or len({op["c"] for op in ops}) != len(ops):
+        sys.exit(f"{SRC_INTERNAL}: duplicate names")
+    for op in ops:
+        if op["length"].isdigit() and len(op["words"]) > int(op["length"]) - 1:
+            sys.exit(f"{SRC_INTERNAL}: {op['name']} describes more words than it has")
+    return base, ops
+
+
+def internal_ops(opcode_count):
+    base, ops = parse_internal_ops()
+    if base < opcode_count:
+        sys.exit(f"{SRC_INTERNAL}: base 0x{base:X} is below the {opcode_count} opcodes")
+    header = "// GENERATED by Scripts/gen-instructions.py from Scripts/internal-ops.txt. DO NOT EDIT."
+    out = [header, "",
+           "/// The operations of internal code numbered from `base`, above every `Opcode`",
+           "/// (InternalOp.swift describes the code format; Scripts/internal-ops.txt defines them).",
+           "enum InternalOp: UInt16, CaseIterable {",
+           "    /// Numbered above every Opcode so both share the 16-bit operation field; small, so the C",
+           "    /// core's dispatch table stays small.",
+           f"    static let base: UInt16 = 0x{base:X}",
+           ""]
+    for i, op in enumerate(ops):
+        for line in op["doc"]:
+            out.append("    " + line)
+        name = "`" + op["name"] + "`" if op["name"] in SWIFT_KEYWORDS else op["name"]
+        out.append(f"    case {name}" + (f" = 0x{base:X}" if i == 0 else ""))
+    out += ["",
+            "    /// Number of cases (a literal, so the run loop's range check costs no lazy initialisation;",
+            "    /// a test checks it against `allCases`).",
+            f"    static let count: UInt16 = {len(ops)}",
+            "}", "",
+            "extension InternalOp {",
+            "    /// The name in Scripts/internal-ops.txt (the Swift case name).",
+            "    var name: String {",
+            "        switch self {"]
+    for op in ops:
+        out.append(f"        case .{op['name']}: return \"{op['name']}\"")
+    out += ["        }", "    }", "",
+            "    /// How long the instruction is (InternalCode.swift computes the variable lengths).",
+            "    var length: InternalOpLength {",
+            "        switch self {"]
+    for op in ops:
+        length = INTERNAL_LENGTHS.get(op["length"]) or f".fixed({op['length']})"
+        out.append(f"        case .{op['name']}: return {length}")
+    out += ["        }", "    }", "",
+            "    /// What words 1, 2, ... hold (the fixed ones; a variable tail is described by `length`).",
+            "    var wordDescriptions: [String] {",
+            "        switch self {"]
+    for op in ops:
+        out.append(f"        case .{op['name']}: return [{', '.join(swift_string(w[1]) for w in op['words'])}]")
+    out += ["        }", "    }", "",
+            "    /// Short names of words 1, 2, ... (the disassembler prints NAME=value).",
+            "    var wordNames: [String] {",
+            "        switch self {"]
+    for op in ops:
+        out.append(f"        case .{op['name']}: return [{', '.join(swift_string(w[0]) for w in op['words'])}]")
+    out += ["        }", "    }"]
+    for flag, (prop, doc) in INTERNAL_FLAGS.items():
+        members = [op["name"] for op in ops if flag in op["flags"]]
+        out += ["", f"    /// {doc}", f"    var {prop}: Bool {{"]
+        if members:
+            out += ["        switch self {",
+                    "        case " + ", ".join("." + m for m in members) + ": return true",
+                    "        default: return false",
+                    "        }"]
+        else:
+            out.append("        false")
+        out.append("    }")
+    out += ["}", ""]
+    os.makedirs(os.path.dirname(OUT_INTERNAL), exist_ok=True)
+    with open(OUT_INTERNAL, "w") as f:
+        f.write("\n".join(out))
+
+    end = base + len(ops)
+    c = [header,
+         "// The numbers of the engine's internal operations (Swift `InternalOp`), for the C core.",
+         "#ifndef WDB_INTERNAL_OPS_H", "#define WDB_INTERNAL_OPS_H", "", '#include "wdb_opcodes.h"', "",
+         "enum {",
+         f"    WDB_IOP_BASE = 0x{base:X},"]
+    for i, op in enumerate(ops):
+        note = " /* executed in Swift only */" if "slow" in op["flags"] else ""
+        c.append(f"    WDB_IOP_{op['c']} = 0x{base + i:X},{note}")
+    c += [f"    WDB_IOP_END = 0x{end:X}", "};", "",
+          '_Static_assert(WDB_OPCODE_COUNT_ALL <= WDB_IOP_BASE, "internal operations overlap the opcodes");',
+          f'_Static_assert(WDB_IOP_END - WDB_IOP_BASE == {len(ops)}, "one number per internal operation");',
+          "", "#endif", ""]
+    with open(OUT_INTERNAL_C, "w") as f:
+        f.write("\n".join(c))
+    print(f"wrote {OUT_INTERNAL}: {len(ops)} internal operations")
 
 
 if __name__ == "__main__":

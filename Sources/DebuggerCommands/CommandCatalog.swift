@@ -2,7 +2,7 @@
 /// and an example, each with its handler (a command cannot be listed without one).
 enum CommandCatalog {
     static let table = CommandTable(files + running + breakpoints + stepping + stack + data
-                                     + wasi + status + support)
+                                     + wasi + status + support + maintenance)
 
     static let files: [CommandSpec] = [
         CommandSpec(

@@ -79,6 +79,9 @@ struct CommandSpec {
     var availability: CommandAvailability = .engine
     /// It lets the guest run (run, continue, step, …), so Ctrl-C must be able to stop it.
     var runsGuest = false
+    /// A maintenance command (CommandCatalog+Maintenance.swift): runs when typed by its full
+    /// name, but `help`, `apropos` and completion leave it out and no prefix resolves to it.
+    var isHidden = false
     /// Subcommands (`info`, `set`, `show`, …); the command itself then takes a subcommand word.
     var subcommands: CommandTable? = nil
     /// What the command does: every command has one, so a command cannot be listed and
@@ -123,7 +126,7 @@ struct CommandTable {
         if let exact = commands.first(where: { $0.allNames.contains(word) }) {
             return .success(exact)
         }
-        let matching = commands.filter { spec in spec.allNames.contains { $0.hasPrefix(word) } }
+        let matching = commands.filter { spec in !spec.isHidden && spec.allNames.contains { $0.hasPrefix(word) } }
         if word.isEmpty || matching.isEmpty {
             return .failure(.undefined(word: word, prefix: prefix))
         }
@@ -137,8 +140,11 @@ struct CommandTable {
 
     /// Every name and alias starting with `prefix`, sorted, for completion.
     func names(startingWith prefix: String) -> [String] {
-        commands.flatMap(\.allNames).filter { $0.hasPrefix(prefix) }.sorted()
+        visibleCommands.flatMap(\.allNames).filter { $0.hasPrefix(prefix) }.sorted()
     }
+
+    /// The commands `help`, `apropos` and completion show (all but the hidden ones).
+    var visibleCommands: [CommandSpec] { commands.filter { !$0.isHidden } }
 
     /// Resolves a whole line: the command word (which ends at a space or `/`), then
     /// subcommand words while the command has subcommands.

@@ -18,7 +18,7 @@ extension ReplSession {
         let words = request.precedingWords
         guard !words.isEmpty else {
             if request.word.hasPrefix("(") { return [] }
-            return commands.commands.map(\.name)
+            return commands.visibleCommands.map(\.name)
         }
         // `help info fu`: complete the command words after `help` as commands.
         if case .success(let first) = commands.lookup(words[0]), first.argument == .command {
@@ -49,7 +49,7 @@ extension ReplSession {
             guard case .success(let found) = table.lookup(word), let subcommands = found.subcommands else { return [] }
             table = subcommands
         }
-        return table.commands.map(\.name)
+        return table.visibleCommands.map(\.name)
     }
 
     private func argumentCandidates(_ kind: ArgumentKind, word: String, argumentIndex: Int) -> [String] {

@@ -31,7 +31,7 @@ extension ReplSession {
         for category in CommandCategory.allCases {
             console.line()
             console.line(console.heading(category.rawValue + ":"))
-            for spec in commands.commands where spec.category == category {
+            for spec in commands.visibleCommands where spec.category == category {
                 console.line("  " + summaryLine(spec, prefix: ""))
             }
         }
@@ -72,7 +72,7 @@ extension ReplSession {
         guard !word.isEmpty else { throw ReplError("Usage: \(invocation.spec.usage)") }
         var found = false
         func search(_ table: CommandTable, prefix: String) {
-            for spec in table.commands {
+            for spec in table.visibleCommands {
                 let text = ([prefix + spec.name, spec.summary, spec.details, spec.usage] + spec.aliases)
                     .joined(separator: "\n").lowercased()
                 if text.contains(word) {

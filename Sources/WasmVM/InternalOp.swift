@@ -25,77 +25,21 @@ import WasmCore
 // breakpoint operation and keep the original operation in bits 16..31; every stop point
 // starts an instruction, so this is always possible.
 
-enum InternalOp: UInt16, CaseIterable {
-    /// Numbered above every Opcode so both share the 16-bit operation field.
-    /// (0x200: above the 437 Opcodes, and small, so the C core's dispatch table stays small.)
-    static let base: UInt16 = 0x200
+// The `InternalOp` enum, its flags and word layouts are generated from Scripts/internal-ops.txt
+// (Sources/WasmVM/Generated/InternalOps.swift); Docs/architecture.md says how to add one.
 
-    /// fp[a] = fp[w1]
-    case copy = 0x200
-    /// fp[a..a+1] = fp[w1..w1+1] (v128)
-    case copy2
-    /// fp[a] = w1
-    case const
-    /// fp[a] = w1, fp[a+1] = w2 (v128)
-    case const2
-    /// pc = w1
-    case jump
-    /// if fp[a] as i32 != 0 { pc = w1 }
-    case brIf
-    /// if fp[a] as i32 == 0 { pc = w1 }  (the `if` instruction)
-    case brIfNot
-    /// move w3 slots from fp[w2] to fp[a]; pc = w1
-    case brCopy
-    /// if fp[a] != 0 { move w3 slots from fp[w2 & 0xFFFFFFFF] to fp[w2 >> 32]; pc = w1 }
-    case brIfCopy
-    /// i = fp[a]; w1 = n | count << 32; w2 = src; then n + 1 entries (target | dst << 32)
+/// How long an internal operation's instruction is, in words (the first word included).
+enum InternalOpLength: Equatable {
+    case fixed(Int)
+    /// 3 + n + 1 words, n = w1 & 0xFFFFFFFF (n + 1 branch table entries after three words).
     case brTable
-    /// results (w1 slots) from fp[a] to fp[0]; pop the frame
-    case `return`
-    /// call function address w1 with arguments at fp[a...]
-    case call
-    /// w1 = table index; w2 = type id | (index slot) << 32; arguments at fp[a...]
-    case callIndirect
-    /// select over two-slot values: v1 at a, v2 at a+2, condition at a+4
-    case select2
-    /// global w1 (two slots) to fp[a..a+1] / from fp[a..a+1]
-    case globalGet2
-    case globalSet2
-    /// consume one unit of fuel; trap when none is left (emitted only when fuel is limited)
-    case fuel
-    /// an instruction the engine does not execute: traps
-    case unsupported
-    /// w1 = SIMD Opcode, then its immediates (see SIMD.swift)
+    /// 2 + the words of the SIMD Opcode's immediates (w1 holds the Opcode; Compiler.swift).
     case simd
-    /// Debug patches (Debug/Patching.swift). Each replaces only the low 16 bits of an
-    /// instruction's first word and keeps the original operation in bits 16..31, so the
-    /// original instruction can be replayed from the patched word alone.
-    /// Stops before the instruction (a breakpoint).
-    case breakpoint
-    /// Stops before the instruction (an interrupt armed at a loop header or function entry).
-    case interrupt
-    /// A memory or global access while a watchpoint exists: checks the access and stops
-    /// before it when it may touch a watched range, else runs the original.
-    case watchedAccess
-    /// fp[a] = fp[w2] as i32 != 0 ? fp[w1 & 0xFFFFFFFF] : fp[w1 >> 32] (one-slot `select` with
-    /// its operands named by slot; Compiler+Operands.swift)
-    case selectSlots
-    /// Tail call (`return_call`): move the arguments at fp[a...] to fp[0...] and enter function
-    /// address w1 in place of the current frame (the saved callers stay as they are).
-    case returnCall
-    /// `return_call_indirect`: w1 = table index; w2 = type id | (index slot) << 32; arguments at
-    /// fp[a...], as `callIndirect`, replacing the current frame.
-    case returnCallIndirect
-    /// A memory instruction on a memory other than a 32-bit memory 0 (multi-memory, memory64),
-    /// in stack form: w1 = Opcode | memory index << 32, w2, w3 (Compiler+Memories.swift).
-    case memoryOperation
-    /// `callIndirect` through a table64 table (same words; the i64 index is checked in Swift).
-    case callIndirect64
+    /// A debug patch: the length of the original operation kept in bits 16..31.
+    case patch
+}
 
-    /// Number of cases (a literal, so the run loop's range check costs no lazy initialisation;
-    /// a test checks it against `allCases`).
-    static let count: UInt16 = 27
-
+extension InternalOp {
     /// The operation of an instruction word's low 16 bits, known to be >= `base`.
     ///
     /// `init(rawValue:)` is an out-of-line call in optimised builds; a no-payload enum's
@@ -107,6 +51,44 @@ enum InternalOp: UInt16, CaseIterable {
         guard index < count else { return nil }
         return unsafeBitCast(UInt8(truncatingIfNeeded: index), to: InternalOp.self)
     }
+}
+
+extension InternalOp {
+    /// Length in words of the instruction at `pc`, whose unpatched operation is this one; nil
+    /// for a debug patch (ask the original operation) or an unknown SIMD operation. Reads pc[1]
+    /// for the variable lengths, so the caller makes sure that word exists.
+    func wordCount(at pc: UnsafePointer<UInt64>) -> Int? {
+        switch length {
+        case .fixed(let count): return count
+        case .brTable: return 3 + Int(pc[1] & 0xFFFF_FFFF) + 1
+        case .simd:
+            guard let op = Opcode(rawValue: UInt16(truncatingIfNeeded: pc[1])) else { return nil }
+            return 2 + Self.simdImmediateWords(op.info.immediate)
+        case .patch: return nil
+        }
+    }
+
+    /// The words the compiler appends for a SIMD instruction's immediates (Compiler.swift).
+    static func simdImmediateWords(_ kind: ImmediateKind) -> Int {
+        switch kind {
+        case .memarg, .lane: return 1
+        case .memlane, .v128, .shuffle: return 2
+        default: return 0
+        }
+    }
+}
+
+extension InternalOp {
+    /// The internal operation a (possibly patched) instruction word stands for; nil for a Wasm
+    /// opcode in stack form or a register form.
+    @inline(__always)
+    static func of(_ word: UInt64) -> InternalOp? {
+        let raw = CodeWord.original(word)
+        return raw >= base ? decode(raw) : nil
+    }
+
+    /// A call that returns to the next instruction (not a tail call).
+    var isReturningCall: Bool { isCallLike && !isTailCall }
 }
 
 extension Opcode {

@@ -13,30 +13,24 @@ import WasmCore
 extension Interpreter {
     /// `return_call` / `return_call_indirect` in the slow path.
     static func tailCall(_ op: InternalOp, _ r: inout Registers, _ store: Store, _ ex: Execution, _ a: Int) -> Status {
-        let pc = r.pc
         let callee: UInt32
-        if op == .returnCall {
-            callee = UInt32(truncatingIfNeeded: pc[1])
-        } else {
-            let tableIndex = Int(UInt32(truncatingIfNeeded: pc[1]))
-            let w = pc[2]
-            let typeID = UInt32(truncatingIfNeeded: w)
-            // Bit 32 of w1: a 64-bit table, whose index is all 64 bits of the slot.
-            let slot = r.fp[Int(w >> 32)]
-            let index = pc[1] >> 32 != 0 ? slot : UInt64(UInt32(truncatingIfNeeded: slot))
-            // Validation guarantees the table index exists in this instance.
-            let table = r.context.pointee.tables.unsafelyUnwrapped[tableIndex]
-            guard index < table.pointee.count else {
+        switch CallTarget(op, at: r.pc) {
+        case .direct(let address)?:
+            callee = address
+        case .indirect(let words)?:
+            switch words.lookUp(r) {
+            case .callee(let address): callee = address
+            case .undefinedElement(let index):
                 ex.trapDetail = .undefinedElement(index: UInt32(clamping: index))
                 return trapped(ex, .detailed)
-            }
-            let ref = table.pointee.elements.unsafelyUnwrapped[Int(index)]
-            guard ref != 0 else {
+            case .uninitializedElement(let index):
                 ex.trapDetail = .uninitializedElement(index: UInt32(clamping: index))
                 return trapped(ex, .detailed)
             }
-            callee = UInt32(truncatingIfNeeded: ref &- 1)
-            guard r.entries[Int(callee)].typeID == typeID else { return trapped(ex, .indirectCallTypeMismatch) }
+            guard r.entries[Int(callee)].typeID == words.typeID else { return trapped(ex, .indirectCallTypeMismatch) }
+        case nil:
+            ex.trapDetail = .invalidCode("operation \(op) is not a call")
+            return trapped(ex, .detailed)
         }
         return enterInPlace(&r, store, ex, callee: callee, arguments: a)
     }

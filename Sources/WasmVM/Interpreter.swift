@@ -176,28 +176,21 @@ extension Interpreter {
             case .call:
                 return call(&r, store, ex, callee: UInt32(truncatingIfNeeded: pc[1]), base: fp + a, returnPC: pc + 2)
             case .callIndirect, .callIndirect64:
-                let tableIndex = Int(truncatingIfNeeded: pc[1])
-                let w = pc[2]
-                let typeID = UInt32(truncatingIfNeeded: w)
-                // A table64 index is all 64 bits of its slot.
-                let slot = fp[Int(w >> 32)]
-                let index = op == .callIndirect64 ? slot : UInt64(UInt32(truncatingIfNeeded: slot))
-                // Validation guarantees the table index exists in this instance.
-                let table = r.context.pointee.tables.unsafelyUnwrapped[tableIndex]
-                guard index < table.pointee.count else {
+                let words = IndirectCallWords(op, at: pc)
+                let callee: UInt32
+                switch words.lookUp(r) {
+                case .callee(let address): callee = address
+                case .undefinedElement(let index):
                     ex.trapDetail = .undefinedElement(index: UInt32(clamping: index))
                     return trap(ex, .detailed)
-                }
-                let ref = table.pointee.elements.unsafelyUnwrapped[Int(index)]
-                guard ref != 0 else {
+                case .uninitializedElement(let index):
                     ex.trapDetail = .uninitializedElement(index: UInt32(clamping: index))
                     return trap(ex, .detailed)
                 }
-                let callee = UInt32(truncatingIfNeeded: ref &- 1)
                 // Equal store type ids are equal types; a subtype passes too (GC's declared
                 // supertypes), which only the registry knows (the C core checks equality).
-                guard r.entries[Int(callee)].typeID == typeID
-                        || store.types.isSubtype(r.entries[Int(callee)].typeID, of: typeID) else {
+                guard r.entries[Int(callee)].typeID == words.typeID
+                        || store.types.isSubtype(r.entries[Int(callee)].typeID, of: words.typeID) else {
                     return trap(ex, .indirectCallTypeMismatch)
                 }
                 return call(&r, store, ex, callee: callee, base: fp + a, returnPC: pc + 3)

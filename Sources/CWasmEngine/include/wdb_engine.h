@@ -98,39 +98,8 @@ enum {
     WDB_TRAP_CALL_STACK_EXHAUSTED = 10,
 };
 
-/// Operation numbers of the internal operations (Swift `InternalOp`; a test checks they agree).
-enum {
-    WDB_IOP_BASE = 0x200,
-    WDB_IOP_COPY = WDB_IOP_BASE,
-    WDB_IOP_COPY2,
-    WDB_IOP_CONST,
-    WDB_IOP_CONST2,
-    WDB_IOP_JUMP,
-    WDB_IOP_BR_IF,
-    WDB_IOP_BR_IF_NOT,
-    WDB_IOP_BR_COPY,
-    WDB_IOP_BR_IF_COPY,
-    WDB_IOP_BR_TABLE,
-    WDB_IOP_RETURN,
-    WDB_IOP_CALL,
-    WDB_IOP_CALL_INDIRECT,
-    WDB_IOP_SELECT2,
-    WDB_IOP_GLOBAL_GET2,
-    WDB_IOP_GLOBAL_SET2,
-    WDB_IOP_FUEL,
-    WDB_IOP_UNSUPPORTED,
-    WDB_IOP_SIMD,
-    WDB_IOP_BREAKPOINT,
-    WDB_IOP_INTERRUPT,
-    WDB_IOP_WATCHED_ACCESS,
-    WDB_IOP_SELECT_SLOTS,
-    WDB_IOP_RETURN_CALL,
-    WDB_IOP_RETURN_CALL_INDIRECT,
-    /// Executed in Swift only (multi-memory / memory64 accesses, call_indirect on a table64).
-    WDB_IOP_MEMORY_OPERATION,
-    WDB_IOP_CALL_INDIRECT64,
-    WDB_IOP_END
-};
+// The internal operations' numbers (WDB_IOP_*) are generated from Scripts/internal-ops.txt.
+#include "wdb_internal_ops.h"
 
 /// Register forms of the Wasm operations the core implements (operations.h): operation number
 /// WDB_FUSED(opcode, form). Word 0 is the operation with the destination slot in bits 32..63;

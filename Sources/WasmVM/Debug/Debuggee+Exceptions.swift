@@ -57,8 +57,7 @@ extension Debuggee {
         guard let c = store.compiled(location.function), location.codeIndex >= 0, location.codeIndex < c.codeCount else {
             return false
         }
-        let raw = CodeWord.original(c.code[location.codeIndex])
-        return raw == InternalOp.returnCall.rawValue || raw == InternalOp.returnCallIndirect.rawValue
+        return InternalOp.of(c.code[location.codeIndex])?.isTailCall == true
     }
 
     /// After an exception was delivered, pc is at the handler's landing pad: runs on to the

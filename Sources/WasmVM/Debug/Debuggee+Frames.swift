@@ -124,9 +124,7 @@ extension Debuggee {
             return []
         }
         let callIndex = Int(c.stopCodeIndex[stop])
-        let raw = CodeWord.original(c.code[callIndex])
-        guard raw == InternalOp.call.rawValue || raw == InternalOp.callIndirect.rawValue
-                || raw == InternalOp.callIndirect64.rawValue else { return [] }
+        guard InternalOp.of(c.code[callIndex])?.isReturningCall == true else { return [] }
         var p = r.fp + CodeWord.a(c.code[callIndex])
         var values: [Value] = []
         let module = store.module(ofFunction: returnPoint.function)

@@ -166,9 +166,7 @@ public final class Debuggee {
         var points = Set(compiled.interruptPoints)
         let stops = compiled.stopCodeIndex
         for (k, index) in stops.enumerated() where k + 1 < stops.count {
-            let raw = CodeWord.original(compiled.code[Int(index)])
-            if raw == InternalOp.call.rawValue || raw == InternalOp.callIndirect.rawValue
-                || raw == InternalOp.callIndirect64.rawValue {
+            if InternalOp.of(compiled.code[Int(index)])?.isReturningCall == true {
                 points.insert(stops[k + 1])
             }
         }
@@ -241,19 +239,19 @@ public final class Debuggee {
         return raw < InternalOp.base ? Opcode(rawValue: raw) : nil
     }
 
-    /// Whether the instruction at a location is a call (direct or indirect).
+    /// Whether the instruction at a location is a call (direct or indirect) that returns to
+    /// the next instruction (the operations Scripts/internal-ops.txt flags `call` but not `tail`).
     public func isCall(at location: CodeLocation) -> Bool {
         guard let word = word(at: location) else { return false }
-        let raw = CodeWord.original(word)
-        return raw == InternalOp.call.rawValue || raw == InternalOp.callIndirect.rawValue
-            || raw == InternalOp.callIndirect64.rawValue
+        return InternalOp.of(word)?.isReturningCall == true
     }
 
     /// The callee of a direct call at a location.
     public func directCallee(at location: CodeLocation) -> UInt32? {
-        guard let word = word(at: location), CodeWord.original(word) == InternalOp.call.rawValue,
-              let c = store.compiled(location.function), location.codeIndex + 1 < c.codeCount else { return nil }
-        return UInt32(truncatingIfNeeded: c.code[location.codeIndex + 1])
+        guard let word = word(at: location), let op = InternalOp.of(word), op.isReturningCall,
+              let c = store.compiled(location.function), location.codeIndex + 1 < c.codeCount,
+              case .direct(let callee)? = CallTarget(op, at: c.code + location.codeIndex) else { return nil }
+        return callee
     }
 
     private func word(at location: CodeLocation) -> UInt64? {
@@ -491,26 +489,18 @@ public final class Debuggee {
         }
     }
 
+    /// The function the call-like instruction at pc enters (nil: not a call, or a table entry
+    /// the call would trap on).
     private func pendingCallee(_ r: Registers) -> UInt32? {
-        let word = r.pc.pointee
-        let raw = CodeWord.original(word)
-        if raw == InternalOp.call.rawValue || raw == InternalOp.returnCall.rawValue {
-            return UInt32(truncatingIfNeeded: r.pc[1])
+        let raw = CodeWord.original(r.pc.pointee)
+        guard raw >= InternalOp.base, let op = InternalOp.decode(raw) else { return nil }
+        switch CallTarget(op, at: r.pc) {
+        case .direct(let address)?: return address
+        case .indirect(let words)?:
+            if case .callee(let address) = words.lookUp(r) { return address }
+            return nil
+        case nil: return nil
         }
-        if raw == InternalOp.callIndirect.rawValue || raw == InternalOp.returnCallIndirect.rawValue
-            || raw == InternalOp.callIndirect64.rawValue {
-            // A return_call_indirect through a 64-bit table has bit 32 of w1 set.
-            let tableIndex = Int(UInt32(truncatingIfNeeded: r.pc[1]))
-            let slot = r.fp[Int(r.pc[2] >> 32)]
-            let is64 = raw == InternalOp.callIndirect64.rawValue || (raw == InternalOp.returnCallIndirect.rawValue && r.pc[1] >> 32 != 0)
-            let wide = is64 ? slot : slot & 0xFFFF_FFFF
-            guard let tables = r.context.pointee.tables, wide < UInt64(Int.max) else { return nil }
-            let index = Int(wide)
-            let table = tables[tableIndex]
-            guard index < table.pointee.count, let elements = table.pointee.elements, elements[index] != 0 else { return nil }
-            return UInt32(truncatingIfNeeded: elements[index] &- 1)
-        }
-        return nil
     }
 
     /// Arguments of the host call pc is at (at a `.hostCall` stop).
