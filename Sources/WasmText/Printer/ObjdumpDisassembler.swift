@@ -106,9 +106,9 @@ public enum Objdump {
             let instructionBytes = slice(bytes, from: UInt64(start), to: end)
             var lineDepth = depth
             switch instruction.opcode {
-            case .block, .loop, .if: depth += 1
-            case .else: lineDepth = max(0, depth - 1)
-            case .end:
+            case .block, .loop, .if, .try, .tryTable: depth += 1
+            case .else, .catch, .catchAll: lineDepth = max(0, depth - 1)
+            case .end, .delegate:
                 depth = max(0, depth - 1)
                 lineDepth = depth
             default: break
@@ -179,6 +179,9 @@ public enum Objdump {
                 return "\(mnemonic) \(index)\(ObjdumpNames.suffix(index, names.globals))"
             case .data:
                 return "\(mnemonic) \(index)\(ObjdumpNames.suffix(index, names.data))"
+            case .tag where instruction.opcode == .throw:
+                // wasm-objdump names the tag of `throw` (not of a legacy `catch`).
+                return "\(mnemonic) \(index)\(ObjdumpNames.suffix(index, names.tags))"
             case .local where instruction.opcode != .localTee:
                 // wasm-objdump names the local of local.get and local.set, not of local.tee.
                 return "\(mnemonic) \(index)\(ObjdumpNames.suffix(index, localNames))"
@@ -187,6 +190,9 @@ public enum Objdump {
             }
         case .indexPair(let a, let b):
             switch info.immediate {
+            case .callIndirect where instruction.opcode == .returnCallIndirect:
+                // wasm-objdump prints return_call_indirect's two indices as they are encoded.
+                return "\(mnemonic) \(a) \(b)"
             case .callIndirect:
                 // Encoded as type then table; printed as table then type.
                 return "\(mnemonic) \(b)\(ObjdumpNames.suffix(b, names.tables)) (type \(a)\(ObjdumpNames.suffix(a, names.types)))"
@@ -197,10 +203,11 @@ public enum Objdump {
             }
         case .brTable(let targets, let defaultTarget):
             return ([mnemonic] + (targets + [defaultTarget]).map { String($0) }).joined(separator: " ")
+        // A memory other than 0 (multi-memory) is named between the alignment and the offset.
         case .memarg(let memarg):
-            return "\(mnemonic) \(memarg.align) \(memarg.offset)"
+            return "\(mnemonic) \(memarg.align)\(memarg.memory == 0 ? "" : " \(memarg.memory)") \(memarg.offset)"
         case .memlane(let memarg, let lane):
-            return "\(mnemonic) \(memarg.align) \(memarg.offset) \(lane)"
+            return "\(mnemonic) \(memarg.align)\(memarg.memory == 0 ? "" : " \(memarg.memory)") \(memarg.offset) \(lane)"
         case .lane(let lane):
             return "\(mnemonic) \(lane)"
         case .i32(let value):
@@ -226,8 +233,13 @@ public enum Objdump {
             var text = mnemonic
             if case .value(let value) = type { text += " \(value)" }
             if case .typeIndex(let index) = type { text += " type[\(index)]" }
-            for clause in clauses {
-                text += " (\(clause.kind.keyword)\(clause.kind.hasTag ? " \(clause.tag)" : "") \(clause.label))"
+            // As wasm-objdump: `try_table catch 0 1 catch_all  0` (an empty tag field for the _all
+            // kinds; without a block type, a space after the mnemonic even with no clause).
+            let listed = clauses.map { "\($0.kind.keyword) \($0.kind.hasTag ? "\($0.tag)" : "") \($0.label)" }
+            if case .empty = type {
+                text += " " + listed.joined(separator: " ")
+            } else {
+                text += listed.map { " " + $0 }.joined()
             }
             return text
         }

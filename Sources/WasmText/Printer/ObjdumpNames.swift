@@ -12,6 +12,8 @@ public struct ObjdumpNames: Sendable {
     public var types: [UInt32: String] = [:]
     public var data: [UInt32: String] = [:]
     public var elements: [UInt32: String] = [:]
+    /// Tags take import and name-section names only (an export does not name a tag).
+    public var tags: [UInt32: String] = [:]
 
     public init(_ module: Module) {
         var counters: [ExternalKind: UInt32] = [:]
@@ -25,7 +27,7 @@ public struct ObjdumpNames: Sendable {
             case .global: globals[index] = name
             case .table: tables[index] = name
             case .memory: memories[index] = name
-            case .tag: break
+            case .tag: tags[index] = name
             }
         }
         for export in module.exports {
@@ -38,6 +40,7 @@ public struct ObjdumpNames: Sendable {
         let names = module.names
         functions.merge(names.functionNames) { $1 }
         globals.merge(names.globalNames) { $1 }
+        tags.merge(names.tagNames) { $1 }
         tables.merge(names.tableNames) { $1 }
         memories.merge(names.memoryNames) { $1 }
         types = names.typeNames
