@@ -216,7 +216,7 @@ import WasmCore
                 == "@metadata.code.branch_hint annotation: invalid hint value")
     }
 
-    @Test func unknownAnnotationsStaySkipped() throws {
+    @Test func unknownAnnotationsAreIgnored() throws {
         let plain = try assemble("(module (func (nop)))")
         let annotated = try assemble("(module (@a) (func (@b x (y)) (nop (@producers \"z\"))))")
         #expect(annotated.bytes == plain.bytes)
