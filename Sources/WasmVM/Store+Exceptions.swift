@@ -98,8 +98,9 @@ final class ExceptionHeap {
 
     var needsCollection: Bool { liveCount >= collectAt }
 
-    /// Frees every exposed object not reachable from `roots` (slot values) or `pinned` objects.
-    func collect(roots: [UnsafeBufferPointer<UInt64>], pinned: [Int]) {
+    /// Frees every exposed object not reachable from `roots` (slot values), the values
+    /// `moreRoots` reports, or `pinned` objects.
+    func collect(roots: [UnsafeBufferPointer<UInt64>], pinned: [Int], moreRoots: ((UInt64) -> Void) -> Void = { _ in }) {
         var marked = [Bool](repeating: false, count: objects.count)
         var work: [Int] = []
         func note(_ raw: UInt64) {
@@ -108,6 +109,7 @@ final class ExceptionHeap {
             work.append(i)
         }
         for range in roots { for raw in range { note(raw) } }
+        moreRoots(note)
         for i in pinned { note(ExceptionHeap.encode(i)) }
         while let i = work.popLast() {
             for raw in objects[i]?.payload ?? [] { note(raw) }
@@ -145,13 +147,8 @@ extension Store {
         for t in tables where Store.isExceptionReference(t.pointee.elementType.valueType) {
             roots.append(UnsafeBufferPointer(start: t.pointee.elements, count: Int(t.pointee.count)))
         }
-        // GC objects may hold exnrefs in their fields.
-        var heapWords: [UInt64] = []
-        heap.forEachPayloadWord { heapWords.append($0) }
-        heapWords.withUnsafeBufferPointer { words in
-            roots.append(words)
-            exceptionHeap.collect(roots: roots, pinned: pinned)
-        }
+        // GC objects may hold exnrefs in their fields (scanned in place, not copied).
+        exceptionHeap.collect(roots: roots, pinned: pinned) { note in heap.forEachPayloadWord(note) }
     }
 
     static func isExceptionReference(_ type: ValueType) -> Bool {

@@ -119,14 +119,6 @@ extension ValueType {
     public static let exnref = ValueType.ref(RefType(nullable: true, .exn))
 }
 
-extension Value {
-    /// Whether a reference type belongs to the exception hierarchy (exn, noexn).
-    static func isExceptionHierarchy(_ r: RefType) -> Bool {
-        if case .abstract(let a) = r.heapType { return a.top == .exn }
-        return false
-    }
-}
-
 /// A non-null reference of the `any` hierarchy.
 public enum AnyReference: Hashable, Sendable {
     /// An unboxed 31-bit integer (`ref.i31`), kept as its 31 bits.
