@@ -9,7 +9,7 @@ import WasmVM
 /// included) is released when the next run makes a fresh one, and reloading a module does not
 /// keep the old one.
 @Suite(.serialized) struct ResourceTests {
-    /// A WASI command that touches each of its 100 pages.
+    /// A WASI command that touches every 4 KiB of its 100 pages (6.4 MB resident per run).
     static let toucher = """
         (module
           (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
@@ -17,9 +17,9 @@ import WasmVM
           (func (export "_start")
             (local $i i32)
             (loop $l
-              (i32.store (i32.mul (local.get $i) (i32.const 65536)) (i32.const 1))
+              (i32.store (i32.mul (local.get $i) (i32.const 4096)) (i32.const 1))
               (local.set $i (i32.add (local.get $i) (i32.const 1)))
-              (br_if $l (i32.lt_u (local.get $i) (i32.const 100))))))
+              (br_if $l (i32.lt_u (local.get $i) (i32.const 1600))))))
         """
 
     @Test func aFinishedRunsRuntimeIsReleasedByTheNextRun() throws {
@@ -41,8 +41,9 @@ import WasmVM
         let afterOne = Self.residentBytes()
         for _ in 0..<300 { _ = try s.run() }
         let afterMany = Self.residentBytes()
-        // 300 leaked instances would be 300 × 100 touched pages (≥ 120 MB): allow noise.
-        #expect(afterMany < afterOne + 40 << 20, "RSS \(afterOne >> 20) MiB after one run, \(afterMany >> 20) MiB after 301")
+        // 300 leaked instances would hold 300 × 6.4 MB (1.9 GB); the margin is wide because the
+        // other suites run in this process at the same time and move its RSS by tens of MB.
+        #expect(afterMany < afterOne + 400 << 20, "RSS \(afterOne >> 20) MiB after one run, \(afterMany >> 20) MiB after 301")
     }
 
     @Test func reloadingReleasesTheOldModule() throws {
