@@ -14,7 +14,6 @@ struct WDB: ParsableCommand {
             DumpCommand.self,
             Wat2WasmCommand.self,
             Wasm2WatCommand.self,
-            Run.self,
             Wast.self,
         ])
 
@@ -44,34 +43,55 @@ struct WDB: ParsableCommand {
     /// Like ArgumentParser's `main()`, but a usage error exits with status 1 (Docs/architecture.md, Command line)
     /// rather than 64, so every failure of wdb has the same status.
     static func main() {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if arguments.first.map({ !toolNames.contains($0) }) ?? true {
+            Foundation.exit(interactive(arguments.first == "debug" ? Array(arguments.dropFirst()) : arguments))
+        }
+        // `run` parses its own command line (RunArguments.swift: the start-up a user feels);
+        // `wdb help` alone is the same overview as `wdb --help`, which names every subcommand.
+        if arguments.first == "run" { runCommand(Array(arguments.dropFirst())) }
+        if arguments == ["help", "run"] { runCommand(["--help"]) }
+        if arguments == ["help"] {
+            Output.standardOutput(InteractiveArguments.usage + "\n")
+            Foundation.exit(0)
+        }
         do {
-            let arguments = Run.normalize(Array(CommandLine.arguments.dropFirst()))
-            if arguments.first.map({ !toolNames.contains($0) }) ?? true {
-                Foundation.exit(interactive(arguments.first == "debug" ? Array(arguments.dropFirst()) : arguments))
-            }
-            var command: ParsableCommand
-            // `wdb run` parses only its own arguments: building the whole command tree first was
-            // 40 % of a WASI hello world's start-up. Anything it does not accept (help, errors)
-            // goes through the root parser, whose messages name `wdb run`.
-            if arguments.first == "run", let (own, guest) = Run.splitAtFile(Array(arguments.dropFirst())),
-               var run = try? Run.parse(own) {
-                run.arguments = guest
-                command = run
-            } else if arguments.first == "run", let run = try? Run.parse(Array(arguments.dropFirst())) {
-                command = run
-            } else {
-                command = try parseAsRoot(arguments)
-            }
+            var command = try parseAsRoot(arguments)
             try command.run()
         } catch {
-            let code = exitCode(for: error)
-            let message = fullMessage(for: error)
-            if code == .success {
-                if !message.isEmpty { Output.standardOutput(message + "\n") }
+            exit(reporting: error)
+        }
+    }
+
+    /// `wdb run WORDS`: never returns.
+    static func runCommand(_ words: [String]) -> Never {
+        do {
+            switch try Run.parse(words) {
+            case .help:
+                Output.standardOutput(Run.help)
+                Foundation.exit(0)
+            case .run(let run):
+                try run.run()
                 Foundation.exit(0)
             }
-            if !message.isEmpty { Output.standardError(message) }
-            Foundation.exit(code == .validationFailure ? 1 : code.rawValue)
+        } catch let usage as RunUsageError {
+            Output.standardError(Run.usageMessage(usage))
+            Foundation.exit(1)
+        } catch {
+            exit(reporting: error)
         }
+    }
+
+    /// Ends the process for an error of a subcommand: its message, and status 1 for a usage
+    /// error (the library's own status would be 64), the error's own status otherwise.
+    static func exit(reporting error: Error) -> Never {
+        let code = exitCode(for: error)
+        let message = fullMessage(for: error)
+        if code == .success {
+            if !message.isEmpty { Output.standardOutput(message + "\n") }
+            Foundation.exit(0)
+        }
+        if !message.isEmpty { Output.standardError(message) }
+        Foundation.exit(code == .validationFailure ? 1 : code.rawValue)
     }
 }

@@ -3,6 +3,17 @@ import WasmCore
 @testable import WASI
 
 @Suite struct ABITests {
+    /// The import names come from a table (no reflection at start-up); it must name each case
+    /// as the case is spelled, in order, all 46 of them.
+    @Test func functionNamesAreTheCaseNames() {
+        #expect(WASIFunction.names.count == WASIFunction.allCases.count)
+        #expect(WASIFunction.allCases.count == 46)
+        for function in WASIFunction.allCases {
+            #expect(function.name == String(describing: function))
+            #expect(WASIFunction(name: function.name) == function)
+        }
+    }
+
     @Test func errnoNumbersAndNames() {
         #expect(WASIErrno.allCases.count == 77)
         #expect(WASIErrno.badf.rawValue == 8)

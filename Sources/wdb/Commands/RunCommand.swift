@@ -6,44 +6,23 @@ import WasmCore
 import WasmText
 import WasmVM
 
-/// `wdb run [RUN OPTIONS] [--invoke NAME] FILE [ARGS...]` (Docs/architecture.md, Command line). Without --invoke it runs
+/// `wdb run [RUN OPTIONS] [--invoke NAME] FILE [ARGS...]` (Docs/architecture.md, Command line; the options:
+/// RunArguments.swift). Without --invoke it runs
 /// a WASI command's `_start` with ARGS as argv (RunWASI.swift); with --invoke it calls one export
 /// and prints its results in the value notation (Docs/architecture.md, Notation: values).
-struct Run: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "run",
-        abstract: "Run a module to completion without a prompt.")
-
-    @Option(name: .customLong("invoke"), help: "Call this export (after _initialize, if exported) with VALUE arguments.")
+struct Run {
     var invoke: String?
-
-    @Option(name: .customLong("preload"), help: "NAME=FILE: instantiate FILE first and make its exports importable as NAME.")
     var preload: [String] = []
-
-    @Option(name: .customLong("fuel"), help: "Trap after this many function entries and loop iterations.")
     var fuel: UInt64?
-
-    @Option(name: .customLong("timeout"), help: ArgumentHelp("Stop the guest after this long (e.g. 10s, 500ms, 2m; a bare number is seconds).", valueName: "duration"))
     var timeout: String?
-
-    @Option(name: .customLong("max-memory"), help: "Memory limit per memory, e.g. 16MiB, 64KiB, 100 (pages), 1GiB.")
     var maxMemory: String?
-
-    @Option(name: .customLong("max-gc-heap"), help: "Limit on live GC objects (structs, arrays), e.g. 64MiB, 1GiB, 1000000 (bytes).")
     var maxGCHeap: String?
-
-    @Option(name: .customLong("max-call-depth"), help: "Guest call depth that traps with \"call stack exhausted\".")
     var maxCallDepth: Int?
-
-    @Option(name: .customLong("features"), help: ArgumentHelp("The language: 3.0 (default), 2.0, or proposals.", valueName: "features"))
     var features: String = "3.0"
-
-    @OptionGroup var wasi: WASIFlags
-
-    @Argument(help: "The module (.wasm or .wat).")
-    var file: String
-
-    @Argument(parsing: .captureForPassthrough, help: "The guest's arguments (argv[1...]), or the invoked function's arguments.")
+    var wasi = WASIFlags()
+    /// The module (.wasm or .wat).
+    var file: String = ""
+    /// The guest's arguments (argv[1...]), or the invoked function's arguments.
     var arguments: [String] = []
 
     func run() throws {

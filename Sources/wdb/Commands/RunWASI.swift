@@ -16,58 +16,25 @@ import Darwin
 #endif
 
 /// The WASI run flags (Docs/architecture.md, Command line; Docs/wasi.md), collected as strings for `WASIRunOptions`.
-struct WASIFlags: ParsableArguments {
-    @Option(name: .customLong("dir"), help: ArgumentHelp("Make a host directory visible to the guest (repeatable).", valueName: "host[::guest]"))
+struct WASIFlags {
     var dirs: [String] = []
-
-    @Option(name: .customLong("dir-ro"), help: ArgumentHelp("The same, read-only.", valueName: "host[::guest]"))
     var readOnlyDirs: [String] = []
-
-    @Option(name: .customLong("env"), help: ArgumentHelp("An environment variable for the guest (repeatable).", valueName: "name=value"))
     var env: [String] = []
-
-    @Flag(name: .customLong("env-inherit"), help: "Pass wdb's whole environment to the guest.")
     var envInherit = false
-
-    @Option(name: .customLong("argv0"), help: ArgumentHelp("The guest's argv[0] (default: FILE as given).", valueName: "name"))
     var argv0: String?
-
-    @Option(name: .customLong("stdin"), help: ArgumentHelp("The guest's standard input (default: wdb's own).", valueName: "file"))
     var stdin: String?
-
-    @Option(name: .customLong("tcplisten"), help: ArgumentHelp("A listening TCP socket the guest can sock_accept on.", valueName: "host:port"))
     var tcpListen: [String] = []
-
-    @Flag(name: .customLong("trace"), help: "Trace every WASI call on stderr; --trace=FILTER selects calls (names, groups, !negation).")
+    /// `--trace`: every call.
     var traceAll = false
-
-    // `--trace=FILTER` arrives here: `Run.normalize` rewrites it, since ArgumentParser has no
-    // options with an optional value.
-    @Option(name: .customLong("trace-filter"), help: .hidden)
+    /// `--trace=FILTER`: the calls FILTER selects.
     var traceFilter: String?
-
-    @Option(name: .customLong("trace-output"), help: ArgumentHelp("Write the trace to this file instead of stderr.", valueName: "file"))
     var traceOutput: String?
-
-    @Option(name: .customLong("trace-format"), help: ArgumentHelp("How trace lines look.", valueName: "text|json"))
     var traceFormat = "text"
-
-    @Option(name: .customLong("trace-strsize"), help: ArgumentHelp("Cut strings and buffers after N bytes.", valueName: "n"))
     var traceStringSize = 32
-
-    @Option(name: .customLong("trace-rights"), help: ArgumentHelp("Rights sets as RIGHTS_ALL&~(…) or every flag (JSON: always every flag).", valueName: "compact|full"))
     var traceRights = "compact"
-
-    @Flag(name: .customLong("trace-time"), help: "Append each call's duration.")
     var traceTime = false
-
-    @Flag(name: .customLong("trace-summary"), help: "Print a table of calls, errors and time at the end.")
     var traceSummary = false
-
-    @Flag(name: .customLong("trace-failed"), help: "Trace only calls that return an error.")
     var traceFailed = false
-
-    @Option(name: .customLong("inject"), help: ArgumentHelp("Make the Nth (N+: from the Nth on, N..M: those) call of NAME fail with ERRNO without running it.", valueName: "name:errno[:when=…]"))
     var inject: [String] = []
 
     var options: WASIRunOptions {
@@ -160,50 +127,5 @@ extension Run {
         }
         guard let n = Double(text), n.isFinite, n >= 0 else { return nil }
         return n
-    }
-
-    /// Options of `run` that take a value as the next argument (for `normalize`).
-    static let optionsWithValues: Set<String> = [
-        "--invoke", "--preload", "--fuel", "--timeout", "--max-memory", "--max-gc-heap", "--max-call-depth", "--dir", "--dir-ro",
-        "--env", "--argv0", "--stdin", "--tcplisten", "--trace-filter", "--trace-output", "--trace-format",
-        "--trace-strsize", "--trace-rights", "--inject", "--features",
-    ]
-
-    /// Rewrites `--trace=FILTER` to `--trace-filter=FILTER` among the options of a `run`
-    /// subcommand, stopping at FILE so the guest's own arguments pass untouched.
-    static func normalize(_ arguments: [String]) -> [String] {
-        guard arguments.first == "run" else { return arguments }
-        var result = arguments
-        var index = 1
-        while index < result.count {
-            let token = result[index]
-            if token == "--" || !token.hasPrefix("-") { break }
-            if token.hasPrefix("--trace=") {
-                result[index] = "--trace-filter=" + token.dropFirst("--trace=".count)
-            } else if optionsWithValues.contains(token) {
-                index += 1
-            }
-            index += 1
-        }
-        return result
-    }
-
-    /// Splits `run`'s words (after `run`) at FILE: its options and FILE for the argument
-    /// parser, and the guest's arguments, which never go through it (the parser's handling of
-    /// passthrough words was quadratic: 20,000 guest arguments took over a minute).
-    static func splitAtFile(_ words: [String]) -> (own: [String], guest: [String])? {
-        var index = 0
-        while index < words.count {
-            let token = words[index]
-            if token == "--" { return nil }  // unusual: leave it to the parser
-            if !token.hasPrefix("-") || token == "-" {
-                var guest = Array(words[(index + 1)...])
-                if guest.first == "--" { guest.removeFirst() }
-                return (Array(words[...index]), guest)
-            }
-            if optionsWithValues.contains(token) { index += 1 }
-            index += 1
-        }
-        return nil
     }
 }
