@@ -7,16 +7,8 @@ import WasmCore
 // providers, a following `local.set`, and a following `br_if`/`if` fold into one instruction.
 // The word layouts are documented in wdb_engine.h (WDB_FORM_*).
 
-enum RegisterForm: UInt16 {
-    case rr = 0, ri, r, rrBranch, riBranch, rrBranchUnless, riBranchUnless
-    /// A load or store whose address adds two slots (an `i32.add` folded in); a store's value
-    /// is a slot. A store with an immediate value uses `indexedImmediateStore`'s number (r's,
-    /// which stores have no other use for).
-    case indexed = 7
-    static let indexedImmediateStore = RegisterForm.r
-
-    static let count = UInt16(WDB_FORM_COUNT)
-}
+// `RegisterForm` (rr, ri, r, the branch forms, indexed) is generated from
+// Scripts/engine-forms.txt (Generated/OperationRanges.swift), with the ranges' numbers.
 
 /// Which Wasm operations have register forms, and their shape.
 enum RegisterKind {
@@ -63,7 +55,7 @@ enum RegisterKind {
 }
 
 enum RegisterOperation {
-    static let base = UInt16(WDB_FUSED_BASE)
+    static let base = OperationRange.register.base
 
     /// The operation number of `op` in `form`.
     static func number(_ op: Opcode, _ form: RegisterForm) -> UInt16 {
@@ -72,7 +64,7 @@ enum RegisterOperation {
 
     /// The Wasm operation and form of an operation number, nil when it is not a register form.
     static func decode(_ raw: UInt16) -> (Opcode, RegisterForm)? {
-        guard raw >= base, raw < UInt16(WDB_CHAIN_BASE) else { return nil }
+        guard raw >= base, raw < OperationRange.register.end else { return nil }
         let index = raw - base
         guard let op = Opcode(rawValue: index / RegisterForm.count),
               let form = RegisterForm(rawValue: index % RegisterForm.count) else { return nil }
@@ -81,10 +73,9 @@ enum RegisterOperation {
 
     /// The Wasm load or store an operation number stands for (a load-and-operate's load).
     static func memoryOperation(_ raw: UInt16) -> Opcode? {
-        if raw >= UInt16(WDB_LOAD_CHAIN_BASE) {
-            guard raw < UInt16(WDB_STEP_SLOT_BASE) else { return nil }
-            let index = Int(raw - UInt16(WDB_LOAD_CHAIN_BASE)) / Int(WDB_LOAD_FORM_COUNT)
-            return index < loadChainLoads.count ? loadChainLoads[index] : nil
+        if OperationRange.of(raw) == .loadChain {
+            let index = Int((raw - OperationRange.loadChain.base) / OperationRange.loadChain.slots)
+            return EngineChains.loads[index].load
         }
         guard let (op, form) = decode(raw), let kind = RegisterKind.of(op) else { return nil }
         switch (kind, form) {
@@ -99,18 +90,6 @@ enum RegisterOperation {
         guard let (op, form) = decode(raw), let kind = RegisterKind.of(op) else { return false }
         return form == .indexed || (kind == .store && form == RegisterForm.indexedImmediateStore)
     }
-
-    /// The load of each load-and-operate index (chains.h numbers them in the C core).
-    static let loadChainLoads: [Opcode] = {
-        var loads: [Int: Opcode] = [:]
-        for load in Opcode.allCases where RegisterKind.of(load) == .load {
-            for op in Opcode.allCases where RegisterKind.of(op) == .binary {
-                let index = wdb_load_chain_index(load.rawValue, op.rawValue)
-                if index >= 0 { loads[Int(index)] = load }
-            }
-        }
-        return (0..<loads.count).compactMap { loads[$0] }
-    }()
 
     /// The guest-memory access of the load or store at `pc` (whose unpatched first word is
     /// `word`): effective address, size, and whether it writes. Loads and stores both keep the
