@@ -186,7 +186,8 @@ import WasmCore
             compiled.stopCodeIndex.contains(UInt32(k)) && OperationRange.of(CodeWord.op(compiled.code[k])) == .loadChain
         }
         try #require(fused.count == 1)
-        #expect(RegisterOperation.memoryOperation(CodeWord.op(compiled.code[fused[0]])) == .i32Load16U)
+        let access = MemoryAccess(compiled.code[fused[0]], at: compiled.code + fused[0])
+        #expect(access?.op == .i32Load16U && access?.isWrite == false && access?.size == 2)
         let invocation = f.startInvocation([.i32(0xFFFF), .i32(1)])
         guard case .trapped(let trap) = invocation.run() else {
             Issue.record("expected a trap")
@@ -216,10 +217,15 @@ import WasmCore
         for f in [put, get] {
             let compiled = try #require(m.store.compiled(f.address))
             let indexed = (0..<compiled.codeCount).filter { k in
-                compiled.stopCodeIndex.contains(UInt32(k)) && RegisterOperation.isIndexed(CodeWord.op(compiled.code[k]))
+                compiled.stopCodeIndex.contains(UInt32(k)) && MemoryAccess.isIndexed(CodeWord.op(compiled.code[k]))
             }
             #expect(!indexed.isEmpty)
-            #expect(indexed.allSatisfy { RegisterOperation.memoryOperation(CodeWord.op(compiled.code[$0])) != nil })
+            for k in indexed {
+                guard case .register(_, _, .slot)? = MemoryAccess(compiled.code[k], at: compiled.code + k)?.address else {
+                    Issue.record("an indexed access at \(k) has no index slot")
+                    continue
+                }
+            }
         }
         let invocation = get.startInvocation([.i32(0xFFF0), .i32(0x20)])
         guard case .trapped(let trap) = invocation.run() else {
