@@ -113,6 +113,11 @@ def expand_lists(table):
             if sig is None or len(sig[0]) != 2 or sig[1] != [loaded] or set(sig[0]) != {loaded}:
                 fail(where, f"{op['mnemonic']} is not a binary operation on {loaded}")
         loads += [(load, op) for op in ops]
+    # engine.c indexes its chainIndex and loadChainIndex tables by opcode, 256 x 256.
+    for a, b in pairs + loads:
+        if a["index"] >= 256 or b["index"] >= 256:
+            sys.exit(f"engine-forms.txt: {a['mnemonic']} or {b['mnemonic']} is numbered beyond engine.c's 256 x 256 "
+                     "chain index tables")
     if len({(a["mnemonic"], b["mnemonic"]) for a, b in pairs}) != len(pairs):
         sys.exit("engine-forms.txt: a chain is listed twice")
     if len({(a["mnemonic"], b["mnemonic"]) for a, b in loads}) != len(loads):
