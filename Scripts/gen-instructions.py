@@ -1,10 +1,14 @@
 #!/usr/bin/env python3
-"""Generate the instruction tables from Scripts/instructions.txt and Scripts/internal-ops.txt.
+"""Generate the instruction tables from Scripts/instructions.txt, Scripts/internal-ops.txt and
+Scripts/engine-forms.txt.
 
 instructions.txt is the single definition of the Wasm instruction set (Sources/WasmCore/Generated,
 Sources/CWasmEngine/include/wdb_opcodes.h); internal-ops.txt the one of the engine's internal
-operations (Sources/WasmVM/Generated/InternalOps.swift, Sources/CWasmEngine/include/wdb_internal_ops.h).
-Run this script after editing either and commit the outputs with it.
+operations (Sources/WasmVM/Generated/InternalOps.swift, Sources/CWasmEngine/include/wdb_internal_ops.h);
+engine-forms.txt the one of the operation-number ranges above them: register forms, chains,
+load chains, steps (Sources/WasmVM/Generated/OperationRanges.swift,
+Sources/CWasmEngine/include/wdb_forms.h, Sources/CWasmEngine/chains.h).
+Run this script after editing any of them and commit the outputs with it.
 Usage: python3 Scripts/gen-instructions.py [--out DIR]
   --out DIR  write the outputs under DIR (same relative paths) instead of the repository; the
              freshness test (Tests/WasmVMTests/GeneratedTablesTests.swift) compares the two.
@@ -27,6 +31,10 @@ OUT_TABLE = os.path.join(OUT_ROOT, "Sources", "WasmCore", "Generated", "OpcodeTa
 OUT_C = os.path.join(OUT_ROOT, "Sources", "CWasmEngine", "include", "wdb_opcodes.h")
 OUT_INTERNAL = os.path.join(OUT_ROOT, "Sources", "WasmVM", "Generated", "InternalOps.swift")
 OUT_INTERNAL_C = os.path.join(OUT_ROOT, "Sources", "CWasmEngine", "include", "wdb_internal_ops.h")
+SRC_FORMS = os.path.join(ROOT, "Scripts", "engine-forms.txt")
+OUT_FORMS = os.path.join(OUT_ROOT, "Sources", "WasmVM", "Generated", "OperationRanges.swift")
+OUT_FORMS_C = os.path.join(OUT_ROOT, "Sources", "CWasmEngine", "include", "wdb_forms.h")
+OUT_CHAINS_C = os.path.join(OUT_ROOT, "Sources", "CWasmEngine", "chains.h")
 
 IMMEDIATE_KINDS = {
     "none": "none", "block": "block", "label": "label", "br_table": "brTable", "func": "function",
@@ -152,7 +160,9 @@ def main():
     with open(OUT_C, "w") as f:
         f.write("\n".join(c))
     print(f"wrote {OUT}: {len(rows)} opcodes")
-    internal_ops(len(rows))
+    iop_end = internal_ops(len(rows))
+    engine_forms(rows, wasm20_count, iop_end, SRC_FORMS,
+                 {"swift": OUT_FORMS, "c": OUT_FORMS_C, "chains": OUT_CHAINS_C})
 
 
 # Flags of internal-ops.txt and the Swift properties they set.
@@ -303,6 +313,10 @@ def internal_ops(opcode_count):
     with open(OUT_INTERNAL_C, "w") as f:
         f.write("\n".join(c))
     print(f"wrote {OUT_INTERNAL}: {len(ops)} internal operations")
+    return end
+
+
+from engine_forms import engine_forms  # noqa: E402  (Scripts/engine_forms.py, beside this script)
 
 
 if __name__ == "__main__":

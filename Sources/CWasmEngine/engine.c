@@ -65,13 +65,8 @@ static inline void move_slots(u64 *fp, intptr_t src, intptr_t dst, intptr_t coun
     static inline __attribute__((always_inline, unused)) u64 binary_##N(u64 x, u64 y) { return (expr); }
 WDB_BINARY_OPS(DEFINE_BINARY_FUNCTION)
 
-// The operation-number ranges, in order (194 chains, 10 comparisons per step family, 62
-// load-and-operate pairs: fill_tables counts them as it registers them).
-_Static_assert(WDB_FUSED(WDB_OPCODE_COUNT, 0) <= WDB_CHAIN_BASE, "chained forms overlap register forms");
-_Static_assert(WDB_CHAIN_BASE + 194 * WDB_CHAIN_FORM_COUNT <= WDB_STEP_BASE, "chains overlap steps");
-_Static_assert(WDB_STEP_BASE + 10 * WDB_STEP_FORM_COUNT <= WDB_LOAD_CHAIN_BASE, "steps overlap load chains");
-_Static_assert(WDB_LOAD_CHAIN_BASE + 62 * WDB_LOAD_FORM_COUNT <= WDB_STEP_SLOT_BASE, "load chains overlap steps");
-_Static_assert(WDB_STEP64_SLOT_BASE + 10 * WDB_STEP_FORM_COUNT <= WDB_TABLE_SIZE, "steps beyond the table");
+// The operation-number ranges and their static asserts are generated (include/wdb_forms.h,
+// from Scripts/engine-forms.txt), with the chain lists of chains.h.
 
 // ---- Threaded dispatch ----
 //

@@ -13,9 +13,7 @@ import WasmCore
 // intermediate value is never on the operand stack at a stop point. Neither operation can
 // trap, so no trap site needs the intermediate value either.
 
-enum ChainForm: UInt16 {
-    case rr = 0, ri, rrImmediate, riImmediate, rrReversed, riReversed
-}
+// `ChainForm` is generated from Scripts/engine-forms.txt (Generated/OperationRanges.swift).
 
 extension Compiler {
     /// Emits binary operation `op2`, whose operands are the top two entries from `first`, as a

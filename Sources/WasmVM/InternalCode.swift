@@ -4,12 +4,15 @@ import WasmCore
 // REPL's hidden `maint print code` command: one line per instruction, its code index, its
 // operation and its words.
 //
-// Lengths come from Scripts/internal-ops.txt for the internal operations, from the register
-// form for register forms, and from the immediates the compiler appends for a Wasm opcode in
-// stack form. The chained forms (chains.h, steps, load chains) are not described here: their
-// words are shown raw up to the next stop point. Every stop point starts an instruction, so a
-// listing never runs an instruction across one: a length that would is cut at the stop point,
-// and the words in between are shown as the instruction's.
+// Lengths and word names come from the tables: Scripts/internal-ops.txt for the internal
+// operations, Scripts/engine-forms.txt (`OperationLayout`) for the register forms, chains, load
+// chains and increment-and-branch steps, and the immediates the compiler appends for a Wasm
+// opcode in stack form. A register form lists as `i32.add/ri`, a chain as its two operations
+// (`i32.mul+i32.add/rr`), a load chain as its load and operation (`i32.load+i32.add/first`), a
+// step as its add and comparison (`i32.add+i32.lt_u/ri_br`, `a` the local it writes); slots
+// print as @N, as in `x=@3`. Every stop point starts an instruction, so a listing never runs an
+// instruction across one: a length that would is cut at the stop point, and the words in between
+// are shown as the instruction's. Words of an unknown layout print raw (hex).
 
 enum InternalCode {
     /// The listing of a compiled function, one line per instruction:
@@ -84,8 +87,8 @@ enum InternalCode {
         if original < InternalOp.base, let op = Opcode(rawValue: original) {
             return (op.mnemonic + suffix, Description(length: 1 + stackFormImmediateWords(op)))
         }
-        if let (op, form) = RegisterOperation.decode(original), let kind = RegisterKind.of(op) {
-            return (op.mnemonic + "/" + formName(form) + suffix, Description(length: registerFormLength(kind, form)))
+        if let range = OperationRange.of(original), let (name, described) = engineForm(original, in: range, at: pc, available: available) {
+            return (name + suffix, described)
         }
         return ("op 0x" + String(original, radix: 16) + suffix, Description(length: nil))
     }
@@ -128,34 +131,55 @@ enum InternalCode {
         }
     }
 
-    static func registerFormLength(_ kind: RegisterKind, _ form: RegisterForm) -> Int? {
-        switch kind {
-        case .compare, .binary:
-            switch form {
-            case .rr, .r: return 2
-            case .ri, .rrBranch, .rrBranchUnless: return 3
-            case .riBranch, .riBranchUnless: return 4
-            case .indexed: return nil
+    /// A register form or superinstruction: its name and its words by the layout of
+    /// Scripts/engine-forms.txt; nil for a number the table gives no layout.
+    private static func engineForm(_ raw: UInt16, in range: OperationRange, at pc: UnsafePointer<UInt64>,
+                                   available: Int) -> (String, Description)? {
+        let block = Int((raw - range.base) / range.slots), form = (raw - range.base) % range.slots
+        let name: String
+        let layout: (name: String, words: [String])?
+        switch range {
+        case .register:
+            guard let op = Opcode(rawValue: UInt16(block)), let kind = RegisterKind.of(op),
+                  let registerForm = RegisterForm(rawValue: form) else { return nil }
+            name = op.mnemonic
+            layout = OperationLayout.register(kind, registerForm)
+        case .chain:
+            let pair = EngineChains.pairs[block]
+            name = pair.first.mnemonic + "+" + pair.second.mnemonic
+            layout = OperationLayout.of(range, form: form)
+        case .loadChain:
+            let pair = EngineChains.loads[block]
+            name = pair.load.mnemonic + "+" + pair.operation.mnemonic
+            layout = OperationLayout.of(range, form: form)
+        case .step, .stepSlot, .step64, .step64Slot:
+            guard let first = range.firstOpcode, let comparison = Opcode(rawValue: first.rawValue + UInt16(block)) else {
+                return nil
             }
-        case .unary: return 2
-        case .load: return 3
-        case .store:
-            // RI and INDEXED_I (r's number) carry an immediate value after the address slot.
-            return form == .ri || form == .r ? 4 : 3
+            let add: Opcode = range == .step64 || range == .step64Slot ? .i64Add : .i32Add
+            name = add.mnemonic + "+" + comparison.mnemonic
+            layout = OperationLayout.of(range, form: form)
         }
+        guard let layout else { return nil }
+        let length = 1 + layout.words.count
+        guard length <= available else { return (name + "/" + layout.name, Description(length: length)) }
+        let operands = layout.words.enumerated().map { i, word in
+            let value = pc[1 + i]
+            let halves = word.split(separator: "|")
+            if halves.count == 2 {
+                return named(halves[0], value & 0xFFFF_FFFF) + " " + named(halves[1], value >> 32)
+            }
+            return named(Substring(word), value)
+        }
+        return (name + "/" + layout.name, Description(length: length, operands: operands))
     }
 
-    private static func formName(_ form: RegisterForm) -> String {
-        switch form {
-        case .rr: return "rr"
-        case .ri: return "ri"
-        case .r: return "r"
-        case .rrBranch: return "rr_br"
-        case .riBranch: return "ri_br"
-        case .rrBranchUnless: return "rr_brnot"
-        case .riBranchUnless: return "ri_brnot"
-        case .indexed: return "indexed"
-        }
+    /// `name=value` for a layout's value: @name a slot (`x=@3`), #name an immediate, else a number.
+    private static func named(_ spec: Substring, _ value: UInt64) -> String {
+        if spec.hasPrefix("@") { return "\(spec.dropFirst())=@\(value)" }
+        let name = spec.hasPrefix("#") ? spec.dropFirst() : spec
+        // Immediates are raw 64-bit slot values: a wide one (a negative i64, a double) in hex.
+        return "\(name)=" + (value >> 32 == 0 ? "\(value)" : hex(value))
     }
 
     private static func hex(_ word: UInt64) -> String { "0x" + String(word, radix: 16) }

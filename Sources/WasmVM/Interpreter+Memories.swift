@@ -14,16 +14,14 @@ import WasmCore
 extension Interpreter {
     @inline(never)
     static func memoryOperation(_ r: inout Registers, _ store: Store, _ ex: Execution, _ a: Int) -> Status {
-        let pc = r.pc
-        let w1 = pc[1]
-        let code = performMemoryOperation(r, store, a, opcode: UInt16(truncatingIfNeeded: w1),
-                                          memoryIndex: Int(w1 >> 32), w2: pc[2], w3: pc[3])
+        let words = MemoryOperationWords(at: r.pc)
+        let code = performMemoryOperation(r, store, a, words)
         // memory.grow (of any memory: memory 1 may be the same memory as memory 0, imported
         // twice) may have moved or resized memory 0.
-        if UInt16(truncatingIfNeeded: w1) == Opcode.memoryGrow.rawValue { reloadMemory(&r) }
+        if words.opcode == Opcode.memoryGrow.rawValue { reloadMemory(&r) }
         switch code {
         case .none:
-            r.pc = pc + 4
+            r.pc += 4
             return .running
         case .detailed:
             ex.trapDetail = .invalidCode("bad memory instruction")
@@ -42,28 +40,11 @@ extension Interpreter {
         return memories[index]
     }
 
-    /// The effective address of the memory access at pc (for watchpoints): memory index,
-    /// address, size, whether it writes. Nil for the bulk operations and memory.size/grow.
-    static func memoryOperationAccess(_ word: UInt64, pc: UnsafeMutablePointer<UInt64>, fp: UnsafeMutablePointer<UInt64>,
-                                      context: UnsafeMutablePointer<InstanceContext>)
-        -> (memory: UInt32, address: UInt64, size: UInt64, isWrite: Bool)? {
-        guard CodeWord.op(word) == InternalOp.memoryOperation.rawValue,
-              let op = Opcode(rawValue: UInt16(truncatingIfNeeded: pc[1])),
-              op.info.immediate == .memarg || op.info.immediate == .memlane else { return nil }
-        let index = Int(pc[1] >> 32)
-        let c = context.pointee
-        let is64 = index < c.memoryCount && (c.memories?[index].pointee.is64 ?? false)
-        let raw = fp[CodeWord.a(word)]
-        let address = (is64 ? raw : raw & 0xFFFF_FFFF) &+ pc[2]
-        let isWrite = op.info.signature?.results.isEmpty ?? false
-        return (UInt32(index), address, UInt64(op.info.naturalAlignment), isWrite)
-    }
-
     /// Executes one memoryOperation; returns the trap it raises (.none when it succeeded).
-    private static func performMemoryOperation(_ r: Registers, _ store: Store, _ a: Int, opcode: UInt16,
-                                               memoryIndex: Int, w2: UInt64, w3: UInt64) -> TrapCode {
+    private static func performMemoryOperation(_ r: Registers, _ store: Store, _ a: Int,
+                                               _ words: MemoryOperationWords) -> TrapCode {
         let fp = r.fp
-        guard let op = Opcode(rawValue: opcode), let memory = memory(r, memoryIndex) else { return .detailed }
+        guard let op = words.op, let memory = memory(r, words.memory) else { return .detailed }
         let is64 = memory.pointee.is64
         /// An address or length operand of this memory.
         func operand(_ i: Int, wide: Bool) -> UInt64 { wide ? fp[i] : fp[i] & 0xFFFF_FFFF }
@@ -82,7 +63,7 @@ extension Interpreter {
             if n > 0 { memset(memory.pointee.base.unsafelyUnwrapped + Int(d), value, Int(n)) }
             return .none
         case .memoryCopy:
-            guard let source = self.memory(r, Int(w2)) else { return .detailed }
+            guard let source = self.memory(r, words.sourceMemory) else { return .detailed }
             let sourceIs64 = source.pointee.is64
             let d = operand(a, wide: is64), s = operand(a + 1, wide: sourceIs64)
             let n = operand(a + 2, wide: is64 && sourceIs64)
@@ -95,7 +76,7 @@ extension Interpreter {
         case .memoryInit:
             let d = operand(a, wide: is64), s = fp[a + 1] & 0xFFFF_FFFF, n = fp[a + 2] & 0xFFFF_FFFF
             let instance = store.instances[r.context.pointee.instanceIndex]
-            let segment = Int(w2)
+            let segment = words.dataSegment
             guard segment < instance.data.count else { return .detailed }
             let bytes = instance.data[segment]
             guard s <= UInt64(bytes.count), n <= UInt64(bytes.count) - s, memory.pointee.contains(d, n) else {
@@ -113,7 +94,7 @@ extension Interpreter {
 
         // Loads and stores: the access covers [address + offset, + size); the sum must not wrap.
         let size = UInt64(op.info.naturalAlignment)
-        let (ea, overflow) = operand(a, wide: is64).addingReportingOverflow(w2)
+        let (ea, overflow) = operand(a, wide: is64).addingReportingOverflow(words.offset)
         guard !overflow, memory.pointee.contains(ea, size), let base = memory.pointee.base else {
             return .outOfBoundsMemoryAccess
         }
@@ -145,7 +126,7 @@ extension Interpreter {
             p.storeBytes(of: fp[a + 1], as: UInt64.self)
             (p + 8).storeBytes(of: fp[a + 2], as: UInt64.self)
         default:
-            return vectorAccess(op, p, fp, a, lane: Int(w3 & 15)) ? .none : .detailed
+            return vectorAccess(op, p, fp, a, lane: Int(words.lane & 15)) ? .none : .detailed
         }
         return .none
     }

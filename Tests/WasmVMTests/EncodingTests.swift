@@ -31,9 +31,9 @@ import WasmCore
         #expect(InternalOp.breakpoint.rawValue == UInt16(WDB_IOP_BREAKPOINT))
         #expect(InternalOp.watchedAccess.rawValue == UInt16(WDB_IOP_WATCHED_ACCESS))
         #expect(InternalOp.base + InternalOp.count == UInt16(WDB_IOP_END))
-        // Every operation number fits the core's dispatch table.
-        let highest = RegisterOperation.number(Opcode.allCases.last!, .riBranchUnless)
-        #expect(Int(highest) < Int(WDB_TABLE_SIZE))
+        // Every register form of an executable opcode lies in the register range.
+        let highest = RegisterOperation.number(Opcode.allCases[Int(firstWasm30Opcode) - 1], .indexed)
+        #expect(OperationRange.of(highest) == .register)
     }
 
     /// The C core reads a table's elements and count through `wdb_table_view`.
@@ -85,13 +85,13 @@ import WasmCore
                 #expect(!Compiler.canTrap(first) && !Compiler.canTrap(second))
                 #expect(first.info.signature?.params == second.info.signature?.params, "\(first.mnemonic) \(second.mnemonic)")
                 for form in 0..<6 {
-                    let number = UInt16(WDB_CHAIN_BASE) + UInt16(index) * UInt16(WDB_CHAIN_FORM_COUNT) + UInt16(form)
+                    let number = OperationRange.chain.base + UInt16(index) * ChainForm.count + UInt16(form)
                     #expect(wdb_core_handles(number), "\(first.mnemonic) \(second.mnemonic) \(form)")
                     #expect(RegisterOperation.decode(number) == nil)
                 }
             }
         }
-        #expect(chains == 194)
+        #expect(chains == EngineChains.pairs.count)
         #expect(wdb_chain_index(Opcode.i32Add.rawValue, Opcode.i64Add.rawValue) < 0)
         #expect(wdb_chain_index(Opcode.i32DivU.rawValue, Opcode.i32Add.rawValue) < 0)
     }
@@ -147,8 +147,7 @@ import WasmCore
         #expect(try f.invoke([.i32(0xFFFF_FFFE), .i32(1)]) == [.i32(9)])   // wraps through 0
         let compiled = try #require(m.store.compiled(f.address))
         let steps = (0..<compiled.codeCount).filter { k in
-            compiled.stopCodeIndex.contains(UInt32(k)) && CodeWord.op(compiled.code[k]) >= UInt16(WDB_STEP_BASE)
-                && CodeWord.op(compiled.code[k]) < UInt16(WDB_TABLE_SIZE)
+            compiled.stopCodeIndex.contains(UInt32(k)) && OperationRange.of(CodeWord.op(compiled.code[k])) == .step
         }
         #expect(steps.count == 1)
     }
@@ -166,9 +165,7 @@ import WasmCore
         #expect(try f.invoke([.i64(3), .i64(30)]) == [.i32(11)])   // 3, 6, …, 30 go on; 33 ends
         let compiled = try #require(m.store.compiled(f.address))
         let steps = (0..<compiled.codeCount).filter { k in
-            let op = CodeWord.op(compiled.code[k])
-            return compiled.stopCodeIndex.contains(UInt32(k)) && op >= UInt16(WDB_STEP64_SLOT_BASE)
-                && op < UInt16(WDB_STEP64_SLOT_BASE) + 40
+            compiled.stopCodeIndex.contains(UInt32(k)) && OperationRange.of(CodeWord.op(compiled.code[k])) == .step64Slot
         }
         #expect(steps.count == 1)
     }
@@ -186,11 +183,11 @@ import WasmCore
         #expect(try f.invoke([.i32(4), .i32(2)]) == [.i32(0x107)])
         let compiled = try #require(m.store.compiled(f.address))
         let fused = (0..<compiled.codeCount).filter { k in
-            compiled.stopCodeIndex.contains(UInt32(k)) && CodeWord.op(compiled.code[k]) >= UInt16(WDB_LOAD_CHAIN_BASE)
-                && CodeWord.op(compiled.code[k]) < UInt16(WDB_TABLE_SIZE)
+            compiled.stopCodeIndex.contains(UInt32(k)) && OperationRange.of(CodeWord.op(compiled.code[k])) == .loadChain
         }
         try #require(fused.count == 1)
-        #expect(RegisterOperation.memoryOperation(CodeWord.op(compiled.code[fused[0]])) == .i32Load16U)
+        let access = MemoryAccess(compiled.code[fused[0]], at: compiled.code + fused[0])
+        #expect(access?.op == .i32Load16U && access?.isWrite == false && access?.size == 2)
         let invocation = f.startInvocation([.i32(0xFFFF), .i32(1)])
         guard case .trapped(let trap) = invocation.run() else {
             Issue.record("expected a trap")
@@ -220,10 +217,15 @@ import WasmCore
         for f in [put, get] {
             let compiled = try #require(m.store.compiled(f.address))
             let indexed = (0..<compiled.codeCount).filter { k in
-                compiled.stopCodeIndex.contains(UInt32(k)) && RegisterOperation.isIndexed(CodeWord.op(compiled.code[k]))
+                compiled.stopCodeIndex.contains(UInt32(k)) && MemoryAccess.isIndexed(CodeWord.op(compiled.code[k]))
             }
             #expect(!indexed.isEmpty)
-            #expect(indexed.allSatisfy { RegisterOperation.memoryOperation(CodeWord.op(compiled.code[$0])) != nil })
+            for k in indexed {
+                guard case .register(_, _, .slot)? = MemoryAccess(compiled.code[k], at: compiled.code + k)?.address else {
+                    Issue.record("an indexed access at \(k) has no index slot")
+                    continue
+                }
+            }
         }
         let invocation = get.startInvocation([.i32(0xFFF0), .i32(0x20)])
         guard case .trapped(let trap) = invocation.run() else {
@@ -244,8 +246,7 @@ import WasmCore
         #expect(try f.invoke([.i32(6), .i32(7), .i32(0xFFFF_FFFE)]) == [.i32(40)])
         let compiled = try #require(m.store.compiled(f.address))
         let chained = (0..<compiled.codeCount).filter { k in
-            compiled.stopCodeIndex.contains(UInt32(k)) && CodeWord.op(compiled.code[k]) >= UInt16(WDB_CHAIN_BASE)
-                && CodeWord.op(compiled.code[k]) < UInt16(WDB_TABLE_SIZE)
+            compiled.stopCodeIndex.contains(UInt32(k)) && OperationRange.of(CodeWord.op(compiled.code[k])) == .chain
         }
         #expect(chained.count == 1)
         // One run from the first local.get through the add: stop points at it and the end.

@@ -5,8 +5,8 @@ import WasmCore
 @testable import WasmVM
 
 /// The generated instruction tables (Scripts/gen-instructions.py) are up to date with their
-/// sources (Scripts/instructions.txt, Scripts/internal-ops.txt), and what the internal
-/// operations' table says agrees with the engine.
+/// sources (Scripts/instructions.txt, Scripts/internal-ops.txt, Scripts/engine-forms.txt), and
+/// what the tables say agrees with the engine.
 @Suite struct GeneratedTablesTests {
     static let generatedFiles = [
         "Sources/WasmCore/Generated/Opcodes.swift",
@@ -14,6 +14,9 @@ import WasmCore
         "Sources/CWasmEngine/include/wdb_opcodes.h",
         "Sources/WasmVM/Generated/InternalOps.swift",
         "Sources/CWasmEngine/include/wdb_internal_ops.h",
+        "Sources/WasmVM/Generated/OperationRanges.swift",
+        "Sources/CWasmEngine/include/wdb_forms.h",
+        "Sources/CWasmEngine/chains.h",
     ]
 
     /// Runs the generator into a temporary directory and compares every output, byte for
@@ -64,5 +67,64 @@ import WasmCore
         }
         #expect(InternalOp.callIndirect.length == .fixed(3))
         #expect(InternalOp.callIndirect.wordDescriptions.count == 2)
+    }
+
+    /// The Swift ranges are the C core's (both generated from one table), follow one another
+    /// from above the internal operations, and fit the dispatch table.
+    @Test func rangesMatchTheCCore() {
+        let c: [OperationRange: (base: Int, blocks: Int, end: Int)] = [
+            .register: (Int(WDB_FUSED_BASE), Int(WDB_FUSED_BLOCKS), Int(WDB_FUSED_END)),
+            .chain: (Int(WDB_CHAIN_BASE), Int(WDB_CHAIN_BLOCKS), Int(WDB_CHAIN_END)),
+            .loadChain: (Int(WDB_LOAD_CHAIN_BASE), Int(WDB_LOAD_CHAIN_BLOCKS), Int(WDB_LOAD_CHAIN_END)),
+            .step: (Int(WDB_STEP_BASE), Int(WDB_STEP_BLOCKS), Int(WDB_STEP_END)),
+            .stepSlot: (Int(WDB_STEP_SLOT_BASE), Int(WDB_STEP_SLOT_BLOCKS), Int(WDB_STEP_SLOT_END)),
+            .step64: (Int(WDB_STEP64_BASE), Int(WDB_STEP64_BLOCKS), Int(WDB_STEP64_END)),
+            .step64Slot: (Int(WDB_STEP64_SLOT_BASE), Int(WDB_STEP64_SLOT_BLOCKS), Int(WDB_STEP64_SLOT_END)),
+        ]
+        var previousEnd = Int(InternalOp.base + InternalOp.count)
+        for range in OperationRange.allCases {
+            let expected = c[range]
+            #expect(expected?.base == Int(range.base), "\(range)")
+            #expect(expected?.blocks == Int(range.blocks), "\(range)")
+            #expect(expected?.end == Int(range.end), "\(range)")
+            #expect(Int(range.base) >= previousEnd, "\(range) overlaps the range before it")
+            #expect(Int(range.end) == Int(range.base) + Int(range.blocks) * Int(range.slots))
+            #expect(OperationRange.of(range.base) == range && OperationRange.of(range.end - 1) == range)
+            previousEnd = Int(range.end)
+        }
+        #expect(previousEnd <= OperationRange.tableSize && OperationRange.tableSize == Int(WDB_TABLE_SIZE))
+        #expect(OperationRange.register.blocks == firstWasm30Opcode)
+        #expect(RegisterForm.count == UInt16(WDB_FORM_COUNT) && ChainForm.count == UInt16(WDB_CHAIN_FORM_COUNT))
+        #expect(LoadChainForm.count == UInt16(WDB_LOAD_FORM_COUNT) && StepForm.count == UInt16(WDB_STEP_FORM_COUNT))
+        #expect(RegisterForm.indexedImmediateStore.rawValue == UInt16(WDB_FORM_INDEXED_I))
+        #expect(ChainForm.riReversed.rawValue == UInt16(WDB_CHAIN_RI_REV))
+        #expect(LoadChainForm.immediate.rawValue == UInt16(WDB_LOAD_IMMEDIATE))
+        #expect(StepForm.riBranchUnless.rawValue == UInt16(WDB_STEP_RI_BRNOT))
+    }
+
+    /// The Swift chain lists number the chains as the C core does (both from chains.h's table),
+    /// and every chained and step form the table numbers has a handler in the core.
+    @Test func chainListsMatchTheCCore() {
+        #expect(EngineChains.pairs.count == Int(OperationRange.chain.blocks))
+        for (index, pair) in EngineChains.pairs.enumerated() {
+            #expect(wdb_chain_index(pair.first.rawValue, pair.second.rawValue) == Int32(index))
+        }
+        #expect(EngineChains.loads.count == Int(OperationRange.loadChain.blocks))
+        for (index, pair) in EngineChains.loads.enumerated() {
+            #expect(wdb_load_chain_index(pair.load.rawValue, pair.operation.rawValue) == Int32(index))
+        }
+        for range in OperationRange.allCases where range != .register {
+            let forms: [UInt16]
+            switch range {
+            case .chain: forms = ChainForm.allCases.map(\.rawValue)
+            case .loadChain: forms = LoadChainForm.allCases.map(\.rawValue)
+            default: forms = StepForm.allCases.map(\.rawValue)
+            }
+            for block in 0..<range.blocks {
+                for form in forms {
+                    #expect(wdb_core_handles(range.base + block * range.slots + form), "\(range) \(block) \(form)")
+                }
+            }
+        }
     }
 }

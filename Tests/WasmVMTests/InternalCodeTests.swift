@@ -22,11 +22,12 @@ import WasmCore
         #expect(try f.invoke([.i32(1)]) == [.i32(3)])
         let compiled = try #require(m.store.compiled(f.address))
         let listing = InternalCode.disassemble(compiled)
-        // The store's address slot and value slot share a word (0|2); br_table's entries are
-        // target|destination; the table operations name their words.
+        // Register forms name their words by the layouts of Scripts/engine-forms.txt (slots as
+        // @N); br_table's entries are target|destination; the internal operations name their
+        // words by Scripts/internal-ops.txt.
         #expect(listing == [
-            "0000  i32.mul/rr      a=2 0",
-            "0002  i32.store/rr    a=0 8 0|2",
+            "0000  i32.mul/rr      a=2 x=@0 y=@0",
+            "0002  i32.store/rr    a=0 offset=8 addend=0 address=@0 value=@2",
             "0005  copy            a=1 src=0",
             "0007  brTable         a=1 n=1 src=1 12|1 14|1",
             "0012  memory.size     a=1 0",
@@ -104,5 +105,41 @@ import WasmCore
             }
         }
         #expect(checked > 30)
+    }
+
+    /// Register forms, chains, load chains, indexed stores and increment-and-branch steps list
+    /// by name and by the word layouts of Scripts/engine-forms.txt.
+    @Test func listsSuperinstructionsByLayout() throws {
+        let m = try instantiate("""
+        (module (memory 1)
+          (func (export "f") (param i32 i32 i32) (result i32) (local i32 i64)
+            (local.set 3 (i32.add (i32.mul (local.get 0) (local.get 1)) (local.get 2)))
+            (local.set 3 (i32.xor (i32.shl (local.get 3) (i32.const 2)) (i32.const 7)))
+            (local.set 3 (i32.sub (local.get 3) (i32.load8_u offset=4 (local.get 0))))
+            (i32.store16 offset=8 (i32.add (local.get 0) (local.get 1)) (i32.const 9))
+            (loop $l (br_if $l (i32.lt_u (local.tee 0 (i32.add (local.get 0) (i32.const 1))) (i32.const 10))))
+            (loop $m (br_if $m (i64.le_s (local.tee 4 (i64.add (local.get 4) (i64.extend_i32_u (local.get 1))))
+                                         (i64.const 100))))
+            (local.get 3)))
+        """)
+        let f = try #require(m.function("f"))
+        _ = try f.invoke([.i32(1), .i32(2), .i32(3)])
+        let compiled = try #require(m.store.compiled(f.address))
+        // A chain names its two operations, a load chain its load and operation (`second`:
+        // z - load), a step its add and comparison (a = the local it tees; the i64 one steps
+        // by the slot holding the extended value); targets are code indices (the loop headers).
+        #expect(InternalCode.disassemble(compiled) == [
+            "0000  i32.mul+i32.add/rr a=3 x=@0 y=@1 z=@2",
+            "0003  i32.shl+i32.xor/ri_i a=3 x=@3 C=2 K=7",
+            "0007  i32.load8_u+i32.sub/second a=3 offset=4 addend=0 address=@0 z=@3",
+            "0010  i32.store16/indexed_i a=0 offset=8 index=@1 address=@0 value=9",
+            "0014  i32.add+i32.lt_u/ri_br a=0 x=@0 step=1 y=10 target=14",
+            "0018  i64.extend_i32_u/r a=6 x=@1",
+            "0020  i64.add+i64.le_s/ri_br a=4 x=@4 step=@6 y=100 target=18",
+            "0024  copy            a=5 src=3",
+            "0026  return          a=5 count=1",
+        ])
+        // Every instruction of it has a known layout that ends before the next stop point.
+        #expect(InternalCode.instructions(compiled).allSatisfy { $0.isKnown && !$0.isCut })
     }
 }

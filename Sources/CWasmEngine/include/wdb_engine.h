@@ -101,9 +101,15 @@ enum {
 // The internal operations' numbers (WDB_IOP_*) are generated from Scripts/internal-ops.txt.
 #include "wdb_internal_ops.h"
 
+// The operation numbers above the internal operations: the register forms and the
+// superinstructions below. Their ranges (WDB_*_BASE, _BLOCKS, _END, WDB_TABLE_SIZE) and form
+// numbers are generated from Scripts/engine-forms.txt, which computes each range from what it
+// holds (the opcodes, the chain lists), with static asserts that they follow one another.
+#include "wdb_forms.h"
+
 /// Register forms of the Wasm operations the core implements (operations.h): operation number
 /// WDB_FUSED(opcode, form). Word 0 is the operation with the destination slot in bits 32..63;
-/// the words after it hold, by form:
+/// the words after it hold, by form (WDB_FORM_*):
 ///   RR        lhs slot | rhs slot << 32
 ///   RI        lhs slot, immediate (raw 64-bit slot value)
 ///   R         source slot
@@ -115,80 +121,34 @@ enum {
 /// The address is (u32)(slot value + addend) + offset (the addend is a folded i32.add).
 /// Indexed loads and stores (an i32.add of two slots folded in) put the second slot where the
 /// addend was: the address is (u32)(base slot value + index slot value) + offset. Loads: form
-/// INDEXED; stores: INDEXED (value slot) and INDEXED_I (immediate value), same word layouts.
-/// Branch forms have no destination.
-enum {
-    WDB_FORM_RR = 0,
-    WDB_FORM_RI = 1,
-    WDB_FORM_R = 2,
-    WDB_FORM_RR_BR = 3,
-    WDB_FORM_RI_BR = 4,
-    WDB_FORM_RR_BRNOT = 5,
-    WDB_FORM_RI_BRNOT = 6,
-    /// Memory accesses only (their kinds use none of the branch form numbers).
-    WDB_FORM_INDEXED = 7,
-    WDB_FORM_INDEXED_I = 2,
-    WDB_FORM_COUNT = 8,
-    WDB_FUSED_BASE = 0x800,
-    /// Dispatch table entries: a power of two above every operation number.
-    WDB_TABLE_SIZE = 8192,
-};
+/// INDEXED; stores: INDEXED (value slot) and INDEXED_I (immediate value, R's number), same word
+/// layouts. Branch forms have no destination.
 #define WDB_FUSED(opcode, form) (WDB_FUSED_BASE + (opcode) * WDB_FORM_COUNT + (form))
 
-/// Chained operations (chains.h): operation number WDB_CHAIN_BASE + chain index * 8 + form,
-/// where the chain index is wdb_chain_index(first, second). Word 0 is the operation with the
-/// destination slot in bits 32..63; the words after it hold, by form:
+/// Chained operations (chains.h): operation number WDB_CHAIN_BASE + chain index *
+/// WDB_CHAIN_FORM_COUNT + form, where the chain index is wdb_chain_index(first, second). Word 0
+/// is the operation with the destination slot in bits 32..63; the words after it hold, by form:
 ///   RR        x | y << 32, z slot           op2(op1(x, y), z)
 ///   RI        x | z << 32, immediate C      op2(op1(x, C), z)
 ///   RR_I      x | y << 32, immediate K      op2(op1(x, y), K)
 ///   RI_I      x, immediate C, immediate K   op2(op1(x, C), K)
 ///   RR_REV    x | y << 32, z slot           op2(z, op1(x, y))
 ///   RI_REV    x | z << 32, immediate C      op2(z, op1(x, C))
-enum {
-    WDB_CHAIN_RR = 0,
-    WDB_CHAIN_RI = 1,
-    WDB_CHAIN_RR_I = 2,
-    WDB_CHAIN_RI_I = 3,
-    WDB_CHAIN_RR_REV = 4,
-    WDB_CHAIN_RI_REV = 5,
-    WDB_CHAIN_FORM_COUNT = 8,
-    /// Above every register form (WDB_FUSED of every opcode).
-    WDB_CHAIN_BASE = 0x1600,
-};
 
 /// Increment-and-branch: `local.tee l (i32.add x C)` followed by an i32 comparison of l with y
 /// and a br_if / if on it (a loop counter's step and test), as one instruction. Operation number
-/// WDB_STEP_BASE + (comparison opcode - i32.eq) * 4 + form; word 0 is the operation with local
-/// l in bits 32..63; then x | C << 32, y (a slot for the RR forms, an immediate for RI), target.
-/// l is compared on the left (the compiler mirrors a comparison that has it on the right).
-/// The same with a step from a slot (x | step slot << 32: WDB_STEP_SLOT_BASE), and for i64
-/// (i64.add and the i64 comparisons, counted from i64.eq): WDB_STEP64_BASE with a constant step
-/// (sign-extended from the 32 bits it has in word 1), WDB_STEP64_SLOT_BASE with a slot.
-enum {
-    WDB_STEP_RR_BR = 0,
-    WDB_STEP_RI_BR = 1,
-    WDB_STEP_RR_BRNOT = 2,
-    WDB_STEP_RI_BRNOT = 3,
-    WDB_STEP_FORM_COUNT = 4,
-    /// Above the chained forms.
-    WDB_STEP_BASE = 0x1E00,
-    /// Above the load-and-operate forms; each family has 10 comparisons * 4 forms.
-    WDB_STEP_SLOT_BASE = 0x1F40,
-    WDB_STEP64_BASE = 0x1F68,
-    WDB_STEP64_SLOT_BASE = 0x1F90,
-};
+/// WDB_STEP_BASE + (comparison opcode - i32.eq) * WDB_STEP_FORM_COUNT + form (WDB_STEP_RR_BR,
+/// RI_BR, RR_BRNOT, RI_BRNOT); word 0 is the operation with local l in bits 32..63; then
+/// x | C << 32, y (a slot for the RR forms, an immediate for RI), target. l is compared on the
+/// left (the compiler mirrors a comparison that has it on the right). The same with a step from
+/// a slot (x | step slot << 32: WDB_STEP_SLOT_BASE), and for i64 (i64.add and the i64
+/// comparisons, counted from i64.eq): WDB_STEP64_BASE with a constant step (sign-extended from
+/// the 32 bits it has in word 1), WDB_STEP64_SLOT_BASE with a slot.
 
-/// Load-and-operate (chains.h): operation number WDB_LOAD_CHAIN_BASE + index * 4 + form, where
-/// the index is wdb_load_chain_index(load, operation). Words: offset | addend << 32, address
-/// slot | z slot << 32, and for LOAD_IMMEDIATE the immediate K.
-enum {
-    WDB_LOAD_FIRST = 0,        // op(load, z)
-    WDB_LOAD_SECOND = 1,       // op(z, load)
-    WDB_LOAD_IMMEDIATE = 2,    // op(load, K)
-    WDB_LOAD_FORM_COUNT = 4,
-    /// Above the increment-and-branch forms.
-    WDB_LOAD_CHAIN_BASE = 0x1E40,
-};
+/// Load-and-operate (chains.h): operation number WDB_LOAD_CHAIN_BASE + index *
+/// WDB_LOAD_FORM_COUNT + form, where the index is wdb_load_chain_index(load, operation). Words:
+/// offset | addend << 32, address slot | z slot << 32, and for LOAD_IMMEDIATE the immediate K.
+/// Forms: WDB_LOAD_FIRST op(load, z), WDB_LOAD_SECOND op(z, load), WDB_LOAD_IMMEDIATE op(load, K).
 
 /// The index of load `load` feeding binary operation `operation` (Wasm opcodes), or -1.
 int wdb_load_chain_index(uint16_t load, uint16_t operation);

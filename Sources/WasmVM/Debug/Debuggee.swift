@@ -335,29 +335,13 @@ public final class Debuggee {
             let k = Int(index)
             let raw = CodeWord.original(c.code[k])
             var watch = false
-            if raw == InternalOp.memoryOperation.rawValue, k + 1 < c.codeCount {
-                // Any memory but a 32-bit memory 0: patched when its memory (either memory of a
-                // memory.copy) is watched; the access is checked in Swift at the stop.
-                let w1 = c.code[k + 1]
-                let op = Opcode(rawValue: UInt16(truncatingIfNeeded: w1))
-                var touched: Set<UInt32> = [UInt32(truncatingIfNeeded: w1 >> 32)]
-                if op == .memoryCopy, k + 2 < c.codeCount { touched.insert(UInt32(truncatingIfNeeded: c.code[k + 2])) }
-                if !touched.isDisjoint(with: settings.memories), let op {
-                    switch op {
-                    case .memoryFill, .memoryCopy, .memoryInit: watch = true
-                    case .memorySize, .memoryGrow: watch = false
-                    // A load or store (scalar or SIMD): a store has no result.
-                    default: watch = VectorMemoryAccess.isStore(op) || memoryReads
-                    }
-                }
-            } else if memory != nil, let op = RegisterOperation.memoryOperation(raw) {
-                watch = RegisterKind.of(op) == .store || memoryReads
-            } else if memory != nil, let (op, _) = VectorMemoryAccess.operation(CodeWord.unpatched(c.code[k]), at: c.code + k) {
-                watch = VectorMemoryAccess.isStore(op) || memoryReads
-            } else if memory != nil, let op = raw < InternalOp.base ? Opcode(rawValue: raw) : nil {
-                if op == .memoryFill || op == .memoryCopy || op == .memoryInit {
-                    watch = true
-                }
+            if let access = MemoryAccess(CodeWord.unpatched(c.code[k]), at: c.code + k, available: c.codeCount - k) {
+                // Memory 0 with 32-bit addresses (register forms, load chains, stack forms) is
+                // watched through `memory`, the union the C core checks inline; any other memory
+                // (a `memoryOperation`, checked in Swift at the stop) through `memories`.
+                let watched = raw == InternalOp.memoryOperation.rawValue
+                    ? !Set(access.memories).isDisjoint(with: settings.memories) : memory != nil
+                watch = watched && (access.isWrite || memoryReads)
             }
             if !globals.isEmpty, k + 1 < c.codeCount {
                 let g = UInt32(truncatingIfNeeded: c.code[k + 1])
@@ -521,55 +505,37 @@ public final class Debuggee {
         guard let r = invocation.registers else { return nil }
         let original = CodeWord.unpatched(r.pc.pointee)
         let raw = CodeWord.op(original)
-        let a = CodeWord.a(original)
-        let fp = r.fp
-        func u32(_ i: Int) -> UInt64 { fp[i] & 0xFFFF_FFFF }
-        if let access = RegisterOperation.memoryAccess(original, pc: r.pc, fp: fp)
-            ?? VectorMemoryAccess.access(original, pc: r.pc, fp: fp) {
-            return .memory(address: access.address, size: access.size, isWrite: access.isWrite)
-        }
-        if raw == InternalOp.memoryOperation.rawValue { return pendingMemoryOperation(original, r) }
+        if let access = MemoryAccess(original, at: r.pc) { return pendingAccess(access, r) }
         if raw == Opcode.globalSet.rawValue || raw == InternalOp.globalSet2.rawValue {
             return .global(index: UInt32(truncatingIfNeeded: r.pc[1]), isWrite: true)
         }
         if raw == Opcode.globalGet.rawValue || raw == InternalOp.globalGet2.rawValue {
             return .global(index: UInt32(truncatingIfNeeded: r.pc[1]), isWrite: false)
         }
-        switch raw {
-        case Opcode.memoryFill.rawValue:
-            return .bulk(reads: [], writes: [u32(a)..<(u32(a) &+ u32(a + 2))])
-        case Opcode.memoryCopy.rawValue:
-            return .bulk(reads: [u32(a + 1)..<(u32(a + 1) &+ u32(a + 2))], writes: [u32(a)..<(u32(a) &+ u32(a + 2))])
-        case Opcode.memoryInit.rawValue:
-            return .bulk(reads: [], writes: [u32(a)..<(u32(a) &+ u32(a + 2))])
-        default: return nil
-        }
+        return nil
     }
 }
 
 extension Debuggee {
-    /// The access of a `memoryOperation` (any memory but a 32-bit memory 0) at pc.
-    func pendingMemoryOperation(_ word: UInt64, _ r: Registers) -> PendingAccess? {
-        if let access = Interpreter.memoryOperationAccess(word, pc: r.pc, fp: r.fp, context: r.context) {
-            return .memory(address: access.address, size: access.size, isWrite: access.isWrite, memory: access.memory)
+    /// What a memory access (MemoryAccess.swift) is about to touch in the frame at `r`.
+    func pendingAccess(_ access: MemoryAccess, _ r: Registers) -> PendingAccess? {
+        let fp = r.fp
+        func is64(_ index: UInt32) -> Bool { Interpreter.memory(r, Int(index))?.pointee.is64 ?? false }
+        guard case .bulk(let a) = access.address else {
+            guard let address = access.effectiveAddress(fp, is64: is64(access.memory)) else { return nil }
+            return .memory(address: address, size: access.size, isWrite: access.isWrite, memory: access.memory)
         }
-        guard let op = Opcode(rawValue: UInt16(truncatingIfNeeded: r.pc[1])) else { return nil }
-        let memory = UInt32(truncatingIfNeeded: r.pc[1] >> 32)
-        let a = CodeWord.a(word), fp = r.fp
-        let context = r.context.pointee
-        func is64(_ index: UInt32) -> Bool {
-            Int(index) < context.memoryCount && (context.memories?[Int(index)].pointee.is64 ?? false)
-        }
+        let memory = access.memory
         func operand(_ i: Int, _ wide: Bool) -> UInt64 { wide ? fp[i] : fp[i] & 0xFFFF_FFFF }
         func range(_ start: UInt64, _ count: UInt64) -> Range<UInt64> { start..<(start &+ count < start ? .max : start &+ count) }
-        switch op {
+        switch access.op {
         case .memoryFill:
             return .bulk(reads: [], writes: [range(operand(a, is64(memory)), operand(a + 2, is64(memory)))],
                          writeMemory: memory)
         case .memoryInit:
             return .bulk(reads: [], writes: [range(operand(a, is64(memory)), fp[a + 2] & 0xFFFF_FFFF)], writeMemory: memory)
         case .memoryCopy:
-            let source = UInt32(truncatingIfNeeded: r.pc[2])
+            let source = access.sourceMemory ?? memory
             let n = operand(a + 2, is64(memory) && is64(source))
             return .bulk(reads: [range(operand(a + 1, is64(source)), n)], writes: [range(operand(a, is64(memory)), n)],
                          readMemory: source, writeMemory: memory)
