@@ -160,24 +160,49 @@ HANDLER(L_BR_TABLE) {
     pc = code + (entry & 0xFFFFFFFFu);
     DISPATCH();
 }
+/// Moves a return's results (pc[1] slots from fp[A]) to fp[0...]. The first is copied
+/// unconditionally (most functions return one value; with none, fp[0] and fp[A] are dead slots
+/// inside the value stack), the others in the loop.
+#define MOVE_RESULTS() do { \
+    fp[0] = fp[A]; \
+    if (A != 0) move_slots(fp, A + 1, 1, (intptr_t)pc[1] - 1); \
+} while (0)
 HANDLER(L_RETURN) {
     intptr_t depth = core->depth;
-    if (depth == core->entryDepth) {
-        if (A != 0) move_slots(fp, A, 0, (intptr_t)pc[1]);
+    if (__builtin_expect(depth == core->entryDepth, 0)) {
+        MOVE_RESULTS();
         EXIT(WDB_STATUS_FINISHED);
     }
     const wdb_frame *caller = &core->frames[depth - 1];
-    const wdb_function_entry *e = &core->entries[caller->function];
-    // Returning into another instance switches memory and globals: Swift does that.
-    if (e->contextPointer != core->context) EXIT(WDB_STATUS_SLOW);
-    if (A != 0) move_slots(fp, A, 0, (intptr_t)pc[1]);
+    // A caller in another instance (code NULL) needs memory and globals switched: Swift does
+    // that (with nothing moved yet).
+    u64 *callerCode = caller->code;
+    if (__builtin_expect(callerCode == NULL, 0)) EXIT(WDB_STATUS_SLOW);
+    MOVE_RESULTS();
     core->depth = depth - 1;
     core->function = caller->function;
     fp = caller->fp;
     pc = caller->returnPC;
-    code = e->code;
+    code = callerCode;
     DISPATCH();
 }
+
+/// Zeroes slots [paramSlots, zeroEnd) of the frame at `base_` of function entry `e_`: the
+/// locals a read may see before a write (wdb_function_entry.zeroEnd), the first of which is the
+/// zero slot when the function has one. The first is zeroed even when zeroEnd == paramSlots
+/// (a do-while saves the test): that slot is then a local the function writes before reading
+/// it, an operand slot, or the slot above the frame, all dead at entry and inside the value
+/// stack (the call checked base + frameSize < stackEnd). (The empty asm keeps clang from
+/// turning this loop into a memset call, which costs more than the loop for the handful of
+/// locals a function has.)
+#define ZERO_LOCALS(base_, e_) do { \
+    u64 *p = (base_) + (e_)->paramSlots, *end = (base_) + (e_)->zeroEnd; \
+    do { \
+        *p = 0; \
+        p++; \
+        __asm__ volatile("" : "+r"(p)); \
+    } while (p < end); \
+} while (0)
 
 /// Enters function `callee_` with its frame at `base_`; the caller continues at `returnPC_`.
 /// Host functions, callees not compiled yet and calls into another instance go to Swift.
@@ -185,21 +210,23 @@ HANDLER(L_RETURN) {
     u32 callee = (callee_); \
     u64 *base = (base_); \
     const wdb_function_entry *e = &core->entries[callee]; \
+    /* Host functions have no code either: one test covers them and callees not compiled. */ \
+    u64 *calleeCode = e->code; \
+    if (calleeCode == NULL || e->contextPointer != core->context) EXIT(WDB_STATUS_SLOW); \
     intptr_t depth = core->depth; \
-    if (e->isHost || e->code == NULL || e->contextPointer != core->context) EXIT(WDB_STATUS_SLOW); \
     if (depth + 2 > core->maxDepth) TRAP(WDB_TRAP_CALL_STACK_EXHAUSTED); \
-    if (core->stackEnd - base <= (intptr_t)e->frameSize) TRAP(WDB_TRAP_CALL_STACK_EXHAUSTED); \
-    core->frames[depth] = (wdb_frame){ .function = core->function, .fp = fp, .returnPC = (returnPC_) }; \
+    if (base + e->frameSize >= core->stackEnd) TRAP(WDB_TRAP_CALL_STACK_EXHAUSTED); \
+    /* (Field by field: a compound literal would also store zeros into the padding.) */ \
+    wdb_frame *frame = &core->frames[depth]; \
+    frame->function = core->function; \
+    frame->fp = fp; \
+    frame->returnPC = (returnPC_); \
+    frame->code = code; \
     core->depth = depth + 1; \
     core->function = callee; \
-    /* Non-parameter locals start at zero. (The empty asm keeps clang from turning this loop into \
-       a memset call, which costs more than the loop for the handful of locals a function has.) */ \
-    for (u64 *p = base + e->paramSlots, *end = base + e->localsEnd; p < end; p++) { \
-        *p = 0; \
-        __asm__ volatile("" : "+r"(p)); \
-    } \
+    ZERO_LOCALS(base, e); \
     fp = base; \
-    code = e->code; \
+    code = calleeCode; \
     pc = code; \
     DISPATCH(); \
 } while (0)
@@ -223,15 +250,13 @@ HANDLER(L_CALL_INDIRECT) {
 #define TAIL_CALL(callee_) do { \
     u32 callee = (callee_); \
     const wdb_function_entry *e = &core->entries[callee]; \
-    if (e->isHost || e->code == NULL || e->contextPointer != core->context) EXIT(WDB_STATUS_SLOW); \
+    u64 *calleeCode = e->code; \
+    if (calleeCode == NULL || e->contextPointer != core->context) EXIT(WDB_STATUS_SLOW); \
     if (core->stackEnd - fp <= (intptr_t)e->frameSize) TRAP(WDB_TRAP_CALL_STACK_EXHAUSTED); \
     move_slots(fp, A, 0, (intptr_t)e->paramSlots); \
     core->function = callee; \
-    for (u64 *p = fp + e->paramSlots, *end = fp + e->localsEnd; p < end; p++) { \
-        *p = 0; \
-        __asm__ volatile("" : "+r"(p)); \
-    } \
-    code = e->code; \
+    ZERO_LOCALS(fp, e); \
+    code = calleeCode; \
     pc = code; \
     DISPATCH(); \
 } while (0)
