@@ -22,19 +22,20 @@ import WasmCore
         #expect(try f.invoke([.i32(1)]) == [.i32(3)])
         let compiled = try #require(m.store.compiled(f.address))
         let listing = InternalCode.disassemble(compiled)
-        // The store's address slot and value slot share a word (0|2); br_table's entries are
-        // target|destination; the table operations name their words.
+        // The store's address slot and value slot share a word (0|3); br_table's entries are
+        // target|destination; the table operations name their words. Slot 1 is the zero slot
+        // (a function with loads or stores has one), so the operand stack starts at 2.
         #expect(listing == [
-            "0000  i32.mul/rr      a=2 0",
-            "0002  i32.store/rr    a=0 8 0|2",
-            "0005  copy            a=1 src=0",
-            "0007  brTable         a=1 n=1 src=1 12|1 14|1",
-            "0012  memory.size     a=1 0",
-            "0014  copy            a=1 src=0",
-            "0016  call            a=1 fn=0",
-            "0018  const           a=2 value=0",
-            "0020  callIndirect    a=1 table=0 type=0 index=@2",
-            "0023  return          a=1 count=1",
+            "0000  i32.mul/rr      a=3 0",
+            "0002  i32.store/rr    a=0 8 0|3",
+            "0005  copy            a=2 src=0",
+            "0007  brTable         a=2 n=1 src=2 12|2 14|2",
+            "0012  memory.size     a=2 0",
+            "0014  copy            a=2 src=0",
+            "0016  call            a=2 fn=0",
+            "0018  const           a=3 value=0",
+            "0020  callIndirect    a=2 table=0 type=0 index=@3",
+            "0023  return          a=2 count=1",
         ])
     }
 
