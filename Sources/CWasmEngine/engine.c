@@ -90,8 +90,11 @@ _Static_assert(WDB_STEP64_SLOT_BASE + 10 * WDB_STEP_FORM_COUNT <= WDB_TABLE_SIZE
 #define HANDLER_CC
 #endif
 typedef struct wdb_dispatch wdb_dispatch;
+// `memSize` is core->memSize, constant during a run of the core (memory.grow and instance
+// switches happen in Swift, which re-enters with the new size): as an argument it stays in a
+// register, and a load or store's bounds check compares with it instead of loading it.
 #define HANDLER_ARGS u64 *pc, u64 *fp, u64 word, wdb_core *core, u64 *code, uint8_t *mem, \
-    const wdb_dispatch *next
+    const wdb_dispatch *next, u64 memSize
 #define HANDLER(name) static HANDLER_CC uint8_t name(HANDLER_ARGS)
 typedef HANDLER_CC uint8_t (*wdb_handler)(HANDLER_ARGS);
 /// A handler table, indexed by the low 16 bits of an instruction word (operation numbers are
@@ -100,7 +103,7 @@ struct wdb_dispatch { wdb_handler handlers[1 << 16]; };
 
 /// The slot operand in bits 32..63 of the instruction word.
 #define A ((intptr_t)(word >> 32))
-#define TAIL(handler, word_) __attribute__((musttail)) return (handler)(pc, fp, (word_), core, code, mem, next)
+#define TAIL(handler, word_) __attribute__((musttail)) return (handler)(pc, fp, (word_), core, code, mem, next, memSize)
 #define DISPATCH() do { word = *pc; TAIL(next->handlers[(uint16_t)word], word); } while (0)
 #define EXIT(status_) return leave(pc, fp, code, core, (status_))
 #define TRAP(code_) do { core->trap = (code_); EXIT(WDB_STATUS_TRAPPED); } while (0)
@@ -309,7 +312,7 @@ HANDLER(L_UNREACHABLE) { (void)word; (void)mem; (void)next; TRAP(WDB_TRAP_UNREAC
 HANDLER(L_SELECT) { if (U32(fp[A + 2]) == 0) fp[A] = fp[A + 1]; pc += 1; DISPATCH(); }
 HANDLER(L_GLOBAL_GET) { fp[A] = core->globals[pc[1]][0]; pc += 2; DISPATCH(); }
 HANDLER(L_GLOBAL_SET) { core->globals[pc[1]][0] = fp[A]; pc += 2; DISPATCH(); }
-HANDLER(L_MEMORY_SIZE) { fp[A] = core->memSize / 65536; pc += 2; DISPATCH(); }
+HANDLER(L_MEMORY_SIZE) { fp[A] = memSize / 65536; pc += 2; DISPATCH(); }
 
 // ---- register-form operations (see the operand forms in wdb_engine.h) ----
 #define DEFINE_BINARY(N, expr) \
@@ -335,30 +338,30 @@ HANDLER(L_MEMORY_SIZE) { fp[A] = core->memSize / 65536; pc += 2; DISPATCH(); }
 #define DEFINE_LOAD(N, T, widen) \
     HANDLER(F_##N##_R) { \
         u64 ea = ADDRESS(); \
-        if (ea + sizeof(T) > core->memSize) TRAP(WDB_TRAP_OUT_OF_BOUNDS_MEMORY); \
+        if (ea + sizeof(T) > memSize) TRAP(WDB_TRAP_OUT_OF_BOUNDS_MEMORY); \
         T v; memcpy(&v, mem + ea, sizeof(T)); fp[A] = (widen); pc += 3; DISPATCH(); }
 #define DEFINE_INDEXED_LOAD(N, T, widen) \
     HANDLER(X_##N) { \
         u64 ea = INDEXED_ADDRESS(); \
-        if (ea + sizeof(T) > core->memSize) TRAP(WDB_TRAP_OUT_OF_BOUNDS_MEMORY); \
+        if (ea + sizeof(T) > memSize) TRAP(WDB_TRAP_OUT_OF_BOUNDS_MEMORY); \
         T v; memcpy(&v, mem + ea, sizeof(T)); fp[A] = (widen); pc += 3; DISPATCH(); }
 #define DEFINE_INDEXED_STORE(N, T) \
     HANDLER(X_##N##_R) { \
         u64 ea = INDEXED_ADDRESS(); \
-        if (ea + sizeof(T) > core->memSize) TRAP(WDB_TRAP_OUT_OF_BOUNDS_MEMORY); \
+        if (ea + sizeof(T) > memSize) TRAP(WDB_TRAP_OUT_OF_BOUNDS_MEMORY); \
         T v = (T)fp[pc[2] >> 32]; memcpy(mem + ea, &v, sizeof(T)); pc += 3; DISPATCH(); } \
     HANDLER(X_##N##_I) { \
         u64 ea = INDEXED_ADDRESS(); \
-        if (ea + sizeof(T) > core->memSize) TRAP(WDB_TRAP_OUT_OF_BOUNDS_MEMORY); \
+        if (ea + sizeof(T) > memSize) TRAP(WDB_TRAP_OUT_OF_BOUNDS_MEMORY); \
         T v = (T)pc[3]; memcpy(mem + ea, &v, sizeof(T)); pc += 4; DISPATCH(); }
 #define DEFINE_STORE(N, T) \
     HANDLER(F_##N##_RR) { \
         u64 ea = ADDRESS(); \
-        if (ea + sizeof(T) > core->memSize) TRAP(WDB_TRAP_OUT_OF_BOUNDS_MEMORY); \
+        if (ea + sizeof(T) > memSize) TRAP(WDB_TRAP_OUT_OF_BOUNDS_MEMORY); \
         T v = (T)fp[pc[2] >> 32]; memcpy(mem + ea, &v, sizeof(T)); pc += 3; DISPATCH(); } \
     HANDLER(F_##N##_RI) { \
         u64 ea = ADDRESS(); \
-        if (ea + sizeof(T) > core->memSize) TRAP(WDB_TRAP_OUT_OF_BOUNDS_MEMORY); \
+        if (ea + sizeof(T) > memSize) TRAP(WDB_TRAP_OUT_OF_BOUNDS_MEMORY); \
         T v = (T)pc[3]; memcpy(mem + ea, &v, sizeof(T)); pc += 4; DISPATCH(); }
 
 WDB_COMPARE_OPS(DEFINE_COMPARE)
@@ -405,7 +408,7 @@ WDB_I64_COMPARE_OPS(DEFINE_STEP64)
 // ---- load-and-operate (chains.h) ----
 #define LOAD_CHAIN_VALUE(T, widen) \
     u64 ea = ADDRESS(); \
-    if (ea + sizeof(T) > core->memSize) TRAP(WDB_TRAP_OUT_OF_BOUNDS_MEMORY); \
+    if (ea + sizeof(T) > memSize) TRAP(WDB_TRAP_OUT_OF_BOUNDS_MEMORY); \
     T v; memcpy(&v, mem + ea, sizeof(T)); u64 loaded = (widen)
 #define DEFINE_LOAD_CHAIN(L, T, widen, N) \
     HANDLER(LC_##L##_##N##_FIRST) { LOAD_CHAIN_VALUE(T, widen); \
@@ -540,5 +543,5 @@ bool wdb_core_handles(uint16_t operation) {
 uint8_t wdb_core_run(wdb_core *core, uint64_t firstWord, bool singleStep) {
     pthread_once(&tablesFilled, fill_tables);
     return table[(uint16_t)firstWord](core->pc, core->fp, firstWord, core, core->code, core->memBase,
-                                      singleStep ? &stepTable : &runTable);
+                                      singleStep ? &stepTable : &runTable, core->memSize);
 }
