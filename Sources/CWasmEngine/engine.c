@@ -85,8 +85,11 @@ WDB_BINARY_OPS(DEFINE_BINARY_FUNCTION)
 #define HANDLER_CC
 #endif
 typedef struct wdb_dispatch wdb_dispatch;
+// `memSize` is core->memSize, constant during a run of the core (memory.grow and instance
+// switches happen in Swift, which re-enters with the new size): as an argument it stays in a
+// register, and a load or store's bounds check compares with it instead of loading it.
 #define HANDLER_ARGS u64 *pc, u64 *fp, u64 word, wdb_core *core, u64 *code, uint8_t *mem, \
-    const wdb_dispatch *next
+    const wdb_dispatch *next, u64 memSize
 #define HANDLER(name) static HANDLER_CC uint8_t name(HANDLER_ARGS)
 typedef HANDLER_CC uint8_t (*wdb_handler)(HANDLER_ARGS);
 /// A handler table, indexed by the low 16 bits of an instruction word (operation numbers are
@@ -95,7 +98,7 @@ struct wdb_dispatch { wdb_handler handlers[1 << 16]; };
 
 /// The slot operand in bits 32..63 of the instruction word.
 #define A ((intptr_t)(word >> 32))
-#define TAIL(handler, word_) __attribute__((musttail)) return (handler)(pc, fp, (word_), core, code, mem, next)
+#define TAIL(handler, word_) __attribute__((musttail)) return (handler)(pc, fp, (word_), core, code, mem, next, memSize)
 #define DISPATCH() do { word = *pc; TAIL(next->handlers[(uint16_t)word], word); } while (0)
 #define EXIT(status_) return leave(pc, fp, code, core, (status_))
 #define TRAP(code_) do { core->trap = (code_); EXIT(WDB_STATUS_TRAPPED); } while (0)
@@ -155,24 +158,49 @@ HANDLER(L_BR_TABLE) {
     pc = code + (entry & 0xFFFFFFFFu);
     DISPATCH();
 }
+/// Moves a return's results (pc[1] slots from fp[A]) to fp[0...]. The first is copied
+/// unconditionally (most functions return one value; with none, fp[0] and fp[A] are dead slots
+/// inside the value stack), the others in the loop.
+#define MOVE_RESULTS() do { \
+    fp[0] = fp[A]; \
+    if (A != 0) move_slots(fp, A + 1, 1, (intptr_t)pc[1] - 1); \
+} while (0)
 HANDLER(L_RETURN) {
     intptr_t depth = core->depth;
-    if (depth == core->entryDepth) {
-        if (A != 0) move_slots(fp, A, 0, (intptr_t)pc[1]);
+    if (__builtin_expect(depth == core->entryDepth, 0)) {
+        MOVE_RESULTS();
         EXIT(WDB_STATUS_FINISHED);
     }
     const wdb_frame *caller = &core->frames[depth - 1];
-    const wdb_function_entry *e = &core->entries[caller->function];
-    // Returning into another instance switches memory and globals: Swift does that.
-    if (e->contextPointer != core->context) EXIT(WDB_STATUS_SLOW);
-    if (A != 0) move_slots(fp, A, 0, (intptr_t)pc[1]);
+    // A caller in another instance (code NULL) needs memory and globals switched: Swift does
+    // that (with nothing moved yet).
+    u64 *callerCode = caller->code;
+    if (__builtin_expect(callerCode == NULL, 0)) EXIT(WDB_STATUS_SLOW);
+    MOVE_RESULTS();
     core->depth = depth - 1;
     core->function = caller->function;
     fp = caller->fp;
     pc = caller->returnPC;
-    code = e->code;
+    code = callerCode;
     DISPATCH();
 }
+
+/// Zeroes slots [paramSlots, zeroEnd) of the frame at `base_` of function entry `e_`: the
+/// locals a read may see before a write (wdb_function_entry.zeroEnd), the first of which is the
+/// zero slot when the function has one. The first is zeroed even when zeroEnd == paramSlots
+/// (a do-while saves the test): that slot is then a local the function writes before reading
+/// it, an operand slot, or the slot above the frame, all dead at entry and inside the value
+/// stack (the call checked base + frameSize < stackEnd). (The empty asm keeps clang from
+/// turning this loop into a memset call, which costs more than the loop for the handful of
+/// locals a function has.)
+#define ZERO_LOCALS(base_, e_) do { \
+    u64 *p = (base_) + (e_)->paramSlots, *end = (base_) + (e_)->zeroEnd; \
+    do { \
+        *p = 0; \
+        p++; \
+        __asm__ volatile("" : "+r"(p)); \
+    } while (p < end); \
+} while (0)
 
 /// Enters function `callee_` with its frame at `base_`; the caller continues at `returnPC_`.
 /// Host functions, callees not compiled yet and calls into another instance go to Swift.
@@ -180,21 +208,23 @@ HANDLER(L_RETURN) {
     u32 callee = (callee_); \
     u64 *base = (base_); \
     const wdb_function_entry *e = &core->entries[callee]; \
+    /* Host functions have no code either: one test covers them and callees not compiled. */ \
+    u64 *calleeCode = e->code; \
+    if (calleeCode == NULL || e->contextPointer != core->context) EXIT(WDB_STATUS_SLOW); \
     intptr_t depth = core->depth; \
-    if (e->isHost || e->code == NULL || e->contextPointer != core->context) EXIT(WDB_STATUS_SLOW); \
     if (depth + 2 > core->maxDepth) TRAP(WDB_TRAP_CALL_STACK_EXHAUSTED); \
-    if (core->stackEnd - base <= (intptr_t)e->frameSize) TRAP(WDB_TRAP_CALL_STACK_EXHAUSTED); \
-    core->frames[depth] = (wdb_frame){ .function = core->function, .fp = fp, .returnPC = (returnPC_) }; \
+    if (base + e->frameSize >= core->stackEnd) TRAP(WDB_TRAP_CALL_STACK_EXHAUSTED); \
+    /* (Field by field: a compound literal would also store zeros into the padding.) */ \
+    wdb_frame *frame = &core->frames[depth]; \
+    frame->function = core->function; \
+    frame->fp = fp; \
+    frame->returnPC = (returnPC_); \
+    frame->code = code; \
     core->depth = depth + 1; \
     core->function = callee; \
-    /* Non-parameter locals start at zero. (The empty asm keeps clang from turning this loop into \
-       a memset call, which costs more than the loop for the handful of locals a function has.) */ \
-    for (u64 *p = base + e->paramSlots, *end = base + e->localsEnd; p < end; p++) { \
-        *p = 0; \
-        __asm__ volatile("" : "+r"(p)); \
-    } \
+    ZERO_LOCALS(base, e); \
     fp = base; \
-    code = e->code; \
+    code = calleeCode; \
     pc = code; \
     DISPATCH(); \
 } while (0)
@@ -218,15 +248,13 @@ HANDLER(L_CALL_INDIRECT) {
 #define TAIL_CALL(callee_) do { \
     u32 callee = (callee_); \
     const wdb_function_entry *e = &core->entries[callee]; \
-    if (e->isHost || e->code == NULL || e->contextPointer != core->context) EXIT(WDB_STATUS_SLOW); \
+    u64 *calleeCode = e->code; \
+    if (calleeCode == NULL || e->contextPointer != core->context) EXIT(WDB_STATUS_SLOW); \
     if (core->stackEnd - fp <= (intptr_t)e->frameSize) TRAP(WDB_TRAP_CALL_STACK_EXHAUSTED); \
     move_slots(fp, A, 0, (intptr_t)e->paramSlots); \
     core->function = callee; \
-    for (u64 *p = fp + e->paramSlots, *end = fp + e->localsEnd; p < end; p++) { \
-        *p = 0; \
-        __asm__ volatile("" : "+r"(p)); \
-    } \
-    code = e->code; \
+    ZERO_LOCALS(fp, e); \
+    code = calleeCode; \
     pc = code; \
     DISPATCH(); \
 } while (0)
@@ -279,7 +307,7 @@ HANDLER(L_UNREACHABLE) { (void)word; (void)mem; (void)next; TRAP(WDB_TRAP_UNREAC
 HANDLER(L_SELECT) { if (U32(fp[A + 2]) == 0) fp[A] = fp[A + 1]; pc += 1; DISPATCH(); }
 HANDLER(L_GLOBAL_GET) { fp[A] = core->globals[pc[1]][0]; pc += 2; DISPATCH(); }
 HANDLER(L_GLOBAL_SET) { core->globals[pc[1]][0] = fp[A]; pc += 2; DISPATCH(); }
-HANDLER(L_MEMORY_SIZE) { fp[A] = core->memSize / 65536; pc += 2; DISPATCH(); }
+HANDLER(L_MEMORY_SIZE) { fp[A] = memSize / 65536; pc += 2; DISPATCH(); }
 
 // ---- register-form operations (see the operand forms in wdb_engine.h) ----
 #define DEFINE_BINARY(N, expr) \
@@ -305,30 +333,30 @@ HANDLER(L_MEMORY_SIZE) { fp[A] = core->memSize / 65536; pc += 2; DISPATCH(); }
 #define DEFINE_LOAD(N, T, widen) \
     HANDLER(F_##N##_R) { \
         u64 ea = ADDRESS(); \
-        if (ea + sizeof(T) > core->memSize) TRAP(WDB_TRAP_OUT_OF_BOUNDS_MEMORY); \
+        if (ea + sizeof(T) > memSize) TRAP(WDB_TRAP_OUT_OF_BOUNDS_MEMORY); \
         T v; memcpy(&v, mem + ea, sizeof(T)); fp[A] = (widen); pc += 3; DISPATCH(); }
 #define DEFINE_INDEXED_LOAD(N, T, widen) \
     HANDLER(X_##N) { \
         u64 ea = INDEXED_ADDRESS(); \
-        if (ea + sizeof(T) > core->memSize) TRAP(WDB_TRAP_OUT_OF_BOUNDS_MEMORY); \
+        if (ea + sizeof(T) > memSize) TRAP(WDB_TRAP_OUT_OF_BOUNDS_MEMORY); \
         T v; memcpy(&v, mem + ea, sizeof(T)); fp[A] = (widen); pc += 3; DISPATCH(); }
 #define DEFINE_INDEXED_STORE(N, T) \
     HANDLER(X_##N##_R) { \
         u64 ea = INDEXED_ADDRESS(); \
-        if (ea + sizeof(T) > core->memSize) TRAP(WDB_TRAP_OUT_OF_BOUNDS_MEMORY); \
+        if (ea + sizeof(T) > memSize) TRAP(WDB_TRAP_OUT_OF_BOUNDS_MEMORY); \
         T v = (T)fp[pc[2] >> 32]; memcpy(mem + ea, &v, sizeof(T)); pc += 3; DISPATCH(); } \
     HANDLER(X_##N##_I) { \
         u64 ea = INDEXED_ADDRESS(); \
-        if (ea + sizeof(T) > core->memSize) TRAP(WDB_TRAP_OUT_OF_BOUNDS_MEMORY); \
+        if (ea + sizeof(T) > memSize) TRAP(WDB_TRAP_OUT_OF_BOUNDS_MEMORY); \
         T v = (T)pc[3]; memcpy(mem + ea, &v, sizeof(T)); pc += 4; DISPATCH(); }
 #define DEFINE_STORE(N, T) \
     HANDLER(F_##N##_RR) { \
         u64 ea = ADDRESS(); \
-        if (ea + sizeof(T) > core->memSize) TRAP(WDB_TRAP_OUT_OF_BOUNDS_MEMORY); \
+        if (ea + sizeof(T) > memSize) TRAP(WDB_TRAP_OUT_OF_BOUNDS_MEMORY); \
         T v = (T)fp[pc[2] >> 32]; memcpy(mem + ea, &v, sizeof(T)); pc += 3; DISPATCH(); } \
     HANDLER(F_##N##_RI) { \
         u64 ea = ADDRESS(); \
-        if (ea + sizeof(T) > core->memSize) TRAP(WDB_TRAP_OUT_OF_BOUNDS_MEMORY); \
+        if (ea + sizeof(T) > memSize) TRAP(WDB_TRAP_OUT_OF_BOUNDS_MEMORY); \
         T v = (T)pc[3]; memcpy(mem + ea, &v, sizeof(T)); pc += 4; DISPATCH(); }
 
 WDB_COMPARE_OPS(DEFINE_COMPARE)
@@ -375,7 +403,7 @@ WDB_I64_COMPARE_OPS(DEFINE_STEP64)
 // ---- load-and-operate (chains.h) ----
 #define LOAD_CHAIN_VALUE(T, widen) \
     u64 ea = ADDRESS(); \
-    if (ea + sizeof(T) > core->memSize) TRAP(WDB_TRAP_OUT_OF_BOUNDS_MEMORY); \
+    if (ea + sizeof(T) > memSize) TRAP(WDB_TRAP_OUT_OF_BOUNDS_MEMORY); \
     T v; memcpy(&v, mem + ea, sizeof(T)); u64 loaded = (widen)
 #define DEFINE_LOAD_CHAIN(L, T, widen, N) \
     HANDLER(LC_##L##_##N##_FIRST) { LOAD_CHAIN_VALUE(T, widen); \
@@ -510,5 +538,5 @@ bool wdb_core_handles(uint16_t operation) {
 uint8_t wdb_core_run(wdb_core *core, uint64_t firstWord, bool singleStep) {
     pthread_once(&tablesFilled, fill_tables);
     return table[(uint16_t)firstWord](core->pc, core->fp, firstWord, core, core->code, core->memBase,
-                                      singleStep ? &stepTable : &runTable);
+                                      singleStep ? &stepTable : &runTable, core->memSize);
 }

@@ -27,6 +27,9 @@ final class CompiledFunction {
     let localSlots: [Int]
     let localsEnd: Int
     let frameSize: Int
+    /// A free run's calls zero slots [params, zeroEnd) only: the locals a read may see before a
+    /// write, and the hidden slots (Compiler+LocalZeroing.swift); the compiler sets it.
+    var zeroEnd: Int
     /// Code indices where an interrupt can be armed by patching (Docs/architecture.md, Engine invariants (6)): the function
     /// entry (0) and the first instruction of every loop, in ascending order.
     let interruptPoints: [UInt32]
@@ -53,6 +56,7 @@ final class CompiledFunction {
         self.localSlots = localSlots
         self.localsEnd = localsEnd
         self.frameSize = frameSize
+        self.zeroEnd = localsEnd
     }
 
     deinit { code.deallocate() }

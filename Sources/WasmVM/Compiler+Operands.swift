@@ -275,8 +275,14 @@ extension Compiler {
         // The first operand must be a slot (immediates are only supported second): swap the
         // operands of a commutative (or mirrored) operation, else emit the constant.
         var swapOperands = false
-        if case .immediate = Compiler.operand(stack[first]) {
-            if (kind == .binary || kind == .compare), case .slot = Compiler.operand(stack[first + 1]),
+        // A load or store at a constant address (every global variable of compiled C, C++ or
+        // Rust): the zero slot is its address slot and the constant its addend. The constant
+        // stays pending, so the stop points' stack nodes still show it.
+        var constantAddress: UInt32?
+        if case .immediate(let value) = Compiler.operand(stack[first]) {
+            if (kind == .load || kind == .store), zeroSlot >= 0, value <= UInt64(UInt32.max) {
+                constantAddress = UInt32(value)
+            } else if (kind == .binary || kind == .compare), case .slot = Compiler.operand(stack[first + 1]),
                let other = Compiler.swapped(op) {
                 op = other
                 swapOperands = true
@@ -332,6 +338,10 @@ extension Compiler {
         }
         var operands = stack[first...].map(Compiler.operand)
         if swapOperands { operands.swapAt(0, 1) }
+        if let constantAddress {
+            operands[0] = .slot(zeroSlot)
+            addend = (zeroSlot, constantAddress)
+        }
         let destination = stack[first].slot
         let resultType = op.info.signature?.results.first
         _ = try pop(n)

@@ -150,6 +150,13 @@ struct Compiler {
     var pendingIndices: [Int] = []
     var controls: [Control] = []
     var localsEnd = 0
+    /// The end of the slots a free run's calls zero (CompiledFunction.zeroEnd).
+    var zeroEnd = 0
+    /// A hidden slot that is zeroed at entry and never written, in functions with loads or
+    /// stores: the address slot of an access at a constant address (`i32.const C; i32.load
+    /// offset=O` reads slot + C + O, the register form's addend), so the constant is never
+    /// written to a slot. -1 when the function has none.
+    var zeroSlot = -1
     var maxSlot = 0
     var localTypes: [ValueType] = []
     var localSlots: [Int] = []
@@ -347,14 +354,40 @@ struct Compiler {
         guard declared + UInt64(type.params.count) <= Compiler.maxLocals else {
             throw CompileError("too many locals (\(declared)); the engine supports \(Compiler.maxLocals)")
         }
+        // Slots: the params, the zero slot, the locals that must be zeroed at entry (a read may
+        // see them before a write; reference-typed ones, which the collector scans), the hidden
+        // slots (legacy exceptions), then the locals every path writes before reading them (a
+        // free run's calls leave them as they are: Compiler+LocalZeroing.swift).
+        localTypes = type.params + function.expandedLocals
+        localSlots = [Int](repeating: 0, count: localTypes.count)
+        let readFirst = Compiler.localsReadBeforeWritten(function.body.instructions, paramCount: type.params.count,
+                                                         localCount: localTypes.count)
+        func zeroed(_ i: Int) -> Bool {
+            (readFirst.map { $0[i] } ?? true) || localTypes[i].isReference
+        }
         var slot = 0
-        for t in type.params + function.expandedLocals {
-            localTypes.append(t)
-            localSlots.append(slot)
-            slot += t.slotCount
+        for i in 0..<type.params.count {
+            localSlots[i] = slot
+            slot += localTypes[i].slotCount
+        }
+        // The zero slot comes first: the core's calls always zero the first slot after the
+        // params (engine.c, ZERO_LOCALS), so it costs no extra store.
+        if function.body.instructions.contains(where: { RegisterKind.of($0.opcode).map { $0 == .load || $0 == .store } ?? false }) {
+            zeroSlot = slot
+            slot += 1
+        }
+        for i in localTypes.indices where i >= type.params.count && zeroed(i) {
+            localSlots[i] = slot
+            slot += localTypes[i].slotCount
         }
         legacyExceptionSlots = slot
-        localsEnd = slot + Compiler.legacyTryDepth(function.body.instructions)
+        slot += Compiler.legacyTryDepth(function.body.instructions)
+        zeroEnd = slot
+        for i in localTypes.indices where i >= type.params.count && !zeroed(i) {
+            localSlots[i] = slot
+            slot += localTypes[i].slotCount
+        }
+        localsEnd = slot
         maxSlot = localsEnd
         controls.append(Control(kind: .function, params: [], results: type.results, baseCount: 0,
                                 baseSlot: localsEnd))
@@ -386,6 +419,7 @@ struct Compiler {
                                 localTypes: localTypes, localSlots: localSlots, localsEnd: localsEnd,
                                 frameSize: maxSlot, interruptPoints: interruptPoints)
         compiled.handlers = handlers
+        compiled.zeroEnd = zeroEnd
         return compiled
     }
 

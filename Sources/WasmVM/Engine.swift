@@ -114,6 +114,9 @@ public final class Invocation {
     init(store: Store, function: UInt32, arguments: [Value]) {
         self.store = store
         self.function = function
+        // An invocation is the debugger's view: its frames show every local at every stop,
+        // also before the program writes it, so from now on calls zero every local.
+        store.zeroAllLocals()
         savedTop = store.execution.stackTop
         savedDepth = store.execution.depth
         guard store.functions.indices.contains(Int(function)),

@@ -70,8 +70,15 @@ extension Interpreter {
         if let context = entry.context, context != r.context {
             r.context = context
             reloadMemory(&r)
+            forgetCallerCode(&r, ex)
         }
         return .running
+    }
+
+    /// The running frame now belongs to another instance than its caller (a tail call across
+    /// instances): returning must switch instances, so the C core must not return on its own.
+    static func forgetCallerCode(_ r: inout Registers, _ ex: Execution) {
+        if r.depth > r.entryDepth { ex.frames[r.depth - 1].code = nil }
     }
 
     /// Returns from the current frame with `count` result slots at fp[resultsAt...] (the

@@ -122,7 +122,10 @@ extension Interpreter {
         }
         // The new frame must fit in the value stack (frameSize is the callee's maximum extent).
         guard ex.stackEnd - base > Int(entry.frameSize) else { return trap(ex, .callStackExhausted) }
-        ex.frames[r.depth] = Frame(function: r.function, fp: r.fp, returnPC: returnPC)
+        // The C core returns to a caller of the same instance without looking up its entry;
+        // a return that must switch instances goes to Swift (code nil).
+        ex.frames[r.depth] = Frame(function: r.function, fp: r.fp, returnPC: returnPC,
+                                   code: entry.context == r.context ? r.code : nil)
         r.depth += 1
         // Non-parameter locals start at zero.
         let params = Int(entry.paramSlots)

@@ -181,7 +181,7 @@ extension FunctionEntry {
          paramSlots: UInt32, resultSlots: UInt32, localsEnd: UInt32, frameSize: UInt32, isHost: Bool) {
         self.init(code: code, contextPointer: context.map { UnsafeMutableRawPointer($0) }, typeID: typeID,
                   paramSlots: paramSlots, resultSlots: resultSlots, localsEnd: localsEnd, frameSize: frameSize,
-                  isHost: isHost)
+                  isHost: isHost, zeroEnd: localsEnd)
     }
 
     /// The defining instance's context; nil for host functions.

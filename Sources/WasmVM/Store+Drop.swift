@@ -49,6 +49,7 @@ extension Store {
             entries[Int(address)].contextPointer = nil
             entries[Int(address)].frameSize = 0
             entries[Int(address)].localsEnd = 0
+            entries[Int(address)].zeroEnd = 0
             releaseCompiled(address)
         }
         // Memories, tables and globals: their small records are freed too, and the address keeps

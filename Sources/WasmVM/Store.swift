@@ -160,6 +160,18 @@ final class Store {
     /// Told about each function compiled (a debugger patches stop points into code as it is
     /// made, rather than compiling every function up front). Runs on the thread that compiles.
     var didCompile: ((UInt32, CompiledFunction) -> Void)?
+    /// Whether calls zero every local (a debug session: the debugger shows locals at every stop
+    /// point, also before the program writes them), not only those a read may see before a
+    /// write (Compiler+LocalZeroing.swift). Set with `zeroAllLocals()`.
+    private(set) var zeroesAllLocals = false
+
+    /// From now on every call zeroes every local, in the functions compiled so far too.
+    func zeroAllLocals() {
+        zeroesAllLocals = true
+        for address in functions.indices where entries[address].code != nil {
+            entries[address].zeroEnd = entries[address].localsEnd
+        }
+    }
 
     init(configuration: Configuration) {
         self.configuration = configuration
@@ -268,6 +280,7 @@ final class Store {
             functions[Int(address)].compiled = compiled
             entries[Int(address)].localsEnd = UInt32(compiled.localsEnd)
             entries[Int(address)].frameSize = UInt32(compiled.frameSize)
+            entries[Int(address)].zeroEnd = UInt32(zeroesAllLocals ? compiled.localsEnd : compiled.zeroEnd)
             entries[Int(address)].code = compiled.code
             didCompile?(address, compiled)
             return nil

@@ -153,6 +153,24 @@ import WasmCore
                      (i32.load8_u offset=4 (i32.add (local.get 0) (local.get 1))))))
         """, [("loads", [.i32(3)]), ("loads", [.i32(0xFFFF_FFFF)]),
               ("indexed", [.i32(208), .i32(16)]), ("indexed", [.i32(0xFFFF_FFF0), .i32(0x110)])]),
+        // Constant addresses (the zero slot as address slot): a C global's `counter++`, and a
+        // store whose constant address waits below a value computed at stop points of its own
+        // (those stops show the constant on the stack). Locals written before any read are not
+        // zeroed by a free run's calls; an invocation zeroes them, so every stop shows 0.
+        ("""
+        (module (memory 1)
+          (func $bump (param i32) (result i32) (local i32 i32)
+            (i32.store offset=3744 (i32.const 0) (i32.add (i32.load offset=3744 (i32.const 0)) (i32.const 1)))
+            (local.set 2 (i32.mul (local.get 0) (i32.const 3)))
+            (i32.store offset=8 (i32.const 64) (i32.add (local.get 2) (i32.load (i32.const 3744))))
+            (local.set 1 (i32.load offset=8 (i32.const 64)))
+            (i32.add (local.get 1) (i32.load8_u offset=0xFF (i32.const 0xFF00))))
+          (func (export "globals") (param i32) (result i32)
+            ;; (The free run after the stepped one starts from the same counter.)
+            (i32.store offset=3744 (i32.const 0) (i32.const 10))
+            (drop (call $bump (local.get 0)))
+            (call $bump (i32.add (local.get 0) (i32.const 1)))))
+        """, [("globals", [.i32(5)])]),
         // `i64.eqz` under br_if, if and i32.eqz: each becomes one compare-and-branch with 0.
         ("""
         (module

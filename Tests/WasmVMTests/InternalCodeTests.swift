@@ -24,18 +24,19 @@ import WasmCore
         let listing = InternalCode.disassemble(compiled)
         // Register forms name their words by the layouts of Scripts/engine-forms.txt (slots as
         // @N); br_table's entries are target|destination; the internal operations name their
-        // words by Scripts/internal-ops.txt.
+        // words by Scripts/internal-ops.txt. Slot 1 is the zero slot (a function with loads or
+        // stores has one), so the operand stack starts at 2.
         #expect(listing == [
-            "0000  i32.mul/rr      a=2 x=@0 y=@0",
-            "0002  i32.store/rr    a=0 offset=8 addend=0 address=@0 value=@2",
-            "0005  copy            a=1 src=0",
-            "0007  brTable         a=1 n=1 src=1 12|1 14|1",
-            "0012  memory.size     a=1 0",
-            "0014  copy            a=1 src=0",
-            "0016  call            a=1 fn=0",
-            "0018  const           a=2 value=0",
-            "0020  callIndirect    a=1 table=0 type=0 index=@2",
-            "0023  return          a=1 count=1",
+            "0000  i32.mul/rr      a=3 x=@0 y=@0",
+            "0002  i32.store/rr    a=0 offset=8 addend=0 address=@0 value=@3",
+            "0005  copy            a=2 src=0",
+            "0007  brTable         a=2 n=1 src=2 12|2 14|2",
+            "0012  memory.size     a=2 0",
+            "0014  copy            a=2 src=0",
+            "0016  call            a=2 fn=0",
+            "0018  const           a=3 value=0",
+            "0020  callIndirect    a=2 table=0 type=0 index=@3",
+            "0023  return          a=2 count=1",
         ])
     }
 
@@ -128,16 +129,18 @@ import WasmCore
         // A chain names its two operations, a load chain its load and operation (`second`:
         // z - load), a step its add and comparison (a = the local it tees; the i64 one steps
         // by the slot holding the extended value); targets are code indices (the loop headers).
+        // Slots: params 0-2, the zero slot 3, local 4 (read before written: zeroed at entry)
+        // at 4, local 3 (written first) at 5, the operand stack from 6.
         #expect(InternalCode.disassemble(compiled) == [
-            "0000  i32.mul+i32.add/rr a=3 x=@0 y=@1 z=@2",
-            "0003  i32.shl+i32.xor/ri_i a=3 x=@3 C=2 K=7",
-            "0007  i32.load8_u+i32.sub/second a=3 offset=4 addend=0 address=@0 z=@3",
+            "0000  i32.mul+i32.add/rr a=5 x=@0 y=@1 z=@2",
+            "0003  i32.shl+i32.xor/ri_i a=5 x=@5 C=2 K=7",
+            "0007  i32.load8_u+i32.sub/second a=5 offset=4 addend=0 address=@0 z=@5",
             "0010  i32.store16/indexed_i a=0 offset=8 index=@1 address=@0 value=9",
             "0014  i32.add+i32.lt_u/ri_br a=0 x=@0 step=1 y=10 target=14",
-            "0018  i64.extend_i32_u/r a=6 x=@1",
-            "0020  i64.add+i64.le_s/ri_br a=4 x=@4 step=@6 y=100 target=18",
-            "0024  copy            a=5 src=3",
-            "0026  return          a=5 count=1",
+            "0018  i64.extend_i32_u/r a=7 x=@1",
+            "0020  i64.add+i64.le_s/ri_br a=4 x=@4 step=@7 y=100 target=18",
+            "0024  copy            a=6 src=5",
+            "0026  return          a=6 count=1",
         ])
         // Every instruction of it has a known layout that ends before the next stop point.
         #expect(InternalCode.instructions(compiled).allSatisfy { $0.isKnown && !$0.isCut })

@@ -32,6 +32,10 @@ typedef struct wdb_function_entry {
     /// Slots the frame needs: localsEnd + maximum operand-stack height. Valid once compiled.
     uint32_t frameSize;
     bool isHost;
+    /// The core's calls zero slots [paramSlots, zeroEnd) at entry: the locals a read may see
+    /// before any write (the compiler gives them the first slots after the parameters), or every
+    /// local (zeroEnd = localsEnd) in a debug session. Valid once compiled.
+    uint32_t zeroEnd;
 } wdb_function_entry;
 
 /// The first two fields of a table (Swift `TableStorage`, whose layout a test checks).
@@ -45,6 +49,9 @@ typedef struct wdb_frame {
     uint32_t function;
     uint64_t *_Nonnull fp;
     uint64_t *_Nonnull returnPC;
+    /// The caller's code when returning to it needs no instance switch (the core's return then
+    /// needs no look-up of the caller's entry); NULL makes the return go to Swift.
+    uint64_t *_Nullable code;
 } wdb_frame;
 
 /// The registers the core reads and updates; the Swift side copies its `Registers` in and out.

@@ -124,6 +124,8 @@ public final class Debuggee {
         store = instance.store
         instanceIndex = instance.index
         pthread_mutex_init(&lock, nil)
+        // Frames show every local at every stop point: none may hold a stale value.
+        store.zeroAllLocals()
         for address in store.instances[instanceIndex].functionAddresses {
             if let compiled = store.compiled(address) { register(compiled, address: address) }
         }

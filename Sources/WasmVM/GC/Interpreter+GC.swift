@@ -130,6 +130,7 @@ extension Interpreter {
         if let context = entry.context, context != r.context {
             r.context = context
             reloadMemory(&r)
+            forgetCallerCode(&r, ex)
         }
         return .running
     }
