@@ -71,7 +71,7 @@ class Engine:
         return self.prefix + (["--dir", f"{root}::/"] if root else []) + [wasm] + list(args)
 
 
-def measure(commands, runs, expected, name, clock, stdin=None):
+def measure(commands, runs, expected, name, clock, stdin=None, collect=lambda out: out):
     """{label: (median seconds of `clock`, peak KiB), or a string saying why there is none}.
 
     The engines take turns, run after run, so a change in the machine's load while a program is
@@ -86,6 +86,7 @@ def measure(commands, runs, expected, name, clock, stdin=None):
                 continue
             try:
                 wall, cpu, out, rss = timed_run(cmd, stdin)
+                out = collect(out)  # the program's output file, for those that write one
             except RuntimeError as e:
                 print(f"{label} {name}: {e}", file=sys.stderr)
                 result[label] = "fail"
@@ -172,21 +173,24 @@ def main():
         ref_times = []
         for _ in range(args.runs):
             cmd = reference_cmd + [program.wasm, "--stdin", program.stdin]
-            cmd += (["--dir", f"{program.root}::/"] if program.root else []) + ["--"] + list(program.args)
+            cmd += (["--dir", f"{program.root}::/"] if program.root else [])
+            cmd += (["--compiled", catalog.compiled_cache(cache)] if program.precompile else [])
+            cmd += ["--"] + list(program.args)
             wall, cpu, out, _ = timed_run(cmd, env=dict(os.environ, **reference_env))
-            if out != program.expected:
+            if catalog.result_of(program, out) != program.expected:
                 raise RuntimeError(f"wasmtime {program.name}: output changed between runs")
             ref_times.append(cpu if args.clock == "cpu" else wall)
         row = {"name": program.name, "real": True, "reference": statistics.median(ref_times)}
         commands = [(e.label, e.command(program.wasm, program.args, program.root)) for e in engines]
-        row.update(measure(commands, args.runs, program.expected, program.name, args.clock, program.stdin))
+        row.update(measure(commands, args.runs, program.expected, program.name, args.clock, program.stdin,
+                           lambda out, program=program: catalog.result_of(program, out)))
         rows.append(row)
         print(f"done {program.name}", file=sys.stderr)
 
     labels = [engine.label for engine in engines]
     clock = "CPU time (user + system)" if args.clock == "cpu" else "wall time"
     print(f"median {clock} of {args.runs} runs, seconds; reference: gcc -O2 build for the C programs, "
-          f"wasmtime (Python API, JIT compile included) for the real programs (*)")
+          f"wasmtime (Python API, JIT compile included but for python, whose compiled code is cached) for the real programs (*)")
     head = f"{'program':<14}{'reference':>10}" + "".join(f"{l:>16}" for l in labels) + f"{'wdb/WK0.4.2':>14}"
     print(head)
     ratios = {False: [], True: []}

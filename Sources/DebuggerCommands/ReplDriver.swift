@@ -32,11 +32,17 @@ public struct ReplOptions: Equatable {
 public enum ReplDriver {
     static let prompt = "(wdb) "
 
+    /// The last session run, kept after `run` returns: the process ends right after, and freeing
+    /// a big module's decoded code object by object took a tenth of a batch run on a 100 MB
+    /// module (Docs/performance.md). The system takes the memory back at exit anyway.
+    nonisolated(unsafe) private static var lastSession: ReplSession?
+
     public static func run(_ options: ReplOptions) -> Int32 {
         let stdinIsTerminal = isatty(0) == 1
         let batch = options.batch || !options.steps.isEmpty || !stdinIsTerminal
         let console = ReplConsole(useColor: !batch && ReplConsole.colorWanted())
         let session = ReplSession(console: console)
+        lastSession = session
         session.echoCommands = batch && options.verbose
         session.guestArguments = options.guestArguments
         session.directories = options.directories

@@ -16,4 +16,7 @@ enum EngineFeatures {
         .functionReferences,
         .gc,
     ]
+
+    /// Whether every proposal of 3.0 (the legacy exceptions included) is in `executable`.
+    static let runsEveryProposal = EngineFeatures.executable.isSuperset(of: .wasm30)
 }

@@ -71,6 +71,12 @@ import Testing
         let separated = try WdbTestSupport.wdb(["run", Self.argsEnv, "--", "-x"])
         #expect(separated.stdout.hasPrefix("argc=2\n"), "\(separated.stdout)")
         #expect(separated.stdout.contains("argv[1]=\"-x\""))
+        // Only the first `--` separates: a second one is the guest's.
+        let twice = try WdbTestSupport.wdb(["run", Self.argsEnv, "--", "--", "-x"])
+        #expect(twice.stdout.hasPrefix("argc=3\n"), "\(twice.stdout)")
+        #expect(twice.stdout.contains("argv[1]=\"--\""))
+        let before = try WdbTestSupport.wdb(["run", "--", Self.argsEnv, "--", "--"])
+        #expect(before.stdout.hasPrefix("argc=2\n"), "\(before.stdout)")
     }
 
     /// `--trace` alone traces every call; `--trace=FILTER` only the calls it names.

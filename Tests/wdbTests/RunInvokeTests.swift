@@ -72,4 +72,33 @@ import Testing
         (status, out, err) = try runProcess(["run", "--invoke", "calc", app.path, "21"])
         #expect(status == 1 && err.contains("unknown import"))
     }
+
+    /// A reactor's entry point without parameters reads its command line and stdin through WASI
+    /// (CPython for WASI's `run`): ARGS are its argv[1...] and the export's leading values too.
+    @Test func invokeGivesTheArgumentsToTheGuestAsArgv() throws {
+        let dir = try WdbTestSupport.temporaryDirectory()
+        let file = dir.appendingPathComponent("reactor.wat"), input = dir.appendingPathComponent("in.txt")
+        try """
+        (module
+          (import "wasi_snapshot_preview1" "args_sizes_get" (func $sizes (param i32 i32) (result i32)))
+          (import "wasi_snapshot_preview1" "fd_read" (func $read (param i32 i32 i32 i32) (result i32)))
+          (memory 1)
+          (func (export "argc") (result i32) (drop (call $sizes (i32.const 0) (i32.const 4))) (i32.load (i32.const 0)))
+          (func (export "argv_bytes") (param i32) (result i32)
+            (drop (call $sizes (i32.const 0) (i32.const 4))) (i32.add (local.get 0) (i32.load (i32.const 4))))
+          (func (export "stdin_bytes") (result i32)
+            (i32.store (i32.const 16) (i32.const 64)) (i32.store (i32.const 20) (i32.const 100))
+            (drop (call $read (i32.const 0) (i32.const 16) (i32.const 1) (i32.const 8))) (i32.load (i32.const 8))))
+        """.write(to: file, atomically: true, encoding: .utf8)
+        try "hello".write(to: input, atomically: true, encoding: .utf8)
+        var (status, out, err) = try runProcess(["run", "--invoke", "argc", file.path, "-c", "print(1)"])
+        #expect(status == 0 && out == "i32:3\n", "\(err)")
+        // argv is "x" "1000" "ab": 2 + 5 + 3 bytes with their NULs, plus the value 1000.
+        (status, out, err) = try runProcess(["run", "--argv0", "x", "--invoke", "argv_bytes", file.path, "1000", "ab"])
+        #expect(status == 0 && out == "i32:1010\n", "\(err)")
+        (status, out, err) = try runProcess(["run", "--stdin", input.path, "--invoke", "stdin_bytes", file.path])
+        #expect(status == 0 && out == "i32:5\n", "\(err)")
+        (status, out, err) = try runProcess(["run", "--invoke", "argv_bytes", file.path])
+        #expect(status == 1 && err.contains("argv_bytes takes 1 argument(s) (i32), got 0"))
+    }
 }

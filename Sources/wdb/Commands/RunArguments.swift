@@ -98,6 +98,7 @@ extension Run {
                 guard index < words.count else { break }
                 file = words[index]
                 run.arguments = Array(words[(index + 1)...])
+                if run.arguments.first == "--" { run.arguments.removeFirst() }
                 break
             }
             guard word.hasPrefix("-"), word != "-" else {
@@ -166,7 +167,7 @@ extension Run {
 
             """
         text += helpEntry("<file>", "The module (.wasm or .wat).")
-        text += helpEntry("<arguments>", "The guest's arguments (argv[1...]), or the invoked function's arguments.")
+        text += helpEntry("<arguments>", "The guest's arguments (argv[1...]); with --invoke, the leading ones are also the function's.")
         text += "\nOPTIONS:\n"
         for option in options {
             text += helpEntry(option.synopsis, option.help + (option.defaultText.map { " (default: \($0))" } ?? ""))

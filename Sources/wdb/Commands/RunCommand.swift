@@ -22,7 +22,7 @@ struct Run {
     var wasi = WASIFlags()
     /// The module (.wasm or .wat).
     var file: String = ""
-    /// The guest's arguments (argv[1...]), or the invoked function's arguments.
+    /// The guest's arguments (argv[1...]); with --invoke, the leading ones are also the function's.
     var arguments: [String] = []
 
     func run() throws {
@@ -39,8 +39,14 @@ struct Run {
             var imports = try preloadedImports(runtime)
             let module = try Run.loadModule(file, features: try language())
             if preload.isEmpty { described = module }
-            // A reactor may import WASI too: give it the same host a command would get.
-            let (host, installed) = try wasi.options.makeHost(arguments: [wasi.argv0 ?? file])
+            let args = arguments  // a `--` after FILE is already gone (RunArguments.swift)
+            // A reactor may import WASI too: give it the same host a command would get. ARGS are
+            // its argv[1...] as well as the export's values (as wasmtime's --invoke does), so an
+            // entry point without parameters that reads its command line (CPython's reactor
+            // `run`) gets one.
+            try wasi.options.validate()
+            let stdinFD = try wasi.stdin.map { path throws(WASIHostError) in try WASIRunOptions.openStdin(path) } ?? 0
+            let (host, installed) = try wasi.options.makeHost(arguments: [wasi.argv0 ?? file] + args, stdin: stdinFD)
             monitor = installed
             WASIBinding(host: host).define(in: &imports, runtime: runtime)
             let instance = try runtime.instantiate(module, imports: imports, validated: true)
@@ -49,9 +55,8 @@ struct Run {
             }
             guard let function = instance.function(name) else { throw fail("no exported function \"\(name)\"") }
             let params = function.type.params
-            var args = arguments
-            if args.first == "--" { args.removeFirst() }
-            guard args.count == params.count else {
+            // The leading ARGS are the values; any after them are only the guest's argv.
+            guard args.count >= params.count else {
                 throw fail("\(name) takes \(params.count) argument(s) (\(params.map(\.description).joined(separator: ", "))), got \(args.count)")
             }
             var values: [Value] = []
@@ -62,6 +67,7 @@ struct Run {
                 values.append(value)
             }
             let results = try limit?.invoke(function, in: instance, values) ?? function.invoke(values)
+            host.close()
             monitor?.finish()
             print(results.map(\.description).joined(separator: " "))
         } catch let trap as Trap {

@@ -63,8 +63,7 @@ extension Run {
     /// Runs `_start` of a WASI command and exits with its status.
     func runCommand(_ engine: Configuration, limit: TimeLimit?) throws {
         let runtime = Runtime(configuration: engine)
-        var guestArguments = arguments
-        if guestArguments.first == "--" { guestArguments.removeFirst() }
+        let guestArguments = arguments  // a `--` after FILE is already gone (RunArguments.swift)
         let outcome: WASIRunOutcome
         var monitor: WASIMonitor?
         var described: Module?
