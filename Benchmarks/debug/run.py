@@ -92,7 +92,11 @@ def uncalled_functions(wasm, size, count=10):
     functions = function_range(wasm)
     commands = [f"tbreak #{i}" for i in functions] + ["run"] + ["continue"] * len(functions)
     out, _ = run(session(wasm, commands, size))
-    hit = {int(m) for m in re.findall(r"^Temporary breakpoint \d+, .*\(func (\d+),", out, re.M)}
+    # A stop names its breakpoint by number; the function comes from the line that set it
+    # (a stop in code with line information reads `Temporary breakpoint 1, _start () at
+    # crt1-command.c:12`, without the function index).
+    placed = {int(n): int(i) for n, i in re.findall(r"^Temporary breakpoint (\d+) at \S+ \(func (\d+),", out, re.M)}
+    hit = {placed[int(n)] for n in re.findall(r"^Temporary breakpoint (\d+), ", out, re.M)}
     if EXITED not in out:
         raise RuntimeError(f"{wasm}: the discovery session did not run to the end")
     never = [i for i in functions if i not in hit]
