@@ -354,11 +354,11 @@ struct Compiler {
             slot += t.slotCount
         }
         legacyExceptionSlots = slot
-        localsEnd = slot + Compiler.legacyTryDepth(function.body.instructions)
+        let body = function.body  // decodes an encoded body: once per compilation
+        localsEnd = slot + Compiler.legacyTryDepth(body.instructions)
         maxSlot = localsEnd
         controls.append(Control(kind: .function, params: [], results: type.results, baseCount: 0,
                                 baseSlot: localsEnd))
-        let body = function.body
         let offsets = body.offsets
         var skipDepth = 0      // > 0: inside unreachable code, counting nested blocks
         var reachable = true
