@@ -41,7 +41,7 @@ public struct ValidationInfo: Hashable, Sendable {
 /// Validation in two steps, for callers that check bodies lazily or one at a time: `init`
 /// checks everything outside function bodies, `validateFunction` checks one body.
 public struct ModuleValidator {
-    private var functionValidator: FunctionValidator
+    var functionValidator: FunctionValidator
     public let module: Module
 
     /// Checks the module-level rules (types, imports, tables, memories, tags, globals, exports,
