@@ -17,7 +17,7 @@ import WasmText
         let loaded = try ModuleLoader.assemble(Self.text, path: "t.wat")
         let (parsed, _) = try WatAssembler.parse(Self.text, file: "t.wat")
         #expect(loaded.module.functions.count == 3)
-        #expect(parsed.functions.allSatisfy(\.isBodyDecoded))
+        #expect(parsed.functions.allSatisfy { $0.isBodyDecoded })
         for (k, function) in loaded.module.functions.enumerated() {
             #expect(!function.isBodyDecoded)
             guard case .encoded(let code) = function.code else { continue }
