@@ -57,10 +57,18 @@ public struct LocalDeclaration: Hashable, Sendable {
 }
 
 /// A function defined in the module (imports are in `Module.imports`).
+///
+/// A decoded module does not keep its bodies decoded: `code` is the body's bytes in the module
+/// file (a slice sharing the file's storage), and `body` decodes them on each use. Whoever needs
+/// the instructions (the validator, the compiler, the printers) decodes one body, uses it and
+/// drops it, so a module costs about its file size in memory, not 9–23 bytes of `Instruction`s
+/// per byte of code (Docs/performance.md). Modules built in memory (the WAT parser, tests) hold
+/// `Expression`s, and so does a function whose `body` was assigned.
 public struct Function: Hashable, Sendable {
     public var typeIndex: UInt32
     public var locals: [LocalDeclaration]
-    public var body: Expression
+    /// The body's instructions, encoded or decoded.
+    public private(set) var code: FunctionCode
     /// Module file offset of the body's first byte (its local declarations, after the size
     /// field): the origin of `$f+0x12` positions. 0 when not decoded from a binary.
     public var bodyOffset: UInt32
@@ -69,16 +77,126 @@ public struct Function: Hashable, Sendable {
 
     public init(typeIndex: UInt32, locals: [LocalDeclaration] = [], body: Expression,
                 bodyOffset: UInt32 = 0, bodySize: UInt32 = 0) {
+        self.init(typeIndex: typeIndex, locals: locals, code: .decoded(body), bodyOffset: bodyOffset, bodySize: bodySize)
+    }
+
+    init(typeIndex: UInt32, locals: [LocalDeclaration], code: FunctionCode, bodyOffset: UInt32, bodySize: UInt32) {
         self.typeIndex = typeIndex
         self.locals = locals
-        self.body = body
+        self.code = code
         self.bodyOffset = bodyOffset
         self.bodySize = bodySize
+    }
+
+    /// The body's instructions (ending with `end`) with their file offsets. For a decoded
+    /// module this decodes the body's bytes on every read: take it once per use, into a local.
+    /// Setting it replaces the body with the given (decoded) instructions.
+    public var body: Expression {
+        get { code.expression }
+        set { code = .decoded(newValue) }
+    }
+
+    /// Whether the body is held as instructions (not only as bytes of the module file).
+    public var isBodyDecoded: Bool {
+        if case .decoded = code { return true }
+        return false
     }
 
     /// Declared locals expanded to one type per local (parameters not included).
     public var expandedLocals: [ValueType] {
         locals.flatMap { Array(repeating: $0.type, count: Int($0.count)) }
+    }
+
+    /// Two functions are equal when their types, locals, positions and instructions are,
+    /// however each holds its body.
+    public static func == (a: Function, b: Function) -> Bool {
+        a.typeIndex == b.typeIndex && a.locals == b.locals && a.bodyOffset == b.bodyOffset
+            && a.bodySize == b.bodySize && a.code == b.code
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(typeIndex)
+        hasher.combine(locals)
+        hasher.combine(bodyOffset)
+    }
+}
+
+/// How a `Function` holds its body's instructions.
+public enum FunctionCode: Hashable, Sendable {
+    /// Decoded instructions: a module built in memory, or a body someone assigned.
+    case decoded(Expression)
+    /// The encoded instructions (after the local declarations) in the file the module was
+    /// decoded from, decoded on demand.
+    case encoded(EncodedCode)
+
+    /// The instructions, decoding them when they are encoded.
+    public var expression: Expression {
+        switch self {
+        case .decoded(let expression): return expression
+        case .encoded(let encoded): return encoded.decode()
+        }
+    }
+
+    public static func == (a: FunctionCode, b: FunctionCode) -> Bool {
+        switch (a, b) {
+        case (.encoded(let x), .encoded(let y)) where x.bytes.startIndex == y.bytes.startIndex && x.bytes.elementsEqual(y.bytes):
+            return true
+        default:
+            return a.expression == b.expression
+        }
+    }
+
+    /// Hashes nothing of the body: an encoded body equals its decoded instructions, and
+    /// hashing those would decode it (`Function` hashes its type, locals and position).
+    public func hash(into hasher: inout Hasher) {}
+}
+
+/// A function body's instructions as encoded in a module file: a slice of the file's bytes
+/// (shared storage, nothing copied) whose indices are file offsets. Only the decoder makes one,
+/// from bytes it has just decoded successfully with `features`, so decoding them again
+/// cannot fail.
+public struct EncodedCode: Sendable {
+    /// From the body's first instruction to its end (the final `end` included).
+    public let bytes: ArraySlice<UInt8>
+    let features: Features
+
+    init(bytes: ArraySlice<UInt8>, features: Features) {
+        self.bytes = bytes
+        self.features = features
+    }
+
+    /// The decoded instructions and their file offsets.
+    public func decode() -> Expression {
+        var instructions: [Instruction] = []
+        var offsets: [UInt32] = []
+        decode(into: &instructions, offsets: &offsets)
+        return Expression(instructions, offsets: offsets)
+    }
+
+    /// Decodes into `instructions` and `offsets`, replacing their contents but keeping their
+    /// capacity: a caller that walks many bodies (the validator) reuses one pair of buffers.
+    public func decode(into instructions: inout [Instruction], offsets: inout [UInt32]) {
+        instructions.removeAll(keepingCapacity: true)
+        offsets.removeAll(keepingCapacity: true)
+        do throws(DecodeError) {
+            try ModuleDecoder.decodeCode(bytes, features: features, into: &instructions, offsets: &offsets)
+        } catch {
+            // Unreachable (see the type's comment). Should it happen anyway, the body traps
+            // rather than running something else, and nothing crashes.
+            instructions = [Instruction(.unreachable), Instruction(.end)]
+            offsets = [UInt32(truncatingIfNeeded: bytes.startIndex), UInt32(truncatingIfNeeded: bytes.startIndex)]
+        }
+    }
+}
+
+extension EncodedCode: Hashable {
+    public static func == (a: EncodedCode, b: EncodedCode) -> Bool {
+        a.bytes.startIndex == b.bytes.startIndex && a.bytes.elementsEqual(b.bytes)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(bytes.startIndex)
+        hasher.combine(bytes.count)
     }
 }
 

@@ -6,7 +6,8 @@ import WasmCore
 ///     u8 version (1) · name file · u32 count · count × (u32 offsetDelta, u32 line, u32 column)
 ///
 /// with entries sorted by module file offset (delta-encoded, LEB128). Reading it back needs
-/// the decoded module, whose `Expression.offsets` say which instruction sits at each offset.
+/// the decoded module, whose bodies' offsets (`Function.body.offsets`) say which instruction sits at
+/// each offset.
 extension SourceMap {
     public static let customSectionName = "wdb.sourcemap"
 
@@ -46,9 +47,11 @@ extension SourceMap {
             offset &+= delta
             byOffset[offset] = Int64(line) << 32 | Int64(column)
         }
+        // Decodes each body once, for its offsets.
+        let offsets = module.functions.map(\.body.offsets)
         self.init(file: String(decoding: name, as: UTF8.self), firstFunctionIndex: UInt32(module.importedFunctionCount),
-                  packed: module.functions.map { f in f.body.offsets.map { byOffset[$0] ?? 0 } })
-        self.fileOffsets = module.functions.map(\.body.offsets)
+                  packed: offsets.map { $0.map { byOffset[$0] ?? 0 } })
+        self.fileOffsets = offsets
     }
 
     /// Finds the section among a decoded module's custom sections.

@@ -124,15 +124,12 @@ public enum WatAssembler {
         var module = module
         if options.recordOffsets || options.embedSourceMap, let decoded = try? BinaryDecoder.decode(bytes, features: options.features) {
             map.attachFileOffsets(from: decoded)
-            // Give the model the positions of the bytes it was encoded to (for `$f+0x12`).
+            // The functions as the bytes hold them: the positions of the bytes they were encoded
+            // to (for `$f+0x12`), and the bodies as slices of those bytes, decoded on demand, so
+            // a module loaded from text is held as one loaded from its binary (one path for
+            // every consumer, and no decoded bodies kept).
             if decoded.functions.count == module.functions.count {
-                for i in module.functions.indices {
-                    module.functions[i].bodyOffset = decoded.functions[i].bodyOffset
-                    module.functions[i].bodySize = decoded.functions[i].bodySize
-                    if decoded.functions[i].body.offsets.count == module.functions[i].body.instructions.count {
-                        module.functions[i].body.offsets = decoded.functions[i].body.offsets
-                    }
-                }
+                module.functions = decoded.functions
             }
             module.sectionLocations = decoded.sectionLocations
             // The custom sections the bytes hold (the name section just written), so the model

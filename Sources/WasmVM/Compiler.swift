@@ -360,7 +360,8 @@ struct Compiler {
         // free run's calls leave them as they are: Compiler+LocalZeroing.swift).
         localTypes = type.params + function.expandedLocals
         localSlots = [Int](repeating: 0, count: localTypes.count)
-        let readFirst = Compiler.localsReadBeforeWritten(function.body.instructions, paramCount: type.params.count,
+        let body = function.body  // decodes an encoded body: once per compilation
+        let readFirst = Compiler.localsReadBeforeWritten(body.instructions, paramCount: type.params.count,
                                                          localCount: localTypes.count)
         func zeroed(_ i: Int) -> Bool {
             (readFirst.map { $0[i] } ?? true) || localTypes[i].isReference
@@ -372,7 +373,7 @@ struct Compiler {
         }
         // The zero slot comes first: the core's calls always zero the first slot after the
         // params (engine.c, ZERO_LOCALS), so it costs no extra store.
-        if function.body.instructions.contains(where: { RegisterKind.of($0.opcode).map { $0 == .load || $0 == .store } ?? false }) {
+        if body.instructions.contains(where: { RegisterKind.of($0.opcode).map { $0 == .load || $0 == .store } ?? false }) {
             zeroSlot = slot
             slot += 1
         }
@@ -381,7 +382,7 @@ struct Compiler {
             slot += localTypes[i].slotCount
         }
         legacyExceptionSlots = slot
-        slot += Compiler.legacyTryDepth(function.body.instructions)
+        slot += Compiler.legacyTryDepth(body.instructions)
         zeroEnd = slot
         for i in localTypes.indices where i >= type.params.count && !zeroed(i) {
             localSlots[i] = slot
@@ -391,7 +392,6 @@ struct Compiler {
         maxSlot = localsEnd
         controls.append(Control(kind: .function, params: [], results: type.results, baseCount: 0,
                                 baseSlot: localsEnd))
-        let body = function.body
         let offsets = body.offsets
         var skipDepth = 0      // > 0: inside unreachable code, counting nested blocks
         var reachable = true

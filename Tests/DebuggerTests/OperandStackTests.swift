@@ -16,10 +16,11 @@ import WasmVM
         var trace: [(UInt32, [UInt32])] = []
         var loops: [Int] = []
         var pc = 0
-        let body = f.body.instructions
+        let decoded = f.body  // decoded once (a loaded module's body decodes on each read)
+        let body = decoded.instructions
         while pc < body.count {
             let ins = body[pc]
-            trace.append((f.body.offsets[pc], stack))
+            trace.append((decoded.offsets[pc], stack))
             pc += 1
             switch ins.opcode {
             case .localGet: stack.append(locals[Int(ins.index)])

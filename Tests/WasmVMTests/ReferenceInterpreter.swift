@@ -44,7 +44,11 @@ struct ReferenceInterpreter {
     private var catches: [UInt32: [Int: [(at: Int, tag: UInt32?)]]] = [:]
 
     init(module: Module, function: UInt32, arguments: [Value], heap: ObjectIdentifier? = nil, firstObjectID: Int = 0) {
-        self.module = module
+        // Bodies decoded once: `step` reads its function's instructions at every instruction,
+        // and a decoded module's `body` decodes on each read.
+        var decodedModule = module
+        for i in decodedModule.functions.indices { decodedModule.functions[i].body = module.functions[i].body }
+        self.module = decodedModule
         self.heap = heap
         self.firstObjectID = firstObjectID
         for index in 0..<UInt32(module.functionCount) {

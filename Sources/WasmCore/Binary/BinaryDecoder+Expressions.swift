@@ -10,6 +10,30 @@ extension ModuleDecoder {
         let estimate = Swift.min(sizeHint / 2 + 2, reader.remaining + 1)
         instructions.reserveCapacity(estimate)
         offsets.reserveCapacity(estimate)
+        try instructionSequence(into: &instructions, offsets: &offsets)
+        return Expression(instructions, offsets: offsets)
+    }
+
+    /// Decodes one body's instructions from `bytes` (a slice whose indices are file offsets),
+    /// appending them and their file offsets: how `EncodedCode` decodes a body on demand.
+    static func decodeCode(_ bytes: ArraySlice<UInt8>, features: Features,
+                           into instructions: inout [Instruction], offsets: inout [UInt32]) throws(DecodeError) {
+        let result: Result<Void, DecodeError> = bytes.withUnsafeBufferPointer { buffer in
+            var decoder = ModuleDecoder(ByteReader(buffer), features: features)
+            decoder.offsetBase = bytes.startIndex
+            do throws(DecodeError) {
+                try decoder.instructionSequence(into: &instructions, offsets: &offsets)
+                return .success(())
+            } catch {
+                return .failure(error)
+            }
+        }
+        try result.get()
+    }
+
+    /// The loop of `expression`: appends to `instructions` and `offsets` (reader position plus
+    /// `offsetBase`), so a caller can decode into buffers it reuses.
+    mutating func instructionSequence(into instructions: inout [Instruction], offsets: inout [UInt32]) throws(DecodeError) {
         // One entry per open construct: 0 = block, loop or the expression itself, 1 = `if`
         // that may still take an `else`, 2 = `if` after its `else`.
         // Reuse one frame stack for all expressions (saves an allocation per expression).
@@ -57,11 +81,10 @@ extension ModuleDecoder {
                 break
             }
             instructions.append(Instruction(opcode, immediate))
-            offsets.append(UInt32(truncatingIfNeeded: start))
+            offsets.append(UInt32(truncatingIfNeeded: start &+ offsetBase))
             if frames.isEmpty { break }
         }
         swap(&frames, &frameScratch)
-        return Expression(instructions, offsets: offsets)
     }
 
     /// Reads an opcode (with its 0xFC/0xFD sub-opcode).

@@ -191,13 +191,29 @@ extension ModuleDecoder {
             let sectionEnd = containerEnd
             containerEnd = bodyStart + size
             let locals = try localDeclarations()
-            let body = try expression(sizeHint: size)
+            let codeStart = reader.position
+            let code: FunctionCode
+            if let source, bodyStart + size <= source.count {
+                // Checked here, kept as bytes: the instructions are decoded into buffers that
+                // are reused for the next body, and decoded again by whoever needs them.
+                var instructions: [Instruction] = [], offsets: [UInt32] = []
+                swap(&instructions, &bodyScratch)
+                swap(&offsets, &bodyOffsetScratch)
+                instructions.removeAll(keepingCapacity: true)
+                offsets.removeAll(keepingCapacity: true)
+                try instructionSequence(into: &instructions, offsets: &offsets)
+                swap(&instructions, &bodyScratch)
+                swap(&offsets, &bodyOffsetScratch)
+                code = .encoded(EncodedCode(bytes: source[codeStart..<reader.position], features: features))
+            } else {
+                code = .decoded(try expression(sizeHint: size))
+            }
             containerEnd = sectionEnd
             guard reader.position == bodyStart + size else {
                 throw DecodeError("section size mismatch: function body declared \(size) bytes, took \(reader.position - bodyStart)",
                                   at: bodyStart)
             }
-            codeBodies.append(Function(typeIndex: 0, locals: locals, body: body,
+            codeBodies.append(Function(typeIndex: 0, locals: locals, code: code,
                                        bodyOffset: UInt32(bodyStart), bodySize: UInt32(size)))
         }
         return count

@@ -49,6 +49,13 @@ struct ModuleDecoder {
     var containerEnd = Int.max
     /// The open-construct stack of `expression`, kept between calls for its capacity.
     var frameScratch: [UInt8] = []
+    /// Added to reader positions to make file offsets: nonzero when the reader reads a slice
+    /// of the file (one function body decoded on demand).
+    var offsetBase = 0
+    /// Instruction buffers for checking function bodies that are not kept (see
+    /// `readCodeSection`): emptied after each body, so their capacity is the largest body's.
+    var bodyScratch: [Instruction] = []
+    var bodyOffsetScratch: [UInt32] = []
     /// Derived once from the instruction table (not a second opcode list): immediate kind by
     /// `Opcode.rawValue`, and the opcode lookup tables, held locally to avoid global accessors
     /// in the instruction loop.

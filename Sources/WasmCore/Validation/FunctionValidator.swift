@@ -68,6 +68,8 @@ struct FunctionValidator {
     var functionIndex: UInt32 = 0
     var instructionIndex = 0
     var offsets: [UInt32] = []
+    /// The buffer an encoded body is decoded into, kept for its capacity.
+    var instructionScratch: [Instruction] = []
     var module: Module
 
     /// Set while checking a constant expression: only constant instructions are allowed and
@@ -289,7 +291,21 @@ struct FunctionValidator {
         let importedCount = context.functionTypes.count - module.functions.count
         functionIndex = UInt32(truncatingIfNeeded: importedCount + definedIndex)
         instructionIndex = 0
-        offsets = function.body.offsets
+        // An encoded body is decoded into buffers reused from body to body (kept in `offsets`
+        // and `instructionScratch`), so checking a module holds one body's instructions at a time.
+        var instructions: [Instruction] = []
+        swap(&instructions, &instructionScratch)
+        defer {
+            instructions.removeAll(keepingCapacity: true)
+            swap(&instructions, &instructionScratch)
+        }
+        switch function.code {
+        case .decoded(let expression):
+            instructions = expression.instructions
+            offsets = expression.offsets
+        case .encoded(let encoded):
+            encoded.decode(into: &instructions, offsets: &offsets)
+        }
         let typeIndex = Int(function.typeIndex)
         constantMode = false
         guard typeIndex < context.typeCount, context.isFunctionType[typeIndex] else { throw error("unknown type \(typeIndex)") }
@@ -304,7 +320,6 @@ struct FunctionValidator {
                                    params: .empty, results: context.typeResults[typeIndex]))
         var maxHeight = 0
         var maxSlots = 0
-        let instructions = function.body.instructions
         var index = 0
         while index < instructions.count {
             instructionIndex = index

@@ -5,8 +5,14 @@
 /// so `assert_invalid` can be matched by prefix, then say in plain words what was found.
 public enum Validator {
     /// Checks that `module` is valid in the language `features` describes (3.0 by default).
+    ///
+    /// Bodies are checked one at a time: an encoded body (a decoded module's) is decoded into
+    /// buffers reused for the next one, so the check holds one body's instructions at a time.
     public static func validate(_ module: Module, features: Features = .default) throws(ValidationError) {
-        _ = try validateWithInfo(module, features: features)
+        var validator = try ModuleValidator(module, features: features)
+        for index in module.functions.indices {
+            _ = try validator.validateFunction(definedIndex: index)
+        }
     }
 
     /// Checks that `module` is valid and returns what the engine can reuse: per defined function
@@ -35,7 +41,7 @@ public struct ValidationInfo: Hashable, Sendable {
 /// Validation in two steps, for callers that check bodies lazily or one at a time: `init`
 /// checks everything outside function bodies, `validateFunction` checks one body.
 public struct ModuleValidator {
-    private var functionValidator: FunctionValidator
+    var functionValidator: FunctionValidator
     public let module: Module
 
     /// Checks the module-level rules (types, imports, tables, memories, tags, globals, exports,

@@ -276,9 +276,10 @@ extension WatAssembler {
             LEB128.appendUnsigned(UInt32(decoded.importedFunctionCount + function), to: &out)
             let list = byFunction[function] ?? []
             LEB128.appendUnsigned(UInt32(list.count), to: &out)
+            let offsets = f.body.offsets  // decoded once per function
             for hint in list {
-                guard hint.instruction < f.body.offsets.count else { return nil }
-                LEB128.appendUnsigned(f.body.offsets[hint.instruction] &- f.bodyOffset, to: &out)
+                guard hint.instruction < offsets.count else { return nil }
+                LEB128.appendUnsigned(offsets[hint.instruction] &- f.bodyOffset, to: &out)
                 LEB128.appendUnsigned(1, to: &out)
                 out.append(hint.value)
             }

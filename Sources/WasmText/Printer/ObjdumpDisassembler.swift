@@ -51,21 +51,30 @@ public enum Objdump {
 
     /// The whole `wasm-objdump -d` output for a file.
     public static func disassembly(_ module: Module, bytes: [UInt8], fileName: String) -> String {
+        var out = prelude(module, fileName: fileName)
+        writeDisassembly(module, bytes: bytes) { out += $0 }
+        return out
+    }
+
+    /// The disassembly after the prelude (`\nCode Disassembly:\n\n` and each function), given
+    /// to `write` in pieces of one function: a caller that prints each piece holds one
+    /// function's text (and decoded body) at a time, not the whole module's.
+    public static func writeDisassembly(_ module: Module, bytes: [UInt8], to write: (String) -> Void) {
         let names = ObjdumpNames(module)
-        var out = prelude(module, fileName: fileName) + "\nCode Disassembly:\n\n"
+        write("\nCode Disassembly:\n\n")
         let first = module.importedFunctionCount
         for offset in module.functions.indices {
             let index = UInt32(truncatingIfNeeded: first + offset)
             let function = module.functions[offset]
-            out += "\(hex(function.bodyOffset, digits: 6)) func[\(index)]\(ObjdumpNames.suffix(index, names.functions)):\n"
+            var out = "\(hex(function.bodyOffset, digits: 6)) func[\(index)]\(ObjdumpNames.suffix(index, names.functions)):\n"
             let typeIndex = Int(function.typeIndex)
             let paramCount = typeIndex < module.types.count ? module.types[typeIndex].params.count : 0
             for line in disassemble(function, index: index, paramCount: paramCount, bytes: bytes, names: names,
                                     localNames: module.names.localNames[index] ?? [:]) {
                 out += line.formatted + "\n"
             }
+            write(out)
         }
-        return out
     }
 
     /// `\nFILE:\tfile format wasm 0x1\n` (the file's name without its folder, as
@@ -96,8 +105,9 @@ public enum Objdump {
                             names: ObjdumpNames, localNames: [UInt32: String]) -> [DisassemblyLine] {
         var lines = localLines(function, paramCount: paramCount, bytes: bytes)
 
-        let instructions = function.body.instructions
-        let offsets = function.body.offsets
+        let body = function.body
+        let instructions = body.instructions
+        let offsets = body.offsets
         let bodyEnd = UInt64(function.bodyOffset) + UInt64(function.bodySize)
         var depth = 0
         for (i, instruction) in instructions.enumerated() {

@@ -43,9 +43,15 @@ struct DumpCommand: ParsableCommand {
             if showHeaders { out += Objdump.sectionHeaders(module) }
             if showDetails { out += Objdump.details(module) }
             if disassemble {
-                // The disassembly carries its own prelude; drop it so it is printed once.
-                let full = Objdump.disassembly(module, bytes: loaded.bytes, fileName: file)
-                out += String(full.dropFirst(Objdump.prelude(module, fileName: file).count))
+                // Printed as it is made, in pieces of at least 64 KiB: the text of a large
+                // module's disassembly is many times its size.
+                Objdump.writeDisassembly(module, bytes: loaded.bytes) { piece in
+                    out += piece
+                    if out.utf8.count >= 1 << 16 {
+                        Output.standardOutput(out)
+                        out = ""
+                    }
+                }
             }
             Output.standardOutput(out)
         }
