@@ -159,7 +159,9 @@ final class Store {
     lazy var execution = Execution(configuration: configuration)
     /// Told about each function compiled (a debugger patches stop points into code as it is
     /// made, rather than compiling every function up front). Runs on the thread that compiles.
-    var didCompile: ((UInt32, CompiledFunction) -> Void)?
+    /// One entry per `Debuggee` of the store: a debug session's and one the prompt makes for a
+    /// call beside it (Ctrl-C) may watch the same store at once, and neither may unhook the other.
+    var compileObservers: [ObjectIdentifier: (UInt32, CompiledFunction) -> Void] = [:]
 
     init(configuration: Configuration) {
         self.configuration = configuration
@@ -269,7 +271,7 @@ final class Store {
             entries[Int(address)].localsEnd = UInt32(compiled.localsEnd)
             entries[Int(address)].frameSize = UInt32(compiled.frameSize)
             entries[Int(address)].code = compiled.code
-            didCompile?(address, compiled)
+            for observer in compileObservers.values { observer(address, compiled) }
             return nil
         } catch {
             return error
