@@ -25,6 +25,7 @@ let package = Package(
         // (c) the REPL's command and expression language, in a sandboxed session.
         .executableTarget(name: "fuzz-repl", dependencies: [
             .product(name: "DebuggerCommands", package: "wdb"), .product(name: "Debugger", package: "wdb"),
+            .product(name: "WasmVM", package: "wdb"), .product(name: "WastScripts", package: "wdb"),
         ]),
         // (d) the WASI host: call sequences on a scratch tree.
         .executableTarget(name: "fuzz-wasi", dependencies: [

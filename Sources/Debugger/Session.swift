@@ -59,6 +59,9 @@ public final class DebugSession {
     public private(set) var runtime: Runtime?
     public private(set) var instance: Instance?
     public private(set) var debuggee: Debuggee?
+    /// Calls beside the session's own that Ctrl-C must reach too (start functions, actions on
+    /// other instances): InterruptibleCalls.swift.
+    let sideCalls = InterruptibleCalls()
     /// Whether `instance` is still exactly what `instantiate()` made, with the settings it was
     /// made with: no code has run in it (not even a start function), nothing wrote to it, and it
     /// was not handed out. `run` and `start` then use it instead of instantiating again, which
@@ -167,7 +170,8 @@ public final class DebugSession {
             WASIBinding(host: host).define(in: &imports, runtime: runtime)
             wasiHost = host
         }
-        let instance = try runtime.instantiate(module, imports: imports, validated: true)
+        // A start function that never ends must not hang the prompt: it runs where Ctrl-C reaches.
+        let instance = try sideCalls.instantiate(module, in: runtime, imports: imports)
         let debuggee = try Debuggee(instance: instance)
         self.runtime = runtime
         self.instance = instance
@@ -297,5 +301,13 @@ public final class DebugSession {
     /// stops right after it returns.
     public func interrupt() {
         debuggee?.interrupt()
+        sideCalls.interruptAll()
+    }
+
+    /// Forgets an interrupt request no run has answered: one that came while only a call beside
+    /// the session ran (or none), which would otherwise stop the session's next run at once.
+    /// For the end of a command, once no other thread calls `interrupt()` any more.
+    public func clearInterrupt() {
+        _ = debuggee?.takeInterruptRequest()
     }
 }

@@ -38,7 +38,7 @@ extension DebuggerAdapter {
             var shared: [String] = []
             var skipped: [String] = []
             for (export, value) in instance.exports {
-                if let bridged = Self.bridge(value, name: "\(name).\(export)", into: wastRunner.runtime) {
+                if let bridged = bridge(value, of: instance, name: "\(name).\(export)", into: wastRunner.runtime) {
                     wastRunner.define(name, export, bridged)
                     shared.append(export)
                 } else {
@@ -53,18 +53,36 @@ extension DebuggerAdapter {
             }
         case .action(let action):
             var stopped: Stop?
-            switch perform(action, stopped: &stopped) {
+            var interrupted = false
+            switch perform(action, stopped: &stopped, interrupted: &interrupted) {
             case .success(let values):
                 session.console.line(describeAction(action) + " => " + (values.isEmpty ? "[]" : values.map(\.description).joined(separator: ", ")))
             case .failure(let message):
+                if interrupted { throw ReplError("Interrupted: \(describeAction(action)) was abandoned.") }
                 if let stopped { report(stopped, in: session) } else { throw ReplError(message) }
             }
         default:
             var stopped: Stop?
-            wastRunner.performAction = { [unowned self] action in perform(action, stopped: &stopped) }
-            defer { wastRunner.performAction = nil }
+            var interrupted = false
+            wastRunner.performAction = { [unowned self] action in perform(action, stopped: &stopped, interrupted: &interrupted) }
+            // A module the command makes (assert_trap, assert_unlinkable) runs its start
+            // function where Ctrl-C reaches it.
+            wastRunner.instantiateModule = { [unowned self] runtime, module, imports in
+                do {
+                    return try debugger.instantiateInterruptibly(module, in: runtime, imports: imports)
+                } catch let error as GuestCallInterrupted {
+                    interrupted = true
+                    throw error
+                }
+            }
+            defer {
+                wastRunner.performAction = nil
+                wastRunner.instantiateModule = nil
+            }
             let failure = wastRunner.execute(directive.command)
-            if let stopped {
+            if interrupted {
+                throw ReplError("Interrupted: \(keyword) not checked; the call was abandoned.")
+            } else if let stopped {
                 report(stopped, in: session)
                 session.console.line("\(keyword) not checked: the call stopped before it returned.")
             } else if let failure {
@@ -99,16 +117,18 @@ extension DebuggerAdapter {
         return (instance, false)
     }
 
-    /// Runs an action; a call the debugger stopped inside sets `stopped` and fails.
-    private func perform(_ action: WastAction, stopped: inout Stop?) -> Outcome<[Value]> {
+    /// Runs an action; a call the debugger stopped inside sets `stopped` and fails, and so does
+    /// a call on another module that Ctrl-C stopped (`interrupted`; that call is abandoned).
+    private func perform(_ action: WastAction, stopped: inout Stop?, interrupted: inout Bool) -> Outcome<[Value]> {
         do {
             switch action {
             case .invoke(let moduleName, let name, let arguments):
                 let values = arguments.map(WastRunner.value)
                 let (instance, isCurrent) = try wastInstance(moduleName)
                 guard isCurrent else {
+                    // Another runtime's instance: a call of its own, which Ctrl-C still stops.
                     guard let function = instance.function(name) else { return .failure("no export \"\(name)\"") }
-                    return .success(try function.invoke(values))
+                    return .success(try debugger.callInterruptibly(function, of: instance, values))
                 }
                 guard debugger.instance?.function(name) != nil else { return .failure("no export \"\(name)\"") }
                 pendingInvocations.append(describeAction(action))
@@ -132,6 +152,9 @@ extension DebuggerAdapter {
             }
         } catch let trap as Trap {
             return .failure(trap.message)
+        } catch let error as GuestCallInterrupted {
+            interrupted = true
+            return .failure(error.description)
         } catch let error as ReplError {
             return .failure(error.message)
         } catch {
@@ -149,11 +172,19 @@ extension DebuggerAdapter {
     }
 
     /// An export of another runtime's instance, made usable in `runtime`; nil for what cannot
-    /// be shared (memories, tables, mutable globals).
-    static func bridge(_ value: ExternalValue, name: String, into runtime: Runtime) -> ExternalValue? {
+    /// be shared (memories, tables, mutable globals). A bridged function runs as a call of its
+    /// own that Ctrl-C stops; the interrupted call traps in its caller.
+    func bridge(_ value: ExternalValue, of instance: Instance, name: String, into runtime: Runtime) -> ExternalValue? {
         switch value {
         case .function(let function):
-            let host = HostFunction(type: function.type) { _, arguments in try function.invoke(arguments) }
+            let host = HostFunction(type: function.type) { [weak debugger = self.debugger] _, arguments in
+                guard let debugger else { return try function.invoke(arguments) }
+                do {
+                    return try debugger.callInterruptibly(function, of: instance, arguments)
+                } catch is GuestCallInterrupted {
+                    throw Trap(.host("\(name) was interrupted (Ctrl-C)"))
+                }
+            }
             return .function(runtime.makeFunction(host, name: name))
         case .global(let global) where !global.type.isMutable:
             return .global(runtime.makeGlobal(global.type, value: global.value))
@@ -189,7 +220,7 @@ extension DebuggerAdapter {
                 }
             }
             if let instance = registeredModules[entry.module], let export = instance.export(entry.name),
-               let value = Self.bridge(export, name: "\(entry.module).\(entry.name)", into: runtime) {
+               let value = bridge(export, of: instance, name: "\(entry.module).\(entry.name)", into: runtime) {
                 imports.define(entry.module, entry.name, value)
                 continue
             }

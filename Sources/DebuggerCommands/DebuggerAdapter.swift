@@ -95,10 +95,18 @@ final class DebuggerAdapter {
         applyGuestSettings(session)
         do {
             // The loader decoded (or assembled) and validated it once; the debugger takes it as is.
-            try debugger.load(module)
+            // A start function runs now: under Ctrl-C's watch, as it may never end.
+            if module.module.start != nil {
+                try DebuggerInterruptWatcher.run(debugger) { try debugger.load(module) }
+            } else {
+                try debugger.load(module)
+            }
             source = module.source.map { $0.split(separator: "\n", omittingEmptySubsequences: false) } ?? []
             loadError = nil
             reportDroppedBreakpoints(in: session)
+        } catch is GuestCallInterrupted {
+            loadError = "cannot run \(module.path): its start function was interrupted (Ctrl-C); load it again to retry"
+            session.console.line("Interrupted: the start function was abandoned; \(module.path) is loaded but has no instance.")
         } catch {
             // Reported when a command needs the engine; inspecting the module still works.
             loadError = "cannot run \(module.path): \(error)"

@@ -35,6 +35,9 @@ final class DebuggerInterruptWatcher: @unchecked Sendable {
         stopped = true
         lock.unlock()
         done.wait()
+        // A Ctrl-C that stopped a call beside the session (or came as the command ended) must
+        // not stop the next command's run.
+        session.clearInterrupt()
     }
 
     private func poll() {

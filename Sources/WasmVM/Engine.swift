@@ -161,6 +161,19 @@ public final class Invocation {
         return state
     }
 
+    /// Gives up a suspended call (the host stopped it and will not resume it: Ctrl-C on a call
+    /// the prompt runs beside the debug session). Its frames are dropped and the runtime's stack
+    /// goes back to where it was before the call, so later calls do not run above dead frames.
+    /// Only the innermost suspended invocation of a runtime may be abandoned.
+    public func abandon(_ trap: Trap) {
+        guard case .running = state else { return }
+        registers = nil
+        state = .trapped(trap)
+        store.execution.suspendedRuns[ObjectIdentifier(self)] = nil
+        store.execution.stackTop = savedTop
+        store.execution.depth = savedDepth
+    }
+
     /// Runs to completion (or a trap).
     @discardableResult
     public func run() -> State {

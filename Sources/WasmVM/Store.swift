@@ -159,7 +159,9 @@ final class Store {
     lazy var execution = Execution(configuration: configuration)
     /// Told about each function compiled (a debugger patches stop points into code as it is
     /// made, rather than compiling every function up front). Runs on the thread that compiles.
-    var didCompile: ((UInt32, CompiledFunction) -> Void)?
+    /// One entry per `Debuggee` of the store: a debug session's and one the prompt makes for a
+    /// call beside it (Ctrl-C) may watch the same store at once, and neither may unhook the other.
+    var compileObservers: [ObjectIdentifier: (UInt32, CompiledFunction) -> Void] = [:]
     /// Whether calls zero every local (a debug session: the debugger shows locals at every stop
     /// point, also before the program writes them), not only those a read may see before a
     /// write (Compiler+LocalZeroing.swift). Set with `zeroAllLocals()`.
@@ -282,7 +284,7 @@ final class Store {
             entries[Int(address)].frameSize = UInt32(compiled.frameSize)
             entries[Int(address)].zeroEnd = UInt32(zeroesAllLocals ? compiled.localsEnd : compiled.zeroEnd)
             entries[Int(address)].code = compiled.code
-            didCompile?(address, compiled)
+            for observer in compileObservers.values { observer(address, compiled) }
             return nil
         } catch {
             return error

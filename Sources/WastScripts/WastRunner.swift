@@ -24,6 +24,9 @@ public final class WastRunner {
     /// Carries out actions instead of the runner's own instances (the REPL runs them in the
     /// debugger); nil: the runner's current or named instance.
     public var performAction: ((WastAction) -> Outcome<[Value]>)?
+    /// Instantiates the script's modules instead of `runtime.instantiate` (the REPL runs start
+    /// functions where Ctrl-C can stop them); nil: `runtime.instantiate`. Modules are validated.
+    public var instantiateModule: ((Runtime, Module, Imports) throws -> Instance)?
     private var imports = Imports()
     private var named: [String: Instance] = [:]
     private var current: Instance?
@@ -73,7 +76,7 @@ public final class WastRunner {
                 return "module instance: unknown module definition \(m.instanceOf ?? "")"
             }
             do {
-                let instance = try runtime.instantiate(module, imports: imports, validated: true)
+                let instance = try make(module)
                 current = instance
                 if let name = m.name { named[name] = instance }
                 return nil
@@ -125,7 +128,7 @@ public final class WastRunner {
             case .failure(let f): return "assert_trap: expected trap \"\(message)\", got \(describe(f))"
             case .success(let module):
                 do {
-                    let instance = try runtime.instantiate(module, imports: imports, validated: true)
+                    let instance = try make(module)
                     _ = instance
                     return "assert_trap: expected trap \"\(message)\", got a module"
                 } catch let trap as Trap {
@@ -158,7 +161,7 @@ public final class WastRunner {
             case .failure(let f): return "assert_unlinkable: expected \"\(message)\", got \(describe(f))"
             case .success(let module):
                 do {
-                    _ = try runtime.instantiate(module, imports: imports, validated: true)
+                    _ = try make(module)
                     return "assert_unlinkable: expected \"\(message)\", got a module"
                 } catch let error as LinkError {
                     return error.message.hasPrefix(message) ? nil
@@ -168,6 +171,11 @@ public final class WastRunner {
                 }
             }
         }
+    }
+
+    private func make(_ module: Module) throws -> Instance {
+        if let instantiateModule { return try instantiateModule(runtime, module, imports) }
+        return try runtime.instantiate(module, imports: imports, validated: true)
     }
 
     private func isBinary(_ m: WastModule) -> Bool {
@@ -180,7 +188,7 @@ public final class WastRunner {
         case .failure(let f): return .failure(describe(f))
         case .success(let module):
             do {
-                return .success(try runtime.instantiate(module, imports: imports, validated: true))
+                return .success(try make(module))
             } catch let trap as Trap {
                 return .failure("trap: \(trap.message)")
             } catch {

@@ -221,6 +221,33 @@ import Testing
         #expect(info.warnings.map(\.message) == ["line_range is 0", "line program offset past the end"])
         #expect(info.warnings.last?.description == ".debug_line+0x270f: line program offset past the end")
     }
+
+    /// A signed LEB128 of nine bytes whose last group has the sign bit: sign extension at bit 63
+    /// once overflowed (`-(1 << 63)`) and killed the process (found by fuzz-dwarf; the input is
+    /// Fuzz/regressions/dwarf/crash-a9a7010c…).
+    @Test func nineByteSignedLEB128SignExtendsAtBit63() throws {
+        var cursor = ByteCursor(bytes: Array(repeating: 0x80, count: 8) + [0x40], section: ".debug_line")
+        #expect(try cursor.sleb() == -(Int64(1) << 62))
+        cursor = ByteCursor(bytes: Array(repeating: 0xff, count: 8) + [0x7f], section: ".debug_line")
+        #expect(try cursor.sleb() == -1)
+        // Ten bytes: the last group's lowest bit is bit 63, the rest falls off (-2^63).
+        cursor = ByteCursor(bytes: Array(repeating: 0x80, count: 9) + [0x7f], section: ".debug_line")
+        #expect(try cursor.sleb() == Int64.min)
+        // The same operand to DW_LNS_advance_line in a line program: rows, no trap.
+        let abbreviations = B.abbreviations([.init(code: 1, tag: Tag.compileUnit, children: false,
+                                                   attributes: [(Attribute.name, Form.string), (Attribute.stmtList, Form.secOffset)])])
+        var header: [UInt8] = [4, 0] + B.u32(0) + [1, 1, 1, 0xfb, 14, 13] + [0, 1, 1, 1, 1, 0, 0, 0, 1, 0, 0, 1]
+            + [0] + B.cString("a.c") + [0, 0, 0] + [0]
+        header = [4, 0] + B.u32(UInt32(header.count - 6)) + Array(header[6...])
+        let body: [UInt8] = [3] + Array(repeating: 0x80, count: 8) + [0x40] + [1] + [0, 1, 1]
+        let program = B.u32(UInt32(header.count + body.count)) + header + body
+        let info = DebugInfo(sections: [".debug_info": B.unit(body: [1] + B.cString("a.c") + B.u32(0)),
+                                        ".debug_abbrev": abbreviations, ".debug_line": program],
+                             codeSectionPayloadOffset: 0)
+        _ = info.location(at: 0)
+        Self.exercise(info)
+        #expect(info.sourceFiles == ["a.c"])
+    }
 }
 
 /// A small deterministic generator (SplitMix64) so failures reproduce.

@@ -61,6 +61,40 @@ struct REPLDebugInteractiveTests {
         try pane.waitFor("EXIT:0")
     }
 
+    /// A WAST action on an earlier named module (a runtime of its own, not the debugger's) and
+    /// a start function that never ends: Ctrl-C stops both, and the session goes on.
+    @Test func ctrlCStopsActionsOnOtherModulesAndStartFunctions() throws {
+        let pane = try TmuxPane(tmux: #require(WdbTestSupport.tool("tmux")))
+        try pane.start(["--history-file", pane.home.appendingPathComponent("h").path, "debug-spin.wat"])
+        try pane.type("(module $a (func (export \"spin\") (loop (br 0))) (func (export \"five\") (result i32) (i32.const 5)))")
+        try pane.keys("Enter")
+        try pane.waitForLastLine("(wdb) ")
+        try pane.type("(module $b (func (export \"one\") (result i32) (i32.const 1)))")
+        try pane.keys("Enter")
+        try pane.waitForLastLine("(wdb) ")
+        try pane.type("(invoke $a \"spin\")")
+        try pane.keys("Enter")
+        Thread.sleep(forTimeInterval: 0.5)
+        try pane.keys("C-c")
+        try pane.waitFor("Interrupted: $a.spin() was abandoned.")
+        try pane.waitForLastLine("(wdb) ")
+        try pane.type("(invoke $a \"five\")")
+        try pane.keys("Enter")
+        try pane.waitFor("$a.five() => i32:5")
+        // The Ctrl-C is spent: the current module's next call is not stopped by it.
+        try pane.type("(invoke \"one\")")
+        try pane.keys("Enter")
+        try pane.waitFor("one() => i32:1")
+        try pane.type("(module (func $s (loop (br 0))) (start $s))")
+        try pane.keys("Enter")
+        Thread.sleep(forTimeInterval: 0.5)
+        try pane.keys("C-c")
+        try pane.waitFor("Interrupted: the start function was abandoned; <input> is loaded but has no instance.")
+        try pane.waitForLastLine("(wdb) ")
+        try pane.keys("C-d")
+        try pane.waitFor("EXIT:0")
+    }
+
     /// `run` while a guest is stopped asks first at a terminal, as gdb does.
     @Test func runAsksBeforeRestartingAStoppedGuest() throws {
         let pane = try TmuxPane(tmux: #require(WdbTestSupport.tool("tmux")))

@@ -13,6 +13,8 @@
 
 import Foundation
 @testable import DebuggerCommands
+import WasmVM
+import WastScripts
 
 /// A module like Examples/loop.wat, with more to look at: memory with data, a table, globals
 /// of each number type, floats, a vector, and a function that never returns (fuel stops it).
@@ -92,6 +94,11 @@ enum ReplSandbox {
 func makeSession() -> ReplSession {
     let session = ReplSession(console: .capturing())
     session.adapter.debugger.configuration.fuel = 20_000
+    // WAST commands that make a module of their own (`assert_trap (module …)`) instantiate it
+    // in the prompt's runner: metered too, so an endless start function ends.
+    var metered = Configuration()
+    metered.fuel = 20_000
+    session.adapter.promptRunner = WastRunner(configuration: metered)
     session.takeInterrupt = { false }
     guard session.execute(replFuzzModule) else {
         fatalError("the fuzz module does not load: \(session.console.captured ?? "")")

@@ -79,7 +79,9 @@ struct ByteCursor {
             shift += 7
             if shift > 7 * 20 { throw error("LEB128 longer than 20 bytes", at: start) }
         } while byte & 0x80 != 0
-        if shift < 64 && byte & 0x40 != 0 { result |= -(Int64(1) << shift) }
+        // Sign extension: ones above the last group. `-(1 << shift)` would overflow at shift 63
+        // (nine bytes), which a fuzzed line program reached; `-1 << shift` cannot.
+        if shift < 64 && byte & 0x40 != 0 { result |= Int64(-1) << shift }
         return result
     }
 

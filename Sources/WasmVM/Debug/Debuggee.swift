@@ -129,11 +129,11 @@ public final class Debuggee {
         for address in store.instances[instanceIndex].functionAddresses {
             if let compiled = store.compiled(address) { register(compiled, address: address) }
         }
-        store.didCompile = { [weak self] address, compiled in self?.register(compiled, address: address) }
+        store.compileObservers[ObjectIdentifier(self)] = { [weak self] address, compiled in self?.register(compiled, address: address) }
     }
 
     deinit {
-        store.didCompile = nil
+        store.compileObservers[ObjectIdentifier(self)] = nil
         pthread_mutex_destroy(&lock)
     }
 
