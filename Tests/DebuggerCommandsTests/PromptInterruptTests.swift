@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Debugger
 @testable import DebuggerCommands
 
 /// Every guest execution a line at the prompt starts stops at Ctrl-C, and the session goes on:
@@ -81,5 +82,31 @@ import Testing
         #expect(s.console.captured?.contains("Interrupted: assert_trap not checked; the call was abandoned.") == true)
         #expect(s.execute("(assert_trap (module (func $t unreachable) (start $t)) \"unreachable\")"))
         #expect(s.console.captured?.contains("assert_trap passed") == true)
+    }
+
+    /// Commands that let the guest run are watched for Ctrl-C by one thread made once: a thread
+    /// per command, which waited out a 10 ms pause at the end of each, made 2,000 commands take
+    /// 20 s or more; now they take a fraction of a second.
+    @Test func aWatchedCommandEndsWithoutWaitingForTheWatchersPause() {
+        let session = DebugSession()
+        let began = Date()
+        for _ in 0..<2_000 { DebuggerInterruptWatcher.run(session) {} }
+        #expect(Date().timeIntervalSince(began) < 10)
+    }
+
+    /// The fuzzed input behind it (Fuzz/regressions/repl/timeout-c2da4c87…), reduced: a
+    /// breakpoint whose commands invoke its function again nests calls until fuel ends them,
+    /// and the session goes on.
+    @Test func aBreakpointWhoseCommandsInvokeItsFunctionEndsWithTheFuel() {
+        let s = ReplSession(console: .capturing())
+        s.adapter.debugger.configuration.fuel = 20_000
+        #expect(s.execute("(module (func $bump (export \"bump\") (param i32)) (func (export \"count_to\") (param $n i32) (loop $l (call $bump (local.get $n)) (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))))"))
+        #expect(s.execute("break $bump"))
+        for line in ["commands 1", "silent", "invoke count_to 3", "end"] { #expect(s.execute(line), "\(line)") }
+        _ = s.execute("invoke count_to 3")
+        #expect(s.console.captured?.contains("all fuel consumed") == true)
+        #expect(s.execute("delete 1"))
+        #expect(s.execute("print 6 * 7"))
+        #expect(s.console.captured?.contains("= i32:42") == true)
     }
 }
