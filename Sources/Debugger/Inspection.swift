@@ -7,9 +7,16 @@ extension DebugSession {
     /// The call whose frames are shown: the stopped one, else the last one that trapped.
     var inspected: Invocation? { current?.invocation ?? trappedInvocation }
 
-    private func rawFrames() -> [DebugFrame] {
+    private func rawFrames(limit: Int = .max) -> [DebugFrame] {
         guard let inspected, let debuggee else { return [] }
-        return debuggee.frames(inspected)
+        return debuggee.frames(inspected, limit: limit)
+    }
+
+    /// The frames up to and including the selected one (with DWARF, each Wasm frame is one or
+    /// more shown frames, so `selectedFrame + 1` Wasm frames always reach it): what the
+    /// selected frame needs, without walking a deep stack to its bottom.
+    private func framesToSelected() -> [FrameInfo] {
+        expandInlined(rawFrames(limit: selectedFrame + 1).map(frameInfo))
     }
 
     /// `backtrace`: innermost first, `#N $f+0x3 (func 1, offset 0x40) at f.wat:7`.
@@ -60,7 +67,7 @@ extension DebugSession {
 
     /// The Wasm frame of the selected (possibly inlined) frame.
     var selectedPhysicalFrame: Int {
-        let frames = backtrace()
+        let frames = framesToSelected()
         guard !frames.isEmpty else { return 0 }
         return frames[min(selectedFrame, frames.count - 1)].physicalLevel
     }
@@ -112,7 +119,7 @@ extension DebugSession {
 
     /// The selected frame.
     public func frame() throws -> FrameInfo {
-        let frames = backtrace()
+        let frames = framesToSelected()
         guard !frames.isEmpty else { throw DebuggerError("No stack.") }
         return frames[min(selectedFrame, frames.count - 1)]
     }

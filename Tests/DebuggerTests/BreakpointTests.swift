@@ -57,6 +57,27 @@ import WasmVM
         }
     }
 
+    /// A condition reads the selected frame, not the whole stack: building every frame at each
+    /// hit made a conditional breakpoint in a recursion quadratic in its depth (fact(4000): 3
+    /// minutes in a debug build; a fuzz-repl timeout). Now the run takes a fraction of a second;
+    /// the limit below is far above that and far below the quadratic time.
+    @Test func aConditionDeepInARecursionReadsOnlyTheFrameItNeeds() throws {
+        let s = try session()
+        let bp = try s.setBreakpoint("$fact", condition: "$n == 2")
+        let began = ContinuousClock.now
+        let stop = try s.invoke("fact", [.i32(4_000)])
+        #expect(ContinuousClock.now - began < .seconds(30))
+        #expect(stop.reason == .breakpoint(number: bp.number))
+        #expect(try s.evaluate("$n") == .i32(2))
+        // The frames above are all there to select, and expressions read the selected one.
+        #expect(s.backtrace().count == 3_999)
+        let outermost = try s.selectFrame(3_998)
+        #expect(outermost.locals.first?.value == Value.i32(4_000))
+        #expect(try s.evaluate("$n") == .i32(4_000))
+        try s.selectFrame(5)
+        #expect(try s.evaluate("$n") == .i32(7))
+    }
+
     @Test func recursiveBreakpointCountsHitsAndHonoursAConditionOnALocal() throws {
         let s = try session()
         let bp = try s.setBreakpoint("$fact", condition: "$n == 2")

@@ -11,12 +11,13 @@ public struct DebugAccessError: Error, Hashable, Sendable, CustomStringConvertib
 // values in their canonical slots (Docs/architecture.md, Engine invariants (3)), so reading a frame is reading slots.
 
 extension Debuggee {
-    /// Walks the frames: (level, function, fp, code index, depth, callee fp).
-    private func walk(_ r: Registers) -> [(UInt32, UnsafeMutablePointer<UInt64>, Int, Int, UnsafeMutablePointer<UInt64>?)] {
+    /// Walks the frames: (level, function, fp, code index, depth, callee fp); the innermost
+    /// `limit` of them when a limit is given.
+    private func walk(_ r: Registers, limit: Int = .max) -> [(UInt32, UnsafeMutablePointer<UInt64>, Int, Int, UnsafeMutablePointer<UInt64>?)] {
         var result: [(UInt32, UnsafeMutablePointer<UInt64>, Int, Int, UnsafeMutablePointer<UInt64>?)] = []
         var function = r.function, fp = r.fp, index = r.pc - r.code, level = r.depth
         var callee: UnsafeMutablePointer<UInt64>? = nil
-        while true {
+        while result.count < limit {
             result.append((function, fp, index, level, callee))
             if level <= r.entryDepth { break }
             level -= 1
@@ -30,13 +31,15 @@ extension Debuggee {
         return result
     }
 
-    /// The frames of a stopped (or trapped) invocation, innermost first.
-    public func frames(_ invocation: Invocation) -> [DebugFrame] {
+    /// The frames of a stopped (or trapped) invocation, innermost first; only the innermost
+    /// `limit` when given (a breakpoint condition reads one frame, and building all of them at
+    /// each hit made a conditional breakpoint in a recursion quadratic in its depth).
+    public func frames(_ invocation: Invocation, limit: Int = .max) -> [DebugFrame] {
         guard let r = invocation.registers else { return [] }
         if case .finished = invocation.state { return [] }
         var isTrap = false
         if case .trapped = invocation.state { isTrap = true }
-        return walk(r).enumerated().map { level, f in
+        return walk(r, limit: limit).enumerated().map { level, f in
             let (function, fp, index, depth, callee) = f
             // After a trap, the innermost frame shows the instruction that trapped.
             let trapped = isTrap && level == 0
