@@ -75,6 +75,17 @@ public final class DebugSession {
         var isStart: Bool
     }
     var active: [Active] = []
+    /// How many calls may be stopped inside each other. Each holds its own value stack, and a
+    /// breakpoint whose command list invokes the function it is in would otherwise nest calls
+    /// until memory runs out (a fuzzed REPL script nested 10,000 before fuel stopped it).
+    public static let maxNestedCalls = 100
+
+    /// Refuses one more nested call once `maxNestedCalls` are stopped inside each other.
+    func checkNestingLimit(calling name: String) throws {
+        guard active.count < Self.maxNestedCalls else {
+            throw DebuggerError("cannot call \(name): \(active.count) calls are already stopped inside each other (the limit is \(Self.maxNestedCalls)); \"finish\" or \"kill\" some first")
+        }
+    }
     /// The frame `frame N`/`up`/`down` selected (0 = innermost).
     public internal(set) var selectedFrame = 0
     /// The frames of the last trap, kept for inspection until the session moves on.
@@ -273,6 +284,7 @@ public final class DebugSession {
         }
         guard let f = instance.function(at: function) else { throw DebuggerError("no function \"\(name)\"") }
         if f.isHost { return Stop(reason: .returned(values: try f.invoke(arguments)), position: nil) }
+        try checkNestingLimit(calling: name)
         let invocation = f.startInvocation(arguments)
         if case .trapped(let trap) = invocation.state { return Stop(reason: .trapped(trap), position: nil) }
         trappedInvocation = nil

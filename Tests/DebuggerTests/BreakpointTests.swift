@@ -78,6 +78,28 @@ import WasmVM
         #expect(try s.evaluate("$n") == .i32(7))
     }
 
+    /// An `invoke` while stopped nests a call; a breakpoint whose command list invokes the
+    /// function it stopped in would nest them without end (a fuzzed script). The session
+    /// refuses the call past `maxNestedCalls` with a clear error and stays usable.
+    @Test func nestedCallsStopAtTheLimitAndTheSessionGoesOn() throws {
+        let s = try session()
+        let bp = try s.setBreakpoint("$fact")
+        for _ in 0..<DebugSession.maxNestedCalls {
+            #expect(try s.invoke("fact", [.i32(3)]).reason == .breakpoint(number: bp.number))
+        }
+        #expect(s.active.count == DebugSession.maxNestedCalls)
+        do {
+            _ = try s.invoke("fact", [.i32(3)])
+            Issue.record("the call past the limit was made")
+        } catch let e as DebuggerError {
+            #expect(e.message.contains("the limit is \(DebugSession.maxNestedCalls)"))
+        }
+        #expect(s.active.count == DebugSession.maxNestedCalls)
+        try s.delete([bp.number])
+        s.kill()
+        #expect(try s.invoke("fact", [.i32(5)]).reason == .returned(values: [.i32(120)]))
+    }
+
     @Test func recursiveBreakpointCountsHitsAndHonoursAConditionOnALocal() throws {
         let s = try session()
         let bp = try s.setBreakpoint("$fact", condition: "$n == 2")

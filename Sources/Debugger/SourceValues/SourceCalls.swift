@@ -116,6 +116,7 @@ extension DebugSession {
 
     /// Runs the nested call to its end. A stop inside is reported, then the call is unwound.
     private func runCalledFunction(_ guest: FunctionInstance, name: String, arguments: [Value]) throws -> [Value] {
+        try checkNestingLimit(calling: name)
         let invocation = guest.startInvocation(arguments)
         if case .trapped(let trap) = invocation.state { throw DebuggerError("cannot call \(name): \(trap.kind.message)") }
         let savedFrame = selectedFrame
