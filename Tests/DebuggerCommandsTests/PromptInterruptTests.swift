@@ -95,16 +95,19 @@ import Debugger
     }
 
     /// The fuzzed input behind it (Fuzz/regressions/repl/timeout-c2da4c87…), reduced: a
-    /// breakpoint whose commands invoke its function again nests calls until fuel ends them,
-    /// and the session goes on.
-    @Test func aBreakpointWhoseCommandsInvokeItsFunctionEndsWithTheFuel() {
+    /// breakpoint whose commands invoke its function again nests calls; the session refuses the
+    /// one past `DebugSession.maxNestedCalls` (before the limit, fuel ended them after 10,000,
+    /// 16 s in a debug build) and goes on.
+    @Test func aBreakpointWhoseCommandsInvokeItsFunctionEndsAtTheNestingLimit() {
         let s = ReplSession(console: .capturing())
         s.adapter.debugger.configuration.fuel = 20_000
         #expect(s.execute("(module (func $bump (export \"bump\") (param i32)) (func (export \"count_to\") (param $n i32) (loop $l (call $bump (local.get $n)) (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))))"))
         #expect(s.execute("break $bump"))
         for line in ["commands 1", "silent", "invoke count_to 3", "end"] { #expect(s.execute(line), "\(line)") }
         _ = s.execute("invoke count_to 3")
-        #expect(s.console.captured?.contains("all fuel consumed") == true)
+        let limit = DebugSession.maxNestedCalls
+        #expect(s.console.captured?.contains("cannot call count_to: \(limit) calls are already stopped inside each other (the limit is \(limit))") == true)
+        #expect(s.console.captured?.contains("all fuel consumed") == false)
         #expect(s.execute("delete 1"))
         #expect(s.execute("print 6 * 7"))
         #expect(s.console.captured?.contains("= i32:42") == true)
