@@ -7,12 +7,13 @@
 # llvm-14 (llvm-dwarfdump-14, the reference for the reader's answers), gdb and gcc (the
 # source-value tests compare with gdb on a native build of the C fixture); for the fuzz step
 # (Docs/fuzzing.md) wasm-tools (its `smith` generates modules) and wasmtime's Python API, the
-# reference engine of the differential harness, both from PyPI.
+# reference engine of the differential harness, both from PyPI; libstdc++-12-dev for the static
+# libstdc++ of the release build (Scripts/build-release.sh).
 set -euo pipefail
 SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 APT_PACKAGES="libedit-dev tmux clang-14 lld-14 wasi-libc libclang-rt-14-dev-wasm32 strace
-  gdb gcc libc++-14-dev-wasm32 libc++abi-14-dev-wasm32 rustc libstd-rust-dev-wasm32 llvm-14"
+  gdb gcc libstdc++-12-dev libc++-14-dev-wasm32 libc++abi-14-dev-wasm32 rustc libstd-rust-dev-wasm32 llvm-14"
 missing=""
 for p in $APT_PACKAGES; do
   dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"

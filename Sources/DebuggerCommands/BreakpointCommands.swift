@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// gdb's `commands [N]` … `end`: the lines typed after `commands` are collected (not run) until
 /// a line saying just `end`; they run each time breakpoint N stops. A first line `silent`
@@ -186,20 +187,30 @@ enum PrintfFormat {
         return out
     }
 
+    /// One C conversion through vsnprintf. `format` is a single checked conversion (flags,
+    /// width and precision of at most three digits each, then a known conversion), so the
+    /// output is short and the argument's C type is the one the conversion reads.
+    private static func cFormat(_ format: String, _ argument: CVarArg) -> String {
+        var buffer = [CChar](repeating: 0, count: 1100)
+        let written = withVaList([argument]) { vsnprintf(&buffer, buffer.count, format, $0) }
+        guard written >= 0 else { return "" }
+        return String(decoding: buffer.prefix(min(Int(written), buffer.count - 1)).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
     private static func convert(_ value: Argument, spec: String, conversion: Character) throws -> String {
         switch (conversion, value) {
         case ("d", .integer(let signed, _, _)), ("i", .integer(let signed, _, _)):
-            return String(format: spec + "lld", signed)
+            return cFormat(spec + "lld", signed)
         case ("c", .integer(let signed, _, _)):
-            // Flags and width are ignored for %c (String(format:) has no portable %c for Unicode).
+            // Flags and width are ignored for %c (C's %c writes one byte, not a Unicode scalar).
             let scalar = Unicode.Scalar(UInt32(truncatingIfNeeded: signed)) ?? "?"
             return String(Character(scalar))
         case (_, .integer(_, let unsigned, _)) where "uxXo".contains(conversion):
-            return String(format: spec + "ll" + String(conversion), unsigned)
+            return cFormat(spec + "ll" + String(conversion), unsigned)
         case (_, .integer(let signed, _, _)):
-            return String(format: spec + String(conversion), Double(signed))
+            return cFormat(spec + String(conversion), Double(signed))
         case (_, .float(let d)) where "feEgG".contains(conversion):
-            return String(format: spec + String(conversion), d)
+            return cFormat(spec + String(conversion), d)
         case (_, .float):
             throw Failure(message: "printf: %\(conversion) needs an integer, got a float (use %f or %g)")
         }

@@ -1,5 +1,5 @@
 import Debugger
-import Foundation
+import FoundationEssentials
 import WasmVM
 
 /// `commands [N]` … `end`, `dprintf LOC,"FORMAT",ARGS…` and `printf "FORMAT", ARGS…`.

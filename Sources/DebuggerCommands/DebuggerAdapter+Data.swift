@@ -1,5 +1,5 @@
 import Debugger
-import Foundation
+import FoundationEssentials
 import WasmCore
 import WasmText
 import WasmVM
@@ -331,7 +331,7 @@ extension DebuggerAdapter {
     /// and REST; memory 0 and the whole text otherwise.
     private func examinedMemory(_ args: String) throws -> (memory: UInt32, address: String) {
         guard let colon = args.firstIndex(of: ":") else { return (0, args) }
-        let head = args[..<colon], rest = String(args[args.index(after: colon)...]).trimmingCharacters(in: .whitespaces)
+        let head = args[..<colon], rest = String(args[args.index(after: colon)...]).trimmed
         if head == "mem" { return (0, rest) }
         if head.hasPrefix("mem"), let n = UInt32(head.dropFirst(3)) { return (n, rest) }
         if head.hasPrefix("$"), head.count > 1, !head.contains(where: { $0 == " " || $0 == "(" }) {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import WasmCore
 import WasmText
 import WasmVM
@@ -40,7 +40,7 @@ extension DebuggerAdapter {
             return
         }
         let message = firstError.map { "\($0)" } ?? "cannot evaluate the instructions"
-        throw ReplError(message.replacingOccurrences(of: "<input>:2:", with: "<input>:1:"))
+        throw ReplError(message.replacing("<input>:2:", with: "<input>:1:"))
     }
 
     /// `(invoke "name" (i32.const 1) …)`: the export name and each argument's text.

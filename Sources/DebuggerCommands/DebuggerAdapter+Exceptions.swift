@@ -7,7 +7,7 @@ extension DebuggerAdapter {
     func catchExceptionCommand(_ invocation: CommandInvocation, in session: ReplSession) throws {
         var text = invocation.arguments
         var condition: String?
-        if let range = text.range(of: "if ", options: .anchored) ?? text.range(of: " if ") {
+        if let range = (text.hasPrefix("if ") ? text.firstRange(of: "if ") : nil) ?? text.firstRange(of: " if ") {
             condition = String(text[range.upperBound...]).trimmed
             text = String(text[..<range.lowerBound])
         }

@@ -1,6 +1,6 @@
 import WasmText
 import Debugger
-import Foundation
+import FoundationEssentials
 import WasmCore
 import WasmVM
 

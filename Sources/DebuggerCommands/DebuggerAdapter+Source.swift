@@ -1,6 +1,6 @@
 import DebugInfo
 import Debugger
-import Foundation
+import FoundationEssentials
 import WasmCore
 
 /// The source view of modules compiled with -g: source lines at stops, `list`, `info source`,

@@ -1,6 +1,6 @@
 import DebugInfo
 import Debugger
-import Foundation
+import FoundationEssentials
 import WasmVM
 
 /// Source-level values in the REPL: `print`, `output`, `display`, `set var`, `info locals`,

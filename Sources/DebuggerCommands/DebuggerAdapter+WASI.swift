@@ -1,5 +1,5 @@
 import Debugger
-import Foundation
+import FoundationEssentials
 import WASI
 
 /// `trace wasi`, `wasi inject` and `info wasi-summary` inside a session: one WASIMonitor (the

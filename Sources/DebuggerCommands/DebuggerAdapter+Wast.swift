@@ -1,5 +1,5 @@
 import Debugger
-import Foundation
+import FoundationEssentials
 import WasmCore
 import WasmText
 import WasmVM

@@ -1,6 +1,7 @@
 import DebugInfo
 import Debugger
-import Foundation
+import FoundationEssentials
+import Glibc
 import WASI
 import WasmCore
 import WasmText
@@ -651,7 +652,7 @@ final class DebuggerAdapter {
     private func breakCommand(_ args: String, temporary: Bool, in session: ReplSession) throws {
         var location = args
         var condition: String?
-        if let range = args.range(of: " if ") {
+        if let range = args.firstRange(of: " if ") {
             location = String(args[..<range.lowerBound]).trimmed
             condition = String(args[range.upperBound...]).trimmed
         }
@@ -682,7 +683,7 @@ final class DebuggerAdapter {
         guard !args.isEmpty else { throw ReplError("\(word) needs an expression: \(word) mem.i32[0x64] | \(word) $counter") }
         var expression = args
         var condition: String?
-        if let range = args.range(of: " if ") {
+        if let range = args.firstRange(of: " if ") {
             expression = String(args[..<range.lowerBound]).trimmed
             condition = String(args[range.upperBound...]).trimmed
         }
@@ -704,7 +705,7 @@ final class DebuggerAdapter {
         default:
             var text = invocation.arguments
             var condition: String?
-            if let range = text.range(of: "if ", options: .anchored) ?? text.range(of: " if ") {
+            if let range = (text.hasPrefix("if ") ? text.firstRange(of: "if ") : nil) ?? text.firstRange(of: " if ") {
                 condition = String(text[range.upperBound...]).trimmed
                 text = String(text[..<range.lowerBound])
             }

@@ -1,5 +1,7 @@
 import Debugger
-import Foundation
+import FoundationEssentials
+import Glibc
+import Dispatch
 import LineEditor
 
 /// Ctrl-C while the guest runs. The SIGINT handler only raises LineEditor's atomic flag (it is
@@ -15,7 +17,7 @@ final class DebuggerInterruptWatcher: @unchecked Sendable {
 
     /// Guards `watched` and `threadStarted`. Held while the thread interrupts, so once a
     /// session is no longer watched, no interrupt from this Ctrl-C reaches it any more.
-    private let lock = NSLock()
+    private let lock = HostLock()
     /// The sessions being watched, with how many commands (nested) watch each.
     private var watched: [ObjectIdentifier: (session: DebugSession, commands: Int)] = [:]
     private var threadStarted = false
@@ -39,8 +41,7 @@ final class DebuggerInterruptWatcher: @unchecked Sendable {
         watched[key] = (session, (watched[key]?.commands ?? 0) + 1)
         if !threadStarted {
             threadStarted = true
-            let thread = Thread { [self] in poll() }
-            thread.start()
+            HostThread.detach { [self] in poll() }
         }
         if wasIdle { work.signal() }
     }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import LineEditor
 
 /// The names TAB offers for arguments that only the debugger knows.
@@ -88,17 +88,17 @@ extension ReplSession {
         let namePrefix = slash.map { String(word[word.index(after: $0)...]) } ?? word
         var directory = typedDirectory.isEmpty ? "." : typedDirectory
         if directory.hasPrefix("~/") {
-            directory = NSHomeDirectory() + directory.dropFirst()
+            directory = FileManager.default.homeDirectoryForCurrentUser.path + directory.dropFirst()
         }
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return [] }
         var result: [String] = []
         for entry in entries where entry.hasPrefix(namePrefix) {
             if entry.hasPrefix(".") && !namePrefix.hasPrefix(".") { continue }
-            var isDirectory: ObjCBool = false
+            var isDirectory = false
             let full = (directory.hasSuffix("/") ? directory : directory + "/") + entry
             _ = FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory)
-            if directoriesOnly && !isDirectory.boolValue { continue }
-            result.append(typedDirectory + entry + (isDirectory.boolValue ? "/" : ""))
+            if directoriesOnly && !isDirectory { continue }
+            result.append(typedDirectory + entry + (isDirectory ? "/" : ""))
         }
         return result.sorted()
     }

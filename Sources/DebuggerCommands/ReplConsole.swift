@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Where the REPL writes: results on stdout, errors on stderr, each write flushed so the two
 /// interleave in order when they go to the same pipe (as in the golden tests).

@@ -1,5 +1,5 @@
 import WasmText
-import Foundation
+import FoundationEssentials
 import LineEditor
 import WasmCore
 

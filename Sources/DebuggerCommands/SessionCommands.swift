@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import LineEditor
 
 /// help, apropos, source, history, echo, quit, and the WASI-world settings.
@@ -102,22 +103,22 @@ extension ReplSession {
 
     func readScript(_ path: String) throws -> String {
         // A file handle, not Data(contentsOf:), so /dev/null and named pipes work too.
-        var isDirectory: ObjCBool = false
+        var isDirectory = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw ReplError("\(path): error: cannot read file: No such file or directory")
         }
-        guard !isDirectory.boolValue, let handle = FileHandle(forReadingAtPath: path) else {
-            throw ReplError("\(path): error: cannot read file: \(isDirectory.boolValue ? "Is a directory" : "Permission denied")")
+        let descriptor = isDirectory ? -1 : open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw ReplError("\(path): error: cannot read file: \(isDirectory ? "Is a directory" : String(cString: strerror(errno)))")
         }
-        defer { try? handle.close() }
+        defer { close(descriptor) }
         // Bounded, so `source /dev/zero` ends with an error instead of eating memory forever.
-        // read(2) rather than FileHandle.readData, which traps when a signal interrupts the read
-        // (a named pipe waiting for its writer is interruptible): a stray signal is retried,
-        // Ctrl-C abandons the script.
+        // read(2) with EINTR handled (a named pipe waiting for its writer is interruptible): a
+        // stray signal is retried, Ctrl-C abandons the script.
         var data = Data()
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
-            let count = chunk.withUnsafeMutableBytes { read(handle.fileDescriptor, $0.baseAddress, $0.count) }
+            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
             if count < 0 {
                 let code = errno
                 if code != EINTR {
@@ -333,8 +334,8 @@ extension ReplSession {
             return
         }
         let host = spec.components(separatedBy: "::").first ?? spec
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: host, isDirectory: &isDirectory), isDirectory.boolValue else {
+        var isDirectory = false
+        guard FileManager.default.fileExists(atPath: host, isDirectory: &isDirectory), isDirectory else {
             throw ReplError("\(host): No such directory.")
         }
         if !directories.contains(spec) { directories.append(spec) }
@@ -394,6 +395,6 @@ extension ReplSession {
         if !word.isEmpty && !word.contains(where: { $0.isWhitespace || $0 == "\"" || $0 == "'" || $0 == "\\" }) {
             return word
         }
-        return "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
+        return "'" + word.replacing("'", with: "'\\''") + "'"
     }
 }

@@ -1,5 +1,5 @@
 import Debugger
-import Foundation
+import FoundationEssentials
 import WasmVM
 
 /// gdb's value history: `print` numbers its results `$1 = …`, `$2 = …`, and expressions may

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import WasmCore
 import WasmText
 import WasmVM
@@ -44,7 +45,7 @@ public final class WastRunner {
 
     public func run(_ directives: [WastDirective]) {
         for directive in directives {
-            if WastRunner.trace { FileHandle.standardError.write("\(directive.location.file):\(directive.location.line)\n".data(using: .utf8)!) }
+            if WastRunner.trace { fputs("\(directive.location.file):\(directive.location.line)\n", stderr) }
             if let problem = execute(directive.command) {
                 failed += 1
                 let where_ = "\(directive.location.file):\(directive.location.line)"

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import WasmCore
 import WasmText
 import WasmVM
@@ -61,13 +61,13 @@ public enum WastSuite {
     public static func scripts(_ paths: [String]) throws -> [String] {
         var files: [String] = []
         for path in paths {
-            var isDirectory: ObjCBool = false
+            var isDirectory = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
                 throw MissingPath(path: path)
             }
-            if isDirectory.boolValue {
+            if isDirectory {
                 let names = try FileManager.default.contentsOfDirectory(atPath: path)
-                files += names.filter { $0.hasSuffix(".wast") }.sorted().map { (path as NSString).appendingPathComponent($0) }
+                files += names.filter { $0.hasSuffix(".wast") }.sorted().map { path.hasSuffix("/") ? path + $0 : path + "/" + $0 }
             } else {
                 files.append(path)
             }

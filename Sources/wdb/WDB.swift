@@ -1,6 +1,7 @@
 import ArgumentParser
 import DebuggerCommands
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// The `wdb` executable: the batch tools as subcommands, and the interactive debugger as the
 /// default subcommand (`wdb FILE` without a verb).
@@ -45,7 +46,7 @@ struct WDB: ParsableCommand {
     static func main() {
         let arguments = Array(CommandLine.arguments.dropFirst())
         if arguments.first.map({ !toolNames.contains($0) }) ?? true {
-            Foundation.exit(interactive(arguments.first == "debug" ? Array(arguments.dropFirst()) : arguments))
+            Glibc.exit(interactive(arguments.first == "debug" ? Array(arguments.dropFirst()) : arguments))
         }
         // `run` parses its own command line (RunArguments.swift: the start-up a user feels);
         // `wdb help` alone is the same overview as `wdb --help`, which names every subcommand.
@@ -53,7 +54,7 @@ struct WDB: ParsableCommand {
         if arguments == ["help", "run"] { runCommand(["--help"]) }
         if arguments == ["help"] {
             Output.standardOutput(InteractiveArguments.usage + "\n")
-            Foundation.exit(0)
+            Glibc.exit(0)
         }
         do {
             var command = try parseAsRoot(arguments)
@@ -69,14 +70,14 @@ struct WDB: ParsableCommand {
             switch try Run.parse(words) {
             case .help:
                 Output.standardOutput(Run.help)
-                Foundation.exit(0)
+                Glibc.exit(0)
             case .run(let run):
                 try run.run()
-                Foundation.exit(0)
+                Glibc.exit(0)
             }
         } catch let usage as RunUsageError {
             Output.standardError(Run.usageMessage(usage))
-            Foundation.exit(1)
+            Glibc.exit(1)
         } catch {
             exit(reporting: error)
         }
@@ -89,9 +90,9 @@ struct WDB: ParsableCommand {
         let message = fullMessage(for: error)
         if code == .success {
             if !message.isEmpty { Output.standardOutput(message + "\n") }
-            Foundation.exit(0)
+            Glibc.exit(0)
         }
         if !message.isEmpty { Output.standardError(message) }
-        Foundation.exit(code == .validationFailure ? 1 : code.rawValue)
+        Glibc.exit(code == .validationFailure ? 1 : code.rawValue)
     }
 }

@@ -159,3 +159,25 @@ import WastScripts
         #expect(throws: WastSuite.MissingPath.self) { try WastSuite.run(paths: ["/nonexistent/wdb-spec"]) }
     }
 }
+
+/// `wdb wast --wast2json` reads scripts through wabt's parser (a cross-check of ours): the same
+/// scripts give the same commands and the same results either way. Needs `wast2json` on PATH
+/// (Scripts/setup.sh installs wabt); without it the conversion fails and so does the test.
+@Suite struct Wast2jsonPathTests {
+    @Test(arguments: ["i32.wast", "f32.wast", "names.wast", "simd/simd_lane.wast", "br_table.wast"])
+    func wabtsParserAndOursGiveTheSameResults(_ name: String) throws {
+        let file = try SpecSuiteTests.testsuite().appendingPathComponent("core/\(name)").path
+        let ours = WastSuite.run(file: file, features: .wasm20)
+        let wabts = WastSuite.run(file: file, viaWast2json: true, features: .wasm20)
+        #expect(wabts.failed == 0, "\(wabts.failures.prefix(5).joined(separator: "\n"))")
+        #expect(ours.failed == 0)
+        #expect(wabts.passed > 50)
+        #expect(wabts.passed == ours.passed)
+    }
+
+    @Test func aMissingScriptIsAFailureNamingWast2json() throws {
+        let result = WastSuite.run(file: "/nonexistent/x.wast", viaWast2json: true, features: .wasm20)
+        #expect(result.failed == 1)
+        #expect(result.failures.first?.contains("wast2json failed") == true, "\(result.failures)")
+    }
+}

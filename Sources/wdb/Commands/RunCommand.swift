@@ -1,6 +1,6 @@
 import ArgumentParser
 import DebugInfo
-import Foundation
+import FoundationEssentials
 import WASI
 import WasmCore
 import WasmText
@@ -78,7 +78,7 @@ struct Run {
         } catch let error as ExitCode {
             throw error
         } catch {
-            FileHandle.standardError.write("error: \(error)\n".data(using: .utf8)!)
+            Output.standardError("error: \(error)")
             throw ExitCode(1)
         }
     }
@@ -122,7 +122,7 @@ struct Run {
     }
 
     func fail(_ message: String) -> Error {
-        FileHandle.standardError.write("error: \(message)\n".data(using: .utf8)!)
+        Output.standardError("error: \(message)")
         return ExitCode(1)
     }
 
@@ -143,7 +143,7 @@ struct Run {
             }
             text += "\n"
         }
-        FileHandle.standardError.write(text.data(using: .utf8)!)
+        Output.writeAll(2, Array(text.utf8))
     }
 
     /// Loads and validates a module through the one loader; its message goes to stderr.

@@ -5,7 +5,8 @@
 // period (blocked in a host call, or looping in a start function or a --preload module, which
 // the interrupt does not patch) is ended the old way, by `_exit` from the watchdog.
 
-import Foundation
+import FoundationEssentials
+import Debugger
 import WasmCore
 import WasmVM
 
@@ -48,13 +49,13 @@ final class TimeLimit: @unchecked Sendable {
 
     /// Starts the watchdog thread (the clock runs from here).
     func start() {
-        let thread = Thread { [self] in
-            Thread.sleep(forTimeInterval: seconds)
+        HostThread.detach { [self] in
+            HostThread.sleep(seconds: seconds)
             locked {
                 expired = true
                 debuggee?.interrupt()
             }
-            Thread.sleep(forTimeInterval: grace)
+            HostThread.sleep(seconds: grace)
             let fallBack = locked { !handled }
             guard fallBack else { return }
             // The guest did not stop: it is blocked in a host call (or runs code the interrupt
@@ -64,7 +65,6 @@ final class TimeLimit: @unchecked Sendable {
             _ = note.withCString { write(2, $0, strlen($0)) }
             _exit(134)
         }
-        thread.start()
     }
 
     /// Calls `function` of `instance` as an invocation the watchdog can interrupt. Returns its

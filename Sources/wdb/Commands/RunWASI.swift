@@ -4,7 +4,7 @@
 // module or usage.
 
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import WASI
 import WasmCore
 import WasmVM
@@ -94,7 +94,7 @@ extension Run {
             throw error
         } catch {
             monitor?.finish()
-            FileHandle.standardError.write("error: \(error)\n".data(using: .utf8)!)
+            Output.standardError("error: \(error)")
             throw ExitCode(1)
         }
         monitor?.finish()
@@ -107,7 +107,7 @@ extension Run {
     /// to the descriptors; only Swift's own stdout buffer needs flushing.
     static func exitNow(_ status: Int32) -> Never {
         fflush(nil)
-        Foundation.exit(status)
+        Glibc.exit(status)
     }
 
     /// The `--timeout` limit (RunTimeout.swift), if one was given.

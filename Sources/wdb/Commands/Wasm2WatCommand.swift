@@ -1,5 +1,6 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import Glibc
 import WasmText
 
 /// `wdb wasm2wat FILE.wasm [-o OUT] [--fold]`: print a module as WAT text that reassembles to

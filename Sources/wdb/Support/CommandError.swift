@@ -1,5 +1,6 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import Glibc
 import WasmText
 
 /// A failure a command reports to the user: the complete text for stderr (already in its final
@@ -21,15 +22,15 @@ struct CommandError: Error {
 enum Output {
     static func standardError(_ text: String) {
         let line = text.hasSuffix("\n") ? text : text + "\n"
-        FileHandle.standardError.write(Data(line.utf8))
+        writeAll(2, Array(line.utf8))
     }
 
     static func standardOutput(_ text: String) {
-        FileHandle.standardOutput.write(Data(text.utf8))
+        writeAll(1, Array(text.utf8))
     }
 
     static func standardOutput(_ bytes: [UInt8]) {
-        FileHandle.standardOutput.write(Data(bytes))
+        writeAll(1, bytes)
     }
 
     /// Writes `bytes` to `path`, or reports why it could not.
@@ -38,22 +39,32 @@ enum Output {
             standardOutput(bytes)
             return
         }
-        do {
-            try Data(bytes).write(to: URL(fileURLWithPath: path))
-        } catch {
-            throw CommandError(file: path, "cannot write file: \(Output.reason(error))")
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw CommandError(file: path, "cannot write file: \(String(cString: strerror(errno)))")
+        }
+        let written = writeAll(descriptor, bytes)
+        let closed = close(descriptor) == 0
+        guard written, closed else {
+            throw CommandError(file: path, "cannot write file: \(String(cString: strerror(errno)))")
         }
     }
 
-    /// The human part of a Foundation error ("Permission denied", …).
-    static func reason(_ error: Error) -> String {
-        let nsError = error as NSError
-        if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError,
-           underlying.domain == NSPOSIXErrorDomain,
-           let text = strerror(Int32(underlying.code)) {
-            return String(cString: text)
+    /// write(2) until every byte is out, retrying after a signal; false on an error (errno set).
+    @discardableResult
+    static func writeAll(_ descriptor: Int32, _ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let n = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    return false
+                }
+                offset += n
+            }
+            return true
         }
-        return nsError.localizedDescription
     }
 }
 
