@@ -45,7 +45,9 @@ let package = Package(
         // session that runs typed lines, and the terminal driver. Front ends call it.
         .target(name: "DebuggerCommands",
                 dependencies: ["WasmCore", "WasmText", "WasmVM", "WASI", "DebugInfo", "Debugger", "WastScripts", "LineEditor"]),
-        .systemLibrary(name: "CEditLine", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
+        // libedit is loaded with dlopen when a line editor is made (editline.c); its header
+        // (libedit-dev) is needed to build.
+        .target(name: "CEditLine", cSettings: [.unsafeFlags(["-gdwarf-4"])]),
         .target(name: "LineEditor", dependencies: ["CEditLine"]),
         .executableTarget(
             name: "wdb",

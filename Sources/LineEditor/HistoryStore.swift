@@ -11,7 +11,7 @@ public final class HistoryStore {
     /// Creates an empty list of at most `limit` entries (consecutive repeats are kept once) and
     /// loads `path` if given and present. A missing or unreadable file leaves the list empty.
     public init?(path: String?, limit: Int = 1000) {
-        guard let handle = history_init() else { return nil }
+        guard let handle = ce_history_init() else { return nil }
         self.handle = handle
         self.path = path
         ce_hist_setsize(handle, Int32(clamping: max(1, limit)))
@@ -19,7 +19,7 @@ public final class HistoryStore {
         if let path { ce_hist_load(handle, path) }
     }
 
-    deinit { history_end(handle) }
+    deinit { ce_history_end(handle) }
 
     /// Adds one entry (blank lines are not recorded). Trailing newlines are dropped.
     public func add(_ line: String) {

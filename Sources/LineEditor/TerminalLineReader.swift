@@ -30,7 +30,7 @@ final class TerminalLineReader {
 
     init?(programName: String, history: HistoryStore, drawOnStderr: Bool) {
         let output = drawOnStderr ? ce_stderr() : ce_stdout()
-        guard let output, let editLine = el_init(programName, ce_stdin(), output, ce_stderr()) else {
+        guard let output, let editLine = ce_el_init(programName, ce_stdin(), output, ce_stderr()) else {
             return nil
         }
         self.editLine = editLine
@@ -55,7 +55,7 @@ final class TerminalLineReader {
     }
 
     deinit {
-        el_end(editLine)
+        ce_el_end(editLine)
         free(promptText)
     }
 
@@ -64,7 +64,7 @@ final class TerminalLineReader {
         promptText = strdup(prompt)
         var count: Int32 = 0
         errno = 0
-        guard let text = el_gets(editLine, &count) else {
+        guard let text = ce_el_gets(editLine, &count) else {
             if count == -1 && errno == EINTR {
                 _ = Interrupt.consume()
                 fputs("^C\n", output)
@@ -83,7 +83,7 @@ final class TerminalLineReader {
 
     /// TAB: completes the word before the cursor, or lists the choices.
     private func complete() -> UInt8 {
-        guard let completer, let info = el_line(editLine) else { return UInt8(CC_ERROR) }
+        guard let completer, let info = ce_el_line(editLine) else { return UInt8(CC_ERROR) }
         let start = UnsafeRawPointer(info.pointee.buffer)
         let cursor = UnsafeRawPointer(info.pointee.cursor)
         guard let start, let cursor, cursor >= start else { return UInt8(CC_ERROR) }
@@ -94,7 +94,7 @@ final class TerminalLineReader {
         case .noMatch:
             return UInt8(CC_ERROR)
         case .insert(let text):
-            return el_insertstr(editLine, text) == 0 ? UInt8(CC_REFRESH) : UInt8(CC_ERROR)
+            return ce_el_insertstr(editLine, text) == 0 ? UInt8(CC_REFRESH) : UInt8(CC_ERROR)
         case .list(let matches):
             let width = Int(ce_terminal_width(fileno(output)))
             fputs("\n", output)
