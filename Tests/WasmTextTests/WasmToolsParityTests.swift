@@ -159,7 +159,7 @@ import WasmCore
                 let place = "\(SpecSuite.shortName(url)):\(module.location.line)"
                 do {
                     let bytes = try WatAssembler.assemble(module, options: .init(validate: false, debugNames: true,
-                                                                                   wasmToolsNames: true)).bytes
+                                                                                   style: .wasmTools)).bytes
                     if bytes == reference {
                         identical += 1
                         continue

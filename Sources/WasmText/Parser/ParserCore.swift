@@ -55,8 +55,14 @@ final class WatParser {
     /// Identifier tables per index space (without the `$`).
     @exclusivity(unchecked) var names: [NameTable] = Array(repeating: NameTable(), count: IndexSpace.allCases.count)
     var counts: [UInt32] = Array(repeating: 0, count: IndexSpace.allCases.count)
-    /// Whether `memory.init` or `data.drop` occurs: wabt then writes the data count section.
+    /// The encoding choices the text leaves open are made as this assembler makes them.
+    var encodingStyle: EncodingStyle = .wabt
+    /// Whether an instruction names a data segment (`memory.init`, `data.drop`,
+    /// `array.new_data`, `array.init_data`): a data count section may then be written.
     var usesDataCount = false
+    /// Parameter names of function types (`(type $t (func (param $x i32)))`), by type index:
+    /// wasm-tools writes them in its name subsection 12; the module's names do not keep them.
+    var typeParameterNames: [UInt32: [UInt32: String]] = [:]
     /// Per defined function: packed `line << 32 | column` of each instruction.
     var functionLocations: [[Int64]] = []
     /// Where module-level items start, for validation errors without an instruction.
