@@ -41,13 +41,23 @@ public enum EncodingStyle: Hashable, Sendable {
         }
     }
 
-    /// Whether a data count section is written. It is needed when a function uses a data
-    /// segment by index (`memory.init`, `data.drop`, `array.new_data`, `array.init_data`).
-    /// wabt writes it then only if there is at least one data segment; wasm-tools always
-    /// (a count of 0 when there is none, which the validator then refuses the index against).
-    func writesDataCount(dataInstructionsUsed: Bool, dataSegments: Int) -> Bool {
-        guard dataInstructionsUsed else { return false }
-        return self == .wasmTools || dataSegments > 0
+    /// Where the text has instructions that name a data segment by index (`memory.init`,
+    /// `data.drop`, `array.new_data`, `array.init_data`).
+    struct DataSegmentUses {
+        var inFunctionBodies = false
+        /// In a constant expression (a global's initializer …), where they are invalid.
+        var elsewhere = false
+    }
+
+    /// Whether a data count section is written. A function that names a data segment needs
+    /// it. wabt writes it for such an instruction anywhere, but only when there is at least
+    /// one data segment; wasm-tools for one in a function body only, even with no data
+    /// segment (a count of 0, against which the validator then refuses the index).
+    func writesDataCount(_ uses: DataSegmentUses, dataSegments: Int) -> Bool {
+        switch self {
+        case .wabt: (uses.inFunctionBodies || uses.elsewhere) && dataSegments > 0
+        case .wasmTools: uses.inFunctionBodies
+        }
     }
 
     // MARK: element segments

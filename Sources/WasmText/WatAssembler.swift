@@ -65,6 +65,8 @@ public enum WatAssembler {
     public static func parse(bytes: [UInt8], file: String, line: Int = 1, column: Int = 1,
                              features: Features = .default) throws(WatError) -> (Module, SourceMap) {
         let parsed = try parseWithHints(bytes: bytes, file: file, line: line, column: column, features: features)
+        // The model has no place for a hint on a non-branch: refuse it here, as invalid.
+        if let invalid = parsed.invalidBranchHint { throw invalid }
         return (parsed.module, parsed.map)
     }
 
@@ -75,6 +77,8 @@ public enum WatAssembler {
         var map: SourceMap
         var hints: [WatParser.BranchHint]
         var typeParameterNames: [UInt32: [UInt32: String]]
+        /// A branch hint on an instruction that is not a branch (`WatParser.invalidBranchHint`).
+        var invalidBranchHint: WatError?
     }
 
     static func parseWithHints(bytes: [UInt8], file: String, line: Int, column: Int,
@@ -87,7 +91,8 @@ public enum WatAssembler {
         var map = SourceMap(file: file, firstFunctionIndex: UInt32(module.importedFunctionCount),
                             packed: parser.functionLocations)
         map.fieldLocations = parser.fieldLocations
-        return ParsedText(module: module, map: map, hints: parser.branchHints, typeParameterNames: parser.typeParameterNames)
+        return ParsedText(module: module, map: map, hints: parser.branchHints, typeParameterNames: parser.typeParameterNames,
+                          invalidBranchHint: parser.invalidBranchHint)
     }
 
     /// Assembles WAT text: parse, validate (unless disabled), encode, and record each
@@ -106,6 +111,7 @@ public enum WatAssembler {
         let parsed = try parseWithHints(bytes: text, file: file, line: line, column: column,
                                         features: options.features, style: options.style)
         if options.validate {
+            if let invalid = parsed.invalidBranchHint { throw invalid }
             try validate(parsed.module, sourceMap: parsed.map, text: text, line: line, column: column, features: options.features)
         }
         return finish(parsed.module, parsed.map, options: options, branchHints: parsed.hints,

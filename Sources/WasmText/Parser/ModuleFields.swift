@@ -45,7 +45,7 @@ extension WatParser {
             p = close + 1
         }
         sortCustomSections()
-        if encodingStyle.writesDataCount(dataInstructionsUsed: usesDataCount, dataSegments: module.data.count) {
+        if encodingStyle.writesDataCount(dataSegmentUses, dataSegments: module.data.count) {
             module.dataCount = UInt32(module.data.count)
         }
         return module
