@@ -69,6 +69,7 @@ public enum EncodingStyle: Hashable, Sendable {
         var type: RefType
         /// Function indices (`func x*`, bare `x*`, `(elem x*)` in a table) or expressions.
         var items: ElementSegment.Items
+        /// Whether and how the text names an active segment's table.
         var table: TableUse
 
         /// How an active segment's table appears in the text.
@@ -90,9 +91,10 @@ public enum EncodingStyle: Hashable, Sendable {
     /// or expressions of a type other than `funcref`.
     ///
     /// wasm-tools: the items keep their written form, except that the function indices of a
-    /// `(table reftype (elem …))` whose type is not `funcref` become `ref.func` expressions; an active segment takes the
-    /// explicit-table form whenever the text names the table (even table 0), and otherwise
-    /// whenever the short form cannot express it (expressions of a type other than `funcref`).
+    /// `(table reftype (elem …))` whose type is not `funcref` become `ref.func` expressions;
+    /// an active segment takes the explicit-table form whenever the text names the table
+    /// (even table 0), and otherwise whenever the short form cannot express it (expressions
+    /// of a type other than `funcref`).
     func elementSegment(_ written: WrittenElementSegment) -> ElementSegment {
         let type = written.type
         var items = written.items

@@ -240,7 +240,8 @@ extension WatParser {
         }
     }
 
-    /// Like wabt, an `else` with an empty branch writes no `else` opcode.
+    /// An `else` with an empty branch writes no `else` opcode, unless the style keeps it
+    /// (`EncodingStyle.keepsEmptyElse`).
     private func closeElse(at elseIndex: Int) {
         guard code.count == elseIndex + 1, !encodingStyle.keepsEmptyElse else { return }
         code.removeLast()
