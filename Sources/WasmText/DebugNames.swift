@@ -11,14 +11,13 @@ import WasmCore
 /// - `.wasmTools`, as `wasm-tools parse`: every subsection that has a name, and only the
 ///   functions that have named locals or labels: module (0), functions (1), locals (2),
 ///   labels (3), types (4), tables (5), memories (6), globals (7), element segments (8), data
-///   segments (9), struct fields (10), tags (11); no section when nothing is named.
+///   segments (9), struct fields (10), tags (11), and wasm-tools' own subsection 12: the
+///   parameter names of function types (type index → parameter index → name), which the
+///   spec's name section does not have; no section when nothing is named.
 enum DebugNames {
-    enum Style: Hashable, Sendable {
-        case wabt, wasmTools
-    }
-
     /// The section's payload after its name; nil when the layout writes no section.
-    static func payload(_ names: NameSection, functionCount: Int, style: Style = .wabt) -> [UInt8]? {
+    static func payload(_ names: NameSection, functionCount: Int, typeParameterNames: [UInt32: [UInt32: String]] = [:],
+                        style: EncodingStyle = .wabt) -> [UInt8]? {
         var out: [UInt8] = []
         func subsection(_ id: UInt8, _ content: [UInt8]) {
             out.append(id)
@@ -57,6 +56,10 @@ enum DebugNames {
         // Tag names (subsection 11): wabt writes them too, and the debugger names a thrown
         // exception's tag by them.
         if !names.tagNames.isEmpty { subsection(11, nameMap(names.tagNames)) }
+        if style == .wasmTools {
+            let parameters = typeParameterNames.filter { !$0.value.isEmpty }
+            if !parameters.isEmpty { subsection(12, indirectNameMap(parameters)) }
+        }
         if style == .wasmTools && out.isEmpty { return nil }
         return out
     }

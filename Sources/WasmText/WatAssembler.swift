@@ -27,9 +27,10 @@ public enum WatAssembler {
         /// Write the `name` section from the WAT identifiers and `@name` annotations (wabt's
         /// `--debug-names`).
         public var debugNames: Bool
-        /// The name section's layout: wabt's (the default) or `wasm-tools parse`'s (which
-        /// also writes label, field and tag names; DebugNames.swift).
-        public var wasmToolsNames: Bool
+        /// Whose encoding choices to make: wabt's (the default) or `wasm-tools parse`'s, for
+        /// the code, the segments, the type and data count sections, and the name section's
+        /// layout (EncodingStyle.swift, DebugNames.swift).
+        public var style: EncodingStyle
 
         /// Append the source map as a `wdb.sourcemap` custom section (see SourceMapSection.swift).
         public var embedSourceMap: Bool
@@ -43,9 +44,9 @@ public enum WatAssembler {
         public var features: Features
 
         public init(validate: Bool = true, debugNames: Bool = false, embedSourceMap: Bool = false,
-                    recordOffsets: Bool = true, features: Features = .default, wasmToolsNames: Bool = false) {
+                    recordOffsets: Bool = true, features: Features = .default, style: EncodingStyle = .wabt) {
             self.features = features
-            self.wasmToolsNames = wasmToolsNames
+            self.style = style
             self.validate = validate
             self.debugNames = debugNames
             self.embedSourceMap = embedSourceMap
@@ -64,20 +65,34 @@ public enum WatAssembler {
     public static func parse(bytes: [UInt8], file: String, line: Int = 1, column: Int = 1,
                              features: Features = .default) throws(WatError) -> (Module, SourceMap) {
         let parsed = try parseWithHints(bytes: bytes, file: file, line: line, column: column, features: features)
+        // The model has no place for a hint on a non-branch: refuse it here, as invalid.
+        if let invalid = parsed.invalidBranchHint { throw invalid }
         return (parsed.module, parsed.map)
     }
 
-    /// `parse`, plus the branch hints of the text (their section needs the encoded offsets).
+    /// What `parse` reads, plus what only the encoding needs: the branch hints of the text
+    /// (their section needs the encoded offsets) and the parameter names of function types.
+    struct ParsedText {
+        var module: Module
+        var map: SourceMap
+        var hints: [WatParser.BranchHint]
+        var typeParameterNames: [UInt32: [UInt32: String]]
+        /// A branch hint on an instruction that is not a branch (`WatParser.invalidBranchHint`).
+        var invalidBranchHint: WatError?
+    }
+
     static func parseWithHints(bytes: [UInt8], file: String, line: Int, column: Int,
-                               features: Features) throws(WatError) -> (module: Module, map: SourceMap, hints: [WatParser.BranchHint]) {
+                               features: Features, style: EncodingStyle = .wabt) throws(WatError) -> ParsedText {
         let stream = try Lexer.tokenize(bytes, file: file, line: line, column: column)
         let parser = WatParser(stream)
         parser.features = features
+        parser.encodingStyle = style
         let module = try parser.parseModule()
         var map = SourceMap(file: file, firstFunctionIndex: UInt32(module.importedFunctionCount),
                             packed: parser.functionLocations)
         map.fieldLocations = parser.fieldLocations
-        return (module, map, parser.branchHints)
+        return ParsedText(module: module, map: map, hints: parser.branchHints, typeParameterNames: parser.typeParameterNames,
+                          invalidBranchHint: parser.invalidBranchHint)
     }
 
     /// Assembles WAT text: parse, validate (unless disabled), encode, and record each
@@ -93,17 +108,20 @@ public enum WatAssembler {
 
     static func assemble(bytes text: [UInt8], file: String, line: Int, column: Int,
                          options: Options) throws(WatError) -> AssembledModule {
-        let (module, map, hints) = try parseWithHints(bytes: text, file: file, line: line, column: column,
-                                                      features: options.features)
+        let parsed = try parseWithHints(bytes: text, file: file, line: line, column: column,
+                                        features: options.features, style: options.style)
         if options.validate {
-            try validate(module, sourceMap: map, text: text, line: line, column: column, features: options.features)
+            if let invalid = parsed.invalidBranchHint { throw invalid }
+            try validate(parsed.module, sourceMap: parsed.map, text: text, line: line, column: column, features: options.features)
         }
-        return finish(module, map, options: options, branchHints: hints)
+        return finish(parsed.module, parsed.map, options: options, branchHints: parsed.hints,
+                      typeParameterNames: parsed.typeParameterNames)
     }
 
     /// Encodes and attaches file offsets.
     static func finish(_ module: Module, _ map: SourceMap, options: Options,
-                       branchHints: [WatParser.BranchHint] = []) -> AssembledModule {
+                       branchHints: [WatParser.BranchHint] = [],
+                       typeParameterNames: [UInt32: [UInt32: String]] = [:]) -> AssembledModule {
         var encoded = module
         encoded.names = NameSection()
         if !branchHints.isEmpty,
@@ -115,7 +133,7 @@ public enum WatAssembler {
         }
         if options.debugNames {
             if let payload = DebugNames.payload(module.names, functionCount: module.functionCount,
-                                                style: options.wasmToolsNames ? .wasmTools : .wabt) {
+                                                typeParameterNames: typeParameterNames, style: options.style) {
                 encoded.customSections.append(CustomSection(name: "name", payload: payload, after: .data))
             }
         }

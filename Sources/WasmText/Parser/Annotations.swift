@@ -226,12 +226,13 @@ extension WatParser {
 
     /// Called when the instruction `op` at token `t` starts while a hint waits: the hint
     /// goes to that instruction, which is recorded when it is emitted (a folded `if` or
-    /// `br_if` is emitted after its operands).
+    /// `br_if` is emitted after its operands). A hint on any other instruction makes the
+    /// module invalid (`invalidBranchHint`).
     func bindBranchHint(_ op: Opcode, at t: Token) throws(WatError) {
         guard let (value, hintToken) = pendingBranchHint else { return }
         pendingBranchHint = nil
-        guard op == .if || op == .brIf else {
-            throw error("@metadata.code.branch_hint annotation: invalid target", at: hintToken, kind: .invalid)
+        if op != .if && op != .brIf && invalidBranchHint == nil {
+            invalidBranchHint = error("@metadata.code.branch_hint annotation: invalid target", at: hintToken, kind: .invalid)
         }
         hintTargets.append((t.start, value))
         hintWatch = hintTargets.count

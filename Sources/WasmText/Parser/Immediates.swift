@@ -90,7 +90,7 @@ extension WatParser {
             let destination = try parseIndex(.type)
             return Instruction(op, .indexPair(destination, try parseIndex(.type)))
         case .typeData:
-            usesDataCount = true
+            noteDataSegmentUse()
             let type = try parseIndex(.type)
             return Instruction(op, .indexPair(type, try parseIndex(.data)))
         case .typeElem:
@@ -113,12 +113,12 @@ extension WatParser {
             // Handled with the block instructions (Instructions.swift).
             return Instruction(op, .tryTable(.empty, []))
         case .data:
-            usesDataCount = true
+            noteDataSegmentUse()
             return Instruction(op, .index(try parseIndex(.data)))
         case .elem:
             return Instruction(op, .index(try parseIndex(.elem)))
         case .memoryInit:
-            usesDataCount = true
+            noteDataSegmentUse()
             // memory.init memidx? dataidx: with two indices the first names the memory.
             if peek(1).kind == .atom || peek(1).kind == .id, atIndex {
                 let memory = try parseIndex(.memory)

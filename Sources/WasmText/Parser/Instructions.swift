@@ -240,9 +240,10 @@ extension WatParser {
         }
     }
 
-    /// Like wabt, an `else` with an empty branch writes no `else` opcode.
+    /// An `else` with an empty branch writes no `else` opcode, unless the style keeps it
+    /// (`EncodingStyle.keepsEmptyElse`).
     private func closeElse(at elseIndex: Int) {
-        guard code.count == elseIndex + 1 else { return }
+        guard code.count == elseIndex + 1, !encodingStyle.keepsEmptyElse else { return }
         code.removeLast()
         if recordLocations { codeLocations.removeLast() }
     }
@@ -429,7 +430,8 @@ extension WatParser {
             }
             sig = module.types[Int(explicit)]
         }
-        // wabt writes the short forms whenever the signature allows, even for `(type $t)`.
+        // Written `(type $t)`: the index, unless the style shortens it (wabt's).
+        if let explicit = use.explicit, !encodingStyle.shortensExplicitBlockTypes { return .typeIndex(explicit) }
         if sig.params.isEmpty && sig.results.isEmpty { return .empty }
         if sig.params.isEmpty && sig.results.count == 1 { return .value(sig.results[0]) }
         if use.explicit == nil { use.hasInline = true }

@@ -45,9 +45,9 @@ extension WatParser {
             p = close + 1
         }
         sortCustomSections()
-        // wabt writes the data count section when a data-segment instruction occurs and there
-        // is at least one data segment.
-        if usesDataCount && !module.data.isEmpty { module.dataCount = UInt32(module.data.count) }
+        if encodingStyle.writesDataCount(dataSegmentUses, dataSegments: module.data.count) {
+            module.dataCount = UInt32(module.data.count)
+        }
         return module
     }
 
@@ -416,7 +416,7 @@ extension WatParser {
             module.tables.append(TableType(elementType: refType, limits: Limits(min: n, max: n, addressType: address)))
             let offset = address == .i64 ? Expression([Instruction(.i64Const, .i64(0)), Instruction(.end)])
                 : Expression([Instruction(.i32Const, .i32(0)), Instruction(.end)])
-            appendElem(mode: .active(table: index, offset: offset), type: refType, items: items)
+            appendElem(.init(mode: .active(table: index, offset: offset), type: refType, items: items, table: .inline))
             return
         }
         var table = try parseTableType()
@@ -503,6 +503,7 @@ extension WatParser {
         if let name = try binderName(optionalID()) { module.names.elementNames[index] = name }
         var mode: ElementSegment.Mode = .passive
         var isLegacyActive = false
+        var tableUse = EncodingStyle.WrittenElementSegment.TableUse.implied
         if peek.kind == .keyword, s.equals(peek, "declare") {
             advance()
             mode = .declarative
@@ -516,6 +517,7 @@ extension WatParser {
             if let offset = try parseOffset() {
                 mode = .active(table: table ?? 0, offset: offset)
                 isLegacyActive = table == nil
+                if table != nil { tableUse = .named }
             } else if table != nil {
                 throw unexpected(peek, expected: "an offset expression")
             }
@@ -538,7 +540,7 @@ extension WatParser {
             throw unexpected(peek, expected: "func, funcref or externref")
         }
         try expectRParen()
-        appendElem(mode: mode, type: type, items: items)
+        appendElem(.init(mode: mode, type: type, items: items, table: tableUse))
     }
 
     /// The type of a `func x*` list: (ref func) with function references, funcref before.
@@ -570,36 +572,9 @@ extension WatParser {
         return .expressions(expressions)
     }
 
-    /// Adds a segment in wabt's preferred encoding: function indices when every item is a
-    /// `ref.func` of a funcref segment, and the flag word wabt writes.
-    private func appendElem(mode: ElementSegment.Mode, type: RefType, items: ElementSegment.Items) {
-        var items = items
-        let indexListType = type == .funcref || type == RefType(nullable: false, .abstract(.func))
-        if case .functions(let functions) = items, !indexListType {
-            // `(table (ref $t) (elem $f …))`: function indices of a typed table are ref.func items.
-            items = .expressions(functions.map { Expression([Instruction(.refFunc, .index($0)), Instruction(.end)]) })
-        }
-        // wabt writes a funcref list of ref.func items as function indices (and so does wdb,
-        // for byte-identical output): with function references the segment's type becomes
-        // (ref func), a subtype of funcref, which every use of a funcref list still accepts.
-        if case .expressions(let expressions) = items, type == .funcref {
-            var functions: [UInt32] = []
-            for e in expressions {
-                guard let first = e.instructions.first, first.opcode == .refFunc else { break }
-                functions.append(first.index)
-            }
-            if functions.count == expressions.count { items = .functions(functions) }
-        }
-        var usesExpressions = false
-        if case .expressions = items { usesExpressions = true }
-        var flags: UInt8 = usesExpressions ? 4 : 0
-        switch mode {
-        case .active(let table, _):
-            if table != 0 || !indexListType || (usesExpressions && type != .funcref) { flags |= 2 }
-        case .passive: flags |= 1
-        case .declarative: flags |= 3
-        }
-        module.elements.append(ElementSegment(mode: mode, type: type, items: items, encodingFlags: flags))
+    /// Adds a segment in the encoding the style chooses (items as indices or expressions, flags).
+    private func appendElem(_ written: EncodingStyle.WrittenElementSegment) {
+        module.elements.append(encodingStyle.elementSegment(written))
     }
 
     /// `(offset instr*)` or one folded instruction; nil when neither follows.

@@ -55,8 +55,14 @@ final class WatParser {
     /// Identifier tables per index space (without the `$`).
     @exclusivity(unchecked) var names: [NameTable] = Array(repeating: NameTable(), count: IndexSpace.allCases.count)
     var counts: [UInt32] = Array(repeating: 0, count: IndexSpace.allCases.count)
-    /// Whether `memory.init` or `data.drop` occurs: wabt then writes the data count section.
-    var usesDataCount = false
+    /// The encoding choices the text leaves open are made as this assembler makes them.
+    var encodingStyle: EncodingStyle = .wabt
+    /// Where instructions name a data segment (`memory.init`, `data.drop`, `array.new_data`,
+    /// `array.init_data`): a data count section may then be written.
+    var dataSegmentUses = EncodingStyle.DataSegmentUses()
+    /// Parameter names of function types (`(type $t (func (param $x i32)))`), by type index:
+    /// wasm-tools writes them in its name subsection 12; the module's names do not keep them.
+    var typeParameterNames: [UInt32: [UInt32: String]] = [:]
     /// Per defined function: packed `line << 32 | column` of each instruction.
     var functionLocations: [[Int64]] = []
     /// Where module-level items start, for validation errors without an instruction.
@@ -86,6 +92,12 @@ final class WatParser {
     var customSectionRanks: [UInt8] = []
     /// Whether a function body is being parsed (a branch hint elsewhere is "not in a function").
     var inFunctionBody = false
+
+    /// Records an instruction that names a data segment, in a function body or not.
+    func noteDataSegmentUse() {
+        if inFunctionBody { dataSegmentUses.inFunctionBodies = true } else { dataSegmentUses.elsewhere = true }
+    }
+
     /// A branch hint read and not yet given to an instruction: its value and token.
     var pendingBranchHint: (UInt8, Token)?
     /// Hints given to an instruction that starts at the token start and is not emitted yet,
@@ -98,6 +110,11 @@ final class WatParser {
     var annotatedLabelNames: [UInt32: String] = [:]
     /// Every branch hint of the module, in function order.
     var branchHints: [BranchHint] = []
+    /// The error for the first hint on an instruction that is not a branch. Such a module is
+    /// well formed but invalid: the error is reported where the module is validated (or by
+    /// `WatAssembler.parse`, whose model cannot hold the hint), and a module assembled
+    /// without validation keeps the hint, as `wasm-tools parse` writes it.
+    var invalidBranchHint: WatError?
 
     /// A block's label: the source range of its `$id` without the `$`; empty when unnamed.
     struct Label {

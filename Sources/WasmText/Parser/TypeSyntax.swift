@@ -79,12 +79,17 @@ extension WatParser {
     // MARK: the type section
 
     /// Appends an implicit function type (a type use without `(type x)`), reusing an equal
-    /// plain function type in a group of its own when there is one.
+    /// function type in a group of its own when the encoding style allows
+    /// (`EncodingStyle.implicitUseMayReuse`).
     func appendImplicitType(_ signature: FuncType) -> UInt32 {
         let groups = module.recursionGroupRanges
-        for range in groups where range.count == 1 {
+        let explicit = module.recursionGroups.count == groups.count ? module.recursionGroups.map(\.isExplicit) : []
+        for (g, range) in groups.enumerated() where range.count == 1 {
             let d = module.typeDefinitions[range.lowerBound]
-            if d.isPlain, d.functionType == signature { return UInt32(range.lowerBound) }
+            if d.functionType == signature,
+               encodingStyle.implicitUseMayReuse(d, inExplicitGroup: g < explicit.count && explicit[g]) {
+                return UInt32(range.lowerBound)
+            }
         }
         appendTypeGroup([SubType(.function(signature))], explicit: false)
         return UInt32(module.typeDefinitions.count - 1)
@@ -155,6 +160,11 @@ extension WatParser {
             var use = TypeUse()
             try parseSignature(into: &use, allowParamNames: true)
             try expectRParen()
+            var parameterNames: [UInt32: String] = [:]
+            for (i, name) in use.paramNames.enumerated() {
+                if let (n, _) = name { parameterNames[UInt32(i)] = n }
+            }
+            if !parameterNames.isEmpty { typeParameterNames[index] = parameterNames }
             return .function(FuncType(params: use.params, results: use.results))
         }
         if s.equals(k, "struct") {

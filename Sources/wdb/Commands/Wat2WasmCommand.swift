@@ -17,7 +17,7 @@ struct Wat2WasmCommand: ParsableCommand {
     var debugNames = false
 
     @Flag(name: .customLong("wasm-tools-names"),
-          help: "With --debug-names: lay the name section out as wasm-tools does (label, field and tag names too).")
+          help: "Choose the encodings as wasm-tools parse does (the text's forms of element segments, block types and else; its type and data count sections) and, with --debug-names, its name section layout (label, field, tag and type parameter names too).")
     var wasmToolsNames = false
 
     func run() throws {
@@ -26,7 +26,7 @@ struct Wat2WasmCommand: ParsableCommand {
             let source = try ModuleLoader.readFile(file)
             try ModuleLoader.checkUTF8(source, path: file)
             let options = WatAssembler.Options(validate: true, debugNames: debugNames, recordOffsets: false,
-                                               wasmToolsNames: wasmToolsNames)
+                                               style: wasmToolsNames ? .wasmTools : .wabt)
             let binary: [UInt8]
             do {
                 binary = try WatAssembler.assemble(bytes: source, file: file, options: options).bytes
