@@ -359,8 +359,13 @@ HANDLER(L_MEMORY_SIZE) { fp[A] = memSize / 65536; pc += 2; DISPATCH(); }
         if (ea + sizeof(T) > memSize) TRAP(WDB_TRAP_OUT_OF_BOUNDS_MEMORY); \
         T v = (T)pc[3]; memcpy(mem + ea, &v, sizeof(T)); pc += 4; DISPATCH(); }
 
+// Immediate first (IR): word 1 the slot of y, word 2 the constant x (`C - y`, `C / y`).
+#define DEFINE_IMMEDIATE_FIRST(N, expr) \
+    HANDLER(F_##N##_IR) { u64 x = pc[2], y = fp[(u32)pc[1]]; fp[A] = (expr); pc += 3; DISPATCH(); }
+
 WDB_COMPARE_OPS(DEFINE_COMPARE)
 WDB_BINARY_OPS(DEFINE_BINARY)
+WDB_BINARY_OPS(DEFINE_IMMEDIATE_FIRST)
 WDB_DIVISION_OPS(DEFINE_DIVISION)
 WDB_UNARY_OPS(DEFINE_UNARY)
 WDB_TRUNCATION_OPS(DEFINE_TRAPPING_UNARY)
@@ -466,6 +471,8 @@ static void fill_tables(void) {
     accessSize[WDB_FUSED(WDB_OP_##N, WDB_FORM_RI)] = sizeof(T);
     WDB_COMPARE_OPS(REGISTER_COMPARE)
     WDB_BINARY_OPS(REGISTER_BINARY)
+#define REGISTER_IMMEDIATE_FIRST(N, expr) table[WDB_FUSED(WDB_OP_##N, WDB_FORM_IR)] = F_##N##_IR;
+    WDB_BINARY_OPS(REGISTER_IMMEDIATE_FIRST)
     WDB_DIVISION_OPS(REGISTER_DIVISION)
     WDB_UNARY_OPS(REGISTER_UNARY)
     WDB_TRUNCATION_OPS(REGISTER_TRAPPING_UNARY)

@@ -279,6 +279,8 @@ extension Compiler {
         // Rust): the zero slot is its address slot and the constant its addend. The constant
         // stays pending, so the stop points' stack nodes still show it.
         var constantAddress: UInt32?
+        // A constant first operand of a binary operation that cannot swap its operands.
+        var immediateFirst: UInt64?
         if case .immediate(let value) = Compiler.operand(stack[first]) {
             if (kind == .load || kind == .store), zeroSlot >= 0, value <= UInt64(UInt32.max) {
                 constantAddress = UInt32(value)
@@ -286,12 +288,15 @@ extension Compiler {
                let other = Compiler.swapped(op) {
                 op = other
                 swapOperands = true
+            } else if kind == .binary, !Compiler.canTrap(op), case .slot = Compiler.operand(stack[first + 1]) {
+                // `C - x`, `C / x`, `C << x`: the immediate-first form (no const emitted).
+                immediateFirst = value
             } else {
                 materialize(first)
             }
         }
-        if kind == .binary, try emitLoadChain(op, first: first, offset: offset) { return }
-        if kind == .binary, try emitChain(op, first: first, offset: offset) { return }
+        if kind == .binary, immediateFirst == nil, try emitLoadChain(op, first: first, offset: offset) { return }
+        if kind == .binary, immediateFirst == nil, try emitChain(op, first: first, offset: offset) { return }
         // `cmp; i32.eqz`: the eqz continues the comparison's run, so that a br_if / if after it
         // can replace both by one inverted compare-and-branch.
         var negated: (start: Int, op: Opcode, lhs: Int, rhs: RegisterOperand)?
@@ -347,6 +352,12 @@ extension Compiler {
         _ = try pop(n)
         if let resultType { _ = push(resultType) }
         let start = code.count
+        if let immediateFirst, case .slot(let rhs) = operands[1] {
+            emitRegister(op, RegisterForm.immediateFirst, destination, UInt64(rhs), immediateFirst)
+            // (Not a chain's first operation: chains take their constant second.)
+            lastEmission = LastEmission(start: start, end: code.count, destination: destination)
+            return
+        }
         guard case .slot(let lhs) = operands[0] else { throw CompileError("internal: immediate first operand") }
         switch kind {
         case .unary:
@@ -535,6 +546,22 @@ extension Compiler {
         return true
     }
 
+    /// `local.get x; return` (or `local.get x` before the function's end) with one one-slot
+    /// result: the return reads x's slot itself (a return moves its result to the frame's first
+    /// slot anyway), saving the copy to the canonical slot. Returns false (nothing changed)
+    /// otherwise.
+    mutating func translateReturnOfLocal(offset: UInt32) throws(CompileError) -> Bool {
+        guard let function = controls.first, function.results.count == 1, function.results[0].slotCount == 1,
+              let c = controls.last, stack.count > c.baseCount, let top = stack.last,
+              case .local(let slot)? = top.pending?.provider else { return false }
+        stopForRun(offset: offset)
+        try pop()
+        emit(.return, slot, 1)
+        lastEmission = nil
+        teeIncrement = nil
+        return true
+    }
+
     /// The branch of a br_if to label `depth` when it needs no value moves; nil when it does.
     private func simpleBranch(_ depth: UInt32, afterPopping n: Int) throws(CompileError) -> (label: Int, isLoop: Bool, address: Int)? {
         let li = try label(depth)
@@ -597,7 +624,13 @@ extension Compiler {
         if case .local(let slot)? = top.pending?.provider {
             stopForRun(offset: offset)
             try pop()
-            emit(simple, slot, 0)
+            // `local.tee l (i32.add x C); br_if`: a count-down loop's step and test, one
+            // increment-and-branch comparing l with 0 (the tee has no stop point of its own,
+            // so the br_if already runs in the add's run).
+            if top.pending?.hasStop == true
+                || !emitStepAndBranch(.i32Ne, slot, .immediate(0), at: code.count, whenTrue: branchWhenTrue) {
+                emit(simple, slot, 0)
+            }
         } else if let producer = lastProducer(of: top.slot), let comparison = producer.negatedComparison {
             // `cmp; i32.eqz; br_if`: one compare-and-branch with the opposite sense, in place
             // of both (the eqz has no stop point of its own; the comparison's stays).

@@ -423,9 +423,26 @@ struct Compiler {
         return compiled
     }
 
+    /// A `return`, or the function's `end` that no branch targets, of a pending local
+    /// (`translateReturnOfLocal`); false when it is not one (nothing changed).
+    private mutating func translateReturn(_ instruction: Instruction, offset: UInt32) throws(CompileError) -> Bool {
+        switch instruction.opcode {
+        case .return:
+            return try translateReturnOfLocal(offset: offset)
+        case .end:
+            guard controls.count == 1, controls[0].kind == .function, controls[0].fixups.isEmpty,
+                  try translateReturnOfLocal(offset: offset) else { return false }
+            controls.removeLast()
+            return true
+        default:
+            return false
+        }
+    }
+
     /// Translates one instruction; returns whether the code after it is reachable.
     private mutating func translate(_ instruction: Instruction, offset: UInt32, wasReachable: Bool) throws(CompileError) -> Bool {
         currentOffset = offset
+        if wasReachable, try translateReturn(instruction, offset: offset) { return false }
         if let handled = try translateWithOperands(instruction, offset: offset) { return handled }
         if let handled = try translateProposal30(instruction, offset: offset, wasReachable: wasReachable) { return handled }
         let op = instruction.opcode

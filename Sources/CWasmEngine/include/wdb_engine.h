@@ -119,6 +119,7 @@ enum {
 /// the words after it hold, by form (WDB_FORM_*):
 ///   RR        lhs slot | rhs slot << 32
 ///   RI        lhs slot, immediate (raw 64-bit slot value)
+///   IR        rhs slot, immediate lhs (non-trapping binary operations only; RR_BR's number)
 ///   R         source slot
 ///   RR_BR     lhs | rhs << 32, branch target (code index): branch when the comparison holds
 ///   RI_BR     lhs, immediate, target

@@ -17,6 +17,7 @@ enum {
     WDB_FORM_RI_BRNOT = 6,
     WDB_FORM_INDEXED = 7,
     WDB_FORM_INDEXED_I = WDB_FORM_R,
+    WDB_FORM_IR = WDB_FORM_RR_BR,
     WDB_FORM_COUNT = 8,
 };
 

@@ -113,6 +113,8 @@ enum RegisterForm: UInt16, CaseIterable {
     case indexed = 7
     /// Shares r's number (WDB_FORM_INDEXED_I).
     static let indexedImmediateStore = RegisterForm.r
+    /// Shares rrBranch's number (WDB_FORM_IR).
+    static let immediateFirst = RegisterForm.rrBranch
     /// Numbers per block.
     static let count: UInt16 = 8
 }
@@ -430,6 +432,7 @@ enum OperationLayout {
         case (.compare, .riBranchUnless): return ("ri_brnot", ["@x", "#y", "target"])
         case (.binary, .rr): return ("rr", ["@x|@y"])
         case (.binary, .ri): return ("ri", ["@x", "#y"])
+        case (.binary, .immediateFirst): return ("ir", ["@y", "#x"])
         case (.unary, .r): return ("r", ["@x"])
         case (.load, .r): return ("r", ["offset|addend", "@address"])
         case (.load, .indexed): return ("indexed", ["offset|@index", "@address"])
