@@ -56,6 +56,8 @@ extension Compiler {
             if try teePendingTop(instruction, offset: offset) { return true }
         case .select, .selectTyped:
             if try translateSelect(offset: offset) { return true }
+        case .globalSet:
+            if try translateGlobalSetOfLocal(instruction, offset: offset) { return true }
         case .brIf:
             return try translateBrIf(instruction, offset: offset)
         case .if:
@@ -559,6 +561,22 @@ extension Compiler {
         emit(.return, slot, 1)
         lastEmission = nil
         teeIncrement = nil
+        return true
+    }
+
+    /// `global.set` of a pending local (a function's prologue: `local.tee $sp; global.set
+    /// $__stack_pointer`): the stack-form global.set reads the local's slot, saving the copy.
+    /// It begins a stop point of its own, as a watched global's patch needs. Returns false
+    /// (nothing changed) otherwise.
+    private mutating func translateGlobalSetOfLocal(_ instruction: Instruction, offset: UInt32) throws(CompileError) -> Bool {
+        let index = Int(instruction.index)
+        guard index < env.globalTypes.count, env.globalTypes[index].valueType.slotCount == 1,
+              let c = controls.last, stack.count > c.baseCount, let top = stack.last,
+              case .local(let slot)? = top.pending?.provider else { return false }
+        stopForRun(offset: offset, ownStop: true)
+        try pop()
+        emitWasm(.globalSet, slot, UInt64(index))
+        lastEmission = nil
         return true
     }
 
