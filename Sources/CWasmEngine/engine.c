@@ -405,6 +405,14 @@ WDB_CHAINS(DEFINE_CHAIN)
 WDB_I32_COMPARE_OPS(DEFINE_STEP)
 WDB_I64_COMPARE_OPS(DEFINE_STEP64)
 
+// ---- compare-and-select (wdb_engine.h): fp[A] = x cmp y ? v1 : v2 ----
+#define DEFINE_SELECT(N, expr) \
+    HANDLER(SEL_##N##_RR) { u64 w = pc[1], c = pc[2]; u64 x = fp[(u32)c], y = fp[c >> 32]; \
+        fp[A] = (expr) ? fp[(u32)w] : fp[w >> 32]; pc += 3; DISPATCH(); } \
+    HANDLER(SEL_##N##_RI) { u64 w = pc[1]; u64 x = fp[(u32)pc[2]], y = pc[3]; \
+        fp[A] = (expr) ? fp[(u32)w] : fp[w >> 32]; pc += 4; DISPATCH(); }
+WDB_COMPARE_OPS(DEFINE_SELECT)
+
 // ---- load-and-operate (chains.h) ----
 #define LOAD_CHAIN_VALUE(T, widen) \
     u64 ea = ADDRESS(); \
@@ -512,6 +520,15 @@ static void fill_tables(void) {
     REGISTER_STEP_FAMILY(S64, WDB_STEP64_BASE, I64_EQ, N) REGISTER_STEP_FAMILY(SS64, WDB_STEP64_SLOT_BASE, I64_EQ, N)
     WDB_I32_COMPARE_OPS(REGISTER_STEP)
     WDB_I64_COMPARE_OPS(REGISTER_STEP64)
+#define REGISTER_SELECT_FAMILY(BASE, FIRST, N) { \
+    int number = BASE + (WDB_OP_##N - WDB_OP_##FIRST) * WDB_SELECT_FORM_COUNT; \
+    table[number + WDB_SELECT_RR] = SEL_##N##_RR; \
+    table[number + WDB_SELECT_RI] = SEL_##N##_RI; }
+#define REGISTER_SELECT32(N, expr) REGISTER_SELECT_FAMILY(WDB_SELECT_BASE, I32_EQ, N)
+#define REGISTER_SELECT_WIDE(N, expr) REGISTER_SELECT_FAMILY(WDB_SELECT_WIDE_BASE, I64_EQ, N)
+    WDB_I32_COMPARE_OPS(REGISTER_SELECT32)
+    WDB_I64_COMPARE_OPS(REGISTER_SELECT_WIDE)
+    WDB_FLOAT_COMPARE_OPS(REGISTER_SELECT_WIDE)
     chain = 0;
 #define REGISTER_LOAD_CHAIN(L, T, widen, N) { \
     int number = WDB_LOAD_CHAIN_BASE + chain * WDB_LOAD_FORM_COUNT; \

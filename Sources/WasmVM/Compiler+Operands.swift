@@ -274,6 +274,15 @@ extension Compiler {
         // where their values live.
         var op = wasmOp
         let first = stack.count - n
+        if kind == .compare, nextOpcode == .select || nextOpcode == .selectTyped, let c = controls.last,
+           first - 2 >= c.baseCount {
+            // The select's two values, pushed before the comparison's operands: a constant among
+            // them is emitted now, before the comparison, so that the select can fuse with it
+            // (compare-and-select reads its values from slots). Code order stays Wasm order.
+            for i in (first - 2)..<first {
+                if case .constant? = stack[i].pending?.provider { materialize(i) }
+            }
+        }
         // The first operand must be a slot (immediates are only supported second): swap the
         // operands of a commutative (or mirrored) operation, else emit the constant.
         var swapOperands = false
@@ -514,6 +523,7 @@ extension Compiler {
         for i in first..<stack.count {
             if case .constant? = stack[i].pending?.provider { materialize(i) }
         }
+        if try emitCompareAndSelect(first: first, offset: offset) { return true }
         stopForRun(offset: offset)
         let operands = stack[first...].map(Compiler.operand)
         guard case .slot(let v1) = operands[0], case .slot(let v2) = operands[1],

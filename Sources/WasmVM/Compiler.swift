@@ -168,6 +168,9 @@ struct Compiler {
     var teeIncrement: (start: Int, end: Int, local: Int, wide: Bool, base: Int, step: RegisterOperand)?
     /// The Wasm offset of the instruction being translated.
     var currentOffset: UInt32 = 0
+    /// The opcode of the instruction after the one being translated (a comparison looks
+    /// whether a `select` uses it: Compiler+Operands.swift).
+    var nextOpcode: Opcode?
     /// The code index right after the last call: the return point must begin a stop point
     /// (step-over and interrupts rely on it), so nothing stopless may be emitted there.
     var afterCall = -1
@@ -401,6 +404,7 @@ struct Compiler {
         }
         for (i, instruction) in body.instructions.enumerated() {
             let offset = i < offsets.count ? offsets[i] : 0
+            nextOpcode = i + 1 < body.instructions.count ? body.instructions[i + 1].opcode : nil
             if !reachable {
                 switch instruction.opcode {
                 case .block, .loop, .if, .tryTable, .try: skipDepth += 1; continue

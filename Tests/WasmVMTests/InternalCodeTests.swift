@@ -172,4 +172,30 @@ import WasmCore
         ])
         #expect(InternalCode.instructions(compiled).allSatisfy { $0.isKnown && !$0.isCut })
     }
+
+    /// A comparison (or `i32.eqz`) that only a `select` uses fuses with it: `cmp+select`
+    /// picks `first` when the comparison holds; an eqz of a comparison swaps the two values,
+    /// an eqz of a slot compares it with 0.
+    @Test func listsCompareAndSelect() throws {
+        let m = try instantiate("""
+        (module
+          (func (export "g") (param f32 i32 i32) (result i32) (local i32)
+            (local.set 3 (select (local.get 1) (local.get 2) (f32.ge (local.get 0) (f32.const 1))))
+            (local.set 3 (select (local.get 3) (local.get 2) (i32.eqz (i32.lt_s (local.get 1) (local.get 2)))))
+            (select (local.get 3) (local.get 1) (i32.eqz (local.get 2)))))
+        """)
+        let g = try #require(m.function("g"))
+        #expect(try g.invoke([.f32(Float(2).bitPattern), .i32(5), .i32(7)]) == [.i32(5)])
+        #expect(try g.invoke([.f32(Float(0.5).bitPattern), .i32(9), .i32(4)]) == [.i32(9)])
+        #expect(try g.invoke([.f32(Float(0.5).bitPattern), .i32(9), .i32(0)]) == [.i32(0)])
+        let compiled = try #require(m.store.compiled(g.address))
+        // Slots: params 0-2, local 3, the operand stack from 4.
+        #expect(InternalCode.disassemble(compiled) == [
+            "0000  f32.ge+select/ri a=3 first=@1 second=@2 x=@0 y=1065353216",
+            "0004  i32.lt_s+select/rr a=3 first=@2 second=@3 x=@1 y=@2",
+            "0007  i32.eq+select/ri a=4 first=@3 second=@1 x=@2 y=0",
+            "0011  return          a=4 count=1",
+        ])
+        #expect(InternalCode.instructions(compiled).allSatisfy { $0.isKnown && !$0.isCut })
+    }
 }

@@ -153,6 +153,12 @@ enum {
 /// comparisons, counted from i64.eq): WDB_STEP64_BASE with a constant step (sign-extended from
 /// the 32 bits it has in word 1), WDB_STEP64_SLOT_BASE with a slot.
 
+/// Compare-and-select: a comparison whose result only a following `select` uses, as one
+/// instruction: fp[A] = (x cmp y) ? v1 : v2. Operation number WDB_SELECT_BASE + (comparison
+/// opcode - i32.eq) * WDB_SELECT_FORM_COUNT + form for the i32 comparisons, WDB_SELECT_WIDE_BASE
+/// + (opcode - i64.eq) * ... for the i64, f32 and f64 ones (contiguous opcodes from i64.eq);
+/// words: v1 | v2 << 32, then x | y << 32 (WDB_SELECT_RR) or x and the immediate y (RI).
+
 /// Load-and-operate (chains.h): operation number WDB_LOAD_CHAIN_BASE + index *
 /// WDB_LOAD_FORM_COUNT + form, where the index is wdb_load_chain_index(load, operation). Words:
 /// offset | addend << 32, address slot | z slot << 32, and for LOAD_IMMEDIATE the immediate K.
