@@ -359,8 +359,13 @@ HANDLER(L_MEMORY_SIZE) { fp[A] = memSize / 65536; pc += 2; DISPATCH(); }
         if (ea + sizeof(T) > memSize) TRAP(WDB_TRAP_OUT_OF_BOUNDS_MEMORY); \
         T v = (T)pc[3]; memcpy(mem + ea, &v, sizeof(T)); pc += 4; DISPATCH(); }
 
+// Immediate first (IR): word 1 the slot of y, word 2 the constant x (`C - y`, `C / y`).
+#define DEFINE_IMMEDIATE_FIRST(N, expr) \
+    HANDLER(F_##N##_IR) { u64 x = pc[2], y = fp[(u32)pc[1]]; fp[A] = (expr); pc += 3; DISPATCH(); }
+
 WDB_COMPARE_OPS(DEFINE_COMPARE)
 WDB_BINARY_OPS(DEFINE_BINARY)
+WDB_BINARY_OPS(DEFINE_IMMEDIATE_FIRST)
 WDB_DIVISION_OPS(DEFINE_DIVISION)
 WDB_UNARY_OPS(DEFINE_UNARY)
 WDB_TRUNCATION_OPS(DEFINE_TRAPPING_UNARY)
@@ -399,6 +404,14 @@ WDB_CHAINS(DEFINE_CHAIN)
 #define DEFINE_STEP64(N, expr) DEFINE_STEP_FAMILY(S64, STEP_I64, N, expr) DEFINE_STEP_FAMILY(SS64, STEP_I64_SLOT, N, expr)
 WDB_I32_COMPARE_OPS(DEFINE_STEP)
 WDB_I64_COMPARE_OPS(DEFINE_STEP64)
+
+// ---- compare-and-select (wdb_engine.h): fp[A] = x cmp y ? v1 : v2 ----
+#define DEFINE_SELECT(N, expr) \
+    HANDLER(SEL_##N##_RR) { u64 w = pc[1], c = pc[2]; u64 x = fp[(u32)c], y = fp[c >> 32]; \
+        fp[A] = (expr) ? fp[(u32)w] : fp[w >> 32]; pc += 3; DISPATCH(); } \
+    HANDLER(SEL_##N##_RI) { u64 w = pc[1]; u64 x = fp[(u32)pc[2]], y = pc[3]; \
+        fp[A] = (expr) ? fp[(u32)w] : fp[w >> 32]; pc += 4; DISPATCH(); }
+WDB_COMPARE_OPS(DEFINE_SELECT)
 
 // ---- load-and-operate (chains.h) ----
 #define LOAD_CHAIN_VALUE(T, widen) \
@@ -466,6 +479,8 @@ static void fill_tables(void) {
     accessSize[WDB_FUSED(WDB_OP_##N, WDB_FORM_RI)] = sizeof(T);
     WDB_COMPARE_OPS(REGISTER_COMPARE)
     WDB_BINARY_OPS(REGISTER_BINARY)
+#define REGISTER_IMMEDIATE_FIRST(N, expr) table[WDB_FUSED(WDB_OP_##N, WDB_FORM_IR)] = F_##N##_IR;
+    WDB_BINARY_OPS(REGISTER_IMMEDIATE_FIRST)
     WDB_DIVISION_OPS(REGISTER_DIVISION)
     WDB_UNARY_OPS(REGISTER_UNARY)
     WDB_TRUNCATION_OPS(REGISTER_TRAPPING_UNARY)
@@ -505,6 +520,15 @@ static void fill_tables(void) {
     REGISTER_STEP_FAMILY(S64, WDB_STEP64_BASE, I64_EQ, N) REGISTER_STEP_FAMILY(SS64, WDB_STEP64_SLOT_BASE, I64_EQ, N)
     WDB_I32_COMPARE_OPS(REGISTER_STEP)
     WDB_I64_COMPARE_OPS(REGISTER_STEP64)
+#define REGISTER_SELECT_FAMILY(BASE, FIRST, N) { \
+    int number = BASE + (WDB_OP_##N - WDB_OP_##FIRST) * WDB_SELECT_FORM_COUNT; \
+    table[number + WDB_SELECT_RR] = SEL_##N##_RR; \
+    table[number + WDB_SELECT_RI] = SEL_##N##_RI; }
+#define REGISTER_SELECT32(N, expr) REGISTER_SELECT_FAMILY(WDB_SELECT_BASE, I32_EQ, N)
+#define REGISTER_SELECT_WIDE(N, expr) REGISTER_SELECT_FAMILY(WDB_SELECT_WIDE_BASE, I64_EQ, N)
+    WDB_I32_COMPARE_OPS(REGISTER_SELECT32)
+    WDB_I64_COMPARE_OPS(REGISTER_SELECT_WIDE)
+    WDB_FLOAT_COMPARE_OPS(REGISTER_SELECT_WIDE)
     chain = 0;
 #define REGISTER_LOAD_CHAIN(L, T, widen, N) { \
     int number = WDB_LOAD_CHAIN_BASE + chain * WDB_LOAD_FORM_COUNT; \

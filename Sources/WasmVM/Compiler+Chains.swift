@@ -160,6 +160,56 @@ extension Compiler {
         return true
     }
 
+    /// Emits the `select` whose operands are the top three entries from `first` as one
+    /// compare-and-select (wdb_engine.h) when its condition is the comparison emitted last (or
+    /// `i32.eqz` of a slot, `x == 0`, or of a comparison, which swaps the two values). The
+    /// select continues the comparison's run, as a chain does: no stop point lies between them
+    /// and neither traps. Returns false (nothing changed) otherwise.
+    mutating func emitCompareAndSelect(first: Int, offset: UInt32) throws(CompileError) -> Bool {
+        let condition = stack[first + 2]
+        guard condition.pending == nil, let producer = lastEmission, producer.end == code.count,
+              producer.destination == condition.slot,
+              case .slot(var v1) = Compiler.operand(stack[first]),
+              case .slot(var v2) = Compiler.operand(stack[first + 1]) else { return false }
+        let start: Int, op: Opcode, lhs: Int, rhs: RegisterOperand
+        if let negated = producer.negatedComparison {
+            (start, op, lhs, rhs) = negated
+            swap(&v1, &v2)
+        } else if let comparison = producer.comparison {
+            start = producer.start
+            (op, lhs, rhs) = comparison
+        } else if let source = producer.eqzSource {
+            (start, op, lhs, rhs) = (producer.start, .i32Eq, source, .immediate(0))
+        } else {
+            return false
+        }
+        guard (stopCodeIndex.last.map { Int($0) } ?? -1) <= start else { return false }
+        let range: OperationRange, firstComparison: Opcode
+        if op.rawValue >= Opcode.i32Eq.rawValue && op.rawValue <= Opcode.i32GeU.rawValue {
+            (range, firstComparison) = (.select32, .i32Eq)
+        } else if op.rawValue >= Opcode.i64Eq.rawValue && op.rawValue <= Opcode.f64Ge.rawValue {
+            (range, firstComparison) = (.selectWide, .i64Eq)
+        } else {
+            return false
+        }
+        let type = stack[first].type
+        let destination = stack[first].slot
+        _ = try pop(3)
+        _ = push(type)
+        code.removeSubrange(start...)
+        extendRun(to: offset)
+        let block = op.rawValue - firstComparison.rawValue
+        let number = { (form: SelectForm) in range.base + block * range.slots + form.rawValue }
+        let values = UInt64(v1) | UInt64(v2) << 32
+        switch rhs {
+        case .slot(let y): emitNumbered(number(.rr), destination, values, UInt64(lhs) | UInt64(y) << 32)
+        case .immediate(let k): emitNumbered(number(.ri), destination, values, UInt64(lhs), k)
+        }
+        // A following local.set / local.tee may still redirect the result.
+        lastEmission = LastEmission(start: start, end: code.count, destination: destination)
+        return true
+    }
+
     static func isCommutative(_ op: Opcode) -> Bool {
         switch op {
         case .i32Add, .i32Mul, .i32And, .i32Or, .i32Xor, .i64Add, .i64Mul, .i64And, .i64Or, .i64Xor,

@@ -56,6 +56,8 @@ extension Compiler {
             if try teePendingTop(instruction, offset: offset) { return true }
         case .select, .selectTyped:
             if try translateSelect(offset: offset) { return true }
+        case .globalSet:
+            if try translateGlobalSetOfLocal(instruction, offset: offset) { return true }
         case .brIf:
             return try translateBrIf(instruction, offset: offset)
         case .if:
@@ -272,6 +274,15 @@ extension Compiler {
         // where their values live.
         var op = wasmOp
         let first = stack.count - n
+        if kind == .compare, nextOpcode == .select || nextOpcode == .selectTyped, let c = controls.last,
+           first - 2 >= c.baseCount {
+            // The select's two values, pushed before the comparison's operands: a constant among
+            // them is emitted now, before the comparison, so that the select can fuse with it
+            // (compare-and-select reads its values from slots). Code order stays Wasm order.
+            for i in (first - 2)..<first {
+                if case .constant? = stack[i].pending?.provider { materialize(i) }
+            }
+        }
         // The first operand must be a slot (immediates are only supported second): swap the
         // operands of a commutative (or mirrored) operation, else emit the constant.
         var swapOperands = false
@@ -279,6 +290,8 @@ extension Compiler {
         // Rust): the zero slot is its address slot and the constant its addend. The constant
         // stays pending, so the stop points' stack nodes still show it.
         var constantAddress: UInt32?
+        // A constant first operand of a binary operation that cannot swap its operands.
+        var immediateFirst: UInt64?
         if case .immediate(let value) = Compiler.operand(stack[first]) {
             if (kind == .load || kind == .store), zeroSlot >= 0, value <= UInt64(UInt32.max) {
                 constantAddress = UInt32(value)
@@ -286,12 +299,15 @@ extension Compiler {
                let other = Compiler.swapped(op) {
                 op = other
                 swapOperands = true
+            } else if kind == .binary, !Compiler.canTrap(op), case .slot = Compiler.operand(stack[first + 1]) {
+                // `C - x`, `C / x`, `C << x`: the immediate-first form (no const emitted).
+                immediateFirst = value
             } else {
                 materialize(first)
             }
         }
-        if kind == .binary, try emitLoadChain(op, first: first, offset: offset) { return }
-        if kind == .binary, try emitChain(op, first: first, offset: offset) { return }
+        if kind == .binary, immediateFirst == nil, try emitLoadChain(op, first: first, offset: offset) { return }
+        if kind == .binary, immediateFirst == nil, try emitChain(op, first: first, offset: offset) { return }
         // `cmp; i32.eqz`: the eqz continues the comparison's run, so that a br_if / if after it
         // can replace both by one inverted compare-and-branch.
         var negated: (start: Int, op: Opcode, lhs: Int, rhs: RegisterOperand)?
@@ -347,6 +363,12 @@ extension Compiler {
         _ = try pop(n)
         if let resultType { _ = push(resultType) }
         let start = code.count
+        if let immediateFirst, case .slot(let rhs) = operands[1] {
+            emitRegister(op, RegisterForm.immediateFirst, destination, UInt64(rhs), immediateFirst)
+            // (Not a chain's first operation: chains take their constant second.)
+            lastEmission = LastEmission(start: start, end: code.count, destination: destination)
+            return
+        }
         guard case .slot(let lhs) = operands[0] else { throw CompileError("internal: immediate first operand") }
         switch kind {
         case .unary:
@@ -501,6 +523,7 @@ extension Compiler {
         for i in first..<stack.count {
             if case .constant? = stack[i].pending?.provider { materialize(i) }
         }
+        if try emitCompareAndSelect(first: first, offset: offset) { return true }
         stopForRun(offset: offset)
         let operands = stack[first...].map(Compiler.operand)
         guard case .slot(let v1) = operands[0], case .slot(let v2) = operands[1],
@@ -531,6 +554,38 @@ extension Compiler {
         case .local(let source): emit(.copy, local, UInt64(source))
         case .constant(let value): emit(.const, local, value)
         }
+        lastEmission = nil
+        return true
+    }
+
+    /// `local.get x; return` (or `local.get x` before the function's end) with one one-slot
+    /// result: the return reads x's slot itself (a return moves its result to the frame's first
+    /// slot anyway), saving the copy to the canonical slot. Returns false (nothing changed)
+    /// otherwise.
+    mutating func translateReturnOfLocal(offset: UInt32) throws(CompileError) -> Bool {
+        guard let function = controls.first, function.results.count == 1, function.results[0].slotCount == 1,
+              let c = controls.last, stack.count > c.baseCount, let top = stack.last,
+              case .local(let slot)? = top.pending?.provider else { return false }
+        stopForRun(offset: offset)
+        try pop()
+        emit(.return, slot, 1)
+        lastEmission = nil
+        teeIncrement = nil
+        return true
+    }
+
+    /// `global.set` of a pending local (a function's prologue: `local.tee $sp; global.set
+    /// $__stack_pointer`): the stack-form global.set reads the local's slot, saving the copy.
+    /// It begins a stop point of its own, as a watched global's patch needs. Returns false
+    /// (nothing changed) otherwise.
+    private mutating func translateGlobalSetOfLocal(_ instruction: Instruction, offset: UInt32) throws(CompileError) -> Bool {
+        let index = Int(instruction.index)
+        guard index < env.globalTypes.count, env.globalTypes[index].valueType.slotCount == 1,
+              let c = controls.last, stack.count > c.baseCount, let top = stack.last,
+              case .local(let slot)? = top.pending?.provider else { return false }
+        stopForRun(offset: offset, ownStop: true)
+        try pop()
+        emitWasm(.globalSet, slot, UInt64(index))
         lastEmission = nil
         return true
     }
@@ -597,7 +652,13 @@ extension Compiler {
         if case .local(let slot)? = top.pending?.provider {
             stopForRun(offset: offset)
             try pop()
-            emit(simple, slot, 0)
+            // `local.tee l (i32.add x C); br_if`: a count-down loop's step and test, one
+            // increment-and-branch comparing l with 0 (the tee has no stop point of its own,
+            // so the br_if already runs in the add's run).
+            if top.pending?.hasStop == true
+                || !emitStepAndBranch(.i32Ne, slot, .immediate(0), at: code.count, whenTrue: branchWhenTrue) {
+                emit(simple, slot, 0)
+            }
         } else if let producer = lastProducer(of: top.slot), let comparison = producer.negatedComparison {
             // `cmp; i32.eqz; br_if`: one compare-and-branch with the opposite sense, in place
             // of both (the eqz has no stop point of its own; the comparison's stays).

@@ -168,6 +168,9 @@ struct Compiler {
     var teeIncrement: (start: Int, end: Int, local: Int, wide: Bool, base: Int, step: RegisterOperand)?
     /// The Wasm offset of the instruction being translated.
     var currentOffset: UInt32 = 0
+    /// The opcode of the instruction after the one being translated (a comparison looks
+    /// whether a `select` uses it: Compiler+Operands.swift).
+    var nextOpcode: Opcode?
     /// The code index right after the last call: the return point must begin a stop point
     /// (step-over and interrupts rely on it), so nothing stopless may be emitted there.
     var afterCall = -1
@@ -401,6 +404,7 @@ struct Compiler {
         }
         for (i, instruction) in body.instructions.enumerated() {
             let offset = i < offsets.count ? offsets[i] : 0
+            nextOpcode = i + 1 < body.instructions.count ? body.instructions[i + 1].opcode : nil
             if !reachable {
                 switch instruction.opcode {
                 case .block, .loop, .if, .tryTable, .try: skipDepth += 1; continue
@@ -423,9 +427,26 @@ struct Compiler {
         return compiled
     }
 
+    /// A `return`, or the function's `end` that no branch targets, of a pending local
+    /// (`translateReturnOfLocal`); false when it is not one (nothing changed).
+    private mutating func translateReturn(_ instruction: Instruction, offset: UInt32) throws(CompileError) -> Bool {
+        switch instruction.opcode {
+        case .return:
+            return try translateReturnOfLocal(offset: offset)
+        case .end:
+            guard controls.count == 1, controls[0].kind == .function, controls[0].fixups.isEmpty,
+                  try translateReturnOfLocal(offset: offset) else { return false }
+            controls.removeLast()
+            return true
+        default:
+            return false
+        }
+    }
+
     /// Translates one instruction; returns whether the code after it is reachable.
     private mutating func translate(_ instruction: Instruction, offset: UInt32, wasReachable: Bool) throws(CompileError) -> Bool {
         currentOffset = offset
+        if wasReachable, try translateReturn(instruction, offset: offset) { return false }
         if let handled = try translateWithOperands(instruction, offset: offset) { return handled }
         if let handled = try translateProposal30(instruction, offset: offset, wasReachable: wasReachable) { return handled }
         let op = instruction.opcode

@@ -159,6 +159,12 @@ enum InternalCode {
             let add: Opcode = range == .step64 || range == .step64Slot ? .i64Add : .i32Add
             name = add.mnemonic + "+" + comparison.mnemonic
             layout = OperationLayout.of(range, form: form)
+        case .select32, .selectWide:
+            guard let first = range.firstOpcode, let comparison = Opcode(rawValue: first.rawValue + UInt16(block)) else {
+                return nil
+            }
+            name = comparison.mnemonic + "+select"
+            layout = OperationLayout.of(range, form: form)
         }
         guard let layout else { return nil }
         let length = 1 + layout.words.count

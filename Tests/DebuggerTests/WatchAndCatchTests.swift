@@ -212,6 +212,34 @@ func hostSession() throws -> DebugSession {
         #expect(stop.at == "$spin+0x5 (func 5, offset 0xdc) at calls.wat:54")
         #expect(try s.evaluate("stack[0]") == .i32(second))
     }
+
+    /// A function prologue's `local.tee $p; global.set $sp` sets the global from the local's
+    /// slot (no copy); a watch on the global still stops at each write with both values.
+    @Test func watchedGlobalSetFromALocal() throws {
+        let s = DebugSession()
+        try s.load(wat: """
+        (module (global $sp (mut i32) (i32.const 1024))
+          (func (export "frame") (result i32) (local $p i32)
+            (global.set $sp (local.tee $p (i32.sub (global.get $sp) (i32.const 16))))
+            (global.set $sp (i32.add (local.get $p) (i32.const 16)))
+            (local.get $p)))
+        """, file: "sp.wat")
+        let w = try s.watch("$sp", kind: .write)
+        var stop = try s.invoke("frame", [])
+        guard case .watchpoint(let n, let old, let new, _) = stop.reason else {
+            Issue.record("expected a watchpoint stop, got \(stop.reason)")
+            return
+        }
+        #expect(n == w.number && old == .value(.i32(1024)) && new == .value(.i32(1008)))
+        stop = try s.continueExecution()
+        guard case .watchpoint(_, let old2, let new2, _) = stop.reason else {
+            Issue.record("expected a second watchpoint stop, got \(stop.reason)")
+            return
+        }
+        #expect(old2 == .value(.i32(1008)) && new2 == .value(.i32(1024)))
+        stop = try s.continueExecution()
+        #expect(stop.reason == .returned(values: [.i32(1008)]))
+    }
 }
 
 extension Trap {

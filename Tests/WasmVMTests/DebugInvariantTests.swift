@@ -126,6 +126,26 @@ import WasmCore
         """, [("steps", [.i32(9)]), ("steps", [.i32(1)]), ("steps64", [.i64(7), .i64(100)]),
               ("steps64", [.i64(0x10), .i64(0x100)]), ("ints", [.i32(7), .i32(300), .i32(5)]), ("ints", [.i32(0xFFFF_FFFF), .i32(2), .i32(0x7FFF_FFFF)]),
               ("wide", [.i64(0x1234_5678_9ABC), .i64(0xFFFF_FFFF_FFFF_FFFD)]), ("floats", [.f64((0.25).bitPattern), .f64((-1.5).bitPattern)])]),
+        // A count-down loop's tee'd decrement branched on, constants first (`C - x`, `C / x`),
+        // comparisons that only a select uses (with constant values, an eqz of a comparison,
+        // an eqz of a slot) and returns of a local. (The reference has no globals: a
+        // `global.set` of a local is WatchAndCatchTests'.)
+        ("""
+        (module
+          (func (export "fused") (param i32 f64) (result i32) (local i32 f64 i32)
+            (local.set 4 (i32.sub (i32.const 4096) (local.get 0)))
+            (local.set 2 (i32.add (local.get 0) (i32.const 1)))
+            (loop $l
+              (local.set 3 (f64.add (local.get 3) (f64.div (f64.const 1) (local.get 1))))
+              (br_if $l (local.tee 2 (i32.add (local.get 2) (i32.const -1)))))
+            (local.set 2 (select (i32.const 255) (select (local.get 0) (i32.const 0) (f64.ge (local.get 3) (f64.const 0)))
+                                 (f64.gt (local.get 3) (f64.const 2))))
+            (local.set 2 (select (local.get 2) (i32.sub (i32.const 7) (local.get 0))
+                                 (i32.eqz (i32.lt_s (local.get 0) (local.get 2)))))
+            (if (i32.eqz (local.get 0)) (then (return (local.get 2))))
+            (select (local.get 2) (local.get 4) (i32.eqz (local.get 2)))))
+        """, [("fused", [.i32(3), .f64((0.5).bitPattern)]), ("fused", [.i32(1), .f64((4.0).bitPattern)]),
+              ("fused", [.i32(0), .f64((-2.0).bitPattern)])]),
         // Loads whose value a binary operation uses right away (load-and-operate), in every
         // form, with an add-folded address and a value redirected into a local.
         ("""

@@ -57,7 +57,7 @@ import WasmCore
             let forms: [RegisterForm]
             switch kind {
             case .compare: forms = [.rr, .ri, .rrBranch, .riBranch, .rrBranchUnless, .riBranchUnless]
-            case .binary: forms = [.rr, .ri]
+            case .binary: forms = Compiler.canTrap(op) ? [.rr, .ri] : [.rr, .ri, RegisterForm.immediateFirst]
             case .store: forms = [.rr, .ri, .indexed, RegisterForm.indexedImmediateStore]
             case .unary: forms = [.r]
             case .load: forms = [.r, .indexed]

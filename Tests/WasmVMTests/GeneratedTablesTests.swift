@@ -80,6 +80,8 @@ import WasmCore
             .stepSlot: (Int(WDB_STEP_SLOT_BASE), Int(WDB_STEP_SLOT_BLOCKS), Int(WDB_STEP_SLOT_END)),
             .step64: (Int(WDB_STEP64_BASE), Int(WDB_STEP64_BLOCKS), Int(WDB_STEP64_END)),
             .step64Slot: (Int(WDB_STEP64_SLOT_BASE), Int(WDB_STEP64_SLOT_BLOCKS), Int(WDB_STEP64_SLOT_END)),
+            .select32: (Int(WDB_SELECT_BASE), Int(WDB_SELECT_BLOCKS), Int(WDB_SELECT_END)),
+            .selectWide: (Int(WDB_SELECT_WIDE_BASE), Int(WDB_SELECT_WIDE_BLOCKS), Int(WDB_SELECT_WIDE_END)),
         ]
         var previousEnd = Int(InternalOp.base + InternalOp.count)
         for range in OperationRange.allCases {
@@ -118,6 +120,7 @@ import WasmCore
             switch range {
             case .chain: forms = ChainForm.allCases.map(\.rawValue)
             case .loadChain: forms = LoadChainForm.allCases.map(\.rawValue)
+            case .select32, .selectWide: forms = SelectForm.allCases.map(\.rawValue)
             default: forms = StepForm.allCases.map(\.rawValue)
             }
             for block in 0..<range.blocks {

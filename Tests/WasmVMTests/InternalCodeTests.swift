@@ -139,10 +139,63 @@ import WasmCore
             "0014  i32.add+i32.lt_u/ri_br a=0 x=@0 step=1 y=10 target=14",
             "0018  i64.extend_i32_u/r a=7 x=@1",
             "0020  i64.add+i64.le_s/ri_br a=4 x=@4 step=@7 y=100 target=18",
-            "0024  copy            a=6 src=5",
-            "0026  return          a=6 count=1",
+            "0024  return          a=5 count=1",
         ])
         // Every instruction of it has a known layout that ends before the next stop point.
+        #expect(InternalCode.instructions(compiled).allSatisfy { $0.isKnown && !$0.isCut })
+    }
+
+    /// A constant first operand of a subtraction or division is an immediate (`ir`, no const
+    /// emitted); a count-down loop's `local.tee` of its decrement, branched on, is one
+    /// increment-and-branch comparing with 0; returns of a local read its slot (no copy).
+    @Test func listsImmediateFirstFormsAndCountDownSteps() throws {
+        let m = try instantiate("""
+        (module
+          (func (export "f") (param i32 f64) (result f64) (local f64)
+            (local.set 2 (f64.div (f64.const 0.5) (local.get 1)))
+            (local.set 0 (i32.sub (i32.const 100) (local.get 0)))
+            (loop $l (br_if $l (local.tee 0 (i32.add (local.get 0) (i32.const -1)))))
+            (if (i32.eqz (local.get 0)) (then (return (local.get 2))))
+            (local.get 1)))
+        """)
+        let f = try #require(m.function("f"))
+        #expect(try f.invoke([.i32(3), .double(4)]) == [.double(0.125)])
+        let compiled = try #require(m.store.compiled(f.address))
+        // Slots: params 0-1, local 2, the operand stack from 3.
+        #expect(InternalCode.disassemble(compiled) == [
+            "0000  f64.div/ir      a=2 y=@1 x=0x3fe0000000000000",
+            "0003  i32.sub/ir      a=0 y=@0 x=100",
+            "0006  i32.add+i32.ne/ri_br a=0 x=@0 step=4294967295 y=0 target=6",
+            "0010  brIf            a=0 target=14",
+            "0012  return          a=2 count=1",
+            "0014  return          a=1 count=1",
+        ])
+        #expect(InternalCode.instructions(compiled).allSatisfy { $0.isKnown && !$0.isCut })
+    }
+
+    /// A comparison (or `i32.eqz`) that only a `select` uses fuses with it: `cmp+select`
+    /// picks `first` when the comparison holds; an eqz of a comparison swaps the two values,
+    /// an eqz of a slot compares it with 0.
+    @Test func listsCompareAndSelect() throws {
+        let m = try instantiate("""
+        (module
+          (func (export "g") (param f32 i32 i32) (result i32) (local i32)
+            (local.set 3 (select (local.get 1) (local.get 2) (f32.ge (local.get 0) (f32.const 1))))
+            (local.set 3 (select (local.get 3) (local.get 2) (i32.eqz (i32.lt_s (local.get 1) (local.get 2)))))
+            (select (local.get 3) (local.get 1) (i32.eqz (local.get 2)))))
+        """)
+        let g = try #require(m.function("g"))
+        #expect(try g.invoke([.f32(Float(2).bitPattern), .i32(5), .i32(7)]) == [.i32(5)])
+        #expect(try g.invoke([.f32(Float(0.5).bitPattern), .i32(9), .i32(4)]) == [.i32(9)])
+        #expect(try g.invoke([.f32(Float(0.5).bitPattern), .i32(9), .i32(0)]) == [.i32(0)])
+        let compiled = try #require(m.store.compiled(g.address))
+        // Slots: params 0-2, local 3, the operand stack from 4.
+        #expect(InternalCode.disassemble(compiled) == [
+            "0000  f32.ge+select/ri a=3 first=@1 second=@2 x=@0 y=1065353216",
+            "0004  i32.lt_s+select/rr a=3 first=@2 second=@3 x=@1 y=@2",
+            "0007  i32.eq+select/ri a=4 first=@3 second=@1 x=@2 y=0",
+            "0011  return          a=4 count=1",
+        ])
         #expect(InternalCode.instructions(compiled).allSatisfy { $0.isKnown && !$0.isCut })
     }
 }

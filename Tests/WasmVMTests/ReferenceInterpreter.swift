@@ -354,6 +354,10 @@ struct ReferenceInterpreter {
             default: a / b
             }
             f.stack.append(.f64(r.bitPattern))
+        case .f64Ge, .f64Gt:
+            func f64(_ v: Value) -> Double { if case .f64(let x) = v { return Double(bitPattern: x) }; return 0 }
+            let b = f64(pop()), a = f64(pop())
+            f.stack.append(.i32((ins.opcode == .f64Ge ? a >= b : a > b) ? 1 : 0))
         case .i64ExtendI32U: f.stack.append(.i64(UInt64(i32(pop()))))
         case .i32WrapI64: f.stack.append(.i32(UInt32(truncatingIfNeeded: i64(pop()))))
         // Typed function references and i31 (a store of one module: a function's address is its index).

@@ -119,6 +119,7 @@ enum {
 /// the words after it hold, by form (WDB_FORM_*):
 ///   RR        lhs slot | rhs slot << 32
 ///   RI        lhs slot, immediate (raw 64-bit slot value)
+///   IR        rhs slot, immediate lhs (non-trapping binary operations only; RR_BR's number)
 ///   R         source slot
 ///   RR_BR     lhs | rhs << 32, branch target (code index): branch when the comparison holds
 ///   RI_BR     lhs, immediate, target
@@ -151,6 +152,12 @@ enum {
 /// a slot (x | step slot << 32: WDB_STEP_SLOT_BASE), and for i64 (i64.add and the i64
 /// comparisons, counted from i64.eq): WDB_STEP64_BASE with a constant step (sign-extended from
 /// the 32 bits it has in word 1), WDB_STEP64_SLOT_BASE with a slot.
+
+/// Compare-and-select: a comparison whose result only a following `select` uses, as one
+/// instruction: fp[A] = (x cmp y) ? v1 : v2. Operation number WDB_SELECT_BASE + (comparison
+/// opcode - i32.eq) * WDB_SELECT_FORM_COUNT + form for the i32 comparisons, WDB_SELECT_WIDE_BASE
+/// + (opcode - i64.eq) * ... for the i64, f32 and f64 ones (contiguous opcodes from i64.eq);
+/// words: v1 | v2 << 32, then x | y << 32 (WDB_SELECT_RR) or x and the immediate y (RI).
 
 /// Load-and-operate (chains.h): operation number WDB_LOAD_CHAIN_BASE + index *
 /// WDB_LOAD_FORM_COUNT + form, where the index is wdb_load_chain_index(load, operation). Words:

@@ -17,6 +17,7 @@ enum {
     WDB_FORM_RI_BRNOT = 6,
     WDB_FORM_INDEXED = 7,
     WDB_FORM_INDEXED_I = WDB_FORM_R,
+    WDB_FORM_IR = WDB_FORM_RR_BR,
     WDB_FORM_COUNT = 8,
 };
 
@@ -37,6 +38,13 @@ enum {
     WDB_LOAD_SECOND = 1,
     WDB_LOAD_IMMEDIATE = 2,
     WDB_LOAD_FORM_COUNT = 4,
+};
+
+/// Forms of the `select` set: operation number = range base + block * WDB_SELECT_FORM_COUNT + form.
+enum {
+    WDB_SELECT_RR = 0,
+    WDB_SELECT_RI = 1,
+    WDB_SELECT_FORM_COUNT = 2,
 };
 
 /// Forms of the `step` set: operation number = range base + block * WDB_STEP_FORM_COUNT + form.
@@ -71,6 +79,12 @@ enum {
     WDB_STEP64_SLOT_BASE = 0x1E78,
     WDB_STEP64_SLOT_BLOCKS = 10,
     WDB_STEP64_SLOT_END = 0x1EA0,
+    WDB_SELECT_BASE = 0x1EA0,
+    WDB_SELECT_BLOCKS = 10,
+    WDB_SELECT_END = 0x1EB4,
+    WDB_SELECT_WIDE_BASE = 0x1EB4,
+    WDB_SELECT_WIDE_BLOCKS = 22,
+    WDB_SELECT_WIDE_END = 0x1EE0,
     /// Dispatch table entries: the power of two above every operation number.
     WDB_TABLE_SIZE = 0x2000,
 };
@@ -94,7 +108,13 @@ _Static_assert(WDB_STEP_SLOT_END <= WDB_STEP64_BASE, "step64 overlaps the range 
 _Static_assert(WDB_STEP64_SLOT_END == WDB_STEP64_SLOT_BASE + WDB_STEP64_SLOT_BLOCKS * WDB_STEP_FORM_COUNT, "step64Slot: end");
 _Static_assert(WDB_STEP64_SLOT_BLOCKS == WDB_OP_I64_GE_U - WDB_OP_I64_EQ + 1, "step64Slot: one block per opcode of its span");
 _Static_assert(WDB_STEP64_END <= WDB_STEP64_SLOT_BASE, "step64Slot overlaps the range before it");
-_Static_assert(WDB_STEP64_SLOT_END <= WDB_TABLE_SIZE, "operations beyond the dispatch table");
+_Static_assert(WDB_SELECT_END == WDB_SELECT_BASE + WDB_SELECT_BLOCKS * WDB_SELECT_FORM_COUNT, "select32: end");
+_Static_assert(WDB_SELECT_BLOCKS == WDB_OP_I32_GE_U - WDB_OP_I32_EQ + 1, "select32: one block per opcode of its span");
+_Static_assert(WDB_STEP64_SLOT_END <= WDB_SELECT_BASE, "select32 overlaps the range before it");
+_Static_assert(WDB_SELECT_WIDE_END == WDB_SELECT_WIDE_BASE + WDB_SELECT_WIDE_BLOCKS * WDB_SELECT_FORM_COUNT, "selectWide: end");
+_Static_assert(WDB_SELECT_WIDE_BLOCKS == WDB_OP_F64_GE - WDB_OP_I64_EQ + 1, "selectWide: one block per opcode of its span");
+_Static_assert(WDB_SELECT_END <= WDB_SELECT_WIDE_BASE, "selectWide overlaps the range before it");
+_Static_assert(WDB_SELECT_WIDE_END <= WDB_TABLE_SIZE, "operations beyond the dispatch table");
 _Static_assert((WDB_TABLE_SIZE & (WDB_TABLE_SIZE - 1)) == 0, "engine.c masks with WDB_TABLE_SIZE - 1");
 
 #endif

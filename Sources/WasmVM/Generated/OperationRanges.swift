@@ -12,6 +12,8 @@ enum OperationRange: CaseIterable {
     case stepSlot
     case step64
     case step64Slot
+    case select32
+    case selectWide
 
     /// The first operation number.
     var base: UInt16 {
@@ -23,6 +25,8 @@ enum OperationRange: CaseIterable {
         case .stepSlot: return 0x1E28
         case .step64: return 0x1E50
         case .step64Slot: return 0x1E78
+        case .select32: return 0x1EA0
+        case .selectWide: return 0x1EB4
         }
     }
 
@@ -36,6 +40,8 @@ enum OperationRange: CaseIterable {
         case .stepSlot: return 0x1E50
         case .step64: return 0x1E78
         case .step64Slot: return 0x1EA0
+        case .select32: return 0x1EB4
+        case .selectWide: return 0x1EE0
         }
     }
 
@@ -49,6 +55,8 @@ enum OperationRange: CaseIterable {
         case .stepSlot: return 10
         case .step64: return 10
         case .step64Slot: return 10
+        case .select32: return 10
+        case .selectWide: return 22
         }
     }
 
@@ -62,6 +70,8 @@ enum OperationRange: CaseIterable {
         case .stepSlot: return 4
         case .step64: return 4
         case .step64Slot: return 4
+        case .select32: return 2
+        case .selectWide: return 2
         }
     }
 
@@ -75,6 +85,8 @@ enum OperationRange: CaseIterable {
         case .stepSlot: return .i32Eq
         case .step64: return .i64Eq
         case .step64Slot: return .i64Eq
+        case .select32: return .i32Eq
+        case .selectWide: return .i64Eq
         }
     }
 
@@ -94,6 +106,10 @@ enum OperationRange: CaseIterable {
         if raw < 0x1E78 { return .step64 }
         if raw < 0x1E78 { return nil }
         if raw < 0x1EA0 { return .step64Slot }
+        if raw < 0x1EA0 { return nil }
+        if raw < 0x1EB4 { return .select32 }
+        if raw < 0x1EB4 { return nil }
+        if raw < 0x1EE0 { return .selectWide }
         return nil
     }
 
@@ -113,6 +129,8 @@ enum RegisterForm: UInt16, CaseIterable {
     case indexed = 7
     /// Shares r's number (WDB_FORM_INDEXED_I).
     static let indexedImmediateStore = RegisterForm.r
+    /// Shares rrBranch's number (WDB_FORM_IR).
+    static let immediateFirst = RegisterForm.rrBranch
     /// Numbers per block.
     static let count: UInt16 = 8
 }
@@ -136,6 +154,14 @@ enum LoadChainForm: UInt16, CaseIterable {
     case immediate = 2
     /// Numbers per block.
     static let count: UInt16 = 4
+}
+
+/// The forms of the `select` set (Scripts/engine-forms.txt; C: WDB_SELECT_*).
+enum SelectForm: UInt16, CaseIterable {
+    case rr = 0
+    case ri = 1
+    /// Numbers per block.
+    static let count: UInt16 = 2
 }
 
 /// The forms of the `step` set (Scripts/engine-forms.txt; C: WDB_STEP_*).
@@ -430,6 +456,7 @@ enum OperationLayout {
         case (.compare, .riBranchUnless): return ("ri_brnot", ["@x", "#y", "target"])
         case (.binary, .rr): return ("rr", ["@x|@y"])
         case (.binary, .ri): return ("ri", ["@x", "#y"])
+        case (.binary, .immediateFirst): return ("ir", ["@y", "#x"])
         case (.unary, .r): return ("r", ["@x"])
         case (.load, .r): return ("r", ["offset|addend", "@address"])
         case (.load, .indexed): return ("indexed", ["offset|@index", "@address"])
@@ -469,6 +496,10 @@ enum OperationLayout {
         case (.step64Slot, 1): return ("ri_br", ["@x|@step", "#y", "target"])
         case (.step64Slot, 2): return ("rr_brnot", ["@x|@step", "@y", "target"])
         case (.step64Slot, 3): return ("ri_brnot", ["@x|@step", "#y", "target"])
+        case (.select32, 0): return ("rr", ["@first|@second", "@x|@y"])
+        case (.select32, 1): return ("ri", ["@first|@second", "@x", "#y"])
+        case (.selectWide, 0): return ("rr", ["@first|@second", "@x|@y"])
+        case (.selectWide, 1): return ("ri", ["@first|@second", "@x", "#y"])
         default: return nil
         }
     }
