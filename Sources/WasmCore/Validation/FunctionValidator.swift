@@ -68,8 +68,9 @@ struct FunctionValidator {
     var functionIndex: UInt32 = 0
     var instructionIndex = 0
     var offsets: [UInt32] = []
-    /// The buffer an encoded body is decoded into, kept for its capacity.
-    var instructionScratch: [Instruction] = []
+    /// The current instruction's file offset while a body is checked straight from its bytes
+    /// (`offsets` is then empty).
+    var streamingOffset: UInt32?
     var module: Module
 
     /// Set while checking a constant expression: only constant instructions are allowed and
@@ -92,7 +93,9 @@ struct FunctionValidator {
     func error(_ message: String) -> ValidationError {
         if constantMode { return ValidationError("\(message) (in \(constantWhat))") }
         var position: String?
-        if instructionIndex < offsets.count {
+        if let streamingOffset {
+            position = module.describe(CodePosition(functionIndex: functionIndex, fileOffset: streamingOffset))
+        } else if instructionIndex < offsets.count {
             position = module.describe(CodePosition(functionIndex: functionIndex,
                                                     fileOffset: offsets[instructionIndex]))
         } else {
@@ -288,36 +291,18 @@ struct FunctionValidator {
     /// Checks defined function `definedIndex` (0 = the first function after the imports).
     mutating func validate(definedIndex: Int) throws(ValidationError) -> FunctionValidationInfo {
         let function = module.functions[definedIndex]
-        let importedCount = context.functionTypes.count - module.functions.count
-        functionIndex = UInt32(truncatingIfNeeded: importedCount + definedIndex)
-        instructionIndex = 0
-        // An encoded body is decoded into buffers reused from body to body (kept in `offsets`
-        // and `instructionScratch`), so checking a module holds one body's instructions at a time.
-        var instructions: [Instruction] = []
-        swap(&instructions, &instructionScratch)
-        defer {
-            instructions.removeAll(keepingCapacity: true)
-            swap(&instructions, &instructionScratch)
-        }
+        let expression: Expression
         switch function.code {
-        case .decoded(let expression):
-            instructions = expression.instructions
-            offsets = expression.offsets
+        case .decoded(let decoded):
+            expression = decoded
         case .encoded(let encoded):
-            encoded.decode(into: &instructions, offsets: &offsets)
+            // Straight from the bytes, with no instructions in between (FunctionValidator+Streaming.swift).
+            return try validateEncoded(definedIndex: definedIndex, encoded)
         }
-        let typeIndex = Int(function.typeIndex)
-        constantMode = false
-        guard typeIndex < context.typeCount, context.isFunctionType[typeIndex] else { throw error("unknown type \(typeIndex)") }
-        try prepareLocals(params: context.typeParams[typeIndex], declarations: function.locals)
-
-        stack.removeAll(keepingCapacity: true)
-        frames.removeAll(keepingCapacity: true)
-        slots = 0
-        floor = 0
-        floorIsPolymorphic = false
-        frames.append(ControlFrame(kind: .function, unreachable: false, height: 0, slotHeight: 0,
-                                   params: .empty, results: context.typeResults[typeIndex]))
+        let instructions = expression.instructions
+        offsets = expression.offsets
+        streamingOffset = nil
+        try beginBody(function, definedIndex: definedIndex)
         var maxHeight = 0
         var maxSlots = 0
         var index = 0
@@ -345,20 +330,36 @@ struct FunctionValidator {
         return FunctionValidationInfo(maxStackHeight: maxHeight, maxStackSlots: maxSlots)
     }
 
+    /// Resets the state for checking `function`'s body: its locals, an empty stack and the
+    /// function's frame.
+    mutating func beginBody(_ function: Function, definedIndex: Int) throws(ValidationError) {
+        let importedCount = context.functionTypes.count - module.functions.count
+        functionIndex = UInt32(truncatingIfNeeded: importedCount + definedIndex)
+        instructionIndex = 0
+        let typeIndex = Int(function.typeIndex)
+        constantMode = false
+        guard typeIndex < context.typeCount, context.isFunctionType[typeIndex] else { throw error("unknown type \(typeIndex)") }
+        try prepareLocals(params: context.typeParams[typeIndex], declarations: function.locals)
+
+        stack.removeAll(keepingCapacity: true)
+        frames.removeAll(keepingCapacity: true)
+        slots = 0
+        floor = 0
+        floorIsPolymorphic = false
+        frames.append(ControlFrame(kind: .function, unreachable: false, height: 0, slotHeight: 0,
+                                   params: .empty, results: context.typeResults[typeIndex]))
+    }
+
     /// Instructions with an immediate to check, or typed by hand.
     mutating func checkWithImmediate(_ instruction: Instruction, _ shape: OperatorShape) throws(ValidationError) {
         switch shape.kind {
         case .plain:
             try apply(shape)
         case .memory, .memoryLane:
-            let addressType = try checkMemArg(instruction, shape)
-            if addressType == i32Code {
-                try apply(shape)
-            } else {
-                // memory64: the address operand (always the first) is an i64.
-                var wide = shape
-                wide.param0 = addressType
-                try apply(wide)
+            switch instruction.immediate {
+            case .memarg(let memarg): try checkMemoryAccess(instruction.opcode, memarg, lane: nil, shape)
+            case .memlane(let memarg, let lane): try checkMemoryAccess(instruction.opcode, memarg, lane: lane, shape)
+            default: throw badImmediate(instruction)
             }
         case .lane:
             guard case .lane(let lane) = instruction.immediate else { throw badImmediate(instruction) }
@@ -416,30 +417,38 @@ struct FunctionValidator {
         return context.elementTypes[Int(index)]
     }
 
-    mutating func checkMemArg(_ instruction: Instruction, _ shape: OperatorShape) throws(ValidationError) -> TypeCode {
-        let memarg: MemArg
-        var lane: UInt8?
-        switch instruction.immediate {
-        case .memarg(let m): memarg = m
-        case .memlane(let m, let l): memarg = m; lane = l
-        default: throw badImmediate(instruction)
+    /// A load or store (with its lane for the SIMD lane forms): checks the immediate, then
+    /// types it from the table with the memory's address type.
+    @inline(__always)
+    mutating func checkMemoryAccess(_ opcode: Opcode, _ memarg: MemArg, lane: UInt8?, _ shape: OperatorShape) throws(ValidationError) {
+        let addressType = try checkMemArg(opcode, memarg, lane: lane, shape)
+        if addressType == i32Code {
+            try apply(shape)
+        } else {
+            // memory64: the address operand (always the first) is an i64.
+            var wide = shape
+            wide.param0 = addressType
+            try apply(wide)
         }
+    }
+
+    mutating func checkMemArg(_ opcode: Opcode, _ memarg: MemArg, lane: UInt8?, _ shape: OperatorShape) throws(ValidationError) -> TypeCode {
         let addressType = try checkMemory(memarg.memory)
-        try checkAlignment(memarg, shape, instruction)
+        try checkAlignment(memarg, shape, opcode)
         if addressType == i32Code && memarg.offset > UInt64(UInt32.max) {
             throw error("offset out of range: \(memarg.offset) does not fit a 32-bit memory")
         }
         if let lane, lane >= shape.laneCount {
-            throw error("invalid lane index \(lane): \(instruction.opcode.mnemonic) has \(shape.laneCount) lanes")
+            throw error("invalid lane index \(lane): \(opcode.mnemonic) has \(shape.laneCount) lanes")
         }
         return addressType
     }
 
-    mutating func checkAlignment(_ memarg: MemArg, _ shape: OperatorShape, _ instruction: Instruction) throws(ValidationError) {
+    mutating func checkAlignment(_ memarg: MemArg, _ shape: OperatorShape, _ opcode: Opcode) throws(ValidationError) {
         guard memarg.align <= UInt32(shape.maxAlignExponent) else {
             let natural = 1 << Int(shape.maxAlignExponent)
             let asked = memarg.align < 32 ? "\(UInt64(1) << UInt64(memarg.align))" : "2^\(memarg.align)"
-            throw error("alignment must not be larger than natural: \(instruction.opcode.mnemonic) has natural alignment \(natural), align=\(asked)")
+            throw error("alignment must not be larger than natural: \(opcode.mnemonic) has natural alignment \(natural), align=\(asked)")
         }
     }
 }
