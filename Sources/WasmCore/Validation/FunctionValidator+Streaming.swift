@@ -41,15 +41,13 @@ extension FunctionValidator {
             streamingOffset = UInt32(truncatingIfNeeded: start &+ decoder.offsetBase)
             count &+= 1
 
-            // Decode: the opcode, its immediate (as scalars when the instruction is frequent),
-            // the block structure.
+            // Decode the opcode and, for the frequent instructions, the immediate's values.
             let opcode: Opcode
             let kind: ImmediateKind
             let shape: OperatorShape
             var index: UInt32 = 0
             var memarg = MemArg(align: 0, offset: 0)
             var blockType = BlockType.empty
-            var immediate = Immediate.none
             var scalar = true
             do {
                 opcode = try decoder.opcode()
@@ -75,20 +73,18 @@ extension FunctionValidator {
                 case .block:
                     blockType = try decoder.blockType()
                 default:
-                    immediate = try decoder.immediate(for: opcode)
                     scalar = false
                 }
-                try decoder.trackStructure(opcode, at: start, frames: &structure)
+                if scalar { try decoder.trackStructure(opcode, at: start, frames: &structure) }
             } catch {
                 throw .malformed(error)
             }
-
-            // Type it.
-            do {
-                if Int(opcode.rawValue) >= Int(firstWasm30Opcode) { try checkFeature(opcode) }
-                if !scalar {
-                    try checkWithImmediate(Instruction(opcode, immediate), shape)
-                } else {
+            if !scalar {
+                try checkWithDecodedImmediate(opcode, shape, at: start, decoder: &decoder, structure: &structure)
+            } else {
+                // Type it.
+                do {
+                    if Int(opcode.rawValue) >= Int(firstWasm30Opcode) { try checkFeature(opcode) }
                     switch kind {
                     case .none:
                         if shape.kind == .plain { try apply(shape) } else { try checkSpecial(Instruction(opcode), shape) }
@@ -112,9 +108,9 @@ extension FunctionValidator {
                         // Other label and function instructions (br_on_null, return_call, ...).
                         try checkWithImmediate(Instruction(opcode, .index(index)), shape)
                     }
+                } catch {
+                    throw .invalid(error)
                 }
-            } catch {
-                throw .invalid(error)
             }
             if stack.count > maxHeight { maxHeight = stack.count }
             if slots > maxSlots { maxSlots = slots }
@@ -130,6 +126,27 @@ extension FunctionValidator {
                                          at: bodyStart + decoder.offsetBase))
         }
         return FunctionValidationInfo(maxStackHeight: maxHeight, maxStackSlots: maxSlots)
+    }
+
+    /// The less frequent instructions: the immediate is decoded into an `Immediate` and the
+    /// instruction typed as a decoded body's would be. Kept out of the loop above so that the
+    /// loop holds no `Immediate` (an enum with array payloads, copied through outlined code).
+    @inline(never)
+    mutating func checkWithDecodedImmediate(_ opcode: Opcode, _ shape: OperatorShape, at start: Int,
+                                            decoder: inout ModuleDecoder, structure: inout [UInt8]) throws(BodyCheckFailure) {
+        let instruction: Instruction
+        do {
+            instruction = Instruction(opcode, try decoder.immediate(for: opcode))
+            try decoder.trackStructure(opcode, at: start, frames: &structure)
+        } catch {
+            throw .malformed(error)
+        }
+        do {
+            if Int(opcode.rawValue) >= Int(firstWasm30Opcode) { try checkFeature(opcode) }
+            try checkWithImmediate(instruction, shape)
+        } catch {
+            throw .invalid(error)
+        }
     }
 
     /// Checks an encoded body of a module decoded earlier (its bytes are known to be well

@@ -45,7 +45,7 @@ struct FunctionValidator {
     var context: ValidationContext
     let shapes: [OperatorShape]
 
-    var stack: [TypeCode] = []
+    let stack = OperandTypeStack()
     var slots = 0
     var frames: [ControlFrame] = []
     /// The innermost frame's `height` and `unreachable`, kept here so that every pop reads two
@@ -83,7 +83,6 @@ struct FunctionValidator {
         self.module = module
         self.context = context
         self.shapes = OperatorShape.table
-        stack.reserveCapacity(64)
         frames.reserveCapacity(16)
     }
 
@@ -168,7 +167,7 @@ struct FunctionValidator {
     /// The rest of the current frame is unreachable: drop its values, make its stack polymorphic.
     mutating func markUnreachable() {
         let last = frames.count - 1
-        stack.removeSubrange(frames[last].height...)
+        stack.truncate(to: frames[last].height)
         slots = frames[last].slotHeight
         frames[last].unreachable = true
         floorIsPolymorphic = true
@@ -191,7 +190,7 @@ struct FunctionValidator {
         let expected = Int(frame.results.count)
         let available = stack.count - frame.height
         if available > expected || (available < expected && !frame.unreachable) {
-            let found = stack[frame.height...]
+            let found = stack[from: frame.height]
             throw error("type mismatch: end of \(blockName(frame.kind)) expects \(typeListName(resultTypes(frame))), stack holds \(typeListName(found))")
         }
         try pop(frame.results)
@@ -341,7 +340,7 @@ struct FunctionValidator {
         guard typeIndex < context.typeCount, context.isFunctionType[typeIndex] else { throw error("unknown type \(typeIndex)") }
         try prepareLocals(params: context.typeParams[typeIndex], declarations: function.locals)
 
-        stack.removeAll(keepingCapacity: true)
+        stack.removeAll()
         frames.removeAll(keepingCapacity: true)
         slots = 0
         floor = 0
