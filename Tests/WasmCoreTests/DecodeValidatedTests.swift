@@ -26,9 +26,10 @@ struct DecodeValidatedTests {
         return .valid(module)
     }
 
-    static func onePass(_ bytes: [UInt8], features: Features = .default) -> Outcome {
+    /// `runs`: how many runs of consecutive bodies to check on the cores (nil: as a load does).
+    static func onePass(_ bytes: [UInt8], features: Features = .default, runs: Int? = nil) -> Outcome {
         do {
-            return .valid(try BinaryDecoder.decodeValidated(bytes, features: features))
+            return .valid(try BinaryDecoder.decodeValidated(bytes, features: features, chunks: runs))
         } catch {
             switch error {
             case .malformed(let malformed): return .malformed(malformed)
@@ -136,6 +137,8 @@ struct DecodeValidatedTests {
                 }
                 let one = Self.onePass(bytes), two = Self.twoPasses(bytes)
                 #expect(one == two, "\(name): one pass \(one), two passes \(two)")
+                let inRuns = Self.onePass(bytes, runs: 3)
+                #expect(inRuns == two, "\(name): in 3 runs \(inRuns), two passes \(two)")
                 switch one {
                 case .valid: seen.insert("valid")
                 case .malformed: seen.insert("malformed")
@@ -156,7 +159,45 @@ struct DecodeValidatedTests {
                 let one = Self.onePass(item.bytes, features: features)
                 let two = Self.twoPasses(item.bytes, features: features)
                 #expect(one == two, "\(item): one pass \(one), two passes \(two)")
+                let inRuns = Self.onePass(item.bytes, features: features, runs: 2)
+                #expect(inRuns == two, "\(item): in 2 runs \(inRuns), two passes \(two)")
             }
         }
+    }
+
+    /// Bodies checked on several cores: the first error in file order, whichever run finds it
+    /// first; a decode error in a later run still wins over a validation error in an earlier one.
+    @Test func runsOnSeveralCoresGiveTheFirstErrorInFileOrder() throws {
+        var b = ValidationModuleBuilder()
+        for k in 0..<40 { b.function([], [], [.c32(Int32(k)), .plain(.drop)]) }
+        b.module.functions[7].body = Expression([.plain(.i32Add), .plain(.end)])
+        b.module.functions[30].body = Expression([.c64(1), .plain(.end)])
+        let invalid = BinaryEncoder.encode(b.module)
+        let expected = Self.twoPasses(invalid)
+        guard case .invalid(let error) = expected else { Issue.record("not invalid: \(expected)"); return }
+        #expect(error.functionIndex == 7)
+        for runs in [1, 2, 5, 40] { #expect(Self.onePass(invalid, runs: runs) == expected, "\(runs) runs") }
+
+        // Function 35's first instruction becomes an opcode that does not exist.
+        var malformed = invalid
+        let module = try BinaryDecoder.decode(invalid)
+        malformed[Int(module.functions[35].body.offsets[0])] = 0xFF
+        let expectedMalformed = Self.twoPasses(malformed)
+        guard case .malformed = expectedMalformed else { Issue.record("not malformed: \(expectedMalformed)"); return }
+        for runs in [1, 2, 5, 40] { #expect(Self.onePass(malformed, runs: runs) == expectedMalformed, "\(runs) runs") }
+    }
+
+    @Test func runsSplitTheCodeIntoConsecutiveRangesOfAboutEqualSize() {
+        let functions = (0..<10).map { k in
+            Function(typeIndex: 0, body: Expression([]), bodyOffset: 0, bodySize: UInt32(k == 0 ? 100 : 10))
+        }
+        let runs = BodyRuns.split(functions, into: 3)
+        #expect(runs.first?.lowerBound == 0 && runs.last?.upperBound == 10)
+        #expect(zip(runs, runs.dropFirst()).allSatisfy { $0.upperBound == $1.lowerBound })
+        #expect(runs.count <= 3 && runs.allSatisfy { !$0.isEmpty })
+        #expect(runs[0] == 0..<1)  // the large body alone
+        #expect(BodyRuns.split(functions, into: 1) == [0..<10])
+        #expect(BodyRuns.split([], into: 4) == [0..<0])
+        #expect(BodyRuns.automaticCount(functions) == 1)
     }
 }

@@ -45,7 +45,7 @@ struct FunctionValidator {
     var context: ValidationContext
     let shapes: [OperatorShape]
 
-    let stack = OperandTypeStack()
+    private(set) var stack = OperandTypeStack()
     var slots = 0
     var frames: [ControlFrame] = []
     /// The innermost frame's `height` and `unreachable`, kept here so that every pop reads two
@@ -84,6 +84,14 @@ struct FunctionValidator {
         self.context = context
         self.shapes = OperatorShape.table
         frames.reserveCapacity(16)
+    }
+
+    /// A copy with an operand stack of its own, for checking bodies on another thread (the
+    /// other state is values, copied on write).
+    func forked() -> FunctionValidator {
+        var copy = self
+        copy.stack = OperandTypeStack()
+        return copy
     }
 
     // MARK: errors
