@@ -98,6 +98,16 @@ extension ModuleDecoder {
         }
     }
 
+    /// A single-byte opcode when the next byte is one, else nil with nothing read (then
+    /// `opcode()` reads a prefixed one or reports the error): the validator's one-pass loop
+    /// inlines this and calls `opcode()` only for the prefixed opcodes.
+    @inline(__always)
+    mutating func singleByteOpcode() -> Opcode? {
+        guard reader.position < reader.end, let op = byByte[Int(reader.bytes[reader.position])] else { return nil }
+        reader.position &+= 1
+        return op
+    }
+
     /// Reads an opcode (with its 0xFC/0xFD sub-opcode).
     @inline(__always)
     mutating func opcode() throws(DecodeError) -> Opcode {

@@ -68,6 +68,7 @@ struct ModuleDecoder {
     let byFB: [Opcode?] = Opcode.byFBCode
     let byFC: [Opcode?] = Opcode.byFCCode
     let byFD: [Opcode?] = Opcode.byFDCode
+    let affectsStructure: [Bool] = InstructionTables.affectsStructure
 
     init(_ reader: ByteReader, features: Features = .default) {
         self.reader = reader
@@ -223,4 +224,12 @@ enum InstructionTables {
     static let immediateKinds: [ImmediateKind] = Opcode.table.map(\.immediate)
     static let prefixes: [UInt8] = Opcode.table.map(\.prefix)
     static let codes: [UInt32] = Opcode.table.map(\.code)
+    /// Whether `ModuleDecoder.trackStructure` has anything to do for the opcode (opens, ends
+    /// or continues a construct, or uses a data index), by `Opcode.rawValue`.
+    static let affectsStructure: [Bool] = Opcode.allCases.map { op in
+        switch op {
+        case .block, .loop, .tryTable, .if, .try, .catch, .catchAll, .delegate, .else, .end, .memoryInit, .dataDrop: true
+        default: false
+        }
+    }
 }

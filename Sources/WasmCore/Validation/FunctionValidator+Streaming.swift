@@ -50,7 +50,7 @@ extension FunctionValidator {
             var blockType = BlockType.empty
             var scalar = true
             do {
-                opcode = try decoder.opcode()
+                if let single = decoder.singleByteOpcode() { opcode = single } else { opcode = try decoder.opcode() }
                 let raw = Int(opcode.rawValue)
                 if raw >= Int(firstWasm30Opcode) { try decoder.checkEnabled(opcode, at: start) }
                 kind = decoder.immediateKinds[raw]
@@ -75,7 +75,7 @@ extension FunctionValidator {
                 default:
                     scalar = false
                 }
-                if scalar { try decoder.trackStructure(opcode, at: start, frames: &structure) }
+                if scalar && decoder.affectsStructure[raw] { try decoder.trackStructure(opcode, at: start, frames: &structure) }
             } catch {
                 throw .malformed(error)
             }

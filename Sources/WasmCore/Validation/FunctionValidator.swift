@@ -278,9 +278,18 @@ struct FunctionValidator {
         }
     }
 
+    @inline(__always)
     mutating func localType(_ index: UInt32) throws(ValidationError) -> TypeCode {
         let i = Int(index)
         if i < localTypes.count { return localTypes[i] }
+        return try localTypeBeyondExpanded(index)
+    }
+
+    /// A local past the expanded prefix, or an unknown one (kept out of `localType`, which is
+    /// inlined in every local access).
+    @inline(never)
+    mutating func localTypeBeyondExpanded(_ index: UInt32) throws(ValidationError) -> TypeCode {
+        let i = Int(index)
         guard i < localCount else {
             throw error("unknown local \(index): the function has \(localCount) locals")
         }
@@ -397,6 +406,7 @@ struct FunctionValidator {
 
     /// Checks that the memory exists and returns its address type code.
     @discardableResult
+    @inline(__always)
     mutating func checkMemory(_ index: UInt32) throws(ValidationError) -> TypeCode {
         guard Int(index) < context.memoryCount else {
             throw error("unknown memory \(index): the module has \(context.memoryCount == 0 ? "no" : "\(context.memoryCount)") memor\(context.memoryCount == 1 ? "y" : "ies")")
@@ -439,6 +449,7 @@ struct FunctionValidator {
         }
     }
 
+    @inline(__always)
     mutating func checkMemArg(_ opcode: Opcode, _ memarg: MemArg, lane: UInt8?, _ shape: OperatorShape) throws(ValidationError) -> TypeCode {
         let addressType = try checkMemory(memarg.memory)
         try checkAlignment(memarg, shape, opcode)
@@ -451,12 +462,17 @@ struct FunctionValidator {
         return addressType
     }
 
+    @inline(__always)
     mutating func checkAlignment(_ memarg: MemArg, _ shape: OperatorShape, _ opcode: Opcode) throws(ValidationError) {
-        guard memarg.align <= UInt32(shape.maxAlignExponent) else {
-            let natural = 1 << Int(shape.maxAlignExponent)
-            let asked = memarg.align < 32 ? "\(UInt64(1) << UInt64(memarg.align))" : "2^\(memarg.align)"
-            throw error("alignment must not be larger than natural: \(opcode.mnemonic) has natural alignment \(natural), align=\(asked)")
-        }
+        guard memarg.align <= UInt32(shape.maxAlignExponent) else { throw misaligned(memarg, shape, opcode) }
+    }
+
+    /// The error for an alignment above the natural one (kept out of the inlined check).
+    @inline(never)
+    func misaligned(_ memarg: MemArg, _ shape: OperatorShape, _ opcode: Opcode) -> ValidationError {
+        let natural = 1 << Int(shape.maxAlignExponent)
+        let asked = memarg.align < 32 ? "\(UInt64(1) << UInt64(memarg.align))" : "2^\(memarg.align)"
+        return error("alignment must not be larger than natural: \(opcode.mnemonic) has natural alignment \(natural), align=\(asked)")
     }
 }
 
