@@ -153,8 +153,9 @@ public enum FunctionCode: Hashable, Sendable {
 
 /// A function body's instructions as encoded in a module file: a slice of the file's bytes
 /// (shared storage, nothing copied) whose indices are file offsets. Only the decoder makes one,
-/// from bytes it has just decoded successfully with `features`, so decoding them again
-/// cannot fail.
+/// and a module it returns has had every body decoded successfully with `features` (by
+/// `decode`, or by `decodeValidated`'s one-pass check before it returns), so decoding them
+/// again cannot fail.
 public struct EncodedCode: Sendable {
     /// From the body's first instruction to its end (the final `end` included).
     public let bytes: ArraySlice<UInt8>

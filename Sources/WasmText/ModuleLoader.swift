@@ -63,9 +63,14 @@ public enum ModuleLoader {
                 }
                 throw ModuleLoadError(file: path, "not a WebAssembly module")
             }
-            let module = try decode(bytes, path: path, features: features)
+            let module: Module
             if validate {
-                do { try Validator.validate(module, features: features) } catch { throw ModuleLoadError(file: path, error.description) }
+                // Each body decoded once, as it is validated (Docs/performance.md, "Large modules").
+                do { module = try BinaryDecoder.decodeValidated(bytes, features: features) } catch {
+                    throw ModuleLoadError(file: path, error.description)
+                }
+            } else {
+                module = try decode(bytes, path: path, features: features)
             }
             return LoadedModule(path: path, module: module, bytes: bytes, sourceMap: SourceMap(module: module))
         }

@@ -96,7 +96,15 @@ public enum WastSuite {
         let module: Module
         switch m.source {
         case .binary(let bytes):
-            do { module = try BinaryDecoder.decode(bytes, features: features) } catch { return .failure(.malformed(error.description)) }
+            // Decoded and validated in one pass, as `wdb` loads a binary.
+            do {
+                return .success(try BinaryDecoder.decodeValidated(bytes, features: features))
+            } catch {
+                switch error {
+                case .malformed(let malformed): return .failure(.malformed(malformed.description))
+                case .invalid(let invalid): return .failure(.invalid(invalid.description))
+                }
+            }
         case .text, .quote:
             switch WastText.parseModule(m, features: features) {
             case .success(let parsed): module = parsed

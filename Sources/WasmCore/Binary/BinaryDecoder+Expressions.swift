@@ -34,9 +34,7 @@ extension ModuleDecoder {
     /// The loop of `expression`: appends to `instructions` and `offsets` (reader position plus
     /// `offsetBase`), so a caller can decode into buffers it reuses.
     mutating func instructionSequence(into instructions: inout [Instruction], offsets: inout [UInt32]) throws(DecodeError) {
-        // One entry per open construct: 0 = block, loop or the expression itself, 1 = `if`
-        // that may still take an `else`, 2 = `if` after its `else`.
-        // Reuse one frame stack for all expressions (saves an allocation per expression).
+        // One entry per open construct (see `trackStructure`). Reuse one frame stack for all expressions (saves an allocation per expression).
         var frames: [UInt8] = []
         swap(&frames, &frameScratch)
         frames.removeAll(keepingCapacity: true)
@@ -44,47 +42,70 @@ extension ModuleDecoder {
         while true {
             let start = reader.position
             let opcode = try self.opcode()
-            if opcode.rawValue >= firstWasm30Opcode {
-                let needed = Features.required(by: opcode)
-                guard features.contains(needed) else {
-                    let info = opcode.info
-                    let code = info.prefix == 0 ? binaryHex(info.code) : "\(binaryHex(info.prefix)) \(binaryHex(info.code))"
-                    throw DecodeError("illegal opcode \(code)\(beyondContainer(start)) (\(opcode.mnemonic) needs \(needed))", at: start)
-                }
-            }
+            if opcode.rawValue >= firstWasm30Opcode { try checkEnabled(opcode, at: start) }
             let immediate = try self.immediate(for: opcode)
-            switch opcode {
-            case .block, .loop, .tryTable: frames.append(0)
-            case .if: frames.append(1)
-            case .try: frames.append(3)
-            case .catch, .catchAll:
-                // 3 = legacy try before any handler, 4 = after a catch, 5 = after catch_all.
-                guard let last = frames.last, last == 3 || last == 4 else {
-                    throw DecodeError("END opcode expected (\(opcode.mnemonic) outside a try, or after catch_all)", at: start)
-                }
-                frames[frames.count - 1] = opcode == .catchAll ? 5 : 4
-            case .delegate:
-                guard frames.last == 3 else {
-                    throw DecodeError("END opcode expected (delegate outside a try, or after a catch)", at: start)
-                }
-                frames.removeLast()
-            case .else:
-                guard frames.last == 1 else {
-                    throw DecodeError("END opcode expected (an else outside an if, or a second else)\(beyondContainer(start))", at: start)
-                }
-                frames[frames.count - 1] = 2
-            case .end:
-                frames.removeLast()
-            case .memoryInit, .dataDrop:
-                usesDataIndices = true
-            default:
-                break
-            }
+            try trackStructure(opcode, at: start, frames: &frames)
             instructions.append(Instruction(opcode, immediate))
             offsets.append(UInt32(truncatingIfNeeded: start &+ offsetBase))
             if frames.isEmpty { break }
         }
         swap(&frames, &frameScratch)
+    }
+
+    /// An opcode of a proposal the decoder's features do not include is an illegal opcode.
+    mutating func checkEnabled(_ opcode: Opcode, at start: Int) throws(DecodeError) {
+        let needed = Features.required(by: opcode)
+        guard features.contains(needed) else {
+            let info = opcode.info
+            let code = info.prefix == 0 ? binaryHex(info.code) : "\(binaryHex(info.prefix)) \(binaryHex(info.code))"
+            throw DecodeError("illegal opcode \(code)\(beyondContainer(start)) (\(opcode.mnemonic) needs \(needed))", at: start)
+        }
+    }
+
+    /// The binary format's block structure, one instruction at a time: `frames` holds one entry
+    /// per open construct (0 = block, loop, try_table or the expression itself, 1 = `if` that
+    /// may still take an `else`, 2 = `if` after its `else`, 3 = legacy `try` before any handler,
+    /// 4 = after a `catch`, 5 = after `catch_all`); the expression ends when it is empty. Shared
+    /// by the decoder and the validator's one-pass check of encoded bodies.
+    @inline(__always)
+    mutating func trackStructure(_ opcode: Opcode, at start: Int, frames: inout [UInt8]) throws(DecodeError) {
+        switch opcode {
+        case .block, .loop, .tryTable: frames.append(0)
+        case .if: frames.append(1)
+        case .try: frames.append(3)
+        case .catch, .catchAll:
+            // 3 = legacy try before any handler, 4 = after a catch, 5 = after catch_all.
+            guard let last = frames.last, last == 3 || last == 4 else {
+                throw DecodeError("END opcode expected (\(opcode.mnemonic) outside a try, or after catch_all)", at: start)
+            }
+            frames[frames.count - 1] = opcode == .catchAll ? 5 : 4
+        case .delegate:
+            guard frames.last == 3 else {
+                throw DecodeError("END opcode expected (delegate outside a try, or after a catch)", at: start)
+            }
+            frames.removeLast()
+        case .else:
+            guard frames.last == 1 else {
+                throw DecodeError("END opcode expected (an else outside an if, or a second else)\(beyondContainer(start))", at: start)
+            }
+            frames[frames.count - 1] = 2
+        case .end:
+            frames.removeLast()
+        case .memoryInit, .dataDrop:
+            usesDataIndices = true
+        default:
+            break
+        }
+    }
+
+    /// A single-byte opcode when the next byte is one, else nil with nothing read (then
+    /// `opcode()` reads a prefixed one or reports the error): the validator's one-pass loop
+    /// inlines this and calls `opcode()` only for the prefixed opcodes.
+    @inline(__always)
+    mutating func singleByteOpcode() -> Opcode? {
+        guard reader.position < reader.end, let op = byByte[Int(reader.bytes[reader.position])] else { return nil }
+        reader.position &+= 1
+        return op
     }
 
     /// Reads an opcode (with its 0xFC/0xFD sub-opcode).

@@ -193,7 +193,11 @@ extension ModuleDecoder {
             let locals = try localDeclarations()
             let codeStart = reader.position
             let code: FunctionCode
-            if let source, bodyStart + size <= source.count {
+            if deferBodies, let source, reader.position <= bodyStart + size, bodyStart + size <= source.count {
+                // Not decoded here: `decodeValidated` decodes each body once, as it checks it.
+                reader.position = bodyStart + size
+                code = .encoded(EncodedCode(bytes: source[codeStart..<reader.position], features: features))
+            } else if let source, bodyStart + size <= source.count {
                 // Checked here, kept as bytes: the instructions are decoded into buffers that
                 // are reused for the next body, and decoded again by whoever needs them.
                 var instructions: [Instruction] = [], offsets: [UInt32] = []

@@ -56,6 +56,10 @@ struct ModuleDecoder {
     /// `readCodeSection`): emptied after each body, so their capacity is the largest body's.
     var bodyScratch: [Instruction] = []
     var bodyOffsetScratch: [UInt32] = []
+    /// Set by `decodeValidated`: function bodies are not decoded by `readCodeSection` but
+    /// checked afterwards in one pass that decodes and validates them together, so the
+    /// whole-module checks that depend on them (`usesDataIndices`) wait for that pass too.
+    var deferBodies = false
     /// Derived once from the instruction table (not a second opcode list): immediate kind by
     /// `Opcode.rawValue`, and the opcode lookup tables, held locally to avoid global accessors
     /// in the instruction loop.
@@ -64,6 +68,7 @@ struct ModuleDecoder {
     let byFB: [Opcode?] = Opcode.byFBCode
     let byFC: [Opcode?] = Opcode.byFCCode
     let byFD: [Opcode?] = Opcode.byFDCode
+    let affectsStructure: [Bool] = InstructionTables.affectsStructure
 
     init(_ reader: ByteReader, features: Features = .default) {
         self.reader = reader
@@ -195,11 +200,16 @@ struct ModuleDecoder {
         if let count = module.dataCount, Int(count) != module.data.count {
             throw DecodeError("data count and data section have inconsistent lengths (\(count) declared, \(module.data.count) segments)", at: end)
         }
-        if module.dataCount == nil && usesDataIndices {
-            throw DecodeError("data count section required (memory.init or data.drop is used)", at: end)
-        }
+        if !deferBodies { try checkDataCountPresent() }
         for i in codeBodies.indices { codeBodies[i].typeIndex = declaredFunctionTypes[i] }
         module.functions = codeBodies
+    }
+
+    /// `memory.init` and `data.drop` need the data count section (spec §5.5.16).
+    func checkDataCountPresent() throws(DecodeError) {
+        if module.dataCount == nil && usesDataIndices {
+            throw DecodeError("data count section required (memory.init or data.drop is used)", at: reader.end)
+        }
     }
 
     /// Capacity to reserve for `count` entries that take at least one byte each: never more
@@ -214,4 +224,12 @@ enum InstructionTables {
     static let immediateKinds: [ImmediateKind] = Opcode.table.map(\.immediate)
     static let prefixes: [UInt8] = Opcode.table.map(\.prefix)
     static let codes: [UInt32] = Opcode.table.map(\.code)
+    /// Whether `ModuleDecoder.trackStructure` has anything to do for the opcode (opens, ends
+    /// or continues a construct, or uses a data index), by `Opcode.rawValue`.
+    static let affectsStructure: [Bool] = Opcode.allCases.map { op in
+        switch op {
+        case .block, .loop, .tryTable, .if, .try, .catch, .catchAll, .delegate, .else, .end, .memoryInit, .dataDrop: true
+        default: false
+        }
+    }
 }

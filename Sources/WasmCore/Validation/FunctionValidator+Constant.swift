@@ -13,7 +13,7 @@ extension FunctionValidator {
         constantWhat = what
         self.visibleGlobals = visibleGlobals
         defer { constantMode = false }
-        stack.removeAll(keepingCapacity: true)
+        stack.removeAll()
         frames.removeAll(keepingCapacity: true)
         localTypes.removeAll(keepingCapacity: true)
         localIsSet.removeAll(keepingCapacity: true)

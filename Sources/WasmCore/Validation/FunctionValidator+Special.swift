@@ -8,17 +8,9 @@ extension FunctionValidator {
         // MARK: control
         case .unreachable:
             markUnreachable()
-        case .block, .loop:
+        case .block, .loop, .if:
             guard case .block(let type) = instruction.immediate else { throw badImmediate(instruction) }
-            let (params, results) = try blockTypes(type)
-            try pop(params)
-            pushFrame(instruction.opcode == .loop ? .loop : .block, params: params, results: results)
-        case .if:
-            guard case .block(let type) = instruction.immediate else { throw badImmediate(instruction) }
-            let (params, results) = try blockTypes(type)
-            try pop(i32Code)
-            try pop(params)
-            pushFrame(.if, params: params, results: results)
+            try checkBlockStart(instruction.opcode, type)
         case .else:
             guard frames[frames.count - 1].kind == .if else { throw error("else without a matching if") }
             let frame = try popFrame()
@@ -32,15 +24,8 @@ extension FunctionValidator {
         case .tryTable, .try, .catch, .catchAll, .delegate, .rethrow, .throw, .throwRef,
              .returnCall, .returnCallIndirect, .returnCallRef, .callRef, .refAsNonNull, .brOnNull, .brOnNonNull, .refEq:
             try checkWasm3Control(instruction)
-        case .br:
-            let target = try label(try index(instruction))
-            try pop(target.labelTypes)
-            markUnreachable()
-        case .brIf:
-            let target = try label(try index(instruction))
-            try pop(i32Code)
-            try pop(target.labelTypes)
-            push(target.labelTypes)
+        case .br, .brIf:
+            try checkBranch(instruction.opcode, depth: try index(instruction))
         case .brTable:
             guard case .brTable(let targets, let defaultTarget) = instruction.immediate else {
                 throw badImmediate(instruction)
@@ -62,13 +47,7 @@ extension FunctionValidator {
 
         // MARK: calls
         case .call:
-            let callee = try index(instruction)
-            guard Int(callee) < context.functionTypes.count else {
-                throw error("unknown function \(callee): the module has \(context.functionTypes.count) functions")
-            }
-            let type = Int(context.functionTypes[Int(callee)])
-            try pop(context.typeParams[type])
-            push(context.typeResults[type])
+            try checkCall(try index(instruction))
         case .callIndirect:
             guard case .indexPair(let typeIndex, let tableIndex) = instruction.immediate else {
                 throw badImmediate(instruction)
@@ -84,8 +63,12 @@ extension FunctionValidator {
             try pop(i32Code)
             let first = try popAny()
             let second = try popAny()
-            for type in [first, second] where type != unknownType && (!isNumericOrVector(type) || type == bottomReference) {
-                throw error("type mismatch: select without a type needs numeric or vector operands, found \(typeName(type))")
+            // Checked one by one: a loop over `[first, second]` allocated an array per select.
+            if first != unknownType && (!isNumericOrVector(first) || first == bottomReference) {
+                throw error("type mismatch: select without a type needs numeric or vector operands, found \(typeName(first))")
+            }
+            if second != unknownType && (!isNumericOrVector(second) || second == bottomReference) {
+                throw error("type mismatch: select without a type needs numeric or vector operands, found \(typeName(second))")
             }
             if first != second && first != unknownType && second != unknownType && first != bottomReference && second != bottomReference {
                 throw mismatch(expected: first, found: second)
@@ -104,35 +87,10 @@ extension FunctionValidator {
             push(type)
 
         // MARK: variables
-        case .localGet:
-            let local = try index(instruction)
-            let type = try localType(local)
-            if Int(local) < localIsSet.count && !localIsSet[Int(local)] {
-                throw error("uninitialized local \(local): a non-nullable local must be set before it is read")
-            }
-            push(type)
-        case .localSet:
-            let local = try index(instruction)
-            try pop(try localType(local))
-            markSet(local)
-        case .localTee:
-            let local = try index(instruction)
-            let type = try localType(local)
-            try pop(type)
-            markSet(local)
-            push(type)
-        case .globalGet:
-            let global = try index(instruction)
-            let type = try globalType(global)
-            if constantMode { try checkConstantGlobal(global) }
-            push(type)
-        case .globalSet:
-            let global = try index(instruction)
-            let type = try globalType(global)
-            guard context.globalMutable[Int(global)] else {
-                throw error("global is immutable: global \(global) cannot be set")
-            }
-            try pop(type)
+        case .localGet, .localSet, .localTee:
+            try checkLocalAccess(instruction.opcode, try index(instruction))
+        case .globalGet, .globalSet:
+            try checkGlobalAccess(instruction.opcode, try index(instruction))
 
         // MARK: references
         case .refNull:
@@ -263,6 +221,79 @@ extension FunctionValidator {
             }
             for type in signature.params.reversed() { try pop(context.code(type)) }
             for type in signature.results { push(context.code(type)) }
+        }
+    }
+
+    // MARK: the frequent instructions, from their scalar immediates
+
+    // These take the immediate's values rather than an `Instruction`, so the one-pass check of
+    // encoded bodies (FunctionValidator+Streaming.swift) types them without building one.
+
+    /// `block`, `loop` and `if`.
+    @inline(__always)
+    mutating func checkBlockStart(_ opcode: Opcode, _ type: BlockType) throws(ValidationError) {
+        let (params, results) = try blockTypes(type)
+        if opcode == .if { try pop(i32Code) }
+        try pop(params)
+        pushFrame(opcode == .loop ? .loop : opcode == .if ? .if : .block, params: params, results: results)
+    }
+
+    /// `br` and `br_if`.
+    @inline(__always)
+    mutating func checkBranch(_ opcode: Opcode, depth: UInt32) throws(ValidationError) {
+        let target = try label(depth)
+        if opcode == .brIf {
+            try pop(i32Code)
+            try pop(target.labelTypes)
+            push(target.labelTypes)
+        } else {
+            try pop(target.labelTypes)
+            markUnreachable()
+        }
+    }
+
+    @inline(__always)
+    mutating func checkCall(_ callee: UInt32) throws(ValidationError) {
+        guard Int(callee) < context.functionTypes.count else {
+            throw error("unknown function \(callee): the module has \(context.functionTypes.count) functions")
+        }
+        let type = Int(context.functionTypes[Int(callee)])
+        try pop(context.typeParams[type])
+        push(context.typeResults[type])
+    }
+
+    /// `local.get`, `local.set` and `local.tee`.
+    @inline(__always)
+    mutating func checkLocalAccess(_ opcode: Opcode, _ local: UInt32) throws(ValidationError) {
+        let type = try localType(local)
+        switch opcode {
+        case .localGet:
+            if Int(local) < localIsSet.count && !localIsSet[Int(local)] {
+                throw error("uninitialized local \(local): a non-nullable local must be set before it is read")
+            }
+            push(type)
+        case .localSet:
+            try pop(type)
+            markSet(local)
+        default:
+            try pop(type)
+            markSet(local)
+            push(type)
+        }
+    }
+
+    /// `global.get` and `global.set`.
+    @inline(__always)
+    mutating func checkGlobalAccess(_ opcode: Opcode, _ global: UInt32) throws(ValidationError) {
+        let type = try globalType(global)
+        if opcode == .globalGet {
+            if constantMode { try checkConstantGlobal(global) }
+            push(type)
+        } else {
+            guard context.globalMutable[Int(global)] else {
+                throw error("global is immutable: global \(global) cannot be set")
+            }
+            try pop(type)
         }
     }
 

@@ -45,7 +45,7 @@ struct FunctionValidator {
     var context: ValidationContext
     let shapes: [OperatorShape]
 
-    var stack: [TypeCode] = []
+    private(set) var stack = OperandTypeStack()
     var slots = 0
     var frames: [ControlFrame] = []
     /// The innermost frame's `height` and `unreachable`, kept here so that every pop reads two
@@ -68,8 +68,9 @@ struct FunctionValidator {
     var functionIndex: UInt32 = 0
     var instructionIndex = 0
     var offsets: [UInt32] = []
-    /// The buffer an encoded body is decoded into, kept for its capacity.
-    var instructionScratch: [Instruction] = []
+    /// The current instruction's file offset while a body is checked straight from its bytes
+    /// (`offsets` is then empty).
+    var streamingOffset: UInt32?
     var module: Module
 
     /// Set while checking a constant expression: only constant instructions are allowed and
@@ -82,8 +83,15 @@ struct FunctionValidator {
         self.module = module
         self.context = context
         self.shapes = OperatorShape.table
-        stack.reserveCapacity(64)
         frames.reserveCapacity(16)
+    }
+
+    /// A copy with an operand stack of its own, for checking bodies on another thread (the
+    /// other state is values, copied on write).
+    func forked() -> FunctionValidator {
+        var copy = self
+        copy.stack = OperandTypeStack()
+        return copy
     }
 
     // MARK: errors
@@ -92,7 +100,9 @@ struct FunctionValidator {
     func error(_ message: String) -> ValidationError {
         if constantMode { return ValidationError("\(message) (in \(constantWhat))") }
         var position: String?
-        if instructionIndex < offsets.count {
+        if let streamingOffset {
+            position = module.describe(CodePosition(functionIndex: functionIndex, fileOffset: streamingOffset))
+        } else if instructionIndex < offsets.count {
             position = module.describe(CodePosition(functionIndex: functionIndex,
                                                     fileOffset: offsets[instructionIndex]))
         } else {
@@ -165,7 +175,7 @@ struct FunctionValidator {
     /// The rest of the current frame is unreachable: drop its values, make its stack polymorphic.
     mutating func markUnreachable() {
         let last = frames.count - 1
-        stack.removeSubrange(frames[last].height...)
+        stack.truncate(to: frames[last].height)
         slots = frames[last].slotHeight
         frames[last].unreachable = true
         floorIsPolymorphic = true
@@ -188,7 +198,7 @@ struct FunctionValidator {
         let expected = Int(frame.results.count)
         let available = stack.count - frame.height
         if available > expected || (available < expected && !frame.unreachable) {
-            let found = stack[frame.height...]
+            let found = stack[from: frame.height]
             throw error("type mismatch: end of \(blockName(frame.kind)) expects \(typeListName(resultTypes(frame))), stack holds \(typeListName(found))")
         }
         try pop(frame.results)
@@ -268,9 +278,18 @@ struct FunctionValidator {
         }
     }
 
+    @inline(__always)
     mutating func localType(_ index: UInt32) throws(ValidationError) -> TypeCode {
         let i = Int(index)
         if i < localTypes.count { return localTypes[i] }
+        return try localTypeBeyondExpanded(index)
+    }
+
+    /// A local past the expanded prefix, or an unknown one (kept out of `localType`, which is
+    /// inlined in every local access).
+    @inline(never)
+    mutating func localTypeBeyondExpanded(_ index: UInt32) throws(ValidationError) -> TypeCode {
+        let i = Int(index)
         guard i < localCount else {
             throw error("unknown local \(index): the function has \(localCount) locals")
         }
@@ -288,36 +307,18 @@ struct FunctionValidator {
     /// Checks defined function `definedIndex` (0 = the first function after the imports).
     mutating func validate(definedIndex: Int) throws(ValidationError) -> FunctionValidationInfo {
         let function = module.functions[definedIndex]
-        let importedCount = context.functionTypes.count - module.functions.count
-        functionIndex = UInt32(truncatingIfNeeded: importedCount + definedIndex)
-        instructionIndex = 0
-        // An encoded body is decoded into buffers reused from body to body (kept in `offsets`
-        // and `instructionScratch`), so checking a module holds one body's instructions at a time.
-        var instructions: [Instruction] = []
-        swap(&instructions, &instructionScratch)
-        defer {
-            instructions.removeAll(keepingCapacity: true)
-            swap(&instructions, &instructionScratch)
-        }
+        let expression: Expression
         switch function.code {
-        case .decoded(let expression):
-            instructions = expression.instructions
-            offsets = expression.offsets
+        case .decoded(let decoded):
+            expression = decoded
         case .encoded(let encoded):
-            encoded.decode(into: &instructions, offsets: &offsets)
+            // Straight from the bytes, with no instructions in between (FunctionValidator+Streaming.swift).
+            return try validateEncoded(definedIndex: definedIndex, encoded)
         }
-        let typeIndex = Int(function.typeIndex)
-        constantMode = false
-        guard typeIndex < context.typeCount, context.isFunctionType[typeIndex] else { throw error("unknown type \(typeIndex)") }
-        try prepareLocals(params: context.typeParams[typeIndex], declarations: function.locals)
-
-        stack.removeAll(keepingCapacity: true)
-        frames.removeAll(keepingCapacity: true)
-        slots = 0
-        floor = 0
-        floorIsPolymorphic = false
-        frames.append(ControlFrame(kind: .function, unreachable: false, height: 0, slotHeight: 0,
-                                   params: .empty, results: context.typeResults[typeIndex]))
+        let instructions = expression.instructions
+        offsets = expression.offsets
+        streamingOffset = nil
+        try beginBody(function, definedIndex: definedIndex)
         var maxHeight = 0
         var maxSlots = 0
         var index = 0
@@ -345,20 +346,36 @@ struct FunctionValidator {
         return FunctionValidationInfo(maxStackHeight: maxHeight, maxStackSlots: maxSlots)
     }
 
+    /// Resets the state for checking `function`'s body: its locals, an empty stack and the
+    /// function's frame.
+    mutating func beginBody(_ function: Function, definedIndex: Int) throws(ValidationError) {
+        let importedCount = context.functionTypes.count - module.functions.count
+        functionIndex = UInt32(truncatingIfNeeded: importedCount + definedIndex)
+        instructionIndex = 0
+        let typeIndex = Int(function.typeIndex)
+        constantMode = false
+        guard typeIndex < context.typeCount, context.isFunctionType[typeIndex] else { throw error("unknown type \(typeIndex)") }
+        try prepareLocals(params: context.typeParams[typeIndex], declarations: function.locals)
+
+        stack.removeAll()
+        frames.removeAll(keepingCapacity: true)
+        slots = 0
+        floor = 0
+        floorIsPolymorphic = false
+        frames.append(ControlFrame(kind: .function, unreachable: false, height: 0, slotHeight: 0,
+                                   params: .empty, results: context.typeResults[typeIndex]))
+    }
+
     /// Instructions with an immediate to check, or typed by hand.
     mutating func checkWithImmediate(_ instruction: Instruction, _ shape: OperatorShape) throws(ValidationError) {
         switch shape.kind {
         case .plain:
             try apply(shape)
         case .memory, .memoryLane:
-            let addressType = try checkMemArg(instruction, shape)
-            if addressType == i32Code {
-                try apply(shape)
-            } else {
-                // memory64: the address operand (always the first) is an i64.
-                var wide = shape
-                wide.param0 = addressType
-                try apply(wide)
+            switch instruction.immediate {
+            case .memarg(let memarg): try checkMemoryAccess(instruction.opcode, memarg, lane: nil, shape)
+            case .memlane(let memarg, let lane): try checkMemoryAccess(instruction.opcode, memarg, lane: lane, shape)
+            default: throw badImmediate(instruction)
             }
         case .lane:
             guard case .lane(let lane) = instruction.immediate else { throw badImmediate(instruction) }
@@ -389,6 +406,7 @@ struct FunctionValidator {
 
     /// Checks that the memory exists and returns its address type code.
     @discardableResult
+    @inline(__always)
     mutating func checkMemory(_ index: UInt32) throws(ValidationError) -> TypeCode {
         guard Int(index) < context.memoryCount else {
             throw error("unknown memory \(index): the module has \(context.memoryCount == 0 ? "no" : "\(context.memoryCount)") memor\(context.memoryCount == 1 ? "y" : "ies")")
@@ -416,31 +434,45 @@ struct FunctionValidator {
         return context.elementTypes[Int(index)]
     }
 
-    mutating func checkMemArg(_ instruction: Instruction, _ shape: OperatorShape) throws(ValidationError) -> TypeCode {
-        let memarg: MemArg
-        var lane: UInt8?
-        switch instruction.immediate {
-        case .memarg(let m): memarg = m
-        case .memlane(let m, let l): memarg = m; lane = l
-        default: throw badImmediate(instruction)
+    /// A load or store (with its lane for the SIMD lane forms): checks the immediate, then
+    /// types it from the table with the memory's address type.
+    @inline(__always)
+    mutating func checkMemoryAccess(_ opcode: Opcode, _ memarg: MemArg, lane: UInt8?, _ shape: OperatorShape) throws(ValidationError) {
+        let addressType = try checkMemArg(opcode, memarg, lane: lane, shape)
+        if addressType == i32Code {
+            try apply(shape)
+        } else {
+            // memory64: the address operand (always the first) is an i64.
+            var wide = shape
+            wide.param0 = addressType
+            try apply(wide)
         }
+    }
+
+    @inline(__always)
+    mutating func checkMemArg(_ opcode: Opcode, _ memarg: MemArg, lane: UInt8?, _ shape: OperatorShape) throws(ValidationError) -> TypeCode {
         let addressType = try checkMemory(memarg.memory)
-        try checkAlignment(memarg, shape, instruction)
+        try checkAlignment(memarg, shape, opcode)
         if addressType == i32Code && memarg.offset > UInt64(UInt32.max) {
             throw error("offset out of range: \(memarg.offset) does not fit a 32-bit memory")
         }
         if let lane, lane >= shape.laneCount {
-            throw error("invalid lane index \(lane): \(instruction.opcode.mnemonic) has \(shape.laneCount) lanes")
+            throw error("invalid lane index \(lane): \(opcode.mnemonic) has \(shape.laneCount) lanes")
         }
         return addressType
     }
 
-    mutating func checkAlignment(_ memarg: MemArg, _ shape: OperatorShape, _ instruction: Instruction) throws(ValidationError) {
-        guard memarg.align <= UInt32(shape.maxAlignExponent) else {
-            let natural = 1 << Int(shape.maxAlignExponent)
-            let asked = memarg.align < 32 ? "\(UInt64(1) << UInt64(memarg.align))" : "2^\(memarg.align)"
-            throw error("alignment must not be larger than natural: \(instruction.opcode.mnemonic) has natural alignment \(natural), align=\(asked)")
-        }
+    @inline(__always)
+    mutating func checkAlignment(_ memarg: MemArg, _ shape: OperatorShape, _ opcode: Opcode) throws(ValidationError) {
+        guard memarg.align <= UInt32(shape.maxAlignExponent) else { throw misaligned(memarg, shape, opcode) }
+    }
+
+    /// The error for an alignment above the natural one (kept out of the inlined check).
+    @inline(never)
+    func misaligned(_ memarg: MemArg, _ shape: OperatorShape, _ opcode: Opcode) -> ValidationError {
+        let natural = 1 << Int(shape.maxAlignExponent)
+        let asked = memarg.align < 32 ? "\(UInt64(1) << UInt64(memarg.align))" : "2^\(memarg.align)"
+        return error("alignment must not be larger than natural: \(opcode.mnemonic) has natural alignment \(natural), align=\(asked)")
     }
 }
 

@@ -6,8 +6,10 @@
 public enum Validator {
     /// Checks that `module` is valid in the language `features` describes (3.0 by default).
     ///
-    /// Bodies are checked one at a time: an encoded body (a decoded module's) is decoded into
-    /// buffers reused for the next one, so the check holds one body's instructions at a time.
+    /// Bodies are checked one at a time: an encoded body (a decoded module's) is typed straight
+    /// from its bytes in one pass (FunctionValidator+Streaming.swift), so the check holds no
+    /// instructions at all. To decode and validate a binary, `BinaryDecoder.decodeValidated`
+    /// does both with each body decoded once.
     public static func validate(_ module: Module, features: Features = .default) throws(ValidationError) {
         var validator = try ModuleValidator(module, features: features)
         for index in module.functions.indices {
