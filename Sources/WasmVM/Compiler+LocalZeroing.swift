@@ -14,14 +14,17 @@ import WasmCore
 // instructions make edges this does not model: a function that uses them zeroes everything.
 //
 // Who else can see a local before the program writes it: the debugger (frames at every stop
-// point), which is why a debug session zeroes every local (Store.zeroesAllLocals, set by the
-// Debuggee), and the collector, which scans reference-typed locals: those are always zeroed.
+// point), for which a debug session's calls zero more (Compiler+DebugLocals.swift), and the
+// collector, which scans reference-typed locals: those are always zeroed.
 
 extension Compiler {
     /// The locals a read may observe before any write (true at their index), or nil when the
     /// analysis does not apply and every local must be zeroed. Parameters are never marked.
-    static func localsReadBeforeWritten(_ instructions: [Instruction], paramCount: Int,
-                                        localCount: Int) -> [Bool]? {
+    /// `observe`, when given, sees each instruction before it is analysed: its index, the
+    /// non-parameter locals written on every path to it (bit i: local paramCount + i), and
+    /// whether it is reachable (Compiler+DebugLocals.swift builds on this).
+    static func localsReadBeforeWritten(_ instructions: [Instruction], paramCount: Int, localCount: Int,
+                                        observe: ((Int, [UInt64], Bool) -> Void)? = nil) -> [Bool]? {
         let count = localCount - paramCount
         guard count > 0 else { return [Bool](repeating: false, count: localCount) }
         let words = (count + 63) / 64
@@ -57,7 +60,8 @@ extension Compiler {
             return true
         }
 
-        for instruction in instructions {
+        for (i, instruction) in instructions.enumerated() {
+            observe?(i, written, reachable)
             switch instruction.opcode {
             case .localGet:
                 let local = Int(instruction.index) - paramCount
