@@ -68,45 +68,12 @@ extension Compiler {
             }
         }
 
-        // Pass 2, beside definite assignment: the locals some path may have written ("maybe");
-        // ambiguous where maybe but not definite. A block's end may follow any path through
-        // it; an `else` arm starts from the `if`'s entry.
-        var ambiguousBits = [UInt64](repeating: 0, count: words)
-        var maybe = ambiguousBits, lastDefinite = ambiguousBits
-        var saved: [UInt64] = []      // the maybe set at the entry of each open block
-        var savedOpeners: [Int] = []
-        var opener = 0
-        let readFirst = localsReadBeforeWritten(instructions, paramCount: paramCount, localCount: localCount) { i, definite, reachable in
-            if reachable {
-                for k in 0..<words {
-                    ambiguousBits[k] |= maybe[k] & ~definite[k]
-                    var flipped = definite[k] ^ lastDefinite[k]
-                    guard flipped != 0 else { continue }
-                    let offset = i < offsets.count ? offsets[i] : 0
-                    while flipped != 0 {
-                        changes[paramCount + k * 64 + flipped.trailingZeroBitCount].append(offset)
-                        flipped &= flipped - 1
-                    }
-                    lastDefinite[k] = definite[k]
-                }
-            }
-            switch instructions[i].opcode {
-            case .block, .loop, .if, .tryTable, .try:
-                saved.append(contentsOf: maybe)
-                savedOpeners.append(opener)
-                if instructions[i].opcode == .loop { for k in 0..<words { maybe[k] |= inside[opener * words + k] } }
-                opener += 1
-            case .else:
-                guard !savedOpeners.isEmpty else { break }
-                for k in 0..<words { maybe[k] = saved[saved.count - words + k] }
-            case .end:
-                guard let closed = savedOpeners.popLast() else { break }
-                for k in 0..<words { maybe[k] = saved[saved.count - words + k] | inside[closed * words + k] }
-                saved.removeLast(words)
-            default:
-                if let local = written(i) { maybe[local >> 6] |= 1 << UInt64(local & 63) }
-            }
-        }
+        // Pass 2, beside definite assignment (`MaybeWritten`).
+        var walk = MaybeWritten(instructions: instructions, offsets: offsets, paramCount: paramCount, count: count,
+                                words: words, inside: inside, changes: changes)
+        let readFirst = localsReadBeforeWritten(instructions, paramCount: paramCount, localCount: localCount, observer: &walk)
+        changes = walk.changes
+        let ambiguousBits = walk.ambiguous
         guard readFirst != nil else { return (nil, nil) }
         var ambiguous = [Bool](repeating: false, count: localCount)
         for local in 0..<count where ambiguousBits[local >> 6] & (1 << UInt64(local & 63)) != 0 {
@@ -114,5 +81,78 @@ extension Compiler {
             changes[local + paramCount] = []
         }
         return (readFirst, DebugLocals(ambiguous: ambiguous, writtenChanges: changes))
+    }
+}
+
+/// The locals some path may have written ("maybe") at each instruction, beside definite
+/// assignment: ambiguous where maybe but not definite. A block's end may follow any path through
+/// it; an `else` arm starts from the `if`'s entry. Records where each local's definite state
+/// changes.
+private struct MaybeWritten: DefiniteAssignmentObserver {
+    let instructions: [Instruction]
+    let offsets: [UInt32]
+    let paramCount: Int
+    let count: Int
+    let words: Int
+    /// The locals written inside each block (by ordinal), `words` words each (pass 1).
+    let inside: [UInt64]
+    var changes: [[UInt32]]
+    var ambiguous: [UInt64]
+    var maybe: [UInt64]
+    var lastDefinite: [UInt64]
+    /// The maybe set at the entry of each open block, and the block's ordinal.
+    var saved: [UInt64] = []
+    var savedOpeners: [Int] = []
+    var opener = 0
+
+    init(instructions: [Instruction], offsets: [UInt32], paramCount: Int, count: Int, words: Int,
+         inside: [UInt64], changes: [[UInt32]]) {
+        self.instructions = instructions
+        self.offsets = offsets
+        self.paramCount = paramCount
+        self.count = count
+        self.words = words
+        self.inside = inside
+        self.changes = changes
+        ambiguous = [UInt64](repeating: 0, count: words)
+        maybe = ambiguous
+        lastDefinite = ambiguous
+    }
+
+    mutating func observe(_ i: Int, definite: [UInt64], reachable: Bool) {
+        if reachable {
+            for k in 0..<words {
+                let d = definite[k]
+                ambiguous[k] |= maybe[k] & ~d
+                var flipped = d ^ lastDefinite[k]
+                guard flipped != 0 else { continue }
+                let offset = i < offsets.count ? offsets[i] : 0
+                while flipped != 0 {
+                    changes[paramCount + k * 64 + flipped.trailingZeroBitCount].append(offset)
+                    flipped &= flipped - 1
+                }
+                lastDefinite[k] = d
+            }
+        }
+        let opcode = instructions[i].opcode
+        switch opcode {
+        case .block, .loop, .if, .tryTable, .try:
+            saved.append(contentsOf: maybe)
+            savedOpeners.append(opener)
+            if opcode == .loop { for k in 0..<words { maybe[k] |= inside[opener * words + k] } }
+            opener += 1
+        case .else:
+            guard !savedOpeners.isEmpty else { break }
+            for k in 0..<words { maybe[k] = saved[saved.count - words + k] }
+        case .end:
+            guard let closed = savedOpeners.popLast() else { break }
+            for k in 0..<words { maybe[k] = saved[saved.count - words + k] | inside[closed * words + k] }
+            saved.removeLast(words)
+        case .localSet, .localTee:
+            let local = Int(instructions[i].index) - paramCount
+            if local >= 0 && local < count { maybe[local >> 6] |= 1 << UInt64(local & 63) }
+        default:
+            break
+        }
     }
 }
