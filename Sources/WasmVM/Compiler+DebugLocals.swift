@@ -41,6 +41,9 @@ extension Compiler {
                     DebugLocals(ambiguous: [Bool](repeating: false, count: localCount), writtenChanges: changes))
         }
         let words = (count + 63) / 64
+        // The read-first analysis gives up on these (and so every local is zeroed); bound the
+        // per-block sets of pass 1 the same way.
+        guard words * instructions.count <= 4_000_000 else { return (nil, nil) }
         /// The local (counted after the params) instruction `i` writes.
         func written(_ i: Int) -> Int? {
             let opcode = instructions[i].opcode
