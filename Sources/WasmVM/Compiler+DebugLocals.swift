@@ -18,6 +18,12 @@ import WasmCore
 // header may see every write in the loop (back edges), and a block's end every write inside it.
 
 extension Compiler {
+    /// Larger functions skip the analysis and zero every local in a debug session: the analysis
+    /// costs in proportion to the body, the zeroing per call, and a call of a big function does
+    /// much more than zero its locals (printf_core and dlmalloc, half of wasi-libc's code that a
+    /// C program's session compiles, made the analysis cost more than it saved).
+    static let debugLocalsLimit = 2_000
+
     /// The debugger's view of a function's locals (indices over params and locals).
     struct DebugLocals {
         /// Locals the debugger cannot show correctly unless a call zeroes them.

@@ -390,7 +390,7 @@ struct Compiler {
         // A debug session's compilation runs the read-first analysis with its own in one walk.
         let readFirst: [Bool]?
         var debug: DebugLocals? = nil
-        if forDebugger {
+        if forDebugger && body.instructions.count <= Compiler.debugLocalsLimit {
             (readFirst, debug) = Compiler.debugLocals(body.instructions, offsets: body.offsets, paramCount: type.params.count,
                                                       localCount: localTypes.count)
         } else {

@@ -119,4 +119,23 @@ import WasmCore
         // $late is written again before its read: 13 + 5 + 8.
         #expect(debuggee.run(invocation) == .finished([.i32(26)]))
     }
+
+    /// Past `Compiler.debugLocalsLimit` instructions a function skips the analysis: a debug
+    /// session's calls zero all its locals, and frames read every slot as it is.
+    @Test(arguments: [10, Compiler.debugLocalsLimit])
+    func aLargeFunctionZeroesEveryLocal(_ nops: Int) throws {
+        let instance = try instantiate("""
+        (module (func (export "f") (result i32) (local i32 i32)
+          (local.set 0 (i32.const 1)) \(String(repeating: "nop ", count: nops))
+          (local.set 1 (i32.const 2)) (i32.add (local.get 0) (local.get 1))))
+        """)
+        let f = try #require(instance.function("f"))
+        #expect(f.startInvocation([]).run() == .finished([.i32(3)]))
+        let compiled = try #require(instance.store.compiled(f.address))
+        if nops < Compiler.debugLocalsLimit {
+            #expect(compiled.debugZeroEnd < compiled.localsEnd && !compiled.writtenChanges.isEmpty)
+        } else {
+            #expect(compiled.debugZeroEnd == compiled.localsEnd && compiled.writtenChanges.isEmpty)
+        }
+    }
 }
