@@ -137,7 +137,7 @@ extension DebugSession {
             throw DebuggerError("\(module.displayName(ofFunction: index)) is imported: it has no code to stop in (use catch call)")
         }
         guard let delta else {
-            guard let first = debuggee.stopPoints(ofFunction: address).first,
+            guard let first = debuggee.entryStopPoint(ofFunction: address),
                   let p = resolved(CodeLocation(function: address, codeIndex: first.codeIndex)) else {
                 throw DebuggerError("\(name) has no instructions")
             }

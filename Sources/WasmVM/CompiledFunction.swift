@@ -30,6 +30,13 @@ final class CompiledFunction {
     /// A free run's calls zero slots [params, zeroEnd) only: the locals a read may see before a
     /// write, and the hidden slots (Compiler+LocalZeroing.swift); the compiler sets it.
     var zeroEnd: Int
+    /// A debug session's calls zero slots [params, debugZeroEnd): also the locals whose value the
+    /// debugger cannot otherwise tell at some stop (Compiler+DebugLocals.swift). A local at or
+    /// above it is unwritten (reads as zero) at the positions `writtenChanges` says.
+    var debugZeroEnd: Int
+    /// Per local, the file offsets where it turns from unwritten to written or back; empty when
+    /// not compiled for a debug session (debugZeroEnd is then localsEnd: every slot is exact).
+    var writtenChanges: [[UInt32]] = []
     /// Code indices where an interrupt can be armed by patching (Docs/architecture.md, Engine invariants (6)): the function
     /// entry (0) and the first instruction of every loop, in ascending order.
     let interruptPoints: [UInt32]
@@ -57,9 +64,24 @@ final class CompiledFunction {
         self.localsEnd = localsEnd
         self.frameSize = frameSize
         self.zeroEnd = localsEnd
+        self.debugZeroEnd = localsEnd
     }
 
     deinit { code.deallocate() }
+
+    /// Whether local `index` reads as zero in a frame at file offset `position`: a debug
+    /// session's call left its slot as it was, and the function has not written it yet there.
+    func isUnwritten(local index: Int, at position: UInt32) -> Bool {
+        guard !writtenChanges.isEmpty, localSlots[index] >= debugZeroEnd else { return false }
+        // An even number of changes at or before the position: unwritten.
+        let changes = writtenChanges[index]
+        var low = 0, high = changes.count
+        while low < high {
+            let mid = (low + high) / 2
+            if changes[mid] <= position { low = mid + 1 } else { high = mid }
+        }
+        return low % 2 == 0
+    }
 
     /// Index of the stop point whose instruction contains code index `index` (the last stop
     /// point at or before it), or nil if `index` precedes all of them.

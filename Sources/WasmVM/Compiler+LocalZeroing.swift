@@ -14,34 +14,54 @@ import WasmCore
 // instructions make edges this does not model: a function that uses them zeroes everything.
 //
 // Who else can see a local before the program writes it: the debugger (frames at every stop
-// point), which is why a debug session zeroes every local (Store.zeroesAllLocals, set by the
-// Debuggee), and the collector, which scans reference-typed locals: those are always zeroed.
+// point), for which a debug session's calls zero more (Compiler+DebugLocals.swift), and the
+// collector, which scans reference-typed locals: those are always zeroed.
+
+/// Sees each instruction of the definite-assignment walk before it is analysed
+/// (Compiler+DebugLocals.swift builds on it). A generic parameter, not a closure: the walk is
+/// specialized for it, and a free run's compilation pays nothing for the hook.
+protocol DefiniteAssignmentObserver {
+    /// `definite`: the non-parameter locals written on every path to instruction `index` (bit
+    /// i: local paramCount + i); meaningless where `reachable` is false.
+    mutating func observe(_ index: Int, definite: [UInt64], reachable: Bool)
+}
+
+/// A block of the definite-assignment walk.
+private struct AssignmentControl {
+    var isLoop: Bool
+    var isIf: Bool
+    var hasElse = false
+    /// The set and reachability on entry (an `if`'s else arm starts from them).
+    var entry: [UInt64]
+    var entryReachable: Bool
+    /// The intersection of the sets of the paths that reach the end so far (nil: none).
+    var end: [UInt64]?
+}
+
+private struct NoObserver: DefiniteAssignmentObserver {
+    mutating func observe(_ index: Int, definite: [UInt64], reachable: Bool) {}
+}
 
 extension Compiler {
     /// The locals a read may observe before any write (true at their index), or nil when the
     /// analysis does not apply and every local must be zeroed. Parameters are never marked.
-    static func localsReadBeforeWritten(_ instructions: [Instruction], paramCount: Int,
-                                        localCount: Int) -> [Bool]? {
+    static func localsReadBeforeWritten(_ instructions: [Instruction], paramCount: Int, localCount: Int) -> [Bool]? {
+        var none = NoObserver()
+        return localsReadBeforeWritten(instructions, paramCount: paramCount, localCount: localCount, observer: &none)
+    }
+
+    static func localsReadBeforeWritten<Observer: DefiniteAssignmentObserver>(
+        _ instructions: [Instruction], paramCount: Int, localCount: Int, observer: inout Observer) -> [Bool]? {
         let count = localCount - paramCount
         guard count > 0 else { return [Bool](repeating: false, count: localCount) }
         let words = (count + 63) / 64
         // Block ends intersect sets of `words` words: bound the work on huge functions.
         guard words * instructions.count <= 4_000_000 else { return nil }
 
-        struct Control {
-            var isLoop: Bool
-            var isIf: Bool
-            var hasElse = false
-            /// The set and reachability on entry (an `if`'s else arm starts from them).
-            var entry: [UInt64]
-            var entryReachable: Bool
-            /// The intersection of the sets of the paths that reach the end so far (nil: none).
-            var end: [UInt64]?
-        }
         var readFirst = [Bool](repeating: false, count: localCount)
         var written = [UInt64](repeating: 0, count: words)
         var reachable = true
-        var controls = [Control(isLoop: false, isIf: false, entry: written, entryReachable: true)]
+        var controls = [AssignmentControl(isLoop: false, isIf: false, entry: written, entryReachable: true)]
 
         func merge(_ set: [UInt64], into end: inout [UInt64]?) {
             guard var e = end else { end = set; return }
@@ -57,7 +77,8 @@ extension Compiler {
             return true
         }
 
-        for instruction in instructions {
+        for (i, instruction) in instructions.enumerated() {
+            observer.observe(i, definite: written, reachable: reachable)
             switch instruction.opcode {
             case .localGet:
                 let local = Int(instruction.index) - paramCount
@@ -68,7 +89,7 @@ extension Compiler {
                 let local = Int(instruction.index) - paramCount
                 if reachable, local >= 0, local < count { written[local >> 6] |= 1 << UInt64(local & 63) }
             case .block, .loop, .if:
-                controls.append(Control(isLoop: instruction.opcode == .loop, isIf: instruction.opcode == .if,
+                controls.append(AssignmentControl(isLoop: instruction.opcode == .loop, isIf: instruction.opcode == .if,
                                         entry: written, entryReachable: reachable))
             case .else:
                 guard controls.count > 1, controls[controls.count - 1].isIf else { return nil }

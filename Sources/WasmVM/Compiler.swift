@@ -178,15 +178,41 @@ struct Compiler {
     /// first of the hidden slots (above the declared locals) that hold legacy caught exceptions.
     var handlers: [ExceptionHandler] = []
     var legacyExceptionSlots = 0
+    /// `entryStopPoint`: the translation ends as soon as a second stop point begins.
+    var stopAtSecondStopPoint = false
+    /// A debug session's compilation: the locals only a zeroed slot shows correctly come right
+    /// after `zeroEnd`, up to `debugZeroEnd` (CompiledFunction.debugZeroEnd).
+    var forDebugger = false
+    var debugZeroEnd = 0
+    var writtenChanges: [[UInt32]] = []
 
     /// Params + locals of one function the engine accepts (each is zeroed on every call).
     static let maxLocals: UInt64 = 1 << 20
 
     init(environment: CompileEnvironment) { self.env = environment }
 
-    static func compile(functionIndex: UInt32, environment: CompileEnvironment) throws(CompileError) -> CompiledFunction {
+    /// `forDebugger`: a debug session's compilation, which also lays out and records what the
+    /// debugger needs to show unwritten locals without zeroing them (Compiler+DebugLocals.swift).
+    static func compile(functionIndex: UInt32, environment: CompileEnvironment,
+                        forDebugger: Bool = false) throws(CompileError) -> CompiledFunction {
         var compiler = Compiler(environment: environment)
-        return try compiler.run(functionIndex: functionIndex)
+        compiler.forDebugger = forDebugger
+        try compiler.translateBody(functionIndex: functionIndex)
+        return compiler.finish()
+    }
+
+    /// The first stop point of a function, as `compile` would place it, found by translating
+    /// only up to the start of the second (a stop point's run is final once the next begins).
+    /// A breakpoint on a function's name lands there; setting it need not compile the whole
+    /// function (compilation is lazy, and the patch is applied when the function is compiled).
+    static func entryStopPoint(functionIndex: UInt32, environment: CompileEnvironment,
+                               forDebugger: Bool = false) throws(CompileError) -> StopPoint? {
+        var compiler = Compiler(environment: environment)
+        compiler.forDebugger = forDebugger
+        compiler.stopAtSecondStopPoint = true
+        try compiler.translateBody(functionIndex: functionIndex)
+        guard let codeIndex = compiler.stopCodeIndex.first else { return nil }
+        return StopPoint(codeIndex: Int(codeIndex), fileOffset: compiler.stopFileOffset[0], runEnd: compiler.stopRunEnd[0])
     }
 
     // MARK: stack bookkeeping
@@ -347,7 +373,7 @@ struct Compiler {
 
     // MARK: the translation
 
-    private mutating func run(functionIndex: UInt32) throws(CompileError) -> CompiledFunction {
+    private mutating func translateBody(functionIndex: UInt32) throws(CompileError) {
         guard let function = env.module.definedFunction(functionIndex),
               let type = env.functionType(of: functionIndex) else {
             throw CompileError("unknown function \(functionIndex)")
@@ -364,8 +390,16 @@ struct Compiler {
         localTypes = type.params + function.expandedLocals
         localSlots = [Int](repeating: 0, count: localTypes.count)
         let body = function.body  // decodes an encoded body: once per compilation
-        let readFirst = Compiler.localsReadBeforeWritten(body.instructions, paramCount: type.params.count,
+        // A debug session's compilation runs the read-first analysis with its own in one walk.
+        let readFirst: [Bool]?
+        var debug: DebugLocals? = nil
+        if forDebugger && body.instructions.count <= Compiler.debugLocalsLimit {
+            (readFirst, debug) = Compiler.debugLocals(body.instructions, offsets: body.offsets, paramCount: type.params.count,
+                                                      localCount: localTypes.count)
+        } else {
+            readFirst = Compiler.localsReadBeforeWritten(body.instructions, paramCount: type.params.count,
                                                          localCount: localTypes.count)
+        }
         func zeroed(_ i: Int) -> Bool {
             (readFirst.map { $0[i] } ?? true) || localTypes[i].isReference
         }
@@ -387,10 +421,17 @@ struct Compiler {
         legacyExceptionSlots = slot
         slot += Compiler.legacyTryDepth(body.instructions)
         zeroEnd = slot
-        for i in localTypes.indices where i >= type.params.count && !zeroed(i) {
-            localSlots[i] = slot
-            slot += localTypes[i].slotCount
+        // A debug session zeroes the ambiguous locals too (all of them when the analysis does
+        // not apply); the debugger shows the others as zero where they are not yet written.
+        let ambiguous = { (i: Int) in debug.map { $0.ambiguous[i] } ?? true }
+        for pass in [true, false] {
+            for i in localTypes.indices where i >= type.params.count && !zeroed(i) && ambiguous(i) == pass {
+                localSlots[i] = slot
+                slot += localTypes[i].slotCount
+            }
+            if pass { debugZeroEnd = slot }
         }
+        writtenChanges = debug?.writtenChanges ?? []
         localsEnd = slot
         maxSlot = localsEnd
         controls.append(Control(kind: .function, params: [], results: type.results, baseCount: 0,
@@ -415,15 +456,20 @@ struct Compiler {
                 }
             }
             reachable = try translate(instruction, offset: offset, wasReachable: reachable)
-            if controls.isEmpty { break }
+            if controls.isEmpty || stopAtSecondStopPoint && stopCodeIndex.count > 1 { return }
         }
         guard controls.isEmpty else { throw CompileError("function body does not end") }
+    }
+
+    private func finish() -> CompiledFunction {
         let compiled = CompiledFunction(code: code, stopCodeIndex: stopCodeIndex, stopFileOffset: stopFileOffset,
                                 stopStackNode: stopStackNode, stopRunEnd: stopRunEnd, trapSites: trapSites, nodeParents: nodeParents, nodeTypes: nodeTypes, nodeHomes: nodeHomes,
                                 localTypes: localTypes, localSlots: localSlots, localsEnd: localsEnd,
                                 frameSize: maxSlot, interruptPoints: interruptPoints)
         compiled.handlers = handlers
         compiled.zeroEnd = zeroEnd
+        compiled.debugZeroEnd = forDebugger ? debugZeroEnd : localsEnd
+        compiled.writtenChanges = writtenChanges
         return compiled
     }
 

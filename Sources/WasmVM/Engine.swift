@@ -115,8 +115,8 @@ public final class Invocation {
         self.store = store
         self.function = function
         // An invocation is the debugger's view: its frames show every local at every stop,
-        // also before the program writes it, so from now on calls zero every local.
-        store.zeroAllLocals()
+        // also before the program writes it (Store.enterDebugging).
+        store.enterDebugging()
         savedTop = store.execution.stackTop
         savedDepth = store.execution.depth
         guard store.functions.indices.contains(Int(function)),

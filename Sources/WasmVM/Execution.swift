@@ -157,13 +157,25 @@ extension Store {
             return FrameState(functionAddress: function, position: nil, locals: [], operandStack: [])
         }
         let module = self.module(ofFunction: function)
-        let locals = zip(compiled.localTypes, compiled.localSlots).map { loadValue($0, from: fp + $1, module: module) }
+        let position = position(function: function, codeIndex: codeIndex, trapped: trapped)
+        let locals = frameLocals(function, compiled, fp: fp, at: position?.fileOffset ?? 0)
         // In a caller, the call's arguments have moved into the callee's frame.
         let stack = compiled.operandStack(atCodeIndex: codeIndex, fp: fp, limit: calleeFP.map { $0 - fp } ?? .max,
                                           trapped: trapped) { self.loadValue($0, from: $1, module: module) }
-        return FrameState(functionAddress: function,
-                          position: position(function: function, codeIndex: codeIndex, trapped: trapped),
-                          locals: locals, operandStack: stack)
+        return FrameState(functionAddress: function, position: position, locals: locals, operandStack: stack)
+    }
+
+    /// The locals of a frame of `compiled` at `fp` whose position is file offset `position`.
+    /// A local the function has not written yet there is zero, whatever its slot holds (a debug
+    /// session's calls zero only the locals that need it: Compiler+DebugLocals.swift).
+    func frameLocals(_ function: UInt32, _ compiled: CompiledFunction, fp: UnsafeMutablePointer<UInt64>,
+                     at position: UInt32) -> [Value] {
+        let module = self.module(ofFunction: function)
+        return compiled.localTypes.indices.map { i in
+            zeroesAllLocals || !compiled.isUnwritten(local: i, at: position)
+                ? loadValue(compiled.localTypes[i], from: fp + compiled.localSlots[i], module: module)
+                : .zero(compiled.localTypes[i])
+        }
     }
 
     /// The backtrace of a stopped run, innermost first: at most `inner` innermost and `outer`

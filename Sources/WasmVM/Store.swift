@@ -162,10 +162,25 @@ final class Store {
     /// One entry per `Debuggee` of the store: a debug session's and one the prompt makes for a
     /// call beside it (Ctrl-C) may watch the same store at once, and neither may unhook the other.
     var compileObservers: [ObjectIdentifier: (UInt32, CompiledFunction) -> Void] = [:]
-    /// Whether calls zero every local (a debug session: the debugger shows locals at every stop
-    /// point, also before the program writes them), not only those a read may see before a
-    /// write (Compiler+LocalZeroing.swift). Set with `zeroAllLocals()`.
+    /// Whether a debugger looks at this store's frames (`enterDebugging`): functions compile
+    /// for it and calls zero [params, debugZeroEnd), the locals the debugger could not show
+    /// correctly otherwise (Compiler+DebugLocals.swift); it shows the others as zero until
+    /// their first write.
+    private(set) var debugging = false
+    /// Whether calls zero every local, so every slot holds its local's value (set with
+    /// `zeroAllLocals()`, once the debugger writes a local: it may write one not written yet).
     private(set) var zeroesAllLocals = false
+
+    /// From now on functions compile for the debugger and calls zero what it needs.
+    func enterDebugging() {
+        guard !debugging else { return }
+        debugging = true
+        for address in functions.indices where entries[address].code != nil {
+            // Compiled before: without the analysis, so its debugZeroEnd is localsEnd.
+            guard let compiled = functions[address].compiled else { continue }
+            entries[address].zeroEnd = UInt32(zeroesAllLocals ? compiled.localsEnd : compiled.debugZeroEnd)
+        }
+    }
 
     /// From now on every call zeroes every local, in the functions compiled so far too.
     func zeroAllLocals() {
@@ -278,17 +293,34 @@ final class Store {
         guard !instance.isDropped else { return CompileError("the function's instance has been dropped") }
         let env = compileEnvironment(of: instance)
         do {
-            let compiled = try Compiler.compile(functionIndex: index, environment: env)
+            let compiled = try Compiler.compile(functionIndex: index, environment: env, forDebugger: debugging)
             functions[Int(address)].compiled = compiled
             entries[Int(address)].localsEnd = UInt32(compiled.localsEnd)
             entries[Int(address)].frameSize = UInt32(compiled.frameSize)
-            entries[Int(address)].zeroEnd = UInt32(zeroesAllLocals ? compiled.localsEnd : compiled.zeroEnd)
+            entries[Int(address)].zeroEnd = UInt32(zeroesAllLocals ? compiled.localsEnd
+                                                   : debugging ? compiled.debugZeroEnd : compiled.zeroEnd)
             entries[Int(address)].code = compiled.code
             for observer in compileObservers.values { observer(address, compiled) }
             return nil
         } catch {
             return error
         }
+    }
+
+    /// The first stop point function `address` will have, without compiling it (nil: not a
+    /// function with code, or one that does not compile; `ensureCompiled` reports why).
+    func entryStopPoint(_ address: UInt32) -> StopPoint? {
+        guard Int(address) < functions.count, case .wasm(let instanceIndex, let index) = functions[Int(address)].kind else {
+            return nil
+        }
+        if let compiled = compiled(address) {
+            guard let first = compiled.stopCodeIndex.first else { return nil }
+            return StopPoint(codeIndex: Int(first), fileOffset: compiled.stopFileOffset[0], runEnd: compiled.stopRunEnd[0])
+        }
+        let instance = instances[instanceIndex]
+        guard !instance.isDropped else { return nil }
+        return try? Compiler.entryStopPoint(functionIndex: index, environment: compileEnvironment(of: instance),
+                                            forDebugger: debugging)
     }
 
     /// The instance's compile environment, built at its first compilation and kept (building it

@@ -61,7 +61,7 @@ extension DebugSession {
     /// without a line (line 0: what optimized code often starts a run with).
     func sourcePositionInRun(of location: CodeLocation, from offset: UInt32) -> SourcePosition? {
         guard let info = debugInfo, let debuggee,
-              let stop = debuggee.stopPoints(ofFunction: location.function).first(where: { $0.codeIndex == location.codeIndex }),
+              let stop = debuggee.stopPoint(at: location),
               stop.runEnd > offset else { return nil }
         let row = info.lineTableRows(inFunctionAt: offset).first { $0.fileOffset > offset && $0.fileOffset <= stop.runEnd && $0.line > 0 }
         return row.flatMap { sourcePosition(atFileOffset: $0.fileOffset) }

@@ -50,7 +50,7 @@ extension Debuggee {
             guard let c = store.compiled(function), c.stopPoint(containing: index) != nil else { return frame }
             frame.localTypes = c.localTypes
             let module = store.module(ofFunction: function)
-            frame.locals = zip(c.localTypes, c.localSlots).map { store.loadValue($0, from: fp + $1, module: module) }
+            frame.locals = store.frameLocals(function, c, fp: fp, at: frame.position?.fileOffset ?? 0)
             // In a caller, the call's arguments have moved into the callee's frame.
             frame.operandStack = c.operandStack(atCodeIndex: index, fp: fp, limit: callee.map { $0 - fp } ?? .max,
                                                 trapped: trapped) { self.store.loadValue($0, from: $1, module: module) }
@@ -68,7 +68,7 @@ extension Debuggee {
 
     /// Writes local `index` (params first) of frame `level`.
     public func setLocal(_ invocation: Invocation, frame level: Int, index: Int, value: Value) throws(DebugAccessError) {
-        let (function, fp, _) = try frame(invocation, level)
+        let (function, fp, codeIndex) = try frame(invocation, level)
         guard let c = store.compiled(function), index >= 0, index < c.localTypes.count else {
             throw DebugAccessError("no local \(index)")
         }
@@ -76,7 +76,40 @@ extension Debuggee {
                 || (value.type.isReference && store.value(value, matches: c.localTypes[index], module: store.module(ofFunction: function))) else {
             throw DebugAccessError("local \(index) has type \(c.localTypes[index]), not \(value.type)")
         }
+        if !store.zeroesAllLocals && c.isUnwritten(local: index, at: framePosition(function, codeIndex, level: level, invocation)) {
+            // A local the function has not written yet shows as zero from the position; once
+            // the debugger gives it a value, only the slot can tell. From now on every slot is
+            // exact: the unwritten locals of the live frames are zeroed, and calls zero all.
+            zeroUnwrittenLocals(invocation)
+            store.zeroAllLocals()
+        }
         value.store(to: fp + c.localSlots[index])
+    }
+
+    /// The file offset a frame's locals are shown at: as `frames` computes its position.
+    private func framePosition(_ function: UInt32, _ codeIndex: Int, level: Int, _ invocation: Invocation) -> UInt32 {
+        var trapped = false
+        if case .trapped = invocation.state { trapped = level == 0 }
+        return store.position(function: function, codeIndex: codeIndex, trapped: trapped)?.fileOffset ?? 0
+    }
+
+    /// Zeroes, in every frame of `invocation` (also a trapped one) and of every suspended call
+    /// of the store, the slots of the locals not written yet at the frame's position (they show
+    /// as zero: now the slots say so too).
+    private func zeroUnwrittenLocals(_ invocation: Invocation) {
+        var trapped = false
+        if case .trapped = invocation.state { trapped = true }
+        let runs = [(invocation.registers, trapped)] + store.execution.suspendedRuns.values.map { ($0, false) }
+        for case let (r?, trapped) in runs {
+            for (level, (function, fp, index, _, _)) in walk(r).enumerated() {
+                guard let c = store.compiled(function), !c.writtenChanges.isEmpty,
+                      let position = store.position(function: function, codeIndex: index, trapped: trapped && level == 0)?.fileOffset
+                else { continue }
+                for i in c.localTypes.indices where c.isUnwritten(local: i, at: position) {
+                    Value.zero(c.localTypes[i]).store(to: fp + c.localSlots[i])
+                }
+            }
+        }
     }
 
     /// Writes operand-stack entry `index` (0 = bottom) of frame `level`.

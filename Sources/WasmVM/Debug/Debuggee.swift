@@ -100,6 +100,10 @@ public final class Debuggee {
     /// Code and interrupt points of every compiled function, captured on the debugger thread.
     private var interruptTargets: [(UnsafeMutablePointer<UInt64>, [UInt32])] = []
 
+    /// First stop points of functions not compiled yet (`entryStopPoint`): a breakpoint there
+    /// is counted in `breakpointCounts` and patched in when the function is compiled.
+    private var pendingEntryStops: [UInt32: StopPoint] = [:]
+
     /// The last watch configuration (`configureWatches`), applied to functions compiled later.
     private var watchSettings: WatchSettings?
 
@@ -124,8 +128,8 @@ public final class Debuggee {
         store = instance.store
         instanceIndex = instance.index
         pthread_mutex_init(&lock, nil)
-        // Frames show every local at every stop point: none may hold a stale value.
-        store.zeroAllLocals()
+        // Frames show every local at every stop point: none may show a stale value.
+        store.enterDebugging()
         for address in store.instances[instanceIndex].functionAddresses {
             if let compiled = store.compiled(address) { register(compiled, address: address) }
         }
@@ -158,6 +162,10 @@ public final class Debuggee {
             let wanted = watchedLocations(in: compiled, address: address, settings: settings)
             watchedLocations.formUnion(wanted)
             for location in wanted { refresh(location) }
+        }
+        // Breakpoints set on the function's name before it ran (armBreakpoint did not compile it).
+        if pendingEntryStops.removeValue(forKey: address) != nil {
+            for location in breakpointCounts.keys where location.function == address { refresh(location) }
         }
     }
 
@@ -216,13 +224,39 @@ public final class Debuggee {
         }
     }
 
+    /// The first stop point of a function (where a breakpoint on its name goes). Unlike
+    /// `stopPoints(ofFunction:)` this does not compile a function that has not run yet: only
+    /// its first instructions are translated (setting breakpoints in ten large library
+    /// functions cost 3.5 M instructions of compilation; Docs/performance.md).
+    public func entryStopPoint(ofFunction address: UInt32) -> StopPoint? {
+        if store.compiled(address) == nil, let known = pendingEntryStops[address] { return known }
+        guard functionIndex(ofAddress: address) != nil, let stop = store.entryStopPoint(address) else { return nil }
+        if store.compiled(address) == nil { pendingEntryStops[address] = stop }
+        return stop
+    }
+
+    /// The stop point that begins at a location (compiled, or the known entry of a function
+    /// not compiled yet).
+    public func stopPoint(at location: CodeLocation) -> StopPoint? {
+        guard let c = store.compiled(location.function) else {
+            return pendingEntryStops[location.function].flatMap { $0.codeIndex == location.codeIndex ? $0 : nil }
+        }
+        guard let k = c.stopPoint(at: location.codeIndex) else { return nil }
+        return StopPoint(codeIndex: Int(c.stopCodeIndex[k]), fileOffset: c.stopFileOffset[k], runEnd: c.stopRunEnd[k])
+    }
+
     public func isStopPoint(_ location: CodeLocation) -> Bool {
-        store.compiled(location.function)?.stopPoint(at: location.codeIndex) != nil
+        if store.compiled(location.function) == nil { return stopPoint(at: location) != nil }
+        return store.compiled(location.function)?.stopPoint(at: location.codeIndex) != nil
     }
 
     /// The Wasm position of a location (the stop point containing it).
     public func position(of location: CodeLocation) -> CodePosition? {
-        store.position(function: location.function, codeIndex: location.codeIndex)
+        if store.compiled(location.function) == nil, let stop = stopPoint(at: location),
+           let index = functionIndex(ofAddress: location.function) {
+            return CodePosition(functionIndex: index, fileOffset: stop.fileOffset)
+        }
+        return store.position(function: location.function, codeIndex: location.codeIndex)
     }
 
     /// The position of the instruction that executes at a location: inside a folded run, a
@@ -267,8 +301,11 @@ public final class Debuggee {
     /// Arms a breakpoint patch at a stop point (reference counted). False if not a stop point.
     @discardableResult
     public func armBreakpoint(_ location: CodeLocation) -> Bool {
-        // A breakpoint in a function not called yet compiles it now (compilation is lazy).
-        if store.compiled(location.function) == nil { _ = store.ensureCompiled(location.function) }
+        // A breakpoint at the entry of a function not called yet waits for its compilation
+        // (`register` patches it in); anywhere else in such a function compiles it now.
+        if store.compiled(location.function) == nil && stopPoint(at: location) == nil {
+            _ = store.ensureCompiled(location.function)
+        }
         guard isStopPoint(location) else { return false }
         breakpointCounts[location, default: 0] += 1
         refresh(location)
