@@ -118,3 +118,24 @@ import WasmCore
         #expect(info.fileOffset(ofCodeAddress: 0x1_0000_0000) == nil)
     }
 }
+
+/// Paths of line tables are joined and normalised as the line program means them: "." and empty
+/// components dropped, ".." kept (a symbolic link may make it matter), already-normal paths
+/// returned as they are.
+@Suite struct PathNormalisationTests {
+    @Test(arguments: [
+        ("/a/b/c.c", "/a/b/c.c"), ("a/b", "a/b"), ("./a//b/./c/", "a/b/c"), ("/a/../b/./c", "/a/../b/c"),
+        ("/", "/"), ("//x", "/x"), ("", "."), (".", "."), ("./", "."), ("/./", "/"), ("é/ü//ß", "é/ü/ß"),
+    ])
+    func normalisesAsTheLineProgramMeansIt(_ input: String, _ expected: String) {
+        #expect(normalizePath(input) == expected)
+    }
+
+    @Test func joinsADirectoryUnlessTheNameIsAbsolute() {
+        #expect(joinPath("/build/libc", "src/./x.c") == "/build/libc/src/x.c")
+        #expect(joinPath("/build/libc/", "/usr/include/stdio.h") == "/usr/include/stdio.h")
+        #expect(joinPath(nil, "./a.c") == "a.c")
+        #expect(joinPath("", "a.c") == "a.c")
+    }
+}
+

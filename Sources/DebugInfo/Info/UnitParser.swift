@@ -73,23 +73,46 @@ extension DebugInfo {
         let code = try cursor.uleb()
         if code == 0 { return nil }
         guard let abbreviation = table[code] else { throw cursor.error("unknown abbreviation code \(code)", at: start) }
+        try readAttributes(&cursor, of: abbreviation, unit: unit, into: &attributes)
+        return abbreviation
+    }
+
+    private func readAttributes(_ cursor: inout ByteCursor, of abbreviation: Abbreviation, unit: Unit,
+                                into attributes: inout [AttributeEntry]) throws(DwarfError) {
         let context = unit.formContext
         for spec in abbreviation.specs {
             let value = try cursor.formValue(spec.form, implicitConst: spec.implicitConst, context: context)
             attributes.append(AttributeEntry(name: UInt16(truncatingIfNeeded: spec.attribute), value: value))
         }
-        return abbreviation
     }
 
     /// Reads the unit DIE only (for the address index, bases and the line program offset).
     func readRoot(of unit: Unit) {
         if unit.rootRead { return }
         unit.rootRead = true
-        guard let table = abbreviations(at: unit.abbreviationOffset) else { return }
+        let offset = unit.abbreviationOffset
+        if badAbbreviationTables.contains(offset) { return }
         var cursor = ByteCursor(bytes: sections.info, section: ".debug_info", offset: unit.firstEntryOffset, limit: unit.end)
         var attributes: [AttributeEntry] = []
         do {
-            guard let abbreviation = try readEntry(&cursor, table: table, unit: unit, attributes: &attributes) else { return }
+            let start = cursor.offset
+            let code = try cursor.uleb()
+            if code == 0 { return }
+            // The one declaration the root needs, unless the table is already parsed: the
+            // address index reads every unit's root, and most tables are never needed whole.
+            let declaration: Abbreviation?
+            if let table = abbreviationTables[offset] {
+                declaration = table[code]
+            } else {
+                do {
+                    declaration = try AbbreviationTable.find(code, in: sections.abbrev, at: offset)
+                } catch {
+                    badAbbreviationTables.insert(offset)
+                    throw error
+                }
+            }
+            guard let abbreviation = declaration else { throw cursor.error("unknown abbreviation code \(code)", at: start) }
+            try readAttributes(&cursor, of: abbreviation, unit: unit, into: &attributes)
             unit.rootTag = abbreviation.tag
             var tree = DIETree()
             tree.dies = [DIE(offset: UInt32(unit.firstEntryOffset), tag: UInt16(truncatingIfNeeded: abbreviation.tag),

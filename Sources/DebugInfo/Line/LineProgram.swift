@@ -17,12 +17,37 @@ struct LineTable {
         var range: Range<UInt64> { (rows.first?.address ?? 0)..<(rows.last?.address ?? 0) }
     }
 
-    /// Full paths by the program's file numbers (DWARF 4 numbers from 1; index 0 is then unused).
-    var files: [String] = []
+    /// A file entry of the header, joined into a path only when asked: a table is often read
+    /// for its addresses alone (the address index reads the tables of units without ranges),
+    /// and joining every entry's directory and name was a quarter of reading wasi-libc's tables.
+    enum FileEntry {
+        /// DWARF 4's unused entry 0.
+        case unused
+        /// A name under a directory (already joined with the compilation directory).
+        case inDirectory(String?, String)
+        /// A name given whole (`DW_LNE_define_file`).
+        case whole(String)
+
+        var path: String {
+            switch self {
+            case .unused: return ""
+            case .inDirectory(let directory, let name): return joinPath(directory, name)
+            case .whole(let name): return normalizePath(name)
+            }
+        }
+    }
+
+    /// The file entries by the program's file numbers (DWARF 4 numbers from 1; 0 is unused).
+    var fileEntries: [FileEntry] = []
     var sequences: [Sequence] = []
 
+    /// Every file's full path by file number ("" for an unused number).
+    var files: [String] { fileEntries.map(\.path) }
+
     func path(ofFile index: UInt32) -> String? {
-        Int(index) < files.count && !files[Int(index)].isEmpty ? files[Int(index)] : nil
+        guard Int(index) < fileEntries.count else { return nil }
+        let path = fileEntries[Int(index)].path
+        return path.isEmpty ? nil : path
     }
 }
 
@@ -37,10 +62,26 @@ func normalizePath(_ path: String) -> String {
     // Most paths of a line table are already normal; splitting and joining each of them was a
     // third of the cost of reading wasi-libc's line tables (the first breakpoint of a session).
     if isNormalPath(path) { return path }
-    let absolute = path.hasPrefix("/")
-    let parts = path.split(separator: "/", omittingEmptySubsequences: true).filter { $0 != "." }
-    let joined = parts.joined(separator: "/")
-    return absolute ? "/" + joined : (joined.isEmpty ? "." : joined)
+    // On the UTF-8 bytes: splitting the String compares Characters (grapheme breaking), about
+    // 20 K instructions for one of wasi-libc's directory paths.
+    let slash = UInt8(ascii: "/"), dot = UInt8(ascii: ".")
+    let bytes = Array(path.utf8)
+    var result: [UInt8] = []
+    result.reserveCapacity(bytes.count)
+    if bytes.first == slash { result.append(slash) }
+    var start = 0
+    while start <= bytes.count {
+        var end = start
+        while end < bytes.count && bytes[end] != slash { end += 1 }
+        let length = end - start
+        if length > 0 && !(length == 1 && bytes[start] == dot) {
+            if let last = result.last, last != slash { result.append(slash) }
+            result.append(contentsOf: bytes[start..<end])
+        }
+        start = end + 1
+    }
+    if result.isEmpty { return "." }
+    return String(decoding: result, as: UTF8.self)
 }
 
 /// Whether `normalizePath` would return `path` unchanged: no empty component (`//`, a trailing
@@ -131,7 +172,7 @@ extension DebugInfo {
             }
             for entry in try readEntryList(&cursor, context: context, unit: unit) {
                 let index = Int(entry.directory)
-                table.files.append(joinPath(index < dirs.count ? dirs[index] : nil, entry.path ?? ""))
+                table.fileEntries.append(.inDirectory(index < dirs.count ? dirs[index] : nil, entry.path ?? ""))
             }
         } else {
             var dirs: [String] = [compDir ?? ""]
@@ -140,13 +181,13 @@ extension DebugInfo {
                 if directory.isEmpty { break }
                 dirs.append(joinPath(compDir, directory))
             }
-            table.files.append("")
+            table.fileEntries.append(.unused)
             while true {
                 let name = try cursor.cString()
                 if name.isEmpty { break }
                 let index = Int(try cursor.uleb())
                 _ = try cursor.uleb(); _ = try cursor.uleb()          // modification time, length
-                table.files.append(joinPath(index < dirs.count ? dirs[index] : nil, name))
+                table.fileEntries.append(.inDirectory(index < dirs.count ? dirs[index] : nil, name))
             }
         }
         cursor.offset = programStart
@@ -226,7 +267,7 @@ extension DebugInfo {
                 case 3:                                                               // define_file (DWARF <= 4)
                     let name = try cursor.cString()
                     _ = try cursor.uleb(); _ = try cursor.uleb(); _ = try cursor.uleb()
-                    table.files.append(normalizePath(name))
+                    table.fileEntries.append(.whole(name))
                 default: break                                                        // set_discriminator, vendor
                 }
                 guard bodyEnd <= cursor.limit else { throw cursor.error("extended opcode runs past the program", at: opcodeOffset) }

@@ -62,12 +62,13 @@ extension DebugInfo {
         var candidates: [Candidate] = []
         for unit in units {
             guard let table = lineTable(of: unit) else { continue }
-            let matching = Set(table.files.indices.filter { !table.files[$0].isEmpty && pathMatches(table.files[$0], suffix: fileSuffix) })
+            let files = table.files
+            let matching = Set(files.indices.filter { !files[$0].isEmpty && pathMatches(files[$0], suffix: fileSuffix) })
             if matching.isEmpty { continue }
             for sequence in table.sequences {
                 for row in sequence.rows where !row.endSequence && row.isStatement && row.line != 0
                     && Int(row.line) >= line && matching.contains(Int(row.file)) {
-                    candidates.append(Candidate(unit: unit, file: table.files[Int(row.file)], line: Int(row.line), address: row.address))
+                    candidates.append(Candidate(unit: unit, file: files[Int(row.file)], line: Int(row.line), address: row.address))
                 }
             }
         }
