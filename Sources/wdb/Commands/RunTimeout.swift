@@ -25,7 +25,7 @@ final class TimeLimit: @unchecked Sendable {
     /// How long the watchdog waits for the guest to stop after asking it to, before the hard exit.
     let grace: Double
 
-    private var lock = pthread_mutex_t()
+    private let lock = HostLock()
     /// The guest's debuggee while an interruptible call runs.
     private var debuggee: Debuggee?
     private var expired = false
@@ -39,10 +39,7 @@ final class TimeLimit: @unchecked Sendable {
         self.text = text
         self.seconds = seconds
         self.grace = grace
-        pthread_mutex_init(&lock, nil)
     }
-
-    deinit { pthread_mutex_destroy(&lock) }
 
     /// "time limit exceeded (--timeout 200ms)", the trap message.
     var message: String { "time limit exceeded (--timeout \(text))" }
@@ -96,8 +93,8 @@ final class TimeLimit: @unchecked Sendable {
     }
 
     private func locked<T>(_ body: () -> T) -> T {
-        pthread_mutex_lock(&lock)
-        defer { pthread_mutex_unlock(&lock) }
+        lock.lock()
+        defer { lock.unlock() }
         return body()
     }
 }
