@@ -176,7 +176,8 @@ INTERNAL_FLAGS = {
     "patch": ("isDebugPatch", "A debug patch: the original operation is in bits 16..31 of the word."),
     "slow": ("isSlowPath", "Executed by the Swift interpreter (the C core returns to Swift for it)."),
 }
-INTERNAL_LENGTHS = {"brTable": ".brTable", "simd": ".simd", "patch": ".patch"}
+INTERNAL_LENGTHS = {"brTable": ".brTable", "simd": ".simd", "patch": ".patch",
+                    "args2": ".arguments(2)", "args3": ".arguments(3)"}
 
 
 def swift_string(text):
@@ -213,7 +214,7 @@ def parse_internal_ops():
             sys.exit(f"{where}: expected NAME C_NAME WORDS FLAGS")
         name, c_name, words, flags = fields
         if words not in INTERNAL_LENGTHS and not words.isdigit():
-            sys.exit(f"{where}: WORDS is a number, brTable, simd or patch")
+            sys.exit(f"{where}: WORDS is a number, brTable, simd, patch, args2 or args3")
         flag_list = [] if flags == "-" else flags.split(",")
         for flag in flag_list:
             if flag not in INTERNAL_FLAGS:

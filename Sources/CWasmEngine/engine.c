@@ -229,17 +229,41 @@ HANDLER(L_RETURN) {
     DISPATCH(); \
 } while (0)
 
-HANDLER(L_CALL) { CALL((u32)pc[1], fp + A, pc + 2); }
+/// Copies a call's folded arguments into the callee's frame (Compiler+Calls.swift): bits
+/// 32..47 of `w1` count the copies (`destination | source << 32`, one word each), bits 48..63
+/// the constants (destination, value: two words each), listed from `list`. Returns the word
+/// after the list, the call's return point. It runs before anything that may leave the core, so
+/// the Swift slow path (host callees, callees not compiled yet, other instances, traps) finds
+/// the arguments in place, as a stepped or resumed call does.
+static inline __attribute__((always_inline)) u64 *copy_arguments(u64 *fp, u64 *list, u64 w1) {
+    u64 copies = (w1 >> 32) & 0xFFFF, constants = w1 >> 48;
+    // Plain loops, as in move_slots: a call copies two or three arguments.
+#pragma clang loop vectorize(disable) unroll(disable)
+    for (u64 i = 0; i < copies; i++) { u64 w = list[i]; fp[(u32)w] = fp[w >> 32]; }
+    list += copies;
+#pragma clang loop vectorize(disable) unroll(disable)
+    for (u64 i = 0; i < constants; i++) fp[list[2 * i]] = list[2 * i + 1];
+    return list + 2 * constants;
+}
+
+HANDLER(L_CALL) {
+    u64 w1 = pc[1];
+    u64 *returnPC = copy_arguments(fp, pc + 2, w1);
+    CALL((u32)w1, fp + A, returnPC);
+}
 HANDLER(L_CALL_INDIRECT) {
-    // w1 = table index; w2 = type id | index slot << 32. Anything that traps (index out of
-    // bounds, null entry, type mismatch) goes to Swift, which reports it in detail.
-    const wdb_table_view *t = core->tables[pc[1]];
+    // w1 = table index | argument counts << 32; w2 = type id | index slot << 32. Anything that
+    // traps (index out of bounds, null entry, type mismatch) goes to Swift, which reports it in
+    // detail.
+    u64 w1 = pc[1];
+    u64 *returnPC = copy_arguments(fp, pc + 3, w1);
+    const wdb_table_view *t = core->tables[(u32)w1];
     u64 w = pc[2];
     u64 index = U32(fp[w >> 32]);
     if (index >= t->count) EXIT(WDB_STATUS_SLOW);
     u64 ref = t->elements[index];
     if (ref == 0 || core->entries[(u32)(ref - 1)].typeID != (u32)w) EXIT(WDB_STATUS_SLOW);
-    CALL((u32)(ref - 1), fp + A, pc + 3);
+    CALL((u32)(ref - 1), fp + A, returnPC);
 }
 /// Enters function `callee_` in place of the current frame (a Wasm tail call): the arguments
 /// move from fp[A...] down to fp[0...], the saved callers and the depth stay as they are, so a

@@ -2,9 +2,10 @@
 // flags `call`): the slow-path interpreter, its tail calls and the debugger (step-over, host-call
 // stops) read a call's callee through these, so a call-like operation's layout is decoded once.
 //
-// Layouts: `call`, `returnCall`: w1 = function address. `callIndirect`, `callIndirect64`,
-// `returnCallIndirect`: w1 = table index (bit 32 set: a 64-bit table, for `returnCallIndirect`;
-// `callIndirect64` is always one), w2 = store type id | index slot << 32.
+// Layouts: `call`, `returnCall`: w1 = function address (`call`: argument counts in bits 32..63,
+// Compiler+Calls.swift). `callIndirect`, `callIndirect64`, `returnCallIndirect`: w1 = table
+// index (`callIndirect`: argument counts in bits 32..63; `returnCallIndirect`: bit 32 set for a
+// 64-bit table; `callIndirect64` is always one), w2 = store type id | index slot << 32.
 
 /// The callee words of a call-like instruction.
 enum CallTarget {
@@ -41,7 +42,7 @@ struct IndirectCallWords {
     init(_ op: InternalOp, at pc: UnsafePointer<UInt64>) {
         let w1 = pc[1], w2 = pc[2]
         table = Int(UInt32(truncatingIfNeeded: w1))
-        is64 = op == .callIndirect64 || w1 >> 32 != 0
+        is64 = op == .callIndirect64 || (op == .returnCallIndirect && w1 >> 32 != 0)
         typeID = UInt32(truncatingIfNeeded: w2)
         indexSlot = Int(w2 >> 32)
     }

@@ -166,10 +166,11 @@ extension CompiledFunction {
         var stack: [Value] = []
         var slot = localsEnd
         for (type, home) in stackEntries(node: node) {
+            // A call's arguments (the top entries) have moved into the callee's frame, folded
+            // ones (still described as a local or constant at the call) included.
+            if slot >= limit { return stack }
             switch home {
             case .canonical:
-                // A call's arguments (the top entries) have moved into the callee's frame.
-                if slot >= limit { return stack }
                 stack.append(load(type, fp + slot))
             case .local(let s):
                 stack.append(load(type, fp + s))

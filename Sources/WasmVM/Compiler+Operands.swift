@@ -58,6 +58,9 @@ extension Compiler {
             if try translateSelect(offset: offset) { return true }
         case .globalSet:
             if try translateGlobalSetOfLocal(instruction, offset: offset) { return true }
+        case .call, .callIndirect:
+            // Pending arguments become the call's argument list (Compiler+Calls.swift).
+            if try translateCall(instruction, offset: offset) { return true }
         case .brIf:
             return try translateBrIf(instruction, offset: offset)
         case .if:
@@ -92,9 +95,8 @@ extension Compiler {
     /// in canonical slots; nil when everything must be (labels, branches, anything else).
     private func operandCount(_ instruction: Instruction) throws(CompileError) -> Int? {
         switch instruction.opcode {
-        case .call:
-            return env.functionType(of: instruction.index)?.params.count
         case .callIndirect:
+            // (64-bit tables: translateCall folds every other call.)
             guard case .indexPair(let typeIndex, _) = instruction.immediate,
                   Int(typeIndex) < env.module.types.count else { return nil }
             return env.module.types[Int(typeIndex)].params.count + 1

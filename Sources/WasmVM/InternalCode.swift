@@ -25,7 +25,8 @@ enum InternalCode {
             var operands = "a=\(CodeWord.a(code[k]))"
             var i = 1
             for text in described.operands where i < length {
-                operands += " " + text
+                // (An empty text: a word the text before it described, as a constant argument's value.)
+                if !text.isEmpty { operands += " " + text }
                 i += 1
             }
             while i < length {
@@ -98,13 +99,26 @@ enum InternalCode {
         let length = available > 1 || op.length == .fixed(1) ? op.wordCount(at: pc) : nil
         guard let length, length <= available else { return Description(length: length) }
         if let target = CallTarget(op, at: pc) {
+            var operands: [String]
             switch target {
-            case .direct(let address): return Description(length: length, operands: ["fn=\(address)"])
+            case .direct(let address): operands = ["fn=\(address)"]
             case .indirect(let words):
-                return Description(length: length, operands: [
-                    "table=\(words.table)" + (words.is64 ? " (i64)" : ""),
-                    "type=\(words.typeID) index=@\(words.indexSlot)"])
+                operands = ["table=\(words.table)" + (words.is64 ? " (i64)" : ""),
+                            "type=\(words.typeID) index=@\(words.indexSlot)"]
             }
+            if case .arguments(let fixed) = op.length {
+                // The argument list (Compiler+Calls.swift): `@destination=@source` for a copy,
+                // `@destination=value` for a constant (two words).
+                let copies = Int((pc[1] >> 32) & 0xFFFF), constants = Int(pc[1] >> 48)
+                for i in 0..<copies {
+                    let w = pc[fixed + i]
+                    operands.append("@\(UInt32(truncatingIfNeeded: w))=@\(w >> 32)")
+                }
+                for k in 0..<constants {
+                    operands += ["@\(pc[fixed + copies + 2 * k])=\(number(pc[fixed + copies + 2 * k + 1]))", ""]
+                }
+            }
+            return Description(length: length, operands: operands)
         }
         if op == .simd, let simd = Opcode(rawValue: UInt16(truncatingIfNeeded: pc[1])) {
             return Description(length: length, operands: [simd.mnemonic])

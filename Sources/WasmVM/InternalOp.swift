@@ -37,6 +37,8 @@ enum InternalOpLength: Equatable {
     case simd
     /// A debug patch: the length of the original operation kept in bits 16..31.
     case patch
+    /// A call: this many fixed words, then its argument list (`CallArguments`).
+    case arguments(Int)
 }
 
 extension InternalOp {
@@ -65,6 +67,7 @@ extension InternalOp {
             guard let op = Opcode(rawValue: UInt16(truncatingIfNeeded: pc[1])) else { return nil }
             return 2 + Self.simdImmediateWords(op.info.immediate)
         case .patch: return nil
+        case .arguments(let fixed): return fixed + CallArguments.words(pc[1])
         }
     }
 

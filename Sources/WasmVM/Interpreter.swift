@@ -177,8 +177,16 @@ extension Interpreter {
                 r.context = entry.context.unsafelyUnwrapped
                 reloadMemory(&r)
             case .call:
-                return call(&r, store, ex, callee: UInt32(truncatingIfNeeded: pc[1]), base: fp + a, returnPC: pc + 2)
+                // The C core copied the folded arguments before leaving it; copying again is
+                // harmless (they read locals and constants) and keeps this path self-contained.
+                let w1 = pc[1]
+                CallArguments.copy(w1, list: pc + 2, fp: fp)
+                return call(&r, store, ex, callee: UInt32(truncatingIfNeeded: w1), base: fp + a,
+                            returnPC: pc + 2 + CallArguments.words(w1))
             case .callIndirect, .callIndirect64:
+                // (callIndirect64 has no argument list: its w1 is the table index alone.)
+                let listWords = op == .callIndirect ? CallArguments.words(pc[1]) : 0
+                if listWords > 0 { CallArguments.copy(pc[1], list: pc + 3, fp: fp) }
                 let words = IndirectCallWords(op, at: pc)
                 let callee: UInt32
                 switch words.lookUp(r) {
@@ -196,7 +204,7 @@ extension Interpreter {
                         || store.types.isSubtype(r.entries[Int(callee)].typeID, of: words.typeID) else {
                     return trap(ex, .indirectCallTypeMismatch)
                 }
-                return call(&r, store, ex, callee: callee, base: fp + a, returnPC: pc + 3)
+                return call(&r, store, ex, callee: callee, base: fp + a, returnPC: pc + 3 + listWords)
             case .returnCall, .returnCallIndirect:
                 return tailCall(op, &r, store, ex, a)
             case .memoryOperation:

@@ -254,6 +254,45 @@ import WasmCore
           (func (export "count") (param i32) (result i32) (call $count (local.get 0) (i32.const 0))))
         """, [("tt", [.i32(1)]), ("tt", [.i32(5)]), ("tt", [.i32(3)]), ("legacy", [.i32(2)]), ("legacy", [.i32(6)]),
               ("legacy", [.i32(3)]), ("count", [.i32(6)])]),
+        // Calls whose pending arguments (locals, constants, a folded tee) are the call's own
+        // argument list (Compiler+Calls.swift): the call's stop shows them where they are, the
+        // callee's frame gets them, and a caller's frame no longer shows them.
+        ("""
+        (module
+          (type $bin (func (param i32 i32) (result i32)))
+          (table 4 funcref)
+          (elem (i32.const 0) $sub $add)
+          (func $sub (type $bin) (i32.sub (local.get 0) (local.get 1)))
+          (func $add (type $bin) (local i32)
+            (local.set 2 (i32.add (local.get 0) (local.get 1))) (local.get 2))
+          (func $three (param i32 i64 f64) (result i32)
+            (i32.add (local.get 0) (i32.add (i32.wrap_i64 (local.get 1)) (i32.trunc_f64_s (local.get 2)))))
+          (func $none (result i32) (i32.const 3))
+          (func $count (param i32 i32) (result i32)
+            (if (result i32) (i32.eqz (local.get 0)) (then (local.get 1))
+              (else (return_call $count (i32.sub (local.get 0) (i32.const 1)) (i32.add (local.get 1) (local.get 0))))))
+          (func $swap (param i32 i32) (result i32)
+            (if (result i32) (i32.le_s (local.get 0) (i32.const 0)) (then (local.get 1))
+              (else (return_call_indirect (type $bin) (local.get 1) (local.get 0) (i32.const 0)))))
+          (func (export "calls") (param $x i32) (param $y i32) (result i32) (local $t i32)
+            (call $sub (local.get $x) (local.get $y))
+            (call $sub (i32.const 100) (local.get $x))
+            (call $three (local.get $y) (i64.const 7) (f64.const 2.5))
+            (call $sub (call $add (local.get $x) (i32.const 1)) (local.get $y))
+            (call $sub (local.tee $t (i32.add (local.get $x) (i32.const 2))) (local.get $t))
+            (call $none)
+            (local.set $t (i32.and (local.get $t) (i32.const 1)))
+            (call_indirect (type $bin) (local.get $x) (local.get $y) (local.get $t))
+            (call_indirect (type $bin) (i32.const 3) (local.get $x) (i32.const 1))
+            (call_indirect (type $bin) (local.get $y) (call $none) (i32.and (local.get $x) (i32.const 1)))
+            (call $count (local.get $x) (i32.const 0))
+            (call $swap (local.get $x) (local.get $y))
+            ;; A pending read below the arguments stays pending across the call.
+            (local.get $y) (call $sub (local.get $x) (local.get $x)) (i32.add)
+            (i32.add) (i32.add) (i32.add) (i32.add) (i32.add) (i32.add) (i32.add) (i32.add)
+            (i32.add) (i32.add) (i32.add))
+          (func (export "count") (param i32) (result i32) (call $count (local.get 0) (i32.const 0))))
+        """, [("calls", [.i32(5), .i32(2)]), ("calls", [.i32(4), .int32(-3)]), ("count", [.i32(3)])]),
         // Accesses of memory 1 and of a 64-bit memory (the memoryOperation form, in Swift)
         // between memory 0's register forms: every stop shows the Wasm stack.
         ("""

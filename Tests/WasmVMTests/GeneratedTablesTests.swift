@@ -65,7 +65,13 @@ import WasmCore
         simd.withUnsafeBufferPointer { words in
             #expect(InternalOp.simd.wordCount(at: words.baseAddress!) == 4)
         }
-        #expect(InternalOp.callIndirect.length == .fixed(3))
+        // A call's argument list: 2 copies and 1 constant after call's two words.
+        let call: [UInt64] = [UInt64(InternalOp.call.rawValue), 7 | 2 << 32 | 1 << 48, 0, 0, 0, 0]
+        call.withUnsafeBufferPointer { words in
+            #expect(InternalOp.call.wordCount(at: words.baseAddress!) == 6)
+        }
+        #expect(InternalOp.callIndirect.length == .arguments(3))
+        #expect(InternalOp.callIndirect64.length == .fixed(3))
         #expect(InternalOp.callIndirect.wordDescriptions.count == 2)
     }
 

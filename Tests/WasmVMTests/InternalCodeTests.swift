@@ -32,11 +32,35 @@ import WasmCore
             "0005  copy            a=2 src=0",
             "0007  brTable         a=2 n=1 src=2 12|2 14|2",
             "0012  memory.size     a=2 0",
-            "0014  copy            a=2 src=0",
-            "0016  call            a=2 fn=0",
-            "0018  const           a=3 value=0",
-            "0020  callIndirect    a=2 table=0 type=0 index=@3",
-            "0023  return          a=2 count=1",
+            // The call's argument is read from local 0 by the call itself (Compiler+Calls.swift).
+            "0014  call            a=2 fn=0 @2=@0",
+            "0017  const           a=3 value=0",
+            "0019  callIndirect    a=2 table=0 type=0 index=@3",
+            "0022  return          a=2 count=1",
+        ])
+    }
+
+    /// A call lists its argument list: copies as `@destination=@source`, constants as
+    /// `@destination=value`; an indirect call's index may be a local's slot.
+    @Test func listsACallsArguments() throws {
+        let m = try instantiate("""
+        (module
+          (type $t (func (param i32 i64) (result i32)))
+          (table 1 funcref) (elem (i32.const 0) $g)
+          (func $g (type $t) (local.get 0))
+          (func (export "f") (param i32) (result i32)
+            (call $g (local.get 0) (i64.const -2))
+            (call_indirect (type $t) (i32.const 9) (i64.const 1) (local.get 0))
+            (i32.add)))
+        """)
+        let f = try #require(m.function("f"))
+        #expect(try f.invoke([.i32(0)]) == [.i32(9)])
+        let compiled = try #require(m.store.compiled(f.address))
+        #expect(InternalCode.disassemble(compiled) == [
+            "0000  call            a=1 fn=0 @1=@0 @2=4294967294|4294967295",
+            "0005  callIndirect    a=2 table=0 type=0 index=@0 @2=9 @3=1",
+            "0012  i32.add/rr      a=1 x=@1 y=@2",
+            "0014  return          a=1 count=1",
         ])
     }
 
@@ -91,7 +115,11 @@ import WasmCore
             (local.set 1 (i32.add (local.get 1) (call $tail (local.get 1))))
             (i32.add (local.get 1) (i32.wrap_i64 (local.get 2)))
             (call_indirect (type $t) (i32.const 0))
-            (call $tailIndirect)))
+            (call $tailIndirect)
+            ;; Argument lists: copies and constants, and an indirect call's index read from a local.
+            (drop (call $three (local.get 1) (i64.const -2) (local.get 0)))
+            (i32.add (call_indirect (type $t) (i32.const 7) (i32.and (local.get 0) (i32.const 1)))))
+          (func $three (param i32 i64 i32) (result i32) (local.get 0)))
         """)
         let f = try #require(m.function("f"))
         _ = try f.invoke([.i32(3)])

@@ -42,6 +42,9 @@ struct ReferenceInterpreter {
     /// For each block/loop/if: index of its `else` (if any) and `end`, per function.
     private var ends: [UInt32: [Int: (else_: Int?, end: Int)]] = [:]
     private var catches: [UInt32: [Int: [(at: Int, tag: UInt32?)]]] = [:]
+    /// Table 0's function entries from active segments of function indices at constant offsets
+    /// (what the fixtures' call_indirect uses).
+    private var table0: [Int: UInt32] = [:]
 
     init(module: Module, function: UInt32, arguments: [Value], heap: ObjectIdentifier? = nil, firstObjectID: Int = 0) {
         // Bodies decoded once: `step` reads its function's instructions at every instruction,
@@ -68,6 +71,11 @@ struct ReferenceInterpreter {
             }
             ends[index] = table
             catches[index] = catchTable
+        }
+        for segment in module.elements {
+            guard case .active(0, let offset) = segment.mode, case .functions(let functions) = segment.items,
+                  case .i32(let start)? = offset.instructions.first?.immediate else { continue }
+            for (k, function) in functions.enumerated() { table0[Int(start) + k] = function }
         }
         enter(function, arguments)
     }
@@ -256,6 +264,19 @@ struct ReferenceInterpreter {
             let values = Array(f.stack.suffix(type.results.count))
             f.stack = values
             frames.append(f); finishFunction(); return
+        case .callIndirect, .returnCallIndirect:
+            guard case .indexPair(_, 0) = ins.immediate, let callee = table0[Int(i32(pop()))] else {
+                unsupported = "call_indirect outside table 0's constant entries"; frames.removeAll(); return
+            }
+            let type = module.functionType(of: callee)!
+            let args = Array(f.stack.suffix(type.params.count))
+            f.stack.removeLast(type.params.count)
+            if ins.opcode == .callIndirect {
+                f.pc -= 1
+                frames.append(f)
+            }
+            enter(callee, args)
+            return
         case .call:
             let type = module.functionType(of: ins.index)!
             let args = Array(f.stack.suffix(type.params.count))

@@ -29,9 +29,12 @@ enum InternalOp: UInt16, CaseIterable {
     case brTable
     /// results (w1 slots) from fp[a] to fp[0]; pop the frame
     case `return`
-    /// call function address w1 with arguments at fp[a...]
+    /// call function address w1 & 0xFFFFFFFF with arguments at fp[a...], after copying the
+    /// pending ones there (the argument list after w1: c words `destination | source << 32`,
+    /// then k pairs `destination, value`; c = bits 32..47 of w1, k = bits 48..63)
     case `call`
-    /// w1 = table index; w2 = type id | (index slot) << 32; arguments at fp[a...]
+    /// w1 = table index | argument counts << 32; w2 = type id | (index slot) << 32; arguments
+    /// at fp[a...], the pending ones copied there first (the argument list after w2, as for call)
     case callIndirect
     /// select over two-slot values: v1 at a, v2 at a+2, condition at a+4
     case select2
@@ -123,8 +126,8 @@ extension InternalOp {
         case .brIfCopy: return .fixed(4)
         case .brTable: return .brTable
         case .return: return .fixed(2)
-        case .call: return .fixed(2)
-        case .callIndirect: return .fixed(3)
+        case .call: return .arguments(2)
+        case .callIndirect: return .arguments(3)
         case .select2: return .fixed(1)
         case .globalGet2: return .fixed(2)
         case .globalSet2: return .fixed(2)
@@ -156,8 +159,8 @@ extension InternalOp {
         case .brIfCopy: return ["target", "source slot | destination slot << 32", "slot count"]
         case .brTable: return ["n | slot count << 32", "source slot"]
         case .return: return ["result slot count"]
-        case .call: return ["function address"]
-        case .callIndirect: return ["table index", "type id | index slot << 32"]
+        case .call: return ["function address | argument counts << 32"]
+        case .callIndirect: return ["table index | argument counts << 32", "type id | index slot << 32"]
         case .select2: return []
         case .globalGet2: return ["global index"]
         case .globalSet2: return ["global index"]
