@@ -231,40 +231,72 @@ HANDLER(L_RETURN) {
 
 /// Copies a call's folded arguments into the callee's frame (Compiler+Calls.swift): bits
 /// 32..47 of `w1` count the copies (`destination | source << 32`, one word each), bits 48..63
-/// the constants (destination, value: two words each), listed from `list`. Returns the word
-/// after the list, the call's return point. It runs before anything that may leave the core, so
-/// the Swift slow path (host callees, callees not compiled yet, other instances, traps) finds
-/// the arguments in place, as a stepped or resumed call does.
-static inline __attribute__((always_inline)) u64 *copy_arguments(u64 *fp, u64 *list, u64 w1) {
+/// the constants (destination, value: two words each), listed from `list`. Every call handler
+/// copies before anything that may leave the core, so the Swift slow path (host callees,
+/// callees not compiled yet, other instances, traps) finds the arguments in place, as a stepped
+/// or resumed call does.
+static inline __attribute__((always_inline)) void copy_arguments(u64 *fp, const u64 *list, u64 w1) {
     u64 copies = (w1 >> 32) & 0xFFFF, constants = w1 >> 48;
-    // Plain loops, as in move_slots: a call copies two or three arguments.
+    // Plain loops, as in move_slots (this is the rarer general list: constants, or more than
+    // three copies).
 #pragma clang loop vectorize(disable) unroll(disable)
     for (u64 i = 0; i < copies; i++) { u64 w = list[i]; fp[(u32)w] = fp[w >> 32]; }
     list += copies;
 #pragma clang loop vectorize(disable) unroll(disable)
     for (u64 i = 0; i < constants; i++) fp[list[2 * i]] = list[2 * i + 1];
-    return list + 2 * constants;
 }
+/// The words of the argument list described by `w1`.
+#define ARGUMENT_WORDS(w1_) ((((w1_) >> 32) & 0xFFFF) + 2 * ((w1_) >> 48))
+/// Exactly `n_` copies, unrolled (the CALL_COPYn forms: most calls with folded arguments).
+#define COPY_ARGUMENTS(list_, n_) do { \
+    const u64 *l_ = (list_); \
+    _Pragma("clang loop unroll(full)") \
+    for (int i_ = 0; i_ < (n_); i_++) { u64 w_ = l_[i_]; fp[(u32)w_] = fp[w_ >> 32]; } \
+} while (0)
+
+// A call with a general argument list copies it in a handler of its own, which then jumps to
+// the entering one: the copy loops and CALL in one function made clang keep three of the
+// handler's registers on the stack around every call, argument list or not.
+static HANDLER_CC uint8_t L_CALL_ENTER(HANDLER_ARGS);
+static HANDLER_CC uint8_t L_CALL_INDIRECT_ENTER(HANDLER_ARGS);
+HANDLER(L_CALL_LIST) { copy_arguments(fp, pc + 2, pc[1]); TAIL(L_CALL_ENTER, word); }
+HANDLER(L_CALL_INDIRECT_LIST) { copy_arguments(fp, pc + 3, pc[1]); TAIL(L_CALL_INDIRECT_ENTER, word); }
 
 HANDLER(L_CALL) {
     u64 w1 = pc[1];
-    u64 *returnPC = copy_arguments(fp, pc + 2, w1);
-    CALL((u32)w1, fp + A, returnPC);
+    if (__builtin_expect(w1 >> 32 != 0, 0)) TAIL(L_CALL_LIST, word);
+    CALL((u32)w1, fp + A, pc + 2);
 }
+HANDLER(L_CALL_ENTER) { u64 w1 = pc[1]; CALL((u32)w1, fp + A, pc + 2 + ARGUMENT_WORDS(w1)); }
+#define DEFINE_CALL_COPIES(n_) \
+    HANDLER(L_CALL_COPY##n_) { COPY_ARGUMENTS(pc + 2, n_); CALL((u32)pc[1], fp + A, pc + 2 + (n_)); }
+DEFINE_CALL_COPIES(1)
+DEFINE_CALL_COPIES(2)
+DEFINE_CALL_COPIES(3)
+
+/// The table lookup of an indirect call (w1 = table index | argument counts << 32; w2 = type
+/// id | index slot << 32), then the call, returning to `returnPC_`. Anything that traps (index
+/// out of bounds, null entry, type mismatch) goes to Swift, which reports it in detail.
+#define CALL_INDIRECT(returnPC_) do { \
+    const wdb_table_view *t = core->tables[(u32)pc[1]]; \
+    u64 w = pc[2]; \
+    u64 index = U32(fp[w >> 32]); \
+    if (index >= t->count) EXIT(WDB_STATUS_SLOW); \
+    u64 ref = t->elements[index]; \
+    if (ref == 0 || core->entries[(u32)(ref - 1)].typeID != (u32)w) EXIT(WDB_STATUS_SLOW); \
+    CALL((u32)(ref - 1), fp + A, (returnPC_)); \
+} while (0)
 HANDLER(L_CALL_INDIRECT) {
-    // w1 = table index | argument counts << 32; w2 = type id | index slot << 32. Anything that
-    // traps (index out of bounds, null entry, type mismatch) goes to Swift, which reports it in
-    // detail.
-    u64 w1 = pc[1];
-    u64 *returnPC = copy_arguments(fp, pc + 3, w1);
-    const wdb_table_view *t = core->tables[(u32)w1];
-    u64 w = pc[2];
-    u64 index = U32(fp[w >> 32]);
-    if (index >= t->count) EXIT(WDB_STATUS_SLOW);
-    u64 ref = t->elements[index];
-    if (ref == 0 || core->entries[(u32)(ref - 1)].typeID != (u32)w) EXIT(WDB_STATUS_SLOW);
-    CALL((u32)(ref - 1), fp + A, returnPC);
+    if (__builtin_expect(pc[1] >> 32 != 0, 0)) TAIL(L_CALL_INDIRECT_LIST, word);
+    CALL_INDIRECT(pc + 3);
 }
+HANDLER(L_CALL_INDIRECT_ENTER) { CALL_INDIRECT(pc + 3 + ARGUMENT_WORDS(pc[1])); }
+#define DEFINE_CALL_INDIRECT_COPIES(n_) \
+    HANDLER(L_CALL_INDIRECT_COPY##n_) { COPY_ARGUMENTS(pc + 3, n_); CALL_INDIRECT(pc + 3 + (n_)); }
+DEFINE_CALL_INDIRECT_COPIES(1)
+DEFINE_CALL_INDIRECT_COPIES(2)
+DEFINE_CALL_INDIRECT_COPIES(3)
+
 /// Enters function `callee_` in place of the current frame (a Wasm tail call): the arguments
 /// move from fp[A...] down to fp[0...], the saved callers and the depth stay as they are, so a
 /// tail-recursive loop runs in constant stack. Host functions, callees not compiled yet and
@@ -468,6 +500,12 @@ static void fill_tables(void) {
     table[WDB_IOP_RETURN] = L_RETURN;
     table[WDB_IOP_CALL] = L_CALL;
     table[WDB_IOP_CALL_INDIRECT] = L_CALL_INDIRECT;
+    table[WDB_IOP_CALL_COPY1] = L_CALL_COPY1;
+    table[WDB_IOP_CALL_COPY2] = L_CALL_COPY2;
+    table[WDB_IOP_CALL_COPY3] = L_CALL_COPY3;
+    table[WDB_IOP_CALL_INDIRECT_COPY1] = L_CALL_INDIRECT_COPY1;
+    table[WDB_IOP_CALL_INDIRECT_COPY2] = L_CALL_INDIRECT_COPY2;
+    table[WDB_IOP_CALL_INDIRECT_COPY3] = L_CALL_INDIRECT_COPY3;
     table[WDB_IOP_SELECT2] = L_SELECT2;
     table[WDB_IOP_GLOBAL_GET2] = L_GLOBAL_GET2;
     table[WDB_IOP_GLOBAL_SET2] = L_GLOBAL_SET2;

@@ -102,14 +102,20 @@ extension Compiler {
         stop(offset)
         let counts = UInt64(copies.count) << 32 | UInt64(constants.count / 2) << 48
         let base = try slotOfTop(operandCount)
+        // One to three copies and no constant (most calls with folded arguments): a form that
+        // copies them without a loop.
+        let copiesOnly = constants.isEmpty ? copies.count : 0
         if let indirect {
             let index = try pop()
             let indexSlot = Compiler.operand(index)
             guard case .slot(let slot) = indexSlot else { throw CompileError("internal: call_indirect index") }
-            emit(.callIndirect, base, UInt64(indirect.table) | counts,
+            let forms: [InternalOp] = [.callIndirect, .callIndirectCopy1, .callIndirectCopy2, .callIndirectCopy3]
+            emit(copiesOnly < forms.count ? forms[copiesOnly] : .callIndirect, base, UInt64(indirect.table) | counts,
                  UInt64(env.typeIDs[Int(indirect.typeIndex)]) | UInt64(slot) << 32)
         } else {
-            emit(.call, base, UInt64(env.functionAddresses[Int(instruction.index)]) | counts)
+            let forms: [InternalOp] = [.call, .callCopy1, .callCopy2, .callCopy3]
+            emit(copiesOnly < forms.count ? forms[copiesOnly] : .call, base,
+                 UInt64(env.functionAddresses[Int(instruction.index)]) | counts)
         }
         code.append(contentsOf: copies)
         code.append(contentsOf: constants)

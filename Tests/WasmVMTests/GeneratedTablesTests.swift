@@ -52,7 +52,8 @@ import WasmCore
     @Test func flagsAndLengths() {
         let callLike = InternalOp.allCases.filter { $0.isCallLike }
         let tailCalls = InternalOp.allCases.filter { $0.isTailCall }
-        #expect(callLike == [.call, .callIndirect, .returnCall, .returnCallIndirect, .callIndirect64])
+        #expect(callLike == [.call, .callIndirect, .returnCall, .returnCallIndirect, .callIndirect64, .callCopy1, .callCopy2,
+                             .callCopy3, .callIndirectCopy1, .callIndirectCopy2, .callIndirectCopy3])
         #expect(tailCalls == [.returnCall, .returnCallIndirect])
         for op in InternalOp.allCases {
             #expect(op.isDebugPatch == CodeWord.isPatch(op.rawValue), "\(op.name)")

@@ -33,7 +33,7 @@ import WasmCore
             "0007  brTable         a=2 n=1 src=2 12|2 14|2",
             "0012  memory.size     a=2 0",
             // The call's argument is read from local 0 by the call itself (Compiler+Calls.swift).
-            "0014  call            a=2 fn=0 @2=@0",
+            "0014  callCopy1       a=2 fn=0 @2=@0",
             "0017  const           a=3 value=0",
             "0019  callIndirect    a=2 table=0 type=0 index=@3",
             "0022  return          a=2 count=1",

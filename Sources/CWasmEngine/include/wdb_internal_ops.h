@@ -34,10 +34,16 @@ enum {
     WDB_IOP_RETURN_CALL_INDIRECT = 0x218,
     WDB_IOP_MEMORY_OPERATION = 0x219, /* executed in Swift only */
     WDB_IOP_CALL_INDIRECT64 = 0x21A, /* executed in Swift only */
-    WDB_IOP_END = 0x21B
+    WDB_IOP_CALL_COPY1 = 0x21B,
+    WDB_IOP_CALL_COPY2 = 0x21C,
+    WDB_IOP_CALL_COPY3 = 0x21D,
+    WDB_IOP_CALL_INDIRECT_COPY1 = 0x21E,
+    WDB_IOP_CALL_INDIRECT_COPY2 = 0x21F,
+    WDB_IOP_CALL_INDIRECT_COPY3 = 0x220,
+    WDB_IOP_END = 0x221
 };
 
 _Static_assert(WDB_OPCODE_COUNT_ALL <= WDB_IOP_BASE, "internal operations overlap the opcodes");
-_Static_assert(WDB_IOP_END - WDB_IOP_BASE == 27, "one number per internal operation");
+_Static_assert(WDB_IOP_END - WDB_IOP_BASE == 33, "one number per internal operation");
 
 #endif

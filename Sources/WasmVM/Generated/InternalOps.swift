@@ -72,10 +72,22 @@ enum InternalOp: UInt16, CaseIterable {
     case memoryOperation
     /// `callIndirect` through a table64 table (same words; the i64 index is checked in Swift).
     case callIndirect64
+    /// `call` whose argument list is exactly one copy (the C core copies it without a loop)
+    case callCopy1
+    /// `call` whose argument list is exactly two copies
+    case callCopy2
+    /// `call` whose argument list is exactly three copies
+    case callCopy3
+    /// `callIndirect` whose argument list is exactly one copy
+    case callIndirectCopy1
+    /// `callIndirect` whose argument list is exactly two copies
+    case callIndirectCopy2
+    /// `callIndirect` whose argument list is exactly three copies
+    case callIndirectCopy3
 
     /// Number of cases (a literal, so the run loop's range check costs no lazy initialisation;
     /// a test checks it against `allCases`).
-    static let count: UInt16 = 27
+    static let count: UInt16 = 33
 }
 
 extension InternalOp {
@@ -109,6 +121,12 @@ extension InternalOp {
         case .returnCallIndirect: return "returnCallIndirect"
         case .memoryOperation: return "memoryOperation"
         case .callIndirect64: return "callIndirect64"
+        case .callCopy1: return "callCopy1"
+        case .callCopy2: return "callCopy2"
+        case .callCopy3: return "callCopy3"
+        case .callIndirectCopy1: return "callIndirectCopy1"
+        case .callIndirectCopy2: return "callIndirectCopy2"
+        case .callIndirectCopy3: return "callIndirectCopy3"
         }
     }
 
@@ -142,6 +160,12 @@ extension InternalOp {
         case .returnCallIndirect: return .fixed(3)
         case .memoryOperation: return .fixed(4)
         case .callIndirect64: return .fixed(3)
+        case .callCopy1: return .arguments(2)
+        case .callCopy2: return .arguments(2)
+        case .callCopy3: return .arguments(2)
+        case .callIndirectCopy1: return .arguments(3)
+        case .callIndirectCopy2: return .arguments(3)
+        case .callIndirectCopy3: return .arguments(3)
         }
     }
 
@@ -175,6 +199,12 @@ extension InternalOp {
         case .returnCallIndirect: return ["table index | 64-bit table flag << 32", "type id | index slot << 32"]
         case .memoryOperation: return ["Opcode | memory index << 32", "offset (loads, stores), source memory (memory.copy), data segment (memory.init)", "lane index (memlane) or unused"]
         case .callIndirect64: return ["table index", "type id | index slot << 32"]
+        case .callCopy1: return ["function address | argument counts << 32"]
+        case .callCopy2: return ["function address | argument counts << 32"]
+        case .callCopy3: return ["function address | argument counts << 32"]
+        case .callIndirectCopy1: return ["table index | argument counts << 32", "type id | index slot << 32"]
+        case .callIndirectCopy2: return ["table index | argument counts << 32", "type id | index slot << 32"]
+        case .callIndirectCopy3: return ["table index | argument counts << 32", "type id | index slot << 32"]
         }
     }
 
@@ -208,13 +238,19 @@ extension InternalOp {
         case .returnCallIndirect: return ["table", "type"]
         case .memoryOperation: return ["op", "imm", "lane"]
         case .callIndirect64: return ["table", "type"]
+        case .callCopy1: return ["fn"]
+        case .callCopy2: return ["fn"]
+        case .callCopy3: return ["fn"]
+        case .callIndirectCopy1: return ["table", "type"]
+        case .callIndirectCopy2: return ["table", "type"]
+        case .callIndirectCopy3: return ["table", "type"]
         }
     }
 
     /// Enters a function (a call or a tail call): step-over and host-call stops look at it.
     var isCallLike: Bool {
         switch self {
-        case .call, .callIndirect, .returnCall, .returnCallIndirect, .callIndirect64: return true
+        case .call, .callIndirect, .returnCall, .returnCallIndirect, .callIndirect64, .callCopy1, .callCopy2, .callCopy3, .callIndirectCopy1, .callIndirectCopy2, .callIndirectCopy3: return true
         default: return false
         }
     }
@@ -230,7 +266,7 @@ extension InternalOp {
     /// Takes its callee from a table (words: table index, type id | index slot << 32).
     var isIndirectCall: Bool {
         switch self {
-        case .callIndirect, .returnCallIndirect, .callIndirect64: return true
+        case .callIndirect, .returnCallIndirect, .callIndirect64, .callIndirectCopy1, .callIndirectCopy2, .callIndirectCopy3: return true
         default: return false
         }
     }
@@ -246,7 +282,7 @@ extension InternalOp {
     /// May trap.
     var mayTrap: Bool {
         switch self {
-        case .call, .callIndirect, .fuel, .unsupported, .simd, .returnCall, .returnCallIndirect, .memoryOperation, .callIndirect64: return true
+        case .call, .callIndirect, .fuel, .unsupported, .simd, .returnCall, .returnCallIndirect, .memoryOperation, .callIndirect64, .callCopy1, .callCopy2, .callCopy3, .callIndirectCopy1, .callIndirectCopy2, .callIndirectCopy3: return true
         default: return false
         }
     }
