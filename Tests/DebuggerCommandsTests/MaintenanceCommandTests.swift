@@ -13,9 +13,8 @@ import Testing
         // The listing Docs/commands.md shows.
         #expect(text.contains("""
             Internal code of $f (func 1):
-            0000  copy            a=1 src=0
-            0002  call            a=1 fn=0
-            0004  return          a=1 count=1
+            0000  callCopy1       a=1 fn=0 @1=@0
+            0003  return          a=1 count=1
 
             """))
         #expect(!s.execute("maint print code $nosuch"))

@@ -48,18 +48,17 @@ import WasmVM
         let s = try session()
         try s.setBreakpoint("$a")
         let inner = try s.setBreakpoint("$c")
+        // The call takes its `local.get` argument itself (Compiler+Calls.swift): $a's first
+        // stop point is the call, with the argument on the stack.
         var stop = try s.invoke("a", [.i32(1)])
-        #expect(stop.at == "$a+0x1 (func 3, offset 0xaf) at calls.wat:31")
-        stop = try s.next()
-        #expect(stop.reason == .stepDone)
         #expect(stop.at == "$a+0x3 (func 3, offset 0xb1) at calls.wat:32")
+        #expect(try s.operandStack() == [.i32(1)])
         stop = try s.next()
         #expect(stop.reason == .breakpoint(number: inner.number))
         #expect(stop.at == "$c+0x1 (func 1, offset 0x9a) at calls.wat:20")
         // Without the inner breakpoint, next steps over the whole call.
         try s.delete([inner.number])
         stop = try s.invoke("a", [.i32(1)])
-        _ = try s.next()
         stop = try s.next()
         #expect(stop.reason == .stepDone)
         #expect(stop.at == "$a+0x5 (func 3, offset 0xb3) at calls.wat:33")
@@ -173,10 +172,12 @@ import WasmVM
 
     @Test func runStartAndStartiStopAtStart() throws {
         let s = try session()
+        // `i32.const 3; call $a`: the constant is the call's argument, so the first stop point
+        // is the call.
         var stop = try s.start()
-        #expect(stop.at == "$main+0x1 (func 8, offset 0x106) at calls.wat:75")
-        stop = try s.next()
         #expect(stop.at == "$main+0x3 (func 8, offset 0x108) at calls.wat:76")
+        stop = try s.next()
+        #expect(stop.at == "$main+0x6 (func 8, offset 0x10b) at calls.wat:77")
         stop = try s.continueExecution()
         #expect(stop.reason == .exited(code: 0))
         try s.setBreakpoint("$b")
@@ -189,7 +190,7 @@ import WasmVM
         #expect(!s.isRunning)
         #expect(throws: DebuggerError.self) { try s.continueExecution() }
         stop = try s.starti()
-        #expect(stop.at == "$main+0x1 (func 8, offset 0x106) at calls.wat:75")
+        #expect(stop.at == "$main+0x3 (func 8, offset 0x108) at calls.wat:76")
     }
 
     /// As gdb: when a user breakpoint sits where `start` stops, the stop is that breakpoint.
@@ -198,7 +199,7 @@ import WasmVM
         let bp = try s.setBreakpoint("_start")
         var stop = try s.start()
         #expect(stop.reason == .breakpoint(number: bp.number))
-        #expect(stop.at == "$main+0x1 (func 8, offset 0x106) at calls.wat:75")
+        #expect(stop.at == "$main+0x3 (func 8, offset 0x108) at calls.wat:76")
         #expect(s.breakpoint(bp.number)?.hitCount == 1)
         // Continuing runs the first instruction instead of reporting the breakpoint again.
         stop = try s.continueExecution()
@@ -211,7 +212,7 @@ import WasmVM
         let other = try s.setBreakpoint("$a")
         stop = try s.start()
         #expect(stop.reason == .stepDone)
-        #expect(stop.at == "$main+0x1 (func 8, offset 0x106) at calls.wat:75")
+        #expect(stop.at == "$main+0x3 (func 8, offset 0x108) at calls.wat:76")
         #expect(s.breakpoint(bp.number)?.hitCount == 2)
         stop = try s.continueExecution()
         #expect(stop.reason == .breakpoint(number: other.number))
