@@ -247,11 +247,14 @@ static inline __attribute__((always_inline)) void copy_arguments(u64 *fp, const 
 }
 /// The words of the argument list described by `w1`.
 #define ARGUMENT_WORDS(w1_) ((((w1_) >> 32) & 0xFFFF) + 2 * ((w1_) >> 48))
-/// Exactly `n_` copies, unrolled (the CALL_COPYn forms: most calls with folded arguments).
-#define COPY_ARGUMENTS(list_, n_) do { \
+/// Exactly `n_` copies then `k_` constants, unrolled (the CALL_COPYn and CALL_..._CONST1 forms:
+/// most calls with folded arguments).
+#define COPY_ARGUMENTS(list_, n_, k_) do { \
     const u64 *l_ = (list_); \
     _Pragma("clang loop unroll(full)") \
     for (int i_ = 0; i_ < (n_); i_++) { u64 w_ = l_[i_]; fp[(u32)w_] = fp[w_ >> 32]; } \
+    _Pragma("clang loop unroll(full)") \
+    for (int i_ = 0; i_ < (k_); i_++) fp[l_[(n_) + 2 * i_]] = l_[(n_) + 2 * i_ + 1]; \
 } while (0)
 
 // A call with a general argument list copies it in a handler of its own, which then jumps to
@@ -268,11 +271,14 @@ HANDLER(L_CALL) {
     CALL((u32)w1, fp + A, pc + 2);
 }
 HANDLER(L_CALL_ENTER) { u64 w1 = pc[1]; CALL((u32)w1, fp + A, pc + 2 + ARGUMENT_WORDS(w1)); }
-#define DEFINE_CALL_COPIES(n_) \
-    HANDLER(L_CALL_COPY##n_) { COPY_ARGUMENTS(pc + 2, n_); CALL((u32)pc[1], fp + A, pc + 2 + (n_)); }
-DEFINE_CALL_COPIES(1)
-DEFINE_CALL_COPIES(2)
-DEFINE_CALL_COPIES(3)
+#define DEFINE_CALL_FORM(name_, n_, k_) \
+    HANDLER(name_) { COPY_ARGUMENTS(pc + 2, n_, k_); CALL((u32)pc[1], fp + A, pc + 2 + (n_) + 2 * (k_)); }
+DEFINE_CALL_FORM(L_CALL_COPY1, 1, 0)
+DEFINE_CALL_FORM(L_CALL_COPY2, 2, 0)
+DEFINE_CALL_FORM(L_CALL_COPY3, 3, 0)
+DEFINE_CALL_FORM(L_CALL_CONST1, 0, 1)
+DEFINE_CALL_FORM(L_CALL_COPY1_CONST1, 1, 1)
+DEFINE_CALL_FORM(L_CALL_COPY2_CONST1, 2, 1)
 
 /// The table lookup of an indirect call (w1 = table index | argument counts << 32; w2 = type
 /// id | index slot << 32), then the call, returning to `returnPC_`. Anything that traps (index
@@ -292,7 +298,7 @@ HANDLER(L_CALL_INDIRECT) {
 }
 HANDLER(L_CALL_INDIRECT_ENTER) { CALL_INDIRECT(pc + 3 + ARGUMENT_WORDS(pc[1])); }
 #define DEFINE_CALL_INDIRECT_COPIES(n_) \
-    HANDLER(L_CALL_INDIRECT_COPY##n_) { COPY_ARGUMENTS(pc + 3, n_); CALL_INDIRECT(pc + 3 + (n_)); }
+    HANDLER(L_CALL_INDIRECT_COPY##n_) { COPY_ARGUMENTS(pc + 3, n_, 0); CALL_INDIRECT(pc + 3 + (n_)); }
 DEFINE_CALL_INDIRECT_COPIES(1)
 DEFINE_CALL_INDIRECT_COPIES(2)
 DEFINE_CALL_INDIRECT_COPIES(3)
@@ -503,6 +509,9 @@ static void fill_tables(void) {
     table[WDB_IOP_CALL_COPY1] = L_CALL_COPY1;
     table[WDB_IOP_CALL_COPY2] = L_CALL_COPY2;
     table[WDB_IOP_CALL_COPY3] = L_CALL_COPY3;
+    table[WDB_IOP_CALL_CONST1] = L_CALL_CONST1;
+    table[WDB_IOP_CALL_COPY1_CONST1] = L_CALL_COPY1_CONST1;
+    table[WDB_IOP_CALL_COPY2_CONST1] = L_CALL_COPY2_CONST1;
     table[WDB_IOP_CALL_INDIRECT_COPY1] = L_CALL_INDIRECT_COPY1;
     table[WDB_IOP_CALL_INDIRECT_COPY2] = L_CALL_INDIRECT_COPY2;
     table[WDB_IOP_CALL_INDIRECT_COPY3] = L_CALL_INDIRECT_COPY3;

@@ -102,9 +102,10 @@ extension Compiler {
         stop(offset)
         let counts = UInt64(copies.count) << 32 | UInt64(constants.count / 2) << 48
         let base = try slotOfTop(operandCount)
-        // One to three copies and no constant (most calls with folded arguments): a form that
-        // copies them without a loop.
+        // One to three copies and no constant (most calls with folded arguments), and for
+        // direct calls up to two copies and one constant: forms that copy without a loop.
         let copiesOnly = constants.isEmpty ? copies.count : 0
+        let oneConstant: [InternalOp] = [.callConst1, .callCopy1Const1, .callCopy2Const1]
         if let indirect {
             let index = try pop()
             let indexSlot = Compiler.operand(index)
@@ -114,8 +115,9 @@ extension Compiler {
                  UInt64(env.typeIDs[Int(indirect.typeIndex)]) | UInt64(slot) << 32)
         } else {
             let forms: [InternalOp] = [.call, .callCopy1, .callCopy2, .callCopy3]
-            emit(copiesOnly < forms.count ? forms[copiesOnly] : .call, base,
-                 UInt64(env.functionAddresses[Int(instruction.index)]) | counts)
+            let op = constants.count == 2 && copies.count < oneConstant.count ? oneConstant[copies.count]
+                : copiesOnly < forms.count ? forms[copiesOnly] : .call
+            emit(op, base, UInt64(env.functionAddresses[Int(instruction.index)]) | counts)
         }
         code.append(contentsOf: copies)
         code.append(contentsOf: constants)

@@ -176,7 +176,7 @@ extension Interpreter {
                 r.code = entry.code.unsafelyUnwrapped
                 r.context = entry.context.unsafelyUnwrapped
                 reloadMemory(&r)
-            case .call, .callCopy1, .callCopy2, .callCopy3:
+            case .call, .callCopy1, .callCopy2, .callCopy3, .callConst1, .callCopy1Const1, .callCopy2Const1:
                 // The C core copied the folded arguments before leaving it; copying again is
                 // harmless (they read locals and constants) and keeps this path self-contained.
                 let w1 = pc[1]

@@ -53,7 +53,8 @@ import WasmCore
         let callLike = InternalOp.allCases.filter { $0.isCallLike }
         let tailCalls = InternalOp.allCases.filter { $0.isTailCall }
         #expect(callLike == [.call, .callIndirect, .returnCall, .returnCallIndirect, .callIndirect64, .callCopy1, .callCopy2,
-                             .callCopy3, .callIndirectCopy1, .callIndirectCopy2, .callIndirectCopy3])
+                             .callCopy3, .callIndirectCopy1, .callIndirectCopy2, .callIndirectCopy3,
+                             .callConst1, .callCopy1Const1, .callCopy2Const1])
         #expect(tailCalls == [.returnCall, .returnCallIndirect])
         for op in InternalOp.allCases {
             #expect(op.isDebugPatch == CodeWord.isPatch(op.rawValue), "\(op.name)")

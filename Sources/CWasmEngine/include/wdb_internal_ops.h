@@ -40,10 +40,13 @@ enum {
     WDB_IOP_CALL_INDIRECT_COPY1 = 0x21E,
     WDB_IOP_CALL_INDIRECT_COPY2 = 0x21F,
     WDB_IOP_CALL_INDIRECT_COPY3 = 0x220,
-    WDB_IOP_END = 0x221
+    WDB_IOP_CALL_CONST1 = 0x221,
+    WDB_IOP_CALL_COPY1_CONST1 = 0x222,
+    WDB_IOP_CALL_COPY2_CONST1 = 0x223,
+    WDB_IOP_END = 0x224
 };
 
 _Static_assert(WDB_OPCODE_COUNT_ALL <= WDB_IOP_BASE, "internal operations overlap the opcodes");
-_Static_assert(WDB_IOP_END - WDB_IOP_BASE == 33, "one number per internal operation");
+_Static_assert(WDB_IOP_END - WDB_IOP_BASE == 36, "one number per internal operation");
 
 #endif

@@ -84,10 +84,16 @@ enum InternalOp: UInt16, CaseIterable {
     case callIndirectCopy2
     /// `callIndirect` whose argument list is exactly three copies
     case callIndirectCopy3
+    /// `call` whose argument list is exactly one constant
+    case callConst1
+    /// `call` whose argument list is exactly one copy and one constant
+    case callCopy1Const1
+    /// `call` whose argument list is exactly two copies and one constant
+    case callCopy2Const1
 
     /// Number of cases (a literal, so the run loop's range check costs no lazy initialisation;
     /// a test checks it against `allCases`).
-    static let count: UInt16 = 33
+    static let count: UInt16 = 36
 }
 
 extension InternalOp {
@@ -127,6 +133,9 @@ extension InternalOp {
         case .callIndirectCopy1: return "callIndirectCopy1"
         case .callIndirectCopy2: return "callIndirectCopy2"
         case .callIndirectCopy3: return "callIndirectCopy3"
+        case .callConst1: return "callConst1"
+        case .callCopy1Const1: return "callCopy1Const1"
+        case .callCopy2Const1: return "callCopy2Const1"
         }
     }
 
@@ -166,6 +175,9 @@ extension InternalOp {
         case .callIndirectCopy1: return .arguments(3)
         case .callIndirectCopy2: return .arguments(3)
         case .callIndirectCopy3: return .arguments(3)
+        case .callConst1: return .arguments(2)
+        case .callCopy1Const1: return .arguments(2)
+        case .callCopy2Const1: return .arguments(2)
         }
     }
 
@@ -205,6 +217,9 @@ extension InternalOp {
         case .callIndirectCopy1: return ["table index | argument counts << 32", "type id | index slot << 32"]
         case .callIndirectCopy2: return ["table index | argument counts << 32", "type id | index slot << 32"]
         case .callIndirectCopy3: return ["table index | argument counts << 32", "type id | index slot << 32"]
+        case .callConst1: return ["function address | argument counts << 32"]
+        case .callCopy1Const1: return ["function address | argument counts << 32"]
+        case .callCopy2Const1: return ["function address | argument counts << 32"]
         }
     }
 
@@ -244,13 +259,16 @@ extension InternalOp {
         case .callIndirectCopy1: return ["table", "type"]
         case .callIndirectCopy2: return ["table", "type"]
         case .callIndirectCopy3: return ["table", "type"]
+        case .callConst1: return ["fn"]
+        case .callCopy1Const1: return ["fn"]
+        case .callCopy2Const1: return ["fn"]
         }
     }
 
     /// Enters a function (a call or a tail call): step-over and host-call stops look at it.
     var isCallLike: Bool {
         switch self {
-        case .call, .callIndirect, .returnCall, .returnCallIndirect, .callIndirect64, .callCopy1, .callCopy2, .callCopy3, .callIndirectCopy1, .callIndirectCopy2, .callIndirectCopy3: return true
+        case .call, .callIndirect, .returnCall, .returnCallIndirect, .callIndirect64, .callCopy1, .callCopy2, .callCopy3, .callIndirectCopy1, .callIndirectCopy2, .callIndirectCopy3, .callConst1, .callCopy1Const1, .callCopy2Const1: return true
         default: return false
         }
     }
@@ -282,7 +300,7 @@ extension InternalOp {
     /// May trap.
     var mayTrap: Bool {
         switch self {
-        case .call, .callIndirect, .fuel, .unsupported, .simd, .returnCall, .returnCallIndirect, .memoryOperation, .callIndirect64, .callCopy1, .callCopy2, .callCopy3, .callIndirectCopy1, .callIndirectCopy2, .callIndirectCopy3: return true
+        case .call, .callIndirect, .fuel, .unsupported, .simd, .returnCall, .returnCallIndirect, .memoryOperation, .callIndirect64, .callCopy1, .callCopy2, .callCopy3, .callIndirectCopy1, .callIndirectCopy2, .callIndirectCopy3, .callConst1, .callCopy1Const1, .callCopy2Const1: return true
         default: return false
         }
     }
