@@ -257,19 +257,16 @@ static inline __attribute__((always_inline)) void copy_arguments(u64 *fp, const 
     for (int i_ = 0; i_ < (k_); i_++) fp[l_[(n_) + 2 * i_]] = l_[(n_) + 2 * i_ + 1]; \
 } while (0)
 
-// A call with a general argument list copies it in a handler of its own, which then jumps to
-// the entering one: the copy loops and CALL in one function made clang keep three of the
-// handler's registers on the stack around every call, argument list or not.
+// A call with a general argument list (CALL_LIST) copies it and then jumps to a handler that
+// enters the callee: the copy loops and CALL in one function made clang keep three of the
+// handler's registers on the stack around every call.
 static HANDLER_CC uint8_t L_CALL_ENTER(HANDLER_ARGS);
 static HANDLER_CC uint8_t L_CALL_INDIRECT_ENTER(HANDLER_ARGS);
 HANDLER(L_CALL_LIST) { copy_arguments(fp, pc + 2, pc[1]); TAIL(L_CALL_ENTER, word); }
 HANDLER(L_CALL_INDIRECT_LIST) { copy_arguments(fp, pc + 3, pc[1]); TAIL(L_CALL_INDIRECT_ENTER, word); }
 
-HANDLER(L_CALL) {
-    u64 w1 = pc[1];
-    if (__builtin_expect(w1 >> 32 != 0, 0)) TAIL(L_CALL_LIST, word);
-    CALL((u32)w1, fp + A, pc + 2);
-}
+/// A call without an argument list (its arguments are in the callee's frame already).
+HANDLER(L_CALL) { CALL((u32)pc[1], fp + A, pc + 2); }
 HANDLER(L_CALL_ENTER) { u64 w1 = pc[1]; CALL((u32)w1, fp + A, pc + 2 + ARGUMENT_WORDS(w1)); }
 #define DEFINE_CALL_FORM(name_, n_, k_) \
     HANDLER(name_) { COPY_ARGUMENTS(pc + 2, n_, k_); CALL((u32)pc[1], fp + A, pc + 2 + (n_) + 2 * (k_)); }
@@ -292,10 +289,7 @@ DEFINE_CALL_FORM(L_CALL_COPY2_CONST1, 2, 1)
     if (ref == 0 || core->entries[(u32)(ref - 1)].typeID != (u32)w) EXIT(WDB_STATUS_SLOW); \
     CALL((u32)(ref - 1), fp + A, (returnPC_)); \
 } while (0)
-HANDLER(L_CALL_INDIRECT) {
-    if (__builtin_expect(pc[1] >> 32 != 0, 0)) TAIL(L_CALL_INDIRECT_LIST, word);
-    CALL_INDIRECT(pc + 3);
-}
+HANDLER(L_CALL_INDIRECT) { CALL_INDIRECT(pc + 3); }
 HANDLER(L_CALL_INDIRECT_ENTER) { CALL_INDIRECT(pc + 3 + ARGUMENT_WORDS(pc[1])); }
 #define DEFINE_CALL_INDIRECT_COPIES(n_) \
     HANDLER(L_CALL_INDIRECT_COPY##n_) { COPY_ARGUMENTS(pc + 3, n_, 0); CALL_INDIRECT(pc + 3 + (n_)); }
@@ -509,6 +503,8 @@ static void fill_tables(void) {
     table[WDB_IOP_CALL_COPY1] = L_CALL_COPY1;
     table[WDB_IOP_CALL_COPY2] = L_CALL_COPY2;
     table[WDB_IOP_CALL_COPY3] = L_CALL_COPY3;
+    table[WDB_IOP_CALL_LIST] = L_CALL_LIST;
+    table[WDB_IOP_CALL_INDIRECT_LIST] = L_CALL_INDIRECT_LIST;
     table[WDB_IOP_CALL_CONST1] = L_CALL_CONST1;
     table[WDB_IOP_CALL_COPY1_CONST1] = L_CALL_COPY1_CONST1;
     table[WDB_IOP_CALL_COPY2_CONST1] = L_CALL_COPY2_CONST1;

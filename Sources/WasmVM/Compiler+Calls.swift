@@ -103,7 +103,8 @@ extension Compiler {
         let counts = UInt64(copies.count) << 32 | UInt64(constants.count / 2) << 48
         let base = try slotOfTop(operandCount)
         // One to three copies and no constant (most calls with folded arguments), and for
-        // direct calls up to two copies and one constant: forms that copy without a loop.
+        // direct calls up to two copies and one constant: forms that copy without a loop. Any
+        // other list goes to callList / callIndirectList; call and callIndirect have none.
         let copiesOnly = constants.isEmpty ? copies.count : 0
         let oneConstant: [InternalOp] = [.callConst1, .callCopy1Const1, .callCopy2Const1]
         if let indirect {
@@ -111,12 +112,14 @@ extension Compiler {
             let indexSlot = Compiler.operand(index)
             guard case .slot(let slot) = indexSlot else { throw CompileError("internal: call_indirect index") }
             let forms: [InternalOp] = [.callIndirect, .callIndirectCopy1, .callIndirectCopy2, .callIndirectCopy3]
-            emit(copiesOnly < forms.count ? forms[copiesOnly] : .callIndirect, base, UInt64(indirect.table) | counts,
+            let op = counts == 0 ? .callIndirect : copiesOnly > 0 && copiesOnly < forms.count ? forms[copiesOnly] : .callIndirectList
+            emit(op, base, UInt64(indirect.table) | counts,
                  UInt64(env.typeIDs[Int(indirect.typeIndex)]) | UInt64(slot) << 32)
         } else {
             let forms: [InternalOp] = [.call, .callCopy1, .callCopy2, .callCopy3]
-            let op = constants.count == 2 && copies.count < oneConstant.count ? oneConstant[copies.count]
-                : copiesOnly < forms.count ? forms[copiesOnly] : .call
+            let op = counts == 0 ? .call
+                : constants.count == 2 && copies.count < oneConstant.count ? oneConstant[copies.count]
+                : copiesOnly > 0 && copiesOnly < forms.count ? forms[copiesOnly] : .callList
             emit(op, base, UInt64(env.functionAddresses[Int(instruction.index)]) | counts)
         }
         code.append(contentsOf: copies)

@@ -176,14 +176,14 @@ extension Interpreter {
                 r.code = entry.code.unsafelyUnwrapped
                 r.context = entry.context.unsafelyUnwrapped
                 reloadMemory(&r)
-            case .call, .callCopy1, .callCopy2, .callCopy3, .callConst1, .callCopy1Const1, .callCopy2Const1:
+            case .call, .callCopy1, .callCopy2, .callCopy3, .callConst1, .callCopy1Const1, .callCopy2Const1, .callList:
                 // The C core copied the folded arguments before leaving it; copying again is
                 // harmless (they read locals and constants) and keeps this path self-contained.
                 let w1 = pc[1]
                 CallArguments.copy(w1, list: pc + 2, fp: fp)
                 return call(&r, store, ex, callee: UInt32(truncatingIfNeeded: w1), base: fp + a,
                             returnPC: pc + 2 + CallArguments.words(w1))
-            case .callIndirect, .callIndirectCopy1, .callIndirectCopy2, .callIndirectCopy3, .callIndirect64:
+            case .callIndirect, .callIndirectCopy1, .callIndirectCopy2, .callIndirectCopy3, .callIndirectList, .callIndirect64:
                 // (callIndirect64 has no argument list: its w1 is the table index alone.)
                 let listWords = op == .callIndirect64 ? 0 : CallArguments.words(pc[1])
                 if listWords > 0 { CallArguments.copy(pc[1], list: pc + 3, fp: fp) }

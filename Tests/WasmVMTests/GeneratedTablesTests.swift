@@ -54,7 +54,7 @@ import WasmCore
         let tailCalls = InternalOp.allCases.filter { $0.isTailCall }
         #expect(callLike == [.call, .callIndirect, .returnCall, .returnCallIndirect, .callIndirect64, .callCopy1, .callCopy2,
                              .callCopy3, .callIndirectCopy1, .callIndirectCopy2, .callIndirectCopy3,
-                             .callConst1, .callCopy1Const1, .callCopy2Const1])
+                             .callConst1, .callCopy1Const1, .callCopy2Const1, .callList, .callIndirectList])
         #expect(tailCalls == [.returnCall, .returnCallIndirect])
         for op in InternalOp.allCases {
             #expect(op.isDebugPatch == CodeWord.isPatch(op.rawValue), "\(op.name)")

@@ -58,7 +58,7 @@ import WasmCore
         let compiled = try #require(m.store.compiled(f.address))
         #expect(InternalCode.disassemble(compiled) == [
             "0000  callCopy1Const1 a=1 fn=0 @1=@0 @2=4294967294|4294967295",
-            "0005  callIndirect    a=2 table=0 type=0 index=@0 @2=9 @3=1",
+            "0005  callIndirectList a=2 table=0 type=0 index=@0 @2=9 @3=1",
             "0012  i32.add/rr      a=1 x=@1 y=@2",
             "0014  return          a=1 count=1",
         ])

@@ -43,10 +43,12 @@ enum {
     WDB_IOP_CALL_CONST1 = 0x221,
     WDB_IOP_CALL_COPY1_CONST1 = 0x222,
     WDB_IOP_CALL_COPY2_CONST1 = 0x223,
-    WDB_IOP_END = 0x224
+    WDB_IOP_CALL_LIST = 0x224,
+    WDB_IOP_CALL_INDIRECT_LIST = 0x225,
+    WDB_IOP_END = 0x226
 };
 
 _Static_assert(WDB_OPCODE_COUNT_ALL <= WDB_IOP_BASE, "internal operations overlap the opcodes");
-_Static_assert(WDB_IOP_END - WDB_IOP_BASE == 36, "one number per internal operation");
+_Static_assert(WDB_IOP_END - WDB_IOP_BASE == 38, "one number per internal operation");
 
 #endif

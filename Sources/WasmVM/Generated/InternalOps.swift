@@ -90,10 +90,14 @@ enum InternalOp: UInt16, CaseIterable {
     case callCopy1Const1
     /// `call` whose argument list is exactly two copies and one constant
     case callCopy2Const1
+    /// `call` with an argument list no loop-free form takes (`call` itself then has none)
+    case callList
+    /// `callIndirect` with an argument list no loop-free form takes
+    case callIndirectList
 
     /// Number of cases (a literal, so the run loop's range check costs no lazy initialisation;
     /// a test checks it against `allCases`).
-    static let count: UInt16 = 36
+    static let count: UInt16 = 38
 }
 
 extension InternalOp {
@@ -136,6 +140,8 @@ extension InternalOp {
         case .callConst1: return "callConst1"
         case .callCopy1Const1: return "callCopy1Const1"
         case .callCopy2Const1: return "callCopy2Const1"
+        case .callList: return "callList"
+        case .callIndirectList: return "callIndirectList"
         }
     }
 
@@ -178,6 +184,8 @@ extension InternalOp {
         case .callConst1: return .arguments(2)
         case .callCopy1Const1: return .arguments(2)
         case .callCopy2Const1: return .arguments(2)
+        case .callList: return .arguments(2)
+        case .callIndirectList: return .arguments(3)
         }
     }
 
@@ -220,6 +228,8 @@ extension InternalOp {
         case .callConst1: return ["function address | argument counts << 32"]
         case .callCopy1Const1: return ["function address | argument counts << 32"]
         case .callCopy2Const1: return ["function address | argument counts << 32"]
+        case .callList: return ["function address | argument counts << 32"]
+        case .callIndirectList: return ["table index | argument counts << 32", "type id | index slot << 32"]
         }
     }
 
@@ -262,13 +272,15 @@ extension InternalOp {
         case .callConst1: return ["fn"]
         case .callCopy1Const1: return ["fn"]
         case .callCopy2Const1: return ["fn"]
+        case .callList: return ["fn"]
+        case .callIndirectList: return ["table", "type"]
         }
     }
 
     /// Enters a function (a call or a tail call): step-over and host-call stops look at it.
     var isCallLike: Bool {
         switch self {
-        case .call, .callIndirect, .returnCall, .returnCallIndirect, .callIndirect64, .callCopy1, .callCopy2, .callCopy3, .callIndirectCopy1, .callIndirectCopy2, .callIndirectCopy3, .callConst1, .callCopy1Const1, .callCopy2Const1: return true
+        case .call, .callIndirect, .returnCall, .returnCallIndirect, .callIndirect64, .callCopy1, .callCopy2, .callCopy3, .callIndirectCopy1, .callIndirectCopy2, .callIndirectCopy3, .callConst1, .callCopy1Const1, .callCopy2Const1, .callList, .callIndirectList: return true
         default: return false
         }
     }
@@ -284,7 +296,7 @@ extension InternalOp {
     /// Takes its callee from a table (words: table index, type id | index slot << 32).
     var isIndirectCall: Bool {
         switch self {
-        case .callIndirect, .returnCallIndirect, .callIndirect64, .callIndirectCopy1, .callIndirectCopy2, .callIndirectCopy3: return true
+        case .callIndirect, .returnCallIndirect, .callIndirect64, .callIndirectCopy1, .callIndirectCopy2, .callIndirectCopy3, .callIndirectList: return true
         default: return false
         }
     }
@@ -300,7 +312,7 @@ extension InternalOp {
     /// May trap.
     var mayTrap: Bool {
         switch self {
-        case .call, .callIndirect, .fuel, .unsupported, .simd, .returnCall, .returnCallIndirect, .memoryOperation, .callIndirect64, .callCopy1, .callCopy2, .callCopy3, .callIndirectCopy1, .callIndirectCopy2, .callIndirectCopy3, .callConst1, .callCopy1Const1, .callCopy2Const1: return true
+        case .call, .callIndirect, .fuel, .unsupported, .simd, .returnCall, .returnCallIndirect, .memoryOperation, .callIndirect64, .callCopy1, .callCopy2, .callCopy3, .callIndirectCopy1, .callIndirectCopy2, .callIndirectCopy3, .callConst1, .callCopy1Const1, .callCopy2Const1, .callList, .callIndirectList: return true
         default: return false
         }
     }
