@@ -182,18 +182,7 @@ HANDLER(L_RETURN) {
     fp = caller->fp;
     pc = caller->returnPC;
     code = callerCode;
-    word = *pc;
-    // A `copy` at the return point (mostly `local.set $x (call ...)`: the result moves from the
-    // call's canonical slot into the local) runs here, saving its dispatch. Only when running
-    // freely: a single step must stop at the return point, which begins a stop point; and a
-    // breakpoint, `finish`'s temporary one or an interrupt there has patched the operation, so
-    // the test fails and the patch runs (Docs/architecture.md, Engine invariants (3), (4)).
-    if ((uint16_t)word == WDB_IOP_COPY && next == &runTable) {
-        fp[A] = fp[(intptr_t)pc[1]];
-        pc += 2;
-        word = *pc;
-    }
-    TAIL(next->handlers[(uint16_t)word], word);
+    DISPATCH();
 }
 
 /// Zeroes slots [paramSlots, zeroEnd) of the frame at `base_` of function entry `e_`: the

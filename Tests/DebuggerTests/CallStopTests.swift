@@ -3,9 +3,9 @@ import WasmCore
 import WasmVM
 @testable import Debugger
 
-/// Calls take their `local.get`/constant arguments themselves (Compiler+Calls.swift), and a free
-/// run executes a `local.set` of a call's result inside the return (engine.c, L_RETURN). The
-/// debugger still sees every stop a user can ask for there.
+/// Calls take their `local.get`/constant arguments themselves (Compiler+Calls.swift): the stop
+/// at a call shows them, stepping enters the callee, `finish` and `next` stop at the return
+/// point before the `local.set` of the result runs.
 @Suite struct CallStopTests {
     static let wat = """
     (module
@@ -19,7 +19,6 @@ import WasmVM
     @Test func breakpointsAndFinishStopAtTheReturnPointsLocalSet() throws {
         let s = DebugSession()
         try s.load(wat: CallStopTests.wat, file: "calls.wat")
-        // Free run: the copies at the return points run inside the returns.
         var stop = try s.invoke("f", [.i32(5)])
         #expect(stop.reason == .returned(values: [.i32(20)]))
         // A breakpoint on the first call: the stack shows its arguments, read where they are.
@@ -35,7 +34,7 @@ import WasmVM
         #expect(try s.evaluate("$r") == .i32(0))
         #expect(try s.operandStack() == [.i32(15)])
         // `next` runs the local.set, then steps over the second call (a temporary breakpoint
-        // on its return point, whose local.set must not run inside the return).
+        // on its return point).
         try s.delete()
         stop = try s.next()
         #expect(try s.evaluate("$r") == .i32(15))
