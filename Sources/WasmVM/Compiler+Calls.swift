@@ -22,7 +22,9 @@ import WasmCore
 // slot of its second word); a constant index is emitted first. Tail calls and 64-bit tables
 // keep the old form (every argument in its canonical slot).
 
-/// The argument list of a call instruction (`call`, `callIndirect`): bits 32..47 of the first
+/// The argument list of a call instruction (the `args2`/`args3` operations of
+/// Scripts/internal-ops.txt: `callList`, `callCopy1`, `callIndirectCopy2`, ...; a plain `call` or
+/// `callIndirect` has an empty one): bits 32..47 of the first
 /// immediate word count the copies, bits 48..63 the constants. After the fixed words come the
 /// copies, one word each (`destination slot | source slot << 32`), then the constants, two words
 /// each (destination slot, value).
