@@ -187,19 +187,24 @@ HANDLER(L_RETURN) {
 
 /// Zeroes slots [paramSlots, zeroEnd) of the frame at `base_` of function entry `e_`: the
 /// locals a read may see before a write (wdb_function_entry.zeroEnd), the first of which is the
-/// zero slot when the function has one. The first is zeroed even when zeroEnd == paramSlots
-/// (a do-while saves the test): that slot is then a local the function writes before reading
-/// it, an operand slot, or the slot above the frame, all dead at entry and inside the value
-/// stack (the call checked base + frameSize < stackEnd). (The empty asm keeps clang from
-/// turning this loop into a memset call, which costs more than the loop for the handful of
-/// locals a function has.)
+/// zero slot when the function has one. The first two are zeroed whatever zeroEnd says, with no
+/// loop: most functions zero one or two slots (a debug session's calls often two, a free run's
+/// one), and two stores cost what one store and a loop test did. Slots past zeroEnd are then a
+/// local the function writes before reading it, an operand slot, or one of the two slots above
+/// the frame, all dead at entry and inside the value stack (the call checked base + frameSize <
+/// stackEnd, and stackEnd stops one slot short of the stack's end: Execution.swift). (The empty
+/// asm keeps clang from turning the loop into a memset call, which costs more than the loop for
+/// the handful of locals a function has.)
 #define ZERO_LOCALS(base_, e_) do { \
     u64 *p = (base_) + (e_)->paramSlots, *end = (base_) + (e_)->zeroEnd; \
-    do { \
+    p[0] = 0; \
+    p[1] = 0; \
+    p += 2; \
+    while (p < end) { \
         *p = 0; \
         p++; \
         __asm__ volatile("" : "+r"(p)); \
-    } while (p < end); \
+    } \
 } while (0)
 
 /// Enters function `callee_` with its frame at `base_`; the caller continues at `returnPC_`.

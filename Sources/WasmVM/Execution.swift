@@ -104,7 +104,10 @@ final class Execution {
         // (The last resort, the heap, for a system that refuses even the smallest mapping.)
         stack = stackMapping?.bindMemory(to: UInt64.self, capacity: slots) ?? .allocate(capacity: slots)
         frames = frameMapping?.bindMemory(to: Frame.self, capacity: depth + 1) ?? .allocate(capacity: depth + 1)
-        stackEnd = stack + slots
+        // One slot short of the mapping: a call zeroes the two slots after its parameters
+        // without a loop (engine.c, ZERO_LOCALS), the second of which may lie one past a frame
+        // that ends right at stackEnd.
+        stackEnd = stack + slots - 1
         maxDepth = depth
         fuel = configuration.fuel ?? 0
         meterFuel = configuration.fuel != nil
