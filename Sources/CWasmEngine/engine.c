@@ -298,11 +298,11 @@ HANDLER(L_WATCHED_ACCESS) {
     uint16_t op = (uint16_t)original;
     uint8_t size = accessSize[op & (WDB_TABLE_SIZE - 1)];
     if (size != 0) {
-        // The address of a load or store, as ADDRESS() computes it.
+        // Where the load or store ends, as END() computes it, and so where it starts.
         u64 w1 = pc[1];
         u64 addend = accessIndexed[op & (WDB_TABLE_SIZE - 1)] ? fp[w1 >> 32] : (w1 >> 32);
-        u64 ea = (u64)(u32)(fp[(u32)pc[2]] + addend) + (u32)w1;
-        if (ea >= core->watchHigh || ea + size <= core->watchLow) TAIL(table[op], original);
+        u64 end = (u64)(u32)(fp[(u32)pc[2]] + addend) + (u32)w1;
+        if (end - size >= core->watchHigh || end <= core->watchLow) TAIL(table[op], original);
     }
     EXIT(WDB_STATUS_WATCH);
 }
@@ -330,39 +330,40 @@ HANDLER(L_MEMORY_SIZE) { fp[A] = memSize / 65536; pc += 2; DISPATCH(); }
     HANDLER(F_##N##_R) { u64 x = fp[(u32)pc[1]]; fp[A] = (expr); pc += 2; DISPATCH(); }
 #define DEFINE_TRAPPING_UNARY(N, check, expr) \
     HANDLER(F_##N##_R) { u64 x = fp[(u32)pc[1]]; check; fp[A] = (expr); pc += 2; DISPATCH(); }
-// Loads and stores: word 1 is the offset (low half) and an addend (high half): an `i32.add` of
-// a constant that computed the address, folded in (the sum wraps at 32 bits, as the add does).
-// Word 2's low half is the address slot; a store's value slot (RR) is in its high half.
-#define ADDRESS() ((u64)(u32)(fp[(u32)pc[2]] + (pc[1] >> 32)) + (u32)pc[1])
-#define INDEXED_ADDRESS() ((u64)(u32)(fp[(u32)pc[2]] + fp[pc[1] >> 32]) + (u32)pc[1])
+// Loads and stores: word 1 is the end (low half: the memarg offset plus the bytes accessed) and
+// an addend (high half: an `i32.add` of a constant that computed the address, folded in; the sum
+// wraps at 32 bits, as the add does). Word 2's low half is the address slot; a store's value
+// slot (RR) is in its high half. END() is where the access ends, so the bounds check is one
+// comparison with no addition of the size, and the access reads `sizeof(T)` bytes before it
+// (a displacement of the machine load).
+#define END() ((u64)(u32)(fp[(u32)pc[2]] + (pc[1] >> 32)) + (u32)pc[1])
+#define INDEXED_END() ((u64)(u32)(fp[(u32)pc[2]] + fp[pc[1] >> 32]) + (u32)pc[1])
+#define ACCESS(T, endExpr) \
+    u64 end = (endExpr); \
+    if (end > memSize) TRAP(WDB_TRAP_OUT_OF_BOUNDS_MEMORY); \
+    uint8_t *at = mem + end - sizeof(T)
 #define DEFINE_LOAD(N, T, widen) \
     HANDLER(F_##N##_R) { \
-        u64 ea = ADDRESS(); \
-        if (ea + sizeof(T) > memSize) TRAP(WDB_TRAP_OUT_OF_BOUNDS_MEMORY); \
-        T v; memcpy(&v, mem + ea, sizeof(T)); fp[A] = (widen); pc += 3; DISPATCH(); }
+        ACCESS(T, END()); \
+        T v; memcpy(&v, at, sizeof(T)); fp[A] = (widen); pc += 3; DISPATCH(); }
 #define DEFINE_INDEXED_LOAD(N, T, widen) \
     HANDLER(X_##N) { \
-        u64 ea = INDEXED_ADDRESS(); \
-        if (ea + sizeof(T) > memSize) TRAP(WDB_TRAP_OUT_OF_BOUNDS_MEMORY); \
-        T v; memcpy(&v, mem + ea, sizeof(T)); fp[A] = (widen); pc += 3; DISPATCH(); }
+        ACCESS(T, INDEXED_END()); \
+        T v; memcpy(&v, at, sizeof(T)); fp[A] = (widen); pc += 3; DISPATCH(); }
 #define DEFINE_INDEXED_STORE(N, T) \
     HANDLER(X_##N##_R) { \
-        u64 ea = INDEXED_ADDRESS(); \
-        if (ea + sizeof(T) > memSize) TRAP(WDB_TRAP_OUT_OF_BOUNDS_MEMORY); \
-        T v = (T)fp[pc[2] >> 32]; memcpy(mem + ea, &v, sizeof(T)); pc += 3; DISPATCH(); } \
+        ACCESS(T, INDEXED_END()); \
+        T v = (T)fp[pc[2] >> 32]; memcpy(at, &v, sizeof(T)); pc += 3; DISPATCH(); } \
     HANDLER(X_##N##_I) { \
-        u64 ea = INDEXED_ADDRESS(); \
-        if (ea + sizeof(T) > memSize) TRAP(WDB_TRAP_OUT_OF_BOUNDS_MEMORY); \
-        T v = (T)pc[3]; memcpy(mem + ea, &v, sizeof(T)); pc += 4; DISPATCH(); }
+        ACCESS(T, INDEXED_END()); \
+        T v = (T)pc[3]; memcpy(at, &v, sizeof(T)); pc += 4; DISPATCH(); }
 #define DEFINE_STORE(N, T) \
     HANDLER(F_##N##_RR) { \
-        u64 ea = ADDRESS(); \
-        if (ea + sizeof(T) > memSize) TRAP(WDB_TRAP_OUT_OF_BOUNDS_MEMORY); \
-        T v = (T)fp[pc[2] >> 32]; memcpy(mem + ea, &v, sizeof(T)); pc += 3; DISPATCH(); } \
+        ACCESS(T, END()); \
+        T v = (T)fp[pc[2] >> 32]; memcpy(at, &v, sizeof(T)); pc += 3; DISPATCH(); } \
     HANDLER(F_##N##_RI) { \
-        u64 ea = ADDRESS(); \
-        if (ea + sizeof(T) > memSize) TRAP(WDB_TRAP_OUT_OF_BOUNDS_MEMORY); \
-        T v = (T)pc[3]; memcpy(mem + ea, &v, sizeof(T)); pc += 4; DISPATCH(); }
+        ACCESS(T, END()); \
+        T v = (T)pc[3]; memcpy(at, &v, sizeof(T)); pc += 4; DISPATCH(); }
 
 // Immediate first (IR): word 1 the slot of y, word 2 the constant x (`C - y`, `C / y`).
 #define DEFINE_IMMEDIATE_FIRST(N, expr) \
@@ -420,9 +421,8 @@ WDB_COMPARE_OPS(DEFINE_SELECT)
 
 // ---- load-and-operate (chains.h) ----
 #define LOAD_CHAIN_VALUE(T, widen) \
-    u64 ea = ADDRESS(); \
-    if (ea + sizeof(T) > memSize) TRAP(WDB_TRAP_OUT_OF_BOUNDS_MEMORY); \
-    T v; memcpy(&v, mem + ea, sizeof(T)); u64 loaded = (widen)
+    ACCESS(T, END()); \
+    T v; memcpy(&v, at, sizeof(T)); u64 loaded = (widen)
 #define DEFINE_LOAD_CHAIN(L, T, widen, N) \
     HANDLER(LC_##L##_##N##_FIRST) { LOAD_CHAIN_VALUE(T, widen); \
         fp[A] = binary_##N(loaded, fp[pc[2] >> 32]); pc += 3; DISPATCH(); } \
