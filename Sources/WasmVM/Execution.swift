@@ -19,6 +19,9 @@ struct Registers {
     /// Cached memory 0 of the current instance; reloaded after calls, returns and growth.
     var memBase: UnsafeMutableRawPointer?
     var memSize: UInt64
+    /// Bytes of address space reserved at memBase (the C core runs a memory whose reservation
+    /// covers every register-form address without bounds checks: guard_pages.h).
+    var memReserved: UInt64 = 0
     /// Number of saved callers in use in `Execution.frames`.
     var depth: Int
     /// The depth at which the current invocation began: returning at it finishes the run.

@@ -64,6 +64,9 @@ typedef struct wdb_core {
     void *_Nullable context;
     uint8_t *_Nullable memBase;
     uint64_t memSize;
+    /// Bytes of address space reserved at memBase (0: the memory is a heap block). At least
+    /// WDB_GUARDED_RESERVATION: the core runs without bounds checks (guard_pages.h).
+    uint64_t memReserved;
     /// The instance's globals (two slots each), NULL when it has none.
     uint64_t *_Nonnull *_Nullable globals;
     /// The instance's tables, NULL when it has none.
@@ -81,6 +84,14 @@ typedef struct wdb_core {
     /// The trap (Swift `TrapCode` raw value) when the result is WDB_STATUS_TRAPPED.
     uint8_t trap;
 } wdb_core;
+
+/// The reservation that lets a memory run without bounds checks: every address a register-form
+/// load or store can form, (u32)(address + addend) + end with end <= 2^32 - 1, lies below it.
+#define WDB_GUARDED_RESERVATION ((uint64_t)8 << 30)
+/// WDB_GUARDED_RESERVATION, for Swift (which does not import the macro's expression).
+uint64_t wdb_guarded_reservation(void);
+/// How many guest accesses this thread's guarded runs turned from a fault into a trap (tests).
+uint64_t wdb_guard_fault_count(void);
 
 /// Results of `wdb_core_run`; the first seven equal Swift's `Status` raw values.
 enum {
