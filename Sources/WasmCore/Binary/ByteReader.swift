@@ -214,7 +214,14 @@ enum UTF8Check {
     static func firstInvalidIndex(_ s: UnsafeBufferPointer<UInt8>) -> Int? {
         var i = 0
         let n = s.count
+        guard let base = s.baseAddress else { return nil }
         while i < n {
+            // ASCII, nearly all of a name section, eight bytes at a time.
+            while i &+ 8 <= n,
+                  UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+                i &+= 8
+            }
+            guard i < n else { break }
             let b0 = s[i]
             if b0 < 0x80 { i += 1; continue }
             let length: Int
