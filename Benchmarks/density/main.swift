@@ -62,6 +62,19 @@ func residentKiB() -> Int {
     return fields.count >= 2 ? fields[1] * Int(sysconf(Int32(_SC_PAGESIZE))) / 1024 : 0
 }
 
+/// The kernel's page tables for this process in KiB (VmPTE in /proc/self/status): not part of the
+/// RSS, but memory an instance costs (a guard-page reservation per memory needs its own tables).
+func pageTableKiB() -> Int {
+    guard let f = fopen("/proc/self/status", "r") else { return 0 }
+    defer { fclose(f) }
+    var buffer = [CChar](repeating: 0, count: 256)
+    while fgets(&buffer, 256, f) != nil {
+        let line = String(cString: buffer)
+        if line.hasPrefix("VmPTE:") { return line.split(separator: " ").compactMap { Int($0) }.first ?? 0 }
+    }
+    return 0
+}
+
 /// `x` with `digits` decimals (the runner does without Foundation).
 func fixed(_ x: Double, _ digits: Int = 2) -> String {
     var scale = 1.0
@@ -83,10 +96,15 @@ let count = CommandLine.arguments.count > 1 ? Int(CommandLine.arguments[1]) ?? 1
 let callFunctions = !CommandLine.arguments.contains("--no-calls")
 let module = smallModule()
 do { try Validator.validate(module) } catch { fail("the module does not validate: \(error)") }
-let runtime = Runtime()
+// --no-guard-pages: memories reserve only what they may grow to, and every access is checked
+// (Configuration.guardPages), for comparing what the guard pages cost in page tables.
+var configuration = Configuration()
+configuration.guardPages = !CommandLine.arguments.contains("--no-guard-pages")
+let runtime = Runtime(configuration: configuration)
 // Warm up (first-use costs of the runtime and the allocator), then measure from here.
 if let warm = try? runtime.instantiate(module, validated: true) { try? runtime.drop(warm) }
 let rssStart = residentKiB()
+let pageTablesStart = pageTableKiB()
 print("instances: \(count); RSS at start: \(rssStart) KiB")
 
 var instances: [Instance] = []
@@ -119,6 +137,7 @@ if callFunctions { do {
 } catch { fail("check: \(error)") } }
 let checkSeconds = now() - checkStart
 let rssPeak = residentKiB()
+let pageTablesPeak = pageTableKiB()
 
 let dropStart = now()
 do { for instance in instances { try runtime.drop(instance) } } catch { fail("drop: \(error)") }
@@ -137,6 +156,7 @@ print("instantiate: \(fixed(instantiateSeconds / Double(count) * 1e6)) µs per i
 print("RSS after instantiating: \(rssInstantiated) KiB (\(perInstance(rssInstantiated)) KiB per instance)")
 print("check (set, bump, get on each; compiles each instance's functions): \(fixed(checkSeconds / Double(count) * 1e6)) µs per instance")
 print("RSS at peak (after the checks): \(rssPeak) KiB (\(perInstance(rssPeak)) KiB per instance)")
+print("page tables at peak (VmPTE, not in the RSS): \(pageTablesPeak) KiB (\(fixed(Double(pageTablesPeak - pageTablesStart) / Double(count))) KiB per instance)")
 print("drop: \(fixed(dropSeconds / Double(count) * 1e6)) µs per instance; RSS after dropping all: \(rssDropped) KiB (\(rssDropped - rssStart) KiB above the start)")
 print("RSS after malloc_trim(0): \(rssTrimmed) KiB (\(rssTrimmed - rssStart) KiB above the start)")
 if callFunctions { print("every instance's memory and global were its own") }

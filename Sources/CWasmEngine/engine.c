@@ -8,6 +8,7 @@
 #include "wdb_engine.h"
 #include "operations.h"
 #include "chains.h"
+#include "guard_pages.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -115,6 +116,10 @@ static wdb_dispatch runTable;
 static wdb_handler *const table = runTable.handlers;
 /// Single steps: every entry returns before the next instruction runs.
 static wdb_dispatch stepTable;
+#if WDB_GUARD_PAGES
+/// The run table for guarded memories (guard_pages.h): its loads and stores check no bounds.
+static wdb_dispatch guardedTable;
+#endif
 /// Chain index + 1 of each (first, second) and (load, operation) pair of Wasm opcodes (0: none),
 /// numbered as fill_tables registers their handlers.
 static int16_t chainIndex[256][256];
@@ -187,19 +192,24 @@ HANDLER(L_RETURN) {
 
 /// Zeroes slots [paramSlots, zeroEnd) of the frame at `base_` of function entry `e_`: the
 /// locals a read may see before a write (wdb_function_entry.zeroEnd), the first of which is the
-/// zero slot when the function has one. The first is zeroed even when zeroEnd == paramSlots
-/// (a do-while saves the test): that slot is then a local the function writes before reading
-/// it, an operand slot, or the slot above the frame, all dead at entry and inside the value
-/// stack (the call checked base + frameSize < stackEnd). (The empty asm keeps clang from
-/// turning this loop into a memset call, which costs more than the loop for the handful of
-/// locals a function has.)
+/// zero slot when the function has one. The first two are zeroed whatever zeroEnd says, with no
+/// loop: most functions zero one or two slots (a debug session's calls often two, a free run's
+/// one), and two stores cost what one store and a loop test did. Slots past zeroEnd are then a
+/// local the function writes before reading it, an operand slot, or one of the two slots above
+/// the frame, all dead at entry and inside the value stack (the call checked base + frameSize <
+/// stackEnd, and stackEnd stops one slot short of the stack's end: Execution.swift). (The empty
+/// asm keeps clang from turning the loop into a memset call, which costs more than the loop for
+/// the handful of locals a function has.)
 #define ZERO_LOCALS(base_, e_) do { \
     u64 *p = (base_) + (e_)->paramSlots, *end = (base_) + (e_)->zeroEnd; \
-    do { \
+    p[0] = 0; \
+    p[1] = 0; \
+    p += 2; \
+    while (p < end) { \
         *p = 0; \
         p++; \
         __asm__ volatile("" : "+r"(p)); \
-    } while (p < end); \
+    } \
 } while (0)
 
 /// Enters function `callee_` with its frame at `base_`; the caller continues at `returnPC_`.
@@ -349,11 +359,11 @@ HANDLER(L_WATCHED_ACCESS) {
     uint16_t op = (uint16_t)original;
     uint8_t size = accessSize[op & (WDB_TABLE_SIZE - 1)];
     if (size != 0) {
-        // The address of a load or store, as ADDRESS() computes it.
+        // Where the load or store ends, as END() computes it, and so where it starts.
         u64 w1 = pc[1];
         u64 addend = accessIndexed[op & (WDB_TABLE_SIZE - 1)] ? fp[w1 >> 32] : (w1 >> 32);
-        u64 ea = (u64)(u32)(fp[(u32)pc[2]] + addend) + (u32)w1;
-        if (ea >= core->watchHigh || ea + size <= core->watchLow) TAIL(table[op], original);
+        u64 end = (u64)(u32)(fp[(u32)pc[2]] + addend) + (u32)w1;
+        if (end - size >= core->watchHigh || end <= core->watchLow) TAIL(table[op], original);
     }
     EXIT(WDB_STATUS_WATCH);
 }
@@ -381,39 +391,89 @@ HANDLER(L_MEMORY_SIZE) { fp[A] = memSize / 65536; pc += 2; DISPATCH(); }
     HANDLER(F_##N##_R) { u64 x = fp[(u32)pc[1]]; fp[A] = (expr); pc += 2; DISPATCH(); }
 #define DEFINE_TRAPPING_UNARY(N, check, expr) \
     HANDLER(F_##N##_R) { u64 x = fp[(u32)pc[1]]; check; fp[A] = (expr); pc += 2; DISPATCH(); }
-// Loads and stores: word 1 is the offset (low half) and an addend (high half): an `i32.add` of
-// a constant that computed the address, folded in (the sum wraps at 32 bits, as the add does).
-// Word 2's low half is the address slot; a store's value slot (RR) is in its high half.
-#define ADDRESS() ((u64)(u32)(fp[(u32)pc[2]] + (pc[1] >> 32)) + (u32)pc[1])
-#define INDEXED_ADDRESS() ((u64)(u32)(fp[(u32)pc[2]] + fp[pc[1] >> 32]) + (u32)pc[1])
-#define DEFINE_LOAD(N, T, widen) \
-    HANDLER(F_##N##_R) { \
-        u64 ea = ADDRESS(); \
-        if (ea + sizeof(T) > memSize) TRAP(WDB_TRAP_OUT_OF_BOUNDS_MEMORY); \
-        T v; memcpy(&v, mem + ea, sizeof(T)); fp[A] = (widen); pc += 3; DISPATCH(); }
-#define DEFINE_INDEXED_LOAD(N, T, widen) \
-    HANDLER(X_##N) { \
-        u64 ea = INDEXED_ADDRESS(); \
-        if (ea + sizeof(T) > memSize) TRAP(WDB_TRAP_OUT_OF_BOUNDS_MEMORY); \
-        T v; memcpy(&v, mem + ea, sizeof(T)); fp[A] = (widen); pc += 3; DISPATCH(); }
-#define DEFINE_INDEXED_STORE(N, T) \
-    HANDLER(X_##N##_R) { \
-        u64 ea = INDEXED_ADDRESS(); \
-        if (ea + sizeof(T) > memSize) TRAP(WDB_TRAP_OUT_OF_BOUNDS_MEMORY); \
-        T v = (T)fp[pc[2] >> 32]; memcpy(mem + ea, &v, sizeof(T)); pc += 3; DISPATCH(); } \
-    HANDLER(X_##N##_I) { \
-        u64 ea = INDEXED_ADDRESS(); \
-        if (ea + sizeof(T) > memSize) TRAP(WDB_TRAP_OUT_OF_BOUNDS_MEMORY); \
-        T v = (T)pc[3]; memcpy(mem + ea, &v, sizeof(T)); pc += 4; DISPATCH(); }
-#define DEFINE_STORE(N, T) \
-    HANDLER(F_##N##_RR) { \
-        u64 ea = ADDRESS(); \
-        if (ea + sizeof(T) > memSize) TRAP(WDB_TRAP_OUT_OF_BOUNDS_MEMORY); \
-        T v = (T)fp[pc[2] >> 32]; memcpy(mem + ea, &v, sizeof(T)); pc += 3; DISPATCH(); } \
-    HANDLER(F_##N##_RI) { \
-        u64 ea = ADDRESS(); \
-        if (ea + sizeof(T) > memSize) TRAP(WDB_TRAP_OUT_OF_BOUNDS_MEMORY); \
-        T v = (T)pc[3]; memcpy(mem + ea, &v, sizeof(T)); pc += 4; DISPATCH(); }
+// Loads and stores: word 1 is the end (low half: the memarg offset plus the bytes accessed) and
+// an addend (high half: an `i32.add` of a constant that computed the address, folded in; the sum
+// wraps at 32 bits, as the add does). Word 2's low half is the address slot; a store's value
+// slot (RR) is in its high half. END() is where the access ends, so the bounds check is one
+// comparison with no addition of the size, and the access starts `sizeof(T)` bytes before it
+// (a displacement of the machine instruction).
+#define END() ((u64)(u32)(fp[(u32)pc[2]] + (pc[1] >> 32)) + (u32)pc[1])
+#define INDEXED_END() ((u64)(u32)(fp[(u32)pc[2]] + fp[pc[1] >> 32]) + (u32)pc[1])
+
+// Each access comes in two kinds. Checked (plain names): the end is compared with the memory's
+// size. Guarded (`G_` names, guard_pages.h): no comparison; the memory's reservation makes an
+// access past its size fault, and the access is one instruction with pc, fp and code pinned in
+// the registers the fault handler reads them from.
+#define CHECKED_ACCESS(T, endExpr) \
+    u64 end = (endExpr); \
+    if (end > memSize) TRAP(WDB_TRAP_OUT_OF_BOUNDS_MEMORY); \
+    uint8_t *at = mem + end - sizeof(T)
+#define CHECKED_READ(T, v) memcpy(&(v), at, sizeof(T))
+#define CHECKED_WRITE(T, v) memcpy(at, &(v), sizeof(T))
+#define CHECKED_HANDLER(name) HANDLER(name)
+
+#if WDB_GUARD_PAGES
+#define GUARDED_ACCESS(T, endExpr) \
+    (void)memSize; \
+    uint8_t *at = mem + (endExpr) - sizeof(T); \
+    register u64 *pinnedPC __asm__("r12") = pc; \
+    register u64 *pinnedFP __asm__("r13") = fp; \
+    register u64 *pinnedCode __asm__("rdi") = code
+#define PINNED "r"(pinnedPC), "r"(pinnedFP), "r"(pinnedCode)
+/// Reads sizeof(T) bytes at `at` into v (zero-extended through a 64-bit value, which the
+/// compiler is told, so that widening it again costs nothing).
+#define GUARDED_READ(T, v) do { \
+    u64 raw_; \
+    if (sizeof(T) == 1) __asm__ volatile("movzbl %1, %k0" : "=r"(raw_) : "m"(*(const uint8_t *)at), PINNED); \
+    else if (sizeof(T) == 2) __asm__ volatile("movzwl %1, %k0" : "=r"(raw_) : "m"(*(const uint16_t *)at), PINNED); \
+    else if (sizeof(T) == 4) __asm__ volatile("movl %1, %k0" : "=r"(raw_) : "m"(*(const u32 *)at), PINNED); \
+    else __asm__ volatile("movq %1, %0" : "=r"(raw_) : "m"(*(const u64 *)at), PINNED); \
+    if (sizeof(T) < 8) __builtin_assume((raw_ >> (sizeof(T) * 8 % 64)) == 0); \
+    memcpy(&(v), &raw_, sizeof(T)); \
+} while (0)
+#define GUARDED_WRITE(T, v) do { \
+    if (sizeof(T) == 1) __asm__ volatile("movb %b1, %0" : "=m"(*(uint8_t *)at) : "r"((u64)(v)), PINNED); \
+    else if (sizeof(T) == 2) __asm__ volatile("movw %w1, %0" : "=m"(*(uint16_t *)at) : "r"((u64)(v)), PINNED); \
+    else if (sizeof(T) == 4) __asm__ volatile("movl %k1, %0" : "=m"(*(u32 *)at) : "r"((u64)(v)), PINNED); \
+    else __asm__ volatile("movq %1, %0" : "=m"(*(u64 *)at) : "r"((u64)(v)), PINNED); \
+} while (0)
+/// Guarded handlers live in their own section: the fault handler knows a guest access by its
+/// instruction pointer.
+#define GUARDED_HANDLER(name) static HANDLER_CC __attribute__((section("wdb_guarded"), used)) uint8_t name(HANDLER_ARGS)
+#endif
+
+#define DEFINE_LOAD_KIND(H, P, ACCESS, READ, N, T, widen) \
+    H(P##F_##N##_R) { \
+        ACCESS(T, END()); \
+        T v; READ(T, v); fp[A] = (widen); pc += 3; DISPATCH(); }
+#define DEFINE_INDEXED_LOAD_KIND(H, P, ACCESS, READ, N, T, widen) \
+    H(P##X_##N) { \
+        ACCESS(T, INDEXED_END()); \
+        T v; READ(T, v); fp[A] = (widen); pc += 3; DISPATCH(); }
+#define DEFINE_INDEXED_STORE_KIND(H, P, ACCESS, WRITE, N, T) \
+    H(P##X_##N##_R) { \
+        ACCESS(T, INDEXED_END()); \
+        T v = (T)fp[pc[2] >> 32]; WRITE(T, v); pc += 3; DISPATCH(); } \
+    H(P##X_##N##_I) { \
+        ACCESS(T, INDEXED_END()); \
+        T v = (T)pc[3]; WRITE(T, v); pc += 4; DISPATCH(); }
+#define DEFINE_STORE_KIND(H, P, ACCESS, WRITE, N, T) \
+    H(P##F_##N##_RR) { \
+        ACCESS(T, END()); \
+        T v = (T)fp[pc[2] >> 32]; WRITE(T, v); pc += 3; DISPATCH(); } \
+    H(P##F_##N##_RI) { \
+        ACCESS(T, END()); \
+        T v = (T)pc[3]; WRITE(T, v); pc += 4; DISPATCH(); }
+#define DEFINE_LOAD(N, T, widen) DEFINE_LOAD_KIND(CHECKED_HANDLER, , CHECKED_ACCESS, CHECKED_READ, N, T, widen)
+#define DEFINE_INDEXED_LOAD(N, T, widen) DEFINE_INDEXED_LOAD_KIND(CHECKED_HANDLER, , CHECKED_ACCESS, CHECKED_READ, N, T, widen)
+#define DEFINE_STORE(N, T) DEFINE_STORE_KIND(CHECKED_HANDLER, , CHECKED_ACCESS, CHECKED_WRITE, N, T)
+#define DEFINE_INDEXED_STORE(N, T) DEFINE_INDEXED_STORE_KIND(CHECKED_HANDLER, , CHECKED_ACCESS, CHECKED_WRITE, N, T)
+#if WDB_GUARD_PAGES
+#define DEFINE_GUARDED_LOAD(N, T, widen) DEFINE_LOAD_KIND(GUARDED_HANDLER, G_, GUARDED_ACCESS, GUARDED_READ, N, T, widen)
+#define DEFINE_GUARDED_INDEXED_LOAD(N, T, widen) DEFINE_INDEXED_LOAD_KIND(GUARDED_HANDLER, G_, GUARDED_ACCESS, GUARDED_READ, N, T, widen)
+#define DEFINE_GUARDED_STORE(N, T) DEFINE_STORE_KIND(GUARDED_HANDLER, G_, GUARDED_ACCESS, GUARDED_WRITE, N, T)
+#define DEFINE_GUARDED_INDEXED_STORE(N, T) DEFINE_INDEXED_STORE_KIND(GUARDED_HANDLER, G_, GUARDED_ACCESS, GUARDED_WRITE, N, T)
+#endif
 
 // Immediate first (IR): word 1 the slot of y, word 2 the constant x (`C - y`, `C / y`).
 #define DEFINE_IMMEDIATE_FIRST(N, expr) \
@@ -429,6 +489,12 @@ WDB_LOAD_OPS(DEFINE_LOAD)
 WDB_STORE_OPS(DEFINE_STORE)
 WDB_LOAD_OPS(DEFINE_INDEXED_LOAD)
 WDB_STORE_OPS(DEFINE_INDEXED_STORE)
+#if WDB_GUARD_PAGES
+WDB_LOAD_OPS(DEFINE_GUARDED_LOAD)
+WDB_STORE_OPS(DEFINE_GUARDED_STORE)
+WDB_LOAD_OPS(DEFINE_GUARDED_INDEXED_LOAD)
+WDB_STORE_OPS(DEFINE_GUARDED_INDEXED_STORE)
+#endif
 
 // ---- chained operations (chains.h; word layouts in wdb_engine.h) ----
 #define DEFINE_CHAIN(F, S) \
@@ -470,18 +536,19 @@ WDB_I64_COMPARE_OPS(DEFINE_STEP64)
 WDB_COMPARE_OPS(DEFINE_SELECT)
 
 // ---- load-and-operate (chains.h) ----
-#define LOAD_CHAIN_VALUE(T, widen) \
-    u64 ea = ADDRESS(); \
-    if (ea + sizeof(T) > memSize) TRAP(WDB_TRAP_OUT_OF_BOUNDS_MEMORY); \
-    T v; memcpy(&v, mem + ea, sizeof(T)); u64 loaded = (widen)
-#define DEFINE_LOAD_CHAIN(L, T, widen, N) \
-    HANDLER(LC_##L##_##N##_FIRST) { LOAD_CHAIN_VALUE(T, widen); \
+#define DEFINE_LOAD_CHAIN_KIND(H, P, ACCESS, READ, L, T, widen, N) \
+    H(P##LC_##L##_##N##_FIRST) { ACCESS(T, END()); T v; READ(T, v); u64 loaded = (widen); \
         fp[A] = binary_##N(loaded, fp[pc[2] >> 32]); pc += 3; DISPATCH(); } \
-    HANDLER(LC_##L##_##N##_SECOND) { LOAD_CHAIN_VALUE(T, widen); \
+    H(P##LC_##L##_##N##_SECOND) { ACCESS(T, END()); T v; READ(T, v); u64 loaded = (widen); \
         fp[A] = binary_##N(fp[pc[2] >> 32], loaded); pc += 3; DISPATCH(); } \
-    HANDLER(LC_##L##_##N##_IMMEDIATE) { LOAD_CHAIN_VALUE(T, widen); \
+    H(P##LC_##L##_##N##_IMMEDIATE) { ACCESS(T, END()); T v; READ(T, v); u64 loaded = (widen); \
         fp[A] = binary_##N(loaded, pc[3]); pc += 4; DISPATCH(); }
+#define DEFINE_LOAD_CHAIN(L, T, widen, N) DEFINE_LOAD_CHAIN_KIND(CHECKED_HANDLER, , CHECKED_ACCESS, CHECKED_READ, L, T, widen, N)
 WDB_LOAD_CHAINS(DEFINE_LOAD_CHAIN)
+#if WDB_GUARD_PAGES
+#define DEFINE_GUARDED_LOAD_CHAIN(L, T, widen, N) DEFINE_LOAD_CHAIN_KIND(GUARDED_HANDLER, G_, GUARDED_ACCESS, GUARDED_READ, L, T, widen, N)
+WDB_LOAD_CHAINS(DEFINE_GUARDED_LOAD_CHAIN)
+#endif
 
 // ---- the tables ----
 
@@ -607,6 +674,30 @@ static void fill_tables(void) {
     loadChainIndex[WDB_OP_##L][WDB_OP_##N] = (int16_t)(chain + 1); \
     chain += 1; }
     WDB_LOAD_CHAINS(REGISTER_LOAD_CHAIN)
+#if WDB_GUARD_PAGES
+    // The guarded table: the run table with every register-form access replaced by its guarded
+    // handler (same operation numbers, same words).
+    memcpy(&guardedTable, &runTable, sizeof runTable);
+    wdb_handler *guarded = guardedTable.handlers;
+#define GUARD_LOAD(N, T, widen) \
+    guarded[WDB_FUSED(WDB_OP_##N, WDB_FORM_R)] = G_F_##N##_R; \
+    guarded[WDB_FUSED(WDB_OP_##N, WDB_FORM_INDEXED)] = G_X_##N;
+#define GUARD_STORE(N, T) \
+    guarded[WDB_FUSED(WDB_OP_##N, WDB_FORM_RR)] = G_F_##N##_RR; \
+    guarded[WDB_FUSED(WDB_OP_##N, WDB_FORM_RI)] = G_F_##N##_RI; \
+    guarded[WDB_FUSED(WDB_OP_##N, WDB_FORM_INDEXED)] = G_X_##N##_R; \
+    guarded[WDB_FUSED(WDB_OP_##N, WDB_FORM_INDEXED_I)] = G_X_##N##_I;
+    WDB_LOAD_OPS(GUARD_LOAD)
+    WDB_STORE_OPS(GUARD_STORE)
+    chain = 0;
+#define GUARD_LOAD_CHAIN(L, T, widen, N) { \
+    int number = WDB_LOAD_CHAIN_BASE + chain * WDB_LOAD_FORM_COUNT; \
+    guarded[number + WDB_LOAD_FIRST] = G_LC_##L##_##N##_FIRST; \
+    guarded[number + WDB_LOAD_SECOND] = G_LC_##L##_##N##_SECOND; \
+    guarded[number + WDB_LOAD_IMMEDIATE] = G_LC_##L##_##N##_IMMEDIATE; \
+    chain += 1; }
+    WDB_LOAD_CHAINS(GUARD_LOAD_CHAIN)
+#endif
 }
 
 static pthread_once_t tablesFilled = PTHREAD_ONCE_INIT;
@@ -628,6 +719,22 @@ bool wdb_core_handles(uint16_t operation) {
 
 uint8_t wdb_core_run(wdb_core *core, uint64_t firstWord, bool singleStep) {
     pthread_once(&tablesFilled, fill_tables);
+#if WDB_GUARD_PAGES
+    wdb_guard_scope scope;
+    if (wdb_guarded_memory(core) && wdb_guard_begin(&scope, core)) {
+        // A guest access past the memory's size comes back here, with the core's registers
+        // and trap set by the fault handler (guard_pages.c).
+        uint8_t status;
+        if (sigsetjmp(scope.jump, 0) == 0) {
+            status = guardedTable.handlers[(uint16_t)firstWord](core->pc, core->fp, firstWord, core, core->code,
+                core->memBase, singleStep ? &stepTable : &guardedTable, core->memSize);
+        } else {
+            status = WDB_STATUS_TRAPPED;
+        }
+        wdb_guard_end(&scope);
+        return status;
+    }
+#endif
     return table[(uint16_t)firstWord](core->pc, core->fp, firstWord, core, core->code, core->memBase,
                                       singleStep ? &stepTable : &runTable, core->memSize);
 }

@@ -33,10 +33,17 @@ extension Compiler {
     }
 
     /// Whether `instruction` must use the `memoryOperation` form: it names a memory other than
-    /// memory 0, or a 64-bit memory.
+    /// memory 0, or a 64-bit memory, or it is a load or store whose offset plus size does not
+    /// fit the 32 bits a register form keeps for it (wdb_engine.h: the `end` of the access; such
+    /// an access always traps on a 32-bit memory, and the slow path says so).
     func usesMemoryOperation(_ instruction: Instruction) -> Bool {
         for index in memoryIndices(instruction) {
             if index != 0 || isMemory64(index) { return true }
+        }
+        if case .memarg(let m) = instruction.immediate, let kind = RegisterKind.of(instruction.opcode),
+           kind == .load || kind == .store,
+           m.offset > 0xFFFF_FFFF - UInt64(instruction.opcode.info.naturalAlignment) {
+            return true
         }
         return false
     }

@@ -270,8 +270,11 @@ extension Compiler {
                                             offset: UInt32) throws(CompileError) {
         let n = kind.arity
         try requireOperands(n)
-        // The offset shares its word with an addend (wdb_engine.h): memory32 offsets are u32.
-        guard memoryOffset <= 0xFFFF_FFFF else { throw CompileError("memory offset \(memoryOffset) exceeds 32 bits") }
+        // A load or store's word holds where it ends, the offset plus the bytes accessed, beside
+        // an addend (wdb_engine.h): usesMemoryOperation gave any whose end exceeds 32 bits to
+        // the memoryOperation form.
+        let end = memoryOffset + UInt64(wasmOp.info.naturalAlignment)
+        guard end <= 0xFFFF_FFFF else { throw CompileError("memory offset \(memoryOffset) exceeds 32 bits") }
         // Pending entries below the operands stay pending: the stop points' stack nodes say
         // where their values live.
         var op = wasmOp
@@ -377,13 +380,13 @@ extension Compiler {
             emitRegister(op, .r, destination, UInt64(lhs))
         case .load:
             if let indexed {
-                emitRegister(op, .indexed, destination, memoryOffset | UInt64(indexed.index) << 32, UInt64(indexed.base))
+                emitRegister(op, .indexed, destination, end | UInt64(indexed.index) << 32, UInt64(indexed.base))
             } else {
-                emitRegister(op, .r, destination, memoryOffset | UInt64(addend?.addend ?? 0) << 32,
+                emitRegister(op, .r, destination, end | UInt64(addend?.addend ?? 0) << 32,
                              UInt64(addend?.base ?? lhs))
             }
         case .store:
-            let offsetWord = memoryOffset | UInt64(indexed?.index ?? Int(addend?.addend ?? 0)) << 32
+            let offsetWord = end | UInt64(indexed?.index ?? Int(addend?.addend ?? 0)) << 32
             let address = UInt64(indexed?.base ?? addend?.base ?? lhs)
             switch operands[1] {
             case .slot(let value):

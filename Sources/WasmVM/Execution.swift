@@ -19,6 +19,9 @@ struct Registers {
     /// Cached memory 0 of the current instance; reloaded after calls, returns and growth.
     var memBase: UnsafeMutableRawPointer?
     var memSize: UInt64
+    /// Bytes of address space reserved at memBase (the C core runs a memory whose reservation
+    /// covers every register-form address without bounds checks: guard_pages.h).
+    var memReserved: UInt64 = 0
     /// Number of saved callers in use in `Execution.frames`.
     var depth: Int
     /// The depth at which the current invocation began: returning at it finishes the run.
@@ -104,7 +107,10 @@ final class Execution {
         // (The last resort, the heap, for a system that refuses even the smallest mapping.)
         stack = stackMapping?.bindMemory(to: UInt64.self, capacity: slots) ?? .allocate(capacity: slots)
         frames = frameMapping?.bindMemory(to: Frame.self, capacity: depth + 1) ?? .allocate(capacity: depth + 1)
-        stackEnd = stack + slots
+        // One slot short of the mapping: a call zeroes the two slots after its parameters
+        // without a loop (engine.c, ZERO_LOCALS), the second of which may lie one past a frame
+        // that ends right at stackEnd.
+        stackEnd = stack + slots - 1
         maxDepth = depth
         fuel = configuration.fuel ?? 0
         meterFuel = configuration.fuel != nil

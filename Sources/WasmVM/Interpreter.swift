@@ -48,7 +48,7 @@ extension Interpreter {
     private static func runCore(_ r: inout Registers, _ ex: Execution, word: UInt64, singleStep: Bool) -> UInt8 {
         var core = wdb_core(
             pc: r.pc, fp: r.fp, code: r.code, function: r.function, context: UnsafeMutableRawPointer(r.context),
-            memBase: r.memBase?.assumingMemoryBound(to: UInt8.self), memSize: r.memSize,
+            memBase: r.memBase?.assumingMemoryBound(to: UInt8.self), memSize: r.memSize, memReserved: r.memReserved,
             globals: r.context.pointee.globals,
             tables: UnsafeRawPointer(r.context.pointee.tables)?.assumingMemoryBound(to: UnsafePointer<wdb_table_view>.self),
             depth: r.depth, entryDepth: r.entryDepth,
@@ -94,9 +94,12 @@ extension Interpreter {
         if let m = r.context.pointee.memory {
             r.memBase = m.pointee.base
             r.memSize = m.pointee.byteCount
+            // Only a 32-bit memory's register forms run in the C core.
+            r.memReserved = m.pointee.is64 ? 0 : m.pointee.reservedBytes
         } else {
             r.memBase = nil
             r.memSize = 0
+            r.memReserved = 0
         }
     }
 

@@ -113,8 +113,10 @@ struct MemoryAccess: Equatable {
             guard let op = Self.registerAccess(raw), available >= 3 else { return nil }
             let w1 = pc[1]
             let addend: Addend = Self.isIndexed(raw) ? .slot(Int(w1 >> 32)) : .constant(UInt32(truncatingIfNeeded: w1 >> 32))
+            // The word holds where the access ends (wdb_engine.h): offset + size.
+            let offset = UInt32(truncatingIfNeeded: w1) &- UInt32(op.info.naturalAlignment)
             self.init(op: op, memory: 0, address: .register(slot: Int(UInt32(truncatingIfNeeded: pc[2])),
-                                                            offset: UInt32(truncatingIfNeeded: w1), addend: addend))
+                                                            offset: offset, addend: addend))
         }
     }
 

@@ -45,8 +45,10 @@ enum VirtualMemory {
 /// A linear memory. Instances that import it share the struct by pointer, so a growth done
 /// through one instance is seen by all of them.
 ///
-/// The bytes live in a reservation of address space as large as the memory may ever grow
-/// (its page limit, at most `maxReservation`), made accessible as the memory grows: growth
+/// The bytes live in a reservation of address space, made accessible as the memory grows: for a
+/// 32-bit memory every address a load or store can form (`guardedReservation`, 8 GiB, whatever
+/// its limit: the pages past its size are the guard that replaces bounds checks in the C core);
+/// for a 64-bit one as much as it may ever grow (its page limit, at most `maxReservation`). Growth
 /// copies nothing and the base never moves, so a base pointer cached by the run loop (Registers,
 /// the C core's `mem` register) stays valid across `memory.grow`. Only when the system refuses
 /// the reservation, or a memory outgrows `maxReservation`, do the bytes come from a block that
@@ -67,9 +69,15 @@ struct MemoryStorage {
     var copiedBytes: UInt64 = 0
     /// A memory64 memory: addresses are i64 (read from the whole slot), sizes are i64.
     var is64 = false
+    /// Whether a 32-bit memory reserves `guardedReservation` (Configuration.guardPages).
+    var guardPages = true
 
     /// The largest reservation: every 32-bit memory (4 GiB) fits.
     static let maxReservation: UInt64 = 8 << 30
+    /// What a 32-bit memory reserves: every address a register-form access can form (a u32
+    /// address plus a u32 offset), so that accesses past the memory's size fault instead of
+    /// being checked (guard_pages.h).
+    static let guardedReservation: UInt64 = wdb_guarded_reservation()
 
     init(base: UnsafeMutableRawPointer? = nil, byteCount: UInt64 = 0, declaredMax: UInt64?, pageLimit: UInt64) {
         self.base = base
@@ -99,7 +107,11 @@ struct MemoryStorage {
     /// reservation): a new reservation when the system grants one, else calloc.
     private mutating func relocate(to newBytes: UInt64) -> Bool {
         let limitBytes = pageLimit.multipliedReportingOverflow(by: 65536)
-        let wanted = limitBytes.overflow ? MemoryStorage.maxReservation : min(limitBytes.partialValue, MemoryStorage.maxReservation)
+        // A 32-bit memory reserves every address a load or store can form, whatever its limit:
+        // the C core then runs it without bounds checks (guard_pages.h). A 64-bit one reserves
+        // what it may grow to, up to maxReservation.
+        let wanted = !is64 && guardPages ? MemoryStorage.guardedReservation
+            : limitBytes.overflow ? MemoryStorage.maxReservation : min(limitBytes.partialValue, MemoryStorage.maxReservation)
         let reservation = max(newBytes, wanted)
         let newBase: UnsafeMutableRawPointer
         var newReserved: UInt64 = 0

@@ -21,6 +21,12 @@ public struct Configuration: Sendable {
     /// Upper bound on the bytes of live GC objects (structs and arrays, headers included); an
     /// allocation that would exceed it after a collection traps.
     public var maxGCHeapBytes: Int = 1 << 30
+    /// Whether 32-bit memories reserve the 8 GiB of address space that lets the run loop leave
+    /// out bounds checks (an access past the memory's size faults on a guard page and traps
+    /// exactly where a check would have). Off: each memory reserves only what it may grow to,
+    /// and every access is checked (for hosts that limit address space, and for comparing the
+    /// two).
+    public var guardPages = true
 
     public init() {}
 }
@@ -253,6 +259,7 @@ final class Store {
         let limit = Swift.min(type.limits.max ?? specMax, configuration.maxMemoryPages)
         var storage = MemoryStorage(base: nil, byteCount: 0, declaredMax: type.limits.max, pageLimit: limit)
         storage.is64 = is64
+        storage.guardPages = configuration.guardPages
         guard storage.grow(by: type.limits.min) != nil else { return nil }
         let p = UnsafeMutablePointer<MemoryStorage>.allocate(capacity: 1)
         p.initialize(to: storage)

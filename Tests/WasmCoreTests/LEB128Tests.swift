@@ -145,4 +145,28 @@ import Testing
         #expect(written { $0.s64(64) } == [0xC0, 0x00])
         #expect(written { $0.u32(624_485) } == [0xE5, 0x8E, 0x26])
     }
+
+    /// The two-byte fast paths of u32 and s32 give what the general loop gives, value, length
+    /// and the redundant-encoding flag, for every two-byte encoding (and a third byte after it
+    /// is left alone).
+    @Test func twoByteFastPathsAgreeWithTheGeneralDecoder() {
+        for first in UInt8(0x80)...UInt8(0xFF) {
+            for second in UInt8(0)...UInt8(0x7F) {
+                let bytes: [UInt8] = [first, second, 0x55]
+                bytes.withUnsafeBufferPointer { buffer in
+                    var fast = ByteReader(buffer), slow = ByteReader(buffer)
+                    let u = try? fast.u32(), v = try? slow.unsignedSlow(bits: 32)
+                    #expect(u.map(UInt64.init) == v && fast.position == 2 && slow.position == 2)
+                    #expect(fast.sawNonCanonicalInteger == slow.sawNonCanonicalInteger)
+                    var fastS = ByteReader(buffer), slowS = ByteReader(buffer)
+                    let s = try? fastS.s32(), t = try? slowS.signedSlow(bits: 32)
+                    #expect(s.map(Int64.init) == t && fastS.position == 2 && slowS.position == 2)
+                    #expect(fastS.sawNonCanonicalInteger == slowS.sawNonCanonicalInteger, "\(first) \(second)")
+                }
+            }
+        }
+        // A two-byte encoding cut short by the end of the input still fails as before.
+        expectError([0x80], .u32, "unexpected end", at: 1)
+        expectError([0xFF], .s32, "unexpected end", at: 1)
+    }
 }

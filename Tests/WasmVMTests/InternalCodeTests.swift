@@ -28,7 +28,7 @@ import WasmCore
         // stores has one), so the operand stack starts at 2.
         #expect(listing == [
             "0000  i32.mul/rr      a=3 x=@0 y=@0",
-            "0002  i32.store/rr    a=0 offset=8 addend=0 address=@0 value=@3",
+            "0002  i32.store/rr    a=0 end=12 addend=0 address=@0 value=@3",
             "0005  copy            a=2 src=0",
             "0007  brTable         a=2 n=1 src=2 12|2 14|2",
             "0012  memory.size     a=2 0",
@@ -162,8 +162,8 @@ import WasmCore
         #expect(InternalCode.disassemble(compiled) == [
             "0000  i32.mul+i32.add/rr a=5 x=@0 y=@1 z=@2",
             "0003  i32.shl+i32.xor/ri_i a=5 x=@5 C=2 K=7",
-            "0007  i32.load8_u+i32.sub/second a=5 offset=4 addend=0 address=@0 z=@5",
-            "0010  i32.store16/indexed_i a=0 offset=8 index=@1 address=@0 value=9",
+            "0007  i32.load8_u+i32.sub/second a=5 end=5 addend=0 address=@0 z=@5",
+            "0010  i32.store16/indexed_i a=0 end=10 index=@1 address=@0 value=9",
             "0014  i32.add+i32.lt_u/ri_br a=0 x=@0 step=1 y=10 target=14",
             "0018  i64.extend_i32_u/r a=7 x=@1",
             "0020  i64.add+i64.le_s/ri_br a=4 x=@4 step=@7 y=100 target=18",

@@ -64,6 +64,9 @@ typedef struct wdb_core {
     void *_Nullable context;
     uint8_t *_Nullable memBase;
     uint64_t memSize;
+    /// Bytes of address space reserved at memBase (0: the memory is a heap block). At least
+    /// WDB_GUARDED_RESERVATION: the core runs without bounds checks (guard_pages.h).
+    uint64_t memReserved;
     /// The instance's globals (two slots each), NULL when it has none.
     uint64_t *_Nonnull *_Nullable globals;
     /// The instance's tables, NULL when it has none.
@@ -81,6 +84,14 @@ typedef struct wdb_core {
     /// The trap (Swift `TrapCode` raw value) when the result is WDB_STATUS_TRAPPED.
     uint8_t trap;
 } wdb_core;
+
+/// The reservation that lets a memory run without bounds checks: every address a register-form
+/// load or store can form, (u32)(address + addend) + end with end <= 2^32 - 1, lies below it.
+#define WDB_GUARDED_RESERVATION ((uint64_t)8 << 30)
+/// WDB_GUARDED_RESERVATION, for Swift (which does not import the macro's expression).
+uint64_t wdb_guarded_reservation(void);
+/// How many guest accesses this thread's guarded runs turned from a fault into a trap (tests).
+uint64_t wdb_guard_fault_count(void);
 
 /// Results of `wdb_core_run`; the first seven equal Swift's `Status` raw values.
 enum {
@@ -124,11 +135,14 @@ enum {
 ///   RR_BR     lhs | rhs << 32, branch target (code index): branch when the comparison holds
 ///   RI_BR     lhs, immediate, target
 ///   RR_BRNOT, RI_BRNOT: the same, branching when it does not hold (the `if` instruction)
-/// Loads (form R): offset | addend << 32, address slot. Stores: RR: offset | addend << 32,
-/// address slot | value slot << 32; RI: offset | addend << 32, address slot, immediate value.
-/// The address is (u32)(slot value + addend) + offset (the addend is a folded i32.add).
-/// Indexed loads and stores (an i32.add of two slots folded in) put the second slot where the
-/// addend was: the address is (u32)(base slot value + index slot value) + offset. Loads: form
+/// Loads (form R): end | addend << 32, address slot. Stores: RR: end | addend << 32,
+/// address slot | value slot << 32; RI: end | addend << 32, address slot, immediate value.
+/// `end` is the memarg offset plus the bytes accessed, so (u32)(slot value + addend) + end is
+/// where the access ends: the bounds check compares it with the memory's size and the access
+/// starts `size` bytes before it (one addition fewer than offset-then-size; the compiler gives
+/// an access whose offset + size exceeds 32 bits to the memoryOperation form). The addend is a
+/// folded i32.add. Indexed loads and stores (an i32.add of two slots folded in) put the second
+/// slot where the addend was: the end is (u32)(base slot value + index slot value) + end. Loads: form
 /// INDEXED; stores: INDEXED (value slot) and INDEXED_I (immediate value, R's number), same word
 /// layouts. Branch forms have no destination.
 #define WDB_FUSED(opcode, form) (WDB_FUSED_BASE + (opcode) * WDB_FORM_COUNT + (form))
@@ -161,7 +175,7 @@ enum {
 
 /// Load-and-operate (chains.h): operation number WDB_LOAD_CHAIN_BASE + index *
 /// WDB_LOAD_FORM_COUNT + form, where the index is wdb_load_chain_index(load, operation). Words:
-/// offset | addend << 32, address slot | z slot << 32, and for LOAD_IMMEDIATE the immediate K.
+/// end | addend << 32, address slot | z slot << 32, and for LOAD_IMMEDIATE the immediate K.
 /// Forms: WDB_LOAD_FIRST op(load, z), WDB_LOAD_SECOND op(z, load), WDB_LOAD_IMMEDIATE op(load, K).
 
 /// The index of load `load` feeding binary operation `operation` (Wasm opcodes), or -1.

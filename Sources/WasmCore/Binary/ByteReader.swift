@@ -83,6 +83,17 @@ struct ByteReader {
                 position &+= 1
                 return UInt32(b)
             }
+            // Two bytes (memarg offsets, call and type indices above 127): no loop and no
+            // range check (14 bits fit); a zero last byte is a redundant encoding, as in the
+            // slow path.
+            if position &+ 1 < end {
+                let c = bytes[position &+ 1]
+                if c < 0x80 {
+                    position &+= 2
+                    if c == 0 { sawNonCanonicalInteger = true }
+                    return UInt32(b & 0x7F) | UInt32(c) << 7
+                }
+            }
         }
         return UInt32(truncatingIfNeeded: try unsignedSlow(bits: 32))
     }
@@ -119,6 +130,17 @@ struct ByteReader {
                 position &+= 1
                 // Sign-extend the 7-bit value.
                 return Int32(Int8(bitPattern: b << 1) >> 1)
+            }
+            // Two bytes (constants within ±8192): sign-extended from bit 13; a last byte that
+            // only repeats the sign of the first is a redundant encoding, as in the slow path.
+            if position &+ 1 < end {
+                let c = bytes[position &+ 1]
+                if c < 0x80 {
+                    position &+= 2
+                    if (c == 0 && b & 0x40 == 0) || (c == 0x7F && b & 0x40 != 0) { sawNonCanonicalInteger = true }
+                    let value = Int32(b & 0x7F) | Int32(c) << 7
+                    return (value << 18) >> 18
+                }
             }
         }
         return Int32(truncatingIfNeeded: try signedSlow(bits: 32))
@@ -192,7 +214,14 @@ enum UTF8Check {
     static func firstInvalidIndex(_ s: UnsafeBufferPointer<UInt8>) -> Int? {
         var i = 0
         let n = s.count
+        guard let base = s.baseAddress else { return nil }
         while i < n {
+            // ASCII, nearly all of a name section, eight bytes at a time.
+            while i &+ 8 <= n,
+                  UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+                i &+= 8
+            }
+            guard i < n else { break }
             let b0 = s[i]
             if b0 < 0x80 { i += 1; continue }
             let length: Int
