@@ -198,6 +198,45 @@ import WasmCore
         #expect(trap.backtrace.first?.description.hasPrefix("f+0x3 ") == true)
     }
 
+    /// A branch on a load's value (compared, directly, through an eqz) or on `x & y` compiles to
+    /// one load-compare-and-branch or test-and-branch (Compiler+Tests.swift) that begins a stop
+    /// point; the fused load is still the load to watchpoints.
+    @Test func aBranchOnALoadOrAnAndIsOneInstruction() throws {
+        let m = try instantiate("""
+        (module (memory 1) (data (i32.const 0) "abc\\00")
+          (func (export "find") (param i32) (result i32) (local i32)
+            (block $done
+              (loop $next
+                (br_if $done (i32.eq (i32.load8_u (local.get 1)) (local.get 0)))
+                (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+                (br_if $next (i32.load8_u (local.get 1)))))
+            (local.get 1))
+          (func (export "bits") (param i32 i64) (result i32)
+            (if (i64.eqz (i64.and (local.get 1) (i64.const 1))) (then (return (i32.const 2))))
+            (if (i32.and (local.get 0) (i32.const 8)) (then (return (i32.const 1))))
+            (i32.const 0)))
+        """)
+        let find = try #require(m.function("find")), bits = try #require(m.function("bits"))
+        #expect(try find.invoke([.i32(0x63)]) == [.i32(2)])
+        #expect(try find.invoke([.i32(0x7A)]) == [.i32(3)])
+        #expect(try bits.invoke([.i32(8), .i64(2)]) == [.i32(2)])
+        #expect(try bits.invoke([.i32(8), .i64(3)]) == [.i32(1)])
+        #expect(try bits.invoke([.i32(7), .i64(3)]) == [.i32(0)])
+        func ranges(_ f: FunctionInstance) throws -> [OperationRange?] {
+            let compiled = try #require(m.store.compiled(f.address))
+            return (0..<compiled.codeCount).filter { compiled.stopCodeIndex.contains(UInt32($0)) }
+                .map { OperationRange.of(CodeWord.op(compiled.code[$0])) }
+        }
+        #expect(try ranges(find).filter { $0 == .loadCompare8U }.count == 2)
+        #expect(try ranges(bits).filter { $0 == .test64 || $0 == .test32 }.count == 2)
+        let compiled = try #require(m.store.compiled(find.address))
+        let fused = try #require((0..<compiled.codeCount).first { k in
+            compiled.stopCodeIndex.contains(UInt32(k)) && OperationRange.of(CodeWord.op(compiled.code[k])) == .loadCompare8U
+        })
+        let access = MemoryAccess(compiled.code[fused], at: compiled.code + fused)
+        #expect(access?.op == .i32Load8U && access?.isWrite == false && access?.size == 1)
+    }
+
     /// `i32.add` of two slots folds into the load or store of the sum (indexed forms): the sum
     /// wraps at 32 bits, a trap shows the address on the stack, and the access is still a
     /// memory operation to watchpoints.
