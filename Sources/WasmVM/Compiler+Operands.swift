@@ -309,6 +309,7 @@ extension Compiler {
                 materialize(first)
             }
         }
+        if kind == .unary, try emitSimplifiedConversion(op, offset: offset) { return }
         if kind == .binary, immediateFirst == nil, try emitLoadChain(op, first: first, offset: offset) { return }
         if kind == .binary, immediateFirst == nil, try emitChain(op, first: first, offset: offset) { return }
         // `cmp; i32.eqz`: the eqz continues the comparison's run, so that a br_if / if after it
@@ -412,6 +413,7 @@ extension Compiler {
         // (loops over i64 counters and bignum limbs end with it).
         if op == .i64Eqz { last.comparison = (.i64Eq, lhs, .immediate(0)) }
         if kind == .binary && !Compiler.canTrap(op) { last.binary = (op, lhs, operands[1]) }
+        if kind == .unary { last.unary = (op, lhs) }
         // (Load-and-operate keeps the plain load's address layout: not for indexed loads.)
         if kind == .load && indexed == nil { last.load = op }
         if op == .i32Add, case .slot(let index) = operands[1] { last.addSlots = (lhs, index) }

@@ -244,6 +244,21 @@ import WasmCore
             (local.get 2)))
         """, [("tests", [.i32(5), .i32(0x62)]), ("tests", [.i32(0x8001), .i32(0x63)]),
               ("tests", [.i32(0), .i32(0x7)]), ("tests", [.i32(0xFFFF_FFFF), .i32(0xFF)])]),
+        // Conversions that cancel (Compiler+Conversions.swift), as TinyCC emits them for i32
+        // values kept in i64 locals: wrap of an extension (of a local and of a computed value),
+        // of an extend32_s, of a 32-bit load (signed, unsigned), and extend32_s of an extension.
+        ("""
+        (module (memory 1)
+          (func (export "conversions") (param i32 i64) (result i32) (local i64 i32)
+            (i32.store (i32.const 8) (i32.const 0x8000_0007))
+            (local.set 3 (i32.wrap_i64 (i64.extend_i32_s (local.get 0))))
+            (local.set 3 (i32.add (local.get 3) (i32.wrap_i64 (i64.extend_i32_u (i32.add (local.get 0) (i32.const 3))))))
+            (local.set 2 (i64.extend32_s (i64.extend_i32_s (i32.wrap_i64 (local.get 1)))))
+            (local.set 3 (i32.add (local.get 3) (i32.wrap_i64 (i64.extend32_s (i64.add (local.get 1) (local.get 2))))))
+            (local.set 3 (i32.xor (local.get 3) (i32.wrap_i64 (i64.load32_s (i32.const 8)))))
+            (local.set 3 (i32.sub (local.get 3) (i32.wrap_i64 (i64.extend32_s (i64.load32_u offset=8 (i32.const 0))))))
+            (i32.add (local.get 3) (i32.wrap_i64 (local.get 2)))))
+        """, [("conversions", [.i32(5), .i64(0x1_8000_0001)]), ("conversions", [.i32(0xFFFF_FFFE), .i64(7)])]),
         // More pending reads and constants than the compiler keeps pending (it emits the deepest
         // in batches), then writes of locals they read, a call above them, and the adds that
         // consume them all.

@@ -237,6 +237,35 @@ import WasmCore
         #expect(access?.op == .i32Load8U && access?.isWrite == false && access?.size == 1)
     }
 
+    /// Conversions that cancel compile to less (Compiler+Conversions.swift): `wrap(extend32_s x)`
+    /// is one wrap, `wrap(extend_i32_s x)` one copy, `wrap(i64.load32_s)` one i32.load, and
+    /// `extend32_s(extend_i32_s x)` one extension.
+    @Test func conversionsThatCancelCompileToOneInstruction() throws {
+        let m = try instantiate("""
+        (module (memory 1) (data (i32.const 4) "\\fe\\ff\\ff\\ff")
+          (func (export "a") (param i64) (result i32) (i32.wrap_i64 (i64.extend32_s (local.get 0))))
+          (func (export "b") (param i32) (result i32) (i32.wrap_i64 (i64.extend_i32_s (local.get 0))))
+          (func (export "c") (param i32) (result i32) (i32.wrap_i64 (i64.load32_s (local.get 0))))
+          (func (export "d") (param i32) (result i64) (i64.extend32_s (i64.extend_i32_s (local.get 0)))))
+        """)
+        let expected: [(String, [Value], Value, Opcode?)] = [
+            ("a", [.i64(0x1_8000_0005)], .i32(0x8000_0005), .i32WrapI64), ("b", [.i32(0xFFFF_FFF0)], .i32(0xFFFF_FFF0), nil),
+            ("c", [.i32(4)], .i32(0xFFFF_FFFE), .i32Load), ("d", [.i32(0xFFFF_FFFF)], .i64(0xFFFF_FFFF_FFFF_FFFF), .i64ExtendI32S)]
+        for (name, arguments, result, op) in expected {
+            let f = try #require(m.function(name))
+            #expect(try f.invoke(arguments) == [result], "\(name)")
+            let compiled = try #require(m.store.compiled(f.address))
+            let first = CodeWord.op(compiled.code[0])
+            if let op {
+                #expect(RegisterOperation.decode(first)?.0 == op, "\(name)")
+            } else {
+                #expect(first == InternalOp.copy.rawValue, "\(name)")
+            }
+            // That one instruction, then the return.
+            #expect(compiled.stopCodeIndex.count == 2, "\(name)")
+        }
+    }
+
     /// `i32.add` of two slots folds into the load or store of the sum (indexed forms): the sum
     /// wraps at 32 bits, a trap shows the address on the stack, and the access is still a
     /// memory operation to watchpoints.
