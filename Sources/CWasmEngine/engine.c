@@ -97,44 +97,8 @@ typedef HANDLER_CC uint8_t (*wdb_handler)(HANDLER_ARGS);
 /// below WDB_TABLE_SIZE; indexing by the whole half-word saves a mask in every dispatch).
 struct wdb_dispatch { wdb_handler handlers[1 << 16]; };
 
-// ---- Dispatch-sequence counting (off by default; a measuring aid, never in a shipped build) ----
-//
-// With WDB_COUNT_DISPATCH_SEQUENCES set to 1, every dispatch counts the (previous, next) pair and
-// (previous but one, previous, next) triple of operation numbers, and the counts are written at
-// exit to the file named by the environment variable WDB_DISPATCH_COUNTS: one line per sequence,
-// `count op op [op]`, each op followed by its handler's address relative to fill_tables (so
-// `nm` on the binary names it). Docs/performance.md, session 8, shows how the counts were used.
-#ifndef WDB_COUNT_DISPATCH_SEQUENCES
-#define WDB_COUNT_DISPATCH_SEQUENCES 0
-#endif
-#if WDB_COUNT_DISPATCH_SEQUENCES
-#include <stdio.h>
-#include <stdlib.h>
-#define SEQUENCE_SLOTS (1u << 22)
-typedef struct { uint64_t key, count; } sequence_count;
-static sequence_count *sequenceCounts;
-static uint16_t previousOp = 0xFFFF, previousOp2 = 0xFFFF;
-static void count_key(uint64_t key) {
-    uint64_t h = (key * 0x9E3779B97F4A7C15ull) >> 42;
-    for (;; h = (h + 1) & (SEQUENCE_SLOTS - 1)) {
-        sequence_count *c = &sequenceCounts[h];
-        if (c->key == key) { c->count++; return; }
-        if (c->key == 0) { c->key = key; c->count = 1; return; }
-    }
-}
-static void count_sequence(uint16_t op) {
-    if (sequenceCounts == NULL) sequenceCounts = calloc(SEQUENCE_SLOTS, sizeof(sequence_count));
-    count_key(1ull << 62 | (uint64_t)op);
-    if (previousOp != 0xFFFF) count_key(2ull << 62 | (uint64_t)previousOp << 16 | op);
-    if (previousOp2 != 0xFFFF && previousOp != 0xFFFF)
-        count_key(3ull << 62 | (uint64_t)previousOp2 << 32 | (uint64_t)previousOp << 16 | op);
-    previousOp2 = previousOp;
-    previousOp = op;
-}
-#define COUNT_SEQUENCE(op) count_sequence(op)
-#else
-#define COUNT_SEQUENCE(op) ((void)0)
-#endif
+// Dispatch-sequence counting (off by default): dispatch_counting.h.
+#include "dispatch_counting.h"
 
 /// The slot operand in bits 32..63 of the instruction word.
 #define A ((intptr_t)(word >> 32))
@@ -578,31 +542,11 @@ ALL_LOAD_COMPARES()
 
 // ---- the tables ----
 
-#if WDB_COUNT_DISPATCH_SEQUENCES
-static void fill_tables(void);
-static void dump_sequences(void) {
-    const char *path = getenv("WDB_DISPATCH_COUNTS");
-    if (path == NULL || sequenceCounts == NULL) return;
-    FILE *f = fopen(path, "w");
-    if (f == NULL) return;
-    for (uint32_t i = 0; i < SEQUENCE_SLOTS; i++) {
-        sequence_count c = sequenceCounts[i];
-        if (c.key == 0) continue;
-        int n = (int)(c.key >> 62);
-        fprintf(f, "%llu", (unsigned long long)c.count);
-        for (int k = n - 1; k >= 0; k--) {
-            uint16_t op = (uint16_t)(c.key >> (16 * k));
-            fprintf(f, " %u:%lld", op, (long long)((intptr_t)table[op & (WDB_TABLE_SIZE - 1)] - (intptr_t)fill_tables));
-        }
-        fputc('\n', f);
-    }
-    fclose(f);
-}
-#endif
-
 static void fill_tables(void) {
     for (int i = 0; i < (1 << 16); i++) { table[i] = h_slow; stepTable.handlers[i] = h_step_done; }
 #if WDB_COUNT_DISPATCH_SEQUENCES
+    sequenceHandlers = (void *const *)table;
+    sequenceBase = (void *)fill_tables;
     atexit(dump_sequences);
 #endif
     table[WDB_IOP_COPY] = L_COPY;
