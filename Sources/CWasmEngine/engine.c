@@ -97,10 +97,13 @@ typedef HANDLER_CC uint8_t (*wdb_handler)(HANDLER_ARGS);
 /// below WDB_TABLE_SIZE; indexing by the whole half-word saves a mask in every dispatch).
 struct wdb_dispatch { wdb_handler handlers[1 << 16]; };
 
+// Dispatch-sequence counting (off by default): dispatch_counting.h.
+#include "dispatch_counting.h"
+
 /// The slot operand in bits 32..63 of the instruction word.
 #define A ((intptr_t)(word >> 32))
 #define TAIL(handler, word_) __attribute__((musttail)) return (handler)(pc, fp, (word_), core, code, mem, next, memSize)
-#define DISPATCH() do { word = *pc; TAIL(next->handlers[(uint16_t)word], word); } while (0)
+#define DISPATCH() do { word = *pc; COUNT_SEQUENCE((uint16_t)word); TAIL(next->handlers[(uint16_t)word], word); } while (0)
 #define EXIT(status_) return leave(pc, fp, code, core, (status_))
 #define TRAP(code_) do { core->trap = (code_); EXIT(WDB_STATUS_TRAPPED); } while (0)
 
@@ -550,10 +553,58 @@ WDB_LOAD_CHAINS(DEFINE_LOAD_CHAIN)
 WDB_LOAD_CHAINS(DEFINE_GUARDED_LOAD_CHAIN)
 #endif
 
+// ---- test-and-branch (wdb_engine.h): branch on x & y being nonzero (BR) or zero (BRNOT) ----
+#define DEFINE_TEST(P, W) \
+    HANDLER(P##_RR_BR) { u64 x = fp[(u32)pc[1]], y = fp[pc[1] >> 32]; pc = (W)(x & y) ? code + pc[2] : pc + 3; DISPATCH(); } \
+    HANDLER(P##_RI_BR) { u64 x = fp[(u32)pc[1]], y = pc[2]; pc = (W)(x & y) ? code + pc[3] : pc + 4; DISPATCH(); } \
+    HANDLER(P##_RR_BRNOT) { u64 x = fp[(u32)pc[1]], y = fp[pc[1] >> 32]; pc = (W)(x & y) ? pc + 3 : code + pc[2]; DISPATCH(); } \
+    HANDLER(P##_RI_BRNOT) { u64 x = fp[(u32)pc[1]], y = pc[2]; pc = (W)(x & y) ? pc + 4 : code + pc[3]; DISPATCH(); }
+DEFINE_TEST(T_I32_AND, u32)
+DEFINE_TEST(T_I64_AND, u64)
+
+// ---- load-compare-and-branch (wdb_engine.h): x is the loaded value, the load's words stay ----
+// Checked and guarded kinds, as for the plain loads.
+#define DEFINE_LOAD_COMPARE_KIND(H, P, ACCESS, READ, L, T, widen, N, expr) \
+    H(P##LB_##L##_##N##_RR_BR) { ACCESS(T, END()); T v; READ(T, v); u64 x = (widen), y = fp[pc[2] >> 32]; \
+        pc = (expr) ? code + pc[3] : pc + 4; DISPATCH(); } \
+    H(P##LB_##L##_##N##_RI_BR) { ACCESS(T, END()); T v; READ(T, v); u64 x = (widen), y = pc[3]; \
+        pc = (expr) ? code + pc[4] : pc + 5; DISPATCH(); } \
+    H(P##LB_##L##_##N##_RR_BRNOT) { ACCESS(T, END()); T v; READ(T, v); u64 x = (widen), y = fp[pc[2] >> 32]; \
+        pc = (expr) ? pc + 4 : code + pc[3]; DISPATCH(); } \
+    H(P##LB_##L##_##N##_RI_BRNOT) { ACCESS(T, END()); T v; READ(T, v); u64 x = (widen), y = pc[3]; \
+        pc = (expr) ? pc + 5 : code + pc[4]; DISPATCH(); }
+// One list per load with a load-compare range (its comparisons are its type's), each expanded
+// with LOAD_COMPARE_KIND defined as the kind to generate.
+#define LOAD_COMPARES_I32(N, expr) LOAD_COMPARE_KIND(I32_LOAD, u32, v, N, expr)
+#define LOAD_COMPARES_8U(N, expr) LOAD_COMPARE_KIND(I32_LOAD8_U, uint8_t, v, N, expr)
+#define LOAD_COMPARES_8S(N, expr) LOAD_COMPARE_KIND(I32_LOAD8_S, int8_t, (u32)(i32)v, N, expr)
+#define LOAD_COMPARES_16U(N, expr) LOAD_COMPARE_KIND(I32_LOAD16_U, uint16_t, v, N, expr)
+#define LOAD_COMPARES_16S(N, expr) LOAD_COMPARE_KIND(I32_LOAD16_S, int16_t, (u32)(i32)v, N, expr)
+#define LOAD_COMPARES_I64(N, expr) LOAD_COMPARE_KIND(I64_LOAD, u64, v, N, expr)
+#define ALL_LOAD_COMPARES() \
+    WDB_I32_COMPARE_OPS(LOAD_COMPARES_I32) WDB_I32_COMPARE_OPS(LOAD_COMPARES_8U) \
+    WDB_I32_COMPARE_OPS(LOAD_COMPARES_8S) WDB_I32_COMPARE_OPS(LOAD_COMPARES_16U) \
+    WDB_I32_COMPARE_OPS(LOAD_COMPARES_16S) WDB_I64_COMPARE_OPS(LOAD_COMPARES_I64)
+#define LOAD_COMPARE_KIND(L, T, widen, N, expr) \
+    DEFINE_LOAD_COMPARE_KIND(CHECKED_HANDLER, , CHECKED_ACCESS, CHECKED_READ, L, T, widen, N, expr)
+ALL_LOAD_COMPARES()
+#undef LOAD_COMPARE_KIND
+#if WDB_GUARD_PAGES
+#define LOAD_COMPARE_KIND(L, T, widen, N, expr) \
+    DEFINE_LOAD_COMPARE_KIND(GUARDED_HANDLER, G_, GUARDED_ACCESS, GUARDED_READ, L, T, widen, N, expr)
+ALL_LOAD_COMPARES()
+#undef LOAD_COMPARE_KIND
+#endif
+
 // ---- the tables ----
 
 static void fill_tables(void) {
     for (int i = 0; i < (1 << 16); i++) { table[i] = h_slow; stepTable.handlers[i] = h_step_done; }
+#if WDB_COUNT_DISPATCH_SEQUENCES
+    sequenceHandlers = (void *const *)table;
+    sequenceBase = (void *)fill_tables;
+    atexit(dump_sequences);
+#endif
     table[WDB_IOP_COPY] = L_COPY;
     table[WDB_IOP_COPY2] = L_COPY2;
     table[WDB_IOP_CONST] = L_CONST;
@@ -663,6 +714,29 @@ static void fill_tables(void) {
     WDB_I32_COMPARE_OPS(REGISTER_SELECT32)
     WDB_I64_COMPARE_OPS(REGISTER_SELECT_WIDE)
     WDB_FLOAT_COMPARE_OPS(REGISTER_SELECT_WIDE)
+#define REGISTER_TEST(BASE, P) \
+    table[BASE + WDB_STEP_RR_BR] = P##_RR_BR; table[BASE + WDB_STEP_RI_BR] = P##_RI_BR; \
+    table[BASE + WDB_STEP_RR_BRNOT] = P##_RR_BRNOT; table[BASE + WDB_STEP_RI_BRNOT] = P##_RI_BRNOT;
+    REGISTER_TEST(WDB_TEST_BASE, T_I32_AND)
+    REGISTER_TEST(WDB_TEST64_BASE, T_I64_AND)
+    // (The load-compare ranges, one per load, in the order of the load lists above.)
+#define LOAD_COMPARE_BASE_I32_LOAD WDB_LOAD_COMPARE_BASE
+#define LOAD_COMPARE_BASE_I32_LOAD8_U WDB_LOAD_COMPARE8U_BASE
+#define LOAD_COMPARE_BASE_I32_LOAD8_S WDB_LOAD_COMPARE8S_BASE
+#define LOAD_COMPARE_BASE_I32_LOAD16_U WDB_LOAD_COMPARE16U_BASE
+#define LOAD_COMPARE_BASE_I32_LOAD16_S WDB_LOAD_COMPARE16S_BASE
+#define LOAD_COMPARE_BASE_I64_LOAD WDB_LOAD_COMPARE64_BASE
+#define LOAD_COMPARE_NUMBER(L, N) (LOAD_COMPARE_BASE_##L + \
+    (WDB_OP_##N - (WDB_OP_##L == WDB_OP_I64_LOAD ? WDB_OP_I64_EQ : WDB_OP_I32_EQ)) * WDB_STEP_FORM_COUNT)
+#define LOAD_COMPARE_KIND(L, T, widen, N, expr) { \
+    int number = LOAD_COMPARE_NUMBER(L, N); \
+    table[number + WDB_STEP_RR_BR] = LB_##L##_##N##_RR_BR; \
+    table[number + WDB_STEP_RI_BR] = LB_##L##_##N##_RI_BR; \
+    table[number + WDB_STEP_RR_BRNOT] = LB_##L##_##N##_RR_BRNOT; \
+    table[number + WDB_STEP_RI_BRNOT] = LB_##L##_##N##_RI_BRNOT; \
+    for (int form = 0; form < WDB_STEP_FORM_COUNT; form++) accessSize[number + form] = sizeof(T); }
+    ALL_LOAD_COMPARES()
+#undef LOAD_COMPARE_KIND
     chain = 0;
 #define REGISTER_LOAD_CHAIN(L, T, widen, N) { \
     int number = WDB_LOAD_CHAIN_BASE + chain * WDB_LOAD_FORM_COUNT; \
@@ -697,6 +771,14 @@ static void fill_tables(void) {
     guarded[number + WDB_LOAD_IMMEDIATE] = G_LC_##L##_##N##_IMMEDIATE; \
     chain += 1; }
     WDB_LOAD_CHAINS(GUARD_LOAD_CHAIN)
+#define LOAD_COMPARE_KIND(L, T, widen, N, expr) { \
+    int number = LOAD_COMPARE_NUMBER(L, N); \
+    guarded[number + WDB_STEP_RR_BR] = G_LB_##L##_##N##_RR_BR; \
+    guarded[number + WDB_STEP_RI_BR] = G_LB_##L##_##N##_RI_BR; \
+    guarded[number + WDB_STEP_RR_BRNOT] = G_LB_##L##_##N##_RR_BRNOT; \
+    guarded[number + WDB_STEP_RI_BRNOT] = G_LB_##L##_##N##_RI_BRNOT; }
+    ALL_LOAD_COMPARES()
+#undef LOAD_COMPARE_KIND
 #endif
 }
 
@@ -719,6 +801,7 @@ bool wdb_core_handles(uint16_t operation) {
 
 uint8_t wdb_core_run(wdb_core *core, uint64_t firstWord, bool singleStep) {
     pthread_once(&tablesFilled, fill_tables);
+    COUNT_SEQUENCE((uint16_t)firstWord);
 #if WDB_GUARD_PAGES
     wdb_guard_scope scope;
     if (wdb_guarded_memory(core) && wdb_guard_begin(&scope, core)) {

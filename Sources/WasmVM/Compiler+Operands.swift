@@ -311,6 +311,7 @@ extension Compiler {
                 materialize(first)
             }
         }
+        if kind == .unary, try emitSimplifiedConversion(op, offset: offset) { return }
         if kind == .binary, immediateFirst == nil, try emitLoadChain(op, first: first, offset: offset) { return }
         if kind == .binary, immediateFirst == nil, try emitChain(op, first: first, offset: offset) { return }
         // `cmp; i32.eqz`: the eqz continues the comparison's run, so that a br_if / if after it
@@ -321,9 +322,12 @@ extension Compiler {
         var addend: (base: Int, addend: UInt32)?
         // `i32.add x, y; load` (both slots): an indexed load computes x + y itself.
         var indexed: (base: Int, index: Int)?
+        // A comparison or eqz of the load or `and` before it (Compiler+Tests.swift).
+        var test: FusedTest?, negatedTest: FusedTest?
         if op == .i32Eqz, stack[first].pending == nil, let producer = lastProducer(of: stack[first].slot),
            let comparison = producer.comparison {
             negated = (producer.start, comparison.op, comparison.lhs, comparison.rhs)
+            negatedTest = producer.test
             extendRun(to: offset)
         } else if kind == .load || kind == .store, stack[first].pending == nil,
                   let producer = lastProducer(of: stack[first].slot),
@@ -336,6 +340,9 @@ extension Compiler {
                   let sum = producer.addSlots, stopCodeIndex.last == UInt32(producer.start) {
             code.removeSubrange(producer.start...)
             indexed = sum
+            extendRun(to: offset)
+        } else if let fusable = fusableTest(op, kind: kind, first: first) {
+            test = fusable
             extendRun(to: offset)
         } else {
             // A memory access always begins a stop point of its own (watchpoints patch them).
@@ -408,6 +415,7 @@ extension Compiler {
         // (loops over i64 counters and bignum limbs end with it).
         if op == .i64Eqz { last.comparison = (.i64Eq, lhs, .immediate(0)) }
         if kind == .binary && !Compiler.canTrap(op) { last.binary = (op, lhs, operands[1]) }
+        if kind == .unary { last.unary = (op, lhs) }
         // (Load-and-operate keeps the plain load's address layout: not for indexed loads.)
         if kind == .load && indexed == nil { last.load = op }
         if op == .i32Add, case .slot(let index) = operands[1] { last.addSlots = (lhs, index) }
@@ -417,7 +425,9 @@ extension Compiler {
         if op == .i32Eqz {
             last.eqzSource = lhs
             last.negatedComparison = negated
+            last.negatedTest = negatedTest
         }
+        last.test = test
         lastEmission = last
     }
 
@@ -669,8 +679,11 @@ extension Compiler {
             // of both (the eqz has no stop point of its own; the comparison's stays).
             try pop()
             extendRun(to: offset)
-            if !emitStepAndBranch(comparison.op, comparison.lhs, comparison.rhs, at: comparison.start,
-                                  whenTrue: !branchWhenTrue) {
+            if let test = producer.negatedTest,
+               emitTestAndBranch(test, comparison.op, comparison.lhs, comparison.rhs, whenTrue: !branchWhenTrue) {
+                // (The load or `and` before the comparison, fused too: Compiler+Tests.swift.)
+            } else if !emitStepAndBranch(comparison.op, comparison.lhs, comparison.rhs, at: comparison.start,
+                                         whenTrue: !branchWhenTrue) {
                 code.removeSubrange(comparison.start...)
                 emitCompareAndBranch(comparison.op, comparison.lhs, comparison.rhs, whenTrue: !branchWhenTrue)
             }
@@ -678,17 +691,30 @@ extension Compiler {
             // Replace the comparison by its compare-and-branch form; its stop point stays.
             try pop()
             extendRun(to: offset)
-            if !emitStepAndBranch(comparison.op, comparison.lhs, comparison.rhs, at: producer.start,
-                                  whenTrue: branchWhenTrue) {
+            if let test = producer.test,
+               emitTestAndBranch(test, comparison.op, comparison.lhs, comparison.rhs, whenTrue: branchWhenTrue) {
+                // (With the load or `and` before it: Compiler+Tests.swift.)
+            } else if !emitStepAndBranch(comparison.op, comparison.lhs, comparison.rhs, at: producer.start,
+                                         whenTrue: branchWhenTrue) {
                 code.removeSubrange(producer.start...)
                 emitCompareAndBranch(comparison.op, comparison.lhs, comparison.rhs, whenTrue: branchWhenTrue)
             }
         } else if let producer = lastProducer(of: top.slot), let source = producer.eqzSource {
             // Branching on i32.eqz x is branching on x with the opposite sense.
-            code.removeSubrange(producer.start...)
             try pop()
             extendRun(to: offset)
-            emit(branchWhenTrue ? .brIfNot : .brIf, source, 0)
+            if let test = producer.test,
+               emitTestAndBranch(test, .i32Eq, source, .immediate(0), whenTrue: branchWhenTrue) {
+                // (An eqz of a load or `and`: Compiler+Tests.swift.)
+            } else {
+                code.removeSubrange(producer.start...)
+                emit(branchWhenTrue ? .brIfNot : .brIf, source, 0)
+            }
+        } else if let producer = lastProducer(of: top.slot), let test = directTest(producer),
+                  emitTestAndBranch(test, .i32Ne, top.slot, .immediate(0), whenTrue: branchWhenTrue) {
+            // A branch on a load's value or on `x & y` (Compiler+Tests.swift): it joins their run.
+            try pop()
+            extendRun(to: offset)
         } else {
             stop(offset)
             let cond = try pop()

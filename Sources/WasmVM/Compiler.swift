@@ -99,6 +99,14 @@ struct Compiler {
         var binary: (op: Opcode, lhs: Int, rhs: RegisterOperand)?
         /// For a load: a following binary operation can take its value directly.
         var load: Opcode?
+        /// For a unary register operation: it and its operand slot (Compiler+Conversions.swift).
+        var unary: (op: Opcode, source: Int)?
+        /// For a comparison (i64.eqz included) or i32.eqz that tests the value of the load or
+        /// `and` emitted before it, inside that one's run: a branch on it fuses all three
+        /// (Compiler+Tests.swift).
+        var test: FusedTest?
+        /// For an i32.eqz of such a comparison (`negatedComparison`): the comparison's test.
+        var negatedTest: FusedTest?
     }
 
     /// (`tryTable`, `legacyTry` and `legacyCatch` end like blocks; Compiler+Exceptions.swift.)

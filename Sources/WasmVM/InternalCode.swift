@@ -173,6 +173,14 @@ enum InternalCode {
             let add: Opcode = range == .step64 || range == .step64Slot ? .i64Add : .i32Add
             name = add.mnemonic + "+" + comparison.mnemonic
             layout = OperationLayout.of(range, form: form)
+        case .test32, .test64:
+            name = (range == .test64 ? Opcode.i64And : Opcode.i32And).mnemonic + "+br_if"
+            layout = OperationLayout.of(range, form: form)
+        case .loadCompare, .loadCompare8U, .loadCompare8S, .loadCompare16U, .loadCompare16S, .loadCompare64:
+            guard let load = range.loadOfLoadCompare, let first = range.firstOpcode,
+                  let comparison = Opcode(rawValue: first.rawValue + UInt16(block)) else { return nil }
+            name = load.mnemonic + "+" + comparison.mnemonic
+            layout = OperationLayout.of(range, form: form)
         case .select32, .selectWide:
             guard let first = range.firstOpcode, let comparison = Opcode(rawValue: first.rawValue + UInt16(block)) else {
                 return nil

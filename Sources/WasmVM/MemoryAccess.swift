@@ -157,12 +157,14 @@ struct MemoryAccess: Equatable {
         }
     }
 
-    /// The load or store a register-range operation number stands for (a load-and-operate's
-    /// load), nil for any other.
+    /// The load or store a register-range operation number stands for (a load-and-operate's or
+    /// load-compare-and-branch's load), nil for any other.
     static func registerAccess(_ raw: UInt16) -> Opcode? {
         switch OperationRange.of(raw) {
         case .loadChain:
             return EngineChains.loads[Int((raw - OperationRange.loadChain.base) / OperationRange.loadChain.slots)].load
+        case .loadCompare, .loadCompare8U, .loadCompare8S, .loadCompare16U, .loadCompare16S, .loadCompare64:
+            return OperationRange.of(raw)?.loadOfLoadCompare
         case .register:
             guard let (op, form) = RegisterOperation.decode(raw), let kind = RegisterKind.of(op),
                   OperationLayout.register(kind, form) != nil else { return nil }
@@ -182,4 +184,19 @@ struct MemoryAccess: Equatable {
 extension Opcode {
     /// A load or store (scalar or SIMD) of a memarg: it accesses `naturalAlignment` bytes.
     var accessesMemoryBytes: Bool { info.immediate == .memarg || info.immediate == .memlane }
+}
+
+extension OperationRange {
+    /// The load of a load-compare-and-branch range (wdb_engine.h), nil for any other range.
+    var loadOfLoadCompare: Opcode? {
+        switch self {
+        case .loadCompare: .i32Load
+        case .loadCompare8U: .i32Load8U
+        case .loadCompare8S: .i32Load8S
+        case .loadCompare16U: .i32Load16U
+        case .loadCompare16S: .i32Load16S
+        case .loadCompare64: .i64Load
+        default: nil
+        }
+    }
 }

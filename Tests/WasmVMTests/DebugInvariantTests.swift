@@ -205,6 +205,60 @@ import WasmCore
                 (br_if $next (i32.eqz (i64.eqz (local.get 0))))))
             (local.get 2)))
         """, [("limbs", [.i64(5), .i64(3)]), ("limbs", [.i64(2), .i64(9)])]),
+        // Branches on a value computed right before them (Compiler+Tests.swift): a load compared
+        // and branched on (with a slot, a constant, the loaded value on the right, through an
+        // eqz, an eqz of the comparison, or the branch on the value itself; every load that has
+        // the form, one at a constant address and one with an add folded into its address), and
+        // `x & y` branched on directly, through an eqz or as `!= 0`.
+        ("""
+        (module (memory 1)
+          (func (export "tests") (param i32 i32) (result i32) (local i32 i64)
+            (i32.store (i32.const 16) (i32.const 0x6261_FF80))
+            (i32.store (i32.const 20) (i32.const 0x0063_8001))
+            (i64.store (i32.const 24) (i64.extend_i32_u (local.get 0)))
+            (local.set 2 (i32.const 16))
+            (block $found
+              (loop $scan
+                (br_if $found (i32.eq (i32.load8_u (local.get 2)) (local.get 1)))
+                (local.set 2 (i32.add (local.get 2) (i32.const 1)))
+                (br_if $scan (i32.load8_u offset=0 (local.get 2)))))
+            (if (i32.eqz (i32.load8_s (i32.add (local.get 2) (i32.const 1))))
+              (then (local.set 2 (i32.add (local.get 2) (i32.const 100)))))
+            (if (i32.lt_u (local.get 0) (i32.load16_u (i32.const 20)))
+              (then (local.set 2 (i32.add (local.get 2) (i32.const 1000)))))
+            (if (i32.gt_s (i32.load16_s (i32.const 16)) (i32.const -200))
+              (then (local.set 2 (i32.add (local.get 2) (i32.const 10000)))))
+            (if (i32.eqz (i32.ne (i32.load (i32.const 20)) (local.get 0)))
+              (then (local.set 2 (i32.sub (local.get 2) (i32.const 1)))))
+            (if (i64.eqz (i64.load (i32.const 24)))
+              (then (local.set 2 (i32.add (local.get 2) (i32.const 3)))))
+            (if (i64.le_u (local.get 3) (i64.load offset=24 (i32.const 0)))
+              (then (local.set 2 (i32.add (local.get 2) (i32.const 5)))))
+            (if (i32.load (i32.const 20)) (then (local.set 2 (i32.add (local.get 2) (i32.const 7)))))
+            (if (i32.and (local.get 0) (i32.const 4)) (then (local.set 2 (i32.mul (local.get 2) (i32.const 2)))))
+            (if (i32.eqz (i32.and (local.get 0) (local.get 1))) (then (local.set 2 (i32.xor (local.get 2) (i32.const 1)))))
+            (if (i64.eqz (i64.and (i64.extend_i32_u (local.get 0)) (i64.const 0x1_0000_0001)))
+              (then (local.set 2 (i32.add (local.get 2) (i32.const 11)))))
+            (if (i32.ne (i32.and (local.get 1) (i32.const 0x61)) (i32.const 0))
+              (then (local.set 2 (i32.add (local.get 2) (i32.const 13)))))
+            (local.get 2)))
+        """, [("tests", [.i32(5), .i32(0x62)]), ("tests", [.i32(0x8001), .i32(0x63)]),
+              ("tests", [.i32(0), .i32(0x7)]), ("tests", [.i32(0xFFFF_FFFF), .i32(0xFF)])]),
+        // Conversions that cancel (Compiler+Conversions.swift), as TinyCC emits them for i32
+        // values kept in i64 locals: wrap of an extension (of a local and of a computed value),
+        // of an extend32_s, of a 32-bit load (signed, unsigned), and extend32_s of an extension.
+        ("""
+        (module (memory 1)
+          (func (export "conversions") (param i32 i64) (result i32) (local i64 i32)
+            (i32.store (i32.const 8) (i32.const 0x8000_0007))
+            (local.set 3 (i32.wrap_i64 (i64.extend_i32_s (local.get 0))))
+            (local.set 3 (i32.add (local.get 3) (i32.wrap_i64 (i64.extend_i32_u (i32.add (local.get 0) (i32.const 3))))))
+            (local.set 2 (i64.extend32_s (i64.extend_i32_s (i32.wrap_i64 (local.get 1)))))
+            (local.set 3 (i32.add (local.get 3) (i32.wrap_i64 (i64.extend32_s (i64.add (local.get 1) (local.get 2))))))
+            (local.set 3 (i32.xor (local.get 3) (i32.wrap_i64 (i64.load32_s (i32.const 8)))))
+            (local.set 3 (i32.sub (local.get 3) (i32.wrap_i64 (i64.extend32_s (i64.load32_u offset=8 (i32.const 0))))))
+            (i32.add (local.get 3) (i32.wrap_i64 (local.get 2)))))
+        """, [("conversions", [.i32(5), .i64(0x1_8000_0001)]), ("conversions", [.i32(0xFFFF_FFFE), .i64(7)])]),
         // More pending reads and constants than the compiler keeps pending (it emits the deepest
         // in batches), then writes of locals they read, a call above them, and the adds that
         // consume them all.
@@ -470,6 +524,29 @@ import WasmCore
             return
         }
         #expect(store.frames.first?.operandStack == [.i32(0xFFFF + 0x20), .i32(1)])
+    }
+
+    /// A load compared and branched on as one instruction (Compiler+Tests.swift): out of
+    /// bounds, it traps at the load, with the address on the operand stack as the load saw it.
+    @Test func aLoadCompareAndBranchTrapsAtTheLoad() throws {
+        let instance = try instantiate("""
+        (module (memory 1)
+          (func (export "f") (param i32 i32) (result i32)
+            (if (i32.ne (i32.load16_u offset=4 (local.get 0)) (local.get 1)) (then (return (i32.const 1))))
+            (i32.const 2)))
+        """)
+        let f = try #require(instance.function("f"))
+        #expect(try f.invoke([.i32(0), .i32(0)]) == [.i32(2)])
+        #expect(try f.invoke([.i32(0), .i32(9)]) == [.i32(1)])
+        let invocation = f.startInvocation([.i32(0xFFFE), .i32(0)])
+        guard case .trapped(let trap) = invocation.run() else {
+            Issue.record("expected a trap")
+            return
+        }
+        #expect(trap.message == "out of bounds memory access")
+        #expect(invocation.frames.first?.operandStack == [.i32(0xFFFE)])
+        // The load's position (f+0x3: local.get at +0x1).
+        #expect(trap.backtrace.first?.description.hasPrefix("f+0x3 ") == true)
     }
 
     @Test func trapLeavesFramesInspectable() throws {

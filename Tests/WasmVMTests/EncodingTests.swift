@@ -198,6 +198,74 @@ import WasmCore
         #expect(trap.backtrace.first?.description.hasPrefix("f+0x3 ") == true)
     }
 
+    /// A branch on a load's value (compared, directly, through an eqz) or on `x & y` compiles to
+    /// one load-compare-and-branch or test-and-branch (Compiler+Tests.swift) that begins a stop
+    /// point; the fused load is still the load to watchpoints.
+    @Test func aBranchOnALoadOrAnAndIsOneInstruction() throws {
+        let m = try instantiate("""
+        (module (memory 1) (data (i32.const 0) "abc\\00")
+          (func (export "find") (param i32) (result i32) (local i32)
+            (block $done
+              (loop $next
+                (br_if $done (i32.eq (i32.load8_u (local.get 1)) (local.get 0)))
+                (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+                (br_if $next (i32.load8_u (local.get 1)))))
+            (local.get 1))
+          (func (export "bits") (param i32 i64) (result i32)
+            (if (i64.eqz (i64.and (local.get 1) (i64.const 1))) (then (return (i32.const 2))))
+            (if (i32.and (local.get 0) (i32.const 8)) (then (return (i32.const 1))))
+            (i32.const 0)))
+        """)
+        let find = try #require(m.function("find")), bits = try #require(m.function("bits"))
+        #expect(try find.invoke([.i32(0x63)]) == [.i32(2)])
+        #expect(try find.invoke([.i32(0x7A)]) == [.i32(3)])
+        #expect(try bits.invoke([.i32(8), .i64(2)]) == [.i32(2)])
+        #expect(try bits.invoke([.i32(8), .i64(3)]) == [.i32(1)])
+        #expect(try bits.invoke([.i32(7), .i64(3)]) == [.i32(0)])
+        func ranges(_ f: FunctionInstance) throws -> [OperationRange?] {
+            let compiled = try #require(m.store.compiled(f.address))
+            return (0..<compiled.codeCount).filter { compiled.stopCodeIndex.contains(UInt32($0)) }
+                .map { OperationRange.of(CodeWord.op(compiled.code[$0])) }
+        }
+        #expect(try ranges(find).filter { $0 == .loadCompare8U }.count == 2)
+        #expect(try ranges(bits).filter { $0 == .test64 || $0 == .test32 }.count == 2)
+        let compiled = try #require(m.store.compiled(find.address))
+        let fused = try #require((0..<compiled.codeCount).first { k in
+            compiled.stopCodeIndex.contains(UInt32(k)) && OperationRange.of(CodeWord.op(compiled.code[k])) == .loadCompare8U
+        })
+        let access = MemoryAccess(compiled.code[fused], at: compiled.code + fused)
+        #expect(access?.op == .i32Load8U && access?.isWrite == false && access?.size == 1)
+    }
+
+    /// Conversions that cancel compile to less (Compiler+Conversions.swift): `wrap(extend32_s x)`
+    /// is one wrap, `wrap(extend_i32_s x)` one copy, `wrap(i64.load32_s)` one i32.load, and
+    /// `extend32_s(extend_i32_s x)` one extension.
+    @Test func conversionsThatCancelCompileToOneInstruction() throws {
+        let m = try instantiate("""
+        (module (memory 1) (data (i32.const 4) "\\fe\\ff\\ff\\ff")
+          (func (export "a") (param i64) (result i32) (i32.wrap_i64 (i64.extend32_s (local.get 0))))
+          (func (export "b") (param i32) (result i32) (i32.wrap_i64 (i64.extend_i32_s (local.get 0))))
+          (func (export "c") (param i32) (result i32) (i32.wrap_i64 (i64.load32_s (local.get 0))))
+          (func (export "d") (param i32) (result i64) (i64.extend32_s (i64.extend_i32_s (local.get 0)))))
+        """)
+        let expected: [(String, [Value], Value, Opcode?)] = [
+            ("a", [.i64(0x1_8000_0005)], .i32(0x8000_0005), .i32WrapI64), ("b", [.i32(0xFFFF_FFF0)], .i32(0xFFFF_FFF0), nil),
+            ("c", [.i32(4)], .i32(0xFFFF_FFFE), .i32Load), ("d", [.i32(0xFFFF_FFFF)], .i64(0xFFFF_FFFF_FFFF_FFFF), .i64ExtendI32S)]
+        for (name, arguments, result, op) in expected {
+            let f = try #require(m.function(name))
+            #expect(try f.invoke(arguments) == [result], "\(name)")
+            let compiled = try #require(m.store.compiled(f.address))
+            let first = CodeWord.op(compiled.code[0])
+            if let op {
+                #expect(RegisterOperation.decode(first)?.0 == op, "\(name)")
+            } else {
+                #expect(first == InternalOp.copy.rawValue, "\(name)")
+            }
+            // That one instruction, then the return.
+            #expect(compiled.stopCodeIndex.count == 2, "\(name)")
+        }
+    }
+
     /// `i32.add` of two slots folds into the load or store of the sum (indexed forms): the sum
     /// wraps at 32 bits, a trap shows the address on the stack, and the access is still a
     /// memory operation to watchpoints.

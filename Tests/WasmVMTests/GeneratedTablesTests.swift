@@ -90,6 +90,14 @@ import WasmCore
             .step64Slot: (Int(WDB_STEP64_SLOT_BASE), Int(WDB_STEP64_SLOT_BLOCKS), Int(WDB_STEP64_SLOT_END)),
             .select32: (Int(WDB_SELECT_BASE), Int(WDB_SELECT_BLOCKS), Int(WDB_SELECT_END)),
             .selectWide: (Int(WDB_SELECT_WIDE_BASE), Int(WDB_SELECT_WIDE_BLOCKS), Int(WDB_SELECT_WIDE_END)),
+            .test32: (Int(WDB_TEST_BASE), Int(WDB_TEST_BLOCKS), Int(WDB_TEST_END)),
+            .test64: (Int(WDB_TEST64_BASE), Int(WDB_TEST64_BLOCKS), Int(WDB_TEST64_END)),
+            .loadCompare: (Int(WDB_LOAD_COMPARE_BASE), Int(WDB_LOAD_COMPARE_BLOCKS), Int(WDB_LOAD_COMPARE_END)),
+            .loadCompare8U: (Int(WDB_LOAD_COMPARE8U_BASE), Int(WDB_LOAD_COMPARE8U_BLOCKS), Int(WDB_LOAD_COMPARE8U_END)),
+            .loadCompare8S: (Int(WDB_LOAD_COMPARE8S_BASE), Int(WDB_LOAD_COMPARE8S_BLOCKS), Int(WDB_LOAD_COMPARE8S_END)),
+            .loadCompare16U: (Int(WDB_LOAD_COMPARE16U_BASE), Int(WDB_LOAD_COMPARE16U_BLOCKS), Int(WDB_LOAD_COMPARE16U_END)),
+            .loadCompare16S: (Int(WDB_LOAD_COMPARE16S_BASE), Int(WDB_LOAD_COMPARE16S_BLOCKS), Int(WDB_LOAD_COMPARE16S_END)),
+            .loadCompare64: (Int(WDB_LOAD_COMPARE64_BASE), Int(WDB_LOAD_COMPARE64_BLOCKS), Int(WDB_LOAD_COMPARE64_END)),
         ]
         var previousEnd = Int(InternalOp.base + InternalOp.count)
         for range in OperationRange.allCases {

@@ -23,6 +23,13 @@ import WasmCore
         list.append(("addend", "(result i32) (i32.load offset=5 (i32.add (local.get 0) (i32.const 11)))"))
         list.append(("chain", "(result i32) (i32.add (i32.load (local.get 0)) (local.get 1))"))
         list.append(("chainImmediate", "(result i64) (i64.xor (i64.load offset=2 (local.get 0)) (i64.const 9))"))
+        // Load-compare-and-branch (Compiler+Tests.swift): each load that has the form, compared
+        // with a slot, with a constant, or branched on itself.
+        for (k, load) in ["i32.load", "i32.load8_u", "i32.load8_s", "i32.load16_u", "i32.load16_s"].enumerated() {
+            list.append(("compare\(k)", "(result i32) (if (i32.lt_u (\(load) offset=1 (local.get 0)) (local.get 1)) (then (return (i32.const 7)))) (i32.const 8)"))
+            list.append(("branch\(k)", "(result i32) (if (\(load) (local.get 0)) (then (return (i32.const 7)))) (i32.const 8)"))
+        }
+        list.append(("compare64", "(result i32) (if (i64.eq (i64.load offset=2 (local.get 0)) (i64.const 0)) (then (return (i32.const 7)))) (i32.const 8)"))
         let stores = [("i32.store", "i32"), ("i64.store", "i64"), ("f32.store", "f32"), ("f64.store", "f64"),
                       ("i32.store8", "i32"), ("i32.store16", "i32"), ("i64.store8", "i64"),
                       ("i64.store16", "i64"), ("i64.store32", "i64")]

@@ -338,17 +338,20 @@ struct ReferenceInterpreter {
             }
             f.stack.append(.i64(r))
         case .f64Const: if case .f64(let v) = ins.immediate { f.stack.append(.f64(v)) }
-        case .i32Load, .i32Load8U, .i32Load8S, .i32Load16U, .i64Load, .f64Load:
+        case .i32Load, .i32Load8U, .i32Load8S, .i32Load16U, .i32Load16S, .i64Load, .i64Load32S, .i64Load32U, .f64Load:
             guard case .memarg(let m) = ins.immediate else { return }
             let address = addressOf(pop()) + Int(m.offset)
             let memory = m.memory == 0 ? self.memory : otherMemories[m.memory] ?? [UInt8](repeating: 0, count: 65536)
-            let size = ins.opcode == .i32Load ? 4 : ins.opcode == .i32Load16U ? 2 : ins.opcode == .i64Load || ins.opcode == .f64Load ? 8 : 1
+            let size = ins.opcode == .i32Load || ins.opcode == .i64Load32S || ins.opcode == .i64Load32U ? 4 : ins.opcode == .i32Load16U || ins.opcode == .i32Load16S ? 2 : ins.opcode == .i64Load || ins.opcode == .f64Load ? 8 : 1
             var bits: UInt64 = 0
             for k in 0..<size { bits |= UInt64(memory[address + k]) << (8 * UInt64(k)) }
             switch ins.opcode {
             case .i64Load: f.stack.append(.i64(bits))
+            case .i64Load32U: f.stack.append(.i64(bits))
+            case .i64Load32S: f.stack.append(.i64(UInt64(bitPattern: Int64(Int32(truncatingIfNeeded: bits)))))
             case .f64Load: f.stack.append(.f64(bits))
             case .i32Load8S: f.stack.append(.i32(UInt32(bitPattern: Int32(Int8(truncatingIfNeeded: bits)))))
+            case .i32Load16S: f.stack.append(.i32(UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: bits)))))
             default: f.stack.append(.i32(UInt32(truncatingIfNeeded: bits)))
             }
         case .i32Store, .i32Store8, .i64Store, .f64Store:
@@ -380,6 +383,8 @@ struct ReferenceInterpreter {
             let b = f64(pop()), a = f64(pop())
             f.stack.append(.i32((ins.opcode == .f64Ge ? a >= b : a > b) ? 1 : 0))
         case .i64ExtendI32U: f.stack.append(.i64(UInt64(i32(pop()))))
+        case .i64ExtendI32S: f.stack.append(.i64(UInt64(bitPattern: Int64(Int32(bitPattern: i32(pop()))))))
+        case .i64Extend32S: f.stack.append(.i64(UInt64(bitPattern: Int64(Int32(truncatingIfNeeded: i64(pop()))))))
         case .i32WrapI64: f.stack.append(.i32(UInt32(truncatingIfNeeded: i64(pop()))))
         // Typed function references and i31 (a store of one module: a function's address is its index).
         case .refFunc: f.stack.append(.funcref(ins.index))

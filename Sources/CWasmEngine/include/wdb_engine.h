@@ -173,6 +173,21 @@ enum {
 /// + (opcode - i64.eq) * ... for the i64, f32 and f64 ones (contiguous opcodes from i64.eq);
 /// words: v1 | v2 << 32, then x | y << 32 (WDB_SELECT_RR) or x and the immediate y (RI).
 
+/// Test-and-branch: `i32.and x y` (or i64.and) whose result only a br_if / if tests, directly,
+/// through `i32.eqz` / `i64.eqz` or as `== 0` / `!= 0`: one instruction that branches when x & y
+/// is nonzero (WDB_STEP_RR_BR, RI_BR) or zero (RR_BRNOT, RI_BRNOT). Operation number
+/// WDB_TEST_BASE (i32) or WDB_TEST64_BASE (i64) + form; words: x | y << 32 (RR) or x and the
+/// immediate y (RI), then the target.
+
+/// Load-compare-and-branch: a load whose value only a comparison tests, and a br_if / if on that
+/// comparison (a branch on the value itself is `!= 0`, on its eqz `== 0`), as one instruction.
+/// One range per load (WDB_LOAD_COMPARE_BASE i32.load, ..8U_BASE, ..8S_BASE, ..16U_BASE,
+/// ..16S_BASE, WDB_LOAD_COMPARE64_BASE i64.load); operation number base + (comparison opcode -
+/// i32.eq or i64.eq) * WDB_STEP_FORM_COUNT + form (the step forms). Words: the load's own
+/// (end | addend << 32, address slot), the y slot in bits 32..63 of the second word (RR) or an
+/// immediate y word (RI), then the target. The loaded value is compared on the left (the compiler
+/// mirrors a comparison that has it on the right). A bounds trap is the load's.
+
 /// Load-and-operate (chains.h): operation number WDB_LOAD_CHAIN_BASE + index *
 /// WDB_LOAD_FORM_COUNT + form, where the index is wdb_load_chain_index(load, operation). Words:
 /// end | addend << 32, address slot | z slot << 32, and for LOAD_IMMEDIATE the immediate K.

@@ -85,6 +85,30 @@ enum {
     WDB_SELECT_WIDE_BASE = 0x1EB4,
     WDB_SELECT_WIDE_BLOCKS = 22,
     WDB_SELECT_WIDE_END = 0x1EE0,
+    WDB_TEST_BASE = 0x1EE0,
+    WDB_TEST_BLOCKS = 1,
+    WDB_TEST_END = 0x1EE4,
+    WDB_TEST64_BASE = 0x1EE4,
+    WDB_TEST64_BLOCKS = 1,
+    WDB_TEST64_END = 0x1EE8,
+    WDB_LOAD_COMPARE_BASE = 0x1EE8,
+    WDB_LOAD_COMPARE_BLOCKS = 10,
+    WDB_LOAD_COMPARE_END = 0x1F10,
+    WDB_LOAD_COMPARE8U_BASE = 0x1F10,
+    WDB_LOAD_COMPARE8U_BLOCKS = 10,
+    WDB_LOAD_COMPARE8U_END = 0x1F38,
+    WDB_LOAD_COMPARE8S_BASE = 0x1F38,
+    WDB_LOAD_COMPARE8S_BLOCKS = 10,
+    WDB_LOAD_COMPARE8S_END = 0x1F60,
+    WDB_LOAD_COMPARE16U_BASE = 0x1F60,
+    WDB_LOAD_COMPARE16U_BLOCKS = 10,
+    WDB_LOAD_COMPARE16U_END = 0x1F88,
+    WDB_LOAD_COMPARE16S_BASE = 0x1F88,
+    WDB_LOAD_COMPARE16S_BLOCKS = 10,
+    WDB_LOAD_COMPARE16S_END = 0x1FB0,
+    WDB_LOAD_COMPARE64_BASE = 0x1FB0,
+    WDB_LOAD_COMPARE64_BLOCKS = 10,
+    WDB_LOAD_COMPARE64_END = 0x1FD8,
     /// Dispatch table entries: the power of two above every operation number.
     WDB_TABLE_SIZE = 0x2000,
 };
@@ -114,7 +138,31 @@ _Static_assert(WDB_STEP64_SLOT_END <= WDB_SELECT_BASE, "select32 overlaps the ra
 _Static_assert(WDB_SELECT_WIDE_END == WDB_SELECT_WIDE_BASE + WDB_SELECT_WIDE_BLOCKS * WDB_SELECT_FORM_COUNT, "selectWide: end");
 _Static_assert(WDB_SELECT_WIDE_BLOCKS == WDB_OP_F64_GE - WDB_OP_I64_EQ + 1, "selectWide: one block per opcode of its span");
 _Static_assert(WDB_SELECT_END <= WDB_SELECT_WIDE_BASE, "selectWide overlaps the range before it");
-_Static_assert(WDB_SELECT_WIDE_END <= WDB_TABLE_SIZE, "operations beyond the dispatch table");
+_Static_assert(WDB_TEST_END == WDB_TEST_BASE + WDB_TEST_BLOCKS * WDB_STEP_FORM_COUNT, "test32: end");
+_Static_assert(WDB_TEST_BLOCKS == WDB_OP_I32_AND - WDB_OP_I32_AND + 1, "test32: one block per opcode of its span");
+_Static_assert(WDB_SELECT_WIDE_END <= WDB_TEST_BASE, "test32 overlaps the range before it");
+_Static_assert(WDB_TEST64_END == WDB_TEST64_BASE + WDB_TEST64_BLOCKS * WDB_STEP_FORM_COUNT, "test64: end");
+_Static_assert(WDB_TEST64_BLOCKS == WDB_OP_I64_AND - WDB_OP_I64_AND + 1, "test64: one block per opcode of its span");
+_Static_assert(WDB_TEST_END <= WDB_TEST64_BASE, "test64 overlaps the range before it");
+_Static_assert(WDB_LOAD_COMPARE_END == WDB_LOAD_COMPARE_BASE + WDB_LOAD_COMPARE_BLOCKS * WDB_STEP_FORM_COUNT, "loadCompare: end");
+_Static_assert(WDB_LOAD_COMPARE_BLOCKS == WDB_OP_I32_GE_U - WDB_OP_I32_EQ + 1, "loadCompare: one block per opcode of its span");
+_Static_assert(WDB_TEST64_END <= WDB_LOAD_COMPARE_BASE, "loadCompare overlaps the range before it");
+_Static_assert(WDB_LOAD_COMPARE8U_END == WDB_LOAD_COMPARE8U_BASE + WDB_LOAD_COMPARE8U_BLOCKS * WDB_STEP_FORM_COUNT, "loadCompare8U: end");
+_Static_assert(WDB_LOAD_COMPARE8U_BLOCKS == WDB_OP_I32_GE_U - WDB_OP_I32_EQ + 1, "loadCompare8U: one block per opcode of its span");
+_Static_assert(WDB_LOAD_COMPARE_END <= WDB_LOAD_COMPARE8U_BASE, "loadCompare8U overlaps the range before it");
+_Static_assert(WDB_LOAD_COMPARE8S_END == WDB_LOAD_COMPARE8S_BASE + WDB_LOAD_COMPARE8S_BLOCKS * WDB_STEP_FORM_COUNT, "loadCompare8S: end");
+_Static_assert(WDB_LOAD_COMPARE8S_BLOCKS == WDB_OP_I32_GE_U - WDB_OP_I32_EQ + 1, "loadCompare8S: one block per opcode of its span");
+_Static_assert(WDB_LOAD_COMPARE8U_END <= WDB_LOAD_COMPARE8S_BASE, "loadCompare8S overlaps the range before it");
+_Static_assert(WDB_LOAD_COMPARE16U_END == WDB_LOAD_COMPARE16U_BASE + WDB_LOAD_COMPARE16U_BLOCKS * WDB_STEP_FORM_COUNT, "loadCompare16U: end");
+_Static_assert(WDB_LOAD_COMPARE16U_BLOCKS == WDB_OP_I32_GE_U - WDB_OP_I32_EQ + 1, "loadCompare16U: one block per opcode of its span");
+_Static_assert(WDB_LOAD_COMPARE8S_END <= WDB_LOAD_COMPARE16U_BASE, "loadCompare16U overlaps the range before it");
+_Static_assert(WDB_LOAD_COMPARE16S_END == WDB_LOAD_COMPARE16S_BASE + WDB_LOAD_COMPARE16S_BLOCKS * WDB_STEP_FORM_COUNT, "loadCompare16S: end");
+_Static_assert(WDB_LOAD_COMPARE16S_BLOCKS == WDB_OP_I32_GE_U - WDB_OP_I32_EQ + 1, "loadCompare16S: one block per opcode of its span");
+_Static_assert(WDB_LOAD_COMPARE16U_END <= WDB_LOAD_COMPARE16S_BASE, "loadCompare16S overlaps the range before it");
+_Static_assert(WDB_LOAD_COMPARE64_END == WDB_LOAD_COMPARE64_BASE + WDB_LOAD_COMPARE64_BLOCKS * WDB_STEP_FORM_COUNT, "loadCompare64: end");
+_Static_assert(WDB_LOAD_COMPARE64_BLOCKS == WDB_OP_I64_GE_U - WDB_OP_I64_EQ + 1, "loadCompare64: one block per opcode of its span");
+_Static_assert(WDB_LOAD_COMPARE16S_END <= WDB_LOAD_COMPARE64_BASE, "loadCompare64 overlaps the range before it");
+_Static_assert(WDB_LOAD_COMPARE64_END <= WDB_TABLE_SIZE, "operations beyond the dispatch table");
 _Static_assert((WDB_TABLE_SIZE & (WDB_TABLE_SIZE - 1)) == 0, "engine.c masks with WDB_TABLE_SIZE - 1");
 
 #endif

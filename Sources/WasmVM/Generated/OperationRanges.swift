@@ -14,6 +14,14 @@ enum OperationRange: CaseIterable {
     case step64Slot
     case select32
     case selectWide
+    case test32
+    case test64
+    case loadCompare
+    case loadCompare8U
+    case loadCompare8S
+    case loadCompare16U
+    case loadCompare16S
+    case loadCompare64
 
     /// The first operation number.
     var base: UInt16 {
@@ -27,6 +35,14 @@ enum OperationRange: CaseIterable {
         case .step64Slot: return 0x1E78
         case .select32: return 0x1EA0
         case .selectWide: return 0x1EB4
+        case .test32: return 0x1EE0
+        case .test64: return 0x1EE4
+        case .loadCompare: return 0x1EE8
+        case .loadCompare8U: return 0x1F10
+        case .loadCompare8S: return 0x1F38
+        case .loadCompare16U: return 0x1F60
+        case .loadCompare16S: return 0x1F88
+        case .loadCompare64: return 0x1FB0
         }
     }
 
@@ -42,6 +58,14 @@ enum OperationRange: CaseIterable {
         case .step64Slot: return 0x1EA0
         case .select32: return 0x1EB4
         case .selectWide: return 0x1EE0
+        case .test32: return 0x1EE4
+        case .test64: return 0x1EE8
+        case .loadCompare: return 0x1F10
+        case .loadCompare8U: return 0x1F38
+        case .loadCompare8S: return 0x1F60
+        case .loadCompare16U: return 0x1F88
+        case .loadCompare16S: return 0x1FB0
+        case .loadCompare64: return 0x1FD8
         }
     }
 
@@ -57,6 +81,14 @@ enum OperationRange: CaseIterable {
         case .step64Slot: return 10
         case .select32: return 10
         case .selectWide: return 22
+        case .test32: return 1
+        case .test64: return 1
+        case .loadCompare: return 10
+        case .loadCompare8U: return 10
+        case .loadCompare8S: return 10
+        case .loadCompare16U: return 10
+        case .loadCompare16S: return 10
+        case .loadCompare64: return 10
         }
     }
 
@@ -72,6 +104,14 @@ enum OperationRange: CaseIterable {
         case .step64Slot: return 4
         case .select32: return 2
         case .selectWide: return 2
+        case .test32: return 4
+        case .test64: return 4
+        case .loadCompare: return 4
+        case .loadCompare8U: return 4
+        case .loadCompare8S: return 4
+        case .loadCompare16U: return 4
+        case .loadCompare16S: return 4
+        case .loadCompare64: return 4
         }
     }
 
@@ -87,6 +127,14 @@ enum OperationRange: CaseIterable {
         case .step64Slot: return .i64Eq
         case .select32: return .i32Eq
         case .selectWide: return .i64Eq
+        case .test32: return .i32And
+        case .test64: return .i64And
+        case .loadCompare: return .i32Eq
+        case .loadCompare8U: return .i32Eq
+        case .loadCompare8S: return .i32Eq
+        case .loadCompare16U: return .i32Eq
+        case .loadCompare16S: return .i32Eq
+        case .loadCompare64: return .i64Eq
         }
     }
 
@@ -110,6 +158,22 @@ enum OperationRange: CaseIterable {
         if raw < 0x1EB4 { return .select32 }
         if raw < 0x1EB4 { return nil }
         if raw < 0x1EE0 { return .selectWide }
+        if raw < 0x1EE0 { return nil }
+        if raw < 0x1EE4 { return .test32 }
+        if raw < 0x1EE4 { return nil }
+        if raw < 0x1EE8 { return .test64 }
+        if raw < 0x1EE8 { return nil }
+        if raw < 0x1F10 { return .loadCompare }
+        if raw < 0x1F10 { return nil }
+        if raw < 0x1F38 { return .loadCompare8U }
+        if raw < 0x1F38 { return nil }
+        if raw < 0x1F60 { return .loadCompare8S }
+        if raw < 0x1F60 { return nil }
+        if raw < 0x1F88 { return .loadCompare16U }
+        if raw < 0x1F88 { return nil }
+        if raw < 0x1FB0 { return .loadCompare16S }
+        if raw < 0x1FB0 { return nil }
+        if raw < 0x1FD8 { return .loadCompare64 }
         return nil
     }
 
@@ -500,6 +564,38 @@ enum OperationLayout {
         case (.select32, 1): return ("ri", ["@first|@second", "@x", "#y"])
         case (.selectWide, 0): return ("rr", ["@first|@second", "@x|@y"])
         case (.selectWide, 1): return ("ri", ["@first|@second", "@x", "#y"])
+        case (.test32, 0): return ("rr_br", ["@x|@y", "target"])
+        case (.test32, 1): return ("ri_br", ["@x", "#y", "target"])
+        case (.test32, 2): return ("rr_brnot", ["@x|@y", "target"])
+        case (.test32, 3): return ("ri_brnot", ["@x", "#y", "target"])
+        case (.test64, 0): return ("rr_br", ["@x|@y", "target"])
+        case (.test64, 1): return ("ri_br", ["@x", "#y", "target"])
+        case (.test64, 2): return ("rr_brnot", ["@x|@y", "target"])
+        case (.test64, 3): return ("ri_brnot", ["@x", "#y", "target"])
+        case (.loadCompare, 0): return ("rr_br", ["end|addend", "@address|@y", "target"])
+        case (.loadCompare, 1): return ("ri_br", ["end|addend", "@address", "#y", "target"])
+        case (.loadCompare, 2): return ("rr_brnot", ["end|addend", "@address|@y", "target"])
+        case (.loadCompare, 3): return ("ri_brnot", ["end|addend", "@address", "#y", "target"])
+        case (.loadCompare8U, 0): return ("rr_br", ["end|addend", "@address|@y", "target"])
+        case (.loadCompare8U, 1): return ("ri_br", ["end|addend", "@address", "#y", "target"])
+        case (.loadCompare8U, 2): return ("rr_brnot", ["end|addend", "@address|@y", "target"])
+        case (.loadCompare8U, 3): return ("ri_brnot", ["end|addend", "@address", "#y", "target"])
+        case (.loadCompare8S, 0): return ("rr_br", ["end|addend", "@address|@y", "target"])
+        case (.loadCompare8S, 1): return ("ri_br", ["end|addend", "@address", "#y", "target"])
+        case (.loadCompare8S, 2): return ("rr_brnot", ["end|addend", "@address|@y", "target"])
+        case (.loadCompare8S, 3): return ("ri_brnot", ["end|addend", "@address", "#y", "target"])
+        case (.loadCompare16U, 0): return ("rr_br", ["end|addend", "@address|@y", "target"])
+        case (.loadCompare16U, 1): return ("ri_br", ["end|addend", "@address", "#y", "target"])
+        case (.loadCompare16U, 2): return ("rr_brnot", ["end|addend", "@address|@y", "target"])
+        case (.loadCompare16U, 3): return ("ri_brnot", ["end|addend", "@address", "#y", "target"])
+        case (.loadCompare16S, 0): return ("rr_br", ["end|addend", "@address|@y", "target"])
+        case (.loadCompare16S, 1): return ("ri_br", ["end|addend", "@address", "#y", "target"])
+        case (.loadCompare16S, 2): return ("rr_brnot", ["end|addend", "@address|@y", "target"])
+        case (.loadCompare16S, 3): return ("ri_brnot", ["end|addend", "@address", "#y", "target"])
+        case (.loadCompare64, 0): return ("rr_br", ["end|addend", "@address|@y", "target"])
+        case (.loadCompare64, 1): return ("ri_br", ["end|addend", "@address", "#y", "target"])
+        case (.loadCompare64, 2): return ("rr_brnot", ["end|addend", "@address|@y", "target"])
+        case (.loadCompare64, 3): return ("ri_brnot", ["end|addend", "@address", "#y", "target"])
         default: return nil
         }
     }
