@@ -122,6 +122,12 @@ static wdb_dispatch stepTable;
 #if WDB_GUARD_PAGES
 /// The run table for guarded memories (guard_pages.h): its loads and stores check no bounds.
 static wdb_dispatch guardedTable;
+/// The guarded handler of each memory-access operation (NULL for any other), registered beside
+/// its checked one (SET_ACCESS); fill_tables lays them over a copy of the run table.
+static wdb_handler guardedHandlers[WDB_TABLE_SIZE];
+#define SET_GUARDED(number_, handler_) (guardedHandlers[number_] = (handler_))
+#else
+#define SET_GUARDED(number_, handler_) ((void)0)
 #endif
 /// Chain index + 1 of each (first, second) and (load, operation) pair of Wasm opcodes (0: none),
 /// numbered as fill_tables registers their handlers.
@@ -517,6 +523,15 @@ ALL_LOAD_COMPARES()
 
 // ---- the tables ----
 
+/// Registers memory-access operation `number_`: its checked handler in the run table, its
+/// guarded twin (the same name with G_ in front) for the guarded table, and the bytes it accesses.
+#define SET_ACCESS(number_, handler_, size_) do { \
+    int n_ = (number_); \
+    table[n_] = handler_; \
+    SET_GUARDED(n_, G_##handler_); \
+    accessSize[n_] = (size_); \
+} while (0)
+
 static void fill_tables(void) {
     for (int i = 0; i < (1 << 16); i++) { table[i] = h_slow; stepTable.handlers[i] = h_step_done; }
 #if WDB_COUNT_DISPATCH_SEQUENCES
@@ -573,14 +588,10 @@ static void fill_tables(void) {
 #define REGISTER_DIVISION(N, check, expr) REGISTER_BINARY(N, expr)
 #define REGISTER_UNARY(N, expr) table[WDB_FUSED(WDB_OP_##N, WDB_FORM_R)] = F_##N##_R;
 #define REGISTER_TRAPPING_UNARY(N, check, expr) REGISTER_UNARY(N, expr)
-#define REGISTER_LOAD(N, T, widen) \
-    table[WDB_FUSED(WDB_OP_##N, WDB_FORM_R)] = F_##N##_R; \
-    accessSize[WDB_FUSED(WDB_OP_##N, WDB_FORM_R)] = sizeof(T);
+#define REGISTER_LOAD(N, T, widen) SET_ACCESS(WDB_FUSED(WDB_OP_##N, WDB_FORM_R), F_##N##_R, sizeof(T));
 #define REGISTER_STORE(N, T) \
-    table[WDB_FUSED(WDB_OP_##N, WDB_FORM_RR)] = F_##N##_RR; \
-    table[WDB_FUSED(WDB_OP_##N, WDB_FORM_RI)] = F_##N##_RI; \
-    accessSize[WDB_FUSED(WDB_OP_##N, WDB_FORM_RR)] = sizeof(T); \
-    accessSize[WDB_FUSED(WDB_OP_##N, WDB_FORM_RI)] = sizeof(T);
+    SET_ACCESS(WDB_FUSED(WDB_OP_##N, WDB_FORM_RR), F_##N##_RR, sizeof(T)); \
+    SET_ACCESS(WDB_FUSED(WDB_OP_##N, WDB_FORM_RI), F_##N##_RI, sizeof(T));
     WDB_COMPARE_OPS(REGISTER_COMPARE)
     WDB_BINARY_OPS(REGISTER_BINARY)
 #define REGISTER_IMMEDIATE_FIRST(N, expr) table[WDB_FUSED(WDB_OP_##N, WDB_FORM_IR)] = F_##N##_IR;
@@ -592,12 +603,12 @@ static void fill_tables(void) {
     WDB_STORE_OPS(REGISTER_STORE)
 #define REGISTER_INDEXED_LOAD(N, T, widen) { \
     int number = WDB_FUSED(WDB_OP_##N, WDB_FORM_INDEXED); \
-    table[number] = X_##N; accessSize[number] = sizeof(T); accessIndexed[number] = true; }
+    SET_ACCESS(number, X_##N, sizeof(T)); accessIndexed[number] = true; }
 #define REGISTER_INDEXED_STORE(N, T) { \
     int number = WDB_FUSED(WDB_OP_##N, WDB_FORM_INDEXED); \
-    table[number] = X_##N##_R; accessSize[number] = sizeof(T); accessIndexed[number] = true; \
+    SET_ACCESS(number, X_##N##_R, sizeof(T)); accessIndexed[number] = true; \
     number = WDB_FUSED(WDB_OP_##N, WDB_FORM_INDEXED_I); \
-    table[number] = X_##N##_I; accessSize[number] = sizeof(T); accessIndexed[number] = true; }
+    SET_ACCESS(number, X_##N##_I, sizeof(T)); accessIndexed[number] = true; }
     WDB_LOAD_OPS(REGISTER_INDEXED_LOAD)
     WDB_STORE_OPS(REGISTER_INDEXED_STORE)
     int chain = 0;
@@ -649,55 +660,28 @@ static void fill_tables(void) {
     (WDB_OP_##N - (WDB_OP_##L == WDB_OP_I64_LOAD ? WDB_OP_I64_EQ : WDB_OP_I32_EQ)) * WDB_STEP_FORM_COUNT)
 #define LOAD_COMPARE_KIND(L, T, widen, N, expr) { \
     int number = LOAD_COMPARE_NUMBER(L, N); \
-    table[number + WDB_STEP_RR_BR] = LB_##L##_##N##_RR_BR; \
-    table[number + WDB_STEP_RI_BR] = LB_##L##_##N##_RI_BR; \
-    table[number + WDB_STEP_RR_BRNOT] = LB_##L##_##N##_RR_BRNOT; \
-    table[number + WDB_STEP_RI_BRNOT] = LB_##L##_##N##_RI_BRNOT; \
-    for (int form = 0; form < WDB_STEP_FORM_COUNT; form++) accessSize[number + form] = sizeof(T); }
+    SET_ACCESS(number + WDB_STEP_RR_BR, LB_##L##_##N##_RR_BR, sizeof(T)); \
+    SET_ACCESS(number + WDB_STEP_RI_BR, LB_##L##_##N##_RI_BR, sizeof(T)); \
+    SET_ACCESS(number + WDB_STEP_RR_BRNOT, LB_##L##_##N##_RR_BRNOT, sizeof(T)); \
+    SET_ACCESS(number + WDB_STEP_RI_BRNOT, LB_##L##_##N##_RI_BRNOT, sizeof(T)); }
     ALL_LOAD_COMPARES()
 #undef LOAD_COMPARE_KIND
     chain = 0;
 #define REGISTER_LOAD_CHAIN(L, T, widen, N) { \
     int number = WDB_LOAD_CHAIN_BASE + chain * WDB_LOAD_FORM_COUNT; \
-    table[number + WDB_LOAD_FIRST] = LC_##L##_##N##_FIRST; \
-    table[number + WDB_LOAD_SECOND] = LC_##L##_##N##_SECOND; \
-    table[number + WDB_LOAD_IMMEDIATE] = LC_##L##_##N##_IMMEDIATE; \
-    accessSize[number + WDB_LOAD_FIRST] = accessSize[number + WDB_LOAD_SECOND] = \
-        accessSize[number + WDB_LOAD_IMMEDIATE] = sizeof(T); \
+    SET_ACCESS(number + WDB_LOAD_FIRST, LC_##L##_##N##_FIRST, sizeof(T)); \
+    SET_ACCESS(number + WDB_LOAD_SECOND, LC_##L##_##N##_SECOND, sizeof(T)); \
+    SET_ACCESS(number + WDB_LOAD_IMMEDIATE, LC_##L##_##N##_IMMEDIATE, sizeof(T)); \
     loadChainIndex[WDB_OP_##L][WDB_OP_##N] = (int16_t)(chain + 1); \
     chain += 1; }
     WDB_LOAD_CHAINS(REGISTER_LOAD_CHAIN)
 #if WDB_GUARD_PAGES
     // The guarded table: the run table with every register-form access replaced by its guarded
-    // handler (same operation numbers, same words).
+    // twin (same operation numbers, same words), as SET_ACCESS registered them.
     memcpy(&guardedTable, &runTable, sizeof runTable);
-    wdb_handler *guarded = guardedTable.handlers;
-#define GUARD_LOAD(N, T, widen) \
-    guarded[WDB_FUSED(WDB_OP_##N, WDB_FORM_R)] = G_F_##N##_R; \
-    guarded[WDB_FUSED(WDB_OP_##N, WDB_FORM_INDEXED)] = G_X_##N;
-#define GUARD_STORE(N, T) \
-    guarded[WDB_FUSED(WDB_OP_##N, WDB_FORM_RR)] = G_F_##N##_RR; \
-    guarded[WDB_FUSED(WDB_OP_##N, WDB_FORM_RI)] = G_F_##N##_RI; \
-    guarded[WDB_FUSED(WDB_OP_##N, WDB_FORM_INDEXED)] = G_X_##N##_R; \
-    guarded[WDB_FUSED(WDB_OP_##N, WDB_FORM_INDEXED_I)] = G_X_##N##_I;
-    WDB_LOAD_OPS(GUARD_LOAD)
-    WDB_STORE_OPS(GUARD_STORE)
-    chain = 0;
-#define GUARD_LOAD_CHAIN(L, T, widen, N) { \
-    int number = WDB_LOAD_CHAIN_BASE + chain * WDB_LOAD_FORM_COUNT; \
-    guarded[number + WDB_LOAD_FIRST] = G_LC_##L##_##N##_FIRST; \
-    guarded[number + WDB_LOAD_SECOND] = G_LC_##L##_##N##_SECOND; \
-    guarded[number + WDB_LOAD_IMMEDIATE] = G_LC_##L##_##N##_IMMEDIATE; \
-    chain += 1; }
-    WDB_LOAD_CHAINS(GUARD_LOAD_CHAIN)
-#define LOAD_COMPARE_KIND(L, T, widen, N, expr) { \
-    int number = LOAD_COMPARE_NUMBER(L, N); \
-    guarded[number + WDB_STEP_RR_BR] = G_LB_##L##_##N##_RR_BR; \
-    guarded[number + WDB_STEP_RI_BR] = G_LB_##L##_##N##_RI_BR; \
-    guarded[number + WDB_STEP_RR_BRNOT] = G_LB_##L##_##N##_RR_BRNOT; \
-    guarded[number + WDB_STEP_RI_BRNOT] = G_LB_##L##_##N##_RI_BRNOT; }
-    ALL_LOAD_COMPARES()
-#undef LOAD_COMPARE_KIND
+    for (int i = 0; i < WDB_TABLE_SIZE; i++) {
+        if (guardedHandlers[i] != NULL) guardedTable.handlers[i] = guardedHandlers[i];
+    }
 #endif
 }
 

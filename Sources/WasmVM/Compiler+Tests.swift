@@ -32,19 +32,6 @@ struct FusedTest {
 }
 
 extension Compiler {
-    /// The load-compare range of a load, nil for a load without one.
-    private static func loadCompareRange(_ load: Opcode) -> OperationRange? {
-        switch load {
-        case .i32Load: .loadCompare
-        case .i32Load8U: .loadCompare8U
-        case .i32Load8S: .loadCompare8S
-        case .i32Load16U: .loadCompare16U
-        case .i32Load16S: .loadCompare16S
-        case .i64Load: .loadCompare64
-        default: nil
-        }
-    }
-
     /// A test the comparison or eqz `op` on the top `kind.arity` entries (from `first`) can fuse
     /// with: the load or `and` emitted last, whose result is one of the operands and whose run
     /// is still open. Nil otherwise (nothing changed).
@@ -57,7 +44,7 @@ extension Compiler {
         let wide = op == .i64Eqz || (op.rawValue >= Opcode.i64Eq.rawValue && op.rawValue <= Opcode.i64GeU.rawValue)
         let narrow = op == .i32Eqz || (op.rawValue >= Opcode.i32Eq.rawValue && op.rawValue <= Opcode.i32GeU.rawValue)
         guard wide || narrow else { return nil }
-        if let load = producer.load, producer.end - producer.start == 3, Compiler.loadCompareRange(load) != nil,
+        if let load = producer.load, producer.end - producer.start == 3, OperationRange.loadCompare(of: load) != nil,
            (load == .i64Load) == wide {
             return FusedTest(start: producer.start, result: producer.destination,
                              source: .load(load, offsetWord: code[producer.start + 1], address: code[producer.start + 2]))
@@ -88,7 +75,7 @@ extension Compiler {
         guard producer.end == code.count,
               (stopCodeIndex.last.map { Int($0) } ?? -1) <= producer.start else { return nil }
         if let load = producer.load, load != .i64Load, producer.end - producer.start == 3,
-           Compiler.loadCompareRange(load) != nil {
+           OperationRange.loadCompare(of: load) != nil {
             return FusedTest(start: producer.start, result: producer.destination,
                              source: .load(load, offsetWord: code[producer.start + 1], address: code[producer.start + 2]))
         }
@@ -123,7 +110,7 @@ extension Compiler {
             }
             return true
         case .load(let load, let offsetWord, let address):
-            guard let range = Compiler.loadCompareRange(load), let firstComparison = range.firstOpcode else { return false }
+            guard let range = OperationRange.loadCompare(of: load), let firstComparison = range.firstOpcode else { return false }
             // The loaded value goes on the left.
             var compare = op
             let other: RegisterOperand

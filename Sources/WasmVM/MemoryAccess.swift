@@ -163,8 +163,8 @@ struct MemoryAccess: Equatable {
         switch OperationRange.of(raw) {
         case .loadChain:
             return EngineChains.loads[Int((raw - OperationRange.loadChain.base) / OperationRange.loadChain.slots)].load
-        case .loadCompare, .loadCompare8U, .loadCompare8S, .loadCompare16U, .loadCompare16S, .loadCompare64:
-            return OperationRange.of(raw)?.loadOfLoadCompare
+        case let range? where range.loadOfLoadCompare != nil:
+            return range.loadOfLoadCompare
         case .register:
             guard let (op, form) = RegisterOperation.decode(raw), let kind = RegisterKind.of(op),
                   OperationLayout.register(kind, form) != nil else { return nil }
@@ -187,7 +187,16 @@ extension Opcode {
 }
 
 extension OperationRange {
-    /// The load of a load-compare-and-branch range (wdb_engine.h), nil for any other range.
+    /// The load-compare-and-branch ranges (wdb_engine.h), one per load that has one.
+    static let loadCompares: [OperationRange] = [.loadCompare, .loadCompare8U, .loadCompare8S,
+                                                 .loadCompare16U, .loadCompare16S, .loadCompare64]
+
+    /// The load-compare-and-branch range of a load, nil for a load without one.
+    static func loadCompare(of load: Opcode) -> OperationRange? {
+        loadCompares.first { $0.loadOfLoadCompare == load }
+    }
+
+    /// The load of a load-compare-and-branch range, nil for any other range.
     var loadOfLoadCompare: Opcode? {
         switch self {
         case .loadCompare: .i32Load
